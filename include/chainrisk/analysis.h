@@ -1,0 +1,170 @@
+/*
+ * chainrisk/analysis.h - metrics, failure cascades, single points of failure,
+ * shared Nth-party dependencies, false redundancy, concentration.
+ *
+ * Definitions follow DESIGN §4/§5; docs/metrics.md restates them with the
+ * decisions taken where the contract is silent.
+ *
+ * Ownership: every object returned through `**out` is owned by the caller and
+ * freed with its _free function (which accepts NULL).  Pointers a getter
+ * returns are borrowed and valid until that object is freed.  An analysis
+ * borrows its inventory: free the analysis first.
+ */
+#ifndef CHAINRISK_ANALYSIS_H
+#define CHAINRISK_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+#include "inventory.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- failure cascade (DESIGN §4) ----------------------------------------- */
+
+typedef struct crisk_cascade crisk_cascade;
+
+#define CRISK_CAUSE_INITIAL ((size_t)-1)   /* failed because it was in the initial set */
+#define CRISK_CAUSE_NONE    ((size_t)-2)   /* did not fail */
+
+/* Fail the `n` nodes of `initial` and propagate to the least fixed point.
+ * Time O(V + E). */
+int  crisk_cascade_run(crisk_cascade **out, const crisk_inventory *inv,
+                       const size_t *initial, size_t n, crisk_error *err);
+void crisk_cascade_free(crisk_cascade *c);
+int    crisk_cascade_is_failed(const crisk_cascade *c, size_t node);
+size_t crisk_cascade_failed_count(const crisk_cascade *c);
+/* The group whose failure failed `node` (the first one, in propagation
+ * order), CRISK_CAUSE_INITIAL or CRISK_CAUSE_NONE. */
+size_t crisk_cascade_cause(const crisk_cascade *c, size_t node);
+/* Propagation round in which `node` failed: 0 for the initial set. */
+size_t crisk_cascade_round(const crisk_cascade *c, size_t node);
+/* Failed nodes in propagation order (initial ones first). */
+const uint32_t *crisk_cascade_order(const crisk_cascade *c, size_t *count);
+
+/* ---- per-node metrics (DESIGN §5) ---------------------------------------- */
+
+typedef struct crisk_node_metrics {
+    long   tier;               /* fewest edges from a function; -1 = unreachable */
+    size_t direct_dependants;  /* distinct nodes with an edge to this one */
+    size_t dependants;         /* other nodes that depend on it, transitively */
+    size_t functions;          /* other functions that depend on it, transitively */
+    double exposure;           /* sum of criticality over those functions */
+    size_t impact;             /* other functions that fail when it alone fails */
+    double impact_weight;      /* sum of criticality over those functions */
+    double impact_share;       /* impact_weight / total criticality; 0 if total is 0 */
+    int    spof;               /* impact >= 1 */
+    size_t breaches;           /* impacted functions with rto_hours < recovery_hours */
+    size_t tier1_dependants;   /* tier-1 nodes (other than itself) depending on it, transitively */
+} crisk_node_metrics;
+
+typedef struct crisk_analysis crisk_analysis;
+
+/* Called now and then during long work; `done` of `total` units of `stage`. */
+typedef void (*crisk_progress_fn)(void *ctx, const char *stage, uint64_t done, uint64_t total);
+
+typedef struct crisk_analysis_options {
+    int keep_spofs;               /* record (function, node) SPOF pairs */
+    int keep_false_redundancy;    /* record false-redundancy findings */
+    crisk_progress_fn progress;   /* may be NULL */
+    void *progress_ctx;
+} crisk_analysis_options;
+
+#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL }
+
+/* Compute every metric of every node in one pass.
+ * Approach: batched bit-parallel propagation (64 single-failure scenarios per
+ * sweep) over the affected ancestors only, in topological order of the strong
+ * components; see docs/metrics.md.  Time O(sum over batches of the edges of
+ * the ancestors they reach), memory O(V + E). */
+int  crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
+                        const crisk_analysis_options *opts, crisk_error *err);
+void crisk_analysis_free(crisk_analysis *a);
+
+const crisk_inventory   *crisk_analysis_inventory(const crisk_analysis *a);
+const crisk_node_metrics *crisk_analysis_metrics(const crisk_analysis *a, size_t node);
+double crisk_analysis_total_criticality(const crisk_analysis *a);
+size_t crisk_analysis_function_count(const crisk_analysis *a);
+
+/* All nodes in the default order: impact_weight desc, exposure desc, id asc.
+ * Borrowed array of node_count indices. */
+const uint32_t *crisk_analysis_ranking(const crisk_analysis *a);
+
+/* Single points of failure of `function`: nodes other than itself whose lone
+ * failure fails it, ascending by id.  Needs keep_spofs. */
+const uint32_t *crisk_analysis_spofs(const crisk_analysis *a, size_t function, size_t *count);
+
+/* False redundancy: a redundancy group of two or more members that one node
+ * outside it fails (more than n - need of its members fail). */
+typedef struct crisk_false_redundancy {
+    size_t dependant;       /* the group's owner */
+    size_t group;           /* group index (crisk_inventory_group_*) */
+    size_t shared;          /* the node whose failure defeats the group */
+    size_t failed_members;  /* members it fails */
+} crisk_false_redundancy;
+
+/* Sorted by dependant id, group, shared id.  Needs keep_false_redundancy. */
+const crisk_false_redundancy *crisk_analysis_false_redundancy(const crisk_analysis *a,
+                                                              size_t *count);
+
+/* Shared Nth-party dependencies: nodes at tier >= 2 with at least `min`
+ * tier-1 dependants, sorted by tier1_dependants desc, exposure desc, id asc.
+ * Caller frees *out with free(). */
+int crisk_analysis_shared(const crisk_analysis *a, size_t min, uint32_t **out,
+                          size_t *count, crisk_error *err);
+
+/* The tier-1 nodes that depend on `node` directly or transitively, ascending
+ * by id.  O(ancestors of node).  Caller frees *out with free(). */
+int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out,
+                            size_t *count, crisk_error *err);
+
+/* Minimal pairs of `function`: {a, b}, neither a SPOF of it, whose joint
+ * failure fails it.  Pairs come as 2*count node indices, each pair ordered by
+ * id and the list sorted.  Time O(D^2/64 * E_D) for D = the nodes the
+ * function depends on.  Caller frees *out with free(). */
+int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t **out,
+                              size_t *count, crisk_error *err);
+
+/* ---- concentration (DESIGN §5) ------------------------------------------- */
+
+typedef enum crisk_concentration_by {
+    CRISK_BY_CATEGORY,   /* markets: each category; entities: providers */
+    CRISK_BY_PARENT,     /* market: all providers; entities: parent groups */
+    CRISK_BY_COUNTRY     /* market: all providers; entities: countries */
+} crisk_concentration_by;
+
+typedef struct crisk_share {
+    const char *market;     /* category name, or "all" */
+    const char *entity;     /* provider id, parent, or country ("" = not given) */
+    size_t providers;       /* providers in the entity */
+    double spend;           /* NaN-free sum; providers without spend count 0 */
+    double spend_share;     /* 0..1 of the market's spend; NaN if market spend is 0 */
+    double reliance;        /* sum of exposure */
+    double reliance_share;  /* 0..1 of the market's reliance; NaN if that is 0 */
+} crisk_share;
+
+typedef struct crisk_market {
+    const char *market;
+    size_t providers, entities;
+    double spend, reliance;                    /* totals */
+    double spend_top1, spend_top3, spend_hhi;  /* shares 0..1; HHI 0..10000; NaN if no spend */
+    double reliance_top1, reliance_top3, reliance_hhi;
+    size_t first_share, share_count;           /* its rows in the share table */
+} crisk_market;
+
+typedef struct crisk_concentration crisk_concentration;
+
+/* Providers are all nodes that are not functions.  Rows of a market are
+ * sorted by spend share desc, reliance share desc, entity asc. */
+int  crisk_concentration_compute(crisk_concentration **out, const crisk_analysis *a,
+                                 crisk_concentration_by by, crisk_error *err);
+void crisk_concentration_free(crisk_concentration *c);
+const crisk_market *crisk_concentration_markets(const crisk_concentration *c, size_t *count);
+const crisk_share  *crisk_concentration_shares(const crisk_concentration *c, size_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,32 @@
+/*
+ * chainrisk/chainrisk.h - the public API of libchainrisk.
+ *
+ * The library loads supplier and dependency inventories, computes the
+ * concentration and cascade-impact metrics of DESIGN §4-§5 and renders them.
+ * It never prints, never exits and never aborts on anything an input file can
+ * contain.  Conventions: `out` first, `crisk_error *err` last, CRISK_OK (0) or
+ * a negative CRISK_E* status.  Not thread-safe (igraph's state is global).
+ */
+#ifndef CHAINRISK_CHAINRISK_H
+#define CHAINRISK_CHAINRISK_H
+
+#include "error.h"
+#include "inventory.h"
+#include "analysis.h"
+#include "output.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "0.1.0" */
+const char *crisk_version(void);
+
+/* Install chainrisk's igraph error handler (records, never aborts).  Called by
+ * every library entry point that uses igraph; idempotent. */
+void crisk_igraph_init(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

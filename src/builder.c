@@ -1,0 +1,908 @@
+/*
+ * builder.c - turns importer records into a validated crisk_inventory.
+ *
+ * Importers check what one cell or one record can tell (syntax, ranges,
+ * enums) and hand valid records here.  The builder owns every check that
+ * needs more than one record: unique ids (or agreeing definitions across
+ * inputs), endpoints that exist, no self-dependency, no duplicate edge,
+ * consistent `need` within a group and need <= group size; then it adds the
+ * warnings and lays the model out in flat arrays (model.h).
+ *
+ * Approach: nodes go straight into the final structure-of-arrays with an
+ * open-addressing id index, so an edge's endpoints resolve as it arrives
+ * (edges naming a node that is not there yet are kept by name and resolved
+ * at the end).  Edges are then bucketed by dependant with a counting sort and
+ * grouped per dependant by sorting that node's edges alone, so the whole
+ * build is O(V + E log d) for the largest out-degree d.  Rejected: one
+ * igraph_add_edge per edge (quadratic re-indexing) and a global comparison
+ * sort of all edges.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PENDING_BIT 0x80000000u   /* endpoint kept by name: index into pending[] */
+#define NO_NODE UINT32_MAX
+
+typedef struct edge_rec {
+    uint32_t from, to;          /* node index, or PENDING_BIT | pending index */
+    const char *group;          /* interned; NULL = own group */
+    const char *kind;           /* interned; "" = none */
+    uint32_t need;              /* 0 = not given */
+    uint32_t source;
+    uint32_t line;
+    uint16_t from_col, to_col, group_col, need_col;
+} edge_rec;
+
+struct crisk_builder {
+    crisk_inventory *inv;       /* being filled; node arrays grow with it */
+    size_t node_cap;
+    uint32_t *node_source;      /* per node: where it was defined */
+    uint32_t *node_line;
+    uint16_t *node_col;
+    size_t input;               /* current input number */
+
+    edge_rec *edges;
+    size_t n_edges, edge_cap;
+    const char **pending;       /* endpoint names not known when the edge came */
+    size_t n_pending, pending_cap;
+
+    size_t source_cap, note_cap, attr_cap;
+};
+
+/* ---- records ----------------------------------------------------------------- */
+
+void crisk_node_record_init(crisk_node_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->type = CRISK_NODE_SUPPLIER;
+    rec->category = CRISK_CAT_OTHER;
+    rec->criticality = 1.0;
+    rec->rto_hours = rec->recovery_hours = rec->spend = rec->probability = NAN;
+    rec->substitutability = CRISK_SUBST_UNSET;
+}
+
+void crisk_edge_record_init(crisk_edge_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+}
+
+/* ---- life cycle -------------------------------------------------------------- */
+
+int crisk_builder_new(crisk_builder **out, crisk_error *err)
+{
+    *out = NULL;
+    crisk_builder *b = calloc(1, sizeof *b);
+    crisk_inventory *inv = calloc(1, sizeof *inv);
+    if (b == NULL || inv == NULL) {
+        free(b);
+        free(inv);
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    crisk__pool_init(&inv->pool);
+    b->inv = inv;
+    *out = b;
+    return CRISK_OK;
+}
+
+void crisk_builder_free(crisk_builder *b)
+{
+    if (b == NULL)
+        return;
+    crisk_inventory_free(b->inv);
+    free(b->node_source);
+    free(b->node_line);
+    free(b->node_col);
+    free(b->edges);
+    free(b->pending);
+    free(b);
+}
+
+void crisk_builder_begin_input(crisk_builder *b)
+{
+    if (b->inv->n_sources > 0 || b->inv->n > 0)
+        b->input++;
+}
+
+static int oom(crisk_error *err)
+{
+    return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+static const char *copy_str(crisk_inventory *inv, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    return crisk__pool_copy(&inv->pool, s, strlen(s));
+}
+
+static const char *intern_str(crisk_inventory *inv, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    return crisk__pool_intern(&inv->pool, s, strlen(s));
+}
+
+int crisk_builder_add_source(crisk_builder *b, size_t *out, const char *path,
+                             const char *kind, const char *sha256, uint64_t bytes,
+                             crisk_error *err)
+{
+    crisk_inventory *inv = b->inv;
+    if (crisk__grow((void **)&inv->sources, &b->source_cap, inv->n_sources + 1,
+                    sizeof *inv->sources) != 0)
+        return oom(err);
+    crisk__source *s = &inv->sources[inv->n_sources];
+    memset(s, 0, sizeof *s);
+    s->path = copy_str(inv, path);
+    s->kind = intern_str(inv, kind);
+    if (s->path == NULL || s->kind == NULL)
+        return oom(err);
+    if (sha256 != NULL)
+        snprintf(s->sha256, sizeof s->sha256, "%s", sha256);
+    s->bytes = bytes;
+    s->input = b->input;
+    *out = inv->n_sources++;
+    return CRISK_OK;
+}
+
+void crisk_builder_set_source_rows(crisk_builder *b, size_t source, size_t rows)
+{
+    if (source < b->inv->n_sources)
+        b->inv->sources[source].rows = rows;
+}
+
+int crisk_builder_add_note(crisk_builder *b, const char *note, crisk_error *err)
+{
+    crisk_inventory *inv = b->inv;
+    if (crisk__grow((void **)&inv->notes, &b->note_cap, inv->n_notes + 1, sizeof *inv->notes) != 0)
+        return oom(err);
+    const char *copy = copy_str(inv, note);
+    if (copy == NULL)
+        return oom(err);
+    inv->notes[inv->n_notes++] = copy;
+    return CRISK_OK;
+}
+
+/* ---- the id index -------------------------------------------------------------- */
+
+uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len)
+{
+    if (inv->index == NULL)
+        return NO_NODE;
+    size_t h = crisk__hash(id, len) & inv->index_mask;
+    for (;;) {
+        uint32_t v = inv->index[h];
+        if (v == NO_NODE)
+            return NO_NODE;
+        if (strncmp(inv->id[v], id, len) == 0 && inv->id[v][len] == '\0')
+            return v;
+        h = (h + 1) & inv->index_mask;
+    }
+}
+
+static void index_insert(crisk_inventory *inv, uint32_t node)
+{
+    const char *id = inv->id[node];
+    size_t h = crisk__hash(id, strlen(id)) & inv->index_mask;
+    while (inv->index[h] != NO_NODE)
+        h = (h + 1) & inv->index_mask;
+    inv->index[h] = node;
+}
+
+/* Keep the load factor at most 1/2. */
+static int index_reserve(crisk_inventory *inv, size_t nodes)
+{
+    size_t cap = inv->index ? inv->index_mask + 1 : 0;
+    if (2 * nodes <= cap)
+        return 0;
+    size_t ncap = cap ? cap : 1024;
+    while (2 * nodes > ncap)
+        ncap *= 2;
+    uint32_t *index = malloc(ncap * sizeof *index);
+    if (index == NULL)
+        return -1;
+    memset(index, 0xff, ncap * sizeof *index);
+    free(inv->index);
+    inv->index = index;
+    inv->index_mask = ncap - 1;
+    for (size_t v = 0; v < inv->n; v++)
+        index_insert(inv, (uint32_t)v);
+    return 0;
+}
+
+/* ---- nodes --------------------------------------------------------------------- */
+
+static int grow_nodes(crisk_builder *b, size_t need)
+{
+    crisk_inventory *inv = b->inv;
+    if (need <= b->node_cap)
+        return 0;
+    size_t cap = b->node_cap ? 2 * b->node_cap : 1024;
+    while (cap < need)
+        cap *= 2;
+#define GROW(field)                                                   \
+    do {                                                              \
+        void *p_ = realloc((void *)(field), cap * sizeof *(field));   \
+        if (p_ == NULL)                                               \
+            return -1;                                                \
+        (field) = p_;                                                 \
+    } while (0)
+    GROW(inv->id); GROW(inv->name); GROW(inv->country); GROW(inv->parent);
+    GROW(inv->type); GROW(inv->category); GROW(inv->subst);
+    GROW(inv->criticality); GROW(inv->rto); GROW(inv->recovery);
+    GROW(inv->spend); GROW(inv->probability);
+    GROW(b->node_source); GROW(b->node_line); GROW(b->node_col);
+#undef GROW
+    b->node_cap = cap;
+    return 0;
+}
+
+static int same_number(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* The first field in which `rec` disagrees with node `v`, or NULL. */
+static const char *first_difference(const crisk_inventory *inv, uint32_t v,
+                                    const crisk_node_record *rec)
+{
+    const char *name = rec->name && rec->name[0] ? rec->name : rec->id;
+    if (!same_text(inv->name[v], name)) return "name";
+    if (inv->type[v] != rec->type) return "type";
+    if (inv->category[v] != rec->category) return "category";
+    if (!same_number(inv->criticality[v], rec->criticality)) return "criticality";
+    if (!same_number(inv->rto[v], rec->rto_hours)) return "rto_hours";
+    if (!same_number(inv->recovery[v], rec->recovery_hours)) return "recovery_hours";
+    if (!same_number(inv->spend[v], rec->spend)) return "spend";
+    if (!same_number(inv->probability[v], rec->probability)) return "probability";
+    if (!same_text(inv->country[v], rec->country)) return "country";
+    if (!same_text(inv->parent[v], rec->parent)) return "parent";
+    if (inv->subst[v] != rec->substitutability) return "substitutability";
+    return NULL;
+}
+
+static int report_existing_node(crisk_builder *b, uint32_t v, size_t source,
+                                const crisk_node_record *rec, crisk_diagnostics *diags)
+{
+    const crisk_inventory *inv = b->inv;
+    const crisk__source *first = &inv->sources[b->node_source[v]];
+    const char *path = inv->sources[source].path;
+    if (first->input == inv->sources[source].input)
+        return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
+                                     "duplicate id '%s' (first defined on line %u)",
+                                     rec->id, (unsigned)b->node_line[v]);
+    const char *field = first_difference(inv, v, rec);
+    if (field == NULL)
+        return CRISK_OK;   /* the same node described by two inputs: one node */
+    return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
+                                 "conflicting definitions of '%s': '%s' differs from %s:%u",
+                                 rec->id, field, first->path, (unsigned)b->node_line[v]);
+}
+
+static int set_attrs(crisk_builder *b, uint32_t v, const crisk_node_record *rec)
+{
+    crisk_inventory *inv = b->inv;
+    for (size_t i = 0; i < rec->attr_count; i++) {
+        const char *value = rec->attr_values[i];
+        if (value == NULL || value[0] == '\0')
+            continue;
+        size_t a = 0;
+        while (a < inv->n_attrs && strcmp(inv->attr_names[a], rec->attr_names[i]) != 0)
+            a++;
+        if (a == inv->n_attrs) {
+            /* A new column: widen the row-major matrix. */
+            size_t cap = b->attr_cap;
+            if (crisk__grow((void **)&inv->attr_names, &cap, a + 1, sizeof *inv->attr_names) != 0)
+                return -1;
+            b->attr_cap = cap;
+            const char **values = calloc(b->node_cap * (a + 1) + 1, sizeof *values);
+            if (values == NULL)
+                return -1;
+            for (size_t u = 0; u < inv->n; u++)
+                for (size_t k = 0; k < a; k++)
+                    values[u * (a + 1) + k] = inv->attr_values[u * a + k];
+            free(inv->attr_values);
+            inv->attr_values = values;
+            inv->attr_names[a] = copy_str(inv, rec->attr_names[i]);
+            if (inv->attr_names[a] == NULL)
+                return -1;
+            inv->n_attrs = a + 1;
+        }
+        const char *copy = copy_str(inv, value);
+        if (copy == NULL)
+            return -1;
+        inv->attr_values[(size_t)v * inv->n_attrs + a] = copy;
+    }
+    return 0;
+}
+
+/* The attribute matrix is sized by node capacity: keep it in step. */
+static int grow_attr_rows(crisk_builder *b, size_t old_cap)
+{
+    crisk_inventory *inv = b->inv;
+    if (inv->n_attrs == 0 || old_cap == b->node_cap)
+        return 0;
+    const char **values = realloc(inv->attr_values,
+                                  (b->node_cap * inv->n_attrs + 1) * sizeof *values);
+    if (values == NULL)
+        return -1;
+    memset(values + old_cap * inv->n_attrs, 0,
+           (b->node_cap - old_cap) * inv->n_attrs * sizeof *values);
+    inv->attr_values = values;
+    return 0;
+}
+
+int crisk_builder_add_node(crisk_builder *b, size_t source, const crisk_node_record *rec,
+                           crisk_diagnostics *diags, crisk_error *err)
+{
+    crisk_inventory *inv = b->inv;
+    size_t len = strlen(rec->id);
+    uint32_t v = crisk__inventory_lookup(inv, rec->id, len);
+    if (v != NO_NODE)
+        return report_existing_node(b, v, source, rec, diags) == CRISK_OK ? CRISK_OK : oom(err);
+    if (inv->n >= CRISK_MAX_NODES)
+        return crisk_error_set(err, CRISK_ELIMIT, inv->sources[source].path, rec->line, 0,
+                               "more than %u nodes", CRISK_MAX_NODES);
+
+    size_t old_cap = b->node_cap;
+    if (grow_nodes(b, inv->n + 1) != 0 || grow_attr_rows(b, old_cap) != 0
+        || index_reserve(inv, inv->n + 1) != 0)
+        return oom(err);
+    v = (uint32_t)inv->n;
+    inv->id[v] = crisk__pool_copy(&inv->pool, rec->id, len);
+    inv->name[v] = rec->name && rec->name[0] ? copy_str(inv, rec->name) : inv->id[v];
+    inv->country[v] = intern_str(inv, rec->country);
+    inv->parent[v] = intern_str(inv, rec->parent);
+    if (inv->id[v] == NULL || inv->name[v] == NULL || inv->country[v] == NULL
+        || inv->parent[v] == NULL)
+        return oom(err);
+    inv->type[v] = (uint8_t)rec->type;
+    inv->category[v] = (uint8_t)rec->category;
+    inv->subst[v] = (uint8_t)rec->substitutability;
+    inv->criticality[v] = rec->criticality;
+    inv->rto[v] = rec->rto_hours;
+    inv->recovery[v] = rec->recovery_hours;
+    inv->spend[v] = rec->spend;
+    inv->probability[v] = rec->probability;
+    b->node_source[v] = (uint32_t)source;
+    b->node_line[v] = (uint32_t)rec->line;
+    b->node_col[v] = (uint16_t)rec->id_column;
+    inv->n++;
+    index_insert(inv, v);
+    if (set_attrs(b, v, rec) != 0)
+        return oom(err);
+    return CRISK_OK;
+}
+
+/* ---- edges --------------------------------------------------------------------- */
+
+static int resolve_or_keep(crisk_builder *b, const char *id, uint32_t *out)
+{
+    uint32_t v = crisk__inventory_lookup(b->inv, id, strlen(id));
+    if (v != NO_NODE) {
+        *out = v;
+        return 0;
+    }
+    if (crisk__grow((void **)&b->pending, &b->pending_cap, b->n_pending + 1,
+                    sizeof *b->pending) != 0)
+        return -1;
+    const char *copy = intern_str(b->inv, id);
+    if (copy == NULL)
+        return -1;
+    b->pending[b->n_pending] = copy;
+    *out = PENDING_BIT | (uint32_t)b->n_pending++;
+    return 0;
+}
+
+int crisk_builder_add_edge(crisk_builder *b, size_t source, const crisk_edge_record *rec,
+                           crisk_diagnostics *diags, crisk_error *err)
+{
+    (void)diags;
+    if (b->n_edges >= CRISK_MAX_EDGES)
+        return crisk_error_set(err, CRISK_ELIMIT, b->inv->sources[source].path, rec->line, 0,
+                               "more than %u edges", CRISK_MAX_EDGES);
+    if (crisk__grow((void **)&b->edges, &b->edge_cap, b->n_edges + 1, sizeof *b->edges) != 0)
+        return oom(err);
+    edge_rec *e = &b->edges[b->n_edges];
+    if (resolve_or_keep(b, rec->from, &e->from) != 0 || resolve_or_keep(b, rec->to, &e->to) != 0)
+        return oom(err);
+    e->group = rec->group && rec->group[0] ? intern_str(b->inv, rec->group) : NULL;
+    e->kind = intern_str(b->inv, rec->kind);
+    if ((rec->group && rec->group[0] && e->group == NULL) || e->kind == NULL)
+        return oom(err);
+    e->need = (uint32_t)rec->need;
+    e->source = (uint32_t)source;
+    e->line = (uint32_t)rec->line;
+    e->from_col = (uint16_t)rec->from_column;
+    e->to_col = (uint16_t)rec->to_column;
+    e->group_col = (uint16_t)rec->group_column;
+    e->need_col = (uint16_t)rec->need_column;
+    b->n_edges++;
+    return CRISK_OK;
+}
+
+/* ---- finishing: cross-record checks -------------------------------------------- */
+
+static const char *edge_path(const crisk_builder *b, const edge_rec *e)
+{
+    return b->inv->sources[e->source].path;
+}
+
+/* Resolve endpoints named before their node appeared; report unknown ones.
+ * Suggestions cost O(V) each, so only stored diagnostics get one. */
+static int resolve_pending(crisk_builder *b, crisk_diagnostics *diags, uint8_t *bad)
+{
+    crisk_inventory *inv = b->inv;
+    size_t limit = diags->limit ? diags->limit : CRISK_DIAGNOSTICS_LIMIT;
+    for (size_t i = 0; i < b->n_edges; i++) {
+        edge_rec *e = &b->edges[i];
+        uint32_t *ends[2] = { &e->from, &e->to };
+        uint16_t cols[2] = { e->from_col, e->to_col };
+        for (int k = 0; k < 2; k++) {
+            if (!(*ends[k] & PENDING_BIT))
+                continue;
+            const char *id = b->pending[*ends[k] & ~PENDING_BIT];
+            uint32_t v = crisk__inventory_lookup(inv, id, strlen(id));
+            if (v != NO_NODE) {
+                *ends[k] = v;
+                continue;
+            }
+            bad[i] = 1;
+            const char *hint = diags->stored_errors < limit
+                ? crisk__suggest(id, inv->id, inv->n) : NULL;
+            int rc = hint
+                ? crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line, cols[k],
+                                        "unknown node '%s' (did you mean '%s'?)", id, hint)
+                : crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line, cols[k],
+                                        "unknown node '%s'", id);
+            if (rc != CRISK_OK)
+                return rc;
+        }
+        if (!bad[i] && e->from == e->to) {
+            bad[i] = 1;
+            int rc = crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line,
+                                           e->to_col, "'%s' depends on itself", inv->id[e->from]);
+            if (rc != CRISK_OK)
+                return rc;
+        }
+    }
+    return CRISK_OK;
+}
+
+/* Order of a dependant's edges while grouping: by group (interned pointer;
+ * ungrouped edges last), then target, then input order. */
+static const edge_rec *sort_base;
+
+static int compare_in_node(const void *pa, const void *pb)
+{
+    const edge_rec *a = &sort_base[*(const uint32_t *)pa];
+    const edge_rec *b = &sort_base[*(const uint32_t *)pb];
+    uintptr_t ga = a->group ? (uintptr_t)a->group : UINTPTR_MAX;
+    uintptr_t gb = b->group ? (uintptr_t)b->group : UINTPTR_MAX;
+    if (ga != gb)
+        return ga < gb ? -1 : 1;
+    if (a->to != b->to)
+        return a->to < b->to ? -1 : 1;
+    uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
+    return ia < ib ? -1 : ia > ib;
+}
+
+static int report_duplicate(crisk_builder *b, const edge_rec *first, const edge_rec *dup,
+                            crisk_diagnostics *diags)
+{
+    const crisk_inventory *inv = b->inv;
+    if (inv->sources[first->source].input != inv->sources[dup->source].input
+        && first->need == dup->need && first->kind == dup->kind)
+        return CRISK_OK;   /* the same edge stated by two inputs: one edge */
+    if (dup->group)
+        return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, dup), dup->line,
+                                     dup->to_col,
+                                     "duplicate edge '%s' -> '%s' in group '%s' (first on %s:%u)",
+                                     inv->id[dup->from], inv->id[dup->to], dup->group,
+                                     edge_path(b, first), (unsigned)first->line);
+    return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, dup), dup->line,
+                                 dup->to_col, "duplicate edge '%s' -> '%s' (first on %s:%u)",
+                                 inv->id[dup->from], inv->id[dup->to], edge_path(b, first),
+                                 (unsigned)first->line);
+}
+
+/* Check one named group (edges idx[0..n) of one dependant, sorted by target);
+ * drop duplicates by marking them bad.  Returns the group's need, or 0 when
+ * the group is invalid. */
+static int check_group(crisk_builder *b, const uint32_t *idx, size_t n, uint8_t *bad,
+                       crisk_diagnostics *diags, uint32_t *need_out)
+{
+    const crisk_inventory *inv = b->inv;
+    const edge_rec *first_need = NULL;
+    size_t members = 0;
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        const edge_rec *e = &b->edges[idx[i]];
+        if (i > 0 && b->edges[idx[i - 1]].to == e->to) {
+            /* find the first (non-duplicate) edge to this target */
+            size_t j = i;
+            while (j > 0 && b->edges[idx[j - 1]].to == e->to)
+                j--;
+            bad[idx[i]] = 1;
+            int rc = report_duplicate(b, &b->edges[idx[j]], e, diags);
+            if (rc != CRISK_OK)
+                return rc;
+            continue;
+        }
+        members++;
+    }
+    /* need: explicit values must agree; rows without one take the group's.
+     * The reference is the earliest explicit need in input order. */
+    for (size_t i = 0; i < n; i++) {
+        const edge_rec *e = &b->edges[idx[i]];
+        if (!bad[idx[i]] && e->need != 0 && (first_need == NULL || e < first_need))
+            first_need = e;
+    }
+    for (size_t i = 0; first_need && i < n; i++) {
+        const edge_rec *e = &b->edges[idx[i]];
+        if (bad[idx[i]] || e->need == 0 || e->need == first_need->need)
+            continue;
+        ok = 0;
+        int rc = crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line,
+                                       e->need_col,
+                                       "need %u of group '%s' of '%s' differs from need %u on line %u",
+                                       (unsigned)e->need, e->group ? e->group : "",
+                                       inv->id[e->from], (unsigned)first_need->need,
+                                       (unsigned)first_need->line);
+        if (rc != CRISK_OK)
+            return rc;
+    }
+    uint32_t need = first_need ? first_need->need : 1;
+    if (ok && need > members) {
+        ok = 0;
+        int rc = first_need->group
+            ? crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, first_need),
+                                    first_need->line, first_need->need_col,
+                                    "need %u exceeds the %zu member%s of group '%s' of '%s'",
+                                    (unsigned)need, members, members == 1 ? "" : "s",
+                                    first_need->group, inv->id[first_need->from])
+            : crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, first_need),
+                                    first_need->line, first_need->need_col,
+                                    "need %u on an edge without a group (it is its own group of one)",
+                                    (unsigned)need);
+        if (rc != CRISK_OK)
+            return rc;
+    }
+    *need_out = ok ? need : 0;
+    return CRISK_OK;
+}
+
+/* Edges of every dependant, bucketed: order[start[v] .. start[v+1]). */
+static int bucket_by_dependant(crisk_builder *b, const uint8_t *bad, uint32_t **order_out,
+                               uint32_t **start_out)
+{
+    size_t n = b->inv->n;
+    uint32_t *start = calloc(n + 1, sizeof *start);
+    uint32_t *order = malloc((b->n_edges + 1) * sizeof *order);
+    if (start == NULL || order == NULL) {
+        free(start);
+        free(order);
+        return -1;
+    }
+    for (size_t i = 0; i < b->n_edges; i++)
+        if (!bad[i])
+            start[b->edges[i].from + 1]++;
+    for (size_t v = 0; v < n; v++)
+        start[v + 1] += start[v];
+    uint32_t *fill = malloc((n + 1) * sizeof *fill);
+    if (fill == NULL) {
+        free(start);
+        free(order);
+        return -1;
+    }
+    memcpy(fill, start, (n + 1) * sizeof *fill);
+    for (size_t i = 0; i < b->n_edges; i++)
+        if (!bad[i])
+            order[fill[b->edges[i].from]++] = (uint32_t)i;
+    free(fill);
+    *order_out = order;
+    *start_out = start;
+    return 0;
+}
+
+/* A group found in one dependant's edges, before layout. */
+typedef struct group_span {
+    uint32_t begin, end;      /* range in the dependant's sorted edge list */
+    uint32_t first_edge;      /* input index of its first edge: groups keep input order */
+    uint32_t need;
+} group_span;
+
+static int compare_span(const void *pa, const void *pb)
+{
+    const group_span *a = pa, *b = pb;
+    return a->first_edge < b->first_edge ? -1 : a->first_edge > b->first_edge;
+}
+
+static int compare_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+typedef struct layout {
+    uint32_t *group_start, *group_owner, *need, *member_start, *member;
+    const char **group_name, **edge_kind;
+    size_t n_groups, n_edges;
+    size_t group_cap, edge_cap;
+} layout;
+
+static int layout_push_group(layout *L, uint32_t owner, const char *name, uint32_t need)
+{
+    if (crisk__grow((void **)&L->group_owner, &L->group_cap, L->n_groups + 2,
+                    sizeof *L->group_owner) != 0)
+        return -1;
+    size_t cap = L->group_cap;
+    void *a = realloc(L->need, cap * sizeof *L->need);
+    if (a == NULL) return -1;
+    L->need = a;
+    a = realloc(L->group_name, cap * sizeof *L->group_name);
+    if (a == NULL) return -1;
+    L->group_name = a;
+    a = realloc(L->member_start, (cap + 1) * sizeof *L->member_start);
+    if (a == NULL) return -1;
+    L->member_start = a;
+    L->group_owner[L->n_groups] = owner;
+    L->need[L->n_groups] = need;
+    L->group_name[L->n_groups] = name;
+    L->member_start[L->n_groups] = (uint32_t)L->n_edges;
+    L->n_groups++;
+    return 0;
+}
+
+/* Group, check and lay out the edges of dependant v. */
+static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, size_t n,
+                       uint8_t *bad, crisk_diagnostics *diags, group_span **spans,
+                       size_t *span_cap)
+{
+    sort_base = b->edges;
+    qsort(idx, n, sizeof *idx, compare_in_node);
+    size_t n_spans = 0;
+    for (size_t i = 0; i < n;) {
+        const edge_rec *e = &b->edges[idx[i]];
+        size_t j = i + 1;
+        if (e->group != NULL)
+            while (j < n && b->edges[idx[j]].group == e->group)
+                j++;
+        else
+            while (j < n && b->edges[idx[j]].group == NULL && b->edges[idx[j]].to == e->to)
+                j++;   /* repeated ungrouped edges: duplicates of one lone group */
+        if (crisk__grow((void **)spans, span_cap, n_spans + 1, sizeof **spans) != 0)
+            return CRISK_ENOMEM;
+        group_span *s = &(*spans)[n_spans];
+        s->begin = (uint32_t)i;
+        s->end = (uint32_t)j;
+        int rc = check_group(b, idx + i, j - i, bad, diags, &s->need);
+        if (rc != CRISK_OK)
+            return rc;
+        s->first_edge = UINT32_MAX;
+        for (size_t k = i; k < j; k++)
+            if (idx[k] < s->first_edge)
+                s->first_edge = idx[k];
+        n_spans++;
+        i = j;
+    }
+    qsort(*spans, n_spans, sizeof **spans, compare_span);
+    for (size_t s = 0; s < n_spans; s++) {
+        group_span *sp = &(*spans)[s];
+        if (sp->need == 0)
+            continue;   /* invalid group: reported; the load fails anyway */
+        /* members keep input order */
+        qsort(idx + sp->begin, sp->end - sp->begin, sizeof *idx, compare_u32);
+        const edge_rec *first = &b->edges[idx[sp->begin]];
+        if (layout_push_group(L, v, first->group ? first->group : "", sp->need) != 0)
+            return CRISK_ENOMEM;
+        for (uint32_t k = sp->begin; k < sp->end; k++) {
+            if (bad[idx[k]])
+                continue;
+            if (crisk__grow((void **)&L->member, &L->edge_cap, L->n_edges + 1,
+                            sizeof *L->member) != 0)
+                return CRISK_ENOMEM;
+            void *a = realloc(L->edge_kind, L->edge_cap * sizeof *L->edge_kind);
+            if (a == NULL)
+                return CRISK_ENOMEM;
+            L->edge_kind = a;
+            L->member[L->n_edges] = b->edges[idx[k]].to;
+            L->edge_kind[L->n_edges] = b->edges[idx[k]].kind;
+            L->n_edges++;
+        }
+    }
+    return CRISK_OK;
+}
+
+static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags,
+                        crisk_error *err)
+{
+    crisk_inventory *inv = b->inv;
+    uint32_t *order = NULL, *start = NULL;
+    group_span *spans = NULL;
+    size_t span_cap = 0;
+    layout L;
+    memset(&L, 0, sizeof L);
+    int rc = CRISK_ENOMEM;
+    if (bucket_by_dependant(b, bad, &order, &start) != 0)
+        goto out;
+    L.group_start = malloc((inv->n + 1) * sizeof *L.group_start);
+    if (L.group_start == NULL)
+        goto out;
+    for (size_t v = 0; v < inv->n; v++) {
+        L.group_start[v] = (uint32_t)L.n_groups;
+        rc = layout_node(b, &L, (uint32_t)v, order + start[v], start[v + 1] - start[v], bad,
+                         diags, &spans, &span_cap);
+        if (rc != CRISK_OK)
+            goto out;
+    }
+    L.group_start[inv->n] = (uint32_t)L.n_groups;
+    rc = CRISK_ENOMEM;
+    if (layout_push_group(&L, 0, "", 0) != 0)   /* sentinel: member_start[n_groups] */
+        goto out;
+    L.n_groups--;
+    inv->group_start = L.group_start;
+    inv->group_owner = L.group_owner;
+    inv->need = L.need;
+    inv->group_name = L.group_name;
+    inv->member_start = L.member_start;
+    inv->member = L.member;
+    inv->edge_kind = L.edge_kind;
+    inv->n_groups = L.n_groups;
+    inv->n_edges = L.n_edges;
+    memset(&L, 0, sizeof L);
+    rc = CRISK_OK;
+out:
+    free(order);
+    free(start);
+    free(spans);
+    free(L.group_start);
+    free(L.group_owner);
+    free(L.need);
+    free(L.group_name);
+    free(L.member_start);
+    free(L.member);
+    free(L.edge_kind);
+    if (rc == CRISK_ENOMEM)
+        return oom(err);
+    return rc;
+}
+
+/* Distinct dependants of every node, ascending (dependants are visited in
+ * ascending order, so a repeat is always the last one appended). */
+static int build_reverse(crisk_inventory *inv)
+{
+    size_t n = inv->n;
+    uint32_t *count = calloc(n + 1, sizeof *count);
+    if (count == NULL)
+        return -1;
+    uint32_t *last = malloc((n + 1) * sizeof *last);
+    if (last == NULL) {
+        free(count);
+        return -1;
+    }
+    memset(last, 0xff, (n + 1) * sizeof *last);
+    for (size_t v = 0; v < n; v++)
+        for (uint32_t e = inv->member_start[inv->group_start[v]];
+             e < inv->member_start[inv->group_start[v + 1]]; e++) {
+            uint32_t p = inv->member[e];
+            if (last[p] != v) {
+                last[p] = (uint32_t)v;
+                count[p + 1]++;
+            }
+        }
+    for (size_t v = 0; v < n; v++)
+        count[v + 1] += count[v];
+    inv->dep_start = count;
+    inv->dep = malloc((count[n] + 1) * sizeof *inv->dep);
+    if (inv->dep == NULL) {
+        free(last);
+        return -1;
+    }
+    uint32_t *fill = last;   /* reuse: fill positions */
+    memcpy(fill, count, (n + 1) * sizeof *fill);
+    for (size_t v = 0; v < n; v++)
+        for (uint32_t e = inv->member_start[inv->group_start[v]];
+             e < inv->member_start[inv->group_start[v + 1]]; e++) {
+            uint32_t p = inv->member[e];
+            if (fill[p] > count[p] && inv->dep[fill[p] - 1] == v)
+                continue;
+            inv->dep[fill[p]++] = (uint32_t)v;
+        }
+    free(last);
+    return 0;
+}
+
+static int build_graph(crisk_inventory *inv, crisk_error *err)
+{
+    crisk_igraph_init();
+    igraph_vector_int_t edges;
+    int rc = crisk__igraph_check(igraph_vector_int_init(&edges, 2 * (igraph_integer_t)inv->n_edges),
+                                 "allocating the edge list", err);
+    if (rc != CRISK_OK)
+        return rc;
+    igraph_integer_t k = 0;
+    for (size_t v = 0; v < inv->n; v++)
+        for (uint32_t e = inv->member_start[inv->group_start[v]];
+             e < inv->member_start[inv->group_start[v + 1]]; e++) {
+            VECTOR(edges)[k++] = (igraph_integer_t)v;
+            VECTOR(edges)[k++] = inv->member[e];
+        }
+    rc = crisk__igraph_check(igraph_create(&inv->graph, &edges, (igraph_integer_t)inv->n,
+                                           IGRAPH_DIRECTED), "building the graph", err);
+    igraph_vector_int_destroy(&edges);
+    if (rc == CRISK_OK)
+        inv->has_graph = 1;
+    return rc;
+}
+
+static int add_warnings(crisk_builder *b, crisk_diagnostics *diags)
+{
+    const crisk_inventory *inv = b->inv;
+    for (size_t v = 0; v < inv->n; v++) {
+        const char *path = inv->sources[b->node_source[v]].path;
+        int rc = CRISK_OK;
+        if (inv->type[v] == CRISK_NODE_FUNCTION && inv->group_start[v] == inv->group_start[v + 1])
+            rc = crisk_diagnostics_add(diags, CRISK_SEV_WARNING, path, b->node_line[v],
+                                       b->node_col[v], "function '%s' has no dependencies",
+                                       inv->id[v]);
+        else if (inv->type[v] != CRISK_NODE_FUNCTION && inv->dep_start[v] == inv->dep_start[v + 1])
+            rc = crisk_diagnostics_add(diags, CRISK_SEV_WARNING, path, b->node_line[v],
+                                       b->node_col[v], "provider '%s' has no dependants",
+                                       inv->id[v]);
+        if (rc != CRISK_OK)
+            return rc;
+    }
+    return CRISK_OK;
+}
+
+static int first_error(const crisk_diagnostics *diags, crisk_error *err)
+{
+    for (size_t i = 0; i < diags->count; i++) {
+        const crisk_diag *d = &diags->items[i];
+        if (d->severity == CRISK_SEV_ERROR)
+            return crisk_error_set(err, CRISK_EINVALID, d->file, d->line, d->column, "%s",
+                                   d->message);
+    }
+    return crisk_error_set(err, CRISK_EINVALID, NULL, 0, 0, "%zu errors", diags->errors);
+}
+
+int crisk_builder_finish(crisk_builder *b, crisk_inventory **out,
+                         crisk_diagnostics *diags, crisk_error *err)
+{
+    *out = NULL;
+    crisk_inventory *inv = b->inv;
+    int rc = CRISK_OK;
+    uint8_t *bad = calloc(b->n_edges + 1, 1);
+    if (bad == NULL)
+        return oom(err);
+    rc = resolve_pending(b, diags, bad);
+    if (rc == CRISK_OK)
+        rc = build_groups(b, bad, diags, err);
+    free(bad);
+    if (rc == CRISK_OK && build_reverse(inv) != 0)
+        rc = oom(err);
+    if (rc != CRISK_OK)
+        return rc == CRISK_ENOMEM ? oom(err) : rc;
+    if (diags->errors > 0) {
+        crisk_diagnostics_sort(diags);
+        return first_error(diags, err);
+    }
+    rc = add_warnings(b, diags);
+    if (rc != CRISK_OK)
+        return oom(err);
+    crisk_diagnostics_sort(diags);
+    rc = build_graph(inv, err);
+    if (rc != CRISK_OK)
+        return rc;
+    *out = inv;
+    b->inv = NULL;
+    return CRISK_OK;
+}

@@ -1,0 +1,240 @@
+/*
+ * cli.c - option parsing and inventory loading shared by every command.
+ *
+ * Options follow DESIGN §6: -o FILE, --format, --top N, -q, --help,
+ * --nodes/--edges, plus each command's own through a small table.  Usage
+ * errors exit 2; invalid input 1; resource and internal errors 3.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "chainrisk %s: ", command);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'chainrisk %s --help')\n", command);
+    return -1;
+}
+
+int cli_fail(const crisk_error *err)
+{
+    char buf[CRISK_ERROR_FILE_MAX + CRISK_ERROR_MESSAGE_MAX + 64];
+    fprintf(stderr, "chainrisk: %s\n", crisk_error_format(err, buf, sizeof buf));
+    return crisk_exit_code(err->code);
+}
+
+int cli_parse_long(const char *command, const char *opt, const char *value, long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || v < 0)
+        return cli_usage_error(command, "%s expects a non-negative integer, not '%s'", opt, value);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *command, const char *opt, const char *value, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (errno != 0 || end == value || *end != '\0' || !isfinite(v) || v < 0)
+        return cli_usage_error(command, "%s expects a non-negative number, not '%s'", opt, value);
+    *out = v;
+    return 0;
+}
+
+enum { OPT_NODES = 1000, OPT_EDGES, OPT_FORMAT, OPT_TOP, OPT_MAP, OPT_INPUT,
+       OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_EXTRA };
+
+static const struct option common_options[] = {
+    { "help",          no_argument,       NULL, 'h' },
+    { "output",        required_argument, NULL, 'o' },
+    { "quiet",         no_argument,       NULL, 'q' },
+    { "nodes",         required_argument, NULL, OPT_NODES },
+    { "edges",         required_argument, NULL, OPT_EDGES },
+    { "format",        required_argument, NULL, OPT_FORMAT },
+    { "top",           required_argument, NULL, OPT_TOP },
+    { "map",           required_argument, NULL, OPT_MAP },
+    { "input",         required_argument, NULL, OPT_INPUT },
+    { "service-nodes", no_argument,       NULL, OPT_SERVICE_NODES },
+    { "chains",        required_argument, NULL, OPT_CHAINS },
+    { "drop-optional", no_argument,       NULL, OPT_DROP_OPTIONAL },
+};
+#define N_COMMON (sizeof common_options / sizeof common_options[0])
+
+static int add_input(cli_common *c, const char *path)
+{
+    if (c->n_inputs == CLI_MAX_INPUTS)
+        return cli_usage_error(c->command, "too many inputs (at most %d)", CLI_MAX_INPUTS);
+    c->inputs[c->n_inputs++] = (crisk_input){ path, NULL, NULL };
+    return 0;
+}
+
+static int handle_common(cli_common *c, int opt, const char *arg)
+{
+    switch (opt) {
+    case 'o': c->output = arg; return 0;
+    case 'q': c->quiet = 1; return 0;
+    case OPT_NODES: c->nodes = arg; return 0;
+    case OPT_EDGES: c->edges = arg; return 0;
+    case OPT_FORMAT:
+        if (crisk_format_parse(arg, &c->format) != CRISK_OK)
+            return cli_usage_error(c->command, "unknown format '%s' (table, csv or json)", arg);
+        return 0;
+    case OPT_TOP: return cli_parse_long(c->command, "--top", arg, &c->top);
+    case OPT_MAP: c->load.map_path = arg; return 0;
+    case OPT_INPUT: return add_input(c, arg);
+    case OPT_SERVICE_NODES: c->load.dora_service_nodes = 1; return 0;
+    case OPT_CHAINS:
+        if (strcmp(arg, "provider") == 0)
+            c->load.dora_chains_service = 0;
+        else if (strcmp(arg, "service") == 0)
+            c->load.dora_chains_service = 1;
+        else
+            return cli_usage_error(c->command, "--chains expects 'provider' or 'service', not '%s'", arg);
+        return 0;
+    case OPT_DROP_OPTIONAL: c->load.cdx_drop_optional = 1; return 0;
+    default:
+        return cli_usage_error(c->command, "unrecognised option");
+    }
+}
+
+/* Positionals: inputs first (all of them, or the first `positional_inputs`),
+ * then the command's arguments. */
+static int take_positionals(cli_common *c, int argc, char **argv, int first)
+{
+    int inputs_left = c->positional_inputs;
+    if (c->nodes != NULL && inputs_left > 0)
+        inputs_left = 0;   /* --nodes names the inventory: every positional is an argument */
+    for (int i = first; i < argc; i++) {
+        if (inputs_left != 0) {
+            if (add_input(c, argv[i]) != 0)
+                return -1;
+            if (inputs_left > 0)
+                inputs_left--;
+        } else {
+            if (c->n_args == CLI_MAX_ARGS)
+                return cli_usage_error(c->command, "too many arguments");
+            c->args[c->n_args++] = argv[i];
+        }
+    }
+    if (c->edges != NULL && c->nodes == NULL)
+        return cli_usage_error(c->command, "--edges needs --nodes");
+    if (c->nodes != NULL) {
+        if (c->n_inputs == CLI_MAX_INPUTS)
+            return cli_usage_error(c->command, "too many inputs");
+        c->inputs[c->n_inputs++] = (crisk_input){ NULL, c->nodes, c->edges };
+    }
+    if (c->n_inputs == 0)
+        return cli_usage_error(c->command, "no inventory given");
+    return 0;
+}
+
+/* Keep what changes results for the JSON provenance: not where inputs and
+ * output are (inputs are listed with their hashes), not -q. */
+static void record_option(cli_common *c, int opt, const char *name, const char *value)
+{
+    if (opt == 'o' || opt == 'q' || opt == OPT_NODES || opt == OPT_EDGES || opt == OPT_INPUT
+        || c->prov.n_options == 32)
+        return;
+    c->prov.option_names[c->prov.n_options] = name ? name : "?";
+    c->prov.option_values[c->prov.n_options] = value ? value : "";
+    c->prov.n_options++;
+}
+
+int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
+              const cli_option *extra, void *ctx)
+{
+    const char *command = c->command = argv[0];
+    c->top = -1;
+    c->load = (crisk_load_options)CRISK_LOAD_OPTIONS_INIT;
+    if (c->positional_inputs == 0)
+        c->positional_inputs = -1;
+
+    struct option longopts[N_COMMON + 32 + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < N_COMMON; i++)
+        longopts[n++] = common_options[i];
+    size_t n_extra = 0;
+    for (; extra != NULL && extra[n_extra].name != NULL && n_extra < 32; n_extra++)
+        longopts[n++] = (struct option){ extra[n_extra].name, extra[n_extra].has_arg, NULL,
+                                         OPT_EXTRA + (int)n_extra };
+    longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+
+    optind = 1;
+    opterr = 0;
+    for (;;) {
+        int longindex = -1;
+        int opt = getopt_long(argc, argv, "+ho:q", longopts, &longindex);
+        if (opt == -1)
+            break;
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            return 1;
+        }
+        if (opt == '?' || opt == ':') {
+            const char *bad = argv[optind - 1];
+            if (optopt != 0 && optopt < 256)
+                return cli_usage_error(command, "unknown or incomplete option '-%c'", optopt);
+            return cli_usage_error(command, "unknown or incomplete option '%s'", bad);
+        }
+        int rc = opt >= OPT_EXTRA ? extra[opt - OPT_EXTRA].handle(ctx, optarg)
+                                  : handle_common(c, opt, optarg);
+        if (rc != 0)
+            return -1;
+        record_option(c, opt, longindex >= 0 ? longopts[longindex].name : NULL, optarg);
+    }
+    (void)command;
+    return take_positionals(c, argc, argv, optind);
+}
+
+int cli_load(const cli_common *c, crisk_inventory **out)
+{
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &c->load, &diags, &err);
+    char buf[2048];
+    size_t limit = diags.limit ? diags.limit : CRISK_DIAGNOSTICS_LIMIT;
+    for (size_t i = 0; i < diags.count; i++) {
+        const crisk_diag *d = &diags.items[i];
+        if (d->severity == CRISK_SEV_WARNING && c->quiet)
+            continue;
+        fprintf(stderr, "%s\n", crisk_diag_format(d, buf, sizeof buf));
+    }
+    if (diags.errors > diags.stored_errors || diags.errors > limit)
+        fprintf(stderr, "chainrisk: and %zu more errors\n", diags.errors - diags.stored_errors);
+    if (!c->quiet && diags.warnings > diags.stored_warnings)
+        fprintf(stderr, "chainrisk: and %zu more warnings\n",
+                diags.warnings - diags.stored_warnings);
+    if (rc != CRISK_OK) {
+        if (diags.errors == 0)
+            cli_fail(&err);
+        else
+            fprintf(stderr, "chainrisk: %zu error%s, %zu warning%s\n", diags.errors,
+                    diags.errors == 1 ? "" : "s", diags.warnings, diags.warnings == 1 ? "" : "s");
+    }
+    crisk_diagnostics_release(&diags);
+    return rc;
+}
+
+int cli_open_output(const cli_common *c, crisk_output **out, crisk_error *err)
+{
+    return crisk_output_open(out, c->output, err);
+}
+
+void cli_provenance(const cli_common *c, crisk_provenance *p)
+{
+    *p = c->prov;
+    p->command = c->command;
+}

@@ -1,0 +1,85 @@
+/*
+ * cli.h - what the chainrisk commands share: option parsing, loading the
+ * inventory with diagnostics on stderr, and the exit-code conventions.
+ */
+#ifndef CRISK_CLI_H
+#define CRISK_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "chainrisk/chainrisk.h"
+#include "chainrisk/output.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
+
+#define CLI_MAX_INPUTS 64
+#define CLI_MAX_ARGS   256
+
+/* Options every command understands (DESIGN §6), parsed by cli_parse(). */
+typedef struct cli_common {
+    const char *command;
+    crisk_input inputs[CLI_MAX_INPUTS];
+    size_t n_inputs;
+    const char *nodes, *edges;         /* --nodes/--edges */
+    const char *output;                /* -o FILE; NULL = stdout */
+    crisk_format format;               /* --format */
+    long top;                          /* --top N; -1 = all */
+    int quiet;                         /* -q */
+    crisk_load_options load;
+    const char *args[CLI_MAX_ARGS];    /* positionals after the inventory (ids) */
+    size_t n_args;
+    int positional_inputs;             /* how many positionals are inputs: -1 = all */
+    crisk_provenance prov;             /* options as parsed, for JSON output */
+} cli_common;
+
+/* A command's own option: `handle` gets the value (NULL for flags) and
+ * returns 0, or -1 after printing a usage error. */
+typedef struct cli_option {
+    const char *name;
+    int has_arg;                       /* no_argument / required_argument */
+    int (*handle)(void *ctx, const char *value);
+} cli_option;
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+/* Parse argv (argv[0] = command name).  Prints --help (`usage`) and returns
+ * 1 when asked; returns 0 on success; -1 after a usage error on stderr. */
+int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
+              const cli_option *extra, void *ctx);
+
+/* Load the inventory named on the command line, printing every diagnostic
+ * to stderr (warnings too unless -q).  Returns the crisk status. */
+int cli_load(const cli_common *c, crisk_inventory **out);
+
+/* Print an error as "chainrisk: FILE:LINE:COL: message" and return its exit code. */
+int cli_fail(const crisk_error *err);
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parse a non-negative integer / a number option value. */
+int cli_parse_long(const char *command, const char *opt, const char *value, long *out);
+int cli_parse_double(const char *command, const char *opt, const char *value, double *out);
+
+/* Open the command's output (-o FILE atomically, or stdout). */
+int cli_open_output(const cli_common *c, crisk_output **out, crisk_error *err);
+
+/* Provenance for JSON output. */
+void cli_provenance(const cli_common *c, crisk_provenance *p);
+
+int cmd_validate(int argc, char **argv);
+int cmd_rank(int argc, char **argv);
+int cmd_impact(int argc, char **argv);
+int cmd_spof(int argc, char **argv);
+int cmd_shared(int argc, char **argv);
+int cmd_concentration(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+#endif

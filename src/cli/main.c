@@ -1,0 +1,45 @@
+/*
+ * main.c - the chainrisk command: a table of commands, each in cmd_<name>.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+    { "validate",      cmd_validate,      "load and check an inventory; print every problem" },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: chainrisk <command> [options] INVENTORY...\n\n"
+               "Supply-chain risk graph analyser.  INVENTORY is a directory holding\n"
+               "nodes.csv and edges.csv (or --nodes F --edges F).\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'chainrisk <command> --help' describes a command's options.\n"
+               "exit status: 0 success, 1 invalid input or failed check, 2 usage error,\n"
+               "3 internal or resource error\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("chainrisk %s\n", crisk_version());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "chainrisk: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,169 @@
+/*
+ * error.c - the error object and the capped diagnostics list.
+ *
+ * crisk_error is filled in place with fixed buffers, so reporting an error
+ * never allocates (it may be reporting an allocation failure).  Diagnostics
+ * allocate, but storage is capped per severity; counters keep counting.
+ */
+#include "chainrisk/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int crisk_error_set(crisk_error *err, int code, const char *file, size_t line,
+                    size_t column, const char *fmt, ...)
+{
+    if (err == NULL)
+        return code;
+    err->code = code;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    err->column = column;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void crisk_error_clear(crisk_error *err)
+{
+    if (err != NULL)
+        *err = (crisk_error)CRISK_ERROR_INIT;
+}
+
+static char *format_position(char *buf, size_t size, const char *file, size_t line,
+                             size_t column, const char *prefix, const char *message)
+{
+    if (file == NULL || file[0] == '\0')
+        snprintf(buf, size, "%s%s", prefix, message);
+    else if (line == 0)
+        snprintf(buf, size, "%s: %s%s", file, prefix, message);
+    else
+        snprintf(buf, size, "%s:%zu:%zu: %s%s", file, line, column, prefix, message);
+    return buf;
+}
+
+char *crisk_error_format(const crisk_error *err, char *buf, size_t size)
+{
+    return format_position(buf, size, err->file, err->line, err->column, "", err->message);
+}
+
+const char *crisk_strerror(int code)
+{
+    switch (code) {
+    case CRISK_OK:        return "success";
+    case CRISK_EINVALID:  return "invalid input";
+    case CRISK_ENOTFOUND: return "not found";
+    case CRISK_EUSAGE:    return "usage error";
+    case CRISK_ENOMEM:    return "out of memory";
+    case CRISK_EIO:       return "input/output error";
+    case CRISK_ELIMIT:    return "limit exceeded";
+    case CRISK_EINTERNAL: return "internal error";
+    default:              return "unknown error";
+    }
+}
+
+int crisk_exit_code(int code)
+{
+    switch (code) {
+    case CRISK_OK:        return 0;
+    case CRISK_EINVALID:
+    case CRISK_ENOTFOUND:
+    case CRISK_ELIMIT:    return 1;
+    case CRISK_EUSAGE:    return 2;
+    default:              return 3;
+    }
+}
+
+/* ---- diagnostics ---------------------------------------------------------- */
+
+void crisk_diagnostics_init(crisk_diagnostics *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void crisk_diagnostics_release(crisk_diagnostics *d)
+{
+    if (d == NULL)
+        return;
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->items[i].file);
+        free(d->items[i].message);
+    }
+    free(d->items);
+    size_t limit = d->limit;
+    crisk_diagnostics_init(d);
+    d->limit = limit;
+}
+
+int crisk_diagnostics_add(crisk_diagnostics *d, crisk_severity sev, const char *file,
+                          size_t line, size_t column, const char *fmt, ...)
+{
+    size_t limit = d->limit ? d->limit : CRISK_DIAGNOSTICS_LIMIT;
+    size_t *stored = sev == CRISK_SEV_ERROR ? &d->stored_errors : &d->stored_warnings;
+    if (sev == CRISK_SEV_ERROR)
+        d->errors++;
+    else
+        d->warnings++;
+    if (*stored >= limit)
+        return CRISK_OK;   /* counted, not stored: memory stays bounded */
+
+    if (d->count == d->capacity) {
+        size_t cap = d->capacity ? 2 * d->capacity : 16;
+        crisk_diag *items = realloc(d->items, cap * sizeof *items);
+        if (items == NULL)
+            return CRISK_ENOMEM;
+        d->items = items;
+        d->capacity = cap;
+    }
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+
+    crisk_diag *it = &d->items[d->count];
+    it->severity = sev;
+    it->file = strdup(file ? file : "");
+    it->message = strdup(msg);
+    it->line = line;
+    it->column = column;
+    if (it->file == NULL || it->message == NULL) {
+        free(it->file);
+        free(it->message);
+        return CRISK_ENOMEM;
+    }
+    d->count++;
+    (*stored)++;
+    return CRISK_OK;
+}
+
+static int compare_diag(const void *pa, const void *pb)
+{
+    const crisk_diag *a = pa, *b = pb;
+    int c = strcmp(a->file, b->file);
+    if (c != 0)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->column != b->column)
+        return a->column < b->column ? -1 : 1;
+    if (a->severity != b->severity)
+        return a->severity == CRISK_SEV_ERROR ? -1 : 1;
+    return strcmp(a->message, b->message);
+}
+
+void crisk_diagnostics_sort(crisk_diagnostics *d)
+{
+    if (d->count > 1)
+        qsort(d->items, d->count, sizeof *d->items, compare_diag);
+}
+
+char *crisk_diag_format(const crisk_diag *item, char *buf, size_t size)
+{
+    const char *prefix = item->severity == CRISK_SEV_WARNING ? "warning: " : "";
+    return format_position(buf, size, item->file, item->line, item->column, prefix, item->message);
+}

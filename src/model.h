@@ -1,0 +1,76 @@
+/*
+ * model.h - the in-memory inventory (private).
+ *
+ * Data first: nodes are a structure of arrays indexed 0..n-1; strings live in
+ * one arena (ids and names copied, low-cardinality strings interned).
+ * Dependencies are stored once, grouped: the groups of node v are
+ * [group_start[v], group_start[v+1]), the members of group g are
+ * member[member_start[g] .. member_start[g+1]).  An edge without a `group`
+ * is a group of its own with need 1.  The reverse direction keeps distinct
+ * dependants only.  `graph` holds the same edges as an igraph_t for the
+ * algorithms igraph already has (strong components).
+ */
+#ifndef CRISK_MODEL_H
+#define CRISK_MODEL_H
+
+#include <igraph/igraph.h>
+#include <stdint.h>
+
+#include "chainrisk/chainrisk.h"
+#include "util.h"
+
+typedef struct crisk__source {
+    const char *path, *kind;
+    char sha256[65];
+    uint64_t bytes;
+    size_t rows;
+    size_t input;              /* user-given input the file belongs to */
+} crisk__source;
+
+struct crisk_inventory {
+    crisk__pool pool;
+
+    size_t n;                  /* nodes */
+    const char **id, **name, **country, **parent;   /* country/parent "" if not given */
+    uint8_t *type, *category, *subst;
+    double *criticality;       /* >= 0, default 1 */
+    double *rto, *recovery;    /* hours; NaN = not given */
+    double *spend;             /* per year; NaN = not given */
+    double *probability;       /* 0..1; NaN = not given */
+
+    uint32_t *index;           /* id hash -> node; UINT32_MAX = empty slot */
+    size_t index_mask;
+
+    size_t n_attrs;
+    const char **attr_names;
+    const char **attr_values;  /* n * n_attrs, row-major; NULL = "" */
+
+    size_t n_groups, n_edges;
+    uint32_t *group_start;     /* n + 1 */
+    uint32_t *group_owner;     /* n_groups */
+    uint32_t *need;            /* n_groups, 1 <= need <= size */
+    const char **group_name;   /* n_groups, "" if the edge had no group */
+    uint32_t *member_start;    /* n_groups + 1 */
+    uint32_t *member;          /* n_edges: dependency (provider) node of each edge */
+    const char **edge_kind;    /* n_edges, interned, "" if none */
+
+    uint32_t *dep_start;       /* n + 1 */
+    uint32_t *dep;             /* distinct dependants, ascending */
+
+    igraph_t graph;            /* from -> to, one arc per edge */
+    int has_graph;
+
+    crisk__source *sources;
+    size_t n_sources;
+    const char **notes;
+    size_t n_notes;
+};
+
+/* Look an id up in the index.  Returns the node or UINT32_MAX. */
+uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len);
+
+/* igraph glue: map the status of an igraph call to a crisk code, with the
+ * message the handler recorded. */
+int crisk__igraph_check(igraph_error_t rc, const char *what, crisk_error *err);
+
+#endif

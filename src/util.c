@@ -1,0 +1,195 @@
+/*
+ * util.c - growable arrays, the string arena, hashing and edit distance.
+ */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int crisk__grow(void **ptr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            return -1;
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / elem)
+        return -1;
+    void *p = realloc(*ptr, ncap * elem);
+    if (p == NULL)
+        return -1;
+    *ptr = p;
+    *cap = ncap;
+    return 0;
+}
+
+uint64_t crisk__hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+int crisk__strcasecmp_ascii(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+        if (ca != cb || ca == 0)
+            return ca - cb;
+    }
+}
+
+size_t crisk__edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    if (lb > 256)
+        return limit + 1;   /* suggestions are for short ids; bound the work */
+    size_t row[257];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], best = i;
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
+            size_t v = diag + !same;
+            if (up + 1 < v) v = up + 1;
+            if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+            row[j] = v;
+            diag = up;
+            if (v < best) best = v;
+        }
+        if (best > limit)
+            return limit + 1;
+    }
+    return row[lb];
+}
+
+const char *crisk__suggest(const char *s, const char *const *candidates, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (crisk__strcasecmp_ascii(s, candidates[i]) == 0)
+            return candidates[i];
+    size_t limit = strlen(s) / 4;
+    if (limit < 2)
+        limit = 2;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = crisk__edit_distance(s, candidates[i], best_d - 1 < limit ? best_d - 1 : limit);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    /* A distance as large as the word itself is no hint ('x' -> 'y'). */
+    if (best != NULL && best_d >= strlen(s))
+        return NULL;
+    return best;
+}
+
+/* ---- string arena --------------------------------------------------------- */
+
+struct crisk__chunk {
+    struct crisk__chunk *next;
+    char data[];
+};
+
+#define CHUNK_BYTES (1u << 20)
+
+void crisk__pool_init(crisk__pool *p)
+{
+    memset(p, 0, sizeof *p);
+}
+
+void crisk__pool_release(crisk__pool *p)
+{
+    struct crisk__chunk *c = p->chunks;
+    while (c != NULL) {
+        struct crisk__chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(p->set);
+    crisk__pool_init(p);
+}
+
+const char *crisk__pool_copy(crisk__pool *p, const char *s, size_t len)
+{
+    size_t need = len + 1;
+    if (need > p->left) {
+        size_t size = need > CHUNK_BYTES / 4 ? need : CHUNK_BYTES;
+        struct crisk__chunk *c = malloc(sizeof *c + size);
+        if (c == NULL)
+            return NULL;
+        if (size == need && p->chunks != NULL) {
+            /* A big string gets a chunk of its own behind the current one,
+             * so the space left in the current chunk is not wasted. */
+            c->next = p->chunks->next;
+            p->chunks->next = c;
+            memcpy(c->data, s, len);
+            c->data[len] = '\0';
+            p->bytes += need;
+            return c->data;
+        }
+        c->next = p->chunks;
+        p->chunks = c;
+        p->cur = c->data;
+        p->left = size;
+    }
+    char *out = p->cur;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    p->cur += need;
+    p->left -= need;
+    p->bytes += need;
+    return out;
+}
+
+const char *crisk__pool_intern(crisk__pool *p, const char *s, size_t len)
+{
+    if (2 * (p->set_count + 1) > p->set_cap) {
+        size_t ncap = p->set_cap ? 2 * p->set_cap : 64;
+        const char **nset = calloc(ncap, sizeof *nset);
+        if (nset == NULL)
+            return NULL;
+        for (size_t i = 0; i < p->set_cap; i++) {
+            const char *e = p->set[i];
+            if (e == NULL)
+                continue;
+            size_t h = crisk__hash(e, strlen(e)) & (ncap - 1);
+            while (nset[h] != NULL)
+                h = (h + 1) & (ncap - 1);
+            nset[h] = e;
+        }
+        free(p->set);
+        p->set = nset;
+        p->set_cap = ncap;
+    }
+    size_t h = crisk__hash(s, len) & (p->set_cap - 1);
+    while (p->set[h] != NULL) {
+        if (strncmp(p->set[h], s, len) == 0 && p->set[h][len] == '\0')
+            return p->set[h];
+        h = (h + 1) & (p->set_cap - 1);
+    }
+    const char *copy = crisk__pool_copy(p, s, len);
+    if (copy == NULL)
+        return NULL;
+    p->set[h] = copy;
+    p->set_count++;
+    return copy;
+}

@@ -1,0 +1,46 @@
+/*
+ * util.h - small shared helpers of the library: growable arrays, a string
+ * arena with interning, string hashing, edit distance.
+ */
+#ifndef CRISK_UTIL_H
+#define CRISK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Grow `*ptr` (an array of `elem` bytes, capacity `*cap`) to hold `need`
+ * elements.  Returns 0, or -1 on overflow/out of memory (`*ptr` untouched). */
+int crisk__grow(void **ptr, size_t *cap, size_t need, size_t elem);
+
+/* 64-bit FNV-1a then a final mix: good enough spread for open addressing. */
+uint64_t crisk__hash(const char *s, size_t len);
+
+/* Levenshtein distance, ASCII case-insensitive, giving up (returning
+ * limit + 1) once the distance exceeds `limit`.  O(len_a * len_b). */
+size_t crisk__edit_distance(const char *a, const char *b, size_t limit);
+
+/* The best "did you mean" candidate among `n` strings, or NULL: a
+ * case-insensitive exact match first, else the closest within
+ * max(2, strlen(s)/4) edits; ties go to the earliest candidate. */
+const char *crisk__suggest(const char *s, const char *const *candidates, size_t n);
+
+int crisk__strcasecmp_ascii(const char *a, const char *b);
+
+/* A string arena: strings live until the pool is released.  Interning
+ * (crisk__pool_intern) returns one pointer per distinct string, so interned
+ * strings compare by pointer. */
+typedef struct crisk__pool {
+    struct crisk__chunk *chunks;
+    char  *cur;
+    size_t left;
+    const char **set;     /* intern set: open addressing */
+    size_t set_cap, set_count;
+    size_t bytes;         /* total bytes held */
+} crisk__pool;
+
+void crisk__pool_init(crisk__pool *p);
+void crisk__pool_release(crisk__pool *p);
+const char *crisk__pool_copy(crisk__pool *p, const char *s, size_t len);   /* NULL on ENOMEM */
+const char *crisk__pool_intern(crisk__pool *p, const char *s, size_t len); /* NULL on ENOMEM */
+
+#endif
