@@ -1,0 +1,620 @@
+/*
+ * analysis.c - every §5 metric of every node in one analysis.
+ *
+ * tier: one multi-source BFS from the functions.  The rest comes from single
+ * failure scenarios, 64 at a time (propagate.h): for scenario "p fails",
+ *   the `all` masks mark p's ancestors  -> dependants, functions, exposure,
+ *                                          tier1_dependants
+ *   the `grp` masks mark what fails      -> impact, impact_weight, breaches,
+ *                                          SPOFs, false redundancy.
+ * Per-scenario counts are accumulated with bit-sliced counters (one 64-bit
+ * word per binary digit of 64 counters), so adding a node's mask costs O(1)
+ * amortised instead of one step per set bit; weights are added per set bit
+ * only for functions.  Scenarios are taken in topological order, so the 64
+ * nodes of a batch tend to share ancestors and each sweep does useful work
+ * for all of them.  Nodes nothing depends on are trivial and never swept.
+ */
+#include "propagate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct crisk_analysis {
+    const crisk_inventory *inv;
+    crisk_node_metrics *m;
+    uint32_t *ranking;
+    uint32_t *id_rank;          /* node -> position in id order */
+    double total_criticality;
+    size_t n_functions;
+    int has_spofs, has_fr;
+    uint32_t *spof_start;       /* n + 1: SPOFs of function f are spof[spof_start[f]..] */
+    uint32_t *spof;
+    crisk_false_redundancy *fr;
+    size_t n_fr;
+};
+
+static int oom(crisk_error *err)
+{
+    return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* ---- id order -------------------------------------------------------------- */
+
+static const crisk_inventory *sort_inv;
+
+static int compare_id(const void *pa, const void *pb)
+{
+    return strcmp(sort_inv->id[*(const uint32_t *)pa], sort_inv->id[*(const uint32_t *)pb]);
+}
+
+static int build_id_rank(crisk_analysis *a)
+{
+    size_t n = a->inv->n;
+    uint32_t *order = malloc((n + 1) * sizeof *order);
+    a->id_rank = malloc((n + 1) * sizeof *a->id_rank);
+    if (order == NULL || a->id_rank == NULL) {
+        free(order);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++)
+        order[v] = (uint32_t)v;
+    sort_inv = a->inv;
+    qsort(order, n, sizeof *order, compare_id);
+    for (size_t i = 0; i < n; i++)
+        a->id_rank[order[i]] = (uint32_t)i;
+    free(order);
+    return 0;
+}
+
+/* ---- tier --------------------------------------------------------------------- */
+
+/* Fewest edges from any function: BFS from all functions at once. */
+static int compute_tiers(crisk_analysis *a)
+{
+    const crisk_inventory *inv = a->inv;
+    uint32_t *queue = malloc((inv->n + 1) * sizeof *queue);
+    if (queue == NULL)
+        return -1;
+    size_t head = 0, tail = 0;
+    for (size_t v = 0; v < inv->n; v++) {
+        a->m[v].tier = -1;
+        if (inv->type[v] == CRISK_NODE_FUNCTION) {
+            a->m[v].tier = 0;
+            queue[tail++] = (uint32_t)v;
+        }
+    }
+    while (head < tail) {
+        uint32_t v = queue[head++];
+        for (uint32_t e = inv->member_start[inv->group_start[v]];
+             e < inv->member_start[inv->group_start[v + 1]]; e++) {
+            uint32_t p = inv->member[e];
+            if (a->m[p].tier < 0) {
+                a->m[p].tier = a->m[v].tier + 1;
+                queue[tail++] = p;
+            }
+        }
+    }
+    free(queue);
+    return 0;
+}
+
+/* ---- bit-sliced counters ------------------------------------------------------- */
+
+#define COUNTER_BITS 32
+
+typedef struct counters {
+    uint64_t plane[COUNTER_BITS];
+} counters;
+
+static void counters_add(counters *c, uint64_t mask)
+{
+    for (int k = 0; mask != 0 && k < COUNTER_BITS; k++) {
+        uint64_t carry = c->plane[k] & mask;
+        c->plane[k] ^= mask;
+        mask = carry;
+    }
+}
+
+static uint64_t counters_get(const counters *c, int s)
+{
+    uint64_t v = 0;
+    for (int k = 0; k < COUNTER_BITS; k++)
+        v |= ((c->plane[k] >> s) & 1) << k;
+    return v;
+}
+
+/* ---- results that grow: SPOF pairs and false-redundancy findings -------------- */
+
+typedef struct growing {
+    uint64_t *spof_pairs;          /* (function << 32) | node */
+    size_t n_spof, cap_spof;
+    crisk_false_redundancy *fr;
+    size_t n_fr, cap_fr;
+} growing;
+
+static int push_spof(growing *g, uint32_t function, uint32_t node)
+{
+    if (crisk__grow((void **)&g->spof_pairs, &g->cap_spof, g->n_spof + 1, sizeof *g->spof_pairs))
+        return -1;
+    g->spof_pairs[g->n_spof++] = ((uint64_t)function << 32) | node;
+    return 0;
+}
+
+static int push_fr(growing *g, uint32_t dependant, uint32_t group, uint32_t shared,
+                   size_t failed)
+{
+    if (crisk__grow((void **)&g->fr, &g->cap_fr, g->n_fr + 1, sizeof *g->fr))
+        return -1;
+    g->fr[g->n_fr++] = (crisk_false_redundancy){ dependant, group, shared, failed };
+    return 0;
+}
+
+/* ---- one batch ------------------------------------------------------------------ */
+
+typedef struct batch {
+    uint32_t node[64];
+    size_t size;
+    uint64_t valid;            /* bits of the scenarios in use */
+} batch;
+
+/* Members of group g failed in scenario s (for the finding's report). */
+static size_t failed_members(const crisk__prop *p, uint32_t g, int s)
+{
+    const crisk_inventory *inv = p->inv;
+    size_t count = 0;
+    for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
+        count += (p->grp[inv->member[e]] >> s) & 1;
+    return count;
+}
+
+/* Redundancy groups of q that one scenario's node defeats from outside. */
+static int find_false_redundancy(const crisk__prop *p, const batch *bt, uint32_t q, growing *g)
+{
+    const crisk_inventory *inv = p->inv;
+    for (uint32_t grp = inv->group_start[q]; grp < inv->group_start[q + 1]; grp++) {
+        if (inv->member_start[grp + 1] - inv->member_start[grp] < 2)
+            continue;
+        uint64_t fails = crisk__prop_group_fails(p, grp) & bt->valid;
+        for (uint32_t e = inv->member_start[grp]; fails && e < inv->member_start[grp + 1]; e++)
+            fails &= ~p->init[inv->member[e]];   /* a member failing is not "outside" */
+        while (fails) {
+            int s = __builtin_ctzll(fails);
+            fails &= fails - 1;
+            if (push_fr(g, q, grp, bt->node[s], failed_members(p, grp, s)) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const batch *bt,
+                               uint32_t q, growing *g, const crisk_analysis_options *opts)
+{
+    const crisk_inventory *inv = a->inv;
+    double crit = inv->criticality[q];
+    uint64_t reach = p->all[q] & ~p->init[q] & bt->valid;
+    while (reach) {
+        int s = __builtin_ctzll(reach);
+        reach &= reach - 1;
+        a->m[bt->node[s]].functions++;
+        a->m[bt->node[s]].exposure += crit;
+    }
+    uint64_t fails = p->grp[q] & ~p->init[q] & bt->valid;
+    while (fails) {
+        int s = __builtin_ctzll(fails);
+        fails &= fails - 1;
+        uint32_t v = bt->node[s];
+        a->m[v].impact++;
+        a->m[v].impact_weight += crit;
+        if (inv->rto[q] < inv->recovery[v])   /* false when either is NaN */
+            a->m[v].breaches++;
+        if (opts->keep_spofs && push_spof(g, q, v) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt, growing *g,
+                      const crisk_analysis_options *opts)
+{
+    const crisk_inventory *inv = a->inv;
+    counters dependants, tier1;
+    memset(&dependants, 0, sizeof dependants);
+    memset(&tier1, 0, sizeof tier1);
+    for (size_t i = 0; i < p->n_touched; i++) {
+        uint32_t q = p->touched[i];
+        uint64_t others = p->all[q] & ~p->init[q] & bt->valid;
+        counters_add(&dependants, others);
+        if (a->m[q].tier == 1)
+            counters_add(&tier1, others);
+        if (inv->type[q] == CRISK_NODE_FUNCTION
+            && accumulate_function(a, p, bt, q, g, opts) != 0)
+            return -1;
+        if (opts->keep_false_redundancy && find_false_redundancy(p, bt, q, g) != 0)
+            return -1;
+    }
+    for (size_t s = 0; s < bt->size; s++) {
+        a->m[bt->node[s]].dependants = (size_t)counters_get(&dependants, (int)s);
+        a->m[bt->node[s]].tier1_dependants = (size_t)counters_get(&tier1, (int)s);
+    }
+    return 0;
+}
+
+/* Sweep every node that something depends on, 64 scenarios at a time. */
+static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, growing *g,
+                       crisk_error *err)
+{
+    const crisk_inventory *inv = a->inv;
+    crisk__prop p;
+    int rc = crisk__prop_init(&p, inv, err);
+    if (rc != CRISK_OK)
+        return rc;
+    batch bt;
+    bt.size = 0;
+    for (size_t i = 0; i <= inv->n; i++) {
+        if (i < inv->n) {
+            uint32_t v = p.order[i];
+            if (inv->dep_start[v] == inv->dep_start[v + 1])
+                continue;   /* nothing depends on it: every count is 0 */
+            bt.node[bt.size++] = v;
+            if (bt.size < 64)
+                continue;
+        }
+        if (bt.size == 0)
+            break;
+        bt.valid = bt.size == 64 ? ~0ull : (1ull << bt.size) - 1;
+        crisk__prop_clear(&p);
+        for (size_t s = 0; s < bt.size; s++)
+            crisk__prop_seed(&p, bt.node[s], 1ull << s);
+        crisk__prop_run(&p);
+        if (accumulate(a, &p, &bt, g, opts) != 0) {
+            crisk__prop_release(&p);
+            return oom(err);
+        }
+        if (opts->progress)
+            opts->progress(opts->progress_ctx, "analysing", i, inv->n);
+        bt.size = 0;
+    }
+    crisk__prop_release(&p);
+    return CRISK_OK;
+}
+
+/* ---- ordering of results ---------------------------------------------------- */
+
+static const crisk_analysis *sort_analysis;
+
+static int compare_rank(const void *pa, const void *pb)
+{
+    uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
+    const crisk_node_metrics *mu = &sort_analysis->m[u], *mv = &sort_analysis->m[v];
+    if (mu->impact_weight != mv->impact_weight)
+        return mu->impact_weight > mv->impact_weight ? -1 : 1;
+    if (mu->exposure != mv->exposure)
+        return mu->exposure > mv->exposure ? -1 : 1;
+    return sort_analysis->id_rank[u] < sort_analysis->id_rank[v] ? -1 : 1;
+}
+
+static int compare_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* SPOF pairs as CSR per function, each list in id order. */
+static int index_spofs(crisk_analysis *a, growing *g)
+{
+    size_t n = a->inv->n;
+    for (size_t i = 0; i < g->n_spof; i++) {   /* sort key: function, then id rank */
+        uint32_t f = (uint32_t)(g->spof_pairs[i] >> 32), v = (uint32_t)g->spof_pairs[i];
+        g->spof_pairs[i] = ((uint64_t)f << 32) | a->id_rank[v];
+    }
+    qsort(g->spof_pairs, g->n_spof, sizeof *g->spof_pairs, compare_u64);
+    uint32_t *by_rank = malloc((n + 1) * sizeof *by_rank);
+    a->spof_start = calloc(n + 1, sizeof *a->spof_start);
+    a->spof = malloc((g->n_spof + 1) * sizeof *a->spof);
+    if (by_rank == NULL || a->spof_start == NULL || a->spof == NULL) {
+        free(by_rank);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++)
+        by_rank[a->id_rank[v]] = (uint32_t)v;
+    for (size_t i = 0; i < g->n_spof; i++) {
+        a->spof_start[(g->spof_pairs[i] >> 32) + 1]++;
+        a->spof[i] = by_rank[(uint32_t)g->spof_pairs[i]];
+    }
+    for (size_t v = 0; v < n; v++)
+        a->spof_start[v + 1] += a->spof_start[v];
+    free(by_rank);
+    return 0;
+}
+
+static int compare_fr(const void *pa, const void *pb)
+{
+    const crisk_false_redundancy *x = pa, *y = pb;
+    const uint32_t *r = sort_analysis->id_rank;
+    if (x->dependant != y->dependant)
+        return r[x->dependant] < r[y->dependant] ? -1 : 1;
+    if (x->group != y->group)
+        return x->group < y->group ? -1 : 1;
+    return r[x->shared] < r[y->shared] ? -1 : r[x->shared] > r[y->shared];
+}
+
+static int finish(crisk_analysis *a, growing *g)
+{
+    const crisk_inventory *inv = a->inv;
+    for (size_t v = 0; v < inv->n; v++) {
+        crisk_node_metrics *m = &a->m[v];
+        m->direct_dependants = inv->dep_start[v + 1] - inv->dep_start[v];
+        m->impact_share = a->total_criticality > 0 ? m->impact_weight / a->total_criticality : 0;
+        m->spof = m->impact >= 1;
+    }
+    a->ranking = malloc((inv->n + 1) * sizeof *a->ranking);
+    if (a->ranking == NULL)
+        return -1;
+    for (size_t v = 0; v < inv->n; v++)
+        a->ranking[v] = (uint32_t)v;
+    sort_analysis = a;
+    qsort(a->ranking, inv->n, sizeof *a->ranking, compare_rank);
+    if (a->has_spofs && index_spofs(a, g) != 0)
+        return -1;
+    qsort(g->fr, g->n_fr, sizeof *g->fr, compare_fr);
+    a->fr = g->fr;
+    a->n_fr = g->n_fr;
+    g->fr = NULL;
+    return 0;
+}
+
+int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
+                       const crisk_analysis_options *opts, crisk_error *err)
+{
+    static const crisk_analysis_options defaults = CRISK_ANALYSIS_OPTIONS_INIT;
+    if (opts == NULL)
+        opts = &defaults;
+    *out = NULL;
+    growing g;
+    memset(&g, 0, sizeof g);
+    crisk_analysis *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return oom(err);
+    a->inv = inv;
+    a->has_spofs = opts->keep_spofs;
+    a->has_fr = opts->keep_false_redundancy;
+    a->m = calloc(inv->n + 1, sizeof *a->m);
+    int rc = CRISK_ENOMEM;
+    if (a->m == NULL || build_id_rank(a) != 0 || compute_tiers(a) != 0)
+        goto out;
+    for (size_t v = 0; v < inv->n; v++)
+        if (inv->type[v] == CRISK_NODE_FUNCTION) {
+            a->n_functions++;
+            a->total_criticality += inv->criticality[v];
+        }
+    rc = run_batches(a, opts, &g, err);
+    if (rc != CRISK_OK)
+        goto out;
+    rc = finish(a, &g) == 0 ? CRISK_OK : CRISK_ENOMEM;
+out:
+    free(g.spof_pairs);
+    free(g.fr);
+    if (rc != CRISK_OK) {
+        crisk_analysis_free(a);
+        return rc == CRISK_ENOMEM ? oom(err) : rc;
+    }
+    *out = a;
+    return CRISK_OK;
+}
+
+void crisk_analysis_free(crisk_analysis *a)
+{
+    if (a == NULL)
+        return;
+    free(a->m);
+    free(a->ranking);
+    free(a->id_rank);
+    free(a->spof_start);
+    free(a->spof);
+    free(a->fr);
+    free(a);
+}
+
+/* ---- getters ------------------------------------------------------------------- */
+
+const crisk_inventory *crisk_analysis_inventory(const crisk_analysis *a) { return a->inv; }
+const crisk_node_metrics *crisk_analysis_metrics(const crisk_analysis *a, size_t v) { return &a->m[v]; }
+double crisk_analysis_total_criticality(const crisk_analysis *a) { return a->total_criticality; }
+size_t crisk_analysis_function_count(const crisk_analysis *a) { return a->n_functions; }
+const uint32_t *crisk_analysis_ranking(const crisk_analysis *a) { return a->ranking; }
+
+const uint32_t *crisk_analysis_spofs(const crisk_analysis *a, size_t function, size_t *count)
+{
+    if (!a->has_spofs || function >= a->inv->n) {
+        *count = 0;
+        return NULL;
+    }
+    *count = a->spof_start[function + 1] - a->spof_start[function];
+    return a->spof + a->spof_start[function];
+}
+
+const crisk_false_redundancy *crisk_analysis_false_redundancy(const crisk_analysis *a,
+                                                              size_t *count)
+{
+    *count = a->n_fr;
+    return a->fr;
+}
+
+/* Position of a node in id order (for callers sorting by id cheaply). */
+uint32_t crisk__analysis_id_rank(const crisk_analysis *a, size_t node)
+{
+    return a->id_rank[node];
+}
+
+/* ---- shared dependencies --------------------------------------------------------- */
+
+static int compare_shared(const void *pa, const void *pb)
+{
+    uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
+    const crisk_node_metrics *mu = &sort_analysis->m[u], *mv = &sort_analysis->m[v];
+    if (mu->tier1_dependants != mv->tier1_dependants)
+        return mu->tier1_dependants > mv->tier1_dependants ? -1 : 1;
+    if (mu->exposure != mv->exposure)
+        return mu->exposure > mv->exposure ? -1 : 1;
+    return sort_analysis->id_rank[u] < sort_analysis->id_rank[v] ? -1 : 1;
+}
+
+int crisk_analysis_shared(const crisk_analysis *a, size_t min, uint32_t **out, size_t *count,
+                          crisk_error *err)
+{
+    size_t n = a->inv->n, k = 0;
+    uint32_t *list = malloc((n + 1) * sizeof *list);
+    if (list == NULL)
+        return oom(err);
+    for (size_t v = 0; v < n; v++)
+        if (a->m[v].tier >= 2 && a->m[v].tier1_dependants >= min)
+            list[k++] = (uint32_t)v;
+    sort_analysis = a;
+    qsort(list, k, sizeof *list, compare_shared);
+    *out = list;
+    *count = k;
+    return CRISK_OK;
+}
+
+static int compare_by_id_rank(const void *pa, const void *pb)
+{
+    uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
+    return sort_analysis->id_rank[u] < sort_analysis->id_rank[v] ? -1
+         : sort_analysis->id_rank[u] > sort_analysis->id_rank[v];
+}
+
+int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out,
+                            size_t *count, crisk_error *err)
+{
+    const crisk_inventory *inv = a->inv;
+    uint32_t *queue = malloc((inv->n + 1) * sizeof *queue);
+    uint8_t *seen = calloc(inv->n + 1, 1);
+    uint32_t *list = malloc((inv->n + 1) * sizeof *list);
+    if (queue == NULL || seen == NULL || list == NULL) {
+        free(queue);
+        free(seen);
+        free(list);
+        return oom(err);
+    }
+    size_t head = 0, tail = 0, k = 0;
+    queue[tail++] = (uint32_t)node;
+    seen[node] = 1;
+    while (head < tail) {
+        uint32_t v = queue[head++];
+        for (uint32_t i = inv->dep_start[v]; i < inv->dep_start[v + 1]; i++) {
+            uint32_t u = inv->dep[i];
+            if (seen[u])
+                continue;
+            seen[u] = 1;
+            queue[tail++] = u;
+            if (a->m[u].tier == 1)
+                list[k++] = u;
+        }
+    }
+    free(queue);
+    free(seen);
+    sort_analysis = a;
+    qsort(list, k, sizeof *list, compare_by_id_rank);
+    *out = list;
+    *count = k;
+    return CRISK_OK;
+}
+
+/* ---- minimal pairs ----------------------------------------------------------------- */
+
+/* Nodes `function` depends on, transitively, minus itself and its SPOFs,
+ * in id order. */
+static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **out, size_t *k)
+{
+    const crisk_inventory *inv = a->inv;
+    size_t n = inv->n;
+    uint8_t *seen = calloc(n + 1, 1);
+    uint32_t *list = malloc((n + 1) * sizeof *list);
+    if (seen == NULL || list == NULL) {
+        free(seen);
+        free(list);
+        return -1;
+    }
+    size_t head = 0, tail = 0;
+    list[tail++] = (uint32_t)function;
+    seen[function] = 1;
+    while (head < tail) {
+        uint32_t v = list[head++];
+        for (uint32_t e = inv->member_start[inv->group_start[v]];
+             e < inv->member_start[inv->group_start[v + 1]]; e++)
+            if (!seen[inv->member[e]]) {
+                seen[inv->member[e]] = 1;
+                list[tail++] = inv->member[e];
+            }
+    }
+    size_t spof_count = 0;
+    const uint32_t *spofs = crisk_analysis_spofs(a, function, &spof_count);
+    for (size_t i = 0; i < spof_count; i++)
+        seen[spofs[i]] = 2;
+    size_t m = 0;
+    for (size_t i = 1; i < tail; i++)   /* list[0] is the function */
+        if (seen[list[i]] == 1)
+            list[m++] = list[i];
+    free(seen);
+    sort_analysis = a;
+    qsort(list, m, sizeof *list, compare_by_id_rank);
+    *out = list;
+    *k = m;
+    return 0;
+}
+
+int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t **out,
+                              size_t *count, crisk_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    if (!a->has_spofs)
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "minimal pairs need an analysis that kept SPOFs");
+    uint32_t *cand = NULL, *pairs = NULL;
+    size_t k = 0, n_pairs = 0, cap = 0;
+    if (pair_candidates(a, function, &cand, &k) != 0)
+        return oom(err);
+    crisk__prop p;
+    int rc = crisk__prop_init(&p, a->inv, err);
+    if (rc != CRISK_OK) {
+        free(cand);
+        return rc;
+    }
+    p.want_all = 0;
+    /* For each a_i: scenarios {a_i, a_j} for 64 partners j > i at a time. */
+    for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
+        for (size_t j0 = i + 1; j0 < k && rc == CRISK_OK; j0 += 64) {
+            size_t width = k - j0 < 64 ? k - j0 : 64;
+            uint64_t valid = width == 64 ? ~0ull : (1ull << width) - 1;
+            crisk__prop_clear(&p);
+            crisk__prop_seed(&p, cand[i], valid);
+            for (size_t s = 0; s < width; s++)
+                crisk__prop_seed(&p, cand[j0 + s], 1ull << s);
+            crisk__prop_run(&p);
+            uint64_t fails = p.grp[function] & valid;
+            while (fails) {
+                int s = __builtin_ctzll(fails);
+                fails &= fails - 1;
+                if (crisk__grow((void **)&pairs, &cap, 2 * n_pairs + 2, sizeof *pairs) != 0) {
+                    rc = oom(err);
+                    break;
+                }
+                pairs[2 * n_pairs] = cand[i];
+                pairs[2 * n_pairs + 1] = cand[j0 + (size_t)s];
+                n_pairs++;
+            }
+        }
+    }
+    crisk__prop_release(&p);
+    free(cand);
+    if (rc != CRISK_OK) {
+        free(pairs);
+        return rc;
+    }
+    *out = pairs;
+    *count = n_pairs;
+    return CRISK_OK;
+}
