@@ -2,7 +2,7 @@
  * analysis.c - every §5 metric of every node in one analysis.
  *
  * tier: one multi-source BFS from the functions.  The rest comes from single
- * failure scenarios, 64 at a time (propagate.h): for scenario "p fails",
+ * failure scenarios, 256 at a time (propagate.h): for scenario "p fails",
  *   the `all` masks mark p's ancestors  -> dependants, functions, exposure,
  *                                          tier1_dependants
  *   the `grp` masks mark what fails      -> impact, impact_weight, breaches,
@@ -10,7 +10,7 @@
  * Per-scenario counts are accumulated with bit-sliced counters (one 64-bit
  * word per binary digit of 64 counters), so adding a node's mask costs O(1)
  * amortised instead of one step per set bit; weights are added per set bit
- * only for functions.  Scenarios are taken in topological order, so the 64
+ * only for functions.  Scenarios are taken in topological order, so the
  * nodes of a batch tend to share ancestors and each sweep does useful work
  * for all of them.  Nodes nothing depends on are trivial and never swept.
  */
@@ -153,18 +153,20 @@ static int push_fr(growing *g, uint32_t dependant, uint32_t group, uint32_t shar
 /* ---- one batch ------------------------------------------------------------------ */
 
 typedef struct batch {
-    uint32_t node[64];
+    uint32_t node[CRISK__SCENARIOS];
     size_t size;
-    uint64_t valid;            /* bits of the scenarios in use */
+    crisk__mask valid;         /* the scenarios in use */
 } batch;
 
+#define SCENARIO(w, bit) ((size_t)(w) * 64 + (size_t)(bit))
+
 /* Members of group g failed in scenario s (for the finding's report). */
-static size_t failed_members(const crisk__prop *p, uint32_t g, int s)
+static size_t failed_members(const crisk__prop *p, uint32_t g, size_t s)
 {
     const crisk_inventory *inv = p->inv;
     size_t count = 0;
     for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
-        count += (p->grp[inv->member[e]] >> s) & 1;
+        count += (p->grp[inv->member[e]].w[s >> 6] >> (s & 63)) & 1;
     return count;
 }
 
@@ -172,17 +174,21 @@ static size_t failed_members(const crisk__prop *p, uint32_t g, int s)
 static int find_false_redundancy(const crisk__prop *p, const batch *bt, uint32_t q, growing *g)
 {
     const crisk_inventory *inv = p->inv;
+    crisk__mask fails;
     for (uint32_t grp = inv->group_start[q]; grp < inv->group_start[q + 1]; grp++) {
         if (inv->member_start[grp + 1] - inv->member_start[grp] < 2)
             continue;
-        uint64_t fails = crisk__prop_group_fails(p, grp) & bt->valid;
-        for (uint32_t e = inv->member_start[grp]; fails && e < inv->member_start[grp + 1]; e++)
-            fails &= ~p->init[inv->member[e]];   /* a member failing is not "outside" */
-        while (fails) {
-            int s = __builtin_ctzll(fails);
-            fails &= fails - 1;
-            if (push_fr(g, q, grp, bt->node[s], failed_members(p, grp, s)) != 0)
-                return -1;
+        crisk__prop_group_fails(p, grp, &fails);
+        for (int w = 0; w < CRISK__W; w++) {
+            uint64_t f = fails.w[w] & bt->valid.w[w];
+            for (uint32_t e = inv->member_start[grp]; f && e < inv->member_start[grp + 1]; e++)
+                f &= ~p->init[inv->member[e]].w[w];   /* a member failing is not "outside" */
+            while (f) {
+                size_t s = SCENARIO(w, __builtin_ctzll(f));
+                f &= f - 1;
+                if (push_fr(g, q, grp, bt->node[s], failed_members(p, grp, s)) != 0)
+                    return -1;
+            }
         }
     }
     return 0;
@@ -193,24 +199,26 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
 {
     const crisk_inventory *inv = a->inv;
     double crit = inv->criticality[q];
-    uint64_t reach = p->all[q] & ~p->init[q] & bt->valid;
-    while (reach) {
-        int s = __builtin_ctzll(reach);
-        reach &= reach - 1;
-        a->m[bt->node[s]].functions++;
-        a->m[bt->node[s]].exposure += crit;
-    }
-    uint64_t fails = p->grp[q] & ~p->init[q] & bt->valid;
-    while (fails) {
-        int s = __builtin_ctzll(fails);
-        fails &= fails - 1;
-        uint32_t v = bt->node[s];
-        a->m[v].impact++;
-        a->m[v].impact_weight += crit;
-        if (inv->rto[q] < inv->recovery[v])   /* false when either is NaN */
-            a->m[v].breaches++;
-        if (opts->keep_spofs && push_spof(g, q, v) != 0)
-            return -1;
+    for (int w = 0; w < CRISK__W; w++) {
+        uint64_t reach = p->all[q].w[w] & ~p->init[q].w[w] & bt->valid.w[w];
+        while (reach) {
+            size_t s = SCENARIO(w, __builtin_ctzll(reach));
+            reach &= reach - 1;
+            a->m[bt->node[s]].functions++;
+            a->m[bt->node[s]].exposure += crit;
+        }
+        uint64_t fails = p->grp[q].w[w] & ~p->init[q].w[w] & bt->valid.w[w];
+        while (fails) {
+            size_t s = SCENARIO(w, __builtin_ctzll(fails));
+            fails &= fails - 1;
+            uint32_t v = bt->node[s];
+            a->m[v].impact++;
+            a->m[v].impact_weight += crit;
+            if (inv->rto[q] < inv->recovery[v])   /* false when either is NaN */
+                a->m[v].breaches++;
+            if (opts->keep_spofs && push_spof(g, q, v) != 0)
+                return -1;
+        }
     }
     return 0;
 }
@@ -219,15 +227,17 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt, 
                       const crisk_analysis_options *opts)
 {
     const crisk_inventory *inv = a->inv;
-    counters dependants, tier1;
-    memset(&dependants, 0, sizeof dependants);
-    memset(&tier1, 0, sizeof tier1);
+    counters dependants[CRISK__W], tier1[CRISK__W];
+    memset(dependants, 0, sizeof dependants);
+    memset(tier1, 0, sizeof tier1);
     for (size_t i = 0; i < p->n_touched; i++) {
         uint32_t q = p->touched[i];
-        uint64_t others = p->all[q] & ~p->init[q] & bt->valid;
-        counters_add(&dependants, others);
-        if (a->m[q].tier == 1)
-            counters_add(&tier1, others);
+        for (int w = 0; w < CRISK__W; w++) {
+            uint64_t others = p->all[q].w[w] & ~p->init[q].w[w] & bt->valid.w[w];
+            counters_add(&dependants[w], others);
+            if (a->m[q].tier == 1)
+                counters_add(&tier1[w], others);
+        }
         if (inv->type[q] == CRISK_NODE_FUNCTION
             && accumulate_function(a, p, bt, q, g, opts) != 0)
             return -1;
@@ -235,49 +245,125 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt, 
             return -1;
     }
     for (size_t s = 0; s < bt->size; s++) {
-        a->m[bt->node[s]].dependants = (size_t)counters_get(&dependants, (int)s);
-        a->m[bt->node[s]].tier1_dependants = (size_t)counters_get(&tier1, (int)s);
+        a->m[bt->node[s]].dependants = (size_t)counters_get(&dependants[s >> 6], (int)(s & 63));
+        a->m[bt->node[s]].tier1_dependants = (size_t)counters_get(&tier1[s >> 6], (int)(s & 63));
     }
     return 0;
 }
 
-/* Sweep every node that something depends on, 64 scenarios at a time. */
+/* ---- batch order ------------------------------------------------------------------ */
+
+/* A sweep costs the size of the union of its scenarios' ancestor sets, so
+ * scenarios whose ancestor sets overlap belong in the same batch.  MinHash
+ * finds them: with h a random hash, min{h(u) : u in anc(p) + p} agrees for
+ * two nodes with probability equal to the Jaccard similarity of their sets,
+ * and it is one O(E) pass per hash (dependants before dependencies).
+ * Sorting by three such signatures clusters similar nodes.  This only
+ * changes which scenarios share a sweep, never a result. */
+#define MINHASHES 3
+
+typedef struct scenario_key {
+    uint32_t sig[MINHASHES];
+    uint32_t pos;
+    uint32_t node;
+} scenario_key;
+
+static uint32_t mix32(uint32_t x, uint32_t seed)
+{
+    x ^= seed;
+    x *= 0x9E3779B1u;
+    x ^= x >> 16;
+    x *= 0x85EBCA77u;
+    x ^= x >> 13;
+    return x;
+}
+
+static int compare_key(const void *pa, const void *pb)
+{
+    const scenario_key *a = pa, *b = pb;
+    for (int k = 0; k < MINHASHES; k++)
+        if (a->sig[k] != b->sig[k])
+            return a->sig[k] < b->sig[k] ? -1 : 1;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* The nodes to sweep (those something depends on), in batch order. */
+static int scenario_order(const crisk_inventory *inv, const crisk__prop *p, uint32_t **out,
+                          size_t *count)
+{
+    size_t n = inv->n, k = 0;
+    uint32_t *sig = malloc((n + 1) * sizeof *sig);
+    scenario_key *keys = malloc((n + 1) * sizeof *keys);
+    uint32_t *list = malloc((n + 1) * sizeof *list);
+    if (sig == NULL || keys == NULL || list == NULL) {
+        free(sig);
+        free(keys);
+        free(list);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++)
+        if (inv->dep_start[v] != inv->dep_start[v + 1]) {
+            keys[k].pos = p->pos[v];
+            keys[k].node = (uint32_t)v;
+            k++;
+        }
+    for (int h = 0; h < MINHASHES; h++) {
+        for (size_t i = n; i-- > 0;) {   /* dependants first */
+            uint32_t v = p->order[i];
+            uint32_t m = mix32(v, 0x5bd1e995u * (uint32_t)(h + 1));
+            for (uint32_t j = inv->dep_start[v]; j < inv->dep_start[v + 1]; j++)
+                if (sig[inv->dep[j]] < m && p->pos[inv->dep[j]] > i)
+                    m = sig[inv->dep[j]];
+            sig[v] = m;
+        }
+        for (size_t i = 0; i < k; i++)
+            keys[i].sig[h] = sig[keys[i].node];
+    }
+    qsort(keys, k, sizeof *keys, compare_key);
+    for (size_t i = 0; i < k; i++)
+        list[i] = keys[i].node;
+    free(sig);
+    free(keys);
+    *out = list;
+    *count = k;
+    return 0;
+}
+
+/* Sweep every node that something depends on, CRISK__SCENARIOS at a time.
+ * Nodes nothing depends on are trivial: every count is 0. */
 static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, growing *g,
                        crisk_error *err)
 {
     const crisk_inventory *inv = a->inv;
     crisk__prop p;
+    uint32_t *todo = NULL;
+    size_t n_todo = 0;
     int rc = crisk__prop_init(&p, inv, err);
     if (rc != CRISK_OK)
         return rc;
+    if (scenario_order(inv, &p, &todo, &n_todo) != 0) {
+        crisk__prop_release(&p);
+        return oom(err);
+    }
     batch bt;
-    bt.size = 0;
-    for (size_t i = 0; i <= inv->n; i++) {
-        if (i < inv->n) {
-            uint32_t v = p.order[i];
-            if (inv->dep_start[v] == inv->dep_start[v + 1])
-                continue;   /* nothing depends on it: every count is 0 */
-            bt.node[bt.size++] = v;
-            if (bt.size < 64)
-                continue;
-        }
-        if (bt.size == 0)
-            break;
-        bt.valid = bt.size == 64 ? ~0ull : (1ull << bt.size) - 1;
+    for (size_t first = 0; first < n_todo; first += CRISK__SCENARIOS) {
+        bt.size = n_todo - first < CRISK__SCENARIOS ? n_todo - first : CRISK__SCENARIOS;
+        memcpy(bt.node, todo + first, bt.size * sizeof *bt.node);
+        crisk__mask_first(&bt.valid, bt.size);
         crisk__prop_clear(&p);
         for (size_t s = 0; s < bt.size; s++)
-            crisk__prop_seed(&p, bt.node[s], 1ull << s);
+            crisk__prop_seed_one(&p, bt.node[s], s);
         crisk__prop_run(&p);
         if (accumulate(a, &p, &bt, g, opts) != 0) {
-            crisk__prop_release(&p);
-            return oom(err);
+            rc = oom(err);
+            break;
         }
         if (opts->progress)
-            opts->progress(opts->progress_ctx, "analysing", i, inv->n);
-        bt.size = 0;
+            opts->progress(opts->progress_ctx, "analysing", first + bt.size, n_todo);
     }
+    free(todo);
     crisk__prop_release(&p);
-    return CRISK_OK;
+    return rc;
 }
 
 /* ---- ordering of results ---------------------------------------------------- */
@@ -584,27 +670,30 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
         return rc;
     }
     p.want_all = 0;
-    /* For each a_i: scenarios {a_i, a_j} for 64 partners j > i at a time. */
+    /* For each a_i: scenarios {a_i, a_j} for CRISK__SCENARIOS partners j > i at a time. */
     for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
-        for (size_t j0 = i + 1; j0 < k && rc == CRISK_OK; j0 += 64) {
-            size_t width = k - j0 < 64 ? k - j0 : 64;
-            uint64_t valid = width == 64 ? ~0ull : (1ull << width) - 1;
+        for (size_t j0 = i + 1; j0 < k && rc == CRISK_OK; j0 += CRISK__SCENARIOS) {
+            size_t width = k - j0 < CRISK__SCENARIOS ? k - j0 : CRISK__SCENARIOS;
+            crisk__mask valid;
+            crisk__mask_first(&valid, width);
             crisk__prop_clear(&p);
-            crisk__prop_seed(&p, cand[i], valid);
+            crisk__prop_seed(&p, cand[i], &valid);
             for (size_t s = 0; s < width; s++)
-                crisk__prop_seed(&p, cand[j0 + s], 1ull << s);
+                crisk__prop_seed_one(&p, cand[j0 + s], s);
             crisk__prop_run(&p);
-            uint64_t fails = p.grp[function] & valid;
-            while (fails) {
-                int s = __builtin_ctzll(fails);
-                fails &= fails - 1;
-                if (crisk__grow((void **)&pairs, &cap, 2 * n_pairs + 2, sizeof *pairs) != 0) {
-                    rc = oom(err);
-                    break;
+            for (int w = 0; w < CRISK__W && rc == CRISK_OK; w++) {
+                uint64_t fails = p.grp[function].w[w] & valid.w[w];
+                while (fails) {
+                    size_t s = SCENARIO(w, __builtin_ctzll(fails));
+                    fails &= fails - 1;
+                    if (crisk__grow((void **)&pairs, &cap, 2 * n_pairs + 2, sizeof *pairs) != 0) {
+                        rc = oom(err);
+                        break;
+                    }
+                    pairs[2 * n_pairs] = cand[i];
+                    pairs[2 * n_pairs + 1] = cand[j0 + s];
+                    n_pairs++;
                 }
-                pairs[2 * n_pairs] = cand[i];
-                pairs[2 * n_pairs + 1] = cand[j0 + (size_t)s];
-                n_pairs++;
             }
         }
     }

@@ -140,25 +140,46 @@ void crisk__prop_clear(crisk__prop *p)
 {
     for (size_t i = 0; i < p->n_touched; i++) {
         uint32_t v = p->touched[i];
-        p->all[v] = p->grp[v] = p->init[v] = 0;
+        memset(&p->all[v], 0, sizeof p->all[v]);
+        memset(&p->grp[v], 0, sizeof p->grp[v]);
+        memset(&p->init[v], 0, sizeof p->init[v]);
         p->is_touched[v] = 0;
     }
     p->n_touched = 0;
 }
 
-void crisk__prop_seed(crisk__prop *p, uint32_t node, uint64_t mask)
+void crisk__prop_seed(crisk__prop *p, uint32_t node, const crisk__mask *mask)
 {
-    p->init[node] |= mask;
-    p->all[node] |= mask;
-    p->grp[node] |= mask;
+    for (int w = 0; w < CRISK__W; w++) {
+        p->init[node].w[w] |= mask->w[w];
+        p->all[node].w[w] |= mask->w[w];
+        p->grp[node].w[w] |= mask->w[w];
+    }
     touch(p, node);
+}
+
+void crisk__prop_seed_one(crisk__prop *p, uint32_t node, size_t s)
+{
+    crisk__mask m;
+    memset(&m, 0, sizeof m);
+    m.w[s >> 6] = 1ull << (s & 63);
+    crisk__prop_seed(p, node, &m);
+}
+
+void crisk__mask_first(crisk__mask *m, size_t count)
+{
+    for (size_t w = 0; w < CRISK__W; w++) {
+        size_t lo = 64 * w;
+        m->w[w] = count >= lo + 64 ? ~0ull : count <= lo ? 0 : (1ull << (count - lo)) - 1;
+    }
 }
 
 /* ---- group evaluation ------------------------------------------------------ */
 
-/* Scenarios where at least t of the n masks have their bit set. */
-static uint64_t at_least(const uint64_t *const *masks, const uint32_t *members, size_t n,
-                         size_t t, int complement)
+/* Scenarios (of word w) where at least t of the members' masks have their
+ * bit set (with `complement`: their bit clear). */
+static uint64_t at_least(const crisk__mask *masks, const uint32_t *members, size_t n,
+                         size_t t, int complement, int w)
 {
     if (t == 0)
         return ~0ull;
@@ -171,7 +192,7 @@ static uint64_t at_least(const uint64_t *const *masks, const uint32_t *members, 
         for (size_t j = 1; j <= t; j++)
             ge[j] = 0;
         for (size_t i = 0; i < n; i++) {
-            uint64_t m = (*masks)[members[i]];
+            uint64_t m = masks[members[i]].w[w];
             if (complement)
                 m = ~m;
             for (size_t j = t; j >= 1; j--)
@@ -182,7 +203,7 @@ static uint64_t at_least(const uint64_t *const *masks, const uint32_t *members, 
     /* Large thresholds: count per scenario; O(n * 64) */
     uint32_t count[64] = { 0 };
     for (size_t i = 0; i < n; i++) {
-        uint64_t m = (*masks)[members[i]];
+        uint64_t m = masks[members[i]].w[w];
         if (complement)
             m = ~m;
         while (m) {
@@ -197,30 +218,39 @@ static uint64_t at_least(const uint64_t *const *masks, const uint32_t *members, 
     return out;
 }
 
-uint64_t crisk__prop_group_fails(const crisk__prop *p, uint32_t g)
+void crisk__prop_group_fails(const crisk__prop *p, uint32_t g, crisk__mask *out)
 {
     const crisk_inventory *inv = p->inv;
     const uint32_t *members = inv->member + inv->member_start[g];
     size_t n = inv->member_start[g + 1] - inv->member_start[g];
     size_t need = inv->need[g];
-    const uint64_t *grp = p->grp;
+    const crisk__mask *grp = p->grp;
     if (need == n) {            /* every member needed: any failure fails it */
-        uint64_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            m |= grp[members[i]];
-        return m;
+        *out = grp[members[0]];
+        for (size_t i = 1; i < n; i++)
+            for (int w = 0; w < CRISK__W; w++)
+                out->w[w] |= grp[members[i]].w[w];
+        return;
     }
     if (need == 1) {            /* plain OR: fails when all members fail */
-        uint64_t m = ~0ull;
-        for (size_t i = 0; i < n && m; i++)
-            m &= grp[members[i]];
-        return m;
+        *out = grp[members[0]];
+        for (size_t i = 1; i < n; i++) {
+            uint64_t any = 0;
+            for (int w = 0; w < CRISK__W; w++) {
+                out->w[w] &= grp[members[i]].w[w];
+                any |= out->w[w];
+            }
+            if (any == 0)
+                return;
+        }
+        return;
     }
     size_t fail_at = n - need + 1;   /* failures that defeat it */
-    if (fail_at <= need)
-        return at_least(&grp, members, n, fail_at, 0);
-    /* fewer than `need` working <=> not (at least `need` working) */
-    return ~at_least(&grp, members, n, need, 1);
+    for (int w = 0; w < CRISK__W; w++)
+        out->w[w] = fail_at <= need
+            ? at_least(grp, members, n, fail_at, 0, w)
+            /* fewer than `need` working <=> not (at least `need` working) */
+            : ~at_least(grp, members, n, need, 1, w);
 }
 
 /* ---- the sweep --------------------------------------------------------------- */
@@ -239,14 +269,18 @@ static void schedule_dependants(crisk__prop *p, uint32_t v, size_t *cursor)
 static void evaluate(crisk__prop *p, uint32_t v, size_t *cursor)
 {
     const crisk_inventory *inv = p->inv;
-    uint64_t all = p->init[v], grp = p->init[v];
+    crisk__mask all = p->init[v], grp = p->init[v], fails;
     uint32_t g0 = inv->group_start[v], g1 = inv->group_start[v + 1];
     if (p->want_all)
         for (uint32_t e = inv->member_start[g0]; e < inv->member_start[g1]; e++)
-            all |= p->all[inv->member[e]];
-    for (uint32_t g = g0; g < g1 && grp != ~0ull; g++)
-        grp |= crisk__prop_group_fails(p, g);
-    if (all == p->all[v] && grp == p->grp[v])
+            for (int w = 0; w < CRISK__W; w++)
+                all.w[w] |= p->all[inv->member[e]].w[w];
+    for (uint32_t g = g0; g < g1; g++) {
+        crisk__prop_group_fails(p, g, &fails);
+        for (int w = 0; w < CRISK__W; w++)
+            grp.w[w] |= fails.w[w];
+    }
+    if (memcmp(&all, &p->all[v], sizeof all) == 0 && memcmp(&grp, &p->grp[v], sizeof grp) == 0)
         return;
     p->all[v] = all;
     p->grp[v] = grp;

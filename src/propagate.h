@@ -1,8 +1,9 @@
 /*
  * propagate.h - the batched failure-propagation engine (private).
  *
- * Evaluates up to 64 failure scenarios at once: every node carries two 64-bit
- * masks, bit s set when the node has failed in scenario s.
+ * Evaluates up to CRISK__SCENARIOS failure scenarios at once: every node
+ * carries two masks of CRISK__W 64-bit words, bit s set when the node has
+ * failed in scenario s.
  *   `all`   - AND semantics for every edge: the node fails when any of its
  *             dependencies fails.  Its failed set is the ancestor set, which
  *             gives dependants / functions / exposure.
@@ -20,12 +21,22 @@
 
 #include "model.h"
 
+/* Words per mask.  Wider sweeps mean fewer sweeps over shared ancestors;
+ * 4 words (256 scenarios) measured best on generated inventories
+ * (docs/performance.md). */
+#define CRISK__W 4
+#define CRISK__SCENARIOS (64 * CRISK__W)
+
+typedef struct crisk__mask {
+    uint64_t w[CRISK__W];
+} crisk__mask;
+
 typedef struct crisk__prop {
     const crisk_inventory *inv;
     uint32_t *pos;          /* node -> position in topological order */
     uint32_t *order;        /* position -> node */
-    uint64_t *all, *grp;    /* failure masks per node */
-    uint64_t *init;         /* initial-failure mask per node in the current batch */
+    crisk__mask *all, *grp; /* failure masks per node */
+    crisk__mask *init;      /* initial-failure mask per node in the current batch */
     uint64_t *sched;        /* bitmap over positions: to evaluate */
     uint32_t *touched;      /* nodes whose masks are non-zero in this batch */
     size_t n_touched;
@@ -42,13 +53,19 @@ void crisk__prop_release(crisk__prop *p);
 void crisk__prop_clear(crisk__prop *p);
 
 /* Mark `node` failed initially in the scenarios of `mask`. */
-void crisk__prop_seed(crisk__prop *p, uint32_t node, uint64_t mask);
+void crisk__prop_seed(crisk__prop *p, uint32_t node, const crisk__mask *mask);
+
+/* Mark `node` failed initially in scenario `s` alone. */
+void crisk__prop_seed_one(crisk__prop *p, uint32_t node, size_t s);
 
 /* Propagate the seeded failures to the least fixed point. */
 void crisk__prop_run(crisk__prop *p);
 
 /* Scenarios in which group g has fewer than `need` working members, given
  * the current `grp` masks. */
-uint64_t crisk__prop_group_fails(const crisk__prop *p, uint32_t g);
+void crisk__prop_group_fails(const crisk__prop *p, uint32_t g, crisk__mask *out);
+
+/* A mask with the first `count` scenarios set. */
+void crisk__mask_first(crisk__mask *m, size_t count);
 
 #endif
