@@ -62,9 +62,6 @@ typedef struct crisk_node_metrics {
 
 typedef struct crisk_analysis crisk_analysis;
 
-/* Called now and then during long work; `done` of `total` units of `stage`. */
-typedef void (*crisk_progress_fn)(void *ctx, const char *stage, uint64_t done, uint64_t total);
-
 typedef struct crisk_analysis_options {
     int keep_spofs;               /* record (function, node) SPOF pairs */
     int keep_false_redundancy;    /* record false-redundancy findings */

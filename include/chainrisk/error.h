@@ -51,8 +51,9 @@ int crisk_error_set(crisk_error *err, int code, const char *file, size_t line,
 /* Reset `err` to CRISK_ERROR_INIT. */
 void crisk_error_clear(crisk_error *err);
 
-/* Render "FILE:LINE:COLUMN: message" (parts that are unset are left out) into
- * `buf`; returns `buf`. */
+/* Render "FILE:LINE:COLUMN: message" into `buf` and return it.  COLUMN 0
+ * (a whole row) is printed as 0; without a line it is "FILE: message", and
+ * without a file just the message. */
 char *crisk_error_format(const crisk_error *err, char *buf, size_t size);
 
 /* Short name of a status code, e.g. "invalid input". */

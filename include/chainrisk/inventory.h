@@ -148,6 +148,10 @@ const char *crisk_inventory_note(const crisk_inventory *inv, size_t i);
 
 /* ---- loading ---------------------------------------------------------------- */
 
+/* Called now and then during long work (a few times per second at most is
+ * the caller's business): `done` of `total` units of `stage`. */
+typedef void (*crisk_progress_fn)(void *ctx, const char *stage, uint64_t done, uint64_t total);
+
 /* One input.  Exactly one of:
  *   path       a directory holding nodes.csv + edges.csv, a DORA report package
  *              (.zip, unpacked folder, or folder holding one reports/), or a
@@ -167,9 +171,11 @@ typedef struct crisk_load_options {
     double cdx_criticality;        /* --criticality N for CycloneDX roots; default 1 */
     int cdx_drop_optional;         /* --drop-optional */
     size_t diag_limit;             /* per severity; 0 = CRISK_DIAGNOSTICS_LIMIT */
+    crisk_progress_fn progress;    /* may be NULL: reports bytes read per file */
+    void *progress_ctx;
 } crisk_load_options;
 
-#define CRISK_LOAD_OPTIONS_INIT { NULL, 0, 0, NULL, 1.0, 0, 0 }
+#define CRISK_LOAD_OPTIONS_INIT { NULL, 0, 0, NULL, 1.0, 0, 0, NULL, NULL }
 
 /* Load, validate and merge `n` inputs into one inventory.
  * Every problem found goes to `diags` (errors and warnings, sorted); on any

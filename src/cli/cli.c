@@ -175,7 +175,7 @@ int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
     opterr = 0;
     for (;;) {
         int longindex = -1;
-        int opt = getopt_long(argc, argv, "+ho:q", longopts, &longindex);
+        int opt = getopt_long(argc, argv, "ho:q", longopts, &longindex);
         if (opt == -1)
             break;
         if (opt == 'h') {
@@ -203,7 +203,13 @@ int cli_load(const cli_common *c, crisk_inventory **out)
     crisk_diagnostics diags;
     crisk_diagnostics_init(&diags);
     crisk_error err = CRISK_ERROR_INIT;
-    int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &c->load, &diags, &err);
+    cli_progress progress;
+    cli_progress_init(&progress, c->quiet);
+    crisk_load_options load = c->load;
+    load.progress = cli_progress_update;
+    load.progress_ctx = &progress;
+    int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &load, &diags, &err);
+    cli_progress_done(&progress);
     char buf[2048];
     size_t limit = diags.limit ? diags.limit : CRISK_DIAGNOSTICS_LIMIT;
     for (size_t i = 0; i < diags.count; i++) {

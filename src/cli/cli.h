@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "chainrisk/chainrisk.h"
 #include "chainrisk/output.h"
@@ -69,6 +70,18 @@ int cli_open_output(const cli_common *c, crisk_output **out, crisk_error *err);
 
 /* Provenance for JSON output. */
 void cli_provenance(const cli_common *c, crisk_provenance *p);
+
+/* The progress line (progress.c): pass cli_progress_update and a
+ * cli_progress as the library's progress callback and context. */
+typedef struct cli_progress {
+    int enabled, shown;
+    double start, stage_start, last;   /* seconds, monotonic */
+    const char *stage;
+} cli_progress;
+
+void cli_progress_init(cli_progress *p, int quiet);
+void cli_progress_update(void *ctx, const char *stage, uint64_t done, uint64_t total);
+void cli_progress_done(cli_progress *p);
 
 int cmd_validate(int argc, char **argv);
 int cmd_rank(int argc, char **argv);

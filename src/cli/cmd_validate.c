@@ -23,7 +23,8 @@ static void print_summary(const cli_common *c, const crisk_inventory *inv)
         crisk_node_view view;
         crisk_inventory_node(inv, v, &view);
         by_type[view.type]++;
-        by_cat[view.category]++;
+        if (view.type != CRISK_NODE_FUNCTION)
+            by_cat[view.category]++;
     }
     size_t groups = crisk_inventory_group_count(inv), redundancy = 0;
     for (size_t g = 0; g < groups; g++)
@@ -35,7 +36,7 @@ static void print_summary(const cli_common *c, const crisk_inventory *inv)
     printf("  nodes       %zu:", n);
     for (int t = 0; t < CRISK_NODE_TYPE_COUNT; t++)
         printf("%s %s %zu", t ? "," : "", crisk_node_type_name((crisk_node_type)t), by_type[t]);
-    printf("\n  categories ");
+    printf("\n  providers   by category:");
     for (int k = 0; k < CRISK_CAT_COUNT; k++)
         printf("%s %s %zu", k ? "," : "", crisk_category_name((crisk_category)k), by_cat[k]);
     printf("\n  edges       %zu in %zu groups (%zu redundancy group%s with 2+ members)\n",
