@@ -50,6 +50,11 @@ struct crisk_builder {
     size_t n_pending, pending_cap;
 
     size_t source_cap, note_cap, attr_cap;
+
+    /* Edge files usually list a dependant's edges together: remember the
+     * last `from` so those rows skip the hash lookup. */
+    char last_from[128];
+    uint32_t last_from_node;
 };
 
 /* ---- records ----------------------------------------------------------------- */
@@ -167,16 +172,24 @@ int crisk_builder_add_note(crisk_builder *b, const char *note, crisk_error *err)
 
 /* ---- the id index -------------------------------------------------------------- */
 
+/* A slot holds (hash tag << 32) | node, so a probe rejects most other ids
+ * without touching their strings; EMPTY_SLOT marks a free slot. */
+#define EMPTY_SLOT UINT64_MAX
+
 uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len)
 {
     if (inv->index == NULL)
         return NO_NODE;
-    size_t h = crisk__hash(id, len) & inv->index_mask;
+    uint64_t hash = crisk__hash(id, len);
+    uint32_t tag = (uint32_t)(hash >> 32);
+    size_t h = hash & inv->index_mask;
     for (;;) {
-        uint32_t v = inv->index[h];
-        if (v == NO_NODE)
+        uint64_t slot = inv->index[h];
+        if (slot == EMPTY_SLOT)
             return NO_NODE;
-        if (strncmp(inv->id[v], id, len) == 0 && inv->id[v][len] == '\0')
+        uint32_t v = (uint32_t)slot;
+        if ((uint32_t)(slot >> 32) == tag && memcmp(inv->id[v], id, len) == 0
+            && inv->id[v][len] == '\0')
             return v;
         h = (h + 1) & inv->index_mask;
     }
@@ -185,10 +198,11 @@ uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, siz
 static void index_insert(crisk_inventory *inv, uint32_t node)
 {
     const char *id = inv->id[node];
-    size_t h = crisk__hash(id, strlen(id)) & inv->index_mask;
-    while (inv->index[h] != NO_NODE)
+    uint64_t hash = crisk__hash(id, strlen(id));
+    size_t h = hash & inv->index_mask;
+    while (inv->index[h] != EMPTY_SLOT)
         h = (h + 1) & inv->index_mask;
-    inv->index[h] = node;
+    inv->index[h] = (hash >> 32 << 32) | node;
 }
 
 /* Keep the load factor at most 1/2. */
@@ -200,7 +214,7 @@ static int index_reserve(crisk_inventory *inv, size_t nodes)
     size_t ncap = cap ? cap : 1024;
     while (2 * nodes > ncap)
         ncap *= 2;
-    uint32_t *index = malloc(ncap * sizeof *index);
+    uint64_t *index = malloc(ncap * sizeof *index);
     if (index == NULL)
         return -1;
     memset(index, 0xff, ncap * sizeof *index);
@@ -411,7 +425,19 @@ int crisk_builder_add_edge(crisk_builder *b, size_t source, const crisk_edge_rec
     if (crisk__grow((void **)&b->edges, &b->edge_cap, b->n_edges + 1, sizeof *b->edges) != 0)
         return oom(err);
     edge_rec *e = &b->edges[b->n_edges];
-    if (resolve_or_keep(b, rec->from, &e->from) != 0 || resolve_or_keep(b, rec->to, &e->to) != 0)
+    if (b->last_from[0] != '\0' && strcmp(rec->from, b->last_from) == 0) {
+        e->from = b->last_from_node;
+    } else {
+        if (resolve_or_keep(b, rec->from, &e->from) != 0)
+            return oom(err);
+        size_t len = strlen(rec->from);
+        b->last_from[0] = '\0';
+        if (len < sizeof b->last_from && !(e->from & PENDING_BIT)) {
+            memcpy(b->last_from, rec->from, len + 1);
+            b->last_from_node = e->from;
+        }
+    }
+    if (resolve_or_keep(b, rec->to, &e->to) != 0)
         return oom(err);
     e->group = rec->group && rec->group[0] ? intern_str(b->inv, rec->group) : NULL;
     e->kind = intern_str(b->inv, rec->kind);
@@ -427,6 +453,8 @@ int crisk_builder_add_edge(crisk_builder *b, size_t source, const crisk_edge_rec
     b->n_edges++;
     return CRISK_OK;
 }
+
+static int build_graph(crisk_inventory *inv, crisk_error *err);
 
 /* ---- finishing: cross-record checks -------------------------------------------- */
 
@@ -640,19 +668,22 @@ typedef struct layout {
 
 static int layout_push_group(layout *L, uint32_t owner, const char *name, uint32_t need)
 {
+    size_t old_cap = L->group_cap;
     if (crisk__grow((void **)&L->group_owner, &L->group_cap, L->n_groups + 2,
                     sizeof *L->group_owner) != 0)
         return -1;
-    size_t cap = L->group_cap;
-    void *a = realloc(L->need, cap * sizeof *L->need);
-    if (a == NULL) return -1;
-    L->need = a;
-    a = realloc(L->group_name, cap * sizeof *L->group_name);
-    if (a == NULL) return -1;
-    L->group_name = a;
-    a = realloc(L->member_start, (cap + 1) * sizeof *L->member_start);
-    if (a == NULL) return -1;
-    L->member_start = a;
+    if (L->group_cap != old_cap) {   /* the parallel arrays follow group_owner */
+        size_t cap = L->group_cap;
+        void *a = realloc(L->need, cap * sizeof *L->need);
+        if (a == NULL) return -1;
+        L->need = a;
+        a = realloc(L->group_name, cap * sizeof *L->group_name);
+        if (a == NULL) return -1;
+        L->group_name = a;
+        a = realloc(L->member_start, (cap + 1) * sizeof *L->member_start);
+        if (a == NULL) return -1;
+        L->member_start = a;
+    }
     L->group_owner[L->n_groups] = owner;
     L->need[L->n_groups] = need;
     L->group_name[L->n_groups] = name;
@@ -706,13 +737,16 @@ static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, s
         for (uint32_t k = sp->begin; k < sp->end; k++) {
             if (bad[idx[k]])
                 continue;
+            size_t old_cap = L->edge_cap;
             if (crisk__grow((void **)&L->member, &L->edge_cap, L->n_edges + 1,
                             sizeof *L->member) != 0)
                 return CRISK_ENOMEM;
-            void *a = realloc(L->edge_kind, L->edge_cap * sizeof *L->edge_kind);
-            if (a == NULL)
-                return CRISK_ENOMEM;
-            L->edge_kind = a;
+            if (L->edge_cap != old_cap) {
+                void *a = realloc(L->edge_kind, L->edge_cap * sizeof *L->edge_kind);
+                if (a == NULL)
+                    return CRISK_ENOMEM;
+                L->edge_kind = a;
+            }
             L->member[L->n_edges] = b->edges[idx[k]].to;
             L->edge_kind[L->n_edges] = b->edges[idx[k]].kind;
             L->n_edges++;
@@ -820,6 +854,22 @@ static int build_reverse(crisk_inventory *inv)
     return 0;
 }
 
+/* The igraph_t is built in one igraph_create() call the first time an
+ * algorithm needs it (validate never does: that saves a fifth of load time). */
+int crisk__inventory_graph(const crisk_inventory *cinv, const igraph_t **out, crisk_error *err)
+{
+    /* The graph is a cache of the immutable model, so building it late does
+     * not change what the inventory is. */
+    crisk_inventory *inv = (crisk_inventory *)cinv;
+    if (!inv->has_graph) {
+        int rc = build_graph(inv, err);
+        if (rc != CRISK_OK)
+            return rc;
+    }
+    *out = &inv->graph;
+    return CRISK_OK;
+}
+
 static int build_graph(crisk_inventory *inv, crisk_error *err)
 {
     crisk_igraph_init();
@@ -899,9 +949,6 @@ int crisk_builder_finish(crisk_builder *b, crisk_inventory **out,
     if (rc != CRISK_OK)
         return oom(err);
     crisk_diagnostics_sort(diags);
-    rc = build_graph(inv, err);
-    if (rc != CRISK_OK)
-        return rc;
     *out = inv;
     b->inv = NULL;
     return CRISK_OK;

@@ -38,7 +38,7 @@ struct crisk_inventory {
     double *spend;             /* per year; NaN = not given */
     double *probability;       /* 0..1; NaN = not given */
 
-    uint32_t *index;           /* id hash -> node; UINT32_MAX = empty slot */
+    uint64_t *index;           /* id hash: (tag << 32) | node; UINT64_MAX = empty slot */
     size_t index_mask;
 
     size_t n_attrs;
@@ -57,7 +57,7 @@ struct crisk_inventory {
     uint32_t *dep_start;       /* n + 1 */
     uint32_t *dep;             /* distinct dependants, ascending */
 
-    igraph_t graph;            /* from -> to, one arc per edge */
+    igraph_t graph;            /* from -> to, one arc per edge; built on first use */
     int has_graph;
 
     crisk__source *sources;
@@ -68,6 +68,9 @@ struct crisk_inventory {
 
 /* Look an id up in the index.  Returns the node or UINT32_MAX. */
 uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len);
+
+/* The model as an igraph_t (built on first use; see builder.c). */
+int crisk__inventory_graph(const crisk_inventory *inv, const igraph_t **out, crisk_error *err);
 
 /* igraph glue: map the status of an igraph call to a crisk code, with the
  * message the handler recorded. */

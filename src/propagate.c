@@ -104,9 +104,12 @@ int crisk__prop_init(crisk__prop *p, const crisk_inventory *inv, crisk_error *er
         crisk__prop_release(p);
         return rc;
     }
-    rc = crisk__igraph_check(igraph_connected_components(&inv->graph, &membership, NULL, &n_scc,
-                                                         IGRAPH_STRONG),
-                             "finding strong components", err);
+    const igraph_t *graph = NULL;
+    rc = crisk__inventory_graph(inv, &graph, err);
+    if (rc == CRISK_OK)
+        rc = crisk__igraph_check(igraph_connected_components(graph, &membership, NULL, &n_scc,
+                                                             IGRAPH_STRONG),
+                                 "finding strong components", err);
     if (rc == CRISK_OK && topological_order(p, &membership, n_scc) != 0)
         rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     igraph_vector_int_destroy(&membership);
