@@ -84,6 +84,142 @@ typedef struct crisk_rank_options {
 int crisk_emit_rank(FILE *f, const crisk_analysis *a, const crisk_rank_options *opts,
                     crisk_format fmt, const crisk_provenance *prov, crisk_error *err);
 
+/* ---- appended with the impact, spof, shared and concentration emitters ---- */
+
+/* What fails in the scenario `c` ran, and why (DESIGN §4): every failed node
+ * with the redundancy group that failed it and the failed members of that
+ * group it depended on (as an indented cascade tree in a table), the failed
+ * functions with their criticality and the share of total criticality lost.
+ * `hours` is the outage duration (NaN = not given): failed functions whose
+ * rto_hours < hours breach their tolerance.  CSV header:
+ * id,name,type,round,cause_group,cause_members,criticality,breach
+ * (one row per failed node in propagation order).  O(V + E). */
+int crisk_emit_impact(FILE *f, const crisk_inventory *inv, const crisk_cascade *c, double hours,
+                      crisk_format fmt, const crisk_provenance *prov, crisk_error *err);
+
+/* Single points of failure per function (functions by id), or of one
+ * function (`function` = its node index; -1 = all; CRISK_EUSAGE if that node
+ * is not a function).  With `pairs`, also the minimal SPOF pairs.  CSV
+ * header: function,spof  (with pairs: function,spof,spof2; a single SPOF
+ * has an empty spof2).  Needs an analysis run with keep_spofs. */
+int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
+                    crisk_format fmt, const crisk_provenance *prov, crisk_error *err);
+
+/* Shared Nth-party dependencies (tier >= 2, two or more tier-1 dependants;
+ * the first `top` of them, -1 = all) with their tier-1 dependants, then every
+ * false-redundancy finding with the members the shared node fails.  CSV: one
+ * row per finding, `kind` = shared | false-redundancy.  Needs an analysis
+ * run with keep_false_redundancy.  O(S * (V + E)) for S distinct shared nodes
+ * of false-redundancy findings. */
+int crisk_emit_shared(FILE *f, const crisk_analysis *a, long top, crisk_format fmt,
+                      const crisk_provenance *prov, crisk_error *err);
+
+/* Concentration (DESIGN §5) for each basis of `by[0..n_by)`, one section
+ * each: per market the providers, entities, total spend and exposure, top-1 /
+ * top-3 shares and HHI on the spend basis and on the reliance basis
+ * (exposure normalised within the market), then its share rows (the first
+ * `top` per market; -1 = all).  CSV: one row per share, market summary
+ * repeated on every row, basis in the column names. */
+int crisk_emit_concentration(FILE *f, const crisk_analysis *a, const crisk_concentration_by *by,
+                             size_t n_by, long top, crisk_format fmt,
+                             const crisk_provenance *prov, crisk_error *err);
+
+/* ---- appended for issue 4: the risk map and the HTML report ------------- */
+
+typedef enum crisk_map_format {
+    CRISK_MAP_SVG, CRISK_MAP_PNG, CRISK_MAP_PDF, CRISK_MAP_DOT
+} crisk_map_format;
+
+typedef enum crisk_map_layout {
+    CRISK_LAYOUT_AUTO,    /* dot; sfdp when collapsed by size or past CRISK_MAP_DOT_LIMIT vertices */
+    CRISK_LAYOUT_DOT, CRISK_LAYOUT_SFDP, CRISK_LAYOUT_NEATO
+} crisk_map_layout;
+
+/* Views larger than this many inventory nodes are collapsed by default
+ * (top CRISK_MAP_DEFAULT_TOP providers, CRISK_MAP_MAX_FUNCTIONS functions)
+ * and laid out with sfdp, as is any view of more than CRISK_MAP_DOT_LIMIT
+ * drawn vertices. */
+#define CRISK_MAP_FULL_LIMIT     250u
+#define CRISK_MAP_DEFAULT_TOP    40
+#define CRISK_MAP_MAX_FUNCTIONS  60u
+#define CRISK_MAP_DOT_LIMIT      250u
+
+typedef struct crisk_map_options {
+    crisk_map_format format;
+    crisk_map_layout layout;
+    const char *focus;     /* node id: draw its neighbourhood only; NULL = all */
+    long depth;            /* with focus: levels of dependants and of dependencies */
+    long top;              /* providers drawn; the rest collapse per category; -1 = auto */
+    int false_redundancy;  /* mark false-redundancy groups (the analysis kept them) */
+} crisk_map_options;
+
+#define CRISK_MAP_OPTIONS_INIT { CRISK_MAP_SVG, CRISK_LAYOUT_AUTO, NULL, 2, -1, 1 }
+
+/* The map format named by a file name's extension (.svg .png .pdf .dot,
+ * case-insensitive).  Returns CRISK_OK or CRISK_ENOTFOUND. */
+int crisk_map_format_from_path(const char *path, crisk_map_format *out);
+/* "dot", "sfdp", "neato" (or "auto").  Returns CRISK_OK or CRISK_ENOTFOUND. */
+int crisk_map_layout_parse(const char *s, crisk_map_layout *out);
+
+/* Draw the risk map of DESIGN §7 (colour = impact_share, shape = type,
+ * clusters = category, SPOFs outlined, redundancy groups as "need k of n"
+ * junctions) with Graphviz in-process and write it to `f`.  Every input
+ * text reaches Graphviz only inside escaped labels; node names are
+ * synthetic.  Same analysis and options, same bytes.  Errors: CRISK_ENOTFOUND
+ * "unknown node 'x' (did you mean 'y'?)" for a bad focus, CRISK_EINTERNAL
+ * when Graphviz fails (e.g. no cairo plugin for PNG/PDF), CRISK_EIO.
+ * Time O(V + E) to select and collapse, then the layout of what is drawn. */
+int crisk_map_write(FILE *f, const crisk_analysis *a, const crisk_map_options *opts,
+                    crisk_error *err);
+/* The same into memory: `*out` (NUL-terminated, `*len` bytes) is owned by the
+ * caller, free() it. */
+int crisk_map_render(char **out, size_t *len, const crisk_analysis *a,
+                     const crisk_map_options *opts, crisk_error *err);
+
+typedef struct crisk_report_options {
+    const crisk_provenance *prov;  /* command and options shown in provenance; may be NULL */
+    const char *timestamp;         /* shown when not NULL; NULL keeps the output byte-stable */
+    long top;                      /* rows of the top-risks table; default 25 */
+    int map;                       /* embed the risk map (default 1) */
+} crisk_report_options;
+
+#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1 }
+
+/* One self-contained HTML page (DESIGN §7): summary, risk map (inline SVG),
+ * top risks, single points of failure per function, shared dependencies and
+ * false redundancy, concentration (both bases), the load's validation
+ * warnings from `diags` (may be NULL) and provenance.  No external resource;
+ * all input text escaped; a Content-Security-Policy admits only the page's
+ * own sorting script.  Needs an analysis run with keep_spofs and
+ * keep_false_redundancy.  Errors as crisk_map_write, plus CRISK_ENOMEM. */
+int crisk_report_write(FILE *f, const crisk_analysis *a, const crisk_diagnostics *diags,
+                       const crisk_report_options *opts, crisk_error *err);
+
+/* ---- appended with the native-CSV emitter (chainrisk import) ------------ */
+
+/* Write an inventory as the native CSV files of DESIGN §3, so that loading
+ * them again gives the same model (node order, groups, members and kinds).
+ * nodes: id,name,type,category,criticality,rto_hours,recovery_hours,spend,
+ * country,parent,substitutability,probability, then the pass-through
+ * attributes in inventory order; edges: from,to,group,need,kind, by
+ * dependant, group and member order.  A name equal to the id, a criticality
+ * of 1 on a provider, and the need of an edge without a group are left
+ * empty (the defaults).  Numbers use crisk_format_number.  Cells are quoted
+ * per RFC 4180 but, unlike the report CSVs, not neutralised against
+ * spreadsheet formulas: that would change ids such as '@scope/pkg'.
+ * Returns CRISK_OK; CRISK_EINVALID, before writing anything, for a value the
+ * native reader would not read back (leading or trailing white space, longer
+ * than CRISK_MAX_FIELD_BYTES, invalid UTF-8, attribute names equal ignoring
+ * case or equal to a native column); CRISK_EIO.  O(V + E). */
+int crisk_emit_native_nodes(FILE *f, const crisk_inventory *inv, crisk_error *err);
+int crisk_emit_native_edges(FILE *f, const crisk_inventory *inv, crisk_error *err);
+
+/* Write DIR/nodes.csv and DIR/edges.csv (DIR and missing parents created).
+ * Every value is checked first, so an unwritable inventory leaves both files
+ * untouched; both are written to temporary files, then renamed into place
+ * one after the other.  Errors as above, plus CRISK_EIO naming the path. */
+int crisk_inventory_write_native(const crisk_inventory *inv, const char *dir, crisk_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,33 @@
+/*
+ * cli_emit.h - the steps the analysis commands (rank, impact, spof, shared,
+ * concentration) share: load and analyse, resolve node ids with a "did you
+ * mean" hint, and write a result through an atomic output.
+ */
+#ifndef CRISK_CLI_EMIT_H
+#define CRISK_CLI_EMIT_H
+
+#include "cli.h"
+
+/* What an analysis must record beyond the per-node metrics (each costs time
+ * on large inventories, so commands ask only for what they print). */
+enum { CLI_KEEP_SPOFS = 1, CLI_KEEP_FALSE_REDUNDANCY = 2 };
+
+/* Load the inventory (diagnostics on stderr) and, when `a` is not NULL,
+ * analyse it keeping what `keep` (CLI_KEEP_*) asks for, with a progress line
+ * on stderr (progress.c).  Returns an exit code; on EXIT_OK the caller owns
+ * *inv and *a. */
+int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_analysis **a);
+
+/* Find a node by id, or print "chainrisk: unknown node 'x' (did you mean
+ * 'y'?)" and return -1. */
+int cli_find_node(const crisk_inventory *inv, const char *id, size_t *out);
+
+/* Usage error when positionals are left over that the command does not take. */
+int cli_no_args(const cli_common *c);
+
+/* Open the output (-o FILE atomically, or stdout), let `emit` write, and
+ * commit - or drop the partial file on any error.  Returns an exit code. */
+typedef int (*cli_emit_fn)(FILE *f, void *ctx, crisk_error *err);
+int cli_write(const cli_common *c, cli_emit_fn emit, void *ctx);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * emit.h - what the command emitters share (private): a row described once as
+ * a list of typed fields and written as CSV, JSON or a terminal table, and a
+ * text table that sizes its columns to the rows it holds.
+ *
+ * Describing a row once keeps the three formats of a command in step: the
+ * CSV header, the CSV cells and the JSON keys come from the same field list,
+ * in the same order, with the same "not applicable" values (an empty cell in
+ * CSV, null in JSON, "-" in a table).
+ */
+#ifndef CRISK_EMIT_H
+#define CRISK_EMIT_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "chainrisk/chainrisk.h"
+#include "util.h"
+
+/* ---- typed fields ---------------------------------------------------------- */
+
+typedef enum crisk__field_kind {
+    CRISK__F_TEXT,     /* text; NULL = not applicable */
+    CRISK__F_NUMBER,   /* number; NaN = not applicable */
+    CRISK__F_BOOL,     /* number 0/1; NaN = not applicable */
+    CRISK__F_IDS       /* ids of nodes[0..n): ';'-joined in CSV, an array in JSON */
+} crisk__field_kind;
+
+typedef struct crisk__field {
+    const char *key;
+    crisk__field_kind kind;
+    const char *text;
+    double number;
+    const crisk_inventory *inv;   /* CRISK__F_IDS */
+    const uint32_t *nodes;
+    size_t n;
+} crisk__field;
+
+crisk__field crisk__f_text(const char *key, const char *text);
+crisk__field crisk__f_number(const char *key, double x);
+crisk__field crisk__f_count(const char *key, size_t x);
+crisk__field crisk__f_bool(const char *key, double b);
+crisk__field crisk__f_ids(const char *key, const crisk_inventory *inv, const uint32_t *nodes,
+                          size_t n);
+
+/* The CSV header row: the keys, comma-separated. */
+void crisk__csv_header(FILE *f, const crisk__field *row, size_t n);
+/* One CSV row.  Returns CRISK_OK or CRISK_ENOMEM. */
+int  crisk__csv_row(FILE *f, const crisk__field *row, size_t n);
+/* One JSON object {"key": value, ...} in field order. */
+void crisk__json_object(FILE *f, const crisk__field *row, size_t n);
+/* The members alone, "key": value, ... (to add more before the brace). */
+void crisk__json_fields(FILE *f, const crisk__field *row, size_t n);
+/* A JSON array of the ids of nodes[0..n). */
+void crisk__json_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, size_t n);
+
+/* ---- text tables ---------------------------------------------------------- */
+
+/* Names longer than this many characters are cut with an ellipsis. */
+#define CRISK__NAME_WIDTH 40
+
+/* Cells are appended left to right and wrap to the next row after `cols`.
+ * Every text is made safe for a terminal first (control characters, bidi
+ * overrides and invalid UTF-8 become '?'), so no input can move the cursor
+ * or recolour the screen.  Widths count code points (wide East Asian
+ * characters count 1: an approximation). */
+typedef struct crisk__table {
+    size_t cols;
+    const char *const *head;    /* column titles */
+    const char *align;          /* per column: 'l' or 'r' */
+    const char **cells;         /* rows * cols, in `pool` */
+    size_t n_cells, cap;
+    crisk__pool pool;
+    int nomem;                  /* an append ran out of memory */
+} crisk__table;
+
+void crisk__table_init(crisk__table *t, size_t cols, const char *const *head, const char *align);
+void crisk__table_release(crisk__table *t);
+/* Append a cell: text cut at `max` code points (0 = no limit). */
+void crisk__table_text(crisk__table *t, const char *s, size_t max);
+void crisk__table_printf(crisk__table *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A number for reading: integers as such, others to 2 decimals; NaN = "-". */
+void crisk__table_amount(crisk__table *t, double x);
+/* A share 0..1 as a percentage with one decimal; NaN = "-". */
+void crisk__table_percent(crisk__table *t, double share);
+/* The ids of nodes[0..n) joined with ", " ("-" for none), cut at `max`. */
+void crisk__table_ids(crisk__table *t, const crisk_inventory *inv, const uint32_t *nodes, size_t n,
+                      size_t max);
+size_t crisk__table_rows(const crisk__table *t);
+/* Print the header and the rows, each line prefixed by `indent`.  Returns
+ * CRISK_OK, or CRISK_ENOMEM if an append failed. */
+int crisk__table_print(FILE *f, const crisk__table *t, const char *indent);
+
+/* ---- small helpers -------------------------------------------------------- */
+
+/* `s` made safe for a terminal and cut at `max` code points (0 = no limit),
+ * copied into `pool`; NULL when out of memory. */
+const char *crisk__terminal_text(crisk__pool *pool, const char *s, size_t max);
+/* Print `s` made safe for a terminal (see above).  Returns CRISK_OK or
+ * CRISK_ENOMEM. */
+int crisk__print_safe(FILE *f, const char *s, size_t max);
+/* A number for reading (see crisk__table_amount) into buf. */
+char *crisk__amount(char *buf, size_t size, double x);
+
+/* Sort node indices by id, in place.  Returns CRISK_OK or CRISK_ENOMEM
+ * (nodes untouched). */
+int crisk__sort_by_id(const crisk_inventory *inv, uint32_t *nodes, size_t n);
+
+/* The status an emitter returns after writing: CRISK_EIO if the stream
+ * failed (with a message in err), else CRISK_OK. */
+int crisk__emit_status(FILE *f, crisk_error *err);
+
+#endif

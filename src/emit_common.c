@@ -1,0 +1,439 @@
+/*
+ * emit_common.c - typed rows written as CSV / JSON, and terminal tables
+ * (see emit.h).
+ */
+#include "emit.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- typed fields ---------------------------------------------------------- */
+
+crisk__field crisk__f_text(const char *key, const char *text)
+{
+    return (crisk__field){ .key = key, .kind = CRISK__F_TEXT, .text = text };
+}
+
+crisk__field crisk__f_number(const char *key, double x)
+{
+    return (crisk__field){ .key = key, .kind = CRISK__F_NUMBER, .number = x };
+}
+
+crisk__field crisk__f_count(const char *key, size_t x)
+{
+    return crisk__f_number(key, (double)x);
+}
+
+crisk__field crisk__f_bool(const char *key, double b)
+{
+    return (crisk__field){ .key = key, .kind = CRISK__F_BOOL, .number = b };
+}
+
+crisk__field crisk__f_ids(const char *key, const crisk_inventory *inv, const uint32_t *nodes,
+                          size_t n)
+{
+    return (crisk__field){ .key = key, .kind = CRISK__F_IDS, .inv = inv, .nodes = nodes, .n = n };
+}
+
+void crisk__csv_header(FILE *f, const crisk__field *row, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            putc(',', f);
+        crisk_csv_text(f, row[i].key);
+    }
+    putc('\n', f);
+}
+
+/* The ids joined with ';' as one cell (quoted and neutralised as a whole). */
+static int csv_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(crisk_inventory_node_id(inv, nodes[i])) + 1;
+    char *buf = malloc(len);
+    if (buf == NULL)
+        return CRISK_ENOMEM;
+    char *p = buf;
+    for (size_t i = 0; i < n; i++) {
+        const char *id = crisk_inventory_node_id(inv, nodes[i]);
+        size_t l = strlen(id);
+        if (i > 0)
+            *p++ = ';';
+        memcpy(p, id, l);
+        p += l;
+    }
+    *p = '\0';
+    crisk_csv_text(f, buf);
+    free(buf);
+    return CRISK_OK;
+}
+
+int crisk__csv_row(FILE *f, const crisk__field *row, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const crisk__field *c = &row[i];
+        if (i > 0)
+            putc(',', f);
+        switch (c->kind) {
+        case CRISK__F_TEXT:
+            if (c->text != NULL)
+                crisk_csv_text(f, c->text);
+            break;
+        case CRISK__F_NUMBER:
+            crisk_csv_number(f, c->number);
+            break;
+        case CRISK__F_BOOL:
+            if (!isnan(c->number))
+                fputs(c->number != 0 ? "true" : "false", f);
+            break;
+        case CRISK__F_IDS:
+            if (csv_ids(f, c->inv, c->nodes, c->n) != CRISK_OK)
+                return CRISK_ENOMEM;
+            break;
+        }
+    }
+    putc('\n', f);
+    return CRISK_OK;
+}
+
+void crisk__json_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, size_t n)
+{
+    putc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            fputs(", ", f);
+        crisk_json_string(f, crisk_inventory_node_id(inv, nodes[i]));
+    }
+    putc(']', f);
+}
+
+void crisk__json_fields(FILE *f, const crisk__field *row, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const crisk__field *c = &row[i];
+        if (i > 0)
+            fputs(", ", f);
+        crisk_json_string(f, c->key);
+        fputs(": ", f);
+        switch (c->kind) {
+        case CRISK__F_TEXT:
+            if (c->text != NULL)
+                crisk_json_string(f, c->text);
+            else
+                fputs("null", f);
+            break;
+        case CRISK__F_NUMBER:
+            crisk_json_number(f, c->number);
+            break;
+        case CRISK__F_BOOL:
+            fputs(isnan(c->number) ? "null" : c->number != 0 ? "true" : "false", f);
+            break;
+        case CRISK__F_IDS:
+            crisk__json_ids(f, c->inv, c->nodes, c->n);
+            break;
+        }
+    }
+}
+
+void crisk__json_object(FILE *f, const crisk__field *row, size_t n)
+{
+    putc('{', f);
+    crisk__json_fields(f, row, n);
+    putc('}', f);
+}
+
+/* ---- terminal-safe text -------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 (overlongs, surrogates
+ * and code points past U+10FFFF are invalid); the code point in *cp. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+    if (n == 0)
+        return 0;
+    uint32_t c = s[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* Characters that would let input text take over a terminal: C0/C1 controls
+ * and DEL (escape sequences) and the bidi embeddings/overrides/isolates that
+ * reorder what is shown (CVE-2021-42574, "trojan source"). */
+static int is_unsafe(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E)
+        || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F;
+}
+
+/* Code points of `s` once made safe (each invalid byte counts as one). */
+static size_t safe_length(const unsigned char *s)
+{
+    size_t count = 0;
+    while (*s) {
+        uint32_t cp;
+        size_t n = utf8_decode(s, &cp);
+        s += n ? n : 1;
+        count++;
+    }
+    return count;
+}
+
+/* Write `s` made safe into buf (which holds 4 * strlen(s) + 4 bytes): at most
+ * `max` code points, the last an ellipsis when cut. */
+static size_t safe_copy(char *buf, const unsigned char *s, size_t max)
+{
+    size_t cut = max > 0 && safe_length(s) > max ? max - 1 : SIZE_MAX;
+    size_t len = 0, count = 0;
+    while (*s && count < cut) {
+        uint32_t cp;
+        size_t n = utf8_decode(s, &cp);
+        if (n == 0 || is_unsafe(cp)) {
+            buf[len++] = '?';
+            s += n ? n : 1;
+        } else {
+            memcpy(buf + len, s, n);
+            len += n;
+            s += n;
+        }
+        count++;
+    }
+    if (cut != SIZE_MAX) {
+        memcpy(buf + len, "\xE2\x80\xA6", 3);   /* U+2026 HORIZONTAL ELLIPSIS */
+        len += 3;
+    }
+    buf[len] = '\0';
+    return len;
+}
+
+const char *crisk__terminal_text(crisk__pool *pool, const char *s, size_t max)
+{
+    size_t size = strlen(s) + 4;
+    char small[256];
+    char *buf = size <= sizeof small ? small : malloc(size);
+    if (buf == NULL)
+        return NULL;
+    size_t len = safe_copy(buf, (const unsigned char *)s, max);
+    const char *out = crisk__pool_copy(pool, buf, len);
+    if (buf != small)
+        free(buf);
+    return out;
+}
+
+int crisk__print_safe(FILE *f, const char *s, size_t max)
+{
+    size_t size = strlen(s) + 4;
+    char small[256];
+    char *buf = size <= sizeof small ? small : malloc(size);
+    if (buf == NULL)
+        return CRISK_ENOMEM;
+    safe_copy(buf, (const unsigned char *)s, max);
+    fputs(buf, f);
+    if (buf != small)
+        free(buf);
+    return CRISK_OK;
+}
+
+char *crisk__amount(char *buf, size_t size, double x)
+{
+    if (isnan(x))
+        snprintf(buf, size, "-");
+    else if (x == floor(x) && fabs(x) < 1e15)
+        snprintf(buf, size, "%.0f", x == 0 ? 0.0 : x);
+    else {
+        snprintf(buf, size, "%.2f", x);
+        char *dot = strchr(buf, '.');
+        if (dot != NULL) {
+            char *end = buf + strlen(buf) - 1;
+            while (end > dot && *end == '0')
+                *end-- = '\0';
+            if (end == dot)
+                *end = '\0';
+        }
+        if (strcmp(buf, "-0") == 0)
+            snprintf(buf, size, "0");
+    }
+    return buf;
+}
+
+/* ---- tables -------------------------------------------------------------------- */
+
+void crisk__table_init(crisk__table *t, size_t cols, const char *const *head, const char *align)
+{
+    memset(t, 0, sizeof *t);
+    t->cols = cols;
+    t->head = head;
+    t->align = align;
+    crisk__pool_init(&t->pool);
+}
+
+void crisk__table_release(crisk__table *t)
+{
+    free(t->cells);
+    crisk__pool_release(&t->pool);
+    memset(t, 0, sizeof *t);
+}
+
+/* Append an already safe cell (NULL after a failed copy).  Out of memory is
+ * remembered and reported by crisk__table_print. */
+static void push_cell(crisk__table *t, const char *cell)
+{
+    if (crisk__grow((void **)&t->cells, &t->cap, t->n_cells + 1, sizeof *t->cells) != 0) {
+        t->nomem = 1;
+        return;
+    }
+    if (cell == NULL) {
+        t->nomem = 1;
+        cell = "";
+    }
+    t->cells[t->n_cells++] = cell;
+}
+
+void crisk__table_text(crisk__table *t, const char *s, size_t max)
+{
+    push_cell(t, crisk__terminal_text(&t->pool, s != NULL ? s : "-", max));
+}
+
+void crisk__table_printf(crisk__table *t, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    crisk__table_text(t, buf, 0);
+}
+
+void crisk__table_amount(crisk__table *t, double x)
+{
+    char buf[64];
+    crisk__table_text(t, crisk__amount(buf, sizeof buf, x), 0);
+}
+
+void crisk__table_percent(crisk__table *t, double share)
+{
+    if (isnan(share))
+        crisk__table_text(t, "-", 0);
+    else
+        crisk__table_printf(t, "%.1f%%", 100.0 * share);
+}
+
+void crisk__table_ids(crisk__table *t, const crisk_inventory *inv, const uint32_t *nodes, size_t n,
+                      size_t max)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(crisk_inventory_node_id(inv, nodes[i])) + 2;
+    char *buf = malloc(len);
+    if (buf == NULL) {
+        push_cell(t, NULL);
+        return;
+    }
+    char *p = buf;
+    for (size_t i = 0; i < n; i++) {
+        const char *id = crisk_inventory_node_id(inv, nodes[i]);
+        size_t l = strlen(id);
+        if (i > 0) {
+            memcpy(p, ", ", 2);
+            p += 2;
+        }
+        memcpy(p, id, l);
+        p += l;
+    }
+    *p = '\0';
+    crisk__table_text(t, n > 0 ? buf : "-", max);
+    free(buf);
+}
+
+size_t crisk__table_rows(const crisk__table *t)
+{
+    return t->cols ? t->n_cells / t->cols : 0;
+}
+
+static void print_cell(FILE *f, const char *s, size_t width, char align, int last)
+{
+    size_t pad = width - safe_length((const unsigned char *)s);
+    if (align == 'r')
+        fprintf(f, "%*s", (int)pad, "");
+    fputs(s, f);
+    if (align != 'r' && !last)
+        fprintf(f, "%*s", (int)pad, "");
+}
+
+int crisk__table_print(FILE *f, const crisk__table *t, const char *indent)
+{
+    if (t->nomem)
+        return CRISK_ENOMEM;
+    size_t *width = calloc(t->cols ? t->cols : 1, sizeof *width);
+    if (width == NULL)
+        return CRISK_ENOMEM;
+    for (size_t c = 0; c < t->cols; c++)
+        width[c] = safe_length((const unsigned char *)t->head[c]);
+    for (size_t i = 0; i < t->n_cells; i++) {
+        size_t w = safe_length((const unsigned char *)t->cells[i]);
+        if (w > width[i % t->cols])
+            width[i % t->cols] = w;
+    }
+    size_t rows = crisk__table_rows(t);
+    for (size_t r = 0; r <= rows; r++) {
+        fputs(indent, f);
+        for (size_t c = 0; c < t->cols; c++) {
+            const char *s = r == 0 ? t->head[c] : t->cells[(r - 1) * t->cols + c];
+            if (c > 0)
+                fputs("  ", f);
+            print_cell(f, s, width[c], t->align[c], c + 1 == t->cols);
+        }
+        putc('\n', f);
+    }
+    free(width);
+    return CRISK_OK;
+}
+
+/* ---- misc ----------------------------------------------------------------------- */
+
+typedef struct id_key {
+    const char *id;
+    uint32_t node;
+} id_key;
+
+static int compare_id_key(const void *pa, const void *pb)
+{
+    const id_key *a = pa, *b = pb;
+    return strcmp(a->id, b->id);
+}
+
+int crisk__sort_by_id(const crisk_inventory *inv, uint32_t *nodes, size_t n)
+{
+    id_key *keys = malloc((n ? n : 1) * sizeof *keys);
+    if (keys == NULL)
+        return CRISK_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (id_key){ crisk_inventory_node_id(inv, nodes[i]), nodes[i] };
+    qsort(keys, n, sizeof *keys, compare_id_key);
+    for (size_t i = 0; i < n; i++)
+        nodes[i] = keys[i].node;
+    free(keys);
+    return CRISK_OK;
+}
+
+int crisk__emit_status(FILE *f, crisk_error *err)
+{
+    if (ferror(f))
+        return crisk_error_set(err, CRISK_EIO, NULL, 0, 0, "write error: %s", strerror(errno));
+    return CRISK_OK;
+}

@@ -1,0 +1,473 @@
+/*
+ * emit_impact.c - what fails in a scenario, and why (`chainrisk impact`).
+ *
+ * For each failed node we name the redundancy group that failed it (the
+ * cascade's cause) and the members of that group that were already down:
+ * those that failed in an earlier round.  The table shows the cascade as a
+ * tree: a node hangs under the member of its cause group that failed last
+ * (the one that tipped the group), so reading down a branch follows the
+ * failure from the initial node to the functions.  CSV and JSON give one
+ * row per failed node in propagation order.
+ *
+ * Tolerances: with an outage duration H (--hours), a failed function whose
+ * rto_hours < H breaches its tolerance; one without rto_hours cannot be
+ * judged (empty/null/"unknown").  Without H nothing is judged.
+ */
+#include "emit.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Deeper cascades keep this indentation and show their level instead. */
+#define MAX_INDENT_LEVELS 24
+
+typedef struct impact {
+    const crisk_inventory *inv;
+    const crisk_cascade *c;
+    const uint32_t *order;      /* failed nodes, propagation order */
+    size_t n_failed;
+    uint32_t *pos;              /* node -> position in order (failed nodes only) */
+    size_t *cause_start;        /* n_failed + 1: cause members of order[i] are */
+    uint32_t *cause;            /*   cause[cause_start[i] .. cause_start[i+1]) */
+    double hours;               /* outage duration; NaN = not given */
+    size_t functions;           /* in the inventory */
+    double total;               /* total criticality of the inventory */
+    size_t failed_functions;
+    double lost;                /* criticality of the failed functions */
+    size_t breaches;
+} impact;
+
+static void impact_release(impact *im)
+{
+    free(im->pos);
+    free(im->cause_start);
+    free(im->cause);
+}
+
+static int is_function(const impact *im, size_t v)
+{
+    return crisk_inventory_node_type(im->inv, v) == CRISK_NODE_FUNCTION;
+}
+
+/* 1 breached, 0 within tolerance, NaN cannot tell (no hours or no rto). */
+static double breach_of(const impact *im, size_t v)
+{
+    crisk_node_view n;
+    crisk_inventory_node(im->inv, v, &n);
+    if (n.type != CRISK_NODE_FUNCTION || isnan(im->hours) || isnan(n.rto_hours))
+        return NAN;
+    return n.rto_hours < im->hours ? 1 : 0;
+}
+
+/* A member of v's cause group that was down before v failed. */
+static int is_cause_member(const impact *im, size_t m, size_t v)
+{
+    return crisk_cascade_is_failed(im->c, m)
+        && crisk_cascade_round(im->c, m) < crisk_cascade_round(im->c, v);
+}
+
+static int collect_causes(impact *im)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < im->n_failed; i++) {
+        size_t g = crisk_cascade_cause(im->c, im->order[i]);
+        if (g != CRISK_CAUSE_INITIAL && g != CRISK_CAUSE_NONE)
+            total += crisk_inventory_group_size(im->inv, g);
+    }
+    im->cause_start = malloc((im->n_failed + 1) * sizeof *im->cause_start);
+    im->cause = malloc((total ? total : 1) * sizeof *im->cause);
+    if (im->cause_start == NULL || im->cause == NULL)
+        return CRISK_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < im->n_failed; i++) {
+        size_t v = im->order[i], g = crisk_cascade_cause(im->c, v);
+        im->cause_start[i] = k;
+        if (g == CRISK_CAUSE_INITIAL || g == CRISK_CAUSE_NONE)
+            continue;
+        for (size_t j = 0; j < crisk_inventory_group_size(im->inv, g); j++) {
+            size_t m = crisk_inventory_group_member(im->inv, g, j);
+            if (is_cause_member(im, m, v))
+                im->cause[k++] = (uint32_t)m;
+        }
+    }
+    im->cause_start[im->n_failed] = k;
+    return CRISK_OK;
+}
+
+static void count_totals(impact *im)
+{
+    size_t n = crisk_inventory_node_count(im->inv);
+    for (size_t v = 0; v < n; v++) {
+        if (!is_function(im, v))
+            continue;
+        crisk_node_view view;
+        crisk_inventory_node(im->inv, v, &view);
+        im->functions++;
+        im->total += view.criticality;
+        if (!crisk_cascade_is_failed(im->c, v))
+            continue;
+        im->failed_functions++;
+        im->lost += view.criticality;
+        im->breaches += breach_of(im, v) == 1;
+    }
+}
+
+static int impact_init(impact *im, const crisk_inventory *inv, const crisk_cascade *c, double hours)
+{
+    memset(im, 0, sizeof *im);
+    im->inv = inv;
+    im->c = c;
+    im->hours = hours;
+    im->order = crisk_cascade_order(c, &im->n_failed);
+    size_t n = crisk_inventory_node_count(inv);
+    im->pos = malloc((n ? n : 1) * sizeof *im->pos);
+    if (im->pos == NULL)
+        return CRISK_ENOMEM;
+    for (size_t i = 0; i < im->n_failed; i++)
+        im->pos[im->order[i]] = (uint32_t)i;
+    count_totals(im);
+    return collect_causes(im);
+}
+
+static double lost_share(const impact *im)
+{
+    return im->total > 0 ? im->lost / im->total : NAN;
+}
+
+/* ---- CSV and JSON ------------------------------------------------------------ */
+
+enum { IMPACT_FIELDS = 8 };
+
+/* The fields of failed node order[i]; i = SIZE_MAX gives the keys alone
+ * (for the CSV header). */
+static void impact_row(crisk__field *row, const impact *im, size_t i)
+{
+    if (i == SIZE_MAX) {
+        static const char *const keys[IMPACT_FIELDS] = {
+            "id", "name", "type", "round", "cause_group", "cause_members", "criticality", "breach"
+        };
+        for (size_t k = 0; k < IMPACT_FIELDS; k++)
+            row[k] = crisk__f_text(keys[k], NULL);
+        return;
+    }
+    size_t v = im->order[i], g = crisk_cascade_cause(im->c, v);
+    crisk_node_view n;
+    crisk_inventory_node(im->inv, v, &n);
+    int initial = g == CRISK_CAUSE_INITIAL || g == CRISK_CAUSE_NONE;
+    row[0] = crisk__f_text("id", n.id);
+    row[1] = crisk__f_text("name", n.name);
+    row[2] = crisk__f_text("type", crisk_node_type_name(n.type));
+    row[3] = crisk__f_count("round", crisk_cascade_round(im->c, v));
+    row[4] = crisk__f_text("cause_group", initial ? NULL : crisk_inventory_group_name(im->inv, g));
+    row[5] = crisk__f_ids("cause_members", im->inv, im->cause + im->cause_start[i],
+                          im->cause_start[i + 1] - im->cause_start[i]);
+    row[6] = crisk__f_number("criticality", n.type == CRISK_NODE_FUNCTION ? n.criticality : NAN);
+    row[7] = crisk__f_bool("breach", breach_of(im, v));
+}
+
+static int emit_csv(FILE *f, const impact *im)
+{
+    crisk__field row[IMPACT_FIELDS];
+    impact_row(row, im, SIZE_MAX);
+    crisk__csv_header(f, row, IMPACT_FIELDS);
+    for (size_t i = 0; i < im->n_failed; i++) {
+        impact_row(row, im, i);
+        if (crisk__csv_row(f, row, IMPACT_FIELDS) != CRISK_OK)
+            return CRISK_ENOMEM;
+    }
+    return CRISK_OK;
+}
+
+static void emit_json(FILE *f, const impact *im, const crisk_provenance *prov)
+{
+    crisk_json_begin(f, im->inv, prov);
+    fputs("{\"initial\": [", f);
+    for (size_t i = 0; i < im->n_failed && crisk_cascade_round(im->c, im->order[i]) == 0; i++) {
+        fputs(i ? ", " : "", f);
+        crisk_json_string(f, crisk_inventory_node_id(im->inv, im->order[i]));
+    }
+    fputs("], \"hours\": ", f);
+    crisk_json_number(f, im->hours);
+    fprintf(f, ", \"failed_nodes\": %zu, \"functions\": %zu, \"failed_functions\": %zu",
+            im->n_failed, im->functions, im->failed_functions);
+    fputs(", \"total_criticality\": ", f);
+    crisk_json_number(f, im->total);
+    fputs(", \"lost_criticality\": ", f);
+    crisk_json_number(f, im->lost);
+    fputs(", \"lost_share\": ", f);
+    crisk_json_number(f, lost_share(im));
+    fputs(", \"breaches\": ", f);
+    crisk_json_number(f, isnan(im->hours) ? NAN : (double)im->breaches);
+    fputs(",\n \"nodes\": [", f);
+    for (size_t i = 0; i < im->n_failed; i++) {
+        crisk__field row[IMPACT_FIELDS];
+        impact_row(row, im, i);
+        fputs(i ? ",\n  " : "\n  ", f);
+        crisk__json_object(f, row, IMPACT_FIELDS);
+    }
+    fputs(im->n_failed ? "\n]}" : "]}", f);
+    crisk_json_end(f);
+}
+
+/* ---- the readable form -------------------------------------------------------- */
+
+/* `id "name" (type)` - the name only when it says more than the id. */
+static int print_node(FILE *f, const impact *im, size_t v)
+{
+    crisk_node_view n;
+    crisk_inventory_node(im->inv, v, &n);
+    int rc = crisk__print_safe(f, n.id, 0);
+    if (strcmp(n.name, n.id) != 0) {
+        fputs(" \"", f);
+        rc |= crisk__print_safe(f, n.name, CRISK__NAME_WIDTH);
+        putc('"', f);
+    }
+    fprintf(f, " (%s", crisk_node_type_name(n.type));
+    if (n.type == CRISK_NODE_FUNCTION) {
+        char buf[64];
+        fprintf(f, ", criticality %s", crisk__amount(buf, sizeof buf, n.criticality));
+    }
+    putc(')', f);
+    return rc;
+}
+
+static int print_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, size_t n)
+{
+    int rc = CRISK_OK;
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", f);
+        rc |= crisk__print_safe(f, crisk_inventory_node_id(inv, nodes[i]), 0);
+    }
+    return rc;
+}
+
+/* Why order[i] failed: "initial failure", "depends on X" for a plain
+ * dependency, or "group 'g' (needs k of n) lost X, Y" for a redundancy group. */
+static int print_reason(FILE *f, const impact *im, size_t i)
+{
+    size_t g = crisk_cascade_cause(im->c, im->order[i]);
+    if (g == CRISK_CAUSE_INITIAL || g == CRISK_CAUSE_NONE) {
+        fputs("initial failure", f);
+        return CRISK_OK;
+    }
+    const char *name = crisk_inventory_group_name(im->inv, g);
+    const uint32_t *members = im->cause + im->cause_start[i];
+    size_t n = im->cause_start[i + 1] - im->cause_start[i];
+    int rc = CRISK_OK;
+    if (name[0] == '\0') {
+        fputs("depends on ", f);
+    } else {
+        fputs("group '", f);
+        rc |= crisk__print_safe(f, name, CRISK__NAME_WIDTH);
+        fprintf(f, "' (needs %zu of %zu) lost ", crisk_inventory_group_need(im->inv, g),
+                crisk_inventory_group_size(im->inv, g));
+    }
+    return rc | print_ids(f, im->inv, members, n);
+}
+
+/* Parent of order[i] in the tree: position of its last-failed cause member,
+ * or SIZE_MAX for a root. */
+static size_t tree_parent(const impact *im, size_t i)
+{
+    size_t parent = SIZE_MAX;
+    for (size_t k = im->cause_start[i]; k < im->cause_start[i + 1]; k++) {
+        size_t p = im->pos[im->cause[k]];
+        if (p < i && (parent == SIZE_MAX || p > parent))
+            parent = p;
+    }
+    return parent;
+}
+
+typedef struct tree {
+    size_t *start;     /* n + 2: children of position p at child[start[p]..start[p+1]); */
+    uint32_t *child;   /*   the roots are the children of the virtual position n */
+} tree;
+
+static int build_tree(tree *t, const impact *im)
+{
+    size_t n = im->n_failed;
+    size_t *parent = malloc((n ? n : 1) * sizeof *parent);
+    t->start = calloc(n + 2, sizeof *t->start);
+    t->child = malloc((n ? n : 1) * sizeof *t->child);
+    if (parent == NULL || t->start == NULL || t->child == NULL) {
+        free(parent);
+        return CRISK_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        parent[i] = tree_parent(im, i);
+        if (parent[i] == SIZE_MAX)
+            parent[i] = n;
+        t->start[parent[i] + 1]++;
+    }
+    for (size_t p = 0; p <= n; p++)
+        t->start[p + 1] += t->start[p];
+    size_t *fill = calloc(n + 1, sizeof *fill);
+    if (fill == NULL) {
+        free(parent);
+        return CRISK_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)   /* in propagation order: children stay ordered */
+        t->child[t->start[parent[i]] + fill[parent[i]]++] = (uint32_t)i;
+    free(fill);
+    free(parent);
+    return CRISK_OK;
+}
+
+static int print_line(FILE *f, const impact *im, size_t i, size_t depth)
+{
+    size_t indent = depth < MAX_INDENT_LEVELS ? depth : MAX_INDENT_LEVELS;
+    fprintf(f, "%*s", (int)(2 * indent), "");
+    if (depth > MAX_INDENT_LEVELS)
+        fprintf(f, "[level %zu] ", depth);
+    int rc = print_node(f, im, im->order[i]);
+    fputs(": ", f);
+    rc |= print_reason(f, im, i);
+    putc('\n', f);
+    return rc;
+}
+
+/* Depth-first, iteratively: a cascade can be as deep as the graph is long. */
+static int print_tree(FILE *f, const impact *im)
+{
+    size_t n = im->n_failed;
+    tree t = { NULL, NULL };
+    size_t *stack = malloc((n ? 2 * n : 2) * sizeof *stack);   /* (position, depth) */
+    int rc = stack == NULL ? CRISK_ENOMEM : build_tree(&t, im);
+    size_t top = 0;
+    for (size_t k = n ? t.start[n + 1] : 0; rc == CRISK_OK && k > t.start[n]; k--) {
+        stack[top++] = t.child[k - 1];
+        stack[top++] = 0;
+    }
+    while (rc == CRISK_OK && top > 0) {
+        size_t depth = stack[--top], i = stack[--top];
+        rc = print_line(f, im, i, depth);
+        for (size_t k = t.start[i + 1]; k > t.start[i]; k--) {
+            stack[top++] = t.child[k - 1];
+            stack[top++] = depth + 1;
+        }
+    }
+    free(stack);
+    free(t.start);
+    free(t.child);
+    return rc != CRISK_OK ? CRISK_ENOMEM : CRISK_OK;
+}
+
+static void print_scenario(FILE *f, const impact *im)
+{
+    fputs("scenario: ", f);
+    size_t n = 0;
+    for (; n < im->n_failed && crisk_cascade_round(im->c, im->order[n]) == 0; n++) {
+        fputs(n ? ", " : "", f);
+        crisk__print_safe(f, crisk_inventory_node_id(im->inv, im->order[n]), 0);
+    }
+    fprintf(f, " fail%s", n == 1 ? "s" : "");
+    char buf[64];
+    if (!isnan(im->hours))
+        fprintf(f, " for %s h", crisk__amount(buf, sizeof buf, im->hours));
+    char lost[64], total[64];
+    fprintf(f, "\n%zu node%s fail; %zu of %zu functions; criticality %s of %s lost",
+            im->n_failed, im->n_failed == 1 ? "" : "s", im->failed_functions, im->functions,
+            crisk__amount(lost, sizeof lost, im->lost), crisk__amount(total, sizeof total, im->total));
+    if (im->total > 0)
+        fprintf(f, " (%.1f%%)", 100.0 * lost_share(im));
+    fputs("\n\ncascade (each node under the failure that caused it):\n", f);
+}
+
+/* Failed functions: criticality desc, id asc. */
+typedef struct function_key {
+    double criticality;
+    const char *id;
+    uint32_t node;
+} function_key;
+
+static int compare_function(const void *pa, const void *pb)
+{
+    const function_key *a = pa, *b = pb;
+    if (a->criticality != b->criticality)
+        return a->criticality > b->criticality ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+static void function_row(crisk__table *t, const impact *im, size_t v)
+{
+    crisk_node_view n;
+    crisk_inventory_node(im->inv, v, &n);
+    crisk__table_text(t, n.id, 0);
+    crisk__table_text(t, n.name, CRISK__NAME_WIDTH);
+    crisk__table_amount(t, n.criticality);
+    crisk__table_amount(t, n.rto_hours);
+    if (!isnan(im->hours)) {
+        double b = breach_of(im, v);
+        crisk__table_text(t, isnan(b) ? "unknown" : b != 0 ? "breached" : "within", 0);
+    }
+}
+
+static int print_functions(FILE *f, const impact *im)
+{
+    static const char *const head[] = { "function", "name", "criticality", "rto_hours", "tolerance" };
+    function_key *fn = malloc((im->failed_functions ? im->failed_functions : 1) * sizeof *fn);
+    if (fn == NULL)
+        return CRISK_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < im->n_failed; i++) {
+        size_t v = im->order[i];
+        if (!is_function(im, v))
+            continue;
+        crisk_node_view n;
+        crisk_inventory_node(im->inv, v, &n);
+        fn[k++] = (function_key){ n.criticality, n.id, (uint32_t)v };
+    }
+    qsort(fn, k, sizeof *fn, compare_function);
+
+    fputs("\nfailed functions:", f);
+    int rc = CRISK_OK;
+    if (k == 0) {
+        fputs(" none\n", f);
+    } else {
+        putc('\n', f);
+        crisk__table t;
+        crisk__table_init(&t, isnan(im->hours) ? 4 : 5, head, "llrrl");
+        for (size_t i = 0; i < k; i++)
+            function_row(&t, im, fn[i].node);
+        rc = crisk__table_print(f, &t, "  ");
+        crisk__table_release(&t);
+    }
+    free(fn);
+    char buf[64];
+    if (isnan(im->hours))
+        fputs("no outage duration given: use --hours H to check rto_hours tolerances\n", f);
+    else
+        fprintf(f, "%zu function%s (rto_hours < %s h)\n", im->breaches,
+                im->breaches == 1 ? " breaches its tolerance" : "s breach their tolerance",
+                crisk__amount(buf, sizeof buf, im->hours));
+    return rc;
+}
+
+static int emit_text(FILE *f, const impact *im)
+{
+    print_scenario(f, im);
+    int rc = print_tree(f, im);
+    if (rc == CRISK_OK)
+        rc = print_functions(f, im);
+    return rc;
+}
+
+int crisk_emit_impact(FILE *f, const crisk_inventory *inv, const crisk_cascade *c, double hours,
+                      crisk_format fmt, const crisk_provenance *prov, crisk_error *err)
+{
+    impact im;
+    int rc = impact_init(&im, inv, c, hours);
+    if (rc == CRISK_OK) {
+        if (fmt == CRISK_FORMAT_CSV)
+            rc = emit_csv(f, &im);
+        else if (fmt == CRISK_FORMAT_JSON)
+            emit_json(f, &im, prov);
+        else
+            rc = emit_text(f, &im);
+    }
+    impact_release(&im);
+    if (rc != CRISK_OK)
+        return crisk_error_set(err, rc, NULL, 0, 0, "out of memory");
+    return crisk__emit_status(f, err);
+}

@@ -1,0 +1,599 @@
+/*
+ * test_emit.c - the command emitters, byte for byte, on a hand-worked graph.
+ *
+ * The inventory ("small"):
+ *
+ *   f1 Billing  (function, criticality 3, rto 4 h)  -> s1
+ *   f2 Care     (function, criticality 1, rto 48 h) -> group hosting, need 2 of {s1, s2, s3}
+ *   s1 "=cmd()" (supplier, cloud, spend 50, recovery 10 h, parent P) -> s4
+ *   s2 "Beta, Inc." (service, cloud, spend 30, parent P)             -> s4
+ *   s3 Gamma    (supplier, cloud, spend 20)
+ *   s4 Core     (supplier, telecom: a fourth party under s1 and s2)
+ *   x  Orphan   (supplier, nobody depends on it and it on nobody: no tier)
+ *
+ * Worked by hand: total criticality 4.  s4 fails s1 and s2, so f1 (plain
+ * edge) and f2 (hosting keeps 1 of the 2 it needs): impact 2, weight 4.
+ * s1 fails f1 only (hosting keeps s2, s3): impact 1, weight 3, and f1's rto
+ * 4 h < s1's recovery 10 h: 1 breach.  SPOFs: f1 {s1, s4}, f2 {s4}; minimal
+ * pairs of f2: any two of s1, s2, s3.  Shared: s4 (tier 2) under the tier-1
+ * s1, s2.  False redundancy: f2/hosting, which s4 defeats (2 members failed,
+ * more than 3 - 2).  Cloud spend 50/30/20: HHI 2500 + 900 + 400 = 3800.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainrisk/chainrisk.h"
+#include "emit.h"
+
+typedef struct node_spec {
+    const char *id, *name;
+    crisk_node_type type;
+    crisk_category category;
+    double criticality, rto, recovery, spend;
+    const char *parent, *country;
+} node_spec;
+
+typedef struct edge_spec {
+    const char *from, *to, *group;
+    size_t need;
+} edge_spec;
+
+static const node_spec small_nodes[] = {
+    { "f1", "Billing", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 3, 4, NAN, NAN, NULL, NULL },
+    { "f2", "Care", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 1, 48, NAN, NAN, NULL, NULL },
+    { "s1", "=cmd()", CRISK_NODE_SUPPLIER, CRISK_CAT_CLOUD, 1, NAN, 10, 50, "P", "DE" },
+    { "s2", "Beta, Inc.", CRISK_NODE_SERVICE, CRISK_CAT_CLOUD, 1, NAN, NAN, 30, "P", "FR" },
+    { "s3", "Gamma", CRISK_NODE_SUPPLIER, CRISK_CAT_CLOUD, 1, NAN, NAN, 20, NULL, "DE" },
+    { "s4", "Core", CRISK_NODE_SUPPLIER, CRISK_CAT_TELECOM, 1, NAN, NAN, NAN, NULL, NULL },
+    { "x", "Orphan", CRISK_NODE_SUPPLIER, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
+};
+
+static const edge_spec small_edges[] = {
+    { "f1", "s1", NULL, 0 },
+    { "f2", "s1", "hosting", 2 },
+    { "f2", "s2", "hosting", 2 },
+    { "f2", "s3", "hosting", 2 },
+    { "s1", "s4", NULL, 0 },
+    { "s2", "s4", NULL, 0 },
+};
+
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+
+static crisk_inventory *build(const node_spec *nodes, size_t n_nodes, const edge_spec *edges,
+                              size_t n_edges)
+{
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_builder *b = NULL;
+    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
+    crisk_builder_begin_input(b);
+    size_t src;
+    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    for (size_t i = 0; i < n_nodes; i++) {
+        crisk_node_record r;
+        crisk_node_record_init(&r);
+        r.id = nodes[i].id;
+        r.name = nodes[i].name;
+        r.type = nodes[i].type;
+        r.category = nodes[i].category;
+        r.criticality = nodes[i].criticality;
+        r.rto_hours = nodes[i].rto;
+        r.recovery_hours = nodes[i].recovery;
+        r.spend = nodes[i].spend;
+        r.parent = nodes[i].parent;
+        r.country = nodes[i].country;
+        r.line = i + 2;
+        r.id_column = 1;
+        cr_assert_eq(crisk_builder_add_node(b, src, &r, &diags, &err), CRISK_OK);
+    }
+    cr_assert_eq(crisk_builder_add_source(b, &src, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
+    for (size_t i = 0; i < n_edges; i++) {
+        crisk_edge_record r;
+        crisk_edge_record_init(&r);
+        r.from = edges[i].from;
+        r.to = edges[i].to;
+        r.group = edges[i].group;
+        r.need = edges[i].need;
+        r.line = i + 2;
+        cr_assert_eq(crisk_builder_add_edge(b, src, &r, &diags, &err), CRISK_OK);
+    }
+    crisk_inventory *inv = NULL;
+    int rc = crisk_builder_finish(b, &inv, &diags, &err);
+    crisk_builder_free(b);
+    cr_assert_eq(rc, CRISK_OK, "build failed: %s", err.message);
+    crisk_diagnostics_release(&diags);
+    return inv;
+}
+
+static crisk_inventory *small(void)
+{
+    return build(small_nodes, COUNT(small_nodes), small_edges, COUNT(small_edges));
+}
+
+static crisk_analysis *analyse(const crisk_inventory *inv)
+{
+    crisk_analysis *a = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    cr_assert_eq(crisk_analysis_run(&a, inv, &opts, &err), CRISK_OK, "%s", err.message);
+    return a;
+}
+
+/* An in-memory stream; finish() returns the bytes (caller frees). */
+typedef struct buffer {
+    FILE *f;
+    char *data;
+    size_t size;
+} buffer;
+
+static FILE *open_buffer(buffer *b)
+{
+    b->data = NULL;
+    b->size = 0;
+    b->f = open_memstream(&b->data, &b->size);
+    cr_assert_not_null(b->f);
+    return b->f;
+}
+
+static char *finish(buffer *b)
+{
+    fclose(b->f);
+    return b->data;
+}
+
+static size_t node_of(const crisk_inventory *inv, const char *id)
+{
+    size_t v;
+    cr_assert_eq(crisk_inventory_find(inv, id, &v), CRISK_OK, "no node %s", id);
+    return v;
+}
+
+/* ---- rank ------------------------------------------------------------------------ */
+
+static const char small_rank_csv[] =
+    "id,name,type,category,tier,direct_dependants,dependants,functions,exposure,impact,"
+    "impact_weight,impact_share,spof,breaches\n"
+    "s4,Core,supplier,telecom,2,2,4,2,4,2,4,1,true,0\n"
+    "s1,\"'=cmd()\",supplier,cloud,1,2,2,2,4,1,3,0.75,true,1\n"
+    "s2,\"Beta, Inc.\",service,cloud,1,1,1,1,1,0,0,0,false,0\n"
+    "s3,Gamma,supplier,cloud,1,1,1,1,1,0,0,0,false,0\n"
+    "f1,Billing,function,other,0,0,0,0,0,0,0,0,false,0\n"
+    "f2,Care,function,other,0,0,0,0,0,0,0,0,false,0\n"
+    "x,Orphan,supplier,other,,0,0,0,0,0,0,0,false,0\n";
+
+Test(emit_rank, csv_gives_every_node_in_ranking_order_with_empty_cells_for_not_applicable)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    buffer b;
+    crisk_rank_options o = CRISK_RANK_OPTIONS_INIT;
+    cr_assert_eq(crisk_emit_rank(open_buffer(&b), a, &o, CRISK_FORMAT_CSV, NULL, NULL), CRISK_OK);
+    char *out = finish(&b);
+    cr_assert_str_eq(out, small_rank_csv);
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_rank, filters_by_type_then_cuts_to_top)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    buffer b;
+    crisk_rank_options o = { .type = CRISK_NODE_SUPPLIER, .category = CRISK_CAT_CLOUD, .top = 2 };
+    cr_assert_eq(crisk_emit_rank(open_buffer(&b), a, &o, CRISK_FORMAT_CSV, NULL, NULL), CRISK_OK);
+    char *out = finish(&b);
+    cr_assert_str_eq(strchr(out, '\n') + 1,
+                     "s1,\"'=cmd()\",supplier,cloud,1,2,2,2,4,1,3,0.75,true,1\n"
+                     "s3,Gamma,supplier,cloud,1,1,1,1,1,0,0,0,false,0\n");
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_rank, json_has_the_envelope_and_rows_keyed_in_csv_order_with_null)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    crisk_provenance prov = { .command = "rank", .n_options = 1,
+                              .option_names = { "format" }, .option_values = { "json" } };
+    buffer b;
+    cr_assert_eq(crisk_emit_rank(open_buffer(&b), a, NULL, CRISK_FORMAT_JSON, &prov, NULL), CRISK_OK);
+    char *out = finish(&b);
+    cr_assert(strncmp(out, "{\n\"schema\": \"chainrisk/1\",\n\"tool\": {\"name\": \"chainrisk\"", 54) == 0,
+              "%s", out);
+    const char *const keys[] = { "\"command\": \"rank\"", "\"inputs\": [", "\"model\": {\"nodes\": 7",
+                                 "\"options\": {\"format\": \"json\"}",
+                                 "\"results\": {\"total_criticality\": 4, \"nodes\": [" };
+    const char *at = out;
+    for (size_t i = 0; i < COUNT(keys); i++) {
+        const char *hit = strstr(at, keys[i]);
+        cr_assert_not_null(hit, "missing or out of order: %s", keys[i]);
+        at = hit;
+    }
+    cr_assert_not_null(strstr(out, "\n  {\"id\": \"s4\", \"name\": \"Core\", \"type\": \"supplier\", "
+                                   "\"category\": \"telecom\", \"tier\": 2, \"direct_dependants\": 2, "
+                                   "\"dependants\": 4, \"functions\": 2, \"exposure\": 4, \"impact\": 2, "
+                                   "\"impact_weight\": 4, \"impact_share\": 1, \"spof\": true, "
+                                   "\"breaches\": 0},\n"));
+    cr_assert_not_null(strstr(out, "{\"id\": \"x\", \"name\": \"Orphan\", \"type\": \"supplier\", "
+                                   "\"category\": \"other\", \"tier\": null,"));
+    size_t len = strlen(out);
+    cr_assert(len > 6);
+    cr_assert_str_eq(out + len - 6, "\n]}\n}\n");
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_rank, table_has_a_header_aligned_rows_and_a_summary_footer)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    buffer b;
+    cr_assert_eq(crisk_emit_rank(open_buffer(&b), a, NULL, CRISK_FORMAT_TABLE, NULL, NULL), CRISK_OK);
+    char *out = finish(&b);
+    const char *expected =
+        "#  id  name        type      category  tier  direct  dependants  functions  exposure  impact  weight   share  spof  breaches\n"
+        "1  s4  Core        supplier  telecom      2       2           4          2         4       2       4  100.0%  yes          0\n"
+        "2  s1  =cmd()      supplier  cloud        1       2           2          2         4       1       3   75.0%  yes          1\n"
+        "3  s2  Beta, Inc.  service   cloud        1       1           1          1         1       0       0    0.0%  no           0\n"
+        "4  s3  Gamma       supplier  cloud        1       1           1          1         1       0       0    0.0%  no           0\n"
+        "5  f1  Billing     function  other        0       0           0          0         0       0       0    0.0%  no           0\n"
+        "6  f2  Care        function  other        0       0           0          0         0       0       0    0.0%  no           0\n"
+        "7  x   Orphan      supplier  other        -       0           0          0         0       0       0    0.0%  no           0\n"
+        "7 nodes; total criticality 4; 2 single points of failure\n";
+    cr_assert_str_eq(out, expected);
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_rank, reports_a_write_error_as_eio)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    FILE *f = fopen("/dev/null", "r");   /* every write fails */
+    cr_assert_not_null(f);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_emit_rank(f, a, NULL, CRISK_FORMAT_CSV, NULL, &err), CRISK_EIO);
+    cr_assert_eq(err.code, CRISK_EIO);
+    fclose(f);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+/* ---- terminal text ----------------------------------------------------------------- */
+
+Test(emit_table, neutralises_control_characters_and_cuts_long_names_with_an_ellipsis)
+{
+    crisk__pool pool;
+    crisk__pool_init(&pool);
+    cr_assert_str_eq(crisk__terminal_text(&pool, "evil\x1b[2J\r\n\xff name", 0), "evil?[2J??? name");
+    cr_assert_str_eq(crisk__terminal_text(&pool, "a\xe2\x80\xae" "b", 0), "a?b");   /* U+202E */
+    cr_assert_str_eq(crisk__terminal_text(&pool, "Schl\xc3\xbcsselwerk", 5), "Schl\xe2\x80\xa6");
+    char name[61];
+    memset(name, 'n', 60);
+    name[60] = '\0';
+    const char *cut = crisk__terminal_text(&pool, name, CRISK__NAME_WIDTH);
+    cr_assert_eq(strlen(cut), 39 + 3);
+    cr_assert_str_eq(cut + 39, "\xe2\x80\xa6");
+    cr_assert_str_eq(crisk__terminal_text(&pool, name + 20, CRISK__NAME_WIDTH), name + 20);
+    crisk__pool_release(&pool);
+}
+
+/* ---- spof ------------------------------------------------------------------------- */
+
+static char *spof_output(const crisk_analysis *a, long function, int pairs, crisk_format fmt)
+{
+    buffer b;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_emit_spof(open_buffer(&b), a, function, pairs, fmt, NULL, &err), CRISK_OK,
+                 "%s", err.message);
+    return finish(&b);
+}
+
+Test(emit_spof, csv_lists_one_row_per_function_and_spof)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    char *out = spof_output(a, -1, 0, CRISK_FORMAT_CSV);
+    cr_assert_str_eq(out, "function,spof\nf1,s1\nf1,s4\nf2,s4\n");
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_spof, csv_with_pairs_adds_spof2_empty_for_single_spofs)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    char *out = spof_output(a, -1, 1, CRISK_FORMAT_CSV);
+    cr_assert_str_eq(out, "function,spof,spof2\n"
+                          "f1,s1,\nf1,s4,\n"
+                          "f2,s4,\nf2,s1,s2\nf2,s1,s3\nf2,s2,s3\n");
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_spof, table_for_one_function_shows_its_spofs_and_pairs)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    char *out = spof_output(a, (long)node_of(inv, "f2"), 1, CRISK_FORMAT_TABLE);
+    cr_assert_str_eq(out,
+        "f2 \"Care\" (criticality 1): 1 single point of failure\n"
+        "  spof  name  type      category\n"
+        "  s4    Core  supplier  telecom\n"
+        "  3 minimal pairs (fail together, neither alone):\n"
+        "    spof  spof2  name        name2\n"
+        "    s1    s2     =cmd()      Beta, Inc.\n"
+        "    s1    s3     =cmd()      Gamma\n"
+        "    s2    s3     Beta, Inc.  Gamma\n");
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_spof, refuses_a_node_that_is_not_a_function)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    buffer b;
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_emit_spof(open_buffer(&b), a, (long)node_of(inv, "s1"), 0, CRISK_FORMAT_CSV,
+                             NULL, &err);
+    free(finish(&b));
+    cr_assert_eq(rc, CRISK_EUSAGE);
+    cr_assert_str_eq(err.message, "node 's1' is a supplier, not a function");
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_spof, json_lists_spofs_and_pairs_by_id)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    char *out = spof_output(a, -1, 1, CRISK_FORMAT_JSON);
+    cr_assert_not_null(strstr(out, "\"results\": {\"functions\": [\n"
+        "  {\"function\": \"f1\", \"name\": \"Billing\", \"criticality\": 3, \"spofs\": [\"s1\", \"s4\"], \"pairs\": []},\n"
+        "  {\"function\": \"f2\", \"name\": \"Care\", \"criticality\": 1, \"spofs\": [\"s4\"], "
+        "\"pairs\": [[\"s1\", \"s2\"], [\"s1\", \"s3\"], [\"s2\", \"s3\"]]}\n]}\n}\n"), "%s", out);
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+/* ---- impact ----------------------------------------------------------------------- */
+
+static char *impact_output(const crisk_inventory *inv, const char *id, double hours,
+                           crisk_format fmt)
+{
+    size_t v = node_of(inv, id);
+    crisk_cascade *c = NULL;
+    cr_assert_eq(crisk_cascade_run(&c, inv, &v, 1, NULL), CRISK_OK);
+    buffer b;
+    cr_assert_eq(crisk_emit_impact(open_buffer(&b), inv, c, hours, fmt, NULL, NULL), CRISK_OK);
+    crisk_cascade_free(c);
+    return finish(&b);
+}
+
+Test(emit_impact, text_shows_the_cascade_tree_and_names_the_group_members_lost)
+{
+    crisk_inventory *inv = small();
+    char *out = impact_output(inv, "s4", 8, CRISK_FORMAT_TABLE);
+    cr_assert_str_eq(out,
+        "scenario: s4 fails for 8 h\n"
+        "5 nodes fail; 2 of 2 functions; criticality 4 of 4 lost (100.0%)\n"
+        "\n"
+        "cascade (each node under the failure that caused it):\n"
+        "s4 \"Core\" (supplier): initial failure\n"
+        "  s1 \"=cmd()\" (supplier): depends on s4\n"
+        "    f1 \"Billing\" (function, criticality 3): depends on s1\n"
+        "  s2 \"Beta, Inc.\" (service): depends on s4\n"
+        "    f2 \"Care\" (function, criticality 1): group 'hosting' (needs 2 of 3) lost s1, s2\n"
+        "\n"
+        "failed functions:\n"
+        "  function  name     criticality  rto_hours  tolerance\n"
+        "  f1        Billing            3          4  breached\n"
+        "  f2        Care               1         48  within\n"
+        "1 function breaches its tolerance (rto_hours < 8 h)\n");
+    free(out);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_impact, csv_has_one_row_per_failed_node_in_propagation_order)
+{
+    crisk_inventory *inv = small();
+    char *out = impact_output(inv, "s4", 8, CRISK_FORMAT_CSV);
+    cr_assert_str_eq(out,
+        "id,name,type,round,cause_group,cause_members,criticality,breach\n"
+        "s4,Core,supplier,0,,,,\n"
+        "s1,\"'=cmd()\",supplier,1,,s4,,\n"
+        "s2,\"Beta, Inc.\",service,1,,s4,,\n"
+        "f1,Billing,function,2,,s1,3,true\n"
+        "f2,Care,function,2,hosting,s1;s2,1,false\n");
+    free(out);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_impact, without_hours_judges_no_tolerance)
+{
+    crisk_inventory *inv = small();
+    char *out = impact_output(inv, "s1", NAN, CRISK_FORMAT_TABLE);
+    cr_assert_str_eq(out,
+        "scenario: s1 fails\n"
+        "2 nodes fail; 1 of 2 functions; criticality 3 of 4 lost (75.0%)\n"
+        "\n"
+        "cascade (each node under the failure that caused it):\n"
+        "s1 \"=cmd()\" (supplier): initial failure\n"
+        "  f1 \"Billing\" (function, criticality 3): depends on s1\n"
+        "\n"
+        "failed functions:\n"
+        "  function  name     criticality  rto_hours\n"
+        "  f1        Billing            3          4\n"
+        "no outage duration given: use --hours H to check rto_hours tolerances\n");
+    free(out);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_impact, json_summarises_the_loss)
+{
+    crisk_inventory *inv = small();
+    char *out = impact_output(inv, "s4", 8, CRISK_FORMAT_JSON);
+    cr_assert_not_null(strstr(out, "\"results\": {\"initial\": [\"s4\"], \"hours\": 8, \"failed_nodes\": 5, "
+                                   "\"functions\": 2, \"failed_functions\": 2, \"total_criticality\": 4, "
+                                   "\"lost_criticality\": 4, \"lost_share\": 1, \"breaches\": 1,\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "{\"id\": \"f2\", \"name\": \"Care\", \"type\": \"function\", \"round\": 2, "
+                                   "\"cause_group\": \"hosting\", \"cause_members\": [\"s1\", \"s2\"], "
+                                   "\"criticality\": 1, \"breach\": false}"));
+    cr_assert_not_null(strstr(out, "{\"id\": \"s4\", \"name\": \"Core\", \"type\": \"supplier\", \"round\": 0, "
+                                   "\"cause_group\": null, \"cause_members\": [], \"criticality\": null, "
+                                   "\"breach\": null}"));
+    free(out);
+    crisk_inventory_free(inv);
+}
+
+/* ---- shared ----------------------------------------------------------------------- */
+
+Test(emit_shared, csv_lists_shared_nodes_then_false_redundancy)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    buffer b;
+    cr_assert_eq(crisk_emit_shared(open_buffer(&b), a, -1, CRISK_FORMAT_CSV, NULL, NULL), CRISK_OK);
+    char *out = finish(&b);
+    cr_assert_str_eq(out,
+        "kind,node,name,type,tier,tier1_dependants,tier1,functions,exposure,dependant,group,need,"
+        "members,failed_members\n"
+        "shared,s4,Core,supplier,2,2,s1;s2,2,4,,,,,\n"
+        "false-redundancy,s4,Core,supplier,2,,,,,f2,hosting,2,s1;s2;s3,s1;s2\n");
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_shared, table_has_both_sections_and_a_count)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    buffer b;
+    cr_assert_eq(crisk_emit_shared(open_buffer(&b), a, -1, CRISK_FORMAT_TABLE, NULL, NULL), CRISK_OK);
+    char *out = finish(&b);
+    cr_assert_str_eq(out,
+        "shared Nth-party dependencies (tier >= 2, 2 or more tier-1 dependants):\n"
+        "  id  name  type      tier  tier-1  functions  exposure  tier-1 dependants\n"
+        "  s4  Core  supplier     2       2          2         4  s1, s2\n"
+        "\n"
+        "false redundancy (a redundancy group one node outside it defeats):\n"
+        "  dependant  group    need    members     shared  fails\n"
+        "  f2         hosting  2 of 3  s1, s2, s3  s4      s1, s2\n"
+        "\n"
+        "1 shared dependency; 1 false-redundancy finding\n");
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+/* ---- concentration ------------------------------------------------------------------ */
+
+static char *concentration_output(const crisk_analysis *a, crisk_concentration_by by,
+                                  crisk_format fmt)
+{
+    buffer b;
+    cr_assert_eq(crisk_emit_concentration(open_buffer(&b), a, &by, 1, -1, fmt, NULL, NULL), CRISK_OK);
+    return finish(&b);
+}
+
+Test(emit_concentration, table_gives_hhi_3800_for_spends_50_30_20)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    char *out = concentration_output(a, CRISK_BY_CATEGORY, CRISK_FORMAT_TABLE);
+    const char *cloud =
+        "market cloud: 3 providers\n"
+        "  spend     total spend 100; top-1 50.0%, top-3 100.0%, HHI 3800\n"
+        "  reliance  total exposure 6; top-1 66.7%, top-3 100.0%, HHI 5000\n"
+        "  provider  name        spend  spend share  exposure  reliance share\n"
+        "  s1        =cmd()         50        50.0%         4           66.7%\n"
+        "  s2        Beta, Inc.     30        30.0%         1           16.7%\n"
+        "  s3        Gamma          20        20.0%         1           16.7%\n";
+    cr_assert_not_null(strstr(out, cloud), "%s", out);
+    cr_assert_not_null(strstr(out, "basis: spend = annual spend with the provider; "
+                                   "reliance = exposure normalised within the market\n"));
+    cr_assert_not_null(strstr(out, "market telecom: 1 provider\n"
+                                   "  spend     total spend 0 (no shares)\n"));
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_concentration, csv_names_the_basis_in_its_columns_and_keeps_hhi_exact)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    char *out = concentration_output(a, CRISK_BY_CATEGORY, CRISK_FORMAT_CSV);
+    const char *header =
+        "by,market,entity,providers,spend,spend_share,exposure,reliance_share,market_providers,"
+        "market_entities,market_spend,market_spend_top1,market_spend_top3,market_spend_hhi,"
+        "market_exposure,market_reliance_top1,market_reliance_top3,market_reliance_hhi\n";
+    cr_assert(strncmp(out, header, strlen(header)) == 0, "%s", out);
+    const char *row = strstr(out, "category,cloud,s1,1,50,0.5,4,");
+    cr_assert_not_null(row, "%s", out);
+    /* market_spend_hhi is the 14th field */
+    const char *p = row;
+    for (int i = 0; i < 13; i++)
+        p = strchr(p, ',') + 1;
+    cr_assert_float_eq(strtod(p, NULL), 3800.0, 1e-9);
+    cr_assert_not_null(strstr(out, "category,telecom,s4,1,0,,4,1,1,1,0,,,,4,1,1,10000\n"), "%s", out);
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_concentration, by_parent_groups_providers_and_json_states_the_basis)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    char *out = concentration_output(a, CRISK_BY_PARENT, CRISK_FORMAT_JSON);
+    cr_assert_not_null(strstr(out, "\"results\": {\"basis\": {\"spend\": \"annual spend with the provider\", "
+                                   "\"reliance\": \"exposure normalised within the market\"},\n"
+                                   " \"sections\": [\n  {\"by\": \"parent\", \"entity\": \"parent\", "
+                                   "\"markets\": [\n    {\"market\": \"all\", \"providers\": 5, "
+                                   "\"entities\": 4,"), "%s", out);
+    /* P = s1 + s2: spend 50 + 30 of 100, exposure 4 + 1 */
+    cr_assert_not_null(strstr(out, "{\"entity\": \"P\", \"providers\": 2, \"spend\": 80, \"spend_share\": 0.8, "
+                                   "\"exposure\": 5,"), "%s", out);
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+/* ---- determinism -------------------------------------------------------------------- */
+
+Test(emit, same_input_gives_the_same_bytes)
+{
+    char *first[2] = { NULL, NULL };
+    for (int run = 0; run < 2; run++) {
+        crisk_inventory *inv = small();
+        crisk_analysis *a = analyse(inv);
+        buffer b;
+        FILE *f = open_buffer(&b);
+        crisk_emit_rank(f, a, NULL, CRISK_FORMAT_JSON, NULL, NULL);
+        crisk_emit_shared(f, a, -1, CRISK_FORMAT_JSON, NULL, NULL);
+        crisk_emit_spof(f, a, -1, 1, CRISK_FORMAT_TABLE, NULL, NULL);
+        const crisk_concentration_by all[] = { CRISK_BY_CATEGORY, CRISK_BY_PARENT, CRISK_BY_COUNTRY };
+        crisk_emit_concentration(f, a, all, 3, -1, CRISK_FORMAT_CSV, NULL, NULL);
+        first[run] = finish(&b);
+        crisk_analysis_free(a);
+        crisk_inventory_free(inv);
+    }
+    cr_assert_str_eq(first[0], first[1]);
+    free(first[0]);
+    free(first[1]);
+}
