@@ -292,7 +292,7 @@ static int scenario_order(const crisk_inventory *inv, const crisk__prop *p, uint
                           size_t *count)
 {
     size_t n = inv->n, k = 0;
-    uint32_t *sig = malloc((n + 1) * sizeof *sig);
+    uint32_t *sig = calloc(n + 1, sizeof *sig);
     scenario_key *keys = malloc((n + 1) * sizeof *keys);
     uint32_t *list = malloc((n + 1) * sizeof *list);
     if (sig == NULL || keys == NULL || list == NULL) {
@@ -312,7 +312,7 @@ static int scenario_order(const crisk_inventory *inv, const crisk__prop *p, uint
             uint32_t v = p->order[i];
             uint32_t m = mix32(v, 0x5bd1e995u * (uint32_t)(h + 1));
             for (uint32_t j = inv->dep_start[v]; j < inv->dep_start[v + 1]; j++)
-                if (sig[inv->dep[j]] < m && p->pos[inv->dep[j]] > i)
+                if (p->pos[inv->dep[j]] > i && sig[inv->dep[j]] < m)
                     m = sig[inv->dep[j]];
             sig[v] = m;
         }
@@ -611,8 +611,11 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
 /* ---- minimal pairs ----------------------------------------------------------------- */
 
 /* Nodes `function` depends on, transitively, minus itself and its SPOFs,
- * in id order. */
-static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **out, size_t *k)
+ * in id order; `region` (n bytes) marks the function and everything it
+ * depends on - the only nodes a pair's cascade needs to visit to decide
+ * whether the function fails.  *region_edges counts their edges. */
+static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **out, size_t *k,
+                           uint8_t **region_out, size_t *region_edges)
 {
     const crisk_inventory *inv = a->inv;
     size_t n = inv->n;
@@ -623,18 +626,27 @@ static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **
         free(list);
         return -1;
     }
-    size_t head = 0, tail = 0;
+    size_t head = 0, tail = 0, edges = 0;
     list[tail++] = (uint32_t)function;
     seen[function] = 1;
     while (head < tail) {
         uint32_t v = list[head++];
         for (uint32_t e = inv->member_start[inv->group_start[v]];
-             e < inv->member_start[inv->group_start[v + 1]]; e++)
+             e < inv->member_start[inv->group_start[v + 1]]; e++) {
+            edges++;
             if (!seen[inv->member[e]]) {
                 seen[inv->member[e]] = 1;
                 list[tail++] = inv->member[e];
             }
+        }
     }
+    uint8_t *region = malloc(n + 1);
+    if (region == NULL) {
+        free(seen);
+        free(list);
+        return -1;
+    }
+    memcpy(region, seen, n + 1);
     size_t spof_count = 0;
     const uint32_t *spofs = crisk_analysis_spofs(a, function, &spof_count);
     for (size_t i = 0; i < spof_count; i++)
@@ -648,6 +660,8 @@ static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **
     qsort(list, m, sizeof *list, compare_by_id_rank);
     *out = list;
     *k = m;
+    *region_out = region;
+    *region_edges = edges;
     return 0;
 }
 
@@ -660,16 +674,31 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
                                "minimal pairs need an analysis that kept SPOFs");
     uint32_t *cand = NULL, *pairs = NULL;
-    size_t k = 0, n_pairs = 0, cap = 0;
-    if (pair_candidates(a, function, &cand, &k) != 0)
+    uint8_t *region = NULL;
+    size_t k = 0, n_pairs = 0, cap = 0, region_edges = 0;
+    if (pair_candidates(a, function, &cand, &k, &region, &region_edges) != 0)
         return oom(err);
+    /* k^2/2 scenarios, CRISK__SCENARIOS per sweep of at most region_edges:
+     * refuse what would run for hours rather than appear to hang. */
+    double sweeps = (double)k * ((double)k / CRISK__SCENARIOS + 1);
+    if (sweeps * (double)region_edges > CRISK_PAIRS_MAX_WORK) {
+        free(cand);
+        free(region);
+        return crisk_error_set(err, CRISK_ELIMIT, NULL, 0, 0,
+                               "minimal pairs of '%s': %zu candidates over %zu edges need about "
+                               "%.2g edge visits, more than the limit of %.2g",
+                               a->inv->id[function], k, region_edges,
+                               sweeps * (double)region_edges, CRISK_PAIRS_MAX_WORK);
+    }
     crisk__prop p;
     int rc = crisk__prop_init(&p, a->inv, err);
     if (rc != CRISK_OK) {
         free(cand);
+        free(region);
         return rc;
     }
     p.want_all = 0;
+    p.region = region;
     /* For each a_i: scenarios {a_i, a_j} for CRISK__SCENARIOS partners j > i at a time. */
     for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
         for (size_t j0 = i + 1; j0 < k && rc == CRISK_OK; j0 += CRISK__SCENARIOS) {
@@ -699,6 +728,7 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
     }
     crisk__prop_release(&p);
     free(cand);
+    free(region);
     if (rc != CRISK_OK) {
         free(pairs);
         return rc;

@@ -33,28 +33,36 @@ void crisk_cascade_free(crisk_cascade *c)
     free(c);
 }
 
-/* member -> groups it belongs to, as CSR over nodes. */
-static int member_groups(const crisk_inventory *inv, uint32_t **start_out, uint32_t **list_out)
+/* member -> groups it belongs to, as CSR over nodes: built once per
+ * inventory on the first cascade (a cache of the immutable model, like the
+ * igraph graph), so many what-ifs on one inventory cost only what fails. */
+static int member_groups(const crisk_inventory *cinv, const uint32_t **start_out,
+                         const uint32_t **list_out)
 {
-    uint32_t *start = calloc(inv->n + 2, sizeof *start);
-    uint32_t *list = malloc((inv->n_edges + 1) * sizeof *list);
-    if (start == NULL || list == NULL) {
-        free(start);
-        free(list);
-        return -1;
+    crisk_inventory *inv = (crisk_inventory *)cinv;
+    if (inv->mg_start == NULL) {
+        uint32_t *start = calloc(inv->n + 2, sizeof *start);
+        uint32_t *list = malloc((inv->n_edges + 1) * sizeof *list);
+        if (start == NULL || list == NULL) {
+            free(start);
+            free(list);
+            return -1;
+        }
+        for (size_t e = 0; e < inv->n_edges; e++)
+            start[inv->member[e] + 1]++;
+        for (size_t v = 0; v < inv->n; v++)
+            start[v + 1] += start[v];
+        for (size_t g = 0; g < inv->n_groups; g++)
+            for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
+                list[start[inv->member[e]]++] = (uint32_t)g;
+        for (size_t v = inv->n; v > 0; v--)   /* undo the shift the fill caused */
+            start[v] = start[v - 1];
+        start[0] = 0;
+        inv->mg_start = start;
+        inv->mg_list = list;
     }
-    for (size_t e = 0; e < inv->n_edges; e++)
-        start[inv->member[e] + 1]++;
-    for (size_t v = 0; v < inv->n; v++)
-        start[v + 1] += start[v];
-    for (size_t g = 0; g < inv->n_groups; g++)
-        for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
-            list[start[inv->member[e]]++] = (uint32_t)g;
-    for (size_t v = inv->n; v > 0; v--)   /* undo the shift the fill caused */
-        start[v] = start[v - 1];
-    start[0] = 0;
-    *start_out = start;
-    *list_out = list;
+    *start_out = inv->mg_start;
+    *list_out = inv->mg_list;
     return 0;
 }
 
@@ -71,7 +79,8 @@ int crisk_cascade_run(crisk_cascade **out, const crisk_inventory *inv,
 {
     *out = NULL;
     crisk_cascade *c = calloc(1, sizeof *c);
-    uint32_t *gstart = NULL, *glist = NULL, *lost = NULL;
+    const uint32_t *gstart = NULL, *glist = NULL;
+    uint32_t *lost = NULL;
     if (c == NULL)
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     c->n = inv->n;
@@ -91,8 +100,6 @@ int crisk_cascade_run(crisk_cascade **out, const crisk_inventory *inv,
     for (size_t i = 0; i < n; i++) {
         if (initial[i] >= inv->n) {
             free(lost);
-            free(gstart);
-            free(glist);
             crisk_cascade_free(c);
             return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "node %zu out of range", initial[i]);
         }
@@ -111,8 +118,6 @@ int crisk_cascade_run(crisk_cascade **out, const crisk_inventory *inv,
         }
     }
     free(lost);
-    free(gstart);
-    free(glist);
     *out = c;
     return CRISK_OK;
 }

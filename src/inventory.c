@@ -22,6 +22,7 @@ void crisk_inventory_free(crisk_inventory *inv)
     free(inv->group_name); free(inv->member_start); free(inv->member);
     free(inv->edge_kind);
     free(inv->dep_start); free(inv->dep);
+    free(inv->mg_start); free(inv->mg_list);
     free(inv->sources); free(inv->notes);
     crisk__pool_release(&inv->pool);
     free(inv);

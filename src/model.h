@@ -57,6 +57,8 @@ struct crisk_inventory {
     uint32_t *dep_start;       /* n + 1 */
     uint32_t *dep;             /* distinct dependants, ascending */
 
+    uint32_t *mg_start, *mg_list;  /* member -> its groups (CSR); built on first cascade */
+
     igraph_t graph;            /* from -> to, one arc per edge; built on first use */
     int has_graph;
 

@@ -262,6 +262,8 @@ static void schedule_dependants(crisk__prop *p, uint32_t v, size_t *cursor)
 {
     const crisk_inventory *inv = p->inv;
     for (uint32_t i = inv->dep_start[v]; i < inv->dep_start[v + 1]; i++) {
+        if (p->region != NULL && !p->region[inv->dep[i]])
+            continue;
         uint32_t q = p->pos[inv->dep[i]];
         p->sched[q >> 6] |= 1ull << (q & 63);
         if (q < *cursor)

@@ -42,6 +42,9 @@ typedef struct crisk__prop {
     size_t n_touched;
     uint8_t *is_touched;
     int want_all;           /* compute the `all` masks too */
+    const uint8_t *region;  /* if not NULL, only nodes with region[v] != 0 are
+                             * evaluated; the region must hold every
+                             * dependency of its nodes for exact results */
 } crisk__prop;
 
 /* Build the topological order (strong components through igraph).
