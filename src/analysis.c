@@ -60,7 +60,7 @@ static int build_id_rank(crisk_analysis *a)
     for (size_t v = 0; v < n; v++)
         order[v] = (uint32_t)v;
     sort_inv = a->inv;
-    qsort(order, n, sizeof *order, compare_id);
+    crisk__sort(order, n, sizeof *order, compare_id);
     for (size_t i = 0; i < n; i++)
         a->id_rank[order[i]] = (uint32_t)i;
     free(order);
@@ -319,7 +319,7 @@ static int scenario_order(const crisk_inventory *inv, const crisk__prop *p, uint
         for (size_t i = 0; i < k; i++)
             keys[i].sig[h] = sig[keys[i].node];
     }
-    qsort(keys, k, sizeof *keys, compare_key);
+    crisk__sort(keys, k, sizeof *keys, compare_key);
     for (size_t i = 0; i < k; i++)
         list[i] = keys[i].node;
     free(sig);
@@ -395,7 +395,7 @@ static int index_spofs(crisk_analysis *a, growing *g)
         uint32_t f = (uint32_t)(g->spof_pairs[i] >> 32), v = (uint32_t)g->spof_pairs[i];
         g->spof_pairs[i] = ((uint64_t)f << 32) | a->id_rank[v];
     }
-    qsort(g->spof_pairs, g->n_spof, sizeof *g->spof_pairs, compare_u64);
+    crisk__sort(g->spof_pairs, g->n_spof, sizeof *g->spof_pairs, compare_u64);
     uint32_t *by_rank = malloc((n + 1) * sizeof *by_rank);
     a->spof_start = calloc(n + 1, sizeof *a->spof_start);
     a->spof = malloc((g->n_spof + 1) * sizeof *a->spof);
@@ -441,10 +441,10 @@ static int finish(crisk_analysis *a, growing *g)
     for (size_t v = 0; v < inv->n; v++)
         a->ranking[v] = (uint32_t)v;
     sort_analysis = a;
-    qsort(a->ranking, inv->n, sizeof *a->ranking, compare_rank);
+    crisk__sort(a->ranking, inv->n, sizeof *a->ranking, compare_rank);
     if (a->has_spofs && index_spofs(a, g) != 0)
         return -1;
-    qsort(g->fr, g->n_fr, sizeof *g->fr, compare_fr);
+    crisk__sort(g->fr, g->n_fr, sizeof *g->fr, compare_fr);
     a->fr = g->fr;
     a->n_fr = g->n_fr;
     g->fr = NULL;
@@ -558,7 +558,7 @@ int crisk_analysis_shared(const crisk_analysis *a, size_t min, uint32_t **out, s
         if (a->m[v].tier >= 2 && a->m[v].tier1_dependants >= min)
             list[k++] = (uint32_t)v;
     sort_analysis = a;
-    qsort(list, k, sizeof *list, compare_shared);
+    crisk__sort(list, k, sizeof *list, compare_shared);
     *out = list;
     *count = k;
     return CRISK_OK;
@@ -602,7 +602,7 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
     free(queue);
     free(seen);
     sort_analysis = a;
-    qsort(list, k, sizeof *list, compare_by_id_rank);
+    crisk__sort(list, k, sizeof *list, compare_by_id_rank);
     *out = list;
     *count = k;
     return CRISK_OK;
@@ -657,7 +657,7 @@ static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **
             list[m++] = list[i];
     free(seen);
     sort_analysis = a;
-    qsort(list, m, sizeof *list, compare_by_id_rank);
+    crisk__sort(list, m, sizeof *list, compare_by_id_rank);
     *out = list;
     *k = m;
     *region_out = region;

@@ -698,7 +698,7 @@ static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, s
                        size_t *span_cap)
 {
     sort_base = b->edges;
-    qsort(idx, n, sizeof *idx, compare_in_node);
+    crisk__sort(idx, n, sizeof *idx, compare_in_node);
     size_t n_spans = 0;
     for (size_t i = 0; i < n;) {
         const edge_rec *e = &b->edges[idx[i]];
@@ -724,13 +724,13 @@ static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, s
         n_spans++;
         i = j;
     }
-    qsort(*spans, n_spans, sizeof **spans, compare_span);
+    crisk__sort(*spans, n_spans, sizeof **spans, compare_span);
     for (size_t s = 0; s < n_spans; s++) {
         group_span *sp = &(*spans)[s];
         if (sp->need == 0)
             continue;   /* invalid group: reported; the load fails anyway */
         /* members keep input order */
-        qsort(idx + sp->begin, sp->end - sp->begin, sizeof *idx, compare_u32);
+        crisk__sort(idx + sp->begin, sp->end - sp->begin, sizeof *idx, compare_u32);
         const edge_rec *first = &b->edges[idx[sp->begin]];
         if (layout_push_group(L, v, first->group ? first->group : "", sp->need) != 0)
             return CRISK_ENOMEM;

@@ -67,7 +67,7 @@ static int compare_entity(const void *pa, const void *pb)
 /* Merge rows with the same entity (sorted by entity first). */
 static size_t merge_entities(crisk_share *rows, size_t n)
 {
-    qsort(rows, n, sizeof *rows, compare_entity);
+    crisk__sort(rows, n, sizeof *rows, compare_entity);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (k > 0 && strcmp(rows[k - 1].entity, rows[i].entity) == 0) {
@@ -96,7 +96,7 @@ static void summarise(crisk_market *mk, crisk_share *rows, size_t n)
         rows[i].spend_share = mk->spend > 0 ? rows[i].spend / mk->spend : NAN;
         rows[i].reliance_share = mk->reliance > 0 ? rows[i].reliance / mk->reliance : NAN;
     }
-    qsort(rows, n, sizeof *rows, compare_share);
+    crisk__sort(rows, n, sizeof *rows, compare_share);
     double s_hhi = 0, r_hhi = 0, s_sorted[3] = { 0 }, r_sorted[3] = { 0 };
     for (size_t i = 0; i < n; i++) {
         double s = mk->spend > 0 ? rows[i].spend_share : 0;

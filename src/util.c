@@ -41,6 +41,12 @@ uint64_t crisk__hash(const char *s, size_t len)
     return h;
 }
 
+void crisk__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 int crisk__strcasecmp_ascii(const char *a, const char *b)
 {
     for (;; a++, b++) {

@@ -26,6 +26,10 @@ const char *crisk__suggest(const char *s, const char *const *candidates, size_t 
 
 int crisk__strcasecmp_ascii(const char *a, const char *b);
 
+/* qsort that accepts an empty array given as NULL (glibc declares qsort's
+ * base non-null, and UBSan rejects the call even for zero elements). */
+void crisk__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 /* A string arena: strings live until the pool is released.  Interning
  * (crisk__pool_intern) returns one pointer per distinct string, so interned
  * strings compare by pointer. */

@@ -121,7 +121,8 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
  * failure fails it.  Pairs come as 2*count node indices, each pair ordered by
  * id and the list sorted.  Time O(D^2/256 * E_D) for D = the nodes the
  * function depends on and E_D their edges; CRISK_ELIMIT when that estimate
- * exceeds CRISK_PAIRS_MAX_WORK edge visits (about a minute of work).
+ * exceeds CRISK_PAIRS_MAX_WORK edge visits (about a minute of work);
+ * CRISK_EUSAGE when the analysis ran without keep_spofs.
  * Caller frees *out with free(). */
 #define CRISK_PAIRS_MAX_WORK 2e10
 int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t **out,
@@ -163,6 +164,65 @@ int  crisk_concentration_compute(crisk_concentration **out, const crisk_analysis
 void crisk_concentration_free(crisk_concentration *c);
 const crisk_market *crisk_concentration_markets(const crisk_concentration *c, size_t *count);
 const crisk_share  *crisk_concentration_shares(const crisk_concentration *c, size_t *count);
+
+/* ---- appended for simulate: Monte Carlo over node probability (DESIGN §5) -- */
+
+typedef struct crisk_simulation crisk_simulation;
+
+/* Runs beyond this are refused (one double per run is kept for percentiles). */
+#define CRISK_SIMULATE_MAX_RUNS 100000000ull
+
+typedef struct crisk_simulate_options {
+    uint64_t runs;                /* scenarios, 1 .. CRISK_SIMULATE_MAX_RUNS */
+    uint64_t seed;                /* any value; same seed, same runs, same bytes */
+    crisk_progress_fn progress;   /* may be NULL: runs done of runs */
+    void *progress_ctx;
+} crisk_simulate_options;
+
+#define CRISK_SIMULATE_OPTIONS_INIT { 10000, 1, NULL, NULL }
+
+/* One function's outcome over all runs. */
+typedef struct crisk_function_risk {
+    size_t node;             /* the function's node index */
+    uint64_t failures;       /* runs in which it failed */
+    double probability;      /* failures / runs */
+    double std_error;        /* sqrt(p (1 - p) / runs) */
+} crisk_function_risk;
+
+/* Total criticality lost per run (sum over the failed functions).
+ * Percentiles are nearest-rank: the smallest loss L such that at least
+ * q% of the runs lost L or less; always a loss some run had. */
+typedef struct crisk_loss_summary {
+    double total_criticality;      /* of all functions: the most a run can lose */
+    double mean, mean_std_error;   /* sample standard deviation / sqrt(runs) */
+    double p50, p90, p95, p99, max;
+    uint64_t runs_with_failure;    /* runs in which at least one function failed */
+} crisk_loss_summary;
+
+/* Monte Carlo over node `probability` (DESIGN §5): in every run each node
+ * with a probability p fails initially with probability p, independently of
+ * the others (a node without probability never fails initially), and the
+ * failures propagate to the least fixed point of DESIGN §4.
+ * Randomness: xoshiro256** seeded through splitmix64 from `seed`, one
+ * stream per block of 64 runs (2^128 draws apart, by xoshiro's jump), so
+ * results depend on nothing but the inventory, the seed and the run number:
+ * the first N runs are the same whatever `runs` is, on every machine.
+ * Probabilities are used exactly to 2^-64 (a Bernoulli draw compares a
+ * uniform 64-bit integer, bit by bit, with p * 2^64; no floating point).
+ * 256 runs are propagated at once by the bit-parallel engine.
+ * Errors: CRISK_EUSAGE for runs 0 or above CRISK_SIMULATE_MAX_RUNS,
+ * CRISK_ENOMEM, igraph failures.  The simulation borrows `inv`.
+ * Time O(runs/256 * (V + E touched)), memory O(V * 64 bytes + runs * 8). */
+int  crisk_simulate_run(crisk_simulation **out, const crisk_inventory *inv,
+                        const crisk_simulate_options *opts, crisk_error *err);
+void crisk_simulation_free(crisk_simulation *s);
+
+const crisk_inventory *crisk_simulation_inventory(const crisk_simulation *s);
+uint64_t crisk_simulation_runs(const crisk_simulation *s);
+uint64_t crisk_simulation_seed(const crisk_simulation *s);
+/* Every function, by probability desc then id.  Borrowed array. */
+const crisk_function_risk *crisk_simulation_functions(const crisk_simulation *s, size_t *count);
+const crisk_loss_summary  *crisk_simulation_loss(const crisk_simulation *s);
 
 #ifdef __cplusplus
 }
