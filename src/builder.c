@@ -20,6 +20,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,9 @@ struct crisk_builder {
      * last `from` so those rows skip the hash lookup. */
     char last_from[128];
     uint32_t last_from_node;
+
+    crisk_progress_fn progress;
+    void *progress_ctx;
 };
 
 /* ---- records ----------------------------------------------------------------- */
@@ -156,6 +160,28 @@ void crisk_builder_set_source_rows(crisk_builder *b, size_t source, size_t rows)
 {
     if (source < b->inv->n_sources)
         b->inv->sources[source].rows = rows;
+}
+
+void crisk_builder_set_source_digest(crisk_builder *b, size_t source, const char *sha256,
+                                     uint64_t bytes)
+{
+    if (source >= b->inv->n_sources)
+        return;
+    snprintf(b->inv->sources[source].sha256, sizeof b->inv->sources[source].sha256, "%s",
+             sha256 ? sha256 : "");
+    b->inv->sources[source].bytes = bytes;
+}
+
+void crisk_builder_set_progress(crisk_builder *b, crisk_progress_fn fn, void *ctx)
+{
+    b->progress = fn;
+    b->progress_ctx = ctx;
+}
+
+crisk_progress_fn crisk_builder_progress(const crisk_builder *b, void **ctx)
+{
+    *ctx = b->progress_ctx;
+    return b->progress;
 }
 
 int crisk_builder_add_note(crisk_builder *b, const char *note, crisk_error *err)

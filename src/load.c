@@ -111,6 +111,7 @@ int crisk_inventory_load(crisk_inventory **out, const crisk_input *inputs, size_
     int rc = crisk_builder_new(&b, err);
     if (rc != CRISK_OK)
         return rc;
+    crisk_builder_set_progress(b, opts->progress, opts->progress_ctx);
     for (size_t i = 0; i < n && rc == CRISK_OK; i++) {
         crisk_builder_begin_input(b);
         rc = load_one(b, &inputs[i], opts, diags, err);

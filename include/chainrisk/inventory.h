@@ -234,6 +234,13 @@ int crisk_builder_add_source(crisk_builder *b, size_t *out, const char *path,
                              const char *kind, const char *sha256, uint64_t bytes,
                              crisk_error *err);
 void crisk_builder_set_source_rows(crisk_builder *b, size_t source, size_t rows);
+/* Set a source's SHA-256 (64 hex digits) and size once it has been read:
+ * importers hash while they parse, in one pass. */
+void crisk_builder_set_source_digest(crisk_builder *b, size_t source, const char *sha256,
+                                     uint64_t bytes);
+/* Where importers report progress (bytes read); NULL = nowhere. */
+void crisk_builder_set_progress(crisk_builder *b, crisk_progress_fn fn, void *ctx);
+crisk_progress_fn crisk_builder_progress(const crisk_builder *b, void **ctx);
 int  crisk_builder_add_note(crisk_builder *b, const char *note, crisk_error *err);
 
 /* Add a node / an edge read from `source`.  Problems that concern one record
