@@ -141,12 +141,19 @@ int crisk_diagnostics_add(crisk_diagnostics *d, crisk_severity sev, const char *
     return CRISK_OK;
 }
 
+/* Files keep the order they were first reported in (nodes.csv before
+ * edges.csv, inputs in command-line order); within a file, by position. */
+typedef struct ranked_diag {
+    crisk_diag item;
+    size_t file_rank;
+} ranked_diag;
+
 static int compare_diag(const void *pa, const void *pb)
 {
-    const crisk_diag *a = pa, *b = pb;
-    int c = strcmp(a->file, b->file);
-    if (c != 0)
-        return c;
+    const ranked_diag *ra = pa, *rb = pb;
+    const crisk_diag *a = &ra->item, *b = &rb->item;
+    if (ra->file_rank != rb->file_rank)
+        return ra->file_rank < rb->file_rank ? -1 : 1;
     if (a->line != b->line)
         return a->line < b->line ? -1 : 1;
     if (a->column != b->column)
@@ -158,8 +165,24 @@ static int compare_diag(const void *pa, const void *pb)
 
 void crisk_diagnostics_sort(crisk_diagnostics *d)
 {
-    if (d->count > 1)
-        qsort(d->items, d->count, sizeof *d->items, compare_diag);
+    if (d->count < 2)
+        return;
+    ranked_diag *r = malloc(d->count * sizeof *r);
+    if (r == NULL)
+        return;   /* unsorted but complete: better than nothing */
+    for (size_t i = 0; i < d->count; i++) {
+        r[i].item = d->items[i];
+        r[i].file_rank = i;
+        for (size_t j = 0; j < i; j++)   /* stored items are capped: O(limit^2) */
+            if (strcmp(d->items[j].file, d->items[i].file) == 0) {
+                r[i].file_rank = r[j].file_rank;
+                break;
+            }
+    }
+    qsort(r, d->count, sizeof *r, compare_diag);
+    for (size_t i = 0; i < d->count; i++)
+        d->items[i] = r[i].item;
+    free(r);
 }
 
 char *crisk_diag_format(const crisk_diag *item, char *buf, size_t size)
