@@ -32,6 +32,7 @@ struct crisk_analysis {
     uint32_t *spof;
     crisk_false_redundancy *fr;
     size_t n_fr;
+    size_t fr_total;            /* findings before the per-group cap */
 };
 
 static int oom(crisk_error *err)
@@ -126,11 +127,26 @@ static uint64_t counters_get(const counters *c, int s)
 
 /* ---- results that grow: SPOF pairs and false-redundancy findings -------------- */
 
+/* False redundancy is kept per group: the number of nodes that defeat it,
+ * and the CRISK_FALSE_REDUNDANCY_KEEP of them with the smallest ids.  Every
+ * node a shared exchange itself cannot do without also defeats the group,
+ * so on large inventories the full list runs to tens of millions (49M on a
+ * generated 100k-node inventory); counts stay exact, memory stays bounded,
+ * and the kept sample does not depend on the order of the sweeps. */
+typedef struct fr_slot {
+    uint32_t group, owner;
+    uint32_t total;                        /* every node that defeats the group */
+    uint32_t kept;                         /* entries used below */
+    uint32_t shared[CRISK_FALSE_REDUNDANCY_KEEP];
+    uint32_t failed[CRISK_FALSE_REDUNDANCY_KEEP];
+} fr_slot;
+
 typedef struct growing {
     uint64_t *spof_pairs;          /* (function << 32) | node */
     size_t n_spof, cap_spof;
-    crisk_false_redundancy *fr;
-    size_t n_fr, cap_fr;
+    uint32_t *slot_of;             /* group -> slot, UINT32_MAX = none yet */
+    fr_slot *slots;
+    size_t n_slots, cap_slots;
 } growing;
 
 static int push_spof(growing *g, uint32_t function, uint32_t node)
@@ -141,12 +157,55 @@ static int push_spof(growing *g, uint32_t function, uint32_t node)
     return 0;
 }
 
-static int push_fr(growing *g, uint32_t dependant, uint32_t group, uint32_t shared,
-                   size_t failed)
+static int push_fr(const crisk_analysis *a, growing *g, uint32_t dependant, uint32_t group,
+                   uint32_t shared, size_t failed)
 {
-    if (crisk__grow((void **)&g->fr, &g->cap_fr, g->n_fr + 1, sizeof *g->fr))
+    if (g->slot_of == NULL) {
+        g->slot_of = malloc((a->inv->n_groups + 1) * sizeof *g->slot_of);
+        if (g->slot_of == NULL)
+            return -1;
+        memset(g->slot_of, 0xff, (a->inv->n_groups + 1) * sizeof *g->slot_of);
+    }
+    if (g->slot_of[group] == UINT32_MAX) {
+        if (crisk__grow((void **)&g->slots, &g->cap_slots, g->n_slots + 1, sizeof *g->slots))
+            return -1;
+        g->slot_of[group] = (uint32_t)g->n_slots;
+        g->slots[g->n_slots++] = (fr_slot){ .group = group, .owner = dependant };
+    }
+    fr_slot *s = &g->slots[g->slot_of[group]];
+    s->total++;
+    size_t at = s->kept;
+    if (s->kept == CRISK_FALSE_REDUNDANCY_KEEP) {   /* full: replace the largest id if larger */
+        at = 0;
+        for (size_t i = 1; i < s->kept; i++)
+            if (a->id_rank[s->shared[i]] > a->id_rank[s->shared[at]])
+                at = i;
+        if (a->id_rank[shared] > a->id_rank[s->shared[at]])
+            return 0;
+    } else {
+        s->kept++;
+    }
+    s->shared[at] = shared;
+    s->failed[at] = (uint32_t)failed;
+    return 0;
+}
+
+/* Flatten the kept findings into the public array. */
+static int collect_fr(crisk_analysis *a, growing *g)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->n_slots; i++)
+        n += g->slots[i].kept;
+    a->fr = malloc((n + 1) * sizeof *a->fr);
+    if (a->fr == NULL)
         return -1;
-    g->fr[g->n_fr++] = (crisk_false_redundancy){ dependant, group, shared, failed };
+    for (size_t i = 0; i < g->n_slots; i++) {
+        const fr_slot *s = &g->slots[i];
+        a->fr_total += s->total;
+        for (size_t k = 0; k < s->kept; k++)
+            a->fr[a->n_fr++] = (crisk_false_redundancy){ s->owner, s->group, s->shared[k],
+                                                         s->failed[k], s->total };
+    }
     return 0;
 }
 
@@ -171,7 +230,8 @@ static size_t failed_members(const crisk__prop *p, uint32_t g, size_t s)
 }
 
 /* Redundancy groups of q that one scenario's node defeats from outside. */
-static int find_false_redundancy(const crisk__prop *p, const batch *bt, uint32_t q, growing *g)
+static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, const batch *bt,
+                                 uint32_t q, growing *g)
 {
     const crisk_inventory *inv = p->inv;
     crisk__mask fails;
@@ -186,7 +246,7 @@ static int find_false_redundancy(const crisk__prop *p, const batch *bt, uint32_t
             while (f) {
                 size_t s = SCENARIO(w, __builtin_ctzll(f));
                 f &= f - 1;
-                if (push_fr(g, q, grp, bt->node[s], failed_members(p, grp, s)) != 0)
+                if (push_fr(a, g, q, grp, bt->node[s], failed_members(p, grp, s)) != 0)
                     return -1;
             }
         }
@@ -241,7 +301,7 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt, 
         if (inv->type[q] == CRISK_NODE_FUNCTION
             && accumulate_function(a, p, bt, q, g, opts) != 0)
             return -1;
-        if (opts->keep_false_redundancy && find_false_redundancy(p, bt, q, g) != 0)
+        if (opts->keep_false_redundancy && find_false_redundancy(a, p, bt, q, g) != 0)
             return -1;
     }
     for (size_t s = 0; s < bt->size; s++) {
@@ -444,10 +504,9 @@ static int finish(crisk_analysis *a, growing *g)
     crisk__sort(a->ranking, inv->n, sizeof *a->ranking, compare_rank);
     if (a->has_spofs && index_spofs(a, g) != 0)
         return -1;
-    crisk__sort(g->fr, g->n_fr, sizeof *g->fr, compare_fr);
-    a->fr = g->fr;
-    a->n_fr = g->n_fr;
-    g->fr = NULL;
+    if (collect_fr(a, g) != 0)
+        return -1;
+    crisk__sort(a->fr, a->n_fr, sizeof *a->fr, compare_fr);
     return 0;
 }
 
@@ -481,7 +540,8 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
     rc = finish(a, &g) == 0 ? CRISK_OK : CRISK_ENOMEM;
 out:
     free(g.spof_pairs);
-    free(g.fr);
+    free(g.slot_of);
+    free(g.slots);
     if (rc != CRISK_OK) {
         crisk_analysis_free(a);
         return rc == CRISK_ENOMEM ? oom(err) : rc;
@@ -526,6 +586,11 @@ const crisk_false_redundancy *crisk_analysis_false_redundancy(const crisk_analys
 {
     *count = a->n_fr;
     return a->fr;
+}
+
+size_t crisk_analysis_false_redundancy_total(const crisk_analysis *a)
+{
+    return a->fr_total;
 }
 
 /* Position of a node in id order (for callers sorting by id cheaply). */

@@ -334,9 +334,14 @@ static int emit_table(FILE *f, const shared_result *r, crisk_error *err)
             rc = crisk__table_print(f, &tt.redundancy, "  ");
         }
     }
-    if (rc == CRISK_OK)
+    if (rc == CRISK_OK) {
+        size_t total = r->n_fr ? crisk_analysis_false_redundancy_total(r->a) : 0;
         fprintf(f, "\n%zu shared dependenc%s; %zu false-redundancy finding%s\n", r->n_shared_all,
-                r->n_shared_all == 1 ? "y" : "ies", r->n_fr, r->n_fr == 1 ? "" : "s");
+                r->n_shared_all == 1 ? "y" : "ies", total, total == 1 ? "" : "s");
+        if (total > r->n_fr)
+            fprintf(f, "(listed: %zu; per group at most the %d shared nodes with the smallest ids)\n",
+                    r->n_fr, CRISK_FALSE_REDUNDANCY_KEEP);
+    }
     crisk__table_release(&tt.shared);
     crisk__table_release(&tt.redundancy);
     if (rc == CRISK_ENOMEM)

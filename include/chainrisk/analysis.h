@@ -100,11 +100,18 @@ typedef struct crisk_false_redundancy {
     size_t group;           /* group index (crisk_inventory_group_*) */
     size_t shared;          /* the node whose failure defeats the group */
     size_t failed_members;  /* members it fails */
+    size_t group_findings;  /* nodes that defeat this group, listed or not */
 } crisk_false_redundancy;
+
+/* At most this many findings are kept per group: those whose shared node
+ * has the smallest ids.  group_findings and the total stay exact. */
+#define CRISK_FALSE_REDUNDANCY_KEEP 16
 
 /* Sorted by dependant id, group, shared id.  Needs keep_false_redundancy. */
 const crisk_false_redundancy *crisk_analysis_false_redundancy(const crisk_analysis *a,
                                                               size_t *count);
+/* Every finding, including those beyond the per-group cap. */
+size_t crisk_analysis_false_redundancy_total(const crisk_analysis *a);
 
 /* Shared Nth-party dependencies: nodes at tier >= 2 with at least `min`
  * tier-1 dependants, sorted by tier1_dependants desc, exposure desc, id asc.

@@ -1,0 +1,142 @@
+/*
+ * cmd_export.c - `chainrisk export`: the model and all metrics as JSON,
+ * GraphML, DOT or CSV.
+ *
+ * --format here takes json|graphml|dot|csv, while the common option parser
+ * (cli.c) knows table|csv|json only.  So the --format arguments are taken
+ * out of argv before cli_parse() sees the rest: "--format X", "--format=X"
+ * and getopt's abbreviations ("--form X"; no other common option starts
+ * with 'f'), up to a "--", skipping the value of every option that takes a
+ * separate one.
+ */
+#include "cli_emit.h"
+
+#include <stdlib.h>
+
+static const char usage[] =
+    "usage: chainrisk export [options] INVENTORY...\n\n"
+    "Write the model and every per-node metric for other tools.\n\n"
+    "options:\n"
+    "  --format F                  output format (default json):\n"
+    "                              json     nodes (native columns, metrics,\n"
+    "                                       pass-through attributes), edges and\n"
+    "                                       redundancy groups, with provenance\n"
+    "                              graphml  a typed key per column, for graph tools\n"
+    "                              dot      Graphviz text, no layout; ids and names\n"
+    "                                       only in escaped labels\n"
+    "                              csv      one row per node, sorted by id\n"
+    "  -o, --output FILE           write to FILE atomically instead of stdout\n"
+    "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
+    "  -q, --quiet                 do not print warnings or progress\n"
+    "  -h, --help                  show this help\n\n"
+    "exit status: 0 ok, 1 invalid input, 2 usage error, 3 internal error\n";
+
+typedef struct export_cli {
+    crisk_export_format format;
+    const char *format_name;
+    crisk_analysis *a;
+    const cli_common *c;
+} export_cli;
+
+/* "--f", "--fo", ... "--format", with or without "=VALUE". */
+static const char *format_option(const char *arg, int *inline_value)
+{
+    const char *eq = strchr(arg, '=');
+    size_t len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+    *inline_value = eq != NULL;
+    if (len < 3 || len > 8 || strncmp(arg, "--format", len) != 0)
+        return NULL;
+    return eq != NULL ? eq + 1 : arg;
+}
+
+static int takes_value(const char *arg)
+{
+    static const char *const opts[] = { "-o", "--output", "--nodes", "--edges", "--top",
+                                        "--map", "--input", "--chains" };
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        if (strcmp(arg, opts[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Copy argv to `rest` without the --format options; the last value wins. */
+static int take_format(export_cli *x, int argc, char **argv, char **rest, int *n_rest)
+{
+    int k = 0, i = 0;
+    rest[k++] = argv[i++];
+    while (i < argc) {
+        int inline_value = 0;
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (format_option(argv[i], &inline_value) != NULL) {
+            if (!inline_value && i + 1 == argc)
+                return cli_usage_error("export", "--format needs a value");
+            x->format_name = inline_value ? strchr(argv[i], '=') + 1 : argv[i + 1];
+            i += inline_value ? 1 : 2;
+            continue;
+        }
+        if (takes_value(argv[i]) && i + 1 < argc)
+            rest[k++] = argv[i++];
+        rest[k++] = argv[i++];
+    }
+    while (i < argc)
+        rest[k++] = argv[i++];
+    rest[k] = NULL;
+    *n_rest = k;
+    if (crisk_export_format_parse(x->format_name, &x->format) != CRISK_OK)
+        return cli_usage_error("export", "unknown format '%s' (json, graphml, dot or csv)",
+                               x->format_name);
+    return 0;
+}
+
+static int emit(FILE *f, void *ctx, crisk_error *err)
+{
+    export_cli *x = ctx;
+    crisk_provenance prov;
+    cli_provenance(x->c, &prov);
+    return crisk_export_write(f, x->a, x->format, &prov, err);
+}
+
+/* Parse argv: the format first, then the common options.  Returns 0 to go
+ * on, or an exit code + 1 (so that EXIT_OK after --help is not 0). */
+static int parse(cli_common *c, export_cli *x, int argc, char **argv)
+{
+    char **rest = malloc(((size_t)argc + 1) * sizeof *rest);
+    if (rest == NULL) {
+        fprintf(stderr, "chainrisk: out of memory\n");
+        return EXIT_INTERNAL + 1;
+    }
+    int n_rest = 0, exit_code = -1;
+    if (take_format(x, argc, argv, rest, &n_rest) != 0)
+        exit_code = EXIT_USAGE;
+    if (exit_code < 0) {
+        int rc = cli_parse(c, n_rest, rest, usage, NULL, NULL);
+        exit_code = rc > 0 ? EXIT_OK : rc < 0 ? EXIT_USAGE : cli_no_args(c) != 0 ? EXIT_USAGE : -1;
+    }
+    free(rest);
+    if (exit_code >= 0)
+        return exit_code + 1;
+    /* The provenance records the format as the other options are recorded. */
+    if (c->prov.n_options < 32) {
+        c->prov.option_names[c->prov.n_options] = "format";
+        c->prov.option_values[c->prov.n_options++] = x->format_name;
+    }
+    return 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    cli_common c = { 0 };
+    export_cli x = { .format = CRISK_EXPORT_JSON, .format_name = "json", .c = &c };
+    int rc = parse(&c, &x, argc, argv);
+    if (rc != 0)
+        return rc - 1;
+    crisk_inventory *inv = NULL;
+    rc = cli_analyse(&c, 0, &inv, &x.a);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = cli_write(&c, emit, &x);
+    crisk_analysis_free(x.a);
+    crisk_inventory_free(inv);
+    return rc;
+}
