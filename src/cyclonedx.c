@@ -1,9 +1,1657 @@
-/* cyclonedx.c - CycloneDX SBOM importer (issue 7, in progress). */
+/*
+ * cyclonedx.c - the CycloneDX JSON SBOM importer (spec 1.2 to 1.6).
+ *
+ * Implements formats/cyclonedx-mapping.md (restated for users, with every
+ * decision taken where it is silent, in docs/cyclonedx.md): the
+ * metadata.component is a function, components and services (recursively)
+ * are nodes, dependencies[].dependsOn are AND edges; scopes, implicit-root
+ * and containment edges, and each anomaly of its §3 table.
+ *
+ * Steps, one function each: read the file whole; check its bytes (UTF-8, no
+ * NUL) and parse it with cJSON (cJSON_ParseWithLengthOpts and its end
+ * pointer, never the global cJSON_GetErrorPtr); find every value's position;
+ * check it is a CycloneDX BOM; collect the nodes; give the ones without a
+ * bom-ref an id; read the dependency graph; infer the edges the BOM leaves
+ * unsaid; check what the root reaches; hand the result to the builder.  The
+ * builder gets nothing from a file with an error: the load fails anyway, and
+ * every problem of the file has been reported by then.
+ *
+ * Positions.  cJSON records none.  After a successful parse, one linear walk
+ * over the text in step with the tree (cJSON keeps members in document
+ * order, duplicate keys included) finds where each value starts.  LINE is
+ * the 1-based physical line ('\n' ends a line); COLUMN the 1-based character
+ * (UTF-8 code point) in that line, tabs counting one and a UTF-8 BOM none -
+ * what an editor's status bar shows.  The walk stores a value's line in its
+ * own `valuedouble` and its column in `valueint`: cJSON reads those fields
+ * for numbers only, and the mapping never points at a number (a misplaced
+ * number is reported at the object holding it).  Rejected: a pointer-keyed
+ * side table (16+ bytes per value and a hash probe per message), and
+ * scanning only for "bom-ref" keys (blind to dependsOn targets and to
+ * components without a bom-ref).
+ *
+ * Severity.  Errors: the file is not readable JSON (syntax, encoding, size),
+ * not a CycloneDX BOM, or a member the mapping reads has the wrong JSON type
+ * (guessing would silently drop part of the graph).  Warnings: everything
+ * the mapping can resolve (its §3 table).  JSON null counts as absent.
+ *
+ * Cost: O(bytes + V + E) time apart from sorting the edges once
+ * (O(E log E)); memory: the file, the cJSON tree, and a few arrays of
+ * V and E entries.
+ */
 #include "load.h"
+#include "csv_reader.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NONE UINT32_MAX
+#define READ_CHUNK (1u << 20)   /* bytes per read(), so progress can be reported */
+
+enum node_kind { KIND_ROOT, KIND_COMPONENT, KIND_SERVICE };
+enum scope { SCOPE_REQUIRED, SCOPE_OPTIONAL, SCOPE_EXCLUDED };
+enum id_origin { ID_BOM_REF, ID_FALLBACK };
+enum edge_kind { EDGE_DEPENDS_ON, EDGE_IMPLICIT_ROOT, EDGE_CONTAINS };
+
+static const char *const edge_labels[] = { "dependsOn", "implicit-root", "contains" };
+static const char *const kind_words[] = { "root", "component", "service" };
+
+/* One node: the root (index 0), a component or a service. */
+typedef struct cdx_node {
+    const char *id;            /* bom-ref, or the fallback id once assigned */
+    const char *name;          /* "[group/]name@version"; NULL = the id */
+    const char *parent;        /* maintainer / provider label; NULL = none */
+    const char *purl;          /* fallback id candidates; NULL = none */
+    const char *name_version;
+    const cJSON *at;           /* where messages point: its bom-ref, else its object */
+    uint32_t container;        /* node it is nested in; NONE = top level (and the root) */
+    uint32_t ordinal;          /* n of "component#n" / "service#n", 1-based */
+    uint8_t kind;              /* enum node_kind */
+    uint8_t scope;             /* enum scope */
+    uint8_t category;          /* crisk_category */
+    uint8_t origin;            /* enum id_origin */
+    uint8_t top;               /* a direct entry of components[] / services[] */
+    uint8_t synthetic;         /* the root made up for a BOM without metadata.component */
+} cdx_node;
+
+typedef struct cdx_edge {
+    uint32_t from, to;
+    uint8_t kind;              /* enum edge_kind */
+    const cJSON *at;           /* the dependsOn string; NULL for inferred edges */
+} cdx_edge;
+
+/* What the provenance note reports. */
+typedef struct cdx_counts {
+    size_t components, services;                      /* objects read */
+    size_t depends_on, optional, implicit_root, contains;  /* edges kept, by kind */
+    size_t dropped_excluded, dropped_optional, dangling, self;
+    size_t duplicate_refs, fallback_ids, repeated_entries, provides;
+    size_t unreachable, scope_unreachable, cycles, cycle_nodes;
+} cdx_counts;
+
+typedef struct cdx {
+    const char *path;
+    const crisk_load_options *opts;
+    crisk_diagnostics *diags;
+    crisk_progress_fn progress; /* bytes read, while reading; may be NULL */
+    void *progress_ctx;
+    int status;                /* CRISK_ENOMEM once memory ran out, else CRISK_OK */
+    size_t errors;             /* errors reported for this file */
+    struct block *strings;     /* strings made here (names, fallback ids) */
+    const char *spec;          /* specVersion as written; NULL if absent */
+    cdx_node *nodes;
+    size_t n_nodes, node_cap;
+    cdx_edge *edges;
+    size_t n_edges, edge_cap;
+    uint32_t *index;           /* ids, open addressing; NONE = empty slot */
+    size_t index_mask;
+    uint32_t *in_degree;       /* declared dependsOn edges into each node */
+    uint8_t *has_entry;        /* a dependencies entry names the node */
+    const cJSON *dependencies;
+    int has_graph;             /* `dependencies` has at least one entry */
+    int root_has_entry;
+    cdx_counts n;
+} cdx;
+
+/* ---- positions and messages -------------------------------------------------- */
+
+static void set_position(cJSON *item, size_t line, size_t column)
+{
+    item->valuedouble = (double)line;
+    item->valueint = column > INT_MAX ? 0 : (int)column;
+}
+
+static size_t line_of(const cJSON *at)
+{
+    return at != NULL && !cJSON_IsNumber(at) ? (size_t)at->valuedouble : 0;
+}
+
+static size_t column_of(const cJSON *at)
+{
+    return at != NULL && !cJSON_IsNumber(at) && at->valueint > 0 ? (size_t)at->valueint : 0;
+}
+
+/* The builder keeps 16-bit columns: a wider one would wrap, so say none. */
+static size_t builder_column(const cJSON *at)
+{
+    size_t col = column_of(at);
+    return col <= UINT16_MAX ? col : 0;
+}
+
+static void vreport(cdx *c, crisk_severity sev, size_t line, size_t column, const char *fmt,
+                    va_list ap)
+{
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (sev == CRISK_SEV_ERROR)
+        c->errors++;
+    if (crisk_diagnostics_add(c->diags, sev, c->path, line, column, "%s", msg) != CRISK_OK)
+        c->status = CRISK_ENOMEM;
+}
+
+static void fail_at(cdx *c, size_t line, size_t column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void fail(cdx *c, const cJSON *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void warn(cdx *c, const cJSON *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail_at(cdx *c, size_t line, size_t column, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, CRISK_SEV_ERROR, line, column, fmt, ap);
+    va_end(ap);
+}
+
+static void fail(cdx *c, const cJSON *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, CRISK_SEV_ERROR, line_of(at), column_of(at), fmt, ap);
+    va_end(ap);
+}
+
+static void warn(cdx *c, const cJSON *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(c, CRISK_SEV_WARNING, line_of(at), column_of(at), fmt, ap);
+    va_end(ap);
+}
+
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* ---- reading the file -------------------------------------------------------- */
+
+static int has_bom(const unsigned char *s, size_t n)
+{
+    return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
+}
+
+static int is_space(unsigned char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* Line and character column of byte `off` (counted from the start: for the
+ * rare byte-level errors only). */
+static void position_of(const unsigned char *s, size_t off, size_t *line, size_t *column)
+{
+    *line = *column = 1;
+    for (size_t i = has_bom(s, off) ? 3 : 0; i < off; i++) {
+        if (s[i] == '\n') {
+            ++*line;
+            *column = 1;
+        } else if ((s[i] & 0xC0) != 0x80) {
+            ++*column;
+        }
+    }
+}
+
+static int read_error(cdx *c, int code, const char *what, crisk_error *err)
+{
+    int e = errno;
+    fail_at(c, 0, 0, "%s: %s", what, strerror(e));
+    if (code == CRISK_EIO)
+        return crisk_error_set(err, CRISK_EIO, c->path, 0, 0, "%s: %s", what, strerror(e));
+    return CRISK_OK;   /* reported: the load fails in the builder */
+}
+
+/* Read the rest of `fd` into a buffer with a NUL after the last byte (see
+ * parse() for why).  Returns CRISK_OK with *data NULL when the file is too
+ * large (reported). */
+static int read_all(cdx *c, int fd, size_t size_hint, unsigned char **data, size_t *len,
+                    crisk_error *err)
+{
+    size_t cap = size_hint + 2, n = 0;   /* +1 for the NUL, +1 to see the end */
+    unsigned char *buf = malloc(cap);
+    for (;;) {
+        if (buf == NULL)
+            return crisk_error_set(err, CRISK_ENOMEM, c->path, 0, 0, "out of memory");
+        if (n > CRISK_MAX_FILE_BYTES) {
+            free(buf);
+            fail_at(c, 0, 0, "file is too large (more than %llu bytes)",
+                    (unsigned long long)CRISK_MAX_FILE_BYTES);
+            return CRISK_OK;
+        }
+        if (n + 1 == cap) {
+            /* never more than the limit and a byte: reading one past it is enough */
+            size_t bigger_cap = cap > CRISK_MAX_FILE_BYTES / 2 ? CRISK_MAX_FILE_BYTES + 2 : 2 * cap;
+            unsigned char *bigger = realloc(buf, bigger_cap);
+            if (bigger == NULL)
+                free(buf);
+            buf = bigger;
+            cap = bigger_cap;
+            continue;
+        }
+        size_t want = cap - 1 - n < READ_CHUNK ? cap - 1 - n : READ_CHUNK;
+        ssize_t got = read(fd, buf + n, want);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            free(buf);
+            return read_error(c, CRISK_EIO, "cannot read file", err);
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (c->progress != NULL)
+            c->progress(c->progress_ctx, "reading", n, size_hint > n ? size_hint : n);
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return CRISK_OK;
+}
+
+static int read_file(cdx *c, unsigned char **data, size_t *len, crisk_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    int fd = open(c->path, O_RDONLY);
+    if (fd < 0)
+        return read_error(c, errno == ENOENT ? CRISK_ENOTFOUND : CRISK_EIO, "cannot open file",
+                          err);
+    struct stat st;
+    int rc = CRISK_OK;
+    if (fstat(fd, &st) != 0)
+        rc = read_error(c, CRISK_EIO, "cannot read file", err);
+    else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > CRISK_MAX_FILE_BYTES)
+        fail_at(c, 0, 0, "file is too large (%llu bytes, limit %llu)",
+                (unsigned long long)st.st_size, (unsigned long long)CRISK_MAX_FILE_BYTES);
+    else
+        rc = read_all(c, fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536, data, len, err);
+    close(fd);
+    return rc;
+}
+
+/* Not empty, valid UTF-8 (RFC 8259 requires it; cJSON would pass bad bytes
+ * through), no NUL byte.  Returns 0, or -1 after reporting the first problem. */
+static int check_bytes(cdx *c, const unsigned char *s, size_t n)
+{
+    size_t start = has_bom(s, n) ? 3 : 0, i = start;
+    while (i < n && is_space(s[i]))
+        i++;
+    if (i == n) {
+        fail_at(c, 0, 0, "empty file (expected a CycloneDX JSON SBOM)");
+        return -1;
+    }
+    int is_nul = 0;
+    size_t at = start + crisk__utf8_check(s + start, n - start, &is_nul);
+    if (at == n)
+        return 0;
+    size_t line, column;
+    position_of(s, at, &line, &column);
+    if (is_nul)
+        fail_at(c, line, column, "NUL byte in file");
+    else
+        fail_at(c, line, column, "invalid UTF-8 (byte 0x%02x)", s[at]);
+    return -1;
+}
+
+/* ---- parsing ------------------------------------------------------------------ */
+
+/* The text at `off` for a message: up to 20 bytes of that line, not cutting a
+ * UTF-8 sequence, quoted safely. */
+static const char *excerpt(char out[CRISK__CSV_QUOTE_MAX], const unsigned char *s, size_t n,
+                           size_t off)
+{
+    char raw[24];
+    size_t k = 0;
+    while (off > 0 && off < n && (s[off] & 0xC0) == 0x80)
+        off--;   /* start on a whole character */
+    while (off + k < n && k < 20 && s[off + k] != '\n' && s[off + k] != '\r')
+        k++;
+    if (off + k < n && k == 20)
+        while (k > 0 && (s[off + k] & 0xC0) == 0x80)
+            k--;   /* s[off + k] would start the next character: cut before it */
+    memcpy(raw, s + off, k);
+    raw[k] = '\0';
+    return crisk__csv_quote(out, raw);
+}
+
+/* cJSON says where it stopped, not why: look at the text to say it. */
+static void explain_syntax_error(cdx *c, const unsigned char *s, size_t n, size_t off)
+{
+    size_t depth = 0, deep_at = SIZE_MAX, string_start = 0;
+    int in_string = 0;
+    for (size_t i = has_bom(s, n) ? 3 : 0; i < n; i++) {
+        if (in_string) {
+            if (s[i] == '\\')
+                i++;
+            else if (s[i] == '"')
+                in_string = 0;
+        } else if (s[i] == '"') {
+            in_string = 1;
+            string_start = i;
+        } else if (s[i] == '{' || s[i] == '[') {
+            if (++depth > CJSON_NESTING_LIMIT && deep_at == SIZE_MAX)
+                deep_at = i;
+        } else if ((s[i] == '}' || s[i] == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    size_t line, column;
+    char q[CRISK__CSV_QUOTE_MAX];
+    if (in_string && string_start <= off) {
+        position_of(s, string_start, &line, &column);
+        fail_at(c, line, column, "invalid JSON: unterminated string");
+        return;
+    }
+    position_of(s, off, &line, &column);
+    if (off >= n)
+        fail_at(c, line, column, "invalid JSON: unexpected end of file");
+    else if (off == deep_at)
+        fail_at(c, line, column, "invalid JSON: nested deeper than %d levels", CJSON_NESTING_LIMIT);
+    else
+        fail_at(c, line, column, "invalid JSON near '%s'", excerpt(q, s, n, off));
+}
+
+/* Parse s[0..n) (s[n] is a NUL).  Returns the tree, or NULL (reported). */
+static cJSON *parse(cdx *c, const unsigned char *s, size_t n)
+{
+    const char *end = NULL;
+    /* Length n + 1 hands cJSON the terminating NUL: input that ends early
+     * then fails at offset n exactly, which tells "unexpected end of file"
+     * from an error on the last byte (with length n, both report n - 1).
+     * cJSON cannot tell an allocation failure from bad input: on a machine
+     * out of memory this reports a syntax error. */
+    cJSON *bom = cJSON_ParseWithLengthOpts((const char *)s, n + 1, &end, 0);
+    size_t off = end != NULL ? (size_t)((const unsigned char *)end - s) : 0;
+    if (off > n)
+        off = n;
+    if (bom == NULL) {
+        explain_syntax_error(c, s, n, off);
+        return NULL;
+    }
+    while (off < n && is_space(s[off]))
+        off++;
+    if (off < n) {
+        size_t line, column;
+        char q[CRISK__CSV_QUOTE_MAX];
+        position_of(s, off, &line, &column);
+        fail_at(c, line, column, "invalid JSON: text after the end of the document near '%s'",
+                excerpt(q, s, n, off));
+        cJSON_Delete(bom);
+        return NULL;
+    }
+    return bom;
+}
+
+/* ---- positions: one walk over the text in step with the tree ------------------ */
+
+typedef struct scanner {
+    const unsigned char *s;
+    size_t n, i;                  /* text, its length, the next byte */
+    size_t line, column;          /* of s[i] */
+    size_t nul_line, nul_column;  /* the first "\u0000" escape; 0 = none */
+} scanner;
+
+static void advance(scanner *sc)
+{
+    unsigned char ch = sc->s[sc->i++];
+    if (ch == '\n') {
+        sc->line++;
+        sc->column = 1;
+    } else if ((ch & 0xC0) != 0x80) {
+        sc->column++;
+    }
+}
+
+static void skip_space(scanner *sc)
+{
+    while (sc->i < sc->n && is_space(sc->s[sc->i]))
+        advance(sc);
+}
+
+static void skip_string(scanner *sc)
+{
+    if (sc->i < sc->n)
+        advance(sc);   /* the opening quote */
+    while (sc->i < sc->n) {
+        unsigned char ch = sc->s[sc->i];
+        if (ch == '"') {
+            advance(sc);
+            return;
+        }
+        if (ch == '\\' && sc->nul_line == 0 && sc->n - sc->i >= 6
+            && memcmp(sc->s + sc->i + 1, "u0000", 5) == 0) {
+            sc->nul_line = sc->line;
+            sc->nul_column = sc->column;
+        }
+        advance(sc);
+        if (ch == '\\' && sc->i < sc->n)
+            advance(sc);
+    }
+}
+
+/* Numbers, true, false, null: up to the next delimiter. */
+static void skip_scalar(scanner *sc)
+{
+    while (sc->i < sc->n && !is_space(sc->s[sc->i]) && sc->s[sc->i] != ','
+           && sc->s[sc->i] != ']' && sc->s[sc->i] != '}')
+        advance(sc);
+}
+
+static void skip_byte(scanner *sc, unsigned char ch)
+{
+    skip_space(sc);
+    if (sc->i < sc->n && sc->s[sc->i] == ch)
+        advance(sc);
+}
+
+/* Position `item` and everything in it.  Recursion depth is bounded by
+ * cJSON's nesting limit (1000), which the parse already enforced. */
+static void annotate(scanner *sc, cJSON *item)
+{
+    skip_space(sc);
+    if (!cJSON_IsNumber(item))
+        set_position(item, sc->line, sc->column);
+    if (cJSON_IsString(item)) {
+        skip_string(sc);
+        return;
+    }
+    if (!cJSON_IsObject(item) && !cJSON_IsArray(item)) {
+        skip_scalar(sc);
+        return;
+    }
+    int object = cJSON_IsObject(item);
+    skip_byte(sc, object ? '{' : '[');
+    for (cJSON *child = item->child; child != NULL; child = child->next) {
+        if (object) {
+            skip_space(sc);
+            skip_string(sc);   /* the key */
+            skip_byte(sc, ':');
+        }
+        annotate(sc, child);
+        skip_byte(sc, ',');
+    }
+    skip_byte(sc, object ? '}' : ']');
+}
+
+/* Position every value; reject "\u0000", which cJSON would decode into a
+ * NUL that silently cuts the string short.  Returns 0 or -1 (reported). */
+static int locate_values(cdx *c, cJSON *bom, const unsigned char *s, size_t n)
+{
+    scanner sc = { s, n, has_bom(s, n) ? 3 : 0, 1, 1, 0, 0 };
+    annotate(&sc, bom);
+    if (sc.nul_line == 0)
+        return 0;
+    fail_at(c, sc.nul_line, sc.nul_column, "string contains a NUL character (\\u0000)");
+    return -1;
+}
+
+/* ---- strings made here ------------------------------------------------------------ */
+
+/* A small arena: blocks grow from 4 KiB to 1 MiB, so a small SBOM costs a
+ * page, not the 1 MiB first chunk of the library's string pool (which made
+ * the fuzz target spend most of its time in the kernel). */
+struct block {
+    struct block *next;
+    size_t used, size;
+    char data[];
+};
+
+/* Room for a string of `len` bytes and its NUL, or NULL when out of memory
+ * (recorded). */
+static char *reserve(cdx *c, size_t len)
+{
+    struct block *b = c->strings;
+    if (b == NULL || b->size - b->used < len + 1) {
+        size_t size = b == NULL ? 4096 : b->size < (1u << 20) ? 2 * b->size : b->size;
+        if (size < len + 1)
+            size = len + 1;
+        struct block *fresh = malloc(sizeof *fresh + size);
+        if (fresh == NULL) {
+            c->status = CRISK_ENOMEM;
+            return NULL;
+        }
+        fresh->next = b;
+        fresh->used = 0;
+        fresh->size = size;
+        c->strings = b = fresh;
+    }
+    char *out = b->data + b->used;
+    b->used += len + 1;
+    out[len] = '\0';
+    return out;
+}
+
+static const char *copy_string(cdx *c, const char *s, size_t len)
+{
+    char *copy = reserve(c, len);
+    if (copy != NULL)
+        memcpy(copy, s, len);
+    return copy;
+}
+
+/* ---- typed access to the tree --------------------------------------------------- */
+
+static const char *type_name(int type)
+{
+    switch (type & 0xFF) {
+    case cJSON_False:
+    case cJSON_True:   return "a boolean";
+    case cJSON_NULL:   return "null";
+    case cJSON_Number: return "a number";
+    case cJSON_String: return "a string";
+    case cJSON_Array:  return "an array";
+    default:           return "an object";
+    }
+}
+
+/* Numbers carry no position: point at the enclosing value instead. */
+static const cJSON *where(const cJSON *value, const cJSON *holder)
+{
+    return cJSON_IsNumber(value) ? holder : value;
+}
+
+/* Member `key` of `obj` when it has JSON type `type` (cJSON_String, ...).
+ * Absent or null: NULL.  Another type: reported as an error, NULL. */
+static const cJSON *member(cdx *c, const cJSON *obj, const char *key, int type)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL || cJSON_IsNull(v))
+        return NULL;
+    if ((v->type & 0xFF) == type)
+        return v;
+    fail(c, where(v, obj), "'%s' must be %s (found %s)", key, type_name(type), type_name(v->type));
+    return NULL;
+}
+
+/* Absent or null: JSON null counts as absent. */
+static int is_absent(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return v == NULL || cJSON_IsNull(v);
+}
+
+/* A string member, or NULL when absent or empty. */
+static const char *text(cdx *c, const cJSON *obj, const char *key)
+{
+    const cJSON *v = member(c, obj, key, cJSON_String);
+    return v != NULL && v->valuestring[0] != '\0' ? v->valuestring : NULL;
+}
+
+static int is_object_entry(cdx *c, const cJSON *entry, const cJSON *list, const char *key)
+{
+    if (cJSON_IsObject(entry))
+        return 1;
+    fail(c, where(entry, list), "each entry of '%s' must be an object (found %s)", key,
+         type_name(entry->type));
+    return 0;
+}
+
+/* s without surrounding white space (the native reader trims cells, so this
+ * is what a written inventory reads back): s itself when there is none, else
+ * a copy.  NULL if nothing is left, or out of memory (recorded). */
+static const char *trimmed(cdx *c, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t len = strlen(s), start = 0;
+    while (start < len && is_space((unsigned char)s[start]))
+        start++;
+    while (len > start && is_space((unsigned char)s[len - 1]))
+        len--;
+    if (len == start)
+        return NULL;
+    return start == 0 && s[len] == '\0' ? s : copy_string(c, s + start, len - start);
+}
+
+/* Text the model keeps must fit a native CSV cell: an error otherwise. */
+static void check_length(cdx *c, const cJSON *at, const char *what, const char *s)
+{
+    size_t len = s != NULL ? strlen(s) : 0;
+    if (len > CRISK_MAX_FIELD_BYTES)
+        fail(c, at, "%s is too long (%zu bytes, limit %u)", what, len, CRISK_MAX_FIELD_BYTES);
+}
+
+/* ---- the id index ---------------------------------------------------------------- */
+
+static uint32_t index_find(const cdx *c, const char *id)
+{
+    if (c->index == NULL)
+        return NONE;
+    size_t h = crisk__hash(id, strlen(id)) & c->index_mask;
+    for (; c->index[h] != NONE; h = (h + 1) & c->index_mask)
+        if (strcmp(c->nodes[c->index[h]].id, id) == 0)
+            return c->index[h];
+    return NONE;
+}
+
+static void index_put(uint32_t *index, size_t mask, const char *id, uint32_t v)
+{
+    size_t h = crisk__hash(id, strlen(id)) & mask;
+    while (index[h] != NONE)
+        h = (h + 1) & mask;
+    index[h] = v;
+}
+
+/* Index node v by its id (load factor at most 1/2). */
+static void index_add(cdx *c, uint32_t v)
+{
+    size_t cap = c->index != NULL ? c->index_mask + 1 : 0;
+    if (2 * c->n_nodes > cap) {
+        size_t ncap = cap != 0 ? 2 * cap : 1024;
+        while (2 * c->n_nodes > ncap)
+            ncap *= 2;
+        uint32_t *index = malloc(ncap * sizeof *index);
+        if (index == NULL) {
+            c->status = CRISK_ENOMEM;
+            return;
+        }
+        memset(index, 0xff, ncap * sizeof *index);
+        for (size_t h = 0; h < cap; h++)
+            if (c->index[h] != NONE)
+                index_put(index, ncap - 1, c->nodes[c->index[h]].id, c->index[h]);
+        free(c->index);
+        c->index = index;
+        c->index_mask = ncap - 1;
+    }
+    index_put(c->index, c->index_mask, c->nodes[v].id, v);
+}
+
+/* The node whose bom-ref is `ref`: fallback ids are not bom-refs, so
+ * nothing can point at them. */
+static uint32_t resolve(const cdx *c, const char *ref)
+{
+    uint32_t v = index_find(c, ref);
+    return v != NONE && c->nodes[v].origin == ID_BOM_REF ? v : NONE;
+}
+
+/* ---- nodes ------------------------------------------------------------------------ */
+
+static uint32_t new_node(cdx *c, enum node_kind kind)
+{
+    if (crisk__grow((void **)&c->nodes, &c->node_cap, c->n_nodes + 1, sizeof *c->nodes) != 0) {
+        c->status = CRISK_ENOMEM;
+        return NONE;
+    }
+    cdx_node *node = &c->nodes[c->n_nodes];
+    memset(node, 0, sizeof *node);
+    node->kind = (uint8_t)kind;
+    node->container = NONE;
+    node->category = CRISK_CAT_OTHER;
+    node->origin = ID_BOM_REF;
+    return (uint32_t)c->n_nodes++;
+}
+
+/* "[group/]name[@version]", NULL without a name. */
+static const char *compose_name(cdx *c, const cJSON *at, const char *group, const char *name,
+                                const char *version)
+{
+    name = trimmed(c, name);
+    group = trimmed(c, group);
+    version = trimmed(c, version);
+    if (name == NULL || (group == NULL && version == NULL))
+        return name;
+    size_t g = group ? strlen(group) + 1 : 0, n = strlen(name);
+    size_t v = version ? strlen(version) + 1 : 0;
+    char *out = reserve(c, g + n + v);
+    if (out == NULL)
+        return NULL;
+    if (group != NULL) {
+        memcpy(out, group, g - 1);
+        out[g - 1] = '/';
+    }
+    memcpy(out + g, name, n);
+    if (version != NULL) {
+        out[g + n] = '@';
+        memcpy(out + g + n + 1, version, v - 1);
+    }
+    check_length(c, at, "name", out);
+    return out;
+}
+
+/* The display name and the fallback-id candidates of a component, service
+ * or root. */
+static void read_names(cdx *c, uint32_t v, const cJSON *obj)
+{
+    const char *name = text(c, obj, "name"), *version = text(c, obj, "version");
+    const char *group = text(c, obj, "group");
+    int fallback = c->nodes[v].origin == ID_FALLBACK;   /* only then are these needed */
+    const char *purl = fallback && c->nodes[v].kind != KIND_SERVICE
+                       ? trimmed(c, text(c, obj, "purl")) : NULL;
+    const char *display = compose_name(c, obj, group, name, version);
+    const char *name_version = fallback ? compose_name(c, obj, NULL, name, version) : NULL;
+    cdx_node *node = &c->nodes[v];
+    node->name = display;
+    node->name_version = name_version;
+    node->purl = purl;
+}
+
+static const struct { const char *type; crisk_category category; } component_types[] = {
+    { "application", CRISK_CAT_SOFTWARE }, { "framework", CRISK_CAT_SOFTWARE },
+    { "library", CRISK_CAT_SOFTWARE },     { "container", CRISK_CAT_SOFTWARE },
+    { "platform", CRISK_CAT_SOFTWARE },    { "operating-system", CRISK_CAT_SOFTWARE },
+    { "file", CRISK_CAT_SOFTWARE },        { "device", CRISK_CAT_HARDWARE },
+    { "firmware", CRISK_CAT_HARDWARE },    { "device-driver", CRISK_CAT_HARDWARE },
+    { "data", CRISK_CAT_OTHER },           { "machine-learning-model", CRISK_CAT_OTHER },
+    { "cryptographic-asset", CRISK_CAT_OTHER },
+};
+
+static void read_type(cdx *c, uint32_t v, const cJSON *obj)
+{
+    char q[CRISK__CSV_QUOTE_MAX];
+    const cJSON *type = member(c, obj, "type", cJSON_String);
+    if (type == NULL) {
+        if (is_absent(obj, "type"))
+            warn(c, c->nodes[v].at, "component without a type (category 'other')");
+        return;
+    }
+    for (size_t i = 0; i < sizeof component_types / sizeof *component_types; i++)
+        if (strcmp(type->valuestring, component_types[i].type) == 0) {
+            c->nodes[v].category = (uint8_t)component_types[i].category;
+            return;
+        }
+    warn(c, type, "unknown component type '%s' (category 'other')",
+         crisk__csv_quote(q, type->valuestring));
+}
+
+static void read_scope(cdx *c, uint32_t v, const cJSON *obj)
+{
+    static const char *const scopes[] = { "required", "optional", "excluded" };
+    char q[CRISK__CSV_QUOTE_MAX];
+    const cJSON *scope = member(c, obj, "scope", cJSON_String);
+    if (scope == NULL)
+        return;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(scope->valuestring, scopes[i]) == 0) {
+            c->nodes[v].scope = (uint8_t)i;
+            return;
+        }
+    warn(c, scope, "unknown scope '%s' (read as 'required')",
+         crisk__csv_quote(q, scope->valuestring));
+}
+
+/* The first of supplier.name, manufacturer.name, publisher, author. */
+static const char *maintainer(cdx *c, const cJSON *obj)
+{
+    static const char *const entities[] = { "supplier", "manufacturer" };
+    for (size_t i = 0; i < 2; i++) {
+        const cJSON *entity = member(c, obj, entities[i], cJSON_Object);
+        const char *name = entity != NULL ? trimmed(c, text(c, entity, "name")) : NULL;
+        if (name != NULL)
+            return name;
+    }
+    const char *publisher = trimmed(c, text(c, obj, "publisher"));
+    return publisher != NULL ? publisher : trimmed(c, text(c, obj, "author"));
+}
+
+static void describe(cdx *c, uint32_t v, const cJSON *obj)
+{
+    read_names(c, v, obj);
+    if (c->nodes[v].kind == KIND_SERVICE) {
+        const cJSON *provider = member(c, obj, "provider", cJSON_Object);
+        c->nodes[v].category = CRISK_CAT_MANAGED_SERVICE;
+        c->nodes[v].parent = provider != NULL ? trimmed(c, text(c, provider, "name")) : NULL;
+    } else {
+        read_type(c, v, obj);
+        read_scope(c, v, obj);
+        c->nodes[v].parent = maintainer(c, obj);
+    }
+    check_length(c, obj, "maintainer name", c->nodes[v].parent);
+}
+
+static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t container, int top);
+
+/* Every entry of obj[key] (components or services), nested in `container`. */
+static void collect_list(cdx *c, const cJSON *obj, const char *key, enum node_kind kind,
+                         uint32_t container, int top)
+{
+    const cJSON *list = member(c, obj, key, cJSON_Array);
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, list)
+        if (is_object_entry(c, entry, list, key))
+            collect(c, entry, kind, container, top);
+}
+
+/* One component or service and what it contains.  A repeated bom-ref is
+ * the first definition: what the repeat contains is nested in that node. */
+static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t container, int top)
+{
+    if (c->status != CRISK_OK)
+        return;
+    size_t ordinal = kind == KIND_SERVICE ? ++c->n.services : ++c->n.components;
+    const cJSON *ref = member(c, obj, "bom-ref", cJSON_String);
+    if (ref != NULL && ref->valuestring[0] == '\0')
+        ref = NULL;   /* an empty bom-ref names nothing */
+    uint32_t v = ref != NULL ? index_find(c, ref->valuestring) : NONE;
+    if (v != NONE) {
+        char q[CRISK__CSV_QUOTE_MAX];
+        c->n.duplicate_refs++;
+        warn(c, ref, "duplicate bom-ref '%s' (first defined on line %zu): merged into the first",
+             crisk__csv_quote(q, ref->valuestring), line_of(c->nodes[v].at));
+    } else {
+        v = new_node(c, kind);
+        if (v == NONE)
+            return;
+        cdx_node *node = &c->nodes[v];
+        node->container = container;
+        node->top = (uint8_t)top;
+        node->ordinal = (uint32_t)ordinal;
+        node->at = ref != NULL ? ref : obj;
+        if (ref != NULL) {
+            node->id = ref->valuestring;
+            check_length(c, ref, "bom-ref", node->id);
+            index_add(c, v);
+        } else {
+            node->origin = ID_FALLBACK;
+        }
+        describe(c, v, obj);
+    }
+    collect_list(c, obj, kind == KIND_SERVICE ? "services" : "components", kind, v, 0);
+}
+
+/* Node 0: metadata.component, or a synthetic root; then what it contains. */
+static void collect_root(cdx *c, const cJSON *bom)
+{
+    const cJSON *metadata = member(c, bom, "metadata", cJSON_Object);
+    const cJSON *comp = metadata != NULL ? member(c, metadata, "component", cJSON_Object) : NULL;
+    uint32_t root = new_node(c, KIND_ROOT);
+    if (root == NONE)
+        return;
+    cdx_node *node = &c->nodes[root];
+    if (comp == NULL) {
+        const char *slash = strrchr(c->path, '/');
+        node->origin = ID_FALLBACK;
+        node->synthetic = 1;
+        node->at = metadata;
+        node->name = trimmed(c, text(c, bom, "serialNumber"));
+        if (c->nodes[root].name == NULL)
+            c->nodes[root].name = trimmed(c, slash != NULL ? slash + 1 : c->path);
+        return;
+    }
+    const cJSON *ref = member(c, comp, "bom-ref", cJSON_String);
+    if (ref != NULL && ref->valuestring[0] != '\0') {
+        node->id = ref->valuestring;
+        node->at = ref;
+        check_length(c, ref, "bom-ref", node->id);
+        index_add(c, root);
+    } else {
+        node->origin = ID_FALLBACK;
+        node->at = comp;
+    }
+    read_names(c, root, comp);
+    collect_list(c, comp, "components", KIND_COMPONENT, root, 0);
+}
+
+/* ---- ids for nodes without a bom-ref ---------------------------------------------- */
+
+/* The first candidate no node has taken; if all are, the last one with
+ * "~2", "~3", ... appended.  NULL when out of memory (recorded). */
+static const char *free_id(cdx *c, const char *const *cand, size_t n, size_t *which)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cand[i] != NULL && index_find(c, cand[i]) == NONE) {
+            *which = i;
+            return cand[i];
+        }
+    *which = n - 1;
+    size_t len = strlen(cand[n - 1]) + 24;
+    char *buf = malloc(len);
+    const char *id = NULL;
+    for (unsigned long k = 2; buf != NULL; k++) {
+        snprintf(buf, len, "%s~%lu", cand[n - 1], k);
+        if (index_find(c, buf) == NONE) {
+            id = copy_string(c, buf, strlen(buf));
+            break;
+        }
+    }
+    free(buf);
+    if (id == NULL)
+        c->status = CRISK_ENOMEM;
+    return id;
+}
+
+static void assign_fallback_id(cdx *c, uint32_t v)
+{
+    static const char *const origins[] = { "taken from its purl", "taken from its name and version",
+                                           "generated" };
+    char generated[48], q[CRISK__CSV_QUOTE_MAX];
+    cdx_node *node = &c->nodes[v];
+    const char *cand[3] = { NULL, NULL, NULL };
+    size_t n = 0, which = 0;
+    if (node->kind == KIND_ROOT) {
+        cand[n++] = node->synthetic ? NULL : node->purl;
+        cand[n++] = node->synthetic ? "bom-root" : "root";
+    } else {
+        snprintf(generated, sizeof generated, "%s#%u", kind_words[node->kind],
+                 (unsigned)node->ordinal);
+        cand[n++] = node->purl;   /* NULL for services */
+        cand[n++] = node->name_version;
+        cand[n++] = generated;
+    }
+    const char *id = free_id(c, cand, n, &which);
+    if (id == NULL)
+        return;
+    if (id == generated)
+        id = copy_string(c, generated, strlen(generated));
+    if (id == NULL)
+        return;   /* out of memory, recorded */
+    node->id = id;
+    index_add(c, v);
+    if (node->kind == KIND_ROOT)
+        return;
+    c->n.fallback_ids++;
+    warn(c, node->at, "%s without a bom-ref: id '%s' %s (it cannot be a dependency target)",
+         kind_words[node->kind], crisk__csv_quote(q, node->id), origins[which]);
+}
+
+static void assign_fallback_ids(cdx *c)
+{
+    for (size_t v = 0; v < c->n_nodes && c->status == CRISK_OK; v++)
+        if (c->nodes[v].origin == ID_FALLBACK)
+            assign_fallback_id(c, (uint32_t)v);
+    const cdx_node *root = &c->nodes[0];
+    if (root->synthetic) {
+        char q1[CRISK__CSV_QUOTE_MAX], q2[CRISK__CSV_QUOTE_MAX];
+        warn(c, root->at, "no metadata.component: using a synthetic function '%s' named '%s'",
+             crisk__csv_quote(q1, root->id), crisk__csv_quote(q2, root->name ? root->name : ""));
+    }
+}
+
+/* ---- the dependency graph ---------------------------------------------------------- */
+
+static void add_edge(cdx *c, uint32_t from, uint32_t to, enum edge_kind kind, const cJSON *at)
+{
+    if (crisk__grow((void **)&c->edges, &c->edge_cap, c->n_edges + 1, sizeof *c->edges) != 0) {
+        c->status = CRISK_ENOMEM;
+        return;
+    }
+    c->edges[c->n_edges++] = (cdx_edge){ from, to, (uint8_t)kind, at };
+}
+
+static void read_depends_on(cdx *c, uint32_t u, const cJSON *entry)
+{
+    char q1[CRISK__CSV_QUOTE_MAX], q2[CRISK__CSV_QUOTE_MAX];
+    const cJSON *list = member(c, entry, "dependsOn", cJSON_Array);
+    const cJSON *target;
+    cJSON_ArrayForEach(target, list) {
+        if (!cJSON_IsString(target)) {
+            fail(c, where(target, list), "each entry of 'dependsOn' must be a string (found %s)",
+                 type_name(target->type));
+            continue;
+        }
+        uint32_t w = resolve(c, target->valuestring);
+        if (w == NONE) {
+            c->n.dangling++;
+            warn(c, target, "'%s' depends on unknown ref '%s' (edge dropped)",
+                 crisk__csv_quote(q1, c->nodes[u].id), crisk__csv_quote(q2, target->valuestring));
+        } else if (w == u) {
+            c->n.self++;
+            warn(c, target, "'%s' depends on itself (edge dropped)",
+                 crisk__csv_quote(q1, c->nodes[u].id));
+        } else {
+            add_edge(c, u, w, EDGE_DEPENDS_ON, target);
+            c->in_degree[w]++;
+        }
+    }
+}
+
+static void read_entry(cdx *c, const cJSON *entry)
+{
+    char q[CRISK__CSV_QUOTE_MAX];
+    const cJSON *ref = member(c, entry, "ref", cJSON_String);
+    if (ref == NULL) {
+        if (is_absent(entry, "ref"))
+            warn(c, entry, "dependencies entry without a 'ref' (ignored)");
+        return;
+    }
+    uint32_t u = resolve(c, ref->valuestring);
+    if (u == NONE) {
+        c->n.dangling++;
+        warn(c, ref, "dependencies entry for unknown ref '%s' (ignored)",
+             crisk__csv_quote(q, ref->valuestring));
+        return;
+    }
+    if (c->has_entry[u])
+        c->n.repeated_entries++;
+    c->has_entry[u] = 1;
+    if (u == 0)
+        c->root_has_entry = 1;
+    read_depends_on(c, u, entry);
+    const cJSON *provides = member(c, entry, "provides", cJSON_Array);
+    c->n.provides += (size_t)cJSON_GetArraySize(provides);
+}
+
+static void read_dependencies(cdx *c, const cJSON *bom)
+{
+    c->in_degree = calloc(c->n_nodes, sizeof *c->in_degree);
+    c->has_entry = calloc(c->n_nodes, 1);
+    if (c->in_degree == NULL || c->has_entry == NULL) {
+        c->status = CRISK_ENOMEM;
+        return;
+    }
+    const cJSON *list = member(c, bom, "dependencies", cJSON_Array);
+    const cJSON *entry;
+    c->dependencies = list;
+    c->has_graph = list != NULL && list->child != NULL;
+    cJSON_ArrayForEach(entry, list)
+        if (is_object_entry(c, entry, list, "dependencies"))
+            read_entry(c, entry);
+}
+
+/* The edges the BOM leaves unsaid (mapping §2): without a dependency graph,
+ * the root depends on every top-level entry and each assembly on what it
+ * contains; with a graph but no entry for the root, the same for every node
+ * nothing depends on. */
+static void infer_edges(cdx *c)
+{
+    char q[CRISK__CSV_QUOTE_MAX];
+    if (c->has_graph && c->root_has_entry)
+        return;
+    size_t implicit = 0, contains = 0;
+    for (uint32_t v = 1; v < c->n_nodes; v++) {
+        if (c->has_graph && c->in_degree[v] > 0)
+            continue;
+        const cdx_node *node = &c->nodes[v];
+        if (node->top) {
+            add_edge(c, 0, v, EDGE_IMPLICIT_ROOT, NULL);
+            implicit++;
+        } else {
+            add_edge(c, node->container, v, EDGE_CONTAINS, NULL);
+            contains++;
+        }
+    }
+    if (!c->has_graph)
+        warn(c, c->dependencies, "no dependency graph: assuming the root depends on every "
+             "top-level component and service (%zu implicit-root edge%s) and each assembly on "
+             "what it contains (%zu contains edge%s)", implicit, plural(implicit), contains,
+             plural(contains));
+    else
+        warn(c, c->nodes[0].at, "root '%s' has no dependencies entry: assuming it depends on "
+             "every top-level component and service nothing depends on (%zu implicit-root "
+             "edge%s)", crisk__csv_quote(q, c->nodes[0].id), implicit, plural(implicit));
+}
+
+/* ---- reachability -------------------------------------------------------------------- */
+
+/* An edge the model keeps: not into an excluded node, nor into an optional
+ * one under --drop-optional. */
+static int is_kept(const cdx *c, const cdx_edge *e)
+{
+    uint8_t scope = c->nodes[e->to].scope;
+    return scope == SCOPE_REQUIRED || (scope == SCOPE_OPTIONAL && !c->opts->cdx_drop_optional);
+}
+
+/* Compressed adjacency: the targets of node v are adj[start[v] .. start[v+1]),
+ * over the edges not marked in `skip` (NULL = all) - or, with `by_container`,
+ * the nested nodes of each container.  Returns 0 or -1 (out of memory). */
+static int adjacency(const cdx *c, const uint8_t *skip, int by_container, uint32_t **start_out,
+                     uint32_t **adj_out)
+{
+    size_t n = c->n_nodes, m = by_container ? n : c->n_edges;
+    uint32_t *start = calloc(n + 2, sizeof *start), *adj = malloc((m + 1) * sizeof *adj);
+    if (start == NULL || adj == NULL) {
+        free(start);
+        free(adj);
+        return -1;
+    }
+    for (size_t i = 0; i < m; i++) {
+        uint32_t from = by_container ? c->nodes[i].container : c->edges[i].from;
+        if (from != NONE && (skip == NULL || !skip[i]))
+            start[from + 2]++;
+    }
+    for (size_t v = 0; v < n; v++)
+        start[v + 2] += start[v + 1];
+    for (size_t i = 0; i < m; i++) {
+        uint32_t from = by_container ? c->nodes[i].container : c->edges[i].from;
+        if (from != NONE && (skip == NULL || !skip[i]))
+            adj[start[from + 1]++] = by_container ? (uint32_t)i : c->edges[i].to;
+    }
+    *start_out = start;   /* start[v] .. start[v+1] after the shift above */
+    *adj_out = adj;
+    return 0;
+}
+
+typedef struct walk {
+    const uint32_t *start, *adj;      /* edges */
+    const uint32_t *cstart, *cadj;    /* nested nodes per container; NULL = ignore */
+    uint32_t *queue, *cand;
+    size_t head, tail, cand_head, cand_tail;
+    uint8_t *seen;
+} walk;
+
+static void visit(walk *w, uint32_t v)
+{
+    if (!w->seen[v]) {
+        w->seen[v] = 1;
+        w->queue[w->tail++] = v;
+    }
+}
+
+/* Breadth-first from the root.  With containment (cstart), a nested node
+ * still unreached once the edges are exhausted gets an edge from its
+ * reached container (mapping §2: "when the child would otherwise be
+ * unreachable"), and the walk goes on from it. */
+static void walk_from_root(cdx *c, walk *w)
+{
+    visit(w, 0);
+    for (;;) {
+        while (w->head < w->tail) {
+            uint32_t u = w->queue[w->head++];
+            for (uint32_t k = w->start[u]; k < w->start[u + 1]; k++)
+                visit(w, w->adj[k]);
+            for (uint32_t k = w->cstart ? w->cstart[u] : 0; w->cstart && k < w->cstart[u + 1]; k++)
+                w->cand[w->cand_tail++] = w->cadj[k];
+        }
+        while (w->cand_head < w->cand_tail && w->seen[w->cand[w->cand_head]])
+            w->cand_head++;
+        if (w->cand_head == w->cand_tail)
+            return;
+        uint32_t v = w->cand[w->cand_head++];
+        add_edge(c, c->nodes[v].container, v, EDGE_CONTAINS, NULL);
+        visit(w, v);
+    }
+}
+
+static int reach(cdx *c, const uint8_t *skip, int containment, uint8_t *seen)
+{
+    walk w;
+    memset(&w, 0, sizeof w);
+    uint32_t *start = NULL, *adj = NULL, *cstart = NULL, *cadj = NULL;
+    int rc = -1;
+    if (adjacency(c, skip, 0, &start, &adj) != 0
+        || (containment && adjacency(c, NULL, 1, &cstart, &cadj) != 0))
+        goto out;
+    w.start = start;
+    w.adj = adj;
+    w.cstart = cstart;
+    w.cadj = cadj;
+    w.seen = seen;
+    w.queue = malloc(c->n_nodes * sizeof *w.queue);
+    w.cand = malloc(c->n_nodes * sizeof *w.cand);
+    if (w.queue == NULL || w.cand == NULL)
+        goto out;
+    walk_from_root(c, &w);
+    rc = 0;
+out:
+    free(start);
+    free(adj);
+    free(cstart);
+    free(cadj);
+    free(w.queue);
+    free(w.cand);
+    return rc;
+}
+
+/* Which nodes the root reaches: through every edge the BOM declares or the
+ * mapping infers (else a warning), and through the kept ones only (the rest
+ * is reachable only through excluded or dropped optional dependencies). */
+static void check_reachability(cdx *c, uint8_t *dropped)
+{
+    char q1[CRISK__CSV_QUOTE_MAX], q2[CRISK__CSV_QUOTE_MAX];
+    uint8_t *declared = calloc(c->n_nodes, 1), *kept = calloc(c->n_nodes, 1);
+    if (declared == NULL || kept == NULL || reach(c, NULL, c->has_graph, declared) != 0) {
+        c->status = CRISK_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < c->n_edges; i++)
+        dropped[i] = !is_kept(c, &c->edges[i]);
+    if (reach(c, dropped, 0, kept) != 0) {
+        c->status = CRISK_ENOMEM;
+        goto out;
+    }
+    for (size_t v = 1; v < c->n_nodes; v++) {
+        const cdx_node *node = &c->nodes[v];
+        if (!declared[v]) {
+            c->n.unreachable++;
+            warn(c, node->at, "%s '%s' is not reachable from the root '%s'",
+                 kind_words[node->kind], crisk__csv_quote(q1, node->id),
+                 crisk__csv_quote(q2, c->nodes[0].id));
+        } else if (!kept[v]) {
+            c->n.scope_unreachable++;
+        }
+    }
+out:
+    free(declared);
+    free(kept);
+}
+
+/* ---- the edges handed over ----------------------------------------------------------- */
+
+typedef struct edge_key {
+    uint32_t from, to, index;
+} edge_key;
+
+static int compare_keys(const void *pa, const void *pb)
+{
+    const edge_key *a = pa, *b = pb;
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    if (a->to != b->to)
+        return a->to < b->to ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Mark in `skip` every edge not kept (counted by why) and every repeat of a
+ * kept edge: a ref listed twice in dependsOn, or two entries for one ref
+ * ("edges united"). */
+static int select_edges(cdx *c, uint8_t *skip)
+{
+    edge_key *keys = malloc((c->n_edges + 1) * sizeof *keys);
+    if (keys == NULL)
+        return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < c->n_edges; i++) {
+        const cdx_edge *e = &c->edges[i];
+        if (skip[i]) {
+            if (c->nodes[e->to].scope == SCOPE_EXCLUDED)
+                c->n.dropped_excluded++;
+            else
+                c->n.dropped_optional++;
+            continue;
+        }
+        keys[m++] = (edge_key){ e->from, e->to, (uint32_t)i };
+    }
+    qsort(keys, m, sizeof *keys, compare_keys);
+    for (size_t k = 1; k < m; k++)
+        if (keys[k].from == keys[k - 1].from && keys[k].to == keys[k - 1].to)
+            skip[keys[k].index] = 1;
+    free(keys);
+    return 0;
+}
+
+/* Tarjan's strong components, iteratively (an SBOM's dependency chains can
+ * be deeper than the C stack allows recursion). */
+typedef struct tarjan {
+    const uint32_t *start, *adj;
+    uint32_t *order, *low;     /* discovery number (NONE = unvisited), low link */
+    uint32_t *stack, *call;    /* component stack, DFS stack */
+    uint32_t *next;            /* per node: next adjacency entry to follow */
+    uint8_t *on_stack;
+    uint32_t counter;
+    size_t sp, cp;
+} tarjan;
+
+static void discover(tarjan *t, uint32_t v)
+{
+    t->order[v] = t->low[v] = t->counter++;
+    t->stack[t->sp++] = v;
+    t->on_stack[v] = 1;
+    t->next[v] = t->start[v];
+    t->call[t->cp++] = v;
+}
+
+/* u's DFS is over: pop its component if it is the root of one. */
+static void retreat(cdx *c, tarjan *t, uint32_t u)
+{
+    t->cp--;
+    if (t->cp > 0 && t->low[u] < t->low[t->call[t->cp - 1]])
+        t->low[t->call[t->cp - 1]] = t->low[u];
+    if (t->low[u] != t->order[u])
+        return;
+    size_t size = 0;
+    uint32_t w;
+    do {
+        w = t->stack[--t->sp];
+        t->on_stack[w] = 0;
+        size++;
+    } while (w != u);
+    if (size > 1) {
+        c->n.cycles++;
+        c->n.cycle_nodes += size;
+    }
+}
+
+static void strong_components_from(cdx *c, tarjan *t, uint32_t s)
+{
+    discover(t, s);
+    while (t->cp > 0) {
+        uint32_t u = t->call[t->cp - 1];
+        if (t->next[u] == t->start[u + 1]) {
+            retreat(c, t, u);
+            continue;
+        }
+        uint32_t w = t->adj[t->next[u]++];
+        if (t->order[w] == NONE)
+            discover(t, w);
+        else if (t->on_stack[w] && t->order[w] < t->low[u])
+            t->low[u] = t->order[w];
+    }
+}
+
+/* Count the cycles (components of two or more nodes) over the edges kept. */
+static int count_cycles(cdx *c, const uint8_t *skip)
+{
+    size_t n = c->n_nodes;
+    uint32_t *start = NULL, *adj = NULL;
+    tarjan t;
+    memset(&t, 0, sizeof t);
+    t.order = malloc(n * sizeof *t.order);
+    t.low = malloc(n * sizeof *t.low);
+    t.stack = malloc(n * sizeof *t.stack);
+    t.call = malloc(n * sizeof *t.call);
+    t.next = malloc(n * sizeof *t.next);
+    t.on_stack = calloc(n, 1);
+    int rc = -1;
+    if (t.order == NULL || t.low == NULL || t.stack == NULL || t.call == NULL
+        || t.next == NULL || t.on_stack == NULL || adjacency(c, skip, 0, &start, &adj) != 0)
+        goto out;
+    t.start = start;
+    t.adj = adj;
+    memset(t.order, 0xff, n * sizeof *t.order);
+    for (uint32_t v = 0; v < n; v++)
+        if (t.order[v] == NONE)
+            strong_components_from(c, &t, v);
+    rc = 0;
+out:
+    free(start);
+    free(adj);
+    free(t.order);
+    free(t.low);
+    free(t.stack);
+    free(t.call);
+    free(t.next);
+    free(t.on_stack);
+    return rc;
+}
+
+static const char *edge_label(const cdx *c, const cdx_edge *e)
+{
+    if (c->nodes[e->to].scope == SCOPE_OPTIONAL)
+        return "optional";
+    return edge_labels[e->kind];
+}
+
+static void count_kept(cdx *c, const uint8_t *skip)
+{
+    for (size_t i = 0; i < c->n_edges; i++) {
+        if (skip[i])
+            continue;
+        const cdx_edge *e = &c->edges[i];
+        if (c->nodes[e->to].scope == SCOPE_OPTIONAL)
+            c->n.optional++;
+        else if (e->kind == EDGE_DEPENDS_ON)
+            c->n.depends_on++;
+        else if (e->kind == EDGE_IMPLICIT_ROOT)
+            c->n.implicit_root++;
+        else
+            c->n.contains++;
+    }
+}
+
+/* ---- handing over -------------------------------------------------------------------- */
+
+static int add_nodes(cdx *c, crisk_builder *b, size_t source, crisk_error *err)
+{
+    static const crisk_node_type types[] = { CRISK_NODE_FUNCTION, CRISK_NODE_COMPONENT,
+                                             CRISK_NODE_SERVICE };
+    for (size_t v = 0; v < c->n_nodes; v++) {
+        const cdx_node *node = &c->nodes[v];
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        rec.id = node->id;
+        rec.name = node->name;
+        rec.type = types[node->kind];
+        rec.category = (crisk_category)node->category;
+        rec.criticality = node->kind == KIND_ROOT ? c->opts->cdx_criticality : 1.0;
+        rec.parent = node->parent;
+        rec.line = line_of(node->at);
+        rec.id_column = builder_column(node->at);
+        int rc = crisk_builder_add_node(b, source, &rec, c->diags, err);
+        if (rc != CRISK_OK)
+            return rc;
+    }
+    return CRISK_OK;
+}
+
+static int add_edges(cdx *c, crisk_builder *b, size_t source, const uint8_t *skip,
+                     crisk_error *err)
+{
+    for (size_t i = 0; i < c->n_edges; i++) {
+        if (skip[i])
+            continue;
+        const cdx_edge *e = &c->edges[i];
+        crisk_edge_record rec;
+        crisk_edge_record_init(&rec);
+        rec.from = c->nodes[e->from].id;
+        rec.to = c->nodes[e->to].id;
+        rec.kind = edge_label(c, e);
+        rec.line = e->at != NULL ? line_of(e->at) : line_of(c->nodes[e->to].at);
+        rec.to_column = e->at != NULL ? builder_column(e->at) : 0;
+        int rc = crisk_builder_add_edge(b, source, &rec, c->diags, err);
+        if (rc != CRISK_OK)
+            return rc;
+    }
+    return CRISK_OK;
+}
+
+/* The provenance note: what was read, inferred and dropped. */
+static int add_note(cdx *c, crisk_builder *b, crisk_error *err)
+{
+    const cdx_counts *k = &c->n;
+    const char *fmt =
+        "cyclonedx %s: spec %s, root '%s', %zu components, %zu services; "
+        "edges kept: %zu dependsOn, %zu optional, %zu implicit-root, %zu contains; "
+        "edges dropped: %zu excluded, %zu optional, %zu dangling, %zu self; "
+        "%zu duplicate bom-refs, %zu fallback ids, %zu repeated dependencies entries, "
+        "%zu provides; %zu unreachable, %zu reachable only through dropped edges; "
+        "%zu cycles (%zu nodes) kept";
+#define NOTE_ARGS c->path, c->spec != NULL ? c->spec : "?", c->nodes[0].id, k->components, \
+        k->services, k->depends_on, k->optional, k->implicit_root, k->contains,          \
+        k->dropped_excluded, k->dropped_optional, k->dangling, k->self, k->duplicate_refs, \
+        k->fallback_ids, k->repeated_entries, k->provides, k->unreachable,               \
+        k->scope_unreachable, k->cycles, k->cycle_nodes
+    int len = snprintf(NULL, 0, fmt, NOTE_ARGS);
+    char *note = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (note == NULL)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    snprintf(note, (size_t)len + 1, fmt, NOTE_ARGS);
+#undef NOTE_ARGS
+    int rc = crisk_builder_add_note(b, note, err);
+    free(note);
+    return rc;
+}
+
+/* ---- the whole file ------------------------------------------------------------------ */
+
+/* bomFormat "CycloneDX" (else not an SBOM: error); specVersion 1.2-1.6
+ * (else read anyway, with a warning).  Returns 0 or -1. */
+static int check_document(cdx *c, const cJSON *bom)
+{
+    static const char *const versions[] = { "1.2", "1.3", "1.4", "1.5", "1.6" };
+    char q[CRISK__CSV_QUOTE_MAX];
+    if (!cJSON_IsObject(bom)) {
+        fail(c, where(bom, NULL), "not a CycloneDX SBOM (the document is %s, not an object)",
+             type_name(bom->type));
+        return -1;
+    }
+    const cJSON *format = cJSON_GetObjectItemCaseSensitive(bom, "bomFormat");
+    if (format == NULL) {
+        fail(c, bom, "not a CycloneDX SBOM ('bomFormat' is missing)");
+        return -1;
+    }
+    if (!cJSON_IsString(format) || strcmp(format->valuestring, "CycloneDX") != 0) {
+        if (cJSON_IsString(format))
+            fail(c, format, "not a CycloneDX SBOM ('bomFormat' is '%s', expected 'CycloneDX')",
+                 crisk__csv_quote(q, format->valuestring));
+        else
+            fail(c, where(format, bom), "not a CycloneDX SBOM ('bomFormat' is %s, expected "
+                 "'CycloneDX')", type_name(format->type));
+        return -1;
+    }
+    const cJSON *spec = member(c, bom, "specVersion", cJSON_String);
+    c->spec = spec != NULL ? spec->valuestring : NULL;
+    for (size_t i = 0; spec != NULL && i < sizeof versions / sizeof *versions; i++)
+        if (strcmp(spec->valuestring, versions[i]) == 0)
+            return 0;
+    if (spec != NULL)
+        warn(c, spec, "unsupported specVersion '%s' (read as 1.6)",
+             crisk__csv_quote(q, spec->valuestring));
+    else if (is_absent(bom, "specVersion"))
+        warn(c, bom, "no specVersion (read as 1.6)");
+    return 0;
+}
+
+/* From the tree to nodes and edges; `*skip` gets the per-edge mask of what
+ * is not handed over.  Stops early once out of memory. */
+static void map_bom(cdx *c, const cJSON *bom, uint8_t **skip)
+{
+    collect_root(c, bom);
+    collect_list(c, bom, "components", KIND_COMPONENT, NONE, 1);
+    collect_list(c, bom, "services", KIND_SERVICE, NONE, 1);
+    if (c->status == CRISK_OK)
+        assign_fallback_ids(c);
+    if (c->status == CRISK_OK)
+        read_dependencies(c, bom);
+    if (c->status == CRISK_OK)
+        infer_edges(c);
+    /* the reachability walk adds containment edges: room for one per node */
+    *skip = c->status == CRISK_OK ? calloc(c->n_edges + c->n_nodes + 1, 1) : NULL;
+    if (c->status == CRISK_OK && *skip == NULL)
+        c->status = CRISK_ENOMEM;
+    if (c->status == CRISK_OK)
+        check_reachability(c, *skip);
+    if (c->status == CRISK_OK && (select_edges(c, *skip) != 0 || count_cycles(c, *skip) != 0))
+        c->status = CRISK_ENOMEM;
+    if (c->status == CRISK_OK)
+        count_kept(c, *skip);
+}
+
+static int register_source(cdx *c, crisk_builder *b, const unsigned char *data, size_t len,
+                           size_t *source, crisk_error *err)
+{
+    char sha[65];
+    crisk_sha256_hex(sha, data != NULL ? data : (const unsigned char *)"", len);
+    return crisk_builder_add_source(b, source, c->path, "cyclonedx", sha, len, err);
+}
+
+/* Load the bytes data[0..len) (data[len] must be a NUL) read from `path`. */
+static int load_bytes(cdx *c, crisk_builder *b, const unsigned char *data, size_t len,
+                      crisk_error *err)
+{
+    size_t source = 0;
+    uint8_t *skip = NULL;
+    cJSON *bom = NULL;
+    int rc = register_source(c, b, data, len, &source, err);
+    if (rc != CRISK_OK)
+        return rc;
+    if (check_bytes(c, data, len) == 0 && (bom = parse(c, data, len)) != NULL
+        && locate_values(c, bom, data, len) == 0 && check_document(c, bom) == 0)
+        map_bom(c, bom, &skip);
+    crisk_builder_set_source_rows(b, source, c->n.components + c->n.services);
+    if (c->status != CRISK_OK)
+        rc = crisk_error_set(err, c->status, c->path, 0, 0, "out of memory");
+    else if (skip != NULL && c->errors == 0)
+        rc = add_nodes(c, b, source, err);
+    if (rc == CRISK_OK && skip != NULL && c->errors == 0)
+        rc = add_edges(c, b, source, skip, err);
+    if (rc == CRISK_OK && skip != NULL && c->errors == 0)
+        rc = add_note(c, b, err);
+    free(skip);
+    cJSON_Delete(bom);
+    return rc;
+}
+
+static int start(cdx *c, const char *path, const crisk_load_options *opts,
+                 crisk_diagnostics *diags, crisk_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->path = path;
+    c->opts = opts;
+    c->diags = diags;
+    if (!(opts->cdx_criticality >= 0) || !isfinite(opts->cdx_criticality))
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "--criticality must be a number >= 0");
+    return CRISK_OK;
+}
+
+static void finish(cdx *c)
+{
+    free(c->nodes);
+    free(c->edges);
+    free(c->index);
+    free(c->in_degree);
+    free(c->has_entry);
+    while (c->strings != NULL) {
+        struct block *next = c->strings->next;
+        free(c->strings);
+        c->strings = next;
+    }
+}
+
+static const crisk_load_options *options_or_default(const crisk_load_options *opts)
+{
+    static const crisk_load_options defaults = CRISK_LOAD_OPTIONS_INIT;
+    return opts != NULL ? opts : &defaults;
+}
 
 int crisk__cyclonedx_load(crisk_builder *b, const char *path, const crisk_load_options *opts,
                           crisk_diagnostics *diags, crisk_error *err)
 {
-    (void)b; (void)opts; (void)diags;
-    return crisk_error_set(err, CRISK_EINVALID, path, 0, 0, "CycloneDX SBOMs are not supported yet");
+    cdx c;
+    int rc = start(&c, path, options_or_default(opts), diags, err);
+    c.progress = crisk_builder_progress(b, &c.progress_ctx);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (rc == CRISK_OK)
+        rc = read_file(&c, &data, &len, err);
+    if (rc == CRISK_OK && data != NULL)
+        rc = load_bytes(&c, b, data, len, err);
+    else if (rc == CRISK_OK)
+        rc = register_source(&c, b, NULL, 0, &(size_t){ 0 }, err);
+    free(data);
+    finish(&c);
+    return rc;
+}
+
+/* In-memory entry point for the fuzz target and tests (declared where used:
+ * load.h belongs to the loader).  `path` only names the input in messages. */
+int crisk__cyclonedx_load_buffer(crisk_builder *b, const char *path, const void *data,
+                                 size_t len, const crisk_load_options *opts,
+                                 crisk_diagnostics *diags, crisk_error *err);
+
+int crisk__cyclonedx_load_buffer(crisk_builder *b, const char *path, const void *data,
+                                 size_t len, const crisk_load_options *opts,
+                                 crisk_diagnostics *diags, crisk_error *err)
+{
+    cdx c;
+    int rc = start(&c, path, options_or_default(opts), diags, err);
+    unsigned char *copy = rc == CRISK_OK ? malloc(len + 1) : NULL;
+    if (rc == CRISK_OK && copy == NULL)
+        rc = crisk_error_set(err, CRISK_ENOMEM, path, 0, 0, "out of memory");
+    if (rc == CRISK_OK) {
+        memcpy(copy, data, len);
+        copy[len] = '\0';
+        rc = load_bytes(&c, b, copy, len, err);
+    }
+    free(copy);
+    finish(&c);
+    return rc;
 }
