@@ -2,9 +2,10 @@
  * dora_package.c - finding and reading the files of a DORA report package.
  *
  * A package is a .zip or its unpacked folder: <name>/reports/ with one CSV
- * per template (plus META-INF/, which carries no data).  Accepted: the .zip (reports/ at its top
- * or under one folder), the unpacked folder, or a folder holding exactly one
- * unpacked package.  Only the files directly in reports/ are listed.
+ * per template (plus META-INF/, which carries no data).  Accepted: the .zip
+ * (reports/ at its top or under one folder), the unpacked folder, or a
+ * folder holding exactly one unpacked package.  Only the files directly in
+ * reports/ are listed.
  *
  * Zip archives are read in-process with libzip, a small, maintained library
  * that checks CRCs and sizes and reports corrupt archives as errors, instead
@@ -18,15 +19,15 @@
  * problems go to a private diagnostics list and are moved to the caller's
  * under the member's package name, `reports/b_05.02.csv`, so messages are
  * the same for a .zip and a folder.  A member's SHA-256 is computed while it
- * is copied out.  Rejected: fmemopen (the reader takes a
- * path, not a FILE*), and a whole-member buffer (a 4 GiB member would need
- * 4 GiB of memory; the temporary file streams).
+ * is copied out.  Rejected: fmemopen (the reader takes a path, not a FILE*),
+ * and a whole-member buffer (a 4 GiB member would need 4 GiB of memory; the
+ * temporary file streams).
  */
 #include "dora.h"
 
 #include <dirent.h>
-#include <sha2.h>
 #include <errno.h>
+#include <sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
