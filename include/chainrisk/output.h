@@ -150,7 +150,8 @@ typedef struct crisk_map_options {
     const char *focus;     /* node id: draw its neighbourhood only; NULL = all */
     long depth;            /* with focus: levels of dependants and of dependencies */
     long top;              /* providers drawn; the rest collapse per category; -1 = auto */
-    int false_redundancy;  /* mark false-redundancy groups (the analysis kept them) */
+    int false_redundancy;  /* mark false-redundancy groups (needs keep_false_redundancy);
+                            * 0: the legend says "not checked" */
 } crisk_map_options;
 
 #define CRISK_MAP_OPTIONS_INIT { CRISK_MAP_SVG, CRISK_LAYOUT_AUTO, NULL, 2, -1, 1 }
@@ -168,7 +169,9 @@ int crisk_map_layout_parse(const char *s, crisk_map_layout *out);
  * synthetic.  Same analysis and options, same bytes.  Errors: CRISK_ENOTFOUND
  * "unknown node 'x' (did you mean 'y'?)" for a bad focus, CRISK_EINTERNAL
  * when Graphviz fails (e.g. no cairo plugin for PNG/PDF), CRISK_EIO.
- * Time O(V + E) to select and collapse, then the layout of what is drawn. */
+ * Time O(V + E) to select and collapse, then the layout of what is drawn.
+ * Keeps one Graphviz context for the process and reseeds rand() before a
+ * layout (Graphviz 2.42 needs both for repeatable output). */
 int crisk_map_write(FILE *f, const crisk_analysis *a, const crisk_map_options *opts,
                     crisk_error *err);
 /* The same into memory: `*out` (NUL-terminated, `*len` bytes) is owned by the
@@ -219,6 +222,51 @@ int crisk_emit_native_edges(FILE *f, const crisk_inventory *inv, crisk_error *er
  * untouched; both are written to temporary files, then renamed into place
  * one after the other.  Errors as above, plus CRISK_EIO naming the path. */
 int crisk_inventory_write_native(const crisk_inventory *inv, const char *dir, crisk_error *err);
+
+/* ---- appended for simulate and export ----------------------------------- */
+
+/* The Monte Carlo result of crisk_simulate_run: per function the failure
+ * probability with its standard error (probability desc, id; the first `top`
+ * functions, -1 = all), the share of runs in which any function failed, and
+ * the mean (with its standard error), p50/p90/p95/p99 and max of the total
+ * criticality lost per run.  Runs and seed are always written.  CSV header:
+ * kind,id,name,criticality,failures,probability,std_error,criticality_lost,runs,seed
+ * where kind is `function` (criticality_lost = criticality * probability,
+ * the function's share of the mean loss), `any` (a function failed) or
+ * `loss` (id = mean, p50, p90, p95, p99 or max; criticality_lost = that
+ * statistic).  O(functions). */
+int crisk_emit_simulation(FILE *f, const crisk_simulation *s, long top, crisk_format fmt,
+                          const crisk_provenance *prov, crisk_error *err);
+
+typedef enum crisk_export_format {
+    CRISK_EXPORT_JSON, CRISK_EXPORT_GRAPHML, CRISK_EXPORT_DOT, CRISK_EXPORT_CSV
+} crisk_export_format;
+
+/* "json", "graphml", "dot", "csv".  Returns CRISK_OK or CRISK_ENOTFOUND. */
+int crisk_export_format_parse(const char *s, crisk_export_format *out);
+
+/* The model and every per-node metric (DESIGN §5), for other tools.
+ * Node columns, in this order: the rank columns (id, name, type, category,
+ * tier, direct_dependants, dependants, functions, exposure, impact,
+ * impact_weight, impact_share, spof, breaches), tier1_dependants, the other
+ * native columns (criticality, rto_hours, recovery_hours, spend, country,
+ * parent, substitutability, probability), then the pass-through attributes
+ * (an attribute whose name equals one of those columns, ignoring case, is
+ * renamed "attr:NAME" in CSV and GraphML).
+ *   json     the crisk_json_begin envelope; results = {"total_criticality",
+ *            "nodes" (inventory order, each with "attributes": {...}),
+ *            "edges" ({from, to, group, need, kind}, by dependant, group,
+ *            member), "groups" (named redundancy groups: dependant, group,
+ *            need, size, members)}.
+ *   graphml  GraphML 1.0: a typed <key> per column, nodes n0.. and edges
+ *            e0.. with group/need/kind; text escaped, characters XML 1.0
+ *            forbids (and invalid UTF-8) replaced by U+FFFD.
+ *   dot      a Graphviz digraph (no layout): nodes n0.., input text only in
+ *            escaped HTML-like labels, metrics and enums as attributes.
+ *   csv      one row per node, sorted by id, cells neutralised (DESIGN §7).
+ * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(V + E) (+ V log V for csv). */
+int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt,
+                       const crisk_provenance *prov, crisk_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,16 @@
 
 static const cli_command commands[] = {
     { "validate",      cmd_validate,      "load and check an inventory; print every problem" },
+    { "import",        cmd_import,        "merge inputs (CSV, SBOM, DORA) into one native inventory" },
+    { "rank",          cmd_rank,          "rank nodes by cascade impact (the per-node metrics)" },
+    { "impact",        cmd_impact,        "what fails when given nodes fail, and why" },
+    { "spof",          cmd_spof,          "single points of failure per business function" },
+    { "shared",        cmd_shared,        "shared Nth-party dependencies and false redundancy" },
+    { "concentration", cmd_concentration, "market shares and HHI by category, parent, country" },
+    { "simulate",      cmd_simulate,      "Monte Carlo over node probability: failure odds per function" },
+    { "map",           cmd_map,           "draw the risk map (SVG, PNG, PDF or DOT)" },
+    { "report",        cmd_report,        "write everything as one self-contained HTML report" },
+    { "export",        cmd_export,        "the model and all metrics as JSON, GraphML, DOT or CSV" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,356 @@
+/*
+ * test_report.c - the HTML report: its sections, its Content-Security-Policy,
+ * escaping of hostile text (the page is tokenised back and checked against
+ * allowlists), load warnings, and byte-stable output.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chainrisk/chainrisk.h"
+
+/* Graphviz leaks inside its layout and its plugins (DEPENDENCIES.md: ~7 KB
+ * per layout); under LeakSanitizer only leaks through chainrisk's own
+ * allocations should fail these tests.  Read by LSan when it is linked in. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libgvc.so\nleak:libcgraph.so\nleak:libgvplugin\nleak:libpathplan.so\n"
+           "leak:libfontconfig.so\nleak:libpango\nleak:libcairo.so\nleak:libexpat.so\n"
+           "leak:libglib-2.0.so\nleak:libgobject-2.0.so\nleak:libharfbuzz.so\n";
+}
+
+typedef struct fixture {
+    char dir[64];
+    crisk_inventory *inv;
+    crisk_analysis *a;
+    crisk_diagnostics diags;
+    char nodes_sha[65];
+} fixture;
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void load(fixture *fx, const char *nodes, const char *edges)
+{
+    char path[128];
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/crisk-report-XXXXXX");
+    cr_assert_not_null(mkdtemp(fx->dir));
+    write_file(fx->dir, "nodes.csv", nodes);
+    write_file(fx->dir, "edges.csv", edges);
+    crisk_sha256_hex(fx->nodes_sha, nodes, strlen(nodes));
+    crisk_input in = { fx->dir, NULL, NULL };
+    crisk_load_options lo = CRISK_LOAD_OPTIONS_INIT;
+    crisk_diagnostics_init(&fx->diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_inventory_load(&fx->inv, &in, 1, &lo, &fx->diags, &err);
+    snprintf(path, sizeof path, "%s/nodes.csv", fx->dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/edges.csv", fx->dir);
+    unlink(path);
+    rmdir(fx->dir);
+    cr_assert_eq(rc, CRISK_OK, "load: %s", err.message);
+    crisk_analysis_options ao = CRISK_ANALYSIS_OPTIONS_INIT;
+    cr_assert_eq(crisk_analysis_run(&fx->a, fx->inv, &ao, &err), CRISK_OK, "analysis: %s", err.message);
+}
+
+static void unload(fixture *fx)
+{
+    crisk_analysis_free(fx->a);
+    crisk_inventory_free(fx->inv);
+    crisk_diagnostics_release(&fx->diags);
+}
+
+static char *report(const fixture *fx, const crisk_report_options *opts)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_report_write(f, fx->a, &fx->diags, opts, &err);
+    fclose(f);
+    cr_assert_eq(rc, CRISK_OK, "report: %s", err.message);
+    cr_assert_eq(strlen(buf), len);
+    return buf;
+}
+
+static void has(const char *page, const char *needle)
+{
+    cr_assert(strstr(page, needle) != NULL, "the page holds '%s'", needle);
+}
+
+/* f1 needs s1 OR s2 (both on edr, a shared fourth party: false redundancy)
+ * and c1; f2 needs c1 and h1.  orphan has no dependant (a warning). */
+static const char small_nodes[] =
+    "id,name,type,category,criticality,rto_hours,recovery_hours,spend,country,parent\n"
+    "f1,Order intake,function,,3,4,,,,\n"
+    "f2,Billing,function,,1,24,,,,\n"
+    "c1,Cloud region,service,cloud,,,8,1000,DE,Cloudco\n"
+    "s1,Shop A,service,software,,,,500,DE,Shopco\n"
+    "s2,Shop B,service,software,,,,300,FR,Shopco\n"
+    "edr,EDR sensor,component,software,,,72,0,AT,Watch\n"
+    "h1,Printer,supplier,hardware,,,,50,DE,Print\n"
+    "orphan,Orphan,supplier,other,,,,,,\n";
+static const char small_edges[] =
+    "from,to,group,need\n"
+    "f1,s1,shops,1\n"
+    "f1,s2,shops,1\n"
+    "f1,c1,,\n"
+    "f2,c1,,\n"
+    "f2,h1,,\n"
+    "s1,edr,,\n"
+    "s2,edr,,\n";
+
+Test(report, has_every_section_and_the_summary_figures)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    char *page = report(&fx, NULL);
+    static const char *const ids[] = {
+        "id=\"summary\"", "id=\"summary-nodes\"", "id=\"summary-spofs\"", "id=\"summary-concentration\"",
+        "id=\"map\"", "id=\"top-risks-table\"", "id=\"risk-1\"", "id=\"spofs-table\"", "id=\"shared-table\"",
+        "id=\"false-redundancy-table\"", "id=\"concentration-category\"", "id=\"concentration-parent\"",
+        "id=\"concentration-country\"", "id=\"warnings-list\"", "id=\"provenance\"", "id=\"inputs-table\"",
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+        has(page, ids[i]);
+    has(page, "<!DOCTYPE html>");
+    has(page, "<svg role=\"img\"");
+    cr_assert_null(strstr(page, "<?xml"), "the SVG prolog is not inlined");
+    cr_assert_null(strstr(page, "<!DOCTYPE svg"));
+    has(page, "<div class=\"v\">8</div>");                 /* nodes */
+    has(page, "2 functions \xC2\xB7 2 suppliers \xC2\xB7 3 services \xC2\xB7 1 component");
+    has(page, fx.nodes_sha);
+    has(page, "Reliance basis (exposure)");
+    has(page, "Spend basis");
+    has(page, "chainrisk ");
+    has(page, crisk_version());
+    has(page, "not recorded");
+    /* edr defeats the shops group of f1 */
+    has(page, "EDR sensor");
+    has(page, "1 of 2</td>");
+    free(page);
+    unload(&fx);
+}
+
+/* 'sha256-BASE64' of s. */
+static void csp_source(char out[64], const char *s, size_t len)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char hex[65];
+    unsigned char raw[33] = { 0 };
+    crisk_sha256_hex(hex, s, len);
+    for (int i = 0; i < 32; i++) {
+        unsigned v;
+        sscanf(hex + 2 * i, "%2x", &v);
+        raw[i] = (unsigned char)v;
+    }
+    char *o = out + sprintf(out, "'sha256-");
+    for (int i = 0; i < 33; i += 3) {
+        unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 | raw[i + 2];
+        *o++ = b64[v >> 18 & 63];
+        *o++ = b64[v >> 12 & 63];
+        *o++ = b64[v >> 6 & 63];
+        *o++ = i + 2 < 32 ? b64[v & 63] : '=';
+    }
+    strcpy(o, "'");
+}
+
+static void assert_hashed(const char *page, const char *open, const char *close, const char *csp)
+{
+    const char *start = strstr(page, open);
+    cr_assert_not_null(start);
+    start += strlen(open);
+    const char *end = strstr(start, close);
+    cr_assert_not_null(end);
+    char source[64];
+    csp_source(source, start, (size_t)(end - start));
+    cr_assert(strstr(csp, source) != NULL, "the policy admits %s%s", open, source);
+}
+
+Test(report, csp_admits_exactly_the_pages_own_script_and_style)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    char *page = report(&fx, NULL);
+    const char *csp = strstr(page, "http-equiv=\"Content-Security-Policy\" content=\"");
+    cr_assert_not_null(csp);
+    has(csp, "default-src 'none'");
+    assert_hashed(page, "<script>", "</script>", csp);
+    assert_hashed(page, "<style>", "</style>", csp);
+    const char *script = strstr(page, "<script");
+    cr_assert_null(strstr(script + 1, "<script"), "one script only");
+    cr_assert_null(strstr(page, "unsafe-inline"));
+    cr_assert_null(strstr(page, "href=\"http"), "no external link");
+    cr_assert_null(strstr(page, "src="), "no external resource");
+    free(page);
+    unload(&fx);
+}
+
+/* ---- hostile text ----------------------------------------------------------------------- */
+
+static const char hostile_nodes[] =
+    "id,name,type,category,criticality,country,parent,spend\n"
+    "\"f<b>\",\"<script>alert(1)</script> \"\"quoted\"\" 'single'\",function,,2,,,\n"
+    "s1,\"<IMG SRC=x onerror=alert(1)>\",service,cloud,,,\"</td></tr></table><script>x</script>\",10\n"
+    "s2,\"bidi \xE2\x80\xAEtxt.exe\xE2\x80\xAC & &amp; \\N\",supplier,cloud,,DE,\"a\nb\",5\n"
+    "\"s3\"\" onmouseover=\"\"x\",\"--></svg><svg onload=alert(1)>\",component,software,,,,\n"
+    "lonely,\"<a href='javascript:x'>never used</a>\",supplier,other,,,,\n";
+static const char hostile_edges[] =
+    "from,to,group,need\n"
+    "\"f<b>\",s1,\"<g onclick=x>\",1\n"
+    "\"f<b>\",s2,\"<g onclick=x>\",1\n"
+    "s1,\"s3\"\" onmouseover=\"\"x\",,\n"
+    "s2,\"s3\"\" onmouseover=\"\"x\",,\n";
+
+static const char *const html_elements[] = {
+    "html", "head", "meta", "title", "style", "body", "header", "div", "h1", "h2", "h3", "p", "code", "nav",
+    "a", "main", "section", "table", "thead", "tbody", "tr", "th", "td", "span", "ul", "li", "figure", "dl",
+    "dt", "dd", "time", "em", "b", "footer", "script", "svg", "rect", "g", "title", "polygon", "ellipse",
+    "path", "text", "polyline", NULL
+};
+static const char *const html_attributes[] = {
+    "lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "role", "aria-label",
+    "aria-hidden", "title", "data-v", "rowspan", "colspan", "viewBox", "preserveAspectRatio", "width",
+    "height", "fill", "xmlns", "xmlns:xlink", "transform", "stroke", "points", "cx", "cy", "rx", "ry", "d",
+    "x", "y", "text-anchor", "font-family", "font-size", "font-weight", "font-style", "stroke-width",
+    "stroke-dasharray", "xlink:title", NULL
+};
+
+static int listed(const char *const *list, const char *s, size_t n)
+{
+    for (; *list; list++)
+        if (strlen(*list) == n && strncmp(*list, s, n) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t name_length(const char *s)
+{
+    size_t n = 0;
+    while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') || s[n] == ':' || s[n] == '-'
+           || (n > 0 && s[n] >= '0' && s[n] <= '9'))
+        n++;
+    return n;
+}
+
+/* Every '<' opens a comment, the doctype or an allowed tag with allowed,
+ * double-quoted attributes; links stay inside the page; script content is
+ * skipped (it is checked by its hash). */
+static void check_markup(const char *doc)
+{
+    for (const char *p = strchr(doc, '<'); p; p = strchr(p, '<')) {
+        if (strncmp(p, "<!--", 4) == 0 || strncmp(p, "<!DOCTYPE", 9) == 0) {
+            const char *end = strstr(p, p[2] == '-' ? "-->" : ">");
+            cr_assert_not_null(end);
+            p = end + 1;
+            continue;
+        }
+        p++;
+        if (*p == '/')
+            p++;
+        size_t n = name_length(p);
+        cr_assert(n > 0 && listed(html_elements, p, n), "unexpected element <%.*s>", (int)(n ? n : 16), p);
+        int is_script = n == 6 && strncmp(p, "script", 6) == 0 && p[-1] == '<';
+        p += n;
+        for (;;) {
+            while (*p == ' ' || *p == '\n')
+                p++;
+            if (*p == '>' || (p[0] == '/' && p[1] == '>'))
+                break;
+            size_t an = name_length(p);
+            cr_assert(an > 0 && listed(html_attributes, p, an), "unexpected attribute '%.*s'", (int)(an ? an : 16), p);
+            cr_assert(p[an] == '=' && p[an + 1] == '"', "unquoted attribute %.*s", (int)an, p);
+            const char *value = p + an + 2, *close = strchr(value, '"');
+            cr_assert_not_null(close);
+            cr_assert(memchr(value, '<', (size_t)(close - value)) == NULL);
+            if (an == 4 && strncmp(p, "href", 4) == 0)
+                cr_assert_eq(*value, '#', "links stay on the page");
+            p = close + 1;
+        }
+        if (is_script) {
+            const char *end = strstr(p, "</script>");
+            cr_assert_not_null(end);
+            cr_assert_null(strstr(end + 9, "<script"), "the page's own script is the last one");
+            p = end + 9;
+        }
+    }
+}
+
+Test(report, hostile_text_is_escaped_everywhere)
+{
+    fixture fx;
+    load(&fx, hostile_nodes, hostile_edges);
+    char *page = report(&fx, NULL);
+    check_markup(page);
+    cr_assert_null(strstr(page, "<IMG"));
+    cr_assert_null(strstr(page, "<img"));
+    /* as text they may appear; as attributes check_markup() refused them */
+    cr_assert_null(strstr(page, "onmouseover=\""));
+    cr_assert_null(strstr(page, "\xE2\x80\xAE"), "no bidi override");
+    has(page, "&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; &#39;single&#39;");
+    has(page, "&lt;IMG SRC=x onerror=alert(1)&gt;");
+    has(page, "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;x&lt;/script&gt;");
+    has(page, "bidi ?txt.exe? &amp; &amp;amp; \\N");
+    has(page, "--&gt;&lt;/svg&gt;&lt;svg onload=alert(1)&gt;");
+    has(page, "s3&quot; onmouseover=&quot;x");
+    has(page, "&lt;g onclick=x&gt;");
+    free(page);
+    unload(&fx);
+}
+
+/* ---- determinism, options, warnings ------------------------------------------------------ */
+
+Test(report, is_byte_identical_without_a_timestamp)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    char *one = report(&fx, NULL), *two = report(&fx, NULL);
+    cr_assert_str_eq(one, two);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.timestamp = "2026-01-02T03:04:05Z";
+    char *stamped = report(&fx, &opts);
+    has(stamped, "<time>2026-01-02T03:04:05Z</time>");
+    cr_assert_null(strstr(one, "<time>"));
+    free(one);
+    free(two);
+    free(stamped);
+    unload(&fx);
+}
+
+Test(report, lists_the_load_warnings)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    cr_assert_gt(fx.diags.warnings, 0);
+    char *page = report(&fx, NULL);
+    has(page, "<div class=\"v\">1</div><div class=\"d\">non-fatal findings of the load");
+    has(page, "provider &#39;orphan&#39; has no dependants");
+    free(page);
+    unload(&fx);
+}
+
+Test(report, top_limits_the_risk_rows_and_the_map_can_be_left_out)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.top = 2;
+    opts.map = 0;
+    char *page = report(&fx, &opts);
+    has(page, "id=\"risk-2\"");
+    cr_assert_null(strstr(page, "id=\"risk-3\""));
+    cr_assert_null(strstr(page, "<svg role=\"img\""));
+    has(page, "2 of 8 nodes shown");
+    free(page);
+    unload(&fx);
+}
