@@ -54,7 +54,7 @@ int cli_parse_double(const char *command, const char *opt, const char *value, do
 }
 
 enum { OPT_NODES = 1000, OPT_EDGES, OPT_FORMAT, OPT_TOP, OPT_MAP, OPT_INPUT,
-       OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_EXTRA };
+       OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_CRITICALITY, OPT_EXTRA };
 
 static const struct option common_options[] = {
     { "help",          no_argument,       NULL, 'h' },
@@ -69,6 +69,7 @@ static const struct option common_options[] = {
     { "service-nodes", no_argument,       NULL, OPT_SERVICE_NODES },
     { "chains",        required_argument, NULL, OPT_CHAINS },
     { "drop-optional", no_argument,       NULL, OPT_DROP_OPTIONAL },
+    { "criticality",   required_argument, NULL, OPT_CRITICALITY },
 };
 #define N_COMMON (sizeof common_options / sizeof common_options[0])
 
@@ -104,6 +105,14 @@ static int handle_common(cli_common *c, int opt, const char *arg)
             return cli_usage_error(c->command, "--chains expects 'provider' or 'service', not '%s'", arg);
         return 0;
     case OPT_DROP_OPTIONAL: c->load.cdx_drop_optional = 1; return 0;
+    case OPT_CRITICALITY:
+        /* One flag, two importers: a number is the criticality of every
+         * SBOM's root function; KEY=NUMBER,... overrides the DORA table. */
+        if (strchr(arg, '=') != NULL) {
+            c->load.dora_criticality = arg;
+            return 0;
+        }
+        return cli_parse_double(c->command, "--criticality", arg, &c->load.cdx_criticality);
     default:
         return cli_usage_error(c->command, "unrecognised option");
     }

@@ -20,20 +20,14 @@ static const char usage[] =
     "  --input PATH                one more input (like a positional INPUT)\n"
     "  --nodes FILE, --edges FILE  a native inventory given as two files\n"
     "  --criticality N             criticality of each SBOM's root function (default 1)\n"
+    "  --criticality KEY=N,...     DORA criticality table override (docs/dora.md)\n"
     "  --drop-optional             leave out dependencies on optional SBOM components\n"
     "  -q, --quiet                 print neither warnings nor the summary\n"
     "  -h, --help                  show this help\n\n"
     "exit status: 0 written (warnings allowed), 1 invalid input, 2 usage error,\n"
     "3 internal or I/O error\n";
 
-static int set_criticality(void *ctx, const char *value)
-{
-    cli_common *c = ctx;
-    return cli_parse_double(c->command, "--criticality", value, &c->load.cdx_criticality);
-}
-
 static const cli_option options[] = {
-    { "criticality", required_argument, set_criticality },
     { NULL, 0, NULL }
 };
 
