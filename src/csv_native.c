@@ -19,9 +19,20 @@
  * inside quotes too; an empty cell means "not given".  Numbers are decimal (strtod in the
  * C locale whatever the process locale; no hex, inf or nan).  Country codes
  * are two ASCII letters, accepted in either case and stored upper-case.
+ *
+ * Spreadsheets with their own column names (`--map`, mapping.h): the
+ * mapping resolves header names, and a cell is translated to native text
+ * (or given its default) before the native rules read it, so every check
+ * and message above applies unchanged.  The mapping reader checks each
+ * translation and default with these same rules (crisk__native_check_value)
+ * when it loads, so a translated cell cannot fail here; a cell its column's
+ * value map does not list is read as written, and if the native rules
+ * reject it the message speaks the spreadsheet's terms (unknown value
+ * 'Tier 4' in column 'Business impact', with a hint from the value map).
  */
 #include "load.h"
 #include "csv_reader.h"
+#include "mapping.h"
 #include "util.h"
 
 #include <locale.h>
@@ -71,9 +82,11 @@ typedef int (*row_fn)(struct native_file *f, crisk__csv_record *rec);
 
 typedef struct schema {
     const char *kind;                   /* source kind: "nodes" / "edges" */
+    enum crisk__native_file file;
     const char *const *names;
     size_t count;
     unsigned required;                  /* bit per schema column */
+    unsigned free_text;                 /* bit per schema column: no value map */
     int keep_unknown;                   /* pass-through attributes, else warn */
     row_fn row;
 } schema;
@@ -88,6 +101,7 @@ typedef struct csv_column {
 
 typedef struct native_file {
     const schema *schema;
+    const struct crisk__colmap *map;    /* NULL = native names and values */
     crisk__csv_report rep;
     crisk_builder *b;
     size_t source;
@@ -100,6 +114,14 @@ typedef struct native_file {
     size_t attr_count;
     char **attr_names;                  /* as written in the header */
     const char **attr_values;           /* the current row's, borrowed */
+    const char *fill[MAX_SCHEMA_COLUMNS];  /* the mapping's default for each
+                                            * column absent from the header */
+    char country[3];                    /* the current row's, upper-cased */
+    const char *unmapped;               /* the cell being read, when its
+                                         * column's value map misses it */
+    size_t unmapped_column;             /* its schema column */
+    char *check_msg;                    /* crisk__native_check_value(): the
+                                         * message goes here, not to `rep` */
 } native_file;
 
 /* ---- cells ----------------------------------------------------------------- */
@@ -122,14 +144,55 @@ static char *trim(crisk__csv_field *field)
 static int cell_error(native_file *f, const crisk__csv_field *field, size_t column,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Hints cost an edit distance per mapped value: only for messages kept. */
+static int message_is_kept(const native_file *f)
+{
+    const crisk_diagnostics *d = f->rep.diags;
+    return d == NULL || d->stored_errors < (d->limit ? d->limit : CRISK_DIAGNOSTICS_LIMIT);
+}
+
+/* A cell that the value map of its column misses, and that is no native
+ * value either: say so in the spreadsheet's terms. */
+static void unmapped_message(const native_file *f, char *msg, size_t size)
+{
+    enum crisk__native_file file = f->schema->file;
+    size_t k = f->unmapped_column;
+    const char *header = crisk__colmap_header(f->map, file, k);
+    char q[CRISK__CSV_QUOTE_MAX], qh[CRISK__CSV_QUOTE_MAX], qs[CRISK__CSV_QUOTE_MAX];
+    crisk__csv_quote(q, f->unmapped);
+    crisk__csv_quote(qh, header != NULL ? header : f->schema->names[k]);
+    const char *hint = message_is_kept(f) ? crisk__colmap_suggest(f->map, file, k, f->unmapped)
+                                          : NULL;
+    if (hint != NULL) {
+        snprintf(msg, size, "unknown value '%s' in column '%s' (did you mean '%s'?)", q, qh,
+                 crisk__csv_quote(qs, hint));
+        return;
+    }
+    /* Two quoted cells (< 128 bytes each) and this list fit the message. */
+    char list[192];
+    crisk__colmap_values(f->map, file, k, list, sizeof list);
+    if (list[0] == '\0')
+        snprintf(msg, size, "unknown value '%s' in column '%s' (its value map is empty)", q, qh);
+    else
+        snprintf(msg, size, "unknown value '%s' in column '%s' (expected %s)", q, qh, list);
+}
+
 static int cell_error(native_file *f, const crisk__csv_field *field, size_t column,
                       const char *fmt, ...)
 {
     char msg[CRISK_ERROR_MESSAGE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
+    if (f->unmapped != NULL) {
+        unmapped_message(f, msg, sizeof msg);
+    } else {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+    }
+    if (f->check_msg != NULL) {
+        snprintf(f->check_msg, CRISK_ERROR_MESSAGE_MAX, "%s", msg);
+        return CELL_BAD;
+    }
     int rc = crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, field->line,
                                    column, "%s", msg);
     return rc == CRISK_OK ? CELL_BAD : rc;
@@ -169,6 +232,7 @@ static int number_cell(native_file *f, crisk_node_record *rec, const number_rule
     if (parse_number(v, &x) != 0)
         return cell_error(f, field, column, "invalid %s '%s' (not a number)", name,
                           crisk__csv_quote(q, v));
+    f->unmapped = NULL;   /* a number: out of range is said in native terms */
     if (x < rule->min || x > rule->max)
         return cell_error(f, field, column, "invalid %s '%s' (%s)", name,
                           crisk__csv_quote(q, v), rule->range);
@@ -237,8 +301,10 @@ static int is_ascii_letter(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* ISO 3166-1 alpha-2 by form (two letters), stored upper-case in place. */
-static int country_cell(native_file *f, crisk_node_record *rec, char *v,
+/* ISO 3166-1 alpha-2 by form (two letters), stored upper-case in the
+ * file's buffer (`v` may be the mapping's text, which is not ours to
+ * change). */
+static int country_cell(native_file *f, crisk_node_record *rec, const char *v,
                         const crisk__csv_field *field, size_t column)
 {
     char q[CRISK__CSV_QUOTE_MAX];
@@ -246,13 +312,14 @@ static int country_cell(native_file *f, crisk_node_record *rec, char *v,
         return cell_error(f, field, column,
                           "invalid country '%s' (expected a 2-letter ISO 3166-1 code such as 'DE')",
                           crisk__csv_quote(q, v));
-    v[0] = (char)(v[0] & ~0x20);   /* ASCII upper case */
-    v[1] = (char)(v[1] & ~0x20);
-    rec->country = v;
+    f->country[0] = (char)(v[0] & ~0x20);   /* ASCII upper case */
+    f->country[1] = (char)(v[1] & ~0x20);
+    f->country[2] = '\0';
+    rec->country = f->country;
     return CELL_OK;
 }
 
-static int node_cell(native_file *f, crisk_node_record *rec, enum node_column c, char *v,
+static int node_cell(native_file *f, crisk_node_record *rec, enum node_column c, const char *v,
                      const crisk__csv_field *field, size_t column)
 {
     if (v[0] == '\0')
@@ -292,7 +359,7 @@ static int need_cell(native_file *f, crisk_edge_record *rec, const char *v,
     return CELL_OK;
 }
 
-static int edge_cell(native_file *f, crisk_edge_record *rec, enum edge_column c, char *v,
+static int edge_cell(native_file *f, crisk_edge_record *rec, enum edge_column c, const char *v,
                      const crisk__csv_field *field, size_t column)
 {
     switch (c) {
@@ -315,6 +382,37 @@ static int edge_cell(native_file *f, crisk_edge_record *rec, enum edge_column c,
 
 /* ---- rows ------------------------------------------------------------------ */
 
+/* The text the native rules read for a (trimmed) cell of schema column `k`:
+ * its translation by the column's value map, the column's default when
+ * that leaves it empty, or the cell as written.  A cell the value map
+ * misses is read as written, with f->unmapped set for cell_error(). */
+static const char *cell_text(native_file *f, size_t k, const char *cell)
+{
+    enum crisk__native_file file = f->schema->file;
+    const char *v = cell;
+    f->unmapped = NULL;
+    if (cell[0] != '\0') {
+        const char *to = NULL;
+        switch (crisk__colmap_translate(f->map, file, k, cell, &to)) {
+        case CRISK__MAP_HIT:
+            v = to != NULL ? to : "";
+            break;
+        case CRISK__MAP_MISS:
+            f->unmapped = cell;
+            f->unmapped_column = k;
+            break;
+        case CRISK__MAP_NONE:
+            break;
+        }
+    }
+    if (v[0] == '\0') {
+        const char *fallback = crisk__colmap_default(f->map, file, k);
+        if (fallback != NULL)
+            v = fallback;
+    }
+    return v;
+}
+
 /* Combine cell results: remember a bad cell, stop only on a fatal code. */
 static int merge(int *bad, int rc)
 {
@@ -332,11 +430,18 @@ static int node_row(native_file *f, crisk__csv_record *rec)
         const csv_column *col = &f->columns[i];
         char *v = trim(&rec->fields[i]);
         if (col->role == ROLE_SCHEMA)
-            rc = merge(&bad, node_cell(f, &node, (enum node_column)col->index, v,
-                                       &rec->fields[i], i + 1));
+            rc = merge(&bad, node_cell(f, &node, (enum node_column)col->index,
+                                       cell_text(f, col->index, v), &rec->fields[i], i + 1));
         else if (col->role == ROLE_ATTR)
             f->attr_values[col->index] = v;
     }
+    f->unmapped = NULL;
+    /* The mapping's defaults for columns the file does not have (checked
+     * when the mapping was loaded: they cannot fail). */
+    for (size_t k = 0; k < NODE_COLUMNS && rc == CRISK_OK; k++)
+        if (f->fill[k] != NULL)
+            rc = merge(&bad, node_cell(f, &node, (enum node_column)k, f->fill[k],
+                                       &rec->fields[0], 0));
     /* A row with a bad cell still defines its id (with defaults for the bad
      * cells): the load fails anyway, and edges naming it would otherwise be
      * reported as unknown nodes too. */
@@ -360,8 +465,14 @@ static int edge_row(native_file *f, crisk__csv_record *rec)
         const csv_column *col = &f->columns[i];
         if (col->role == ROLE_SCHEMA)
             rc = merge(&bad, edge_cell(f, &edge, (enum edge_column)col->index,
-                                       trim(&rec->fields[i]), &rec->fields[i], i + 1));
+                                       cell_text(f, col->index, trim(&rec->fields[i])),
+                                       &rec->fields[i], i + 1));
     }
+    f->unmapped = NULL;
+    for (size_t k = 0; k < EDGE_COLUMNS && rc == CRISK_OK; k++)
+        if (f->fill[k] != NULL)
+            rc = merge(&bad, edge_cell(f, &edge, (enum edge_column)k, f->fill[k],
+                                       &rec->fields[0], 0));
     if (rc != CRISK_OK || bad || !f->add_records)
         return rc;
     edge.line = rec->fields[f->position[EDGE_FROM] - 1].line;
@@ -373,21 +484,61 @@ static int edge_row(native_file *f, crisk__csv_record *rec)
 }
 
 static const schema node_schema = {
-    "nodes", node_names, NODE_COLUMNS, 1u << NODE_ID, 1, node_row
+    "nodes", CRISK__NATIVE_NODES, node_names, NODE_COLUMNS, 1u << NODE_ID,
+    (1u << NODE_ID) | (1u << NODE_NAME) | (1u << NODE_PARENT), 1, node_row
 };
 static const schema edge_schema = {
-    "edges", edge_names, EDGE_COLUMNS, (1u << EDGE_FROM) | (1u << EDGE_TO), 0, edge_row
+    "edges", CRISK__NATIVE_EDGES, edge_names, EDGE_COLUMNS, (1u << EDGE_FROM) | (1u << EDGE_TO),
+    (1u << EDGE_FROM) | (1u << EDGE_TO) | (1u << EDGE_GROUP) | (1u << EDGE_KIND), 0, edge_row
 };
 
-/* ---- the header ------------------------------------------------------------ */
-
-static int lookup_schema(const schema *s, const char *name)
+static const schema *schema_of(enum crisk__native_file f)
 {
-    for (size_t k = 0; k < s->count; k++)
-        if (crisk__strcasecmp_ascii(name, s->names[k]) == 0)
-            return (int)k;
-    return -1;
+    return f == CRISK__NATIVE_EDGES ? &edge_schema : &node_schema;
 }
+
+/* ---- the schema, for the mapping reader -------------------------------------- */
+
+const char *const *crisk__native_columns(enum crisk__native_file f, size_t *n)
+{
+    *n = schema_of(f)->count;
+    return schema_of(f)->names;
+}
+
+int crisk__native_is_free_text(enum crisk__native_file f, size_t column)
+{
+    return column < schema_of(f)->count && (schema_of(f)->free_text & (1u << column)) != 0;
+}
+
+int crisk__native_check_value(enum crisk__native_file f, size_t column, const char *value,
+                              char msg[CRISK_ERROR_MESSAGE_MAX])
+{
+    native_file nf;
+    memset(&nf, 0, sizeof nf);
+    nf.schema = schema_of(f);
+    nf.check_msg = msg;
+    msg[0] = '\0';
+    crisk__csv_field field = { NULL, 0, 0 };
+    locale_t c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t previous = c_numeric != (locale_t)0 ? uselocale(c_numeric) : (locale_t)0;
+    int rc;
+    if (f == CRISK__NATIVE_EDGES) {
+        crisk_edge_record rec;
+        crisk_edge_record_init(&rec);
+        rc = edge_cell(&nf, &rec, (enum edge_column)column, value, &field, 0);
+    } else {
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        rc = node_cell(&nf, &rec, (enum node_column)column, value, &field, 0);
+    }
+    if (c_numeric != (locale_t)0) {
+        uselocale(previous);
+        freelocale(c_numeric);
+    }
+    return rc == CELL_OK ? 0 : -1;
+}
+
+/* ---- the header ------------------------------------------------------------ */
 
 /* The earlier column (1-based) whose name equals `name` ignoring case, or 0.
  * Quadratic in the header width, which is at most CRISK_MAX_COLUMNS. */
@@ -415,7 +566,7 @@ static int map_column(native_file *f, crisk__csv_record *rec, size_t i)
         return crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, line, i + 1,
                                      "duplicate column '%s' (same as column %zu)",
                                      crisk__csv_quote(q, name), first);
-    int k = lookup_schema(f->schema, name);
+    int k = crisk__colmap_column(f->map, f->schema->file, name);
     if (k >= 0) {
         col->role = ROLE_SCHEMA;
         col->index = (size_t)k;
@@ -433,6 +584,30 @@ static int map_column(native_file *f, crisk__csv_record *rec, size_t i)
     return CRISK_OK;
 }
 
+/* Schema column `k` is not in the header: an error if it is required, a
+ * warning if the mapping names a column for it, else nothing; its default
+ * (if the mapping has one) fills it on every row. */
+static int absent_column(native_file *f, crisk__csv_record *rec, size_t k)
+{
+    char q[CRISK__CSV_QUOTE_MAX];
+    const char *header = crisk__colmap_header(f->map, f->schema->file, k);
+    f->fill[k] = crisk__colmap_default(f->map, f->schema->file, k);
+    if (f->schema->required & (1u << k)) {
+        f->header_ok = 0;
+        if (header != NULL)
+            return crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, rec->line, 0,
+                                         "missing required column '%s' (mapped to '%s')",
+                                         crisk__csv_quote(q, header), f->schema->names[k]);
+        return crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, rec->line, 0,
+                                     "missing required column '%s'", f->schema->names[k]);
+    }
+    if (header != NULL)
+        return crisk__csv_report_add(&f->rep, CRISK_SEV_WARNING, CRISK_OK, rec->line, 0,
+                                     "missing column '%s' (mapped to '%s')",
+                                     crisk__csv_quote(q, header), f->schema->names[k]);
+    return CRISK_OK;
+}
+
 static int read_header(native_file *f, crisk__csv_record *rec)
 {
     f->columns = calloc(rec->count, sizeof *f->columns);
@@ -447,11 +622,7 @@ static int read_header(native_file *f, crisk__csv_record *rec)
     }
     f->header_ok = 1;
     for (size_t k = 0; k < f->schema->count; k++) {
-        if (!(f->schema->required & (1u << k)) || f->position[k] != 0)
-            continue;
-        f->header_ok = 0;
-        int rc = crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, rec->line, 0,
-                                       "missing required column '%s'", f->schema->names[k]);
+        int rc = f->position[k] != 0 ? CRISK_OK : absent_column(f, rec, k);
         if (rc != CRISK_OK)
             return rc;
     }
@@ -491,12 +662,14 @@ static int register_source(native_file *f, const char *path)
 /* Read one file.  Returns CRISK_OK unless loading must stop (out of memory,
  * an I/O error); every problem is in `diags`.  `*usable` tells whether the
  * file could be read and had the required columns (may be NULL). */
-static int load_file(crisk_builder *b, const char *path, const schema *s, int add_records,
+static int load_file(crisk_builder *b, const char *path, const schema *s,
+                     const struct crisk__colmap *map, int add_records,
                      crisk_diagnostics *diags, crisk_error *err, int *usable)
 {
     native_file f;
     memset(&f, 0, sizeof f);
     f.schema = s;
+    f.map = map;
     f.rep.path = path;
     f.rep.diags = diags;
     f.b = b;
@@ -535,7 +708,6 @@ int crisk__native_load(crisk_builder *b, const char *nodes_path, const char *edg
                        const struct crisk__colmap *map, crisk_diagnostics *diags,
                        crisk_error *err)
 {
-    (void)map;   /* spreadsheet column mappings: not wired in yet */
     if (nodes_path == NULL)
         return crisk_error_set(err, CRISK_EUSAGE, edges_path, 0, 0,
                                "an edges file needs a nodes file (--nodes)");
@@ -544,11 +716,11 @@ int crisk__native_load(crisk_builder *b, const char *nodes_path, const char *edg
     locale_t previous = c_numeric != (locale_t)0 ? uselocale(c_numeric) : (locale_t)0;
 
     int nodes_usable = 0;
-    int rc = load_file(b, nodes_path, &node_schema, 1, diags, err, &nodes_usable);
+    int rc = load_file(b, nodes_path, &node_schema, map, 1, diags, err, &nodes_usable);
     /* Without the nodes, every edge would be reported as an unknown node:
      * still check edges.csv, but add none of it. */
     if (rc == CRISK_OK && edges_path != NULL)
-        rc = load_file(b, edges_path, &edge_schema, nodes_usable, diags, err, NULL);
+        rc = load_file(b, edges_path, &edge_schema, map, nodes_usable, diags, err, NULL);
 
     if (c_numeric != (locale_t)0) {
         uselocale(previous);
