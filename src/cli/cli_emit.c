@@ -54,10 +54,16 @@ int cli_write(const cli_common *c, cli_emit_fn emit, void *ctx)
     crisk_error err = CRISK_ERROR_INIT;
     crisk_output *out = NULL;
     int rc = cli_open_output(c, &out, &err);
-    if (rc == CRISK_OK)
-        rc = emit(crisk_output_file(out), ctx, &err);
-    if (rc == CRISK_OK)
-        return crisk_output_commit(out, &err) == CRISK_OK ? EXIT_OK : cli_fail(&err);
+    if (rc != CRISK_OK)
+        return cli_fail(&err);
+    rc = emit(crisk_output_file(out), ctx, &err);
+    /* A write error seen by the emitter is reported by the commit, which
+     * knows the file's name and removes the temporary file. */
+    if (rc == CRISK_OK || rc == CRISK_EIO) {
+        crisk_error_clear(&err);
+        return crisk_output_commit(out, &err) == CRISK_OK && rc == CRISK_OK ? EXIT_OK
+                                                                              : cli_fail(&err);
+    }
     crisk_output_abort(out);
     return cli_fail(&err);
 }
