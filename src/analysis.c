@@ -2,7 +2,7 @@
  * analysis.c - every §5 metric of every node in one analysis.
  *
  * tier: one multi-source BFS from the functions.  The rest comes from single
- * failure scenarios, 512 at a time (propagate.h): for scenario "p fails",
+ * failure scenarios, 256 at a time (propagate.h): for scenario "p fails",
  *   the `all` masks mark p's ancestors  -> dependants, functions, exposure,
  *                                          tier1_dependants
  *   the `grp` masks mark what fails      -> impact, impact_weight, breaches,

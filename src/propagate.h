@@ -21,10 +21,11 @@
 
 #include "model.h"
 
-/* Words per mask.  Wider sweeps mean fewer sweeps over shared ancestors:
- * on a generated 100k-node inventory 8 words (512 scenarios) took 30% less
- * CPU than 4, and 16 no less than 8 (docs/performance.md). */
-#define CRISK__W 8
+/* Words per mask.  Wider sweeps mean fewer sweeps over shared ancestors
+ * but more work per node visited.  On a generated 100k-node inventory
+ * (quiet machine, user CPU of the analysis): 1 word 7.5 s, 2 words 8.6 s,
+ * 4 words 6.5 s, 8 words 6.8 s; 4 is kept (docs/performance.md). */
+#define CRISK__W 4
 #define CRISK__SCENARIOS (64 * CRISK__W)
 
 typedef struct crisk__mask {
