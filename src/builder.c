@@ -18,6 +18,7 @@
  * sort of all edges.
  */
 #include "model.h"
+#include "csv_reader.h"   /* crisk__csv_quote: ids in messages */
 
 #include <math.h>
 #include <stdio.h>
@@ -196,6 +197,12 @@ int crisk_builder_add_note(crisk_builder *b, const char *note, crisk_error *err)
     return CRISK_OK;
 }
 
+/* Text from an input in a message: cut to a readable length and with
+ * control characters escaped, so no input can forge or break the
+ * FILE:LINE:COLUMN line or drive the user's terminal. */
+typedef char quoted[CRISK__CSV_QUOTE_MAX];
+#define Q(buf, s) crisk__csv_quote((buf), (s))
+
 /* ---- the id index -------------------------------------------------------------- */
 
 /* A slot holds (hash tag << 32) | node, so a probe rejects most other ids
@@ -314,16 +321,17 @@ static int report_existing_node(crisk_builder *b, uint32_t v, size_t source,
     const crisk_inventory *inv = b->inv;
     const crisk__source *first = &inv->sources[b->node_source[v]];
     const char *path = inv->sources[source].path;
+    quoted q1;
     if (first->input == inv->sources[source].input)
         return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
                                      "duplicate id '%s' (first defined on line %u)",
-                                     rec->id, (unsigned)b->node_line[v]);
+                                     Q(q1, rec->id), (unsigned)b->node_line[v]);
     const char *field = first_difference(inv, v, rec);
     if (field == NULL)
         return CRISK_OK;   /* the same node described by two inputs: one node */
     return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
                                  "conflicting definitions of '%s': '%s' differs from %s:%u",
-                                 rec->id, field, first->path, (unsigned)b->node_line[v]);
+                                 Q(q1, rec->id), field, first->path, (unsigned)b->node_line[v]);
 }
 
 static int set_attrs(crisk_builder *b, uint32_t v, const crisk_node_record *rec)
@@ -511,18 +519,20 @@ static int resolve_pending(crisk_builder *b, crisk_diagnostics *diags, uint8_t *
             bad[i] = 1;
             const char *hint = diags->stored_errors < limit
                 ? crisk__suggest(id, inv->id, inv->n) : NULL;
+            quoted q1, q2;
             int rc = hint
                 ? crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line, cols[k],
-                                        "unknown node '%s' (did you mean '%s'?)", id, hint)
+                                        "unknown node '%s' (did you mean '%s'?)", Q(q1, id), Q(q2, hint))
                 : crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line, cols[k],
-                                        "unknown node '%s'", id);
+                                        "unknown node '%s'", Q(q1, id));
             if (rc != CRISK_OK)
                 return rc;
         }
         if (!bad[i] && e->from == e->to) {
             bad[i] = 1;
+            quoted q1;
             int rc = crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line,
-                                           e->to_col, "'%s' depends on itself", inv->id[e->from]);
+                                           e->to_col, "'%s' depends on itself", Q(q1, inv->id[e->from]));
             if (rc != CRISK_OK)
                 return rc;
         }
@@ -555,15 +565,16 @@ static int report_duplicate(crisk_builder *b, const edge_rec *first, const edge_
     if (inv->sources[first->source].input != inv->sources[dup->source].input
         && first->need == dup->need && first->kind == dup->kind)
         return CRISK_OK;   /* the same edge stated by two inputs: one edge */
+    quoted q1, q2, q3;
     if (dup->group)
         return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, dup), dup->line,
                                      dup->to_col,
                                      "duplicate edge '%s' -> '%s' in group '%s' (first on %s:%u)",
-                                     inv->id[dup->from], inv->id[dup->to], dup->group,
+                                     Q(q1, inv->id[dup->from]), Q(q2, inv->id[dup->to]), Q(q3, dup->group),
                                      edge_path(b, first), (unsigned)first->line);
     return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, dup), dup->line,
                                  dup->to_col, "duplicate edge '%s' -> '%s' (first on %s:%u)",
-                                 inv->id[dup->from], inv->id[dup->to], edge_path(b, first),
+                                 Q(q1, inv->id[dup->from]), Q(q2, inv->id[dup->to]), edge_path(b, first),
                                  (unsigned)first->line);
 }
 
@@ -604,11 +615,12 @@ static int check_group(crisk_builder *b, const uint32_t *idx, size_t n, uint8_t 
         if (bad[idx[i]] || e->need == 0 || e->need == first_need->need)
             continue;
         ok = 0;
+        quoted q1, q2;
         int rc = crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line,
                                        e->need_col,
                                        "need %u of group '%s' of '%s' differs from need %u on line %u",
-                                       (unsigned)e->need, e->group ? e->group : "",
-                                       inv->id[e->from], (unsigned)first_need->need,
+                                       (unsigned)e->need, Q(q1, e->group ? e->group : ""),
+                                       Q(q2, inv->id[e->from]), (unsigned)first_need->need,
                                        (unsigned)first_need->line);
         if (rc != CRISK_OK)
             return rc;
@@ -616,12 +628,13 @@ static int check_group(crisk_builder *b, const uint32_t *idx, size_t n, uint8_t 
     uint32_t need = first_need ? first_need->need : 1;
     if (ok && need > members) {
         ok = 0;
+        quoted q1, q2;
         int rc = first_need->group
             ? crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, first_need),
                                     first_need->line, first_need->need_col,
                                     "need %u exceeds the %zu member%s of group '%s' of '%s'",
                                     (unsigned)need, members, members == 1 ? "" : "s",
-                                    first_need->group, inv->id[first_need->from])
+                                    Q(q1, first_need->group), Q(q2, inv->id[first_need->from]))
             : crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, first_need),
                                     first_need->line, first_need->need_col,
                                     "need %u on an edge without a group (it is its own group of one)",
@@ -925,14 +938,15 @@ static int add_warnings(crisk_builder *b, crisk_diagnostics *diags)
     for (size_t v = 0; v < inv->n; v++) {
         const char *path = inv->sources[b->node_source[v]].path;
         int rc = CRISK_OK;
+        quoted q1;
         if (inv->type[v] == CRISK_NODE_FUNCTION && inv->group_start[v] == inv->group_start[v + 1])
             rc = crisk_diagnostics_add(diags, CRISK_SEV_WARNING, path, b->node_line[v],
                                        b->node_col[v], "function '%s' has no dependencies",
-                                       inv->id[v]);
+                                       Q(q1, inv->id[v]));
         else if (inv->type[v] != CRISK_NODE_FUNCTION && inv->dep_start[v] == inv->dep_start[v + 1])
             rc = crisk_diagnostics_add(diags, CRISK_SEV_WARNING, path, b->node_line[v],
                                        b->node_col[v], "provider '%s' has no dependants",
-                                       inv->id[v]);
+                                       Q(q1, inv->id[v]));
         if (rc != CRISK_OK)
             return rc;
     }

@@ -384,6 +384,14 @@ static int store_field(reader *r, const char *s, size_t len, size_t line)
     return CRISK_OK;
 }
 
+static int has_bom(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i + 2 < len; i++)
+        if (s[i] == 0xEF && s[i + 1] == 0xBB && s[i + 2] == 0xBF)
+            return 1;
+    return 0;
+}
+
 /* Check a field that may hold non-plain bytes, and count its line breaks. */
 static void check_field(reader *r, const unsigned char *s, size_t len, size_t line,
                         size_t column)
@@ -398,6 +406,10 @@ static void check_field(reader *r, const unsigned char *s, size_t len, size_t li
         else
             fail(r, CRISK_EINVALID, line, column,
                  "invalid UTF-8 in field (byte 0x%02x at offset %zu)", s[at], at);
+    } else if (has_bom(s, len)) {
+        /* U+FEFF is valid UTF-8 but invisible: an id holding it looks like
+         * another id.  It usually means two exported files were joined. */
+        fail(r, CRISK_EINVALID, line, column, "byte order mark inside the file (files joined together?)");
     }
     r->line += newlines;
 }
