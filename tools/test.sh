@@ -4,7 +4,8 @@
 #
 #   1. build with -Werror and run the whole ctest suite (unit, golden CLI,
 #      real-browser report test);
-#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#      (less the browser, the networkx peer and the timing-bound scale tests);
 #   3. the CLI golden tests under valgrind memcheck;
 #   4. every libFuzzer target in tools/fuzz/ for a bounded time.
 #
@@ -39,7 +40,7 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCHAINRISK_SANITIZE=ON -DCHAI
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS=suppressions="$(pwd)/tools/lsan.supp":print_suppressions=0 \
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" -E '^(browser_|bench_)'
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" -E '^(browser_|bench_)|_scale$'
 
 if [ -x tools/valgrind.sh ]; then
     stage "valgrind memcheck on the CLI golden tests"

@@ -1,0 +1,861 @@
+/*
+ * test_output.c - safe outputs (issue 6, docs/robustness.md): CSV cells a
+ * spreadsheet would run are neutralised while numbers stay numbers; hostile
+ * names reach neither the report's HTML nor the map's SVG as markup; -o is
+ * atomic (a failed command leaves the previous file and no temporary file);
+ * inputs are never modified; the same command gives the same bytes.
+ *
+ * Most tests run the chainrisk binary as a user would (found beside the
+ * test binaries, or through $CRISK_CLI) on the fixtures in
+ * tests/fixtures/hostile/{formulas,markup}/ and on data/sample.
+ */
+#define _XOPEN_SOURCE 700   /* nftw() */
+#include <criterion/criterion.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "chainrisk/chainrisk.h"
+
+/* ---- files and processes -------------------------------------------------------- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void temp_dir(char *buf, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, size, "%s/crisk-output-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    cr_assert_not_null(mkdtemp(buf));
+}
+
+static void remove_tree(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot read %s: %s", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)size + 1);
+    cr_assert_not_null(buf);
+    cr_assert_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
+    buf[size] = '\0';
+    fclose(f);
+    if (len != NULL)
+        *len = (size_t)size;
+    return buf;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char *data = slurp(from, &len);
+    FILE *f = fopen(to, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+    free(data);
+}
+
+/* Entries of `dir` whose name contains ".tmp." (the atomic writer's). */
+static size_t temp_files_in(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
+static void cli_path(char *buf, size_t size)
+{
+    const char *env = getenv("CRISK_CLI");
+    if (env != NULL && *env) {
+        snprintf(buf, size, "%s", env);
+        return;
+    }
+    char self[2048];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    cr_assert_gt(n, 0);
+    self[n] = '\0';
+    *strrchr(self, '/') = '\0';
+    snprintf(buf, size, "%s/../chainrisk", self);
+    cr_assert_eq(access(buf, X_OK), 0, "no CLI at %s (set CRISK_CLI)", buf);
+}
+
+typedef struct cli_run {
+    const char *env[4];     /* NAME=value, set in the child */
+    long fsize_limit;       /* RLIMIT_FSIZE in bytes; 0 = none */
+} cli_run;
+
+/* Run chainrisk `args` (NULL-terminated, no argv[0]) with stdout and stderr
+ * into files; returns the exit status. */
+static int run_cli_ex(const cli_run *how, const char *const *args, const char *out,
+                      const char *err)
+{
+    char bin[4096];
+    cli_path(bin, sizeof bin);
+    const char *argv[64] = { bin };
+    size_t n = 1;
+    for (; args[n - 1] != NULL && n < 63; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+            _exit(126);
+        for (size_t i = 0; how && i < 4 && how->env[i]; i++)
+            putenv((char *)how->env[i]);
+        if (how && how->fsize_limit > 0) {
+            struct rlimit rl = { (rlim_t)how->fsize_limit, (rlim_t)how->fsize_limit };
+            signal(SIGXFSZ, SIG_IGN);   /* writes fail with EFBIG instead */
+            setrlimit(RLIMIT_FSIZE, &rl);
+        }
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "chainrisk died with signal %d", WTERMSIG(status));
+    return WEXITSTATUS(status);
+}
+
+static int run_cli(const char *const *args, const char *out, const char *err)
+{
+    return run_cli_ex(NULL, args, out, err);
+}
+
+/* Run and demand exit 0, showing stderr otherwise. */
+static void run_ok(const char *dir, const char *const *args)
+{
+    char out[512], err[512];
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    int status = run_cli(args, out, err);
+    if (status != 0) {
+        char *text = slurp(err, NULL);
+        cr_assert_fail("chainrisk %s exited %d:\n%s", args[0], status, text);
+    }
+}
+
+static void fixture(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/hostile/%s", CRISK_FIXTURES, name);
+}
+
+static void sample(char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/data/sample", CRISK_SOURCE_DIR);
+}
+
+/* ---- CSV cells ---------------------------------------------------------------- */
+
+static char *csv_cell(const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    crisk_csv_text(f, s);
+    fclose(f);
+    return buf;
+}
+
+static char *csv_number(double x)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    crisk_csv_number(f, x);
+    fclose(f);
+    return buf;
+}
+
+Test(csv_cells, neutralise_every_formula_trigger_and_quote_the_cell)
+{
+    static const char *const cases[][2] = {
+        { "=1+2", "\"'=1+2\"" },
+        { "+1", "\"'+1\"" },
+        { "-1", "\"'-1\"" },
+        { "@SUM(A1)", "\"'@SUM(A1)\"" },
+        { "\tx", "\"'\tx\"" },
+        { "\rx", "\"'\rx\"" },
+        { "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"" },
+        { "-2+3+cmd|' /C calc'!A0", "\"'-2+3+cmd|' /C calc'!A0\"" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = csv_cell(cases[i][0]);
+        cr_expect_str_eq(got, cases[i][1], "cell %zu", i);
+        free(got);
+    }
+}
+
+Test(csv_cells, leave_harmless_text_alone_and_quote_per_rfc_4180)
+{
+    static const char *const cases[][2] = {
+        { "", "" },
+        { "aws", "aws" },
+        { "a=b", "a=b" },
+        { "a,b", "\"a,b\"" },
+        { "say \"hi\"", "\"say \"\"hi\"\"\"" },
+        { "two\nlines", "\"two\nlines\"" },
+        { " =not-first", " =not-first" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = csv_cell(cases[i][0]);
+        cr_expect_str_eq(got, cases[i][1], "cell %zu", i);
+        free(got);
+    }
+}
+
+Test(csv_cells, numbers_stay_plain_numbers)
+{
+    static const struct { double x; const char *want; } cases[] = {
+        { 0.0, "0" }, { -0.0, "0" }, { 1.0, "1" }, { 0.1, "0.1" }, { -1.5, "-1.5" },
+        { 0.30000000000000004, "0.30000000000000004" }, { 1e300, "1e+300" },
+        { 2.0 / 3.0, "0.66666666666666663" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = csv_number(cases[i].x);
+        cr_expect_str_eq(got, cases[i].want, "number %zu", i);
+        cr_expect_eq(strtod(got, NULL), cases[i].x == 0 ? 0.0 : cases[i].x, "round trip %zu", i);
+        free(got);
+    }
+    char *nan_cell = csv_number(NAN);
+    cr_expect_str_eq(nan_cell, "");
+    free(nan_cell);
+}
+
+/* An RFC 4180 reader, enough for our own output: calls `fn` per cell. */
+typedef void (*cell_fn)(void *ctx, size_t row, size_t col, const char *cell, int quoted);
+
+static void parse_csv(const char *s, cell_fn fn, void *ctx)
+{
+    size_t row = 0, col = 0, cap = strlen(s) + 1;
+    char *cell = malloc(cap);
+    cr_assert_not_null(cell);
+    while (*s) {
+        size_t n = 0;
+        int quoted = *s == '"';
+        if (quoted) {
+            for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
+                if (*s == '"')
+                    s++;
+                cell[n++] = *s;
+            }
+            cr_assert_eq(*s, '"', "unterminated quote in CSV output");
+            s++;
+        } else {
+            while (*s && *s != ',' && *s != '\n' && *s != '\r')
+                cell[n++] = *s++;
+        }
+        cell[n] = '\0';
+        fn(ctx, row, col, cell, quoted);
+        if (*s == ',') {
+            col++;
+            s++;
+        } else {
+            s += *s == '\r';
+            cr_assert(*s == '\n' || *s == '\0', "garbage after a quoted cell");
+            s += *s == '\n';
+            row++;
+            col = 0;
+        }
+    }
+    free(cell);
+}
+
+static int is_plain_number(const char *s)
+{
+    if (*s == '\0' || strspn(s, "0123456789+-.eE") != strlen(s))
+        return 0;
+    char *end;
+    strtod(s, &end);
+    return *end == '\0';
+}
+
+typedef struct csv_check {
+    const char *what;
+    size_t cells, neutralised, numbers;
+} csv_check;
+
+/* No cell may start a formula unless it is a plain number; a neutralised
+ * cell is quoted and starts with a single quote. */
+static void check_cell(void *ctx, size_t row, size_t col, const char *cell, int quoted)
+{
+    csv_check *c = ctx;
+    c->cells++;
+    if (is_plain_number(cell)) {
+        c->numbers++;
+        cr_expect_not(quoted, "%s: number '%s' quoted (row %zu col %zu)", c->what, cell, row, col);
+        return;
+    }
+    cr_expect(strchr("=+-@\t\r", cell[0]) == NULL || cell[0] == '\0',
+              "%s: formula cell '%s' at row %zu col %zu", c->what, cell, row, col);
+    if (cell[0] == '\'') {
+        c->neutralised++;
+        cr_expect(quoted, "%s: neutralised cell not quoted", c->what);
+    }
+}
+
+Test(csv_output, every_command_neutralises_formula_cells_and_keeps_numbers_numeric)
+{
+    char dir[256], inv[512], out[512], err[512];
+    temp_dir(dir, sizeof dir);
+    fixture(inv, sizeof inv, "formulas");
+    snprintf(out, sizeof out, "%s/out.csv", dir);
+    snprintf(err, sizeof err, "%s/err", dir);
+    const char *const commands[][8] = {
+        { "rank", "--format", "csv", inv, NULL },
+        { "impact", "--format", "csv", inv, "=calc", NULL },
+        { "impact", "--format", "csv", inv, "@at", NULL },
+        { "spof", "--format", "csv", "--pairs", inv, NULL },
+        { "shared", "--format", "csv", inv, NULL },
+        { "concentration", "--format", "csv", "--by", "parent", inv, NULL },
+        { "concentration", "--format", "csv", "--by", "category", inv, NULL },
+    };
+    static const int has_numbers[] = { 1, 1, 1, 0, 1, 1, 1 };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        int status = run_cli(commands[i], out, err);
+        char *errors = slurp(err, NULL);
+        cr_assert_eq(status, 0, "%s exited %d:\n%s", commands[i][0], status, errors);
+        free(errors);
+        char *text = slurp(out, NULL);
+        csv_check c = { commands[i][0], 0, 0, 0 };
+        parse_csv(text, check_cell, &c);
+        cr_expect_gt(c.neutralised, 0, "%s: nothing neutralised in:\n%s", c.what, text);
+        if (has_numbers[i])
+            cr_expect_gt(c.numbers, 0, "%s: no number in:\n%s", c.what, text);
+        free(text);
+    }
+    remove_tree(dir);
+}
+
+/* The rank table's numeric columns are plain numbers on every row. */
+typedef struct rank_check {
+    int numeric[32];
+    size_t rows;
+} rank_check;
+
+static void check_rank_cell(void *ctx, size_t row, size_t col, const char *cell, int quoted)
+{
+    rank_check *c = ctx;
+    static const char *const numeric[] = { "direct_dependants", "dependants", "functions",
+                                           "exposure", "impact", "impact_weight",
+                                           "impact_share", "breaches" };
+    cr_assert_lt(col, 32);
+    if (row == 0) {
+        for (size_t i = 0; i < sizeof numeric / sizeof numeric[0]; i++)
+            c->numeric[col] |= strcmp(cell, numeric[i]) == 0;
+        return;
+    }
+    c->rows = row;
+    if (c->numeric[col])
+        cr_expect(is_plain_number(cell) && !quoted, "row %zu col %zu: '%s' is not a plain number",
+                  row, col, cell);
+}
+
+Test(csv_output, rank_numbers_such_as_impact_share_stay_plain)
+{
+    char dir[256], inv[512], out[512], err[512];
+    temp_dir(dir, sizeof dir);
+    fixture(inv, sizeof inv, "formulas");
+    snprintf(out, sizeof out, "%s/out.csv", dir);
+    snprintf(err, sizeof err, "%s/err", dir);
+    const char *args[] = { "rank", "--format", "csv", inv, NULL };
+    cr_assert_eq(run_cli(args, out, err), 0);
+    char *text = slurp(out, NULL);
+    rank_check c = { { 0 }, 0 };
+    parse_csv(text, check_rank_cell, &c);
+    cr_assert_eq(c.rows, 5, "expected 5 rows:\n%s", text);
+    cr_assert_not_null(strstr(text, "\"'=calc\",\"'+cmd|' /C calc'!A0\",supplier,cloud,"),
+                       "%s", text);
+    free(text);
+    remove_tree(dir);
+}
+
+/* ---- markup ------------------------------------------------------------------------ */
+
+/* The names of the elements and attributes of an HTML/SVG document. */
+typedef struct names {
+    char items[512][32];
+    size_t count;
+    size_t scripts;
+} names;
+
+static void names_add(names *n, const char *s, size_t len)
+{
+    char buf[32];
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (char)tolower((unsigned char)s[i]);
+    buf[len] = '\0';
+    for (size_t i = 0; i < n->count; i++)
+        if (strcmp(n->items[i], buf) == 0)
+            return;
+    cr_assert_lt(n->count, 512);
+    strcpy(n->items[n->count++], buf);
+}
+
+static int names_has(const names *n, const char *s)
+{
+    for (size_t i = 0; i < n->count; i++)
+        if (strcmp(n->items[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *skip_past(const char *s, const char *end_marker)
+{
+    const char *p = strstr(s, end_marker);
+    cr_assert_not_null(p, "no '%s' to close a construct", end_marker);
+    return p + strlen(end_marker);
+}
+
+/* Collect "tag" and "tag@attr" names.  The contents of <script> and <style>
+ * are raw text: skipped to their closing tag. */
+static void scan_markup(const char *s, names *n)
+{
+    while ((s = strchr(s, '<')) != NULL) {
+        s++;
+        if (strncmp(s, "!--", 3) == 0) {
+            s = skip_past(s, "-->");
+            continue;
+        }
+        if (*s == '!' || *s == '?') {
+            s = skip_past(s, ">");
+            continue;
+        }
+        int closing = *s == '/';
+        s += closing;
+        size_t len = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_-");
+        cr_assert_gt(len, 0, "a '<' that opens no tag: %.40s", s - 1);
+        char tag[32];
+        snprintf(tag, sizeof tag, "%.*s", (int)(len < 31 ? len : 31), s);
+        for (char *p = tag; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        names_add(n, tag, strlen(tag));
+        s += len;
+        while (*s && *s != '>') {   /* attributes */
+            if (isspace((unsigned char)*s) || *s == '/') {
+                s++;
+                continue;
+            }
+            size_t alen = strcspn(s, " \t\r\n=>/");
+            char key[64];
+            snprintf(key, sizeof key, "%s@%.*s", tag, (int)(alen < 30 ? alen : 30), s);
+            names_add(n, key, strlen(key));
+            s += alen;
+            if (*s == '=') {
+                s++;
+                if (*s == '"' || *s == '\'') {
+                    const char *q = strchr(s + 1, *s);
+                    cr_assert_not_null(q, "unterminated attribute value");
+                    s = q + 1;
+                } else {
+                    s += strcspn(s, " \t\r\n>");
+                }
+            }
+        }
+        if (!closing && (strcmp(tag, "script") == 0 || strcmp(tag, "style") == 0)) {
+            if (strcmp(tag, "script") == 0)
+                n->scripts++;
+            char end[40];
+            snprintf(end, sizeof end, "</%s", tag);
+            const char *p = strstr(s, end);
+            cr_assert_not_null(p, "unclosed <%s>", tag);
+            s = p;
+        }
+    }
+}
+
+/* Every element and attribute of `doc` also occurs in `baseline` (the same
+ * command on data/sample), as many <script> elements, no event handler,
+ * none of the hostile strings raw. */
+static void expect_no_injected_markup(const char *what, const char *doc, const char *baseline)
+{
+    names got = { .count = 0 }, base = { .count = 0 };
+    scan_markup(doc, &got);
+    scan_markup(baseline, &base);
+    /* Elements a report on another inventory may use and that the hostile
+     * inventory's text does not contain. */
+    static const char *const also_allowed[] = { "em", "strong", "code", "small", "span", "p",
+                                                "ul", "ol", "li", "br", "wbr", "abbr" };
+    for (size_t i = 0; i < sizeof also_allowed / sizeof also_allowed[0]; i++)
+        names_add(&base, also_allowed[i], strlen(also_allowed[i]));
+    for (size_t i = 0; i < got.count; i++) {
+        cr_expect(names_has(&base, got.items[i]), "%s: '%s' is not in the baseline output",
+                  what, got.items[i]);
+        const char *attr = strchr(got.items[i], '@');
+        cr_expect(!(attr && strncmp(attr + 1, "on", 2) == 0), "%s: event handler '%s'", what,
+                  got.items[i]);
+    }
+    cr_expect_eq(got.scripts, base.scripts, "%s: %zu <script> elements, baseline %zu", what,
+                 got.scripts, base.scripts);
+    static const char *const raw[] = {
+        "<script>alert", "<img", "<iframe", "<b>bold", "<svg/onload", "</text><script",
+        "onmouseover=\"alert", "<g onload", "\xe2\x80\xae" /* U+202E */, "<![CDATA[",
+    };
+    for (size_t i = 0; i < sizeof raw / sizeof raw[0]; i++) {
+        for (const char *p = doc; (p = strchr(p, raw[i][0])) != NULL; p++)
+            cr_expect(strncasecmp(p, raw[i], strlen(raw[i])) != 0, "%s: raw '%s' at: %.60s",
+                      what, raw[i], p);
+    }
+}
+
+/* One end-to-end run of `chainrisk report` and `chainrisk map -o x.svg` on
+ * an inventory whose names, ids, groups, kinds and parents are markup. */
+Test(markup, report_and_svg_map_of_a_hostile_inventory_carry_no_markup_from_it, .timeout = 300)
+{
+    char dir[256], inv[512], base_inv[512];
+    temp_dir(dir, sizeof dir);
+    fixture(inv, sizeof inv, "markup");
+    sample(base_inv, sizeof base_inv);
+    char html[512], svg[512], base_html[512], base_svg[512];
+    snprintf(html, sizeof html, "%s/hostile.html", dir);
+    snprintf(svg, sizeof svg, "%s/hostile.svg", dir);
+    snprintf(base_html, sizeof base_html, "%s/sample.html", dir);
+    snprintf(base_svg, sizeof base_svg, "%s/sample.svg", dir);
+    const char *const runs[][6] = {
+        { "report", "-q", "-o", html, inv, NULL },
+        { "map", "-q", "-o", svg, inv, NULL },
+        { "report", "-q", "-o", base_html, base_inv, NULL },
+        { "map", "-q", "-o", base_svg, base_inv, NULL },
+    };
+    for (size_t i = 0; i < 4; i++)
+        run_ok(dir, runs[i]);
+    char *doc = slurp(html, NULL), *base = slurp(base_html, NULL);
+    expect_no_injected_markup("report", doc, base);
+    cr_expect_not_null(strstr(doc, "&lt;script&gt;alert(1)&lt;/script&gt;"),
+                       "the hostile name is shown as text");
+    free(doc);
+    free(base);
+    doc = slurp(svg, NULL);
+    base = slurp(base_svg, NULL);
+    expect_no_injected_markup("map", doc, base);
+    cr_expect_null(strstr(doc, "/etc/passwd\""), "a file reference in an attribute");
+    cr_expect_not_null(strstr(doc, "back\\N"), "'\\N' in a name kept literally");
+    free(doc);
+    free(base);
+    remove_tree(dir);
+}
+
+/* ---- atomic writes ----------------------------------------------------------------- */
+
+static void expect_file_is(const char *path, const char *content)
+{
+    char *got = slurp(path, NULL);
+    cr_expect_str_eq(got, content, "%s was changed", path);
+    free(got);
+}
+
+/* rename() onto a directory fails even for root: the target stays what it
+ * was and the temporary file is gone. */
+Test(atomic, a_failed_rename_leaves_the_target_and_no_temporary_file)
+{
+    char dir[256], inv[512], target[512], inside[600], out[512], err[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(target, sizeof target, "%s/rank.csv", dir);
+    snprintf(inside, sizeof inside, "%s/keep", target);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    cr_assert_eq(mkdir(target, 0755), 0);
+    write_text(inside, "previous\n");
+    const char *args[] = { "rank", "--format", "csv", "-o", target, inv, NULL };
+    cr_assert_eq(run_cli(args, out, err), 3);
+    char *text = slurp(err, NULL);
+    char want[1024];
+    snprintf(want, sizeof want, "chainrisk: %s: cannot write: Is a directory\n", target);
+    cr_expect_str_eq(text, want);
+    free(text);
+    expect_file_is(inside, "previous\n");
+    cr_expect_eq(temp_files_in(dir), 0, "a temporary file was left behind");
+    remove_tree(dir);
+}
+
+/* Writes that fail (file size limit: EFBIG, as on a full disk) leave the
+ * previous file untouched and no temporary file. */
+Test(atomic, a_failed_write_leaves_the_previous_file_and_no_temporary_file)
+{
+    char dir[256], inv[512], target[512], out[512], err[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(target, sizeof target, "%s/rank.json", dir);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    write_text(target, "previous\n");
+    cli_run how = { { NULL }, 4096 };
+    const char *args[] = { "rank", "--format", "json", "-o", target, inv, NULL };
+    cr_assert_eq(run_cli_ex(&how, args, out, err), 3);
+    char *text = slurp(err, NULL);
+    char want[1024];
+    snprintf(want, sizeof want, "chainrisk: %s: cannot write: File too large\n", target);
+    cr_expect_str_eq(text, want);
+    free(text);
+    expect_file_is(target, "previous\n");
+    cr_expect_eq(temp_files_in(dir), 0, "a temporary file was left behind");
+    remove_tree(dir);
+}
+
+/* A command that fails after opening its output (an unknown --focus node
+ * is found while drawing) leaves the previous map. */
+Test(atomic, a_command_failing_midway_leaves_the_previous_file)
+{
+    char dir[256], inv[512], target[512], out[512], err[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(target, sizeof target, "%s/map.svg", dir);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    write_text(target, "<svg>previous</svg>\n");
+    const char *args[] = { "map", "-q", "--focus", "no-such-node", "-o", target, inv, NULL };
+    cr_assert_eq(run_cli(args, out, err), 1);
+    expect_file_is(target, "<svg>previous</svg>\n");
+    cr_expect_eq(temp_files_in(dir), 0, "a temporary file was left behind");
+    remove_tree(dir);
+}
+
+Test(atomic, a_missing_directory_is_reported_and_nothing_is_created)
+{
+    char dir[256], inv[512], target[512], out[512], err[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(target, sizeof target, "%s/no-such-dir/rank.csv", dir);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    const char *args[] = { "rank", "--format", "csv", "-o", target, inv, NULL };
+    cr_assert_eq(run_cli(args, out, err), 3);
+    char *text = slurp(err, NULL);
+    char want[1024];
+    snprintf(want, sizeof want, "chainrisk: %s: cannot write: No such file or directory\n",
+             target);
+    cr_expect_str_eq(text, want);
+    free(text);
+    remove_tree(dir);
+}
+
+/* Permissions do not stop root: run only as an ordinary user. */
+Test(atomic, a_read_only_directory_is_reported_and_left_unchanged)
+{
+    if (geteuid() == 0)
+        cr_skip_test("root ignores directory permissions");
+    char dir[256], ro[300], inv[512], target[512], out[512], err[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(ro, sizeof ro, "%s/ro", dir);
+    snprintf(target, sizeof target, "%s/rank.csv", ro);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    cr_assert_eq(mkdir(ro, 0755), 0);
+    write_text(target, "previous\n");
+    cr_assert_eq(chmod(ro, 0555), 0);
+    const char *args[] = { "rank", "--format", "csv", "-o", target, inv, NULL };
+    int status = run_cli(args, out, err);
+    chmod(ro, 0755);
+    cr_assert_eq(status, 3);
+    char *text = slurp(err, NULL);
+    char want[1024];
+    snprintf(want, sizeof want, "chainrisk: %s: cannot write: Permission denied\n", target);
+    cr_expect_str_eq(text, want);
+    free(text);
+    expect_file_is(target, "previous\n");
+    cr_expect_eq(temp_files_in(ro), 0);
+    remove_tree(dir);
+}
+
+Test(atomic, a_successful_write_replaces_the_file_with_mode_0644)
+{
+    char dir[256], inv[512], target[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(target, sizeof target, "%s/rank.csv", dir);
+    write_text(target, "previous\n");
+    mode_t old = umask(022);
+    const char *args[] = { "rank", "--format", "csv", "-o", target, inv, NULL };
+    run_ok(dir, args);
+    umask(old);
+    char *text = slurp(target, NULL);
+    cr_expect_eq(strncmp(text, "id,name,type,", 13), 0, "new content: %.40s", text);
+    free(text);
+    struct stat st;
+    cr_assert_eq(stat(target, &st), 0);
+    cr_expect_eq(st.st_mode & 0777, 0644, "mode %o", (unsigned)(st.st_mode & 0777));
+    cr_expect_eq(temp_files_in(dir), 0);
+    remove_tree(dir);
+}
+
+Test(atomic, library_abort_removes_the_temporary_file_and_keeps_the_target)
+{
+    char dir[256], target[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(target, sizeof target, "%s/out.txt", dir);
+    write_text(target, "previous\n");
+    crisk_output *o = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_output_open(&o, target, &err), CRISK_OK);
+    fputs("half-written", crisk_output_file(o));
+    fflush(crisk_output_file(o));
+    cr_expect_eq(temp_files_in(dir), 1, "the data goes to a temporary file first");
+    expect_file_is(target, "previous\n");
+    crisk_output_abort(o);
+    expect_file_is(target, "previous\n");
+    cr_expect_eq(temp_files_in(dir), 0);
+    cr_assert_eq(crisk_output_open(&o, target, &err), CRISK_OK);
+    fputs("new\n", crisk_output_file(o));
+    cr_assert_eq(crisk_output_commit(o, &err), CRISK_OK);
+    expect_file_is(target, "new\n");
+    cr_expect_eq(temp_files_in(dir), 0);
+    remove_tree(dir);
+}
+
+/* ---- inputs are read only ------------------------------------------------------ */
+
+typedef struct fingerprint {
+    char sha[65];
+    struct timespec mtime;
+    off_t size;
+    mode_t mode;
+} fingerprint;
+
+static fingerprint take_fingerprint(const char *path)
+{
+    fingerprint fp;
+    struct stat st;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_sha256_file(fp.sha, path, &err), CRISK_OK);
+    cr_assert_eq(stat(path, &st), 0);
+    fp.mtime = st.st_mtim;
+    fp.size = st.st_size;
+    fp.mode = st.st_mode;
+    return fp;
+}
+
+static void expect_same(const char *path, const fingerprint *before)
+{
+    fingerprint now = take_fingerprint(path);
+    cr_expect_str_eq(now.sha, before->sha, "%s: content changed", path);
+    cr_expect(now.mtime.tv_sec == before->mtime.tv_sec
+              && now.mtime.tv_nsec == before->mtime.tv_nsec, "%s: mtime changed", path);
+    cr_expect_eq(now.size, before->size);
+    cr_expect_eq(now.mode, before->mode);
+}
+
+Test(inputs, no_command_modifies_its_input_files, .timeout = 300)
+{
+    char dir[256], inv[300], nodes[400], edges[400], src[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(inv, sizeof inv, "%s/inv", dir);
+    cr_assert_eq(mkdir(inv, 0755), 0);
+    snprintf(nodes, sizeof nodes, "%s/nodes.csv", inv);
+    snprintf(edges, sizeof edges, "%s/edges.csv", inv);
+    sample(src, sizeof src);
+    char from[600];
+    snprintf(from, sizeof from, "%s/nodes.csv", src);
+    copy_file(from, nodes);
+    snprintf(from, sizeof from, "%s/edges.csv", src);
+    copy_file(from, edges);
+    fingerprint fn = take_fingerprint(nodes), fe = take_fingerprint(edges);
+    char o1[400], o2[400], o3[400], o4[400];
+    snprintf(o1, sizeof o1, "%s/rank.json", inv);   /* beside the inputs */
+    snprintf(o2, sizeof o2, "%s/report.html", inv);
+    snprintf(o3, sizeof o3, "%s/map.svg", inv);
+    snprintf(o4, sizeof o4, "%s/imported", dir);
+    const char *const runs[][10] = {
+        { "validate", inv, NULL },
+        { "rank", "--format", "json", "-o", o1, inv, NULL },
+        { "impact", "--format", "csv", "--nodes", nodes, "--edges", edges, "wachturm-edr", NULL },
+        { "spof", "--pairs", inv, NULL },
+        { "shared", inv, NULL },
+        { "concentration", inv, NULL },
+        { "report", "-q", "-o", o2, inv, NULL },
+        { "map", "-q", "-o", o3, inv, NULL },
+        { "import", "-q", "-o", o4, inv, NULL },
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        run_ok(dir, runs[i]);
+        expect_same(nodes, &fn);
+        expect_same(edges, &fe);
+    }
+    remove_tree(dir);
+}
+
+/* ---- determinism ---------------------------------------------------------------- */
+
+/* The same command twice - in different time zones and locales - gives the
+ * same bytes. */
+Test(determinism, same_input_and_options_give_byte_identical_outputs, .timeout = 300)
+{
+    char dir[256], inv[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    static const char *const kinds[][4] = {
+        { "rank", "csv", "--format", "csv" },
+        { "rank", "json", "--format", "json" },
+        { "report", "html", "-q", "-q" },
+        { "map", "svg", "-q", "-q" },
+        { "shared", "json", "--format", "json" },
+        { "concentration", "json", "--format", "json" },
+    };
+    static const cli_run envs[2] = {
+        { { "TZ=UTC", "LC_ALL=C", NULL }, 0 },
+        { { "TZ=Pacific/Kiritimati", "LC_ALL=C.UTF-8", "LANG=de_DE.UTF-8" }, 0 },
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        char path[2][512], out[512], err[512];
+        snprintf(out, sizeof out, "%s/stdout", dir);
+        snprintf(err, sizeof err, "%s/stderr", dir);
+        for (int r = 0; r < 2; r++) {
+            snprintf(path[r], sizeof path[r], "%s/%s-%d.%s", dir, kinds[k][0], r, kinds[k][1]);
+            const char *args[] = { kinds[k][0], kinds[k][2], kinds[k][3], "-o", path[r], inv, NULL };
+            int status = run_cli_ex(&envs[r], args, out, err);
+            cr_assert_eq(status, 0, "%s exited %d", kinds[k][0], status);
+        }
+        size_t la, lb;
+        char *a = slurp(path[0], &la), *b = slurp(path[1], &lb);
+        cr_expect(la == lb && memcmp(a, b, la) == 0, "%s %s differs between runs", kinds[k][0],
+                  kinds[k][1]);
+        free(a);
+        free(b);
+    }
+    remove_tree(dir);
+}

@@ -1,0 +1,157 @@
+/*
+ * fuzz_native.c - libFuzzer target for the native CSV importer and the
+ * analysis engine behind it.
+ *
+ * Input: the bytes of nodes.csv, then optionally a 0xFF byte and the bytes
+ * of edges.csv.  0xFF never occurs in UTF-8, so a real inventory pair joins
+ * into one input without ambiguity (tools/fuzz/run.sh seeds the corpus that
+ * way), and the fuzzer still reaches every other invalid byte inside a
+ * file.  Without a separator there is no edges file at all (`--nodes` alone).
+ *
+ * Each input is written to two files in a private directory created once,
+ * loaded with crisk_inventory_load() exactly as `--nodes F --edges F` does,
+ * and, when it loads, analysed (crisk_analysis_run with SPOFs and false
+ * redundancy kept) and queried: a cascade from the first node, the shared
+ * dependencies, the SPOF pairs of the first function, concentration by each
+ * basis, and the rank table as CSV and JSON into /dev/null, so the engine
+ * and the emitters see every graph the loader accepts.  Everything is freed
+ * before returning: LeakSanitizer checks that too.
+ *
+ * Build and run with tools/fuzz/run.sh (see tools/fuzz/README.md).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chainrisk/chainrisk.h"
+
+#define SEPARATOR 0xFF
+
+static char dir[64];
+static char nodes_path[128];
+static char edges_path[128];
+static FILE *sink;
+
+static void remove_dir(void)
+{
+    unlink(nodes_path);
+    unlink(edges_path);
+    rmdir(dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/crisk-fuzz-XXXXXX", tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+    if (mkdtemp(dir) == NULL) {
+        perror("fuzz_native: mkdtemp");
+        exit(1);
+    }
+    snprintf(nodes_path, sizeof nodes_path, "%s/nodes.csv", dir);
+    snprintf(edges_path, sizeof edges_path, "%s/edges.csv", dir);
+    sink = fopen("/dev/null", "wb");
+    if (sink == NULL) {
+        perror("fuzz_native: /dev/null");
+        exit(1);
+    }
+    atexit(remove_dir);
+    crisk_igraph_init();
+    return 0;
+}
+
+static void write_file(const char *path, const uint8_t *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || (len > 0 && fwrite(data, 1, len, f) != len) || fclose(f) != 0) {
+        perror(path);
+        abort();   /* the harness, not the library, failed */
+    }
+}
+
+/* Exercise the analysis queries once the inventory loaded. */
+static void analyse(const crisk_inventory *inv)
+{
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    crisk_analysis *a = NULL;
+    if (crisk_analysis_run(&a, inv, &opts, &err) != CRISK_OK)
+        return;
+
+    size_t n = crisk_inventory_node_count(inv);
+    if (n > 0) {
+        size_t first = 0;
+        crisk_cascade *c = NULL;
+        if (crisk_cascade_run(&c, inv, &first, 1, &err) == CRISK_OK)
+            crisk_emit_impact(sink, inv, c, 1.0, CRISK_FORMAT_TABLE, NULL, &err);
+        crisk_cascade_free(c);
+    }
+
+    uint32_t *list = NULL;
+    size_t count = 0;
+    if (crisk_analysis_shared(a, 2, &list, &count, &err) == CRISK_OK)
+        free(list);
+    list = NULL;
+    for (size_t v = 0; v < n; v++) {
+        if (crisk_inventory_node_type(inv, v) != CRISK_NODE_FUNCTION)
+            continue;
+        if (crisk_analysis_spof_pairs(a, v, &list, &count, &err) == CRISK_OK)
+            free(list);
+        list = NULL;
+        break;
+    }
+
+    static const crisk_concentration_by bases[] = { CRISK_BY_CATEGORY, CRISK_BY_PARENT,
+                                                    CRISK_BY_COUNTRY };
+    for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        crisk_concentration *conc = NULL;
+        crisk_concentration_compute(&conc, a, bases[i], &err);
+        crisk_concentration_free(conc);
+    }
+
+    crisk_rank_options rank = CRISK_RANK_OPTIONS_INIT;
+    crisk_emit_rank(sink, a, &rank, CRISK_FORMAT_CSV, NULL, &err);
+    crisk_emit_rank(sink, a, &rank, CRISK_FORMAT_JSON, NULL, &err);
+    crisk_emit_shared(sink, a, -1, CRISK_FORMAT_JSON, NULL, &err);
+    crisk_emit_spof(sink, a, -1, 0, CRISK_FORMAT_CSV, NULL, &err);
+    crisk_analysis_free(a);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t *sep = memchr(data, SEPARATOR, size);
+    size_t nodes_len = sep ? (size_t)(sep - data) : size;
+    write_file(nodes_path, data, nodes_len);
+    if (sep != NULL)
+        write_file(edges_path, sep + 1, size - nodes_len - 1);
+    else
+        unlink(edges_path);
+
+    crisk_input in = { NULL, nodes_path, sep ? edges_path : NULL };
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_inventory *inv = NULL;
+    int rc = crisk_inventory_load(&inv, &in, 1, NULL, &diags, &err);
+    if (rc == CRISK_OK && diags.errors > 0) {
+        fprintf(stderr, "fuzz_native: load succeeded with %zu errors\n", diags.errors);
+        abort();
+    }
+    if (rc == CRISK_OK) {
+        analyse(inv);
+    } else if (inv != NULL) {
+        fprintf(stderr, "fuzz_native: failed load returned an inventory\n");
+        abort();
+    }
+    /* Rendering every diagnostic checks their strings are terminated. */
+    char line[2048];
+    for (size_t i = 0; i < diags.count; i++)
+        crisk_diag_format(&diags.items[i], line, sizeof line);
+    crisk_inventory_free(inv);
+    crisk_diagnostics_release(&diags);
+    return 0;
+}

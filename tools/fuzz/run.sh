@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# tools/fuzz/run.sh [--seconds N] [--jobs J] [--build-only] [TARGET...]
+#
+# Build every libFuzzer target tools/fuzz/fuzz_<name>.c (or only the named
+# TARGETs: "native", "fuzz_native" or "tools/fuzz/fuzz_native.c") with clang,
+# ASan and UBSan over the library's own sources, seed each corpus from the
+# test fixtures, run each target for N seconds (default 60), J targets at a
+# time (default 1), and fail on any crash, leak, timeout or out-of-memory,
+# printing the input that reproduces it.  Stage 4 of tools/test.sh.
+#
+# Everything lives in build-fuzz/ (not committed):
+#   build-fuzz/fuzz_<name>           the fuzzer binary
+#   build-fuzz/corpus-<name>/        the corpus, kept and grown across runs
+#   build-fuzz/seeds-<name>/         seeds made from the fixtures, remade each run
+#   build-fuzz/crashes-<name>/       crash-*, leak-*, timeout-*, oom-* reproducers
+#   build-fuzz/<name>.log            the last run's output
+# CRISK_FUZZ_CFLAGS (environment) adds compiler flags, e.g.
+# -fno-sanitize=nonnull-attribute to fuzz on past a known, reported bug.
+# A target may bring its own seeds: an executable tools/fuzz/seed_<name>.sh
+# is run with the seed directory as its argument; tools/fuzz/fuzz_<name>.dict
+# is passed as a libFuzzer dictionary.  See tools/fuzz/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+seconds=60
+jobs=1
+build_only=0
+targets=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --seconds) seconds="${2:?--seconds needs a value}"; shift ;;
+        --jobs) jobs="${2:?--jobs needs a value}"; shift ;;
+        --build-only) build_only=1 ;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
+        *) t=$(basename "$1" .c); targets+=("${t#fuzz_}") ;;
+    esac
+    shift
+done
+case "$seconds$jobs" in
+    *[!0-9]*) echo "run.sh: --seconds and --jobs take whole numbers" >&2; exit 2 ;;
+esac
+[ "$jobs" -ge 1 ] || jobs=1
+
+if [ ${#targets[@]} -eq 0 ]; then
+    for f in tools/fuzz/fuzz_*.c; do
+        [ -e "$f" ] || continue
+        t=$(basename "$f" .c)
+        targets+=("${t#fuzz_}")
+    done
+fi
+if [ ${#targets[@]} -eq 0 ]; then
+    echo "run.sh: no fuzz targets in tools/fuzz/" >&2
+    exit 2
+fi
+for t in "${targets[@]}"; do
+    [ -f "tools/fuzz/fuzz_$t.c" ] || { echo "run.sh: no such target: tools/fuzz/fuzz_$t.c" >&2; exit 2; }
+done
+
+if ! command -v clang >/dev/null 2>&1 \
+   || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+    tools/setup.sh --fuzz
+fi
+out=build-fuzz
+mkdir -p "$out/obj"
+
+# ---- build ------------------------------------------------------------------
+
+cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11
+        -D_POSIX_C_SOURCE=200809L '-DCRISK_VERSION_STRING="fuzz"' -Iinclude -Isrc)
+# Extra flags for local exploration only (README: fuzzing past a known bug).
+if [ -n "${CRISK_FUZZ_CFLAGS:-}" ]; then
+    read -r -a extra_cflags <<< "$CRISK_FUZZ_CFLAGS"
+    cflags+=("${extra_cflags[@]}")
+    echo "run.sh: extra flags from CRISK_FUZZ_CFLAGS: $CRISK_FUZZ_CFLAGS" >&2
+fi
+read -r -a pkg_cflags <<< "$(pkg-config --cflags igraph libcjson libgvc libcgraph libzip libmd)"
+read -r -a pkg_libs <<< "$(pkg-config --libs igraph libcjson libgvc libcgraph libzip libmd)"
+
+# The library is compiled once and linked into every target: the same flags
+# and sources as `clang ... tools/fuzz/fuzz_X.c src/*.c ...` per target, in
+# a fraction of the time.  Two compilers at a time: the machine is shared.
+build_library() {
+    rm -f "$out"/obj/*.o
+    local running=0 failed=0 src
+    for src in src/*.c; do
+        clang "${cflags[@]}" "${pkg_cflags[@]}" -c "$src" -o "$out/obj/$(basename "$src" .c).o" &
+        running=$((running + 1))
+        if [ "$running" -ge 2 ]; then
+            wait -n || failed=1
+            running=$((running - 1))
+        fi
+    done
+    while [ "$running" -gt 0 ]; do
+        wait -n || failed=1
+        running=$((running - 1))
+    done
+    return "$failed"
+}
+
+# A fingerprint of the sources: a tree edited during the build (several
+# people at work in one checkout) would link objects that disagree on a
+# struct, and the fuzzer would "find" the mismatch.  Build until stable.
+sources_sum() { cat src/*.c src/*.h include/chainrisk/*.h | sha1sum; }
+for attempt in 1 2 3; do
+    before=$(sources_sum)
+    echo "run.sh: building the library (clang, libFuzzer + ASan + UBSan)" >&2
+    build_library || { echo "run.sh: the library does not build with clang" >&2; exit 1; }
+    [ "$(sources_sum)" = "$before" ] && break
+    echo "run.sh: sources changed during the build; building again" >&2
+done
+for t in "${targets[@]}"; do
+    echo "run.sh: building $out/fuzz_$t" >&2
+    clang "${cflags[@]}" "${pkg_cflags[@]}" "tools/fuzz/fuzz_$t.c" "$out"/obj/*.o \
+        "${pkg_libs[@]}" -lcsv -lm -o "$out/fuzz_$t"
+done
+[ "$build_only" -eq 1 ] && exit 0
+
+# ---- seeds ------------------------------------------------------------------
+
+# Copy a file into a seed directory (named by its hash: no duplicates),
+# skipping files over 1 MiB: the fuzzer mutates small inputs best.
+add_seed() {
+    local dir=$1 file=$2
+    [ -f "$file" ] || return 0
+    [ "$(stat -c %s "$file")" -le 1048576 ] || return 0
+    cp "$file" "$dir/$(sha1sum < "$file" | cut -c1-40)"
+}
+
+# Native: nodes.csv, a 0xFF byte, edges.csv (the format fuzz_native.c splits),
+# for every directory holding a nodes.csv; every CSV file alone too.
+seed_native() {
+    local dir=$1 nodes d tmp
+    tmp=$(mktemp)
+    while IFS= read -r -d '' nodes; do
+        d=$(dirname "$nodes")
+        if [ -f "$d/edges.csv" ]; then
+            { cat "$nodes"; printf '\377'; cat "$d/edges.csv"; } > "$tmp"
+        else
+            cat "$nodes" > "$tmp"
+        fi
+        add_seed "$dir" "$tmp"
+    done < <(find tests/fixtures data -name nodes.csv -print0 2>/dev/null)
+    while IFS= read -r -d '' f; do
+        add_seed "$dir" "$f"
+    done < <(find tests/fixtures data -name '*.csv' -print0 2>/dev/null)
+    rm -f "$tmp"
+}
+
+seed_cyclonedx() {
+    local dir=$1 f
+    while IFS= read -r -d '' f; do
+        add_seed "$dir" "$f"
+    done < <(find tests/fixtures data -name '*.json' -print0 2>/dev/null)
+}
+
+# DORA: fuzz_dora.c reads a selector byte, then either one table of its
+# package (selector % 16 = the table's place in its `base` list) or a whole
+# .zip (selector % 16 >= the table count).  Seeds: every fixture table
+# behind its selector, the fixture zips, and every fixture package directory
+# (one holding reports/) zipped with fixed timestamps, behind the zip selector.
+seed_dora() {
+    local dir=$1
+    command -v python3 >/dev/null 2>&1 || { echo "run.sh: python3 needed for DORA seeds" >&2; return 0; }
+    python3 - "$dir" <<'EOF'
+import hashlib, io, os, re, sys, zipfile
+out = sys.argv[1]
+src = open("tools/fuzz/fuzz_dora.c", encoding="utf-8").read()
+tables = re.findall(r'^\s*\{ "([A-Za-z0-9_.]+\.csv)"', src, re.M)
+zip_selector = len(tables)
+
+def seed(data):
+    if len(data) <= 1 << 20:
+        with open(os.path.join(out, hashlib.sha1(data).hexdigest()), "wb") as fh:
+            fh.write(data)
+
+def zipped(root):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for r, _, fs in sorted(os.walk(root)):
+            for name in sorted(fs):
+                path = os.path.join(r, name)
+                arc = os.path.join(os.path.basename(root), os.path.relpath(path, root))
+                with open(path, "rb") as fh:
+                    z.writestr(zipfile.ZipInfo(arc, date_time=(2025, 1, 1, 0, 0, 0)), fh.read())
+    return buf.getvalue()
+
+for root, dirs, files in os.walk("tests/fixtures/dora"):
+    for name in files:
+        path = os.path.join(root, name)
+        if name.endswith(".zip"):
+            seed(bytes([zip_selector]) + open(path, "rb").read())
+        elif os.path.basename(root) == "reports" and name in tables:
+            seed(bytes([tables.index(name)]) + open(path, "rb").read())
+    if "reports" in dirs:
+        seed(bytes([zip_selector]) + zipped(root))
+EOF
+}
+
+# Mapping files: the JSON under tests/fixtures/mapping/ and data/mapping-example/.
+seed_mapping() {
+    local dir=$1 f
+    while IFS= read -r -d '' f; do
+        add_seed "$dir" "$f"
+    done < <(find tests/fixtures/mapping data/mapping-example -name '*.json' -print0 2>/dev/null)
+}
+
+# Any other target: the fixtures under tests/fixtures/<name>/.
+seed_generic() {
+    local dir=$1 name=$2 f
+    [ -d "tests/fixtures/$name" ] || return 0
+    while IFS= read -r -d '' f; do
+        add_seed "$dir" "$f"
+    done < <(find "tests/fixtures/$name" -type f -print0)
+}
+
+# Crash reproducers kept as regression fixtures are seeds too.
+seed_regressions() {
+    local dir=$1 name=$2 f
+    for f in tests/fixtures/fuzz-regressions/"$name"/*; do
+        add_seed "$dir" "$f"
+    done
+}
+
+make_seeds() {
+    local name=$1 dir="$out/seeds-$1"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    case "$name" in
+        native) seed_native "$dir" ;;
+        cyclonedx) seed_cyclonedx "$dir" ;;
+        dora) seed_dora "$dir" ;;
+        mapping) seed_mapping "$dir" ;;
+        *) seed_generic "$dir" "$name" ;;
+    esac
+    seed_regressions "$dir" "$name"
+    if [ -x "tools/fuzz/seed_$name.sh" ]; then
+        "tools/fuzz/seed_$name.sh" "$dir"
+    fi
+}
+
+# A dictionary of the native format's tokens (column names, enum spellings).
+write_native_dict() {
+    local f=$1 w
+    : > "$f"
+    for w in id name type category criticality rto_hours recovery_hours spend country \
+             parent substitutability probability from to group need kind function \
+             supplier service component cloud managed-service software hardware \
+             telecom other easy medium hard none; do
+        printf '"%s"\n' "$w" >> "$f"
+    done
+    printf '"\\xef\\xbb\\xbf"\n"\\xff"\n"\\x0d\\x0a"\n"\\x22\\x22"\n"1e308"\n' >> "$f"
+}
+
+# ---- run --------------------------------------------------------------------
+
+# Run one target; its verdict goes to build-fuzz/<name>.status.
+run_target() {
+    local name=$1 bin="$out/fuzz_$1" log="$out/$1.log" crashes="$out/crashes-$1"
+    local dict=() rc
+    mkdir -p "$out/corpus-$name" "$crashes"
+    if [ -f "tools/fuzz/fuzz_$name.dict" ]; then
+        dict=("-dict=tools/fuzz/fuzz_$name.dict")
+    elif [ "$name" = native ]; then
+        write_native_dict "$out/native.dict"
+        dict=("-dict=$out/native.dict")
+    fi
+    set +e
+    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        "${dict[@]}" -artifact_prefix="$crashes/" "$out/corpus-$name" "$out/seeds-$name" \
+        > "$log" 2>&1
+    rc=$?
+    set -e
+    echo "$rc" > "$out/$name.status"
+}
+
+summarise() {
+    local name=$1 log="$out/$1.log" rc runs artifact
+    rc=$(cat "$out/$name.status" 2>/dev/null || echo 99)
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    if [ "$rc" -eq 0 ]; then
+        printf 'run.sh: %-12s ok     %ss, %s inputs, corpus %s files\n' "$name" "$seconds" \
+            "${runs:-?}" "$(find "$out/corpus-$name" -type f | wc -l)"
+        return 0
+    fi
+    artifact=$(grep -o 'Test unit written to .*' "$log" | tail -n1 | sed 's/^Test unit written to //')
+    printf 'run.sh: %-12s FAILED (exit %s): %s\n' "$name" "$rc" \
+        "$(grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|SUMMARY:' "$log" || echo 'see the log')"
+    echo "run.sh:   log:        $log"
+    if [ -n "$artifact" ]; then
+        echo "run.sh:   reproducer: $artifact"
+        echo "run.sh:   replay:     $out/fuzz_$name $artifact"
+    fi
+    echo "----- last lines of $log -----"
+    tail -n 40 "$log"
+    return 1
+}
+
+echo "run.sh: fuzzing ${targets[*]} for ${seconds}s each, $jobs at a time" >&2
+for t in "${targets[@]}"; do
+    make_seeds "$t"
+    rm -f "$out/$t.status"
+done
+running=0
+for t in "${targets[@]}"; do
+    run_target "$t" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n || true
+        running=$((running - 1))
+    fi
+done
+wait
+
+failed=0
+for t in "${targets[@]}"; do
+    summarise "$t" || failed=1
+done
+exit "$failed"
