@@ -1279,7 +1279,7 @@ static int select_edges(cdx *c, uint8_t *skip)
         }
         keys[m++] = (edge_key){ e->from, e->to, (uint32_t)i };
     }
-    qsort(keys, m, sizeof *keys, compare_keys);
+    crisk__sort(keys, m, sizeof *keys, compare_keys);
     for (size_t k = 1; k < m; k++)
         if (keys[k].from == keys[k - 1].from && keys[k].to == keys[k - 1].to)
             skip[keys[k].index] = 1;

@@ -177,10 +177,10 @@ static int collect_nodes(mapping *m)
     }
     if (rc != CRISK_OK)
         return rc;
-    qsort(m->nodes, m->n_functions, sizeof *m->nodes, compare_nodes);
-    qsort(m->nodes + m->n_functions, m->n_suppliers, sizeof *m->nodes, compare_nodes);
+    crisk__sort(m->nodes, m->n_functions, sizeof *m->nodes, compare_nodes);
+    crisk__sort(m->nodes + m->n_functions, m->n_suppliers, sizeof *m->nodes, compare_nodes);
     size_t first_service = m->n_functions + m->n_suppliers;
-    qsort(m->nodes + first_service, m->n_nodes - first_service, sizeof *m->nodes, compare_nodes);
+    crisk__sort(m->nodes + first_service, m->n_nodes - first_service, sizeof *m->nodes, compare_nodes);
     return CRISK_OK;
 }
 
@@ -477,7 +477,7 @@ static int report_cycle(mapping *m, const tarjan *t, uint32_t c, const medge *at
         return CRISK_ENOMEM;
     for (size_t i = 0; i < n; i++)
         ids[i] = m->nodes[t->members[t->first[c] + i]].id;
-    qsort(ids, n, sizeof *ids, compare_strings);
+    crisk__sort(ids, n, sizeof *ids, compare_strings);
     char list[CRISK_ERROR_MESSAGE_MAX], q[Q];
     size_t o = 0;
     for (size_t i = 0; i < n && o < 300; i++)
@@ -960,7 +960,7 @@ static int build(mapping *m)
     if (rc == CRISK_OK) rc = find_cycles(m);
     if (rc != CRISK_OK)
         return rc;
-    qsort(m->edges, m->n_edges, sizeof *m->edges, compare_edges);
+    crisk__sort(m->edges, m->n_edges, sizeof *m->edges, compare_edges);
     rc = add_notes(x);
     if (rc == CRISK_OK) rc = add_nodes(m);
     if (rc == CRISK_OK) rc = add_edges(m);

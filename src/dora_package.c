@@ -138,7 +138,7 @@ static int package_subdirs(const char *path, char ***out, size_t *n)
     }
     closedir(d);
     if (*n > 1)
-        qsort(*out, *n, sizeof **out, compare_names);
+        crisk__sort(*out, *n, sizeof **out, compare_names);
     return rc;
 }
 
@@ -176,7 +176,7 @@ static int list_folder(dora_package *p, crisk_error *err)
     free(reports);
     if (rc != CRISK_OK)
         return oom(err);
-    qsort(p->names, p->count, sizeof *p->names, compare_names);
+    crisk__sort(p->names, p->count, sizeof *p->names, compare_names);
     return CRISK_OK;
 }
 
@@ -256,7 +256,7 @@ static int zip_prefixes(dora_package *p, char ***out, size_t *n)
             return CRISK_ENOMEM;
         (*n)++;
     }
-    qsort(*out, *n, sizeof **out, compare_names);
+    crisk__sort(*out, *n, sizeof **out, compare_names);
     return CRISK_OK;
 }
 

@@ -424,7 +424,7 @@ int crisk__sort_by_id(const crisk_inventory *inv, uint32_t *nodes, size_t n)
         return CRISK_ENOMEM;
     for (size_t i = 0; i < n; i++)
         keys[i] = (id_key){ crisk_inventory_node_id(inv, nodes[i]), nodes[i] };
-    qsort(keys, n, sizeof *keys, compare_id_key);
+    crisk__sort(keys, n, sizeof *keys, compare_id_key);
     for (size_t i = 0; i < n; i++)
         nodes[i] = keys[i].node;
     free(keys);

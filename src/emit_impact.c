@@ -418,7 +418,7 @@ static int print_functions(FILE *f, const impact *im)
         crisk_inventory_node(im->inv, v, &n);
         fn[k++] = (function_key){ n.criticality, n.id, (uint32_t)v };
     }
-    qsort(fn, k, sizeof *fn, compare_function);
+    crisk__sort(fn, k, sizeof *fn, compare_function);
 
     fputs("\nfailed functions:", f);
     int rc = CRISK_OK;

@@ -71,7 +71,7 @@ static void record_failed(shared_result *r, size_t i, const crisk_cascade *c)
 
 static int run_cascades(shared_result *r, finding_key *keys, crisk_error *err)
 {
-    qsort(keys, r->n_fr, sizeof *keys, compare_finding_key);
+    crisk__sort(keys, r->n_fr, sizeof *keys, compare_finding_key);
     crisk_cascade *c = NULL;
     int rc = CRISK_OK;
     for (size_t k = 0; k < r->n_fr && rc == CRISK_OK; k++) {

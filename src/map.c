@@ -294,7 +294,7 @@ static int choose_shown(crisk__map_view *view, long top, uint8_t *state, crisk_e
         }
     }
     sort_inv = inv;
-    qsort(functions, n_functions, sizeof *functions, compare_functions);
+    crisk__sort(functions, n_functions, sizeof *functions, compare_functions);
     for (size_t i = 0; i < n_functions && i < CRISK_MAP_MAX_FUNCTIONS; i++)
         state[functions[i]] = SHOWN;
     free(functions);
@@ -440,7 +440,7 @@ static int merge_edges(builder *b)
 {
     crisk__map_view *view = b->view;
     if (view->n_edges > 1)
-        qsort(view->e, view->n_edges, sizeof *view->e, compare_edges);
+        crisk__sort(view->e, view->n_edges, sizeof *view->e, compare_edges);
     size_t k = 0;
     for (size_t i = 0; i < view->n_edges; i++) {
         if (k > 0 && compare_edges(&view->e[k - 1], &view->e[i]) == 0)

@@ -650,7 +650,7 @@ static void spof_list(report *r, size_t function, uint32_t *scratch)
         return;
     }
     memcpy(scratch, spofs, k * sizeof *scratch);
-    qsort(scratch, k, sizeof *scratch, by_rank);   /* highest impact first */
+    crisk__sort(scratch, k, sizeof *scratch, by_rank);   /* highest impact first */
     double rto = r->inv->rto[function];
     fputs("<ul class=\"chips\">", f);
     for (size_t i = 0; i < k && i < SPOFS_PER_FUNCTION; i++) {
@@ -691,7 +691,7 @@ static int write_spofs(report *r)
         if (inv->type[v] == CRISK_NODE_FUNCTION)
             functions[n++] = (uint32_t)v;
     sort_report = r;
-    qsort(functions, n, sizeof *functions, by_criticality);
+    crisk__sort(functions, n, sizeof *functions, by_criticality);
     size_t shown = n < FUNCTION_ROWS ? n : FUNCTION_ROWS;
     fputs("<section id=\"spofs\">\n<h2>Single points of failure per function</h2>\n<p class=\"lead\">"
           "Business functions by criticality, each with the nodes whose failure alone takes it down "

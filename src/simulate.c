@@ -269,7 +269,7 @@ static void summarise_loss(crisk_loss_summary *out, sim_state *st, uint64_t runs
     double mean = sum / (double)runs;
     for (uint64_t r = 0; r < runs; r++)
         squares += (st->loss[r] - mean) * (st->loss[r] - mean);
-    qsort(st->loss, (size_t)runs, sizeof *st->loss, compare_double);
+    crisk__sort(st->loss, (size_t)runs, sizeof *st->loss, compare_double);
     out->total_criticality = total;
     out->mean = mean;
     out->mean_std_error = runs > 1 ? sqrt(squares / (double)(runs - 1) / (double)runs) : 0;

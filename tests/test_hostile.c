@@ -859,7 +859,6 @@ Test(hostile, replays_every_native_fuzz_regression)
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t len;
         char *data = slurp(path, &len);
-        cr_log_info("replaying %s", e->d_name);
         replay_native(&s, data, len);
         free(data);
         replayed++;
@@ -867,4 +866,38 @@ Test(hostile, replays_every_native_fuzz_regression)
     closedir(d);
     cr_assert_gt(replayed, 0);
     scratch_release(&s);
+}
+
+/* Every DORA reproducer (a report package .zip) loads to a model or to
+ * reported errors - the contract fuzz_dora.c checks - without a sanitizer
+ * report. */
+Test(hostile, replays_every_dora_fuzz_regression)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/fuzz-regressions/dora", CRISK_FIXTURES);
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "no %s", dir);
+    struct dirent *e;
+    size_t replayed = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 4 || strcmp(e->d_name + len - 4, ".zip") != 0)
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        crisk_input in = { path, NULL, NULL };
+        crisk_diagnostics diags;
+        crisk_diagnostics_init(&diags);
+        crisk_error err = CRISK_ERROR_INIT;
+        crisk_inventory *inv = NULL;
+        int rc = crisk_inventory_load(&inv, &in, 1, NULL, &diags, &err);
+        cr_expect_eq(rc == CRISK_OK, inv != NULL, "%s: status %d", e->d_name, rc);
+        cr_expect(rc == CRISK_OK ? diags.errors == 0 : diags.errors > 0 || err.code != CRISK_OK,
+                  "%s: status %d with %zu errors", e->d_name, rc, diags.errors);
+        crisk_inventory_free(inv);
+        crisk_diagnostics_release(&diags);
+        replayed++;
+    }
+    closedir(d);
+    cr_assert_gt(replayed, 0);
 }

@@ -185,6 +185,11 @@ def zipped(root):
                     z.writestr(zipfile.ZipInfo(arc, date_time=(2025, 1, 1, 0, 0, 0)), fh.read())
     return buf.getvalue()
 
+for root, _, files in os.walk("tests/fixtures/fuzz-regressions/dora"):
+    for name in files:
+        if name.endswith(".zip"):   # kept as plain zips: add the selector
+            seed(bytes([zip_selector]) + open(os.path.join(root, name), "rb").read())
+
 for root, dirs, files in os.walk("tests/fixtures/dora"):
     for name in files:
         path = os.path.join(root, name)
@@ -214,10 +219,15 @@ seed_generic() {
     done < <(find "tests/fixtures/$name" -type f -print0)
 }
 
-# Crash reproducers kept as regression fixtures are seeds too.
+# Crash reproducers kept as regression fixtures are seeds too (raw fuzz
+# inputs; DORA keeps plain .zip files, which seed_dora prefixes).
 seed_regressions() {
     local dir=$1 name=$2 f
     for f in tests/fixtures/fuzz-regressions/"$name"/*; do
+        case "$f" in
+            *.md) continue ;;
+            *.zip) [ "$name" = dora ] && continue ;;
+        esac
         add_seed "$dir" "$f"
     done
 }
