@@ -7,27 +7,22 @@
  * are nodes, dependencies[].dependsOn are AND edges; scopes, implicit-root
  * and containment edges, and each anomaly of its §3 table.
  *
- * Steps, one function each: read the file whole; check its bytes (UTF-8, no
- * NUL) and parse it with cJSON (cJSON_ParseWithLengthOpts and its end
- * pointer, never the global cJSON_GetErrorPtr); find every value's position;
- * check it is a CycloneDX BOM; collect the nodes; give the ones without a
- * bom-ref an id; read the dependency graph; infer the edges the BOM leaves
- * unsaid; check what the root reaches; hand the result to the builder.  The
- * builder gets nothing from a file with an error: the load fails anyway, and
- * every problem of the file has been reported by then.
+ * Steps, one function each: read the file whole; check its bytes, parse it
+ * and find every value's position (json_text.c, shared with the mapping
+ * file); check it is a CycloneDX BOM; collect the nodes; give the ones
+ * without a bom-ref an id; read the dependency graph; infer the edges the
+ * BOM leaves unsaid; check what the root reaches; hand the result to the
+ * builder.  The builder gets nothing from a file with an error: the load
+ * fails anyway, and every problem of the file has been reported by then.
  *
- * Positions.  cJSON records none.  After a successful parse, one linear walk
- * over the text in step with the tree (cJSON keeps members in document
- * order, duplicate keys included) finds where each value starts.  LINE is
- * the 1-based physical line ('\n' ends a line); COLUMN the 1-based character
- * (UTF-8 code point) in that line, tabs counting one and a UTF-8 BOM none -
- * what an editor's status bar shows.  The walk stores a value's line in its
- * own `valuedouble` and its column in `valueint`: cJSON reads those fields
- * for numbers only, and the mapping never points at a number (a misplaced
- * number is reported at the object holding it).  Rejected: a pointer-keyed
- * side table (16+ bytes per value and a hash probe per message), and
- * scanning only for "bom-ref" keys (blind to dependsOn targets and to
- * components without a bom-ref).
+ * Positions.  cJSON records none: json_text.c finds where each value starts
+ * (LINE and COLUMN as an editor's status bar shows them), and set_position()
+ * stores a value's line in its own `valuedouble` and its column in
+ * `valueint`: cJSON reads those fields for numbers only, and the mapping
+ * never points at a number (a misplaced number is reported at the object
+ * holding it).  Rejected: a pointer-keyed side table (16+ bytes per value
+ * and a hash probe per message), and scanning only for "bom-ref" keys
+ * (blind to dependsOn targets and to components without a bom-ref).
  *
  * Severity.  Errors: the file is not readable JSON (syntax, encoding, size),
  * not a CycloneDX BOM, or a member the mapping reads has the wrong JSON type
@@ -40,6 +35,7 @@
  */
 #include "load.h"
 #include "csv_reader.h"
+#include "json_text.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -124,10 +120,15 @@ typedef struct cdx {
 
 /* ---- positions and messages -------------------------------------------------- */
 
-static void set_position(cJSON *item, size_t line, size_t column)
+/* A crisk__json_visit_fn: keep the position in the item itself. */
+static int set_position(void *ctx, const crisk__json_place *at)
 {
-    item->valuedouble = (double)line;
-    item->valueint = column > INT_MAX ? 0 : (int)column;
+    (void)ctx;
+    if (!cJSON_IsNumber(at->item)) {
+        at->item->valuedouble = (double)at->line;
+        at->item->valueint = at->column > INT_MAX ? 0 : (int)at->column;
+    }
+    return CRISK_OK;
 }
 
 static size_t line_of(const cJSON *at)
@@ -196,31 +197,6 @@ static const char *plural(size_t n)
 
 /* ---- reading the file -------------------------------------------------------- */
 
-static int has_bom(const unsigned char *s, size_t n)
-{
-    return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
-}
-
-static int is_space(unsigned char ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/* Line and character column of byte `off` (counted from the start: for the
- * rare byte-level errors only). */
-static void position_of(const unsigned char *s, size_t off, size_t *line, size_t *column)
-{
-    *line = *column = 1;
-    for (size_t i = has_bom(s, off) ? 3 : 0; i < off; i++) {
-        if (s[i] == '\n') {
-            ++*line;
-            *column = 1;
-        } else if ((s[i] & 0xC0) != 0x80) {
-            ++*column;
-        }
-    }
-}
-
 static int read_error(cdx *c, int code, const char *what, crisk_error *err)
 {
     int e = errno;
@@ -230,9 +206,9 @@ static int read_error(cdx *c, int code, const char *what, crisk_error *err)
     return CRISK_OK;   /* reported: the load fails in the builder */
 }
 
-/* Read the rest of `fd` into a buffer with a NUL after the last byte (see
- * parse() for why).  Returns CRISK_OK with *data NULL when the file is too
- * large (reported). */
+/* Read the rest of `fd` into a buffer with a NUL after the last byte
+ * (crisk__json_parse needs it).  Returns CRISK_OK with *data NULL when the
+ * file is too large (reported). */
 static int read_all(cdx *c, int fd, size_t size_hint, unsigned char **data, size_t *len,
                     crisk_error *err)
 {
@@ -298,222 +274,6 @@ static int read_file(cdx *c, unsigned char **data, size_t *len, crisk_error *err
     return rc;
 }
 
-/* Not empty, valid UTF-8 (RFC 8259 requires it; cJSON would pass bad bytes
- * through), no NUL byte.  Returns 0, or -1 after reporting the first problem. */
-static int check_bytes(cdx *c, const unsigned char *s, size_t n)
-{
-    size_t start = has_bom(s, n) ? 3 : 0, i = start;
-    while (i < n && is_space(s[i]))
-        i++;
-    if (i == n) {
-        fail_at(c, 0, 0, "empty file (expected a CycloneDX JSON SBOM)");
-        return -1;
-    }
-    int is_nul = 0;
-    size_t at = start + crisk__utf8_check(s + start, n - start, &is_nul);
-    if (at == n)
-        return 0;
-    size_t line, column;
-    position_of(s, at, &line, &column);
-    if (is_nul)
-        fail_at(c, line, column, "NUL byte in file");
-    else
-        fail_at(c, line, column, "invalid UTF-8 (byte 0x%02x)", s[at]);
-    return -1;
-}
-
-/* ---- parsing ------------------------------------------------------------------ */
-
-/* The text at `off` for a message: up to 20 bytes of that line, not cutting a
- * UTF-8 sequence, quoted safely. */
-static const char *excerpt(char out[CRISK__CSV_QUOTE_MAX], const unsigned char *s, size_t n,
-                           size_t off)
-{
-    char raw[24];
-    size_t k = 0;
-    while (off > 0 && off < n && (s[off] & 0xC0) == 0x80)
-        off--;   /* start on a whole character */
-    while (off + k < n && k < 20 && s[off + k] != '\n' && s[off + k] != '\r')
-        k++;
-    if (off + k < n && k == 20)
-        while (k > 0 && (s[off + k] & 0xC0) == 0x80)
-            k--;   /* s[off + k] would start the next character: cut before it */
-    memcpy(raw, s + off, k);
-    raw[k] = '\0';
-    return crisk__csv_quote(out, raw);
-}
-
-/* cJSON says where it stopped, not why: look at the text to say it. */
-static void explain_syntax_error(cdx *c, const unsigned char *s, size_t n, size_t off)
-{
-    size_t depth = 0, deep_at = SIZE_MAX, string_start = 0;
-    int in_string = 0;
-    for (size_t i = has_bom(s, n) ? 3 : 0; i < n; i++) {
-        if (in_string) {
-            if (s[i] == '\\')
-                i++;
-            else if (s[i] == '"')
-                in_string = 0;
-        } else if (s[i] == '"') {
-            in_string = 1;
-            string_start = i;
-        } else if (s[i] == '{' || s[i] == '[') {
-            if (++depth > CJSON_NESTING_LIMIT && deep_at == SIZE_MAX)
-                deep_at = i;
-        } else if ((s[i] == '}' || s[i] == ']') && depth > 0) {
-            depth--;
-        }
-    }
-    size_t line, column;
-    char q[CRISK__CSV_QUOTE_MAX];
-    if (in_string && string_start <= off) {
-        position_of(s, string_start, &line, &column);
-        fail_at(c, line, column, "invalid JSON: unterminated string");
-        return;
-    }
-    position_of(s, off, &line, &column);
-    if (off >= n)
-        fail_at(c, line, column, "invalid JSON: unexpected end of file");
-    else if (off == deep_at)
-        fail_at(c, line, column, "invalid JSON: nested deeper than %d levels", CJSON_NESTING_LIMIT);
-    else
-        fail_at(c, line, column, "invalid JSON near '%s'", excerpt(q, s, n, off));
-}
-
-/* Parse s[0..n) (s[n] is a NUL).  Returns the tree, or NULL (reported). */
-static cJSON *parse(cdx *c, const unsigned char *s, size_t n)
-{
-    const char *end = NULL;
-    /* Length n + 1 hands cJSON the terminating NUL: input that ends early
-     * then fails at offset n exactly, which tells "unexpected end of file"
-     * from an error on the last byte (with length n, both report n - 1).
-     * cJSON cannot tell an allocation failure from bad input: on a machine
-     * out of memory this reports a syntax error. */
-    cJSON *bom = cJSON_ParseWithLengthOpts((const char *)s, n + 1, &end, 0);
-    size_t off = end != NULL ? (size_t)((const unsigned char *)end - s) : 0;
-    if (off > n)
-        off = n;
-    if (bom == NULL) {
-        explain_syntax_error(c, s, n, off);
-        return NULL;
-    }
-    while (off < n && is_space(s[off]))
-        off++;
-    if (off < n) {
-        size_t line, column;
-        char q[CRISK__CSV_QUOTE_MAX];
-        position_of(s, off, &line, &column);
-        fail_at(c, line, column, "invalid JSON: text after the end of the document near '%s'",
-                excerpt(q, s, n, off));
-        cJSON_Delete(bom);
-        return NULL;
-    }
-    return bom;
-}
-
-/* ---- positions: one walk over the text in step with the tree ------------------ */
-
-typedef struct scanner {
-    const unsigned char *s;
-    size_t n, i;                  /* text, its length, the next byte */
-    size_t line, column;          /* of s[i] */
-    size_t nul_line, nul_column;  /* the first "\u0000" escape; 0 = none */
-} scanner;
-
-static void advance(scanner *sc)
-{
-    unsigned char ch = sc->s[sc->i++];
-    if (ch == '\n') {
-        sc->line++;
-        sc->column = 1;
-    } else if ((ch & 0xC0) != 0x80) {
-        sc->column++;
-    }
-}
-
-static void skip_space(scanner *sc)
-{
-    while (sc->i < sc->n && is_space(sc->s[sc->i]))
-        advance(sc);
-}
-
-static void skip_string(scanner *sc)
-{
-    if (sc->i < sc->n)
-        advance(sc);   /* the opening quote */
-    while (sc->i < sc->n) {
-        unsigned char ch = sc->s[sc->i];
-        if (ch == '"') {
-            advance(sc);
-            return;
-        }
-        if (ch == '\\' && sc->nul_line == 0 && sc->n - sc->i >= 6
-            && memcmp(sc->s + sc->i + 1, "u0000", 5) == 0) {
-            sc->nul_line = sc->line;
-            sc->nul_column = sc->column;
-        }
-        advance(sc);
-        if (ch == '\\' && sc->i < sc->n)
-            advance(sc);
-    }
-}
-
-/* Numbers, true, false, null: up to the next delimiter. */
-static void skip_scalar(scanner *sc)
-{
-    while (sc->i < sc->n && !is_space(sc->s[sc->i]) && sc->s[sc->i] != ','
-           && sc->s[sc->i] != ']' && sc->s[sc->i] != '}')
-        advance(sc);
-}
-
-static void skip_byte(scanner *sc, unsigned char ch)
-{
-    skip_space(sc);
-    if (sc->i < sc->n && sc->s[sc->i] == ch)
-        advance(sc);
-}
-
-/* Position `item` and everything in it.  Recursion depth is bounded by
- * cJSON's nesting limit (1000), which the parse already enforced. */
-static void annotate(scanner *sc, cJSON *item)
-{
-    skip_space(sc);
-    if (!cJSON_IsNumber(item))
-        set_position(item, sc->line, sc->column);
-    if (cJSON_IsString(item)) {
-        skip_string(sc);
-        return;
-    }
-    if (!cJSON_IsObject(item) && !cJSON_IsArray(item)) {
-        skip_scalar(sc);
-        return;
-    }
-    int object = cJSON_IsObject(item);
-    skip_byte(sc, object ? '{' : '[');
-    for (cJSON *child = item->child; child != NULL; child = child->next) {
-        if (object) {
-            skip_space(sc);
-            skip_string(sc);   /* the key */
-            skip_byte(sc, ':');
-        }
-        annotate(sc, child);
-        skip_byte(sc, ',');
-    }
-    skip_byte(sc, object ? '}' : ']');
-}
-
-/* Position every value; reject "\u0000", which cJSON would decode into a
- * NUL that silently cuts the string short.  Returns 0 or -1 (reported). */
-static int locate_values(cdx *c, cJSON *bom, const unsigned char *s, size_t n)
-{
-    scanner sc = { s, n, has_bom(s, n) ? 3 : 0, 1, 1, 0, 0 };
-    annotate(&sc, bom);
-    if (sc.nul_line == 0)
-        return 0;
-    fail_at(c, sc.nul_line, sc.nul_column, "string contains a NUL character (\\u0000)");
-    return -1;
-}
-
 /* ---- strings made here ------------------------------------------------------------ */
 
 /* A small arena: blocks grow from 4 KiB to 1 MiB, so a small SBOM costs a
@@ -560,19 +320,6 @@ static const char *copy_string(cdx *c, const char *s, size_t len)
 
 /* ---- typed access to the tree --------------------------------------------------- */
 
-static const char *type_name(int type)
-{
-    switch (type & 0xFF) {
-    case cJSON_False:
-    case cJSON_True:   return "a boolean";
-    case cJSON_NULL:   return "null";
-    case cJSON_Number: return "a number";
-    case cJSON_String: return "a string";
-    case cJSON_Array:  return "an array";
-    default:           return "an object";
-    }
-}
-
 /* Numbers carry no position: point at the enclosing value instead. */
 static const cJSON *where(const cJSON *value, const cJSON *holder)
 {
@@ -588,7 +335,8 @@ static const cJSON *member(cdx *c, const cJSON *obj, const char *key, int type)
         return NULL;
     if ((v->type & 0xFF) == type)
         return v;
-    fail(c, where(v, obj), "'%s' must be %s (found %s)", key, type_name(type), type_name(v->type));
+    fail(c, where(v, obj), "'%s' must be %s (found %s)", key, crisk__json_type_name(type),
+         crisk__json_type_name(v->type));
     return NULL;
 }
 
@@ -611,7 +359,7 @@ static int is_object_entry(cdx *c, const cJSON *entry, const cJSON *list, const 
     if (cJSON_IsObject(entry))
         return 1;
     fail(c, where(entry, list), "each entry of '%s' must be an object (found %s)", key,
-         type_name(entry->type));
+         crisk__json_type_name(entry->type));
     return 0;
 }
 
@@ -623,9 +371,9 @@ static const char *trimmed(cdx *c, const char *s)
     if (s == NULL)
         return NULL;
     size_t len = strlen(s), start = 0;
-    while (start < len && is_space((unsigned char)s[start]))
+    while (start < len && crisk__json_is_space((unsigned char)s[start]))
         start++;
-    while (len > start && is_space((unsigned char)s[len - 1]))
+    while (len > start && crisk__json_is_space((unsigned char)s[len - 1]))
         len--;
     if (len == start)
         return NULL;
@@ -1004,7 +752,7 @@ static void read_depends_on(cdx *c, uint32_t u, const cJSON *entry)
     cJSON_ArrayForEach(target, list) {
         if (!cJSON_IsString(target)) {
             fail(c, where(target, list), "each entry of 'dependsOn' must be a string (found %s)",
-                 type_name(target->type));
+                 crisk__json_type_name(target->type));
             continue;
         }
         uint32_t w = resolve(c, target->valuestring);
@@ -1489,7 +1237,7 @@ static int check_document(cdx *c, const cJSON *bom)
     char q[CRISK__CSV_QUOTE_MAX];
     if (!cJSON_IsObject(bom)) {
         fail(c, where(bom, NULL), "not a CycloneDX SBOM (the document is %s, not an object)",
-             type_name(bom->type));
+             crisk__json_type_name(bom->type));
         return -1;
     }
     const cJSON *format = cJSON_GetObjectItemCaseSensitive(bom, "bomFormat");
@@ -1503,7 +1251,7 @@ static int check_document(cdx *c, const cJSON *bom)
                  crisk__csv_quote(q, format->valuestring));
         else
             fail(c, where(format, bom), "not a CycloneDX SBOM ('bomFormat' is %s, expected "
-                 "'CycloneDX')", type_name(format->type));
+                 "'CycloneDX')", crisk__json_type_name(format->type));
         return -1;
     }
     const cJSON *spec = member(c, bom, "specVersion", cJSON_String);
@@ -1562,8 +1310,11 @@ static int load_bytes(cdx *c, crisk_builder *b, const unsigned char *data, size_
     int rc = register_source(c, b, data, len, &source, err);
     if (rc != CRISK_OK)
         return rc;
-    if (check_bytes(c, data, len) == 0 && (bom = parse(c, data, len)) != NULL
-        && locate_values(c, bom, data, len) == 0 && check_document(c, bom) == 0)
+    crisk_error json = CRISK_ERROR_INIT;
+    if (crisk__json_parse(&bom, data, len, "a CycloneDX JSON SBOM", set_position, NULL, &json)
+        != CRISK_OK)
+        fail_at(c, json.line, json.column, "%s", json.message);
+    else if (check_document(c, bom) == 0)
         map_bom(c, bom, &skip);
     crisk_builder_set_source_rows(b, source, c->n.components + c->n.services);
     if (c->status != CRISK_OK)

@@ -55,6 +55,15 @@ void crisk__json_fields(FILE *f, const crisk__field *row, size_t n);
 /* A JSON array of the ids of nodes[0..n). */
 void crisk__json_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, size_t n);
 
+/* ---- shared rows ----------------------------------------------------------- */
+
+/* The rank table's columns (DESIGN §5), which `export` also starts each
+ * node with: node `n`'s id, name, type and category, then its metrics `m`
+ * (tier < 0 = no function reaches it: not applicable).  Fills
+ * row[0..CRISK__RANK_FIELDS); the fields borrow n's strings. */
+enum { CRISK__RANK_FIELDS = 14 };
+void crisk__rank_fields(crisk__field *row, const crisk_node_view *n, const crisk_node_metrics *m);
+
 /* ---- text tables ---------------------------------------------------------- */
 
 /* Names longer than this many characters are cut with an ellipsis. */

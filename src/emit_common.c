@@ -3,6 +3,7 @@
  * (see emit.h).
  */
 #include "emit.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -147,31 +148,6 @@ void crisk__json_object(FILE *f, const crisk__field *row, size_t n)
 
 /* ---- terminal-safe text -------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 (overlongs, surrogates
- * and code points past U+10FFFF are invalid); the code point in *cp. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-    if (n == 0)
-        return 0;
-    uint32_t c = s[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
 /* Characters that would let input text take over a terminal: C0/C1 controls
  * and DEL (escape sequences) and the bidi embeddings/overrides/isolates that
  * reorder what is shown (CVE-2021-42574, "trojan source"). */
@@ -187,7 +163,7 @@ static size_t safe_length(const unsigned char *s)
     size_t count = 0;
     while (*s) {
         uint32_t cp;
-        size_t n = utf8_decode(s, &cp);
+        size_t n = crisk__utf8_decode(s, &cp);
         s += n ? n : 1;
         count++;
     }
@@ -202,7 +178,7 @@ static size_t safe_copy(char *buf, const unsigned char *s, size_t max)
     size_t len = 0, count = 0;
     while (*s && count < cut) {
         uint32_t cp;
-        size_t n = utf8_decode(s, &cp);
+        size_t n = crisk__utf8_decode(s, &cp);
         if (n == 0 || is_unsafe(cp)) {
             buf[len++] = '?';
             s += n ? n : 1;

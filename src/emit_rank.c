@@ -16,7 +16,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { RANK_FIELDS = 14 };
+/* The columns of a row, shared with `export` (emit.h). */
+void crisk__rank_fields(crisk__field *row, const crisk_node_view *n, const crisk_node_metrics *m)
+{
+    size_t i = 0;
+    row[i++] = crisk__f_text("id", n->id);
+    row[i++] = crisk__f_text("name", n->name);
+    row[i++] = crisk__f_text("type", crisk_node_type_name(n->type));
+    row[i++] = crisk__f_text("category", crisk_category_name(n->category));
+    row[i++] = crisk__f_number("tier", m->tier < 0 ? NAN : (double)m->tier);
+    row[i++] = crisk__f_count("direct_dependants", m->direct_dependants);
+    row[i++] = crisk__f_count("dependants", m->dependants);
+    row[i++] = crisk__f_count("functions", m->functions);
+    row[i++] = crisk__f_number("exposure", m->exposure);
+    row[i++] = crisk__f_count("impact", m->impact);
+    row[i++] = crisk__f_number("impact_weight", m->impact_weight);
+    row[i++] = crisk__f_number("impact_share", m->impact_share);
+    row[i++] = crisk__f_bool("spof", m->spof ? 1 : 0);
+    row[i++] = crisk__f_number("breaches", (double)m->breaches);
+}
 
 /* The fields of node v; m = NULL gives the keys alone (for the CSV header). */
 static void rank_row(crisk__field *row, const crisk_inventory *inv, const crisk_node_metrics *m,
@@ -28,21 +46,7 @@ static void rank_row(crisk__field *row, const crisk_inventory *inv, const crisk_
         crisk_inventory_node(inv, v, &n);
     else
         m = &none;
-    size_t i = 0;
-    row[i++] = crisk__f_text("id", n.id);
-    row[i++] = crisk__f_text("name", n.name);
-    row[i++] = crisk__f_text("type", crisk_node_type_name(n.type));
-    row[i++] = crisk__f_text("category", crisk_category_name(n.category));
-    row[i++] = crisk__f_number("tier", m->tier < 0 ? NAN : (double)m->tier);
-    row[i++] = crisk__f_count("direct_dependants", m->direct_dependants);
-    row[i++] = crisk__f_count("dependants", m->dependants);
-    row[i++] = crisk__f_count("functions", m->functions);
-    row[i++] = crisk__f_number("exposure", m->exposure);
-    row[i++] = crisk__f_count("impact", m->impact);
-    row[i++] = crisk__f_number("impact_weight", m->impact_weight);
-    row[i++] = crisk__f_number("impact_share", m->impact_share);
-    row[i++] = crisk__f_bool("spof", m->spof ? 1 : 0);
-    row[i++] = crisk__f_number("breaches", (double)m->breaches);
+    crisk__rank_fields(row, &n, m);
 }
 
 static int selected(const crisk_inventory *inv, size_t v, const crisk_rank_options *o)
@@ -74,12 +78,12 @@ static int select_rows(const crisk_analysis *a, const crisk_rank_options *o, uin
 static int emit_csv(FILE *f, const crisk_analysis *a, const uint32_t *rows, size_t count)
 {
     const crisk_inventory *inv = crisk_analysis_inventory(a);
-    crisk__field row[RANK_FIELDS];
+    crisk__field row[CRISK__RANK_FIELDS];
     rank_row(row, inv, NULL, 0);
-    crisk__csv_header(f, row, RANK_FIELDS);
+    crisk__csv_header(f, row, CRISK__RANK_FIELDS);
     for (size_t i = 0; i < count; i++) {
         rank_row(row, inv, crisk_analysis_metrics(a, rows[i]), rows[i]);
-        if (crisk__csv_row(f, row, RANK_FIELDS) != CRISK_OK)
+        if (crisk__csv_row(f, row, CRISK__RANK_FIELDS) != CRISK_OK)
             return CRISK_ENOMEM;
     }
     return CRISK_OK;
@@ -110,11 +114,11 @@ static void emit_json(FILE *f, const crisk_analysis *a, const uint32_t *rows, si
     crisk_json_number(f, crisk_analysis_total_criticality(a));
     fputs(", \"nodes\": [", f);
     for (size_t i = 0; i < count; i++) {
-        crisk__field row[RANK_FIELDS];
+        crisk__field row[CRISK__RANK_FIELDS];
         rank_row(row, inv, crisk_analysis_metrics(a, rows[i]), rows[i]);
         fputs(i ? ",\n  " : "\n  ", f);
         putc('{', f);
-        crisk__json_fields(f, row, RANK_FIELDS);
+        crisk__json_fields(f, row, CRISK__RANK_FIELDS);
         json_attributes(f, inv, rows[i]);
         putc('}', f);
     }
@@ -131,7 +135,7 @@ static const char table_align[] = "rllllrrrrrrrrlr";
 static void table_row(crisk__table *t, const crisk_inventory *inv, const crisk_node_metrics *m,
                       size_t v, size_t rank)
 {
-    crisk__field row[RANK_FIELDS];
+    crisk__field row[CRISK__RANK_FIELDS];
     rank_row(row, inv, m, v);
     crisk__table_printf(t, "%zu", rank);
     crisk__table_text(t, row[0].text, 0);

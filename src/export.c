@@ -21,6 +21,7 @@
  */
 #include "emit.h"
 #include "map.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -47,7 +48,8 @@ static const char *given(const char *s)
     return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
-/* The fields of node v; m = NULL gives the keys alone. */
+/* The fields of node v: the rank columns, then the rest; m = NULL gives
+ * the keys alone. */
 static void node_fields(crisk__field *row, const crisk_inventory *inv, const crisk_node_metrics *m,
                         size_t v)
 {
@@ -58,21 +60,8 @@ static void node_fields(crisk__field *row, const crisk_inventory *inv, const cri
         crisk_inventory_node(inv, v, &n);
     else
         m = &none;
-    size_t i = 0;
-    row[i++] = crisk__f_text("id", n.id);
-    row[i++] = crisk__f_text("name", n.name);
-    row[i++] = crisk__f_text("type", crisk_node_type_name(n.type));
-    row[i++] = crisk__f_text("category", crisk_category_name(n.category));
-    row[i++] = crisk__f_number("tier", m->tier < 0 ? NAN : (double)m->tier);
-    row[i++] = crisk__f_count("direct_dependants", m->direct_dependants);
-    row[i++] = crisk__f_count("dependants", m->dependants);
-    row[i++] = crisk__f_count("functions", m->functions);
-    row[i++] = crisk__f_number("exposure", m->exposure);
-    row[i++] = crisk__f_count("impact", m->impact);
-    row[i++] = crisk__f_number("impact_weight", m->impact_weight);
-    row[i++] = crisk__f_number("impact_share", m->impact_share);
-    row[i++] = crisk__f_bool("spof", m->spof ? 1 : 0);
-    row[i++] = crisk__f_number("breaches", (double)m->breaches);
+    crisk__rank_fields(row, &n, m);
+    size_t i = CRISK__RANK_FIELDS;
     row[i++] = crisk__f_count("tier1_dependants", m->tier1_dependants);
     row[i++] = crisk__f_number("criticality", n.criticality);
     row[i++] = crisk__f_number("rto_hours", n.rto_hours);
@@ -303,31 +292,6 @@ static int export_csv(FILE *f, const crisk_analysis *a)
 
 /* ---- GraphML ------------------------------------------------------------------------ */
 
-/* The code point of the UTF-8 sequence at s and its length, or 0 if the
- * sequence is not valid (overlong, surrogate, past U+10FFFF, truncated). */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t n = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-             : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
-    if (n == 0)
-        return 0;
-    uint32_t c = s[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)   /* also stops at the terminating NUL */
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
 /* XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
  * (surrogates never decode). */
 static int is_xml_char(uint32_t cp)
@@ -343,7 +307,7 @@ static void xml_text(FILE *f, const char *str)
     const unsigned char *s = (const unsigned char *)str;
     while (*s) {
         uint32_t cp = 0;
-        size_t n = utf8_decode(s, &cp);
+        size_t n = crisk__utf8_decode(s, &cp);
         if (n == 0 || !is_xml_char(cp)) {
             fputs("\xEF\xBF\xBD", f);   /* U+FFFD REPLACEMENT CHARACTER */
             s += n ? n : 1;

@@ -33,40 +33,10 @@
 #include <string.h>
 
 #include "model.h"
+#include "utf8.h"
 #include "util.h"
 
 /* ---- escaping ---------------------------------------------------------------- */
-
-/* The code point of the UTF-8 sequence at s and its length, or 0 if it is
- * not valid (overlong, surrogate, past U+10FFFF, truncated). */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)   /* also stops at the terminating NUL */
-            return 0;
-        v = v << 6 | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
 
 /* Characters that could reorder, hide or break the text around them. */
 static int is_unsafe(uint32_t cp)
@@ -135,7 +105,7 @@ void crisk__escape(FILE *f, const char *str, size_t max, crisk__esc mode)
             return;
         }
         uint32_t cp = 0;
-        size_t n = utf8_decode(s, &cp);
+        size_t n = crisk__utf8_decode(s, &cp);
         shown++;
         if (n == 0) {
             fputs("\xEF\xBF\xBD", f);   /* U+FFFD for a byte that is not UTF-8 */

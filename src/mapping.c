@@ -20,13 +20,13 @@
  * value it rejects, and the two can never disagree.  Every problem is
  * reported, not just the first.
  *
- * Positions.  cJSON records none.  After a successful parse, one linear
- * walk over the text in step with the tree (cJSON keeps members in document
- * order, duplicate keys included) records where each value and each key
- * starts, in a side table sorted by item address for lookups.  LINE is the
- * 1-based physical line; COLUMN the 1-based character (UTF-8 code point)
- * in it, a BOM counting none: what an editor's status bar shows.  The same
- * walk keeps each number's source text, which is what a translation to a
+ * Positions.  cJSON records none.  The walk of json_text.c (shared with
+ * cyclonedx.c, as are the byte checks and the syntax-error messages) finds
+ * where each value and each key starts; they are kept in a side table
+ * sorted by item address for lookups.  LINE is the 1-based physical line;
+ * COLUMN the 1-based character (UTF-8 code point) in it, a BOM counting
+ * none: what an editor's status bar shows.  The side table also keeps each
+ * number's source text, which is what a translation to a
  * number stores (5, 1e6 and 0.5 reach the native parser as written, never
  * through a double-to-text round trip).  Rejected: storing positions in
  * the items' number fields as cyclonedx.c does, since here numbers are
@@ -38,6 +38,7 @@
  */
 #include "mapping.h"
 #include "csv_reader.h"
+#include "json_text.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
@@ -156,17 +157,7 @@ static void fail_key(reader *r, const cJSON *item, const char *fmt, ...)
 
 static const char *type_name(const cJSON *item)
 {
-    if (cJSON_IsObject(item))
-        return "an object";
-    if (cJSON_IsArray(item))
-        return "an array";
-    if (cJSON_IsString(item))
-        return "a string";
-    if (cJSON_IsNumber(item))
-        return "a number";
-    if (cJSON_IsBool(item))
-        return "a boolean";
-    return "null";
+    return crisk__json_type_name(item->type);
 }
 
 /* A mapping string for a message: bounded, control characters escaped. */
@@ -188,20 +179,15 @@ static void name_list(char *buf, size_t size, const char *const *names, size_t n
 
 /* ---- keeping strings ------------------------------------------------------------- */
 
-static int is_space(unsigned char ch)
-{
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
 /* A copy of s, without surrounding spaces, tabs and line breaks (as cells
  * are read), owned by the mapping; NULL when out of memory (noted). */
 static const char *keep_trimmed(reader *r, const char *s, size_t len)
 {
-    while (len > 0 && is_space((unsigned char)*s)) {
+    while (len > 0 && crisk__json_is_space((unsigned char)*s)) {
         s++;
         len--;
     }
-    while (len > 0 && is_space((unsigned char)s[len - 1]))
+    while (len > 0 && crisk__json_is_space((unsigned char)s[len - 1]))
         len--;
     struct crisk__map_block *b = malloc(sizeof *b + len + 1);
     if (b == NULL) {
@@ -216,25 +202,6 @@ static const char *keep_trimmed(reader *r, const char *s, size_t len)
 }
 
 /* ---- reading the file --------------------------------------------------------- */
-
-static int has_bom(const unsigned char *s, size_t n)
-{
-    return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF;
-}
-
-/* Line and character column of byte `off` (error paths only). */
-static void position_of(const unsigned char *s, size_t off, size_t *line, size_t *column)
-{
-    *line = *column = 1;
-    for (size_t i = has_bom(s, off) ? 3 : 0; i < off; i++) {
-        if (s[i] == '\n') {
-            ++*line;
-            *column = 1;
-        } else if ((s[i] & 0xC0) != 0x80) {
-            ++*column;
-        }
-    }
-}
 
 /* Read up to CRISK_MAX_MAPPING_BYTES + 1 bytes of `f` into a buffer grown
  * from `hint` bytes, with room for a NUL after the last.  Returns the
@@ -262,8 +229,8 @@ static unsigned char *read_bytes(FILE *f, size_t hint, size_t *len, int *failed)
     return buf;
 }
 
-/* The whole file with a NUL after its last byte (see parse()).  Problems
- * with the file itself are reported and set `err`. */
+/* The whole file with a NUL after its last byte (crisk__json_parse needs
+ * it).  Problems with the file itself are reported and set `err`. */
 static int read_file(reader *r, unsigned char **out, size_t *len, crisk_error *err)
 {
     *out = NULL;
@@ -299,245 +266,20 @@ static int read_file(reader *r, unsigned char **out, size_t *len, crisk_error *e
     return CRISK_OK;
 }
 
-/* Not empty, valid UTF-8, no NUL byte.  Returns 0, or -1 (reported). */
-static int check_bytes(reader *r, const unsigned char *s, size_t n)
+/* ---- positions ------------------------------------------------------------------- */
+
+/* A crisk__json_visit_fn: add the place to the table (sorted once the walk
+ * is done). */
+static int record_position(void *ctx, const crisk__json_place *at)
 {
-    size_t start = has_bom(s, n) ? 3 : 0, i = start;
-    while (i < n && is_space(s[i]))
-        i++;
-    if (i == n) {
-        fail_at(r, 0, 0, "empty file (expected a JSON object)");
-        return -1;
-    }
-    int is_nul = 0;
-    size_t at = start + crisk__utf8_check(s + start, n - start, &is_nul);
-    if (at == n)
-        return 0;
-    size_t line, column;
-    position_of(s, at, &line, &column);
-    if (is_nul)
-        fail_at(r, line, column, "NUL byte in file");
-    else
-        fail_at(r, line, column, "invalid UTF-8 (byte 0x%02x)", s[at]);
-    return -1;
-}
-
-/* ---- parsing ------------------------------------------------------------------ */
-
-/* The text at `off` for a message: up to 20 bytes of its line, not cutting
- * a UTF-8 sequence, quoted safely. */
-static const char *excerpt(char out[CRISK__CSV_QUOTE_MAX], const unsigned char *s, size_t n,
-                           size_t off)
-{
-    char raw[24];
-    size_t k = 0;
-    while (off > 0 && off < n && (s[off] & 0xC0) == 0x80)
-        off--;   /* start on a whole character */
-    while (off + k < n && k < 20 && s[off + k] != '\n' && s[off + k] != '\r')
-        k++;
-    if (off + k < n && k == 20)
-        while (k > 0 && (s[off + k] & 0xC0) == 0x80)
-            k--;   /* s[off + k] would start the next character: cut before it */
-    memcpy(raw, s + off, k);
-    raw[k] = '\0';
-    return crisk__csv_quote(out, raw);
-}
-
-/* cJSON says where it stopped, not why: look at the text to say it. */
-static void explain_syntax_error(reader *r, const unsigned char *s, size_t n, size_t off)
-{
-    size_t depth = 0, deep_at = SIZE_MAX, string_start = 0;
-    int in_string = 0;
-    for (size_t i = has_bom(s, n) ? 3 : 0; i < n; i++) {
-        if (in_string) {
-            if (s[i] == '\\')
-                i++;
-            else if (s[i] == '"')
-                in_string = 0;
-        } else if (s[i] == '"') {
-            in_string = 1;
-            string_start = i;
-        } else if (s[i] == '{' || s[i] == '[') {
-            if (++depth > CJSON_NESTING_LIMIT && deep_at == SIZE_MAX)
-                deep_at = i;
-        } else if ((s[i] == '}' || s[i] == ']') && depth > 0) {
-            depth--;
-        }
-    }
-    size_t line, column;
-    char q[CRISK__CSV_QUOTE_MAX];
-    if (in_string && string_start <= off) {
-        position_of(s, string_start, &line, &column);
-        fail_at(r, line, column, "invalid JSON: unterminated string");
-        return;
-    }
-    position_of(s, off, &line, &column);
-    if (off >= n)
-        fail_at(r, line, column, "invalid JSON: unexpected end of file");
-    else if (off == deep_at)
-        fail_at(r, line, column, "invalid JSON: nested deeper than %d levels", CJSON_NESTING_LIMIT);
-    else
-        fail_at(r, line, column, "invalid JSON near '%s'", excerpt(q, s, n, off));
-}
-
-/* Parse s[0..n) (s[n] is a NUL).  Returns the tree, or NULL (reported). */
-static cJSON *parse(reader *r, const unsigned char *s, size_t n)
-{
-    const char *end = NULL;
-    /* Length n + 1 hands cJSON the terminating NUL: input that ends early
-     * then fails at offset n exactly, which tells "unexpected end of file"
-     * from an error on the last byte.  cJSON cannot tell an allocation
-     * failure from bad input: out of memory, this reports a syntax error. */
-    cJSON *root = cJSON_ParseWithLengthOpts((const char *)s, n + 1, &end, 0);
-    size_t off = end != NULL ? (size_t)((const unsigned char *)end - s) : 0;
-    if (off > n)
-        off = n;
-    if (root == NULL) {
-        explain_syntax_error(r, s, n, off);
-        return NULL;
-    }
-    while (off < n && is_space(s[off]))
-        off++;
-    if (off < n) {
-        size_t line, column;
-        char q[CRISK__CSV_QUOTE_MAX];
-        position_of(s, off, &line, &column);
-        fail_at(r, line, column, "invalid JSON: text after the end of the document near '%s'",
-                excerpt(q, s, n, off));
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
-}
-
-/* ---- positions: one walk over the text in step with the tree ------------------- */
-
-typedef struct scanner {
-    const unsigned char *s;
-    size_t n, i;                  /* text, its length, the next byte */
-    size_t line, column;          /* of s[i] */
-    size_t nul_line, nul_column;  /* the first "\u0000" escape; 0 = none */
-} scanner;
-
-static void advance(scanner *sc)
-{
-    unsigned char ch = sc->s[sc->i++];
-    if (ch == '\n') {
-        sc->line++;
-        sc->column = 1;
-    } else if ((ch & 0xC0) != 0x80) {
-        sc->column++;
-    }
-}
-
-static void skip_space(scanner *sc)
-{
-    while (sc->i < sc->n && is_space(sc->s[sc->i]))
-        advance(sc);
-}
-
-static void skip_string(scanner *sc)
-{
-    if (sc->i < sc->n)
-        advance(sc);   /* the opening quote */
-    while (sc->i < sc->n) {
-        unsigned char ch = sc->s[sc->i];
-        if (ch == '"') {
-            advance(sc);
-            return;
-        }
-        if (ch == '\\' && sc->nul_line == 0 && sc->n - sc->i >= 6
-            && memcmp(sc->s + sc->i + 1, "u0000", 5) == 0) {
-            sc->nul_line = sc->line;
-            sc->nul_column = sc->column;
-        }
-        advance(sc);
-        if (ch == '\\' && sc->i < sc->n)
-            advance(sc);
-    }
-}
-
-/* Numbers, true, false, null: up to the next delimiter. */
-static void skip_scalar(scanner *sc)
-{
-    while (sc->i < sc->n && !is_space(sc->s[sc->i]) && sc->s[sc->i] != ','
-           && sc->s[sc->i] != ']' && sc->s[sc->i] != '}')
-        advance(sc);
-}
-
-static void skip_byte(scanner *sc, unsigned char ch)
-{
-    skip_space(sc);
-    if (sc->i < sc->n && sc->s[sc->i] == ch)
-        advance(sc);
-}
-
-static position *add_position(reader *r, const cJSON *item)
-{
+    reader *r = ctx;
     if (crisk__grow((void **)&r->pos, &r->pos_cap, r->n_pos + 1, sizeof *r->pos) != 0) {
         r->status = CRISK_ENOMEM;
-        return NULL;
+        return CRISK_ENOMEM;
     }
-    position *p = &r->pos[r->n_pos++];
-    memset(p, 0, sizeof *p);
-    p->item = item;
-    return p;
-}
-
-/* Record `item` and everything in it; `key` is where its key started.
- * Recursion depth is bounded by cJSON's nesting limit (1000), which the
- * parse enforced. */
-static void walk(reader *r, scanner *sc, const cJSON *item, size_t key_line, size_t key_column)
-{
-    skip_space(sc);
-    size_t index = r->n_pos;
-    position *p = add_position(r, item);
-    if (p == NULL)
-        return;
-    p->line = sc->line;
-    p->column = sc->column;
-    p->key_line = key_line;
-    p->key_column = key_column;
-    p->start = sc->i;
-    if (cJSON_IsString(item)) {
-        skip_string(sc);
-    } else if (!cJSON_IsObject(item) && !cJSON_IsArray(item)) {
-        skip_scalar(sc);
-    } else {
-        int object = cJSON_IsObject(item);
-        skip_byte(sc, object ? '{' : '[');
-        for (const cJSON *child = item->child; child != NULL && r->status == CRISK_OK;
-             child = child->next) {
-            size_t line = 0, column = 0;
-            if (object) {
-                skip_space(sc);
-                line = sc->line;
-                column = sc->column;
-                skip_string(sc);   /* the key */
-                skip_byte(sc, ':');
-            }
-            walk(r, sc, child, line, column);
-            skip_byte(sc, ',');
-        }
-        skip_byte(sc, object ? '}' : ']');
-    }
-    r->pos[index].end = sc->i;   /* `p` may have moved: the table grows */
-}
-
-/* Position every key and value, then sort the table for lookups.  Rejects
- * "\u0000", which cJSON would decode into a NUL that silently cuts the
- * string short.  Returns 0, or -1 (reported or out of memory). */
-static int locate(reader *r, const cJSON *root)
-{
-    scanner sc = { r->text, r->n, has_bom(r->text, r->n) ? 3 : 0, 1, 1, 0, 0 };
-    walk(r, &sc, root, 0, 0);
-    if (r->status != CRISK_OK)
-        return -1;
-    crisk__sort(r->pos, r->n_pos, sizeof *r->pos, by_item);
-    if (sc.nul_line == 0)
-        return 0;
-    fail_at(r, sc.nul_line, sc.nul_column, "string contains a NUL character (\\u0000)");
-    return -1;
+    r->pos[r->n_pos++] = (position){ at->item, at->line, at->column, at->key_line,
+                                     at->key_column, at->start, at->end };
+    return CRISK_OK;
 }
 
 /* ---- keys ------------------------------------------------------------------------ */
@@ -1001,13 +743,15 @@ void crisk__colmap_free(struct crisk__colmap *map)
 /* Parse, locate and read the text; every problem reported. */
 static void read_text(reader *r)
 {
-    if (check_bytes(r, r->text, r->n) != 0)
+    cJSON *root = NULL;
+    crisk_error json = CRISK_ERROR_INIT;
+    int rc = crisk__json_parse(&root, r->text, r->n, "a JSON object", record_position, r, &json);
+    if (rc == CRISK_EINVALID)
+        fail_at(r, json.line, json.column, "%s", json.message);
+    if (rc != CRISK_OK)
         return;
-    cJSON *root = parse(r, r->text, r->n);
-    if (root == NULL)
-        return;
-    if (locate(r, root) == 0)
-        read_mapping(r, root);
+    crisk__sort(r->pos, r->n_pos, sizeof *r->pos, by_item);
+    read_mapping(r, root);
     cJSON_Delete(root);
 }
 

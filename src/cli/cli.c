@@ -207,38 +207,52 @@ int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
     return take_positionals(c, argc, argv, optind);
 }
 
-int cli_load(const cli_common *c, crisk_inventory **out)
+/* Every stored diagnostic (warnings only without -q), how many more there
+ * were, and for a failed load the summary line or the error itself. */
+static void print_diagnostics(const cli_common *c, const crisk_diagnostics *diags, int rc,
+                              const crisk_error *err)
 {
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
+    char buf[2048];
+    size_t limit = diags->limit ? diags->limit : CRISK_DIAGNOSTICS_LIMIT;
+    for (size_t i = 0; i < diags->count; i++) {
+        const crisk_diag *d = &diags->items[i];
+        if (d->severity == CRISK_SEV_WARNING && c->quiet)
+            continue;
+        fprintf(stderr, "%s\n", crisk_diag_format(d, buf, sizeof buf));
+    }
+    if (diags->errors > diags->stored_errors || diags->errors > limit)
+        fprintf(stderr, "chainrisk: and %zu more errors\n", diags->errors - diags->stored_errors);
+    if (!c->quiet && diags->warnings > diags->stored_warnings)
+        fprintf(stderr, "chainrisk: and %zu more warnings\n",
+                diags->warnings - diags->stored_warnings);
+    if (rc == CRISK_OK)
+        return;
+    if (diags->errors == 0)
+        cli_fail(err);
+    else
+        fprintf(stderr, "chainrisk: %zu error%s, %zu warning%s\n", diags->errors,
+                diags->errors == 1 ? "" : "s", diags->warnings, diags->warnings == 1 ? "" : "s");
+}
+
+int cli_load_diagnostics(const cli_common *c, crisk_inventory **out, crisk_diagnostics *diags)
+{
     crisk_error err = CRISK_ERROR_INIT;
     cli_progress progress;
     cli_progress_init(&progress, c->quiet);
     crisk_load_options load = c->load;
     load.progress = cli_progress_update;
     load.progress_ctx = &progress;
-    int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &load, &diags, &err);
+    int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &load, diags, &err);
     cli_progress_done(&progress);
-    char buf[2048];
-    size_t limit = diags.limit ? diags.limit : CRISK_DIAGNOSTICS_LIMIT;
-    for (size_t i = 0; i < diags.count; i++) {
-        const crisk_diag *d = &diags.items[i];
-        if (d->severity == CRISK_SEV_WARNING && c->quiet)
-            continue;
-        fprintf(stderr, "%s\n", crisk_diag_format(d, buf, sizeof buf));
-    }
-    if (diags.errors > diags.stored_errors || diags.errors > limit)
-        fprintf(stderr, "chainrisk: and %zu more errors\n", diags.errors - diags.stored_errors);
-    if (!c->quiet && diags.warnings > diags.stored_warnings)
-        fprintf(stderr, "chainrisk: and %zu more warnings\n",
-                diags.warnings - diags.stored_warnings);
-    if (rc != CRISK_OK) {
-        if (diags.errors == 0)
-            cli_fail(&err);
-        else
-            fprintf(stderr, "chainrisk: %zu error%s, %zu warning%s\n", diags.errors,
-                    diags.errors == 1 ? "" : "s", diags.warnings, diags.warnings == 1 ? "" : "s");
-    }
+    print_diagnostics(c, diags, rc, &err);
+    return rc;
+}
+
+int cli_load(const cli_common *c, crisk_inventory **out)
+{
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    int rc = cli_load_diagnostics(c, out, &diags);
     crisk_diagnostics_release(&diags);
     return rc;
 }

@@ -57,6 +57,10 @@ int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
  * to stderr (warnings too unless -q).  Returns the crisk status. */
 int cli_load(const cli_common *c, crisk_inventory **out);
 
+/* cli_load() that keeps the diagnostics in `diags` (the caller's: init
+ * before, release after), for a command that reports them itself. */
+int cli_load_diagnostics(const cli_common *c, crisk_inventory **out, crisk_diagnostics *diags);
+
 /* Print an error as "chainrisk: FILE:LINE:COL: message" and return its exit code. */
 int cli_fail(const crisk_error *err);
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

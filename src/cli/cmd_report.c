@@ -52,30 +52,6 @@ static const cli_option report_options[] = {
     { NULL, 0, NULL },
 };
 
-/* Like cli_load(), but the diagnostics outlive the load: the report lists
- * the warnings. */
-static int load(const cli_common *c, crisk_inventory **out, crisk_diagnostics *diags)
-{
-    crisk_error err = CRISK_ERROR_INIT;
-    int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &c->load, diags, &err);
-    char buf[2048];
-    for (size_t i = 0; i < diags->count; i++) {
-        const crisk_diag *d = &diags->items[i];
-        if (d->severity == CRISK_SEV_ERROR || !c->quiet)
-            fprintf(stderr, "%s\n", crisk_diag_format(d, buf, sizeof buf));
-    }
-    if (diags->errors > diags->stored_errors)
-        fprintf(stderr, "chainrisk: and %zu more errors\n", diags->errors - diags->stored_errors);
-    if (!c->quiet && diags->warnings > diags->stored_warnings)
-        fprintf(stderr, "chainrisk: and %zu more warnings\n", diags->warnings - diags->stored_warnings);
-    if (rc != CRISK_OK && diags->errors == 0)
-        cli_fail(&err);
-    else if (rc != CRISK_OK)
-        fprintf(stderr, "chainrisk: %zu error%s, %zu warning%s\n", diags->errors, diags->errors == 1 ? "" : "s",
-                diags->warnings, diags->warnings == 1 ? "" : "s");
-    return rc;
-}
-
 /* Now (or SOURCE_DATE_EPOCH) as ISO 8601 UTC. */
 static const char *utc_now(char *buf, size_t size)
 {
@@ -135,7 +111,7 @@ int cmd_report(int argc, char **argv)
     crisk_error err = CRISK_ERROR_INIT;
     crisk_analysis_options aopts = CRISK_ANALYSIS_OPTIONS_INIT;
     int status;
-    rc = load(&c, &inv, &diags);
+    rc = cli_load_diagnostics(&c, &inv, &diags);   /* the report lists the warnings */
     if (rc != CRISK_OK)
         status = crisk_exit_code(rc);
     else if (crisk_analysis_run(&a, inv, &aopts, &err) != CRISK_OK)

@@ -1,0 +1,320 @@
+/*
+ * json_text.c - JSON text as the importers read it (json_text.h): the byte
+ * checks, the parse and its explanation, and the position walk shared by the
+ * CycloneDX importer and the spreadsheet mapping.
+ *
+ * Approach: every check returns its problem in a crisk_error and each
+ * importer files it under its own path, so the wording and positions of a
+ * JSON problem are defined once.  What a position is stored in stays with
+ * each importer (a visitor): cyclonedx.c keeps it in the cJSON items,
+ * mapping.c in a side table.  Rejected: a reporting callback into the
+ * importer's diagnostics, which would couple this module to both readers'
+ * state for what is one message per file.
+ *
+ * Cost: O(bytes) for each pass (byte check, parse, walk); the explanation
+ * of a syntax error scans the text once more.
+ */
+#include "json_text.h"
+#include "csv_reader.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define EXCERPT_BYTES 20   /* of the text shown after "near" */
+
+int crisk__json_is_space(unsigned char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+const char *crisk__json_type_name(int type)
+{
+    switch (type & 0xFF) {
+    case cJSON_False:
+    case cJSON_True:   return "a boolean";
+    case cJSON_Number: return "a number";
+    case cJSON_String: return "a string";
+    case cJSON_Array:  return "an array";
+    case cJSON_Object: return "an object";
+    default:           return "null";
+    }
+}
+
+/* ---- positions of bytes ---------------------------------------------------------- */
+
+/* Bytes of the UTF-8 BOM at the start of s[0..n): 3 or 0. */
+static size_t bom_length(const unsigned char *s, size_t n)
+{
+    return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
+}
+
+/* Line and character column of byte `off`, counted from the start: for
+ * error paths only. */
+static void position_of(const unsigned char *s, size_t off, size_t *line, size_t *column)
+{
+    *line = *column = 1;
+    for (size_t i = bom_length(s, off); i < off; i++) {
+        if (s[i] == '\n') {
+            ++*line;
+            *column = 1;
+        } else if ((s[i] & 0xC0) != 0x80) {
+            ++*column;
+        }
+    }
+}
+
+/* A problem at byte `off` of s. */
+static int fail_at_byte(crisk_error *err, const unsigned char *s, size_t off, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
+
+static int fail_at_byte(crisk_error *err, const unsigned char *s, size_t off, const char *fmt,
+                        ...)
+{
+    size_t line, column;
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    va_list ap;
+    position_of(s, off, &line, &column);
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return crisk_error_set(err, CRISK_EINVALID, NULL, line, column, "%s", msg);
+}
+
+/* ---- the bytes ------------------------------------------------------------------- */
+
+/* Not empty, valid UTF-8, no NUL byte. */
+static int check_bytes(const unsigned char *s, size_t n, const char *expected, crisk_error *err)
+{
+    size_t start = bom_length(s, n), i = start;
+    while (i < n && crisk__json_is_space(s[i]))
+        i++;
+    if (i == n)
+        return crisk_error_set(err, CRISK_EINVALID, NULL, 0, 0, "empty file (expected %s)",
+                               expected);
+    int is_nul = 0;
+    size_t at = start + crisk__utf8_check(s + start, n - start, &is_nul);
+    if (at == n)
+        return CRISK_OK;
+    if (is_nul)
+        return fail_at_byte(err, s, at, "NUL byte in file");
+    return fail_at_byte(err, s, at, "invalid UTF-8 (byte 0x%02x)", s[at]);
+}
+
+/* ---- parsing --------------------------------------------------------------------- */
+
+/* The text at `off` for a message: up to EXCERPT_BYTES bytes of that line,
+ * not cutting a UTF-8 sequence, quoted safely. */
+static const char *excerpt(char out[CRISK__CSV_QUOTE_MAX], const unsigned char *s, size_t n,
+                           size_t off)
+{
+    char raw[EXCERPT_BYTES + 4];
+    size_t k = 0;
+    while (off > 0 && off < n && (s[off] & 0xC0) == 0x80)
+        off--;   /* start on a whole character */
+    while (off + k < n && k < EXCERPT_BYTES && s[off + k] != '\n' && s[off + k] != '\r')
+        k++;
+    if (off + k < n && k == EXCERPT_BYTES)
+        while (k > 0 && (s[off + k] & 0xC0) == 0x80)
+            k--;   /* s[off + k] would start the next character: cut before it */
+    memcpy(raw, s + off, k);
+    raw[k] = '\0';
+    return crisk__csv_quote(out, raw);
+}
+
+/* cJSON says where it stopped (`off`), not why: look at the text to say it. */
+static int explain_syntax_error(const unsigned char *s, size_t n, size_t off, crisk_error *err)
+{
+    size_t depth = 0, deep_at = SIZE_MAX, string_start = 0;
+    int in_string = 0;
+    for (size_t i = bom_length(s, n); i < n; i++) {
+        if (in_string) {
+            if (s[i] == '\\')
+                i++;
+            else if (s[i] == '"')
+                in_string = 0;
+        } else if (s[i] == '"') {
+            in_string = 1;
+            string_start = i;
+        } else if (s[i] == '{' || s[i] == '[') {
+            if (++depth > CJSON_NESTING_LIMIT && deep_at == SIZE_MAX)
+                deep_at = i;
+        } else if ((s[i] == '}' || s[i] == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    char q[CRISK__CSV_QUOTE_MAX];
+    if (in_string && string_start <= off)
+        return fail_at_byte(err, s, string_start, "invalid JSON: unterminated string");
+    if (off >= n)
+        return fail_at_byte(err, s, off, "invalid JSON: unexpected end of file");
+    if (off == deep_at)
+        return fail_at_byte(err, s, off, "invalid JSON: nested deeper than %d levels",
+                            CJSON_NESTING_LIMIT);
+    return fail_at_byte(err, s, off, "invalid JSON near '%s'", excerpt(q, s, n, off));
+}
+
+/* Parse s[0..n) (s[n] is a NUL) as one document. */
+static int parse(cJSON **out, const unsigned char *s, size_t n, crisk_error *err)
+{
+    const char *end = NULL;
+    /* Length n + 1 hands cJSON the terminating NUL: input that ends early
+     * then fails at offset n exactly, which tells "unexpected end of file"
+     * from an error on the last byte (with length n, both report n - 1). */
+    cJSON *root = cJSON_ParseWithLengthOpts((const char *)s, n + 1, &end, 0);
+    size_t off = end != NULL ? (size_t)((const unsigned char *)end - s) : 0;
+    if (off > n)
+        off = n;
+    if (root == NULL)
+        return explain_syntax_error(s, n, off, err);
+    while (off < n && crisk__json_is_space(s[off]))
+        off++;
+    if (off < n) {
+        char q[CRISK__CSV_QUOTE_MAX];
+        cJSON_Delete(root);
+        return fail_at_byte(err, s, off,
+                            "invalid JSON: text after the end of the document near '%s'",
+                            excerpt(q, s, n, off));
+    }
+    *out = root;
+    return CRISK_OK;
+}
+
+/* ---- positions: one walk over the text in step with the tree --------------------- */
+
+typedef struct scanner {
+    const unsigned char *s;
+    size_t n, i;                  /* text, its length, the next byte */
+    size_t line, column;          /* of s[i] */
+    size_t nul_line, nul_column;  /* the first "\u0000" escape; 0 = none */
+    crisk__json_visit_fn visit;
+    void *ctx;
+} scanner;
+
+static void advance(scanner *sc)
+{
+    unsigned char ch = sc->s[sc->i++];
+    if (ch == '\n') {
+        sc->line++;
+        sc->column = 1;
+    } else if ((ch & 0xC0) != 0x80) {
+        sc->column++;
+    }
+}
+
+static void skip_space(scanner *sc)
+{
+    while (sc->i < sc->n && crisk__json_is_space(sc->s[sc->i]))
+        advance(sc);
+}
+
+static void skip_string(scanner *sc)
+{
+    if (sc->i < sc->n)
+        advance(sc);   /* the opening quote */
+    while (sc->i < sc->n) {
+        unsigned char ch = sc->s[sc->i];
+        if (ch == '"') {
+            advance(sc);
+            return;
+        }
+        if (ch == '\\' && sc->nul_line == 0 && sc->n - sc->i >= 6
+            && memcmp(sc->s + sc->i + 1, "u0000", 5) == 0) {
+            sc->nul_line = sc->line;
+            sc->nul_column = sc->column;
+        }
+        advance(sc);
+        if (ch == '\\' && sc->i < sc->n)
+            advance(sc);
+    }
+}
+
+/* Numbers, true, false, null: up to the next delimiter. */
+static void skip_scalar(scanner *sc)
+{
+    while (sc->i < sc->n && !crisk__json_is_space(sc->s[sc->i]) && sc->s[sc->i] != ','
+           && sc->s[sc->i] != ']' && sc->s[sc->i] != '}')
+        advance(sc);
+}
+
+static void skip_byte(scanner *sc, unsigned char ch)
+{
+    skip_space(sc);
+    if (sc->i < sc->n && sc->s[sc->i] == ch)
+        advance(sc);
+}
+
+static int walk(scanner *sc, cJSON *item, size_t key_line, size_t key_column);
+
+/* The members or elements of `item`, and its closing bracket. */
+static int walk_children(scanner *sc, cJSON *item)
+{
+    int object = cJSON_IsObject(item);
+    skip_byte(sc, object ? '{' : '[');
+    for (cJSON *child = item->child; child != NULL; child = child->next) {
+        size_t line = 0, column = 0;
+        if (object) {
+            skip_space(sc);
+            line = sc->line;
+            column = sc->column;
+            skip_string(sc);   /* the key */
+            skip_byte(sc, ':');
+        }
+        int rc = walk(sc, child, line, column);
+        if (rc != CRISK_OK)
+            return rc;
+        skip_byte(sc, ',');
+    }
+    skip_byte(sc, object ? '}' : ']');
+    return CRISK_OK;
+}
+
+/* Position `item` and everything in it; `key_*` is where its key started.
+ * Recursion depth is bounded by cJSON's nesting limit, which the parse
+ * enforced. */
+static int walk(scanner *sc, cJSON *item, size_t key_line, size_t key_column)
+{
+    skip_space(sc);
+    crisk__json_place at = { item, sc->line, sc->column, key_line, key_column, sc->i, 0 };
+    int rc = CRISK_OK;
+    if (cJSON_IsString(item))
+        skip_string(sc);
+    else if (cJSON_IsObject(item) || cJSON_IsArray(item))
+        rc = walk_children(sc, item);
+    else
+        skip_scalar(sc);
+    if (rc != CRISK_OK)
+        return rc;
+    at.end = sc->i;
+    return sc->visit(sc->ctx, &at);
+}
+
+static int locate(cJSON *root, const unsigned char *s, size_t n, crisk__json_visit_fn visit,
+                  void *ctx, crisk_error *err)
+{
+    scanner sc = { s, n, bom_length(s, n), 1, 1, 0, 0, visit, ctx };
+    int rc = walk(&sc, root, 0, 0);
+    if (rc != CRISK_OK || sc.nul_line == 0)
+        return rc;
+    return crisk_error_set(err, CRISK_EINVALID, NULL, sc.nul_line, sc.nul_column,
+                           "string contains a NUL character (\\u0000)");
+}
+
+int crisk__json_parse(cJSON **out, const unsigned char *s, size_t n, const char *expected,
+                      crisk__json_visit_fn visit, void *ctx, crisk_error *err)
+{
+    cJSON *root = NULL;
+    *out = NULL;
+    int rc = check_bytes(s, n, expected, err);
+    if (rc == CRISK_OK)
+        rc = parse(&root, s, n, err);
+    if (rc == CRISK_OK)
+        rc = locate(root, s, n, visit, ctx, err);
+    if (rc != CRISK_OK) {
+        cJSON_Delete(root);
+        return rc;
+    }
+    *out = root;
+    return CRISK_OK;
+}

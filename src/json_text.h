@@ -1,0 +1,63 @@
+/*
+ * json_text.h - JSON text as the importers read it (cyclonedx.c, mapping.c):
+ * check its bytes, parse it with cJSON, say why a parse failed, and find
+ * where every value starts.
+ *
+ * Positions.  LINE is the 1-based physical line ('\n' ends a line); COLUMN
+ * the 1-based character (UTF-8 code point) in that line, tabs counting one
+ * and a UTF-8 BOM none: what an editor's status bar shows.
+ *
+ * Problems come back in a `crisk_error` without a file: code CRISK_EINVALID,
+ * line, column (0 = the whole file) and the message.  The importer adds it
+ * to its own diagnostics under its own path, so both importers word and
+ * place the problems of JSON text alike.
+ */
+#ifndef CRISK_JSON_TEXT_H
+#define CRISK_JSON_TEXT_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "chainrisk/chainrisk.h"
+
+/* Where one value of the tree stands in the text. */
+typedef struct crisk__json_place {
+    cJSON *item;
+    size_t line, column;          /* where the value starts */
+    size_t key_line, key_column;  /* where its key starts; 0 = not an object member */
+    size_t start, end;            /* the value's bytes: s[start..end) */
+} crisk__json_place;
+
+/* Called once per value, a container after everything in it.  Returns
+ * CRISK_OK to go on; anything else stops the walk and is returned by
+ * crisk__json_parse (use it for resource errors only). */
+typedef int (*crisk__json_visit_fn)(void *ctx, const crisk__json_place *at);
+
+/* Read the JSON text s[0..n) (s[n] must be a NUL): check it is not empty
+ * ("empty file (expected <expected>)"), is valid UTF-8 without NUL bytes
+ * (RFC 8259 requires it; cJSON would pass bad bytes through), parses as one
+ * document with nothing after it, and has no "\u0000" escape (cJSON would
+ * decode it into a NUL that silently cuts the string short); then call
+ * `visit` for every value, in document order of its end.
+ *
+ * One linear walk over the text in step with the tree finds the positions:
+ * cJSON records none, but keeps members in document order, duplicate keys
+ * included.  Recursion depth is bounded by cJSON's nesting limit.
+ *
+ * Returns CRISK_OK with the tree in *out (the caller's: cJSON_Delete);
+ * CRISK_EINVALID with the first problem in `err`; or the code `visit`
+ * returned.  *out is NULL unless CRISK_OK.  cJSON cannot tell an
+ * allocation failure from bad input: out of memory, the parse reports a
+ * syntax error.  Time O(n). */
+int crisk__json_parse(cJSON **out, const unsigned char *s, size_t n, const char *expected,
+                      crisk__json_visit_fn visit, void *ctx, crisk_error *err);
+
+/* JSON's white space: space, tab, CR, LF (also what cells are trimmed of). */
+int crisk__json_is_space(unsigned char ch);
+
+/* "an object", "an array", "a string", "a number", "a boolean" or "null",
+ * for a cJSON type (`item->type`, or a cJSON_* constant). */
+const char *crisk__json_type_name(int type);
+
+#endif
