@@ -1,12 +1,14 @@
 /*
  * util.c - growable arrays, the string arena, hashing and edit distance.
  */
+#define _DEFAULT_SOURCE   /* madvise() and MADV_HUGEPAGE are not POSIX */
 #include "util.h"
 
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 int crisk__grow(void **ptr, size_t *cap, size_t need, size_t elem)
 {
@@ -26,6 +28,22 @@ int crisk__grow(void **ptr, size_t *cap, size_t need, size_t elem)
     *ptr = p;
     *cap = ncap;
     return 0;
+}
+
+void crisk__advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (p == NULL || bytes < 2 * huge)
+        return;
+    uintptr_t begin = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (end > begin)
+        (void)madvise((void *)begin, end - begin, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 uint64_t crisk__hash(const char *s, size_t len)
@@ -115,7 +133,11 @@ struct crisk__chunk {
     char data[];
 };
 
+/* Chunks start at 1 MiB and double up to 64 MiB: a big inventory's
+ * strings then take a few dozen chunks that can be backed by huge pages,
+ * a small one wastes at most its last chunk's unused (never touched) tail. */
 #define CHUNK_BYTES (1u << 20)
+#define CHUNK_BYTES_MAX (64u << 20)
 
 void crisk__pool_init(crisk__pool *p)
 {
@@ -138,11 +160,17 @@ const char *crisk__pool_copy(crisk__pool *p, const char *s, size_t len)
 {
     size_t need = len + 1;
     if (need > p->left) {
-        size_t size = need > CHUNK_BYTES / 4 ? need : CHUNK_BYTES;
+        size_t chunk = p->chunk_bytes ? p->chunk_bytes : CHUNK_BYTES;
+        int own = need > CHUNK_BYTES / 4;   /* a big string: a chunk of its own */
+        size_t size = own ? need : chunk;
         struct crisk__chunk *c = malloc(sizeof *c + size);
         if (c == NULL)
             return NULL;
-        if (size == need && p->chunks != NULL) {
+        if (!own) {
+            crisk__advise_huge(c, sizeof *c + size);
+            p->chunk_bytes = chunk < CHUNK_BYTES_MAX ? 2 * chunk : chunk;
+        }
+        if (own && p->chunks != NULL) {
             /* A big string gets a chunk of its own behind the current one,
              * so the space left in the current chunk is not wasted. */
             c->next = p->chunks->next;
