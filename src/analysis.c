@@ -17,8 +17,11 @@
 #include "propagate.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct crisk_analysis {
     const crisk_inventory *inv;
@@ -125,6 +128,14 @@ static uint64_t counters_get(const counters *c, int s)
     return v;
 }
 
+/* All 64 counts at once: O(set bits of the planes) rather than 64 gets. */
+static void counters_spread(const counters *c, uint64_t *out)
+{
+    for (int k = 0; k < COUNTER_BITS; k++)
+        for (uint64_t bits = c->plane[k]; bits != 0; bits &= bits - 1)
+            out[__builtin_ctzll(bits)] += (uint64_t)1 << k;
+}
+
 /* ---- results that grow: SPOF pairs and false-redundancy findings -------------- */
 
 /* False redundancy is kept per group: the number of nodes that defeat it,
@@ -157,23 +168,27 @@ static int push_spof(growing *g, uint32_t function, uint32_t node)
     return 0;
 }
 
-static int push_fr(const crisk_analysis *a, growing *g, uint32_t dependant, uint32_t group,
-                   uint32_t shared, size_t failed)
+/* The slot of `group`, created on first use. */
+static fr_slot *fr_slot_of(const crisk_analysis *a, growing *g, uint32_t group, uint32_t owner)
 {
     if (g->slot_of == NULL) {
         g->slot_of = malloc((a->inv->n_groups + 1) * sizeof *g->slot_of);
         if (g->slot_of == NULL)
-            return -1;
+            return NULL;
         memset(g->slot_of, 0xff, (a->inv->n_groups + 1) * sizeof *g->slot_of);
     }
     if (g->slot_of[group] == UINT32_MAX) {
         if (crisk__grow((void **)&g->slots, &g->cap_slots, g->n_slots + 1, sizeof *g->slots))
-            return -1;
+            return NULL;
         g->slot_of[group] = (uint32_t)g->n_slots;
-        g->slots[g->n_slots++] = (fr_slot){ .group = group, .owner = dependant };
+        g->slots[g->n_slots++] = (fr_slot){ .group = group, .owner = owner };
     }
-    fr_slot *s = &g->slots[g->slot_of[group]];
-    s->total++;
+    return &g->slots[g->slot_of[group]];
+}
+
+/* Keep (shared, failed) if shared is among the smallest ids seen. */
+static void fr_keep(const crisk_analysis *a, fr_slot *s, uint32_t shared, uint32_t failed)
+{
     size_t at = s->kept;
     if (s->kept == CRISK_FALSE_REDUNDANCY_KEEP) {   /* full: replace the largest id if larger */
         at = 0;
@@ -181,13 +196,55 @@ static int push_fr(const crisk_analysis *a, growing *g, uint32_t dependant, uint
             if (a->id_rank[s->shared[i]] > a->id_rank[s->shared[at]])
                 at = i;
         if (a->id_rank[shared] > a->id_rank[s->shared[at]])
-            return 0;
+            return;
     } else {
         s->kept++;
     }
     s->shared[at] = shared;
-    s->failed[at] = (uint32_t)failed;
+    s->failed[at] = failed;
+}
+
+static int push_fr(const crisk_analysis *a, growing *g, uint32_t dependant, uint32_t group,
+                   uint32_t shared, size_t failed)
+{
+    fr_slot *s = fr_slot_of(a, g, group, dependant);
+    if (s == NULL)
+        return -1;
+    s->total++;
+    fr_keep(a, s, shared, (uint32_t)failed);
     return 0;
+}
+
+/* Move what one thread found into `into`.  The kept findings are the
+ * smallest ids whatever the order, so the merge is deterministic. */
+static int merge_growing(const crisk_analysis *a, growing *into, growing *from)
+{
+    if (from->n_spof > 0) {
+        if (crisk__grow((void **)&into->spof_pairs, &into->cap_spof,
+                        into->n_spof + from->n_spof, sizeof *into->spof_pairs))
+            return -1;
+        memcpy(into->spof_pairs + into->n_spof, from->spof_pairs,
+               from->n_spof * sizeof *from->spof_pairs);
+        into->n_spof += from->n_spof;
+    }
+    for (size_t i = 0; i < from->n_slots; i++) {
+        const fr_slot *src = &from->slots[i];
+        fr_slot *dst = fr_slot_of(a, into, src->group, src->owner);
+        if (dst == NULL)
+            return -1;
+        dst->total += src->total;
+        for (size_t k = 0; k < src->kept; k++)
+            fr_keep(a, dst, src->shared[k], src->failed[k]);
+    }
+    return 0;
+}
+
+static void growing_release(growing *g)
+{
+    free(g->spof_pairs);
+    free(g->slot_of);
+    free(g->slots);
+    memset(g, 0, sizeof *g);
 }
 
 /* Flatten the kept findings into the public array. */
@@ -219,34 +276,46 @@ typedef struct batch {
 
 #define SCENARIO(w, bit) ((size_t)(w) * 64 + (size_t)(bit))
 
+/* What accumulate needs to know of a position, in one byte. */
+#define KIND_FUNCTION 1u
+#define KIND_TIER1 2u
+#define KIND_REDUNDANT 4u   /* has a group of two or more members */
+
 /* Members of group g failed in scenario s (for the finding's report). */
 static size_t failed_members(const crisk__prop *p, uint32_t g, size_t s)
 {
-    const crisk_inventory *inv = p->inv;
+    const crisk__topo *t = p->t;
     size_t count = 0;
-    for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
-        count += (p->grp[inv->member[e]].w[s >> 6] >> (s & 63)) & 1;
+    for (uint32_t e = t->member_start[g]; e < t->member_start[g + 1]; e++)
+        count += (p->st[t->member[e]].grp.w[s >> 6] >> (s & 63)) & 1;
     return count;
 }
 
-/* Redundancy groups of q that one scenario's node defeats from outside. */
+/* Redundancy groups of position q that one scenario's node defeats from
+ * outside. */
 static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, const batch *bt,
                                  uint32_t q, growing *g)
 {
-    const crisk_inventory *inv = p->inv;
+    const crisk__topo *t = p->t;
+    uint64_t failed = 0;   /* a group can only fail where its owner fails */
+    for (int w = 0; w < CRISK__W; w++)
+        failed |= p->st[q].grp.w[w] & bt->valid.w[w];
+    if (failed == 0)
+        return 0;
     crisk__mask fails;
-    for (uint32_t grp = inv->group_start[q]; grp < inv->group_start[q + 1]; grp++) {
-        if (inv->member_start[grp + 1] - inv->member_start[grp] < 2)
+    for (uint32_t grp = t->group_start[q]; grp < t->group_start[q + 1]; grp++) {
+        if (t->member_start[grp + 1] - t->member_start[grp] < 2)
             continue;
         crisk__prop_group_fails(p, grp, &fails);
         for (int w = 0; w < CRISK__W; w++) {
             uint64_t f = fails.w[w] & bt->valid.w[w];
-            for (uint32_t e = inv->member_start[grp]; f && e < inv->member_start[grp + 1]; e++)
-                f &= ~p->init[inv->member[e]].w[w];   /* a member failing is not "outside" */
+            for (uint32_t e = t->member_start[grp]; f && e < t->member_start[grp + 1]; e++)
+                f &= ~crisk__prop_initial_at(p, t->member[e]).w[w];   /* a member failing is not "outside" */
             while (f) {
                 size_t s = SCENARIO(w, __builtin_ctzll(f));
                 f &= f - 1;
-                if (push_fr(a, g, q, grp, bt->node[s], failed_members(p, grp, s)) != 0)
+                if (push_fr(a, g, t->order[q], t->group_id[grp], bt->node[s],
+                            failed_members(p, grp, s)) != 0)
                     return -1;
             }
         }
@@ -254,60 +323,203 @@ static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, 
     return 0;
 }
 
+/* Functions with few distinct criticality and rto values (inventories use
+ * a handful: 1-5, 4 h, 24 h, ...) are counted per value class with
+ * bit-sliced counters, like dependants, instead of one step per scenario
+ * bit; exposure is then sum over classes of value x count.  With more than
+ * FN_CLASSES_MAX distinct values the per-bit path is used. */
+#define FN_CLASSES_MAX 32
+
+typedef struct fn_classes {
+    int fast;
+    size_t n_crit, n_rto;
+    double crit[FN_CLASSES_MAX], rto[FN_CLASSES_MAX];   /* ascending */
+    uint8_t *crit_of, *rto_of;  /* per position; rto_of == n_rto: no rto */
+} fn_classes;
+
+typedef struct class_counters {
+    counters reach[FN_CLASSES_MAX][CRISK__W];      /* by criticality class */
+    counters fail[FN_CLASSES_MAX][CRISK__W];       /* by criticality class */
+    counters fail_rto[FN_CLASSES_MAX][CRISK__W];   /* by rto class */
+} class_counters;
+
+static int compare_double_asc(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* Index of x in the first *n values of `set`, adding it if new; -1 when
+ * the set is full. */
+static int class_of(double *set, size_t *n, double x)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (set[i] == x)
+            return (int)i;
+    if (*n == FN_CLASSES_MAX)
+        return -1;
+    set[*n] = x;
+    return (int)(*n)++;
+}
+
+static size_t class_index(const double *set, size_t n, double x)
+{
+    size_t i = 0;
+    while (i < n && set[i] != x)
+        i++;
+    return i;
+}
+
+static int fn_classes_init(fn_classes *fc, const crisk_inventory *inv, const crisk__topo *t)
+{
+    memset(fc, 0, sizeof *fc);
+    fc->fast = 1;
+    for (size_t v = 0; v < inv->n && fc->fast; v++)
+        if (inv->type[v] == CRISK_NODE_FUNCTION)
+            fc->fast = class_of(fc->crit, &fc->n_crit, inv->criticality[v]) >= 0
+                    && (isnan(inv->rto[v]) || class_of(fc->rto, &fc->n_rto, inv->rto[v]) >= 0);
+    if (!fc->fast)
+        return 0;
+    crisk__sort(fc->crit, fc->n_crit, sizeof *fc->crit, compare_double_asc);
+    crisk__sort(fc->rto, fc->n_rto, sizeof *fc->rto, compare_double_asc);
+    fc->crit_of = calloc(inv->n + 1, 1);
+    fc->rto_of = calloc(inv->n + 1, 1);
+    if (fc->crit_of == NULL || fc->rto_of == NULL)
+        return -1;
+    for (size_t q = 0; q < inv->n; q++) {
+        uint32_t v = t->order[q];
+        if (inv->type[v] != CRISK_NODE_FUNCTION)
+            continue;
+        fc->crit_of[q] = (uint8_t)class_index(fc->crit, fc->n_crit, inv->criticality[v]);
+        fc->rto_of[q] = (uint8_t)(isnan(inv->rto[v]) ? fc->n_rto
+                                                     : class_index(fc->rto, fc->n_rto, inv->rto[v]));
+    }
+    return 0;
+}
+
+static void fn_classes_release(fn_classes *fc)
+{
+    free(fc->crit_of);
+    free(fc->rto_of);
+}
+
+static void class_counters_clear(class_counters *cc, const fn_classes *fc)
+{
+    memset(cc->reach, 0, fc->n_crit * sizeof cc->reach[0]);
+    memset(cc->fail, 0, fc->n_crit * sizeof cc->fail[0]);
+    memset(cc->fail_rto, 0, fc->n_rto * sizeof cc->fail_rto[0]);
+}
+
+/* The per-class counts of one batch into its scenario nodes' metrics, class
+ * by class in ascending value order. */
+static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
+                                  const fn_classes *fc, const batch *bt)
+{
+    uint64_t n[CRISK__SCENARIOS];
+    for (size_t c = 0; c < fc->n_crit; c++) {
+        memset(n, 0, sizeof n);
+        for (int w = 0; w < CRISK__W; w++)
+            counters_spread(&cc->reach[c][w], n + 64 * w);
+        for (size_t s = 0; s < bt->size; s++) {
+            crisk_node_metrics *m = &a->m[bt->node[s]];
+            m->functions += (size_t)n[s];
+            m->exposure += fc->crit[c] * (double)n[s];
+        }
+        memset(n, 0, sizeof n);
+        for (int w = 0; w < CRISK__W; w++)
+            counters_spread(&cc->fail[c][w], n + 64 * w);
+        for (size_t s = 0; s < bt->size; s++) {
+            crisk_node_metrics *m = &a->m[bt->node[s]];
+            m->impact += (size_t)n[s];
+            m->impact_weight += fc->crit[c] * (double)n[s];
+        }
+    }
+    for (size_t r = 0; r < fc->n_rto; r++) {
+        memset(n, 0, sizeof n);
+        for (int w = 0; w < CRISK__W; w++)
+            counters_spread(&cc->fail_rto[r][w], n + 64 * w);
+        for (size_t s = 0; s < bt->size; s++)
+            if (fc->rto[r] < a->inv->recovery[bt->node[s]])   /* false when NaN */
+                a->m[bt->node[s]].breaches += (size_t)n[s];
+    }
+}
+
 static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const batch *bt,
-                               uint32_t q, growing *g, const crisk_analysis_options *opts)
+                               uint32_t q, const crisk__mask *init, growing *g,
+                               const crisk_analysis_options *opts, const fn_classes *fc,
+                               class_counters *cc)
 {
     const crisk_inventory *inv = a->inv;
-    double crit = inv->criticality[q];
+    uint32_t f = p->t->order[q];
+    double crit = inv->criticality[f];
     for (int w = 0; w < CRISK__W; w++) {
-        uint64_t reach = p->all[q].w[w] & ~p->init[q].w[w] & bt->valid.w[w];
-        while (reach) {
+        uint64_t reach = p->st[q].all.w[w] & ~init->w[w] & bt->valid.w[w];
+        uint64_t fails = p->st[q].grp.w[w] & ~init->w[w] & bt->valid.w[w];
+        if (fc->fast) {
+            counters_add(&cc->reach[fc->crit_of[q]][w], reach);
+            counters_add(&cc->fail[fc->crit_of[q]][w], fails);
+            if (fc->rto_of[q] < fc->n_rto)
+                counters_add(&cc->fail_rto[fc->rto_of[q]][w], fails);
+        }
+        while (reach && !fc->fast) {
             size_t s = SCENARIO(w, __builtin_ctzll(reach));
             reach &= reach - 1;
             a->m[bt->node[s]].functions++;
             a->m[bt->node[s]].exposure += crit;
         }
-        uint64_t fails = p->grp[q].w[w] & ~p->init[q].w[w] & bt->valid.w[w];
-        while (fails) {
+        while (fails && (!fc->fast || opts->keep_spofs)) {
             size_t s = SCENARIO(w, __builtin_ctzll(fails));
             fails &= fails - 1;
             uint32_t v = bt->node[s];
-            a->m[v].impact++;
-            a->m[v].impact_weight += crit;
-            if (inv->rto[q] < inv->recovery[v])   /* false when either is NaN */
-                a->m[v].breaches++;
-            if (opts->keep_spofs && push_spof(g, q, v) != 0)
+            if (!fc->fast) {
+                a->m[v].impact++;
+                a->m[v].impact_weight += crit;
+                if (inv->rto[f] < inv->recovery[v])   /* false when either is NaN */
+                    a->m[v].breaches++;
+            }
+            if (opts->keep_spofs && push_spof(g, f, v) != 0)
                 return -1;
         }
     }
     return 0;
 }
 
-static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt, growing *g,
-                      const crisk_analysis_options *opts)
+/* Add one swept batch to the metrics of its scenario nodes.  Only those
+ * nodes' metrics are written, so batches can run on different threads. */
+static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt,
+                      const uint8_t *kind, growing *g, const crisk_analysis_options *opts,
+                      const fn_classes *fc, class_counters *cc)
 {
-    const crisk_inventory *inv = a->inv;
+    if (fc->fast)
+        class_counters_clear(cc, fc);
     counters dependants[CRISK__W], tier1[CRISK__W];
     memset(dependants, 0, sizeof dependants);
     memset(tier1, 0, sizeof tier1);
-    for (size_t i = 0; i < p->n_touched; i++) {
-        uint32_t q = p->touched[i];
+    /* positions in ascending order: the masks are read as one forward stream */
+    size_t words = (p->t->n + 63) / 64;
+    for (size_t lw = 0; lw < words; lw++)
+    for (uint64_t bits = p->live[lw]; bits != 0; bits &= bits - 1) {
+        uint32_t q = (uint32_t)(lw * 64 + (size_t)__builtin_ctzll(bits));
+        crisk__mask init = crisk__prop_initial_at(p, q);
         for (int w = 0; w < CRISK__W; w++) {
-            uint64_t others = p->all[q].w[w] & ~p->init[q].w[w] & bt->valid.w[w];
+            uint64_t others = p->st[q].all.w[w] & ~init.w[w] & bt->valid.w[w];
             counters_add(&dependants[w], others);
-            if (a->m[q].tier == 1)
+            if (kind[q] & KIND_TIER1)
                 counters_add(&tier1[w], others);
         }
-        if (inv->type[q] == CRISK_NODE_FUNCTION
-            && accumulate_function(a, p, bt, q, g, opts) != 0)
+        if ((kind[q] & KIND_FUNCTION)
+            && accumulate_function(a, p, bt, q, &init, g, opts, fc, cc) != 0)
             return -1;
-        if (opts->keep_false_redundancy && find_false_redundancy(a, p, bt, q, g) != 0)
+        if ((kind[q] & KIND_REDUNDANT) && opts->keep_false_redundancy
+            && find_false_redundancy(a, p, bt, q, g) != 0)
             return -1;
     }
     for (size_t s = 0; s < bt->size; s++) {
         a->m[bt->node[s]].dependants = (size_t)counters_get(&dependants[s >> 6], (int)(s & 63));
         a->m[bt->node[s]].tier1_dependants = (size_t)counters_get(&tier1[s >> 6], (int)(s & 63));
     }
+    if (fc->fast)
+        class_counters_finish(a, cc, fc, bt);
     return 0;
 }
 
@@ -348,7 +560,7 @@ static int compare_key(const void *pa, const void *pb)
 }
 
 /* The nodes to sweep (those something depends on), in batch order. */
-static int scenario_order(const crisk_inventory *inv, const crisk__prop *p, uint32_t **out,
+static int scenario_order(const crisk_inventory *inv, const crisk__topo *p, uint32_t **out,
                           size_t *count)
 {
     size_t n = inv->n, k = 0;
@@ -389,40 +601,152 @@ static int scenario_order(const crisk_inventory *inv, const crisk__prop *p, uint
     return 0;
 }
 
+/* Batches are independent: each writes only its own scenario nodes' metrics
+ * and its own findings, so threads take them from a shared counter.  Results
+ * do not depend on which thread ran which batch (see merge_growing). */
+typedef struct sweep_plan {
+    crisk_analysis *a;
+    const crisk_analysis_options *opts;
+    const crisk__topo *topo;
+    const uint8_t *kind;
+    const fn_classes *fc;
+    const uint32_t *todo;
+    size_t n_todo;
+    atomic_size_t next;        /* first scenario of the next batch to take */
+    atomic_size_t done;        /* scenarios finished */
+    atomic_int stop;           /* a worker ran out of memory */
+} sweep_plan;
+
+typedef struct sweeper {
+    sweep_plan *plan;
+    crisk__prop p;
+    growing g;
+    class_counters *cc;
+    int reports;               /* this one calls the progress hook */
+    int failed;
+} sweeper;
+
+static void *sweep_batches(void *arg)
+{
+    sweeper *sw = arg;
+    sweep_plan *plan = sw->plan;
+    batch bt;
+    while (!atomic_load(&plan->stop)) {
+        size_t first = atomic_fetch_add(&plan->next, CRISK__SCENARIOS);
+        if (first >= plan->n_todo)
+            break;
+        bt.size = plan->n_todo - first < CRISK__SCENARIOS ? plan->n_todo - first
+                                                          : CRISK__SCENARIOS;
+        memcpy(bt.node, plan->todo + first, bt.size * sizeof *bt.node);
+        crisk__mask_first(&bt.valid, bt.size);
+        crisk__prop_clear(&sw->p);
+        int seeded = 0;
+        for (size_t s = 0; s < bt.size; s++)
+            seeded |= crisk__prop_seed_one(&sw->p, bt.node[s], s);
+        if (seeded != 0) {
+            sw->failed = 1;
+            atomic_store(&plan->stop, 1);
+            break;
+        }
+        crisk__prop_run(&sw->p);
+        if (accumulate(plan->a, &sw->p, &bt, plan->kind, &sw->g, plan->opts, plan->fc, sw->cc)
+            != 0) {
+            sw->failed = 1;
+            atomic_store(&plan->stop, 1);
+            break;
+        }
+        size_t done = atomic_fetch_add(&plan->done, bt.size) + bt.size;
+        if (sw->reports && plan->opts->progress)
+            plan->opts->progress(plan->opts->progress_ctx, "analysing", done, plan->n_todo);
+    }
+    return NULL;
+}
+
+static size_t thread_count(const crisk_analysis_options *opts, size_t n_todo)
+{
+    long cpus = opts->threads > 0 ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    size_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
+                                                                : (size_t)cpus;
+    size_t batches = (n_todo + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS;
+    return k < batches ? k : batches > 0 ? batches : 1;
+}
+
 /* Sweep every node that something depends on, CRISK__SCENARIOS at a time.
  * Nodes nothing depends on are trivial: every count is 0. */
 static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, growing *g,
                        crisk_error *err)
 {
     const crisk_inventory *inv = a->inv;
-    crisk__prop p;
-    uint32_t *todo = NULL;
-    size_t n_todo = 0;
-    int rc = crisk__prop_init(&p, inv, err);
+    crisk__topo topo;
+    int rc = crisk__topo_init(&topo, inv, err);
     if (rc != CRISK_OK)
         return rc;
-    if (scenario_order(inv, &p, &todo, &n_todo) != 0) {
-        crisk__prop_release(&p);
+    uint32_t *todo = NULL;
+    size_t n_todo = 0;
+    uint8_t *kind = calloc(inv->n + 1, 1);
+    if (kind == NULL || scenario_order(inv, &topo, &todo, &n_todo) != 0) {
+        free(kind);
+        crisk__topo_release(&topo);
         return oom(err);
     }
-    batch bt;
-    for (size_t first = 0; first < n_todo; first += CRISK__SCENARIOS) {
-        bt.size = n_todo - first < CRISK__SCENARIOS ? n_todo - first : CRISK__SCENARIOS;
-        memcpy(bt.node, todo + first, bt.size * sizeof *bt.node);
-        crisk__mask_first(&bt.valid, bt.size);
-        crisk__prop_clear(&p);
-        for (size_t s = 0; s < bt.size; s++)
-            crisk__prop_seed_one(&p, bt.node[s], s);
-        crisk__prop_run(&p);
-        if (accumulate(a, &p, &bt, g, opts) != 0) {
-            rc = oom(err);
-            break;
-        }
-        if (opts->progress)
-            opts->progress(opts->progress_ctx, "analysing", first + bt.size, n_todo);
+    for (size_t q = 0; q < inv->n; q++) {
+        uint32_t v = topo.order[q];
+        kind[q] = (uint8_t)((inv->type[v] == CRISK_NODE_FUNCTION ? KIND_FUNCTION : 0)
+                            | (a->m[v].tier == 1 ? KIND_TIER1 : 0));
+        for (uint32_t grp = inv->group_start[v]; grp < inv->group_start[v + 1]; grp++)
+            if (inv->member_start[grp + 1] - inv->member_start[grp] >= 2)
+                kind[q] |= KIND_REDUNDANT;
     }
+    fn_classes fc;
+    if (fn_classes_init(&fc, inv, &topo) != 0) {
+        fn_classes_release(&fc);
+        free(kind);
+        free(todo);
+        crisk__topo_release(&topo);
+        return oom(err);
+    }
+    sweep_plan plan = { .a = a, .opts = opts, .topo = &topo, .kind = kind, .fc = &fc,
+                        .todo = todo, .n_todo = n_todo };
+    atomic_init(&plan.next, 0);
+    atomic_init(&plan.done, 0);
+    atomic_init(&plan.stop, 0);
+    size_t k = thread_count(opts, n_todo), started = 0;
+    sweeper *sw = calloc(k, sizeof *sw);
+    pthread_t *tid = calloc(k, sizeof *tid);
+    if (sw == NULL || tid == NULL)
+        rc = oom(err);
+    for (size_t i = 0; rc == CRISK_OK && i < k; i++) {
+        sw[i].plan = &plan;
+        sw[i].reports = i == 0;
+        sw[i].cc = fc.fast ? malloc(sizeof *sw[i].cc) : NULL;
+        rc = fc.fast && sw[i].cc == NULL ? oom(err) : crisk__prop_init_shared(&sw[i].p, &topo, err);
+    }
+    /* sw[0] runs on this thread; a thread that cannot start leaves its
+     * share to the others */
+    for (size_t i = 1; rc == CRISK_OK && i < k; i++)
+        if (pthread_create(&tid[i], NULL, sweep_batches, &sw[i]) == 0)
+            started |= (size_t)1 << i;
+    if (rc == CRISK_OK)
+        sweep_batches(&sw[0]);
+    for (size_t i = 1; i < k; i++)
+        if (started & ((size_t)1 << i))
+            pthread_join(tid[i], NULL);
+    for (size_t i = 0; sw != NULL && i < k; i++) {
+        if (rc == CRISK_OK && sw[i].failed)
+            rc = oom(err);
+        if (rc == CRISK_OK && merge_growing(a, g, &sw[i].g) != 0)
+            rc = oom(err);
+        growing_release(&sw[i].g);
+        free(sw[i].cc);
+        if (sw[i].p.st != NULL)
+            crisk__prop_release(&sw[i].p);
+    }
+    free(sw);
+    free(tid);
     free(todo);
-    crisk__prop_release(&p);
+    free(kind);
+    fn_classes_release(&fc);
+    crisk__topo_release(&topo);
     return rc;
 }
 
@@ -539,9 +863,7 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
         goto out;
     rc = finish(a, &g) == 0 ? CRISK_OK : CRISK_ENOMEM;
 out:
-    free(g.spof_pairs);
-    free(g.slot_of);
-    free(g.slots);
+    growing_release(&g);
     if (rc != CRISK_OK) {
         crisk_analysis_free(a);
         return rc == CRISK_ENOMEM ? oom(err) : rc;
@@ -763,7 +1085,8 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
         return rc;
     }
     p.want_all = 0;
-    p.region = region;
+    if (crisk__prop_set_region(&p, region) != 0)
+        rc = oom(err);
     /* For each a_i: scenarios {a_i, a_j} for CRISK__SCENARIOS partners j > i at a time. */
     for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
         for (size_t j0 = i + 1; j0 < k && rc == CRISK_OK; j0 += CRISK__SCENARIOS) {
@@ -771,12 +1094,16 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
             crisk__mask valid;
             crisk__mask_first(&valid, width);
             crisk__prop_clear(&p);
-            crisk__prop_seed(&p, cand[i], &valid);
+            int seeded = crisk__prop_seed(&p, cand[i], &valid);
             for (size_t s = 0; s < width; s++)
-                crisk__prop_seed_one(&p, cand[j0 + s], s);
+                seeded |= crisk__prop_seed_one(&p, cand[j0 + s], s);
+            if (seeded != 0) {
+                rc = oom(err);
+                break;
+            }
             crisk__prop_run(&p);
             for (int w = 0; w < CRISK__W && rc == CRISK_OK; w++) {
-                uint64_t fails = p.grp[function].w[w] & valid.w[w];
+                uint64_t fails = crisk__prop_grp(&p, (uint32_t)function)->w[w] & valid.w[w];
                 while (fails) {
                     size_t s = SCENARIO(w, __builtin_ctzll(fails));
                     fails &= fails - 1;

@@ -3,7 +3,7 @@
  *
  * Prior art: "strong dependencies" between packages (Abate, Di Cosmo et al.,
  * 2009) compute, for every package, the packages whose removal breaks it;
- * here the same question is asked of a k-of-n dependency graph, 64
+ * here the same question is asked of a k-of-n dependency graph, 512
  * single-failure scenarios per sweep.  Rejected: one full propagation per
  * node (O(V * (V + E)); kept only as the test reference) and dominator
  * trees (they treat every dependency as an alternative, see
@@ -14,22 +14,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- topological order of the strong components ------------------------- */
+/* ---- topology ---------------------------------------------------------------- */
 
 /* Order nodes so that every dependency comes before its dependants, except
  * within a strong component (its nodes are contiguous).  Kahn's algorithm on
- * the condensation, sinks (pure providers) first. */
-static int topological_order(crisk__prop *p, const igraph_vector_int_t *membership,
+ * the condensation, sinks (pure providers) first.  Inside a component the
+ * nodes follow a breadth-first walk along dependant edges from its smallest
+ * node, so most of its edges still point forward: a failure goes round a
+ * ring of dependencies in about two passes instead of one pass per node. */
+static int topological_order(crisk__topo *t, const igraph_vector_int_t *membership,
                              igraph_integer_t n_scc)
 {
-    const crisk_inventory *inv = p->inv;
+    const crisk_inventory *inv = t->inv;
     size_t n = inv->n, k = (size_t)n_scc;
     uint32_t *scc_start = calloc(k + 1, sizeof *scc_start);
     uint32_t *scc_nodes = malloc((n + 1) * sizeof *scc_nodes);
     uint32_t *pending = calloc(k + 1, sizeof *pending);   /* cross-component dependencies left */
     uint32_t *queue = malloc((k + 1) * sizeof *queue);
+    uint8_t *placed = calloc(n + 1, 1);
     int rc = -1;
-    if (scc_start == NULL || scc_nodes == NULL || pending == NULL || queue == NULL)
+    if (scc_start == NULL || scc_nodes == NULL || pending == NULL || queue == NULL
+        || placed == NULL)
         goto out;
     for (size_t v = 0; v < n; v++)
         scc_start[VECTOR(*membership)[v] + 1]++;
@@ -54,10 +59,21 @@ static int topological_order(crisk__prop *p, const igraph_vector_int_t *membersh
             queue[tail++] = (uint32_t)c;
     while (head < tail) {
         uint32_t c = queue[head++];
-        for (uint32_t i = scc_start[c]; i < scc_start[c + 1]; i++) {
-            uint32_t q = scc_nodes[i];
-            p->pos[q] = (uint32_t)next_pos;
-            p->order[next_pos++] = q;
+        /* breadth-first inside the component; t->order doubles as the queue */
+        size_t first = next_pos;
+        uint32_t root = scc_nodes[scc_start[c]];
+        placed[root] = 1;
+        t->order[next_pos++] = root;
+        for (size_t i = first; i < next_pos; i++) {
+            uint32_t q = t->order[i];
+            t->pos[q] = (uint32_t)i;
+            for (uint32_t j = inv->dep_start[q]; j < inv->dep_start[q + 1]; j++) {
+                uint32_t d = inv->dep[j];
+                if (!placed[d] && (uint32_t)VECTOR(*membership)[d] == c) {
+                    placed[d] = 1;
+                    t->order[next_pos++] = d;
+                }
+            }
         }
         for (uint32_t i = scc_start[c]; i < scc_start[c + 1]; i++) {
             uint32_t q = scc_nodes[i];
@@ -74,26 +90,56 @@ out:
     free(scc_nodes);
     free(pending);
     free(queue);
+    free(placed);
     return rc;
 }
 
-int crisk__prop_init(crisk__prop *p, const crisk_inventory *inv, crisk_error *err)
+/* Translate the adjacency of the inventory to positions, groups and edges
+ * renumbered in position order. */
+static void translate(crisk__topo *t)
 {
-    memset(p, 0, sizeof *p);
-    p->inv = inv;
-    p->want_all = 1;
-    size_t n = inv->n, words = (n + 63) / 64 + 1;
-    p->pos = malloc((n + 1) * sizeof *p->pos);
-    p->order = malloc((n + 1) * sizeof *p->order);
-    p->all = calloc(n + 1, sizeof *p->all);
-    p->grp = calloc(n + 1, sizeof *p->grp);
-    p->init = calloc(n + 1, sizeof *p->init);
-    p->sched = calloc(words, sizeof *p->sched);
-    p->touched = malloc((n + 1) * sizeof *p->touched);
-    p->is_touched = calloc(n + 1, 1);
-    if (!p->pos || !p->order || !p->all || !p->grp || !p->init || !p->sched || !p->touched
-        || !p->is_touched) {
-        crisk__prop_release(p);
+    const crisk_inventory *inv = t->inv;
+    size_t n = inv->n;
+    uint32_t g2 = 0, e2 = 0, k = 0;
+    t->dep_start[0] = 0;
+    t->member_start[0] = 0;
+    for (size_t q = 0; q < n; q++) {
+        uint32_t v = t->order[q];
+        t->group_start[q] = g2;
+        for (uint32_t g = inv->group_start[v]; g < inv->group_start[v + 1]; g++) {
+            t->group_id[g2] = g;
+            t->need[g2] = inv->need[g];
+            for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
+                t->member[e2++] = t->pos[inv->member[e]];
+            t->member_start[++g2] = e2;
+        }
+        for (uint32_t i = inv->dep_start[v]; i < inv->dep_start[v + 1]; i++)
+            t->dep[k++] = t->pos[inv->dep[i]];
+        t->dep_start[q + 1] = k;
+    }
+    t->group_start[n] = g2;
+}
+
+int crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->inv = inv;
+    t->n = inv->n;
+    size_t n = inv->n, n_dep = inv->dep_start[n];
+    t->pos = malloc((n + 1) * sizeof *t->pos);
+    t->order = malloc((n + 1) * sizeof *t->order);
+    t->n_groups = inv->n_groups;
+    t->group_start = malloc((n + 1) * sizeof *t->group_start);
+    t->group_id = malloc((inv->n_groups + 1) * sizeof *t->group_id);
+    t->need = malloc((inv->n_groups + 1) * sizeof *t->need);
+    t->member_start = malloc((inv->n_groups + 1) * sizeof *t->member_start);
+    t->member = malloc((inv->n_edges + 1) * sizeof *t->member);
+    t->dep_start = malloc((n + 1) * sizeof *t->dep_start);
+    t->dep = malloc((n_dep + 1) * sizeof *t->dep);
+    if (!t->pos || !t->order || !t->group_start || !t->group_id || !t->need
+        || !t->member_start || !t->member
+        || !t->dep_start || !t->dep) {
+        crisk__topo_release(t);
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     }
     crisk_igraph_init();
@@ -101,7 +147,7 @@ int crisk__prop_init(crisk__prop *p, const crisk_inventory *inv, crisk_error *er
     igraph_integer_t n_scc = 0;
     int rc = crisk__igraph_check(igraph_vector_int_init(&membership, 0), "allocating", err);
     if (rc != CRISK_OK) {
-        crisk__prop_release(p);
+        crisk__topo_release(t);
         return rc;
     }
     const igraph_t *graph = NULL;
@@ -110,63 +156,144 @@ int crisk__prop_init(crisk__prop *p, const crisk_inventory *inv, crisk_error *er
         rc = crisk__igraph_check(igraph_connected_components(graph, &membership, NULL, &n_scc,
                                                              IGRAPH_STRONG),
                                  "finding strong components", err);
-    if (rc == CRISK_OK && topological_order(p, &membership, n_scc) != 0)
+    if (rc == CRISK_OK && topological_order(t, &membership, n_scc) != 0)
         rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     igraph_vector_int_destroy(&membership);
-    if (rc != CRISK_OK)
+    if (rc != CRISK_OK) {
+        crisk__topo_release(t);
+        return rc;
+    }
+    translate(t);
+    return CRISK_OK;
+}
+
+void crisk__topo_release(crisk__topo *t)
+{
+    free(t->pos);
+    free(t->order);
+    free(t->group_start);
+    free(t->group_id);
+    free(t->need);
+    free(t->member_start);
+    free(t->member);
+    free(t->dep_start);
+    free(t->dep);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- state ------------------------------------------------------------------- */
+
+int crisk__prop_init_shared(crisk__prop *p, const crisk__topo *t, crisk_error *err)
+{
+    crisk__topo own = p->own;   /* kept when called from crisk__prop_init */
+    memset(p, 0, sizeof *p);
+    p->own = own;
+    p->inv = t->inv;
+    p->t = t;
+    p->want_all = 1;
+    size_t n = t->n, words = (n + 63) / 64 + 1;
+    /* 2 MiB-aligned so that the whole array can sit on huge pages: random
+     * reads of dependencies' masks otherwise miss the TLB too (at 1M nodes
+     * the masks span 64 MiB or more). */
+    size_t align = (n + 1) * sizeof *p->st >= ((size_t)8 << 20) ? (size_t)2 << 20 : 64;
+    size_t st_bytes = ((n + 1) * sizeof *p->st + align - 1) / align * align;
+    p->st = aligned_alloc(align, st_bytes);
+    crisk__advise_huge(p->st, st_bytes);
+    p->seed_of = calloc(n + 1, sizeof *p->seed_of);
+    p->sched = calloc(words, sizeof *p->sched);
+    p->live = calloc(words, sizeof *p->live);
+    p->touched = malloc((n + 1) * sizeof *p->touched);
+    if (!p->st || !p->seed_of || !p->sched || !p->live || !p->touched) {
         crisk__prop_release(p);
-    return rc;
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    memset(p->st, 0, st_bytes);
+    return CRISK_OK;
+}
+
+int crisk__prop_init(crisk__prop *p, const crisk_inventory *inv, crisk_error *err)
+{
+    memset(p, 0, sizeof *p);
+    int rc = crisk__topo_init(&p->own, inv, err);
+    if (rc != CRISK_OK)
+        return rc;
+    rc = crisk__prop_init_shared(p, &p->own, err);
+    if (rc != CRISK_OK)
+        return rc;
+    p->t = &p->own;
+    return CRISK_OK;
 }
 
 void crisk__prop_release(crisk__prop *p)
 {
-    free(p->pos);
-    free(p->order);
-    free(p->all);
-    free(p->grp);
-    free(p->init);
+    free(p->st);
+    free(p->seed_of);
+    free(p->seeds);
     free(p->sched);
+    free(p->live);
     free(p->touched);
-    free(p->is_touched);
+    free(p->region);
+    if (p->own.pos != NULL)
+        crisk__topo_release(&p->own);
     memset(p, 0, sizeof *p);
 }
 
-static void touch(crisk__prop *p, uint32_t v)
+int crisk__prop_set_region(crisk__prop *p, const uint8_t *region)
 {
-    if (!p->is_touched[v]) {
-        p->is_touched[v] = 1;
-        p->touched[p->n_touched++] = v;
+    free(p->region);
+    p->region = malloc(p->t->n + 1);
+    if (p->region == NULL)
+        return -1;
+    for (size_t q = 0; q < p->t->n; q++)
+        p->region[q] = region[p->t->order[q]];
+    return 0;
+}
+
+static void touch(crisk__prop *p, uint32_t q)
+{
+    if (!crisk__prop_live(p, q)) {
+        p->live[q >> 6] |= 1ull << (q & 63);
+        p->touched[p->n_touched++] = q;
     }
 }
 
 void crisk__prop_clear(crisk__prop *p)
 {
     for (size_t i = 0; i < p->n_touched; i++) {
-        uint32_t v = p->touched[i];
-        memset(&p->all[v], 0, sizeof p->all[v]);
-        memset(&p->grp[v], 0, sizeof p->grp[v]);
-        memset(&p->init[v], 0, sizeof p->init[v]);
-        p->is_touched[v] = 0;
+        uint32_t q = p->touched[i];
+        memset(&p->st[q], 0, sizeof p->st[q]);
+        p->seed_of[q] = 0;
+        p->live[q >> 6] = 0;
     }
     p->n_touched = 0;
+    p->n_seeds = 0;
 }
 
-void crisk__prop_seed(crisk__prop *p, uint32_t node, const crisk__mask *mask)
+int crisk__prop_seed(crisk__prop *p, uint32_t node, const crisk__mask *mask)
 {
-    for (int w = 0; w < CRISK__W; w++) {
-        p->init[node].w[w] |= mask->w[w];
-        p->all[node].w[w] |= mask->w[w];
-        p->grp[node].w[w] |= mask->w[w];
+    uint32_t q = p->t->pos[node];
+    if (p->seed_of[q] == 0) {
+        if (crisk__grow((void **)&p->seeds, &p->cap_seeds, p->n_seeds + 1, sizeof *p->seeds))
+            return -1;
+        memset(&p->seeds[p->n_seeds], 0, sizeof *p->seeds);
+        p->seed_of[q] = (uint32_t)++p->n_seeds;
     }
-    touch(p, node);
+    crisk__mask *init = &p->seeds[p->seed_of[q] - 1];
+    for (int w = 0; w < CRISK__W; w++) {
+        init->w[w] |= mask->w[w];
+        p->st[q].all.w[w] |= mask->w[w];
+        p->st[q].grp.w[w] |= mask->w[w];
+    }
+    touch(p, q);
+    return 0;
 }
 
-void crisk__prop_seed_one(crisk__prop *p, uint32_t node, size_t s)
+int crisk__prop_seed_one(crisk__prop *p, uint32_t node, size_t s)
 {
     crisk__mask m;
     memset(&m, 0, sizeof m);
     m.w[s >> 6] = 1ull << (s & 63);
-    crisk__prop_seed(p, node, &m);
+    return crisk__prop_seed(p, node, &m);
 }
 
 void crisk__mask_first(crisk__mask *m, size_t count)
@@ -179,11 +306,12 @@ void crisk__mask_first(crisk__mask *m, size_t count)
 
 /* ---- group evaluation ------------------------------------------------------ */
 
-/* Scenarios (of word w) where at least t of the members' masks have their
- * bit set (with `complement`: their bit clear). */
-static uint64_t at_least(const crisk__mask *masks, const uint32_t *members, size_t n,
+/* Scenarios (of word w) where at least t of the members' `grp` masks have
+ * their bit set (with `complement`: their bit clear). */
+static uint64_t at_least(const crisk__prop *p, const uint32_t *members, size_t n,
                          size_t t, int complement, int w)
 {
+    const crisk__state *st = p->st;
     if (t == 0)
         return ~0ull;
     if (t > n)
@@ -195,7 +323,7 @@ static uint64_t at_least(const crisk__mask *masks, const uint32_t *members, size
         for (size_t j = 1; j <= t; j++)
             ge[j] = 0;
         for (size_t i = 0; i < n; i++) {
-            uint64_t m = masks[members[i]].w[w];
+            uint64_t m = crisk__prop_live(p, members[i]) ? st[members[i]].grp.w[w] : 0;
             if (complement)
                 m = ~m;
             for (size_t j = t; j >= 1; j--)
@@ -206,7 +334,7 @@ static uint64_t at_least(const crisk__mask *masks, const uint32_t *members, size
     /* Large thresholds: count per scenario; O(n * 64) */
     uint32_t count[64] = { 0 };
     for (size_t i = 0; i < n; i++) {
-        uint64_t m = masks[members[i]].w[w];
+        uint64_t m = crisk__prop_live(p, members[i]) ? st[members[i]].grp.w[w] : 0;
         if (complement)
             m = ~m;
         while (m) {
@@ -223,24 +351,28 @@ static uint64_t at_least(const crisk__mask *masks, const uint32_t *members, size
 
 void crisk__prop_group_fails(const crisk__prop *p, uint32_t g, crisk__mask *out)
 {
-    const crisk_inventory *inv = p->inv;
-    const uint32_t *members = inv->member + inv->member_start[g];
-    size_t n = inv->member_start[g + 1] - inv->member_start[g];
-    size_t need = inv->need[g];
-    const crisk__mask *grp = p->grp;
+    const crisk__topo *t = p->t;
+    const uint32_t *members = t->member + t->member_start[g];
+    size_t n = t->member_start[g + 1] - t->member_start[g];
+    size_t need = t->need[g];
+    const crisk__state *st = p->st;
+    memset(out, 0, sizeof *out);
     if (need == n) {            /* every member needed: any failure fails it */
-        *out = grp[members[0]];
-        for (size_t i = 1; i < n; i++)
-            for (int w = 0; w < CRISK__W; w++)
-                out->w[w] |= grp[members[i]].w[w];
+        for (size_t i = 0; i < n; i++)
+            if (crisk__prop_live(p, members[i]))
+                for (int w = 0; w < CRISK__W; w++)
+                    out->w[w] |= st[members[i]].grp.w[w];
         return;
     }
     if (need == 1) {            /* plain OR: fails when all members fail */
-        *out = grp[members[0]];
+        for (size_t i = 0; i < n; i++)
+            if (!crisk__prop_live(p, members[i]))
+                return;
+        *out = st[members[0]].grp;
         for (size_t i = 1; i < n; i++) {
             uint64_t any = 0;
             for (int w = 0; w < CRISK__W; w++) {
-                out->w[w] &= grp[members[i]].w[w];
+                out->w[w] &= st[members[i]].grp.w[w];
                 any |= out->w[w];
             }
             if (any == 0)
@@ -249,53 +381,75 @@ void crisk__prop_group_fails(const crisk__prop *p, uint32_t g, crisk__mask *out)
         return;
     }
     size_t fail_at = n - need + 1;   /* failures that defeat it */
+    size_t live = 0;
+    for (size_t i = 0; i < n; i++)
+        live += (size_t)crisk__prop_live(p, members[i]);
+    if (live < fail_at)
+        return;                  /* not enough members can have failed */
     for (int w = 0; w < CRISK__W; w++)
         out->w[w] = fail_at <= need
-            ? at_least(grp, members, n, fail_at, 0, w)
+            ? at_least(p, members, n, fail_at, 0, w)
             /* fewer than `need` working <=> not (at least `need` working) */
-            : ~at_least(grp, members, n, need, 1, w);
+            : ~at_least(p, members, n, need, 1, w);
 }
 
 /* ---- the sweep --------------------------------------------------------------- */
 
-static void schedule_dependants(crisk__prop *p, uint32_t v, size_t *cursor)
+static void schedule_dependants(crisk__prop *p, uint32_t q, size_t *cursor)
 {
-    const crisk_inventory *inv = p->inv;
-    for (uint32_t i = inv->dep_start[v]; i < inv->dep_start[v + 1]; i++) {
-        if (p->region != NULL && !p->region[inv->dep[i]])
+    const crisk__topo *t = p->t;
+    for (uint32_t i = t->dep_start[q]; i < t->dep_start[q + 1]; i++) {
+        uint32_t d = t->dep[i];
+        if (p->region != NULL && !p->region[d])
             continue;
-        uint32_t q = p->pos[inv->dep[i]];
-        p->sched[q >> 6] |= 1ull << (q & 63);
-        if (q < *cursor)
-            *cursor = q;   /* only within a strong component */
+        p->sched[d >> 6] |= 1ull << (d & 63);
+        if (d < *cursor)
+            *cursor = d;   /* only within a strong component */
     }
 }
 
-static void evaluate(crisk__prop *p, uint32_t v, size_t *cursor)
+/* Recompute the masks of position q from its dependencies.  A group of one
+ * (every edge without a `group`) reads its member's cache line once for
+ * both masks. */
+static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
 {
-    const crisk_inventory *inv = p->inv;
-    crisk__mask all = p->init[v], grp = p->init[v], fails;
-    uint32_t g0 = inv->group_start[v], g1 = inv->group_start[v + 1];
-    if (p->want_all)
-        for (uint32_t e = inv->member_start[g0]; e < inv->member_start[g1]; e++)
+    const crisk__topo *t = p->t;
+    const crisk__state *st = p->st;
+    crisk__state next = { .all = crisk__prop_initial_at(p, q) };
+    next.grp = next.all;
+    crisk__mask fails;
+    for (uint32_t g = t->group_start[q]; g < t->group_start[q + 1]; g++) {
+        uint32_t e0 = t->member_start[g], e1 = t->member_start[g + 1];
+        if (e1 - e0 == 1) {
+            uint32_t m = t->member[e0];
+            if (!crisk__prop_live(p, m))
+                continue;
             for (int w = 0; w < CRISK__W; w++)
-                all.w[w] |= p->all[inv->member[e]].w[w];
-    for (uint32_t g = g0; g < g1; g++) {
+                next.grp.w[w] |= st[m].grp.w[w];
+            if (p->want_all)
+                for (int w = 0; w < CRISK__W; w++)
+                    next.all.w[w] |= st[m].all.w[w];
+            continue;
+        }
+        if (p->want_all)
+            for (uint32_t e = e0; e < e1; e++)
+                if (crisk__prop_live(p, t->member[e]))
+                    for (int w = 0; w < CRISK__W; w++)
+                        next.all.w[w] |= st[t->member[e]].all.w[w];
         crisk__prop_group_fails(p, g, &fails);
         for (int w = 0; w < CRISK__W; w++)
-            grp.w[w] |= fails.w[w];
+            next.grp.w[w] |= fails.w[w];
     }
-    if (memcmp(&all, &p->all[v], sizeof all) == 0 && memcmp(&grp, &p->grp[v], sizeof grp) == 0)
+    if (memcmp(&next, &p->st[q], sizeof next) == 0)
         return;
-    p->all[v] = all;
-    p->grp[v] = grp;
-    touch(p, v);
-    schedule_dependants(p, v, cursor);
+    p->st[q] = next;
+    touch(p, q);
+    schedule_dependants(p, q, cursor);
 }
 
 void crisk__prop_run(crisk__prop *p)
 {
-    size_t n = p->inv->n, words = (n + 63) / 64;
+    size_t n = p->t->n, words = (n + 63) / 64;
     size_t cursor = n;
     for (size_t i = 0; i < p->n_touched; i++)
         schedule_dependants(p, p->touched[i], &cursor);
@@ -311,7 +465,7 @@ void crisk__prop_run(crisk__prop *p)
         size_t q = (w << 6) + (size_t)__builtin_ctzll(bits);
         p->sched[w] &= p->sched[w] - 1;
         cursor = n;
-        evaluate(p, p->order[q], &cursor);
+        evaluate(p, (uint32_t)q, &cursor);
         if (cursor < (w << 6))
             w = cursor >> 6;
     }

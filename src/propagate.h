@@ -15,6 +15,14 @@
  * node is evaluated once per batch.  Inside a strong component evaluation
  * repeats until nothing changes; masks only grow, so this reaches the least
  * fixed point.
+ *
+ * Memory layout.  The sweep is bound by memory latency (a node reads the
+ * masks of its dependencies, scattered over the whole graph), so the engine
+ * works in *position* space: nodes are renumbered in that topological order,
+ * every adjacency list is translated to positions once (crisk__topo, shared
+ * read-only by any number of threads), and a node's two masks sit together
+ * in one 64-byte cache line (crisk__state).  Callers speak node indices; the
+ * accessors below translate.
  */
 #ifndef CRISK_PROPAGATE_H
 #define CRISK_PROPAGATE_H
@@ -22,54 +30,117 @@
 #include "model.h"
 
 /* Words per mask.  Wider sweeps mean fewer sweeps over shared ancestors
- * but more work per node visited.  On a generated 100k-node inventory
- * (quiet machine, user CPU of the analysis): 1 word 7.5 s, 2 words 8.6 s,
- * 4 words 6.5 s, 8 words 6.8 s; 4 is kept (docs/performance.md). */
-#define CRISK__W 4
+ * but more bytes per node visited.  Generated 1M-node inventory (CPU of
+ * `rank`, masks in one block per node): 4 words 216 s (222 M nodes
+ * touched), 8 words 104 s (143 M), 16 words 100 s (92 M) but 18 % more
+ * memory; 8 is kept (docs/metrics.md). */
+#define CRISK__W 8
 #define CRISK__SCENARIOS (64 * CRISK__W)
 
 typedef struct crisk__mask {
     uint64_t w[CRISK__W];
 } crisk__mask;
 
-typedef struct crisk__prop {
+/* Both masks of one node, side by side: two cache lines when CRISK__W is 8. */
+typedef struct crisk__state {
+    crisk__mask all, grp;
+} crisk__state;
+
+/* The graph in position space, built once; read-only afterwards.  Groups
+ * and edges are renumbered too, so that the groups of consecutive positions
+ * are consecutive ("topology groups"); group_id maps them back. */
+typedef struct crisk__topo {
     const crisk_inventory *inv;
+    size_t n, n_groups;
     uint32_t *pos;          /* node -> position in topological order */
     uint32_t *order;        /* position -> node */
-    crisk__mask *all, *grp; /* failure masks per node */
-    crisk__mask *init;      /* initial-failure mask per node in the current batch */
+    uint32_t *group_start;  /* position -> its topology groups [group_start[q], group_start[q+1]) */
+    uint32_t *group_id;     /* topology group -> inventory group */
+    uint32_t *need;         /* topology group -> need */
+    uint32_t *member_start; /* topology group -> its members [member_start[g], member_start[g+1]) */
+    uint32_t *member;       /* members, as positions */
+    uint32_t *dep_start;    /* position -> its distinct dependants, as positions */
+    uint32_t *dep;
+} crisk__topo;
+
+int  crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *err);
+void crisk__topo_release(crisk__topo *t);
+
+typedef struct crisk__prop {
+    const crisk_inventory *inv;
+    const crisk__topo *t;
+    crisk__topo own;        /* the topology when this propagator built it */
+    crisk__state *st;       /* failure masks per position */
+    uint32_t *seed_of;      /* per position: 0, or 1 + its slot in `seeds` */
+    crisk__mask *seeds;     /* initial-failure masks of the seeded positions */
+    size_t n_seeds, cap_seeds;
+    uint64_t *live;         /* bitmap over positions: touched in this batch.  Masks
+                             * of other positions are zero, and this bitmap (an
+                             * eighth of a byte per node) answers that without
+                             * fetching their cache lines. */
     uint64_t *sched;        /* bitmap over positions: to evaluate */
-    uint32_t *touched;      /* nodes whose masks are non-zero in this batch */
+    uint32_t *touched;      /* positions whose masks are non-zero in this batch */
     size_t n_touched;
-    uint8_t *is_touched;
     int want_all;           /* compute the `all` masks too */
-    const uint8_t *region;  /* if not NULL, only nodes with region[v] != 0 are
-                             * evaluated; the region must hold every
-                             * dependency of its nodes for exact results */
+    uint8_t *region;        /* per position, or NULL: see crisk__prop_set_region */
 } crisk__prop;
 
-/* Build the topological order (strong components through igraph).
+/* Build the topology (strong components through igraph) and the state.
  * O(V + E). */
 int  crisk__prop_init(crisk__prop *p, const crisk_inventory *inv, crisk_error *err);
+/* The state only, over a topology someone else owns (one per thread). */
+int  crisk__prop_init_shared(crisk__prop *p, const crisk__topo *t, crisk_error *err);
 void crisk__prop_release(crisk__prop *p);
+
+/* Only evaluate nodes with region[node] != 0 (n bytes, indexed by node);
+ * the region must hold every dependency of its nodes for exact results.
+ * The array is copied.  Returns -1 when out of memory. */
+int  crisk__prop_set_region(crisk__prop *p, const uint8_t *region);
 
 /* Reset the masks of the previous batch (O(touched)). */
 void crisk__prop_clear(crisk__prop *p);
 
-/* Mark `node` failed initially in the scenarios of `mask`. */
-void crisk__prop_seed(crisk__prop *p, uint32_t node, const crisk__mask *mask);
+/* Mark `node` failed initially in the scenarios of `mask`.  Returns -1 when
+ * out of memory. */
+int  crisk__prop_seed(crisk__prop *p, uint32_t node, const crisk__mask *mask);
 
 /* Mark `node` failed initially in scenario `s` alone. */
-void crisk__prop_seed_one(crisk__prop *p, uint32_t node, size_t s);
+int  crisk__prop_seed_one(crisk__prop *p, uint32_t node, size_t s);
 
 /* Propagate the seeded failures to the least fixed point. */
 void crisk__prop_run(crisk__prop *p);
 
-/* Scenarios in which group g has fewer than `need` working members, given
- * the current `grp` masks. */
+/* Scenarios in which topology group g has fewer than `need` working
+ * members, given the current `grp` masks. */
 void crisk__prop_group_fails(const crisk__prop *p, uint32_t g, crisk__mask *out);
 
 /* A mask with the first `count` scenarios set. */
 void crisk__mask_first(crisk__mask *m, size_t count);
+
+/* Whether position q may have non-zero masks in this batch. */
+static inline int crisk__prop_live(const crisk__prop *p, uint32_t q)
+{
+    return (int)((p->live[q >> 6] >> (q & 63)) & 1);
+}
+
+/* The masks of a node (by node index). */
+static inline const crisk__mask *crisk__prop_grp(const crisk__prop *p, uint32_t node)
+{
+    return &p->st[p->t->pos[node]].grp;
+}
+
+static inline const crisk__mask *crisk__prop_all(const crisk__prop *p, uint32_t node)
+{
+    return &p->st[p->t->pos[node]].all;
+}
+
+/* The initial-failure mask of the node at position q (zero if not seeded). */
+static inline crisk__mask crisk__prop_initial_at(const crisk__prop *p, uint32_t q)
+{
+    crisk__mask m = { { 0 } };
+    if (p->seed_of[q] != 0)
+        m = p->seeds[p->seed_of[q] - 1];
+    return m;
+}
 
 #endif

@@ -182,8 +182,8 @@ static void state_release(sim_state *st)
 
 /* Seed the initial failures of one sweep: block w of the sweep draws from
  * gen[w]; lanes past `valid` are drawn (to keep the streams independent of
- * the run count) but not seeded. */
-static void seed_sweep(sim_state *st, rng *gen, const crisk__mask *valid)
+ * the run count) but not seeded.  Returns -1 when out of memory. */
+static int seed_sweep(sim_state *st, rng *gen, const crisk__mask *valid)
 {
     for (size_t i = 0; i < st->n_drawn; i++) {
         uint32_t v = st->drawn[i];
@@ -194,9 +194,10 @@ static void seed_sweep(sim_state *st, rng *gen, const crisk__mask *valid)
             m.w[w] = bits & valid->w[w];
             any |= m.w[w];
         }
-        if (any != 0)
-            crisk__prop_seed(&st->prop, v, &m);
+        if (any != 0 && crisk__prop_seed(&st->prop, v, &m) != 0)
+            return -1;
     }
+    return 0;
 }
 
 /* Count each function's failures and add its criticality to the loss of
@@ -209,7 +210,7 @@ static void collect_sweep(sim_state *st, const crisk__mask *valid, uint64_t firs
         uint32_t f = st->fn[i];
         double c = st->inv->criticality[f];
         for (int w = 0; w < CRISK__W; w++) {
-            uint64_t bits = st->prop.grp[f].w[w] & valid->w[w];
+            uint64_t bits = crisk__prop_grp(&st->prop, f)->w[w] & valid->w[w];
             any.w[w] |= bits;
             st->failures[i] += (uint64_t)__builtin_popcountll(bits);
             for (; bits != 0; bits &= bits - 1)
@@ -220,7 +221,7 @@ static void collect_sweep(sim_state *st, const crisk__mask *valid, uint64_t firs
         st->any += (uint64_t)__builtin_popcountll(any.w[w]);
 }
 
-static void run_all(sim_state *st, const crisk_simulate_options *o)
+static int run_all(sim_state *st, const crisk_simulate_options *o)
 {
     rng base;
     rng_seed(&base, o->seed);
@@ -234,7 +235,8 @@ static void run_all(sim_state *st, const crisk_simulate_options *o)
             rng_jump(&base);
         }
         crisk__prop_clear(&st->prop);
-        seed_sweep(st, gen, &valid);
+        if (seed_sweep(st, gen, &valid) != 0)
+            return -1;
         crisk__prop_run(&st->prop);
         collect_sweep(st, &valid, first);
         if (o->progress != NULL) {
@@ -242,6 +244,7 @@ static void run_all(sim_state *st, const crisk_simulate_options *o)
             o->progress(o->progress_ctx, "simulating", done, o->runs);
         }
     }
+    return 0;
 }
 
 /* ---- summaries -------------------------------------------------------------- */
@@ -339,8 +342,9 @@ int crisk_simulate_run(crisk_simulation **out, const crisk_inventory *inv,
     s->seed = o->seed;
     sim_state st;
     int rc = state_init(&st, inv, o->runs, err);
+    if (rc == CRISK_OK && run_all(&st, o) != 0)
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     if (rc == CRISK_OK) {
-        run_all(&st, o);
         summarise_loss(&s->loss, &st, o->runs);
         rc = summarise_functions(s, &st, err);
     }

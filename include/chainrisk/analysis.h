@@ -65,16 +65,19 @@ typedef struct crisk_analysis crisk_analysis;
 typedef struct crisk_analysis_options {
     int keep_spofs;               /* record (function, node) SPOF pairs */
     int keep_false_redundancy;    /* record false-redundancy findings */
-    crisk_progress_fn progress;   /* may be NULL */
+    crisk_progress_fn progress;   /* may be NULL; called from the calling thread */
     void *progress_ctx;
+    unsigned threads;             /* sweeping threads; 0 = one per online CPU */
 } crisk_analysis_options;
 
-#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL }
+#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0 }
+#define CRISK_ANALYSIS_MAX_THREADS 16
 
 /* Compute every metric of every node in one pass.
- * Approach: batched bit-parallel propagation (64 single-failure scenarios per
- * sweep) over the affected ancestors only, in topological order of the strong
- * components; see docs/metrics.md.  Time O(sum over batches of the edges of
+ * Approach: batched bit-parallel propagation (512 single-failure scenarios
+ * per sweep) over the affected ancestors only, in topological order of the
+ * strong components, batches spread over `threads` threads; results do not
+ * depend on the thread count.  See docs/metrics.md and docs/performance.md.  Time O(sum over batches of the edges of
  * the ancestors they reach), memory O(V + E). */
 int  crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
                         const crisk_analysis_options *opts, crisk_error *err);

@@ -54,7 +54,8 @@ int cli_parse_double(const char *command, const char *opt, const char *value, do
 }
 
 enum { OPT_NODES = 1000, OPT_EDGES, OPT_FORMAT, OPT_TOP, OPT_MAP, OPT_INPUT,
-       OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_CRITICALITY, OPT_EXTRA };
+       OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_CRITICALITY, OPT_THREADS,
+       OPT_EXTRA };
 
 static const struct option common_options[] = {
     { "help",          no_argument,       NULL, 'h' },
@@ -70,6 +71,7 @@ static const struct option common_options[] = {
     { "chains",        required_argument, NULL, OPT_CHAINS },
     { "drop-optional", no_argument,       NULL, OPT_DROP_OPTIONAL },
     { "criticality",   required_argument, NULL, OPT_CRITICALITY },
+    { "threads",       required_argument, NULL, OPT_THREADS },
 };
 #define N_COMMON (sizeof common_options / sizeof common_options[0])
 
@@ -105,6 +107,16 @@ static int handle_common(cli_common *c, int opt, const char *arg)
             return cli_usage_error(c->command, "--chains expects 'provider' or 'service', not '%s'", arg);
         return 0;
     case OPT_DROP_OPTIONAL: c->load.cdx_drop_optional = 1; return 0;
+    case OPT_THREADS: {
+        long k = 0;
+        if (cli_parse_long(c->command, "--threads", arg, &k) != 0)
+            return -1;
+        if (k < 1 || k > CRISK_ANALYSIS_MAX_THREADS)
+            return cli_usage_error(c->command, "--threads expects 1 to %d, not '%s'",
+                                   CRISK_ANALYSIS_MAX_THREADS, arg);
+        c->threads = (unsigned)k;
+        return 0;
+    }
     case OPT_CRITICALITY:
         /* One flag, two importers: a number is the criticality of every
          * SBOM's root function; KEY=NUMBER,... overrides the DORA table. */
@@ -150,11 +162,12 @@ static int take_positionals(cli_common *c, int argc, char **argv, int first)
 }
 
 /* Keep what changes results for the JSON provenance: not where inputs and
- * output are (inputs are listed with their hashes), not -q. */
+ * output are (inputs are listed with their hashes), not -q, not --threads
+ * (results never depend on it). */
 static void record_option(cli_common *c, int opt, const char *name, const char *value)
 {
     if (opt == 'o' || opt == 'q' || opt == OPT_NODES || opt == OPT_EDGES || opt == OPT_INPUT
-        || c->prov.n_options == 32)
+        || opt == OPT_THREADS || c->prov.n_options == 32)
         return;
     c->prov.option_names[c->prov.n_options] = name ? name : "?";
     c->prov.option_values[c->prov.n_options] = value ? value : "";

@@ -27,6 +27,7 @@ typedef struct cli_common {
     crisk_format format;               /* --format */
     long top;                          /* --top N; -1 = all */
     int quiet;                         /* -q */
+    unsigned threads;                  /* --threads N; 0 = one per CPU */
     crisk_load_options load;
     const char *args[CLI_MAX_ARGS];    /* positionals after the inventory (ids) */
     size_t n_args;

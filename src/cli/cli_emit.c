@@ -19,6 +19,7 @@ int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_anal
     opts.keep_false_redundancy = (keep & CLI_KEEP_FALSE_REDUNDANCY) != 0;
     opts.progress = cli_progress_update;
     opts.progress_ctx = &progress;
+    opts.threads = c->threads;
     crisk_error err = CRISK_ERROR_INIT;
     rc = crisk_analysis_run(a, *inv, &opts, &err);
     cli_progress_done(&progress);

@@ -24,6 +24,8 @@ static const char usage[] =
     "  --layout ENGINE  dot, sfdp or neato (default: dot up to 250 drawn vertices,\n"
     "                   sfdp above)\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
+    "  --threads N      analysis threads (default: one per CPU; results do\n"
+    "                   not depend on it)\n"
     "  -q, --quiet      do not print load warnings\n"
     "  -h, --help       show this help\n\n"
     "exit status: 0 written, 1 invalid input or unknown --focus node, 2 usage error,\n"
@@ -108,6 +110,7 @@ int cmd_map(int argc, char **argv)
     crisk_error err = CRISK_ERROR_INIT;
     crisk_analysis_options aopts = CRISK_ANALYSIS_OPTIONS_INIT;
     aopts.keep_spofs = 0;   /* the map needs the per-node spof flag only */
+    aopts.threads = c.threads;
     rc = cli_load(&c, &inv);
     if (rc != CRISK_OK)
         return crisk_exit_code(rc);

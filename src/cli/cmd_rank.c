@@ -17,6 +17,8 @@ static const char usage[] =
     "  --format table|csv|json     output format (default table)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
+    "  --threads N                 analysis threads (default: one per CPU; results do\n"
+    "                              not depend on it)\n"
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n\n"
     "columns: id, name, type, category, tier (fewest edges from a function; empty if\n"

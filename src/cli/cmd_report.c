@@ -23,6 +23,8 @@ static const char usage[] =
     "  --timestamp      record when the report was written (UTC; SOURCE_DATE_EPOCH\n"
     "                   is honoured for reproducible builds)\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
+    "  --threads N      analysis threads (default: one per CPU; results do\n"
+    "                   not depend on it)\n"
     "  -q, --quiet      do not print load warnings (the report still lists them)\n"
     "  -h, --help       show this help\n\n"
     "exit status: 0 written, 1 invalid input, 2 usage error, 3 internal error\n";
@@ -110,6 +112,7 @@ int cmd_report(int argc, char **argv)
     crisk_analysis *a = NULL;
     crisk_error err = CRISK_ERROR_INIT;
     crisk_analysis_options aopts = CRISK_ANALYSIS_OPTIONS_INIT;
+    aopts.threads = c.threads;
     int status;
     rc = cli_load_diagnostics(&c, &inv, &diags);   /* the report lists the warnings */
     if (rc != CRISK_OK)
