@@ -16,6 +16,13 @@
  * build is O(V + E log d) for the largest out-degree d.  Rejected: one
  * igraph_add_edge per edge (quadratic re-indexing) and a global comparison
  * sort of all edges.
+ *
+ * Speed (docs/performance.md): at a million nodes the id index no longer
+ * fits the cache, so edge targets are resolved in batches with the index
+ * probes prefetched; edges are kept in blocks that never move; the model's
+ * arrays are allocated once at their final (worst-case) size; large arrays
+ * are advised onto huge pages, because fresh memory, not arithmetic, is
+ * much of the cost of a load.
  */
 #include "model.h"
 #include "csv_reader.h"   /* crisk__csv_quote: ids in messages */
@@ -33,10 +40,37 @@ typedef struct edge_rec {
     const char *group;          /* interned; NULL = own group */
     const char *kind;           /* interned; "" = none */
     uint32_t need;              /* 0 = not given */
-    uint32_t source;
     uint32_t line;
-    uint16_t from_col, to_col, group_col, need_col;
+    uint32_t origin;            /* index into origins[]: file and columns */
 } edge_rec;
+
+/* Where edges came from: the file and the columns of its endpoints, group
+ * and need.  All rows of one file share one origin, so an edge carries an
+ * index instead of the five numbers (10M edges: 80 MB less). */
+typedef struct edge_origin {
+    uint32_t source;
+    uint16_t from_col, to_col, group_col, need_col;
+} edge_origin;
+
+/* Resolving an edge's target is a hash-index probe into memory that no
+ * longer fits the cache at a million nodes: three dependent misses (slot,
+ * id pointer, id text).  Targets are therefore resolved a batch at a time,
+ * each step of the probe issued for the whole batch before the next one
+ * (software prefetching), so the misses of a batch overlap. */
+#define BATCH_EDGES 64
+
+/* Edges live in blocks of doubling size (1024, 2048, 4096, ... edges), so
+ * that adding one never moves the others: a realloc of a 400 MB array
+ * copies it when the kernel cannot move the pages, and each copy faults
+ * in fresh pages.  21 blocks hold more than CRISK_MAX_EDGES. */
+#define EDGE_BLOCK0_LOG 10
+#define EDGE_BLOCKS 21
+
+typedef struct batched_target {
+    uint64_t hash;
+    size_t off, len;            /* the id, in batch_text */
+    uint32_t edge;              /* index into edges[] */
+} batched_target;
 
 struct crisk_builder {
     crisk_inventory *inv;       /* being filled; node arrays grow with it */
@@ -46,10 +80,17 @@ struct crisk_builder {
     uint16_t *node_col;
     size_t input;               /* current input number */
 
-    edge_rec *edges;
-    size_t n_edges, edge_cap;
+    edge_rec *edge_block[EDGE_BLOCKS];   /* see edge_at() */
+    size_t n_edges, n_blocks;
+    edge_origin *origins;
+    size_t n_origins, origin_cap;
     const char **pending;       /* endpoint names not known when the edge came */
     size_t n_pending, pending_cap;
+
+    batched_target batch[BATCH_EDGES];   /* targets not yet resolved */
+    size_t n_batch;
+    char *batch_text;
+    size_t batch_text_len, batch_text_cap;
 
     size_t source_cap, note_cap, attr_cap;
 
@@ -57,10 +98,38 @@ struct crisk_builder {
      * last `from` so those rows skip the hash lookup. */
     char last_from[128];
     uint32_t last_from_node;
+    /* ... and repeat a group and a kind across rows: the last ones. */
+    const char *last_group, *last_kind;
 
     crisk_progress_fn progress;
     void *progress_ctx;
 };
+
+static edge_rec *edge_at(const crisk_builder *b, size_t i)
+{
+    size_t j = i + ((size_t)1 << EDGE_BLOCK0_LOG);
+    unsigned k = (unsigned)(63 - __builtin_clzll((unsigned long long)j)) - EDGE_BLOCK0_LOG;
+    return &b->edge_block[k][j - ((size_t)1 << (EDGE_BLOCK0_LOG + k))];
+}
+
+/* Edges that `blocks` blocks hold. */
+static size_t edges_capacity(size_t blocks)
+{
+    return (((size_t)1 << blocks) - 1) << EDGE_BLOCK0_LOG;
+}
+
+static int add_edge_block(crisk_builder *b)
+{
+    if (b->n_blocks == EDGE_BLOCKS)
+        return -1;
+    size_t bytes = ((size_t)1 << (EDGE_BLOCK0_LOG + b->n_blocks)) * sizeof(edge_rec);
+    edge_rec *block = malloc(bytes);
+    if (block == NULL)
+        return -1;
+    crisk__advise_huge(block, bytes);
+    b->edge_block[b->n_blocks++] = block;
+    return 0;
+}
 
 /* ---- records ----------------------------------------------------------------- */
 
@@ -105,8 +174,11 @@ void crisk_builder_free(crisk_builder *b)
     free(b->node_source);
     free(b->node_line);
     free(b->node_col);
-    free(b->edges);
+    for (size_t k = 0; k < b->n_blocks; k++)
+        free(b->edge_block[k]);
+    free(b->origins);
     free(b->pending);
+    free(b->batch_text);
     free(b);
 }
 
@@ -209,11 +281,12 @@ typedef char quoted[CRISK__CSV_QUOTE_MAX];
  * without touching their strings; EMPTY_SLOT marks a free slot. */
 #define EMPTY_SLOT UINT64_MAX
 
-uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len)
+/* The node whose id is `id` (of length `len`, hash `hash`), or NO_NODE. */
+static uint32_t lookup_hashed(const crisk_inventory *inv, const char *id, size_t len,
+                              uint64_t hash)
 {
     if (inv->index == NULL)
         return NO_NODE;
-    uint64_t hash = crisk__hash(id, len);
     uint32_t tag = (uint32_t)(hash >> 32);
     size_t h = hash & inv->index_mask;
     for (;;) {
@@ -228,10 +301,13 @@ uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, siz
     }
 }
 
-static void index_insert(crisk_inventory *inv, uint32_t node)
+uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len)
 {
-    const char *id = inv->id[node];
-    uint64_t hash = crisk__hash(id, strlen(id));
+    return lookup_hashed(inv, id, len, crisk__hash(id, len));
+}
+
+static void index_insert(crisk_inventory *inv, uint32_t node, uint64_t hash)
+{
     size_t h = hash & inv->index_mask;
     while (inv->index[h] != EMPTY_SLOT)
         h = (h + 1) & inv->index_mask;
@@ -250,12 +326,13 @@ static int index_reserve(crisk_inventory *inv, size_t nodes)
     uint64_t *index = malloc(ncap * sizeof *index);
     if (index == NULL)
         return -1;
+    crisk__advise_huge(index, ncap * sizeof *index);
     memset(index, 0xff, ncap * sizeof *index);
     free(inv->index);
     inv->index = index;
     inv->index_mask = ncap - 1;
     for (size_t v = 0; v < inv->n; v++)
-        index_insert(inv, (uint32_t)v);
+        index_insert(inv, (uint32_t)v, crisk__hash(inv->id[v], strlen(inv->id[v])));
     return 0;
 }
 
@@ -392,7 +469,8 @@ int crisk_builder_add_node(crisk_builder *b, size_t source, const crisk_node_rec
 {
     crisk_inventory *inv = b->inv;
     size_t len = strlen(rec->id);
-    uint32_t v = crisk__inventory_lookup(inv, rec->id, len);
+    uint64_t hash = crisk__hash(rec->id, len);
+    uint32_t v = lookup_hashed(inv, rec->id, len, hash);
     if (v != NO_NODE)
         return report_existing_node(b, v, source, rec, diags) == CRISK_OK ? CRISK_OK : oom(err);
     if (inv->n >= CRISK_MAX_NODES)
@@ -423,7 +501,7 @@ int crisk_builder_add_node(crisk_builder *b, size_t source, const crisk_node_rec
     b->node_line[v] = (uint32_t)rec->line;
     b->node_col[v] = (uint16_t)rec->id_column;
     inv->n++;
-    index_insert(inv, v);
+    index_insert(inv, v, hash);
     if (set_attrs(b, v, rec) != 0)
         return oom(err);
     return CRISK_OK;
@@ -431,21 +509,134 @@ int crisk_builder_add_node(crisk_builder *b, size_t source, const crisk_node_rec
 
 /* ---- edges --------------------------------------------------------------------- */
 
-static int resolve_or_keep(crisk_builder *b, const char *id, uint32_t *out)
+/* Keep an id that names no node (yet) by name: it is resolved, or reported,
+ * when the builder finishes. */
+static int keep_pending(crisk_builder *b, const char *id, size_t len, uint32_t *out)
 {
-    uint32_t v = crisk__inventory_lookup(b->inv, id, strlen(id));
-    if (v != NO_NODE) {
-        *out = v;
-        return 0;
-    }
     if (crisk__grow((void **)&b->pending, &b->pending_cap, b->n_pending + 1,
                     sizeof *b->pending) != 0)
         return -1;
-    const char *copy = intern_str(b->inv, id);
+    const char *copy = crisk__pool_intern(&b->inv->pool, id, len);
     if (copy == NULL)
         return -1;
     b->pending[b->n_pending] = copy;
     *out = PENDING_BIT | (uint32_t)b->n_pending++;
+    return 0;
+}
+
+static int resolve_or_keep(crisk_builder *b, const char *id, uint32_t *out)
+{
+    size_t len = strlen(id);
+    uint32_t v = crisk__inventory_lookup(b->inv, id, len);
+    if (v != NO_NODE) {
+        *out = v;
+        return 0;
+    }
+    return keep_pending(b, id, len, out);
+}
+
+/* Resolve the batched targets: the probe's three loads (index slot, id
+ * pointer, id text) are each issued for the whole batch before the next,
+ * then every target is looked up for real with its lines in the cache. */
+static int flush_batch(crisk_builder *b)
+{
+    const crisk_inventory *inv = b->inv;
+    size_t n = b->n_batch;
+    uint32_t candidate[BATCH_EDGES];
+    for (size_t i = 0; i < n; i++) {
+        candidate[i] = NO_NODE;
+        if (inv->index == NULL)
+            continue;
+        uint64_t slot = inv->index[b->batch[i].hash & inv->index_mask];
+        if (slot != EMPTY_SLOT && (uint32_t)(slot >> 32) == (uint32_t)(b->batch[i].hash >> 32)) {
+            candidate[i] = (uint32_t)slot;
+            __builtin_prefetch(&inv->id[candidate[i]]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        if (candidate[i] != NO_NODE)
+            __builtin_prefetch(inv->id[candidate[i]]);
+    for (size_t i = 0; i < n; i++) {
+        const batched_target *t = &b->batch[i];
+        const char *id = b->batch_text + t->off;
+        uint32_t v = lookup_hashed(inv, id, t->len, t->hash);
+        if (v == NO_NODE && keep_pending(b, id, t->len, &v) != 0)
+            return -1;
+        edge_at(b, t->edge)->to = v;
+    }
+    b->n_batch = 0;
+    b->batch_text_len = 0;
+    return 0;
+}
+
+/* Queue the target of edge `edge` for resolution; its index slot is
+ * fetched from now on. */
+static int batch_target(crisk_builder *b, uint32_t edge, const char *id)
+{
+    size_t len = strlen(id);
+    if (crisk__grow((void **)&b->batch_text, &b->batch_text_cap, b->batch_text_len + len + 1,
+                    1) != 0)
+        return -1;
+    batched_target *t = &b->batch[b->n_batch++];
+    t->hash = crisk__hash(id, len);
+    t->off = b->batch_text_len;
+    t->len = len;
+    t->edge = edge;
+    memcpy(b->batch_text + t->off, id, len + 1);
+    b->batch_text_len += len + 1;
+    if (b->inv->index != NULL)
+        __builtin_prefetch(&b->inv->index[t->hash & b->inv->index_mask]);
+    return b->n_batch == BATCH_EDGES ? flush_batch(b) : 0;
+}
+
+/* The edge's origin index: the last one again, or a new one. */
+static int edge_origin_of(crisk_builder *b, size_t source, const crisk_edge_record *rec,
+                          uint32_t *out)
+{
+    edge_origin o = { (uint32_t)source, (uint16_t)rec->from_column, (uint16_t)rec->to_column,
+                      (uint16_t)rec->group_column, (uint16_t)rec->need_column };
+    if (b->n_origins > 0) {
+        const edge_origin *last = &b->origins[b->n_origins - 1];
+        if (last->source == o.source && last->from_col == o.from_col
+            && last->to_col == o.to_col && last->group_col == o.group_col
+            && last->need_col == o.need_col) {
+            *out = (uint32_t)(b->n_origins - 1);
+            return 0;
+        }
+    }
+    if (crisk__grow((void **)&b->origins, &b->origin_cap, b->n_origins + 1,
+                    sizeof *b->origins) != 0)
+        return -1;
+    b->origins[b->n_origins] = o;
+    *out = (uint32_t)b->n_origins++;
+    return 0;
+}
+
+/* Interned `s`, trying the last one first (rows repeat groups and kinds). */
+static const char *intern_recent(crisk_builder *b, const char **last, const char *s)
+{
+    if (*last != NULL && strcmp(*last, s) == 0)
+        return *last;
+    const char *copy = intern_str(b->inv, s);
+    if (copy != NULL)
+        *last = copy;
+    return copy;
+}
+
+static int resolve_from(crisk_builder *b, const char *from, uint32_t *out)
+{
+    if (b->last_from[0] != '\0' && strcmp(from, b->last_from) == 0) {
+        *out = b->last_from_node;
+        return 0;
+    }
+    if (resolve_or_keep(b, from, out) != 0)
+        return -1;
+    size_t len = strlen(from);
+    b->last_from[0] = '\0';
+    if (len < sizeof b->last_from && !(*out & PENDING_BIT)) {
+        memcpy(b->last_from, from, len + 1);
+        b->last_from_node = *out;
+    }
     return 0;
 }
 
@@ -456,35 +647,23 @@ int crisk_builder_add_edge(crisk_builder *b, size_t source, const crisk_edge_rec
     if (b->n_edges >= CRISK_MAX_EDGES)
         return crisk_error_set(err, CRISK_ELIMIT, b->inv->sources[source].path, rec->line, 0,
                                "more than %u edges", CRISK_MAX_EDGES);
-    if (crisk__grow((void **)&b->edges, &b->edge_cap, b->n_edges + 1, sizeof *b->edges) != 0)
+    if (b->n_edges == edges_capacity(b->n_blocks) && add_edge_block(b) != 0)
         return oom(err);
-    edge_rec *e = &b->edges[b->n_edges];
-    if (b->last_from[0] != '\0' && strcmp(rec->from, b->last_from) == 0) {
-        e->from = b->last_from_node;
-    } else {
-        if (resolve_or_keep(b, rec->from, &e->from) != 0)
-            return oom(err);
-        size_t len = strlen(rec->from);
-        b->last_from[0] = '\0';
-        if (len < sizeof b->last_from && !(e->from & PENDING_BIT)) {
-            memcpy(b->last_from, rec->from, len + 1);
-            b->last_from_node = e->from;
-        }
-    }
-    if (resolve_or_keep(b, rec->to, &e->to) != 0)
+    edge_rec *e = edge_at(b, b->n_edges);
+    e->to = NO_NODE;   /* set when the batch is resolved */
+    if (resolve_from(b, rec->from, &e->from) != 0)
         return oom(err);
-    e->group = rec->group && rec->group[0] ? intern_str(b->inv, rec->group) : NULL;
-    e->kind = intern_str(b->inv, rec->kind);
-    if ((rec->group && rec->group[0] && e->group == NULL) || e->kind == NULL)
+    int has_group = rec->group != NULL && rec->group[0] != '\0';
+    e->group = has_group ? intern_recent(b, &b->last_group, rec->group) : NULL;
+    e->kind = intern_recent(b, &b->last_kind, rec->kind ? rec->kind : "");
+    if ((has_group && e->group == NULL) || e->kind == NULL
+        || edge_origin_of(b, source, rec, &e->origin) != 0)
         return oom(err);
     e->need = (uint32_t)rec->need;
-    e->source = (uint32_t)source;
     e->line = (uint32_t)rec->line;
-    e->from_col = (uint16_t)rec->from_column;
-    e->to_col = (uint16_t)rec->to_column;
-    e->group_col = (uint16_t)rec->group_column;
-    e->need_col = (uint16_t)rec->need_column;
     b->n_edges++;
+    if (batch_target(b, (uint32_t)(b->n_edges - 1), rec->to) != 0)
+        return oom(err);
     return CRISK_OK;
 }
 
@@ -492,9 +671,14 @@ static int build_graph(crisk_inventory *inv, crisk_error *err);
 
 /* ---- finishing: cross-record checks -------------------------------------------- */
 
+static const edge_origin *origin(const crisk_builder *b, const edge_rec *e)
+{
+    return &b->origins[e->origin];
+}
+
 static const char *edge_path(const crisk_builder *b, const edge_rec *e)
 {
-    return b->inv->sources[e->source].path;
+    return b->inv->sources[origin(b, e)->source].path;
 }
 
 /* Resolve endpoints named before their node appeared; report unknown ones.
@@ -504,12 +688,12 @@ static int resolve_pending(crisk_builder *b, crisk_diagnostics *diags, uint8_t *
     crisk_inventory *inv = b->inv;
     size_t limit = diags->limit ? diags->limit : CRISK_DIAGNOSTICS_LIMIT;
     for (size_t i = 0; i < b->n_edges; i++) {
-        edge_rec *e = &b->edges[i];
+        edge_rec *e = edge_at(b, i);
         uint32_t *ends[2] = { &e->from, &e->to };
-        uint16_t cols[2] = { e->from_col, e->to_col };
         for (int k = 0; k < 2; k++) {
             if (!(*ends[k] & PENDING_BIT))
                 continue;
+            uint16_t cols[2] = { origin(b, e)->from_col, origin(b, e)->to_col };
             const char *id = b->pending[*ends[k] & ~PENDING_BIT];
             uint32_t v = crisk__inventory_lookup(inv, id, strlen(id));
             if (v != NO_NODE) {
@@ -532,7 +716,7 @@ static int resolve_pending(crisk_builder *b, crisk_diagnostics *diags, uint8_t *
             bad[i] = 1;
             quoted q1;
             int rc = crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line,
-                                           e->to_col, "'%s' depends on itself", Q(q1, inv->id[e->from]));
+                                           origin(b, e)->to_col, "'%s' depends on itself", Q(q1, inv->id[e->from]));
             if (rc != CRISK_OK)
                 return rc;
         }
@@ -540,18 +724,30 @@ static int resolve_pending(crisk_builder *b, crisk_diagnostics *diags, uint8_t *
     return CRISK_OK;
 }
 
-/* Order of a dependant's edges while grouping: by group (interned pointer;
- * ungrouped edges last), then target, then input order. */
-static const edge_rec *sort_base;
+/* Order of a dependant's edges while grouping: by group name (ungrouped
+ * edges last), then target, then input order.  Names compare by content, not
+ * by their interned address: addresses depend on where the allocator put the
+ * pool's blocks, and the order in which groups are checked decides which
+ * diagnostics are kept when the cap is hit.  Interned names are equal exactly
+ * when their pointers are, so the common case costs no strcmp. */
+static const crisk_builder *sort_builder;
+
+static int compare_group(const char *a, const char *b)
+{
+    if (a == b)
+        return 0;
+    if (a == NULL || b == NULL)
+        return a == NULL ? 1 : -1;
+    return strcmp(a, b);
+}
 
 static int compare_in_node(const void *pa, const void *pb)
 {
-    const edge_rec *a = &sort_base[*(const uint32_t *)pa];
-    const edge_rec *b = &sort_base[*(const uint32_t *)pb];
-    uintptr_t ga = a->group ? (uintptr_t)a->group : UINTPTR_MAX;
-    uintptr_t gb = b->group ? (uintptr_t)b->group : UINTPTR_MAX;
-    if (ga != gb)
-        return ga < gb ? -1 : 1;
+    const edge_rec *a = edge_at(sort_builder, *(const uint32_t *)pa);
+    const edge_rec *b = edge_at(sort_builder, *(const uint32_t *)pb);
+    int g = compare_group(a->group, b->group);
+    if (g != 0)
+        return g;
     if (a->to != b->to)
         return a->to < b->to ? -1 : 1;
     uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
@@ -562,18 +758,18 @@ static int report_duplicate(crisk_builder *b, const edge_rec *first, const edge_
                             crisk_diagnostics *diags)
 {
     const crisk_inventory *inv = b->inv;
-    if (inv->sources[first->source].input != inv->sources[dup->source].input
+    if (inv->sources[origin(b, first)->source].input != inv->sources[origin(b, dup)->source].input
         && first->need == dup->need && first->kind == dup->kind)
         return CRISK_OK;   /* the same edge stated by two inputs: one edge */
     quoted q1, q2, q3;
     if (dup->group)
         return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, dup), dup->line,
-                                     dup->to_col,
+                                     origin(b, dup)->to_col,
                                      "duplicate edge '%s' -> '%s' in group '%s' (first on %s:%u)",
                                      Q(q1, inv->id[dup->from]), Q(q2, inv->id[dup->to]), Q(q3, dup->group),
                                      edge_path(b, first), (unsigned)first->line);
     return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, dup), dup->line,
-                                 dup->to_col, "duplicate edge '%s' -> '%s' (first on %s:%u)",
+                                 origin(b, dup)->to_col, "duplicate edge '%s' -> '%s' (first on %s:%u)",
                                  Q(q1, inv->id[dup->from]), Q(q2, inv->id[dup->to]), edge_path(b, first),
                                  (unsigned)first->line);
 }
@@ -586,17 +782,18 @@ static int check_group(crisk_builder *b, const uint32_t *idx, size_t n, uint8_t 
 {
     const crisk_inventory *inv = b->inv;
     const edge_rec *first_need = NULL;
+    uint32_t first_need_idx = UINT32_MAX;
     size_t members = 0;
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
-        const edge_rec *e = &b->edges[idx[i]];
-        if (i > 0 && b->edges[idx[i - 1]].to == e->to) {
+        const edge_rec *e = edge_at(b, idx[i]);
+        if (i > 0 && edge_at(b, idx[i - 1])->to == e->to) {
             /* find the first (non-duplicate) edge to this target */
             size_t j = i;
-            while (j > 0 && b->edges[idx[j - 1]].to == e->to)
+            while (j > 0 && edge_at(b, idx[j - 1])->to == e->to)
                 j--;
             bad[idx[i]] = 1;
-            int rc = report_duplicate(b, &b->edges[idx[j]], e, diags);
+            int rc = report_duplicate(b, edge_at(b, idx[j]), e, diags);
             if (rc != CRISK_OK)
                 return rc;
             continue;
@@ -606,18 +803,20 @@ static int check_group(crisk_builder *b, const uint32_t *idx, size_t n, uint8_t 
     /* need: explicit values must agree; rows without one take the group's.
      * The reference is the earliest explicit need in input order. */
     for (size_t i = 0; i < n; i++) {
-        const edge_rec *e = &b->edges[idx[i]];
-        if (!bad[idx[i]] && e->need != 0 && (first_need == NULL || e < first_need))
+        const edge_rec *e = edge_at(b, idx[i]);
+        if (!bad[idx[i]] && e->need != 0 && idx[i] < first_need_idx) {
             first_need = e;
+            first_need_idx = idx[i];
+        }
     }
     for (size_t i = 0; first_need && i < n; i++) {
-        const edge_rec *e = &b->edges[idx[i]];
+        const edge_rec *e = edge_at(b, idx[i]);
         if (bad[idx[i]] || e->need == 0 || e->need == first_need->need)
             continue;
         ok = 0;
         quoted q1, q2;
         int rc = crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line,
-                                       e->need_col,
+                                       origin(b, e)->need_col,
                                        "need %u of group '%s' of '%s' differs from need %u on line %u",
                                        (unsigned)e->need, Q(q1, e->group ? e->group : ""),
                                        Q(q2, inv->id[e->from]), (unsigned)first_need->need,
@@ -631,12 +830,12 @@ static int check_group(crisk_builder *b, const uint32_t *idx, size_t n, uint8_t 
         quoted q1, q2;
         int rc = first_need->group
             ? crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, first_need),
-                                    first_need->line, first_need->need_col,
+                                    first_need->line, origin(b, first_need)->need_col,
                                     "need %u exceeds the %zu member%s of group '%s' of '%s'",
                                     (unsigned)need, members, members == 1 ? "" : "s",
                                     Q(q1, first_need->group), Q(q2, inv->id[first_need->from]))
             : crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, first_need),
-                                    first_need->line, first_need->need_col,
+                                    first_need->line, origin(b, first_need)->need_col,
                                     "need %u on an edge without a group (it is its own group of one)",
                                     (unsigned)need);
         if (rc != CRISK_OK)
@@ -653,6 +852,7 @@ static int bucket_by_dependant(crisk_builder *b, const uint8_t *bad, uint32_t **
     size_t n = b->inv->n;
     uint32_t *start = calloc(n + 1, sizeof *start);
     uint32_t *order = malloc((b->n_edges + 1) * sizeof *order);
+    crisk__advise_huge(order, (b->n_edges + 1) * sizeof *order);
     if (start == NULL || order == NULL) {
         free(start);
         free(order);
@@ -660,7 +860,7 @@ static int bucket_by_dependant(crisk_builder *b, const uint8_t *bad, uint32_t **
     }
     for (size_t i = 0; i < b->n_edges; i++)
         if (!bad[i])
-            start[b->edges[i].from + 1]++;
+            start[edge_at(b, i)->from + 1]++;
     for (size_t v = 0; v < n; v++)
         start[v + 1] += start[v];
     uint32_t *fill = malloc((n + 1) * sizeof *fill);
@@ -672,7 +872,7 @@ static int bucket_by_dependant(crisk_builder *b, const uint8_t *bad, uint32_t **
     memcpy(fill, start, (n + 1) * sizeof *fill);
     for (size_t i = 0; i < b->n_edges; i++)
         if (!bad[i])
-            order[fill[b->edges[i].from]++] = (uint32_t)i;
+            order[fill[edge_at(b, i)->from]++] = (uint32_t)i;
     free(fill);
     *order_out = order;
     *start_out = start;
@@ -698,96 +898,149 @@ static int compare_u32(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
+/* The laid-out model, sized for the worst case before it is filled: at most
+ * one group per edge, one member per edge.  Pages never touched cost no
+ * memory, so over-sizing costs only address space. */
 typedef struct layout {
     uint32_t *group_start, *group_owner, *need, *member_start, *member;
     const char **group_name, **edge_kind;
     size_t n_groups, n_edges;
-    size_t group_cap, edge_cap;
 } layout;
 
-static int layout_push_group(layout *L, uint32_t owner, const char *name, uint32_t need)
+static void *alloc_array(size_t count, size_t size)
 {
-    size_t old_cap = L->group_cap;
-    if (crisk__grow((void **)&L->group_owner, &L->group_cap, L->n_groups + 2,
-                    sizeof *L->group_owner) != 0)
-        return -1;
-    if (L->group_cap != old_cap) {   /* the parallel arrays follow group_owner */
-        size_t cap = L->group_cap;
-        void *a = realloc(L->need, cap * sizeof *L->need);
-        if (a == NULL) return -1;
-        L->need = a;
-        a = realloc(L->group_name, cap * sizeof *L->group_name);
-        if (a == NULL) return -1;
-        L->group_name = a;
-        a = realloc(L->member_start, (cap + 1) * sizeof *L->member_start);
-        if (a == NULL) return -1;
-        L->member_start = a;
-    }
+    if (count > SIZE_MAX / size)
+        return NULL;
+    void *p = malloc(count * size);
+    crisk__advise_huge(p, count * size);
+    return p;
+}
+
+static int layout_init(layout *L, size_t nodes, size_t edges)
+{
+    size_t groups = edges + 1;   /* and the sentinel */
+    L->n_groups = L->n_edges = 0;
+    L->group_start = alloc_array(nodes + 1, sizeof *L->group_start);
+    L->group_owner = alloc_array(groups, sizeof *L->group_owner);
+    L->need = alloc_array(groups, sizeof *L->need);
+    L->group_name = alloc_array(groups, sizeof *L->group_name);
+    L->member_start = alloc_array(groups + 1, sizeof *L->member_start);
+    L->member = alloc_array(edges + 1, sizeof *L->member);
+    L->edge_kind = alloc_array(edges + 1, sizeof *L->edge_kind);
+    return L->group_start && L->group_owner && L->need && L->group_name && L->member_start
+           && L->member && L->edge_kind ? 0 : -1;
+}
+
+static void layout_push_group(layout *L, uint32_t owner, const char *name, uint32_t need)
+{
     L->group_owner[L->n_groups] = owner;
     L->need[L->n_groups] = need;
     L->group_name[L->n_groups] = name;
     L->member_start[L->n_groups] = (uint32_t)L->n_edges;
     L->n_groups++;
-    return 0;
 }
 
-/* Group, check and lay out the edges of dependant v. */
-static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, size_t n,
-                       uint8_t *bad, crisk_diagnostics *diags, group_span **spans,
-                       size_t *span_cap)
+/* Sort a dependant's edge indexes: insertion sort for the few edges most
+ * dependants have (qsort's set-up costs more than the sort), qsort beyond.
+ * Both comparators are total orders, so the result is the same either way. */
+static void sort_edges(uint32_t *idx, size_t n, int (*cmp)(const void *, const void *))
 {
-    sort_base = b->edges;
-    crisk__sort(idx, n, sizeof *idx, compare_in_node);
+    if (n > 16) {
+        crisk__sort(idx, n, sizeof *idx, cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = idx[i];
+        size_t j = i;
+        for (; j > 0 && cmp(&idx[j - 1], &x) > 0; j--)
+            idx[j] = idx[j - 1];
+        idx[j] = x;
+    }
+}
+
+static void sort_spans(group_span *spans, size_t n)
+{
+    if (n > 16) {
+        crisk__sort(spans, n, sizeof *spans, compare_span);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        group_span x = spans[i];
+        size_t j = i;
+        for (; j > 0 && spans[j - 1].first_edge > x.first_edge; j--)
+            spans[j] = spans[j - 1];
+        spans[j] = x;
+    }
+}
+
+/* Split a dependant's sorted edges idx[0..n) into groups: a named group's
+ * edges, or an ungrouped edge with its repeats (duplicates of one lone
+ * group).  Each span records its first edge in input order. */
+static int find_spans(const crisk_builder *b, const uint32_t *idx, size_t n, group_span **spans,
+                      size_t *span_cap, size_t *n_out)
+{
     size_t n_spans = 0;
     for (size_t i = 0; i < n;) {
-        const edge_rec *e = &b->edges[idx[i]];
+        const edge_rec *e = edge_at(b, idx[i]);
         size_t j = i + 1;
         if (e->group != NULL)
-            while (j < n && b->edges[idx[j]].group == e->group)
+            while (j < n && compare_group(edge_at(b, idx[j])->group, e->group) == 0)
                 j++;
         else
-            while (j < n && b->edges[idx[j]].group == NULL && b->edges[idx[j]].to == e->to)
-                j++;   /* repeated ungrouped edges: duplicates of one lone group */
+            while (j < n && edge_at(b, idx[j])->group == NULL && edge_at(b, idx[j])->to == e->to)
+                j++;
         if (crisk__grow((void **)spans, span_cap, n_spans + 1, sizeof **spans) != 0)
             return CRISK_ENOMEM;
-        group_span *s = &(*spans)[n_spans];
+        group_span *s = &(*spans)[n_spans++];
         s->begin = (uint32_t)i;
         s->end = (uint32_t)j;
-        int rc = check_group(b, idx + i, j - i, bad, diags, &s->need);
-        if (rc != CRISK_OK)
-            return rc;
+        s->need = 0;
         s->first_edge = UINT32_MAX;
         for (size_t k = i; k < j; k++)
             if (idx[k] < s->first_edge)
                 s->first_edge = idx[k];
-        n_spans++;
         i = j;
     }
-    crisk__sort(*spans, n_spans, sizeof **spans, compare_span);
+    *n_out = n_spans;
+    return CRISK_OK;
+}
+
+/* Group, check and lay out the edges of dependant v.  Groups are checked and
+ * laid out in input order (of their first edge), so their diagnostics come
+ * in the order a reader of the file meets them. */
+static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, size_t n,
+                       uint8_t *bad, crisk_diagnostics *diags, group_span **spans,
+                       size_t *span_cap)
+{
+    sort_builder = b;
+    sort_edges(idx, n, compare_in_node);
+    size_t n_spans = 0;
+    int rc = find_spans(b, idx, n, spans, span_cap, &n_spans);
+    if (rc != CRISK_OK)
+        return rc;
+    sort_spans(*spans, n_spans);
     for (size_t s = 0; s < n_spans; s++) {
         group_span *sp = &(*spans)[s];
+        const edge_rec *e = edge_at(b, idx[sp->begin]);
+        if (sp->end - sp->begin == 1 && e->need <= 1) {
+            sp->need = 1;   /* one edge, need 1 or none: nothing to check */
+        } else {
+            rc = check_group(b, idx + sp->begin, sp->end - sp->begin, bad, diags, &sp->need);
+            if (rc != CRISK_OK)
+                return rc;
+        }
         if (sp->need == 0)
             continue;   /* invalid group: reported; the load fails anyway */
         /* members keep input order */
-        crisk__sort(idx + sp->begin, sp->end - sp->begin, sizeof *idx, compare_u32);
-        const edge_rec *first = &b->edges[idx[sp->begin]];
-        if (layout_push_group(L, v, first->group ? first->group : "", sp->need) != 0)
-            return CRISK_ENOMEM;
+        sort_edges(idx + sp->begin, sp->end - sp->begin, compare_u32);
+        const edge_rec *first = edge_at(b, idx[sp->begin]);
+        layout_push_group(L, v, first->group ? first->group : "", sp->need);
         for (uint32_t k = sp->begin; k < sp->end; k++) {
             if (bad[idx[k]])
                 continue;
-            size_t old_cap = L->edge_cap;
-            if (crisk__grow((void **)&L->member, &L->edge_cap, L->n_edges + 1,
-                            sizeof *L->member) != 0)
-                return CRISK_ENOMEM;
-            if (L->edge_cap != old_cap) {
-                void *a = realloc(L->edge_kind, L->edge_cap * sizeof *L->edge_kind);
-                if (a == NULL)
-                    return CRISK_ENOMEM;
-                L->edge_kind = a;
-            }
-            L->member[L->n_edges] = b->edges[idx[k]].to;
-            L->edge_kind[L->n_edges] = b->edges[idx[k]].kind;
+            const edge_rec *m = edge_at(b, idx[k]);
+            L->member[L->n_edges] = m->to;
+            L->edge_kind[L->n_edges] = m->kind;
             L->n_edges++;
         }
     }
@@ -804,10 +1057,8 @@ static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags
     layout L;
     memset(&L, 0, sizeof L);
     int rc = CRISK_ENOMEM;
-    if (bucket_by_dependant(b, bad, &order, &start) != 0)
-        goto out;
-    L.group_start = malloc((inv->n + 1) * sizeof *L.group_start);
-    if (L.group_start == NULL)
+    if (layout_init(&L, inv->n, b->n_edges) != 0
+        || bucket_by_dependant(b, bad, &order, &start) != 0)
         goto out;
     for (size_t v = 0; v < inv->n; v++) {
         L.group_start[v] = (uint32_t)L.n_groups;
@@ -817,9 +1068,7 @@ static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags
             goto out;
     }
     L.group_start[inv->n] = (uint32_t)L.n_groups;
-    rc = CRISK_ENOMEM;
-    if (layout_push_group(&L, 0, "", 0) != 0)   /* sentinel: member_start[n_groups] */
-        goto out;
+    layout_push_group(&L, 0, "", 0);   /* sentinel: member_start[n_groups] */
     L.n_groups--;
     inv->group_start = L.group_start;
     inv->group_owner = L.group_owner;
@@ -970,6 +1219,8 @@ int crisk_builder_finish(crisk_builder *b, crisk_inventory **out,
     *out = NULL;
     crisk_inventory *inv = b->inv;
     int rc = CRISK_OK;
+    if (flush_batch(b) != 0)
+        return oom(err);
     uint8_t *bad = calloc(b->n_edges + 1, 1);
     if (bad == NULL)
         return oom(err);
@@ -977,6 +1228,13 @@ int crisk_builder_finish(crisk_builder *b, crisk_inventory **out,
     if (rc == CRISK_OK)
         rc = build_groups(b, bad, diags, err);
     free(bad);
+    /* The edges are laid out in the model now: give their memory back
+     * before the reverse index is built (a lower peak). */
+    for (size_t k = 0; k < b->n_blocks; k++) {
+        free(b->edge_block[k]);
+        b->edge_block[k] = NULL;
+    }
+    b->n_edges = b->n_blocks = 0;
     if (rc == CRISK_OK && build_reverse(inv) != 0)
         rc = oom(err);
     if (rc != CRISK_OK)

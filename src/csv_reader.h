@@ -20,10 +20,16 @@
  * reported and not delivered; reading goes on, so one pass reports every
  * problem of the file.
  *
- * Memory: the file is read in 1 MiB chunks; one record is held at a time.
- * libcsv's field buffer is kept within the field limit (plus 64 KiB) however
- * long a field in the file is.  No allocation per field or per record once
- * the buffers have grown to the widest record.
+ * Threads: the file is read and parsed on a second thread (and hashed on a
+ * third); records, problems and progress reach the caller through a queue
+ * and are delivered on the calling thread, in file order, exactly as a
+ * one-thread reader would deliver them.  The callback and `rep` are only
+ * ever used from the calling thread.
+ *
+ * Memory: the file is read in 1 MiB chunks; up to 512 KiB of parsed records
+ * wait in the queue.  libcsv's field buffer is kept within the field limit
+ * (plus 64 KiB) however long a field in the file is.  No allocation per
+ * field or per record once the buffers have grown to the widest record.
  */
 #ifndef CRISK_CSV_READER_H
 #define CRISK_CSV_READER_H

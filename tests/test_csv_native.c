@@ -765,6 +765,39 @@ Test(csv_native, passes_groups_need_and_kind_to_the_builder)
     release(&r);
 }
 
+/* Groups are checked in the order of their first edge, never by where
+ * their names happen to sit in memory: with a cap of one error the first
+ * group of the file is the one reported, although 'alpha' sorts first. */
+Test(csv_native, checks_a_dependants_groups_in_input_order)
+{
+    char dir[64], nodes[128], edges[128];
+    temp_dir(dir, sizeof dir);
+    snprintf(nodes, sizeof nodes, "%s/nodes.csv", dir);
+    snprintf(edges, sizeof edges, "%s/edges.csv", dir);
+    static const char n[] = "id,type\nf1,function\na,supplier\nb,supplier\nc,supplier\nd,supplier\n";
+    static const char e[] = "from,to,group,need\nf1,a,zeta,3\nf1,b,zeta,\nf1,c,alpha,3\nf1,d,alpha,\n";
+    write_file(nodes, n, sizeof n - 1);
+    write_file(edges, e, sizeof e - 1);
+    run r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.nodes, sizeof r.nodes, "%s", nodes);
+    snprintf(r.edges, sizeof r.edges, "%s", edges);
+    crisk_diagnostics_init(&r.diags);
+    r.err = (crisk_error)CRISK_ERROR_INIT;
+    crisk_load_options opts = CRISK_LOAD_OPTIONS_INIT;
+    opts.diag_limit = 1;
+    crisk_input in = { NULL, r.nodes, r.edges };
+    r.rc = crisk_inventory_load(&r.inv, &in, 1, &opts, &r.diags, &r.err);
+    expect_failed(&r);
+    expect_counts(&r, 2, 0);
+    cr_assert_eq(r.diags.count, 1);
+    expect_diag(&r, 'E', ":2:4: need 3 exceeds the 2 members of group 'zeta' of 'f1'");
+    release(&r);
+    remove(nodes);
+    remove(edges);
+    remove(dir);
+}
+
 Test(csv_native, registers_both_files_with_kind_rows_size_and_digest)
 {
     run r;
