@@ -24,6 +24,7 @@
  * temporary file streams).
  */
 #include "dora.h"
+#include "tempfiles.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -505,6 +506,7 @@ static int read_zip_member(dora_package *p, uint64_t index, const char *display,
         free(tmp);
         return rc;
     }
+    int temp = crisk__temp_remember(tmp);
     char sha256[65] = "";
     int rc = copy_member(p, index, fd, display, diags, reader_errors, sha256, err);
     if (close(fd) != 0 && rc == CRISK_OK)
@@ -515,6 +517,7 @@ static int read_zip_member(dora_package *p, uint64_t index, const char *display,
     else if (rc == CRISK_EINVALID)
         rc = CRISK_OK;   /* reported; the member is skipped */
     unlink(tmp);
+    crisk__temp_forget(temp);
     free(tmp);
     if (rc == CRISK_ENOMEM)
         return oom(err);

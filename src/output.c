@@ -9,6 +9,7 @@
  */
 #include "chainrisk/output.h"
 #include "model.h"
+#include "tempfiles.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +36,7 @@ struct crisk_output {
     FILE *f;
     char *path;       /* NULL for stdout */
     char *tmp;
+    int temp;         /* crisk__temp_remember() handle of tmp */
 };
 
 int crisk_output_open(crisk_output **out, const char *path, crisk_error *err)
@@ -43,6 +45,7 @@ int crisk_output_open(crisk_output **out, const char *path, crisk_error *err)
     crisk_output *o = calloc(1, sizeof *o);
     if (o == NULL)
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    o->temp = -1;
     if (path == NULL || strcmp(path, "-") == 0) {
         o->f = stdout;
         *out = o;
@@ -65,6 +68,7 @@ int crisk_output_open(crisk_output **out, const char *path, crisk_error *err)
         crisk_output_abort(o);
         return crisk_error_set(err, CRISK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
     }
+    o->temp = crisk__temp_remember(o->tmp);
     fchmod(fd, 0644);
     o->f = fdopen(fd, "wb");
     if (o->f == NULL) {
@@ -102,6 +106,7 @@ int crisk_output_commit(crisk_output *o, crisk_error *err)
         rc = crisk_error_set(err, CRISK_EIO, o->path, 0, 0, "cannot write: %s", strerror(e));
         unlink(o->tmp);
     }
+    crisk__temp_forget(o->temp);
     free(o->tmp);
     free(o->path);
     free(o);
@@ -118,6 +123,7 @@ void crisk_output_abort(crisk_output *o)
         if (o->tmp != NULL)
             unlink(o->tmp);
     }
+    crisk__temp_forget(o->temp);
     free(o->tmp);
     free(o->path);
     free(o);

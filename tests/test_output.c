@@ -748,6 +748,63 @@ Test(atomic, library_abort_removes_the_temporary_file_and_keeps_the_target)
     remove_tree(dir);
 }
 
+/* Killed while writing (here by the file size limit, SIGXFSZ, which takes
+ * the same path as Ctrl-C and SIGTERM): the process still dies of the
+ * signal, the target keeps its previous content and no temporary file is
+ * left behind. */
+Test(atomic, a_run_killed_by_a_signal_leaves_no_temporary_file)
+{
+    char dir[256], inv[512], target[512], bin[4096];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    cli_path(bin, sizeof bin);
+    snprintf(target, sizeof target, "%s/rank.json", dir);
+    write_text(target, "previous\n");
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+            _exit(126);
+        struct rlimit rl = { 4096, 4096 };
+        signal(SIGXFSZ, SIG_DFL);
+        setrlimit(RLIMIT_FSIZE, &rl);
+        execl(bin, bin, "rank", "--format", "json", "-o", target, inv, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFSIGNALED(status), "chainrisk should die of SIGXFSZ, status %d", status);
+    cr_expect_eq(WTERMSIG(status), SIGXFSZ);
+    expect_file_is(target, "previous\n");
+    cr_expect_eq(temp_files_in(dir), 0, "a temporary file was left behind");
+    remove_tree(dir);
+}
+
+/* The library end of it: everything not yet committed goes, nothing else. */
+Test(atomic, remove_temporary_files_removes_pending_outputs_only)
+{
+    char dir[256], a[512], b[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(a, sizeof a, "%s/a.txt", dir);
+    snprintf(b, sizeof b, "%s/b.txt", dir);
+    write_text(a, "previous\n");
+    crisk_output *oa = NULL, *ob = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_output_open(&oa, a, &err), CRISK_OK);
+    cr_assert_eq(crisk_output_open(&ob, b, &err), CRISK_OK);
+    fputs("b\n", crisk_output_file(ob));
+    cr_assert_eq(crisk_output_commit(ob, &err), CRISK_OK);
+    cr_expect_eq(temp_files_in(dir), 1);
+    crisk_remove_temporary_files();
+    cr_expect_eq(temp_files_in(dir), 0);
+    expect_file_is(a, "previous\n");
+    expect_file_is(b, "b\n");
+    crisk_output_abort(oa);   /* its file is gone already: no error, no crash */
+    remove_tree(dir);
+}
+
 /* ---- inputs are read only ------------------------------------------------------ */
 
 typedef struct fingerprint {

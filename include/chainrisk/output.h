@@ -35,6 +35,12 @@ int   crisk_output_commit(crisk_output *o, crisk_error *err);
 /* Drop the output (temporary file removed) and free `o`.  Accepts NULL. */
 void  crisk_output_abort(crisk_output *o);
 
+/* Remove every temporary file the library has open (atomic outputs not yet
+ * committed, DORA members being read).  Async-signal-safe: meant for a
+ * SIGINT/SIGTERM handler, after which the process should end.  The
+ * outputs' targets are untouched. */
+void  crisk_remove_temporary_files(void);
+
 /* ---- CSV ------------------------------------------------------------------ */
 
 /* Write one text cell, RFC 4180-quoted when needed.  A cell a spreadsheet

@@ -1,6 +1,7 @@
 /*
  * main.c - the chainrisk command: a table of commands, each in cmd_<name>.c.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +33,36 @@ static void usage(FILE *f)
                "3 internal or resource error\n");
 }
 
+/* Interrupted (Ctrl-C, a scheduler's SIGTERM, a closed terminal, the file
+ * size limit): remove
+ * the temporary files of outputs not yet committed, then die of the same
+ * signal so the caller sees how the run ended.  Targets are never touched:
+ * an interrupted run leaves the previous file as it was. */
+static void on_signal(int sig)
+{
+    crisk_remove_temporary_files();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void remove_temporary_files_on_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGXFSZ };
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* keep an inherited "ignore" (nohup) as it is */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    remove_temporary_files_on_signals();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
