@@ -17,6 +17,31 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 #define CLI_MAX_INPUTS 64
 #define CLI_MAX_ARGS   256
 
+/* Help lines for the common options, in the two layouts of the commands'
+ * usage texts (options in 28 or 17 columns).  The importers' switches: */
+#define CLI_HELP_IMPORTERS \
+    "  --map MAPPING.json          read spreadsheets with their own column names\n" \
+    "  --criticality N             criticality of each SBOM's root function (default 1)\n" \
+    "  --criticality KEY=N,...     DORA criticality table override (docs/dora.md)\n" \
+    "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n" \
+    "  --drop-optional             leave out dependencies on optional SBOM components\n"
+#define CLI_HELP_INPUTS \
+    "  --input PATH                one more input (like a positional INVENTORY)\n" \
+    CLI_HELP_IMPORTERS
+#define CLI_HELP_THREADS \
+    "  --threads N                 analysis threads (default: one per CPU; results do\n" \
+    "                              not depend on it)\n"
+#define CLI_HELP_INPUTS_NARROW \
+    "  --input PATH     one more input (like a positional INVENTORY)\n" \
+    "  --map MAPPING.json  read spreadsheets with their own column names\n" \
+    "  --criticality N  criticality of each SBOM's root function (default 1)\n" \
+    "  --criticality KEY=N,...  DORA criticality table override (docs/dora.md)\n" \
+    "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n" \
+    "  --drop-optional  leave out dependencies on optional SBOM components\n"
+#define CLI_HELP_THREADS_NARROW \
+    "  --threads N      analysis threads (default: one per CPU; results do\n" \
+    "                   not depend on it)\n"
+
 /* Options every command understands (DESIGN §6), parsed by cli_parse(). */
 typedef struct cli_common {
     const char *command;

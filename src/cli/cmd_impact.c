@@ -22,12 +22,8 @@ static const char usage[] =
     "                              cause_group, cause_members, criticality, breach\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
-    "  --map MAPPING.json          read spreadsheets with their own column names\n"
     "  --input PATH                merge another inventory into the first\n"
-    "  --criticality N             criticality of each SBOM's root function (default 1)\n"
-    "  --criticality KEY=N,...     DORA criticality table override (docs/dora.md)\n"
-    "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n"
-    "  --drop-optional             leave out dependencies on optional SBOM components\n"
+    CLI_HELP_IMPORTERS
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n\n"
     "exit status: 0 ok, 1 invalid input or unknown node, 2 usage error, 3 internal error\n";

@@ -19,11 +19,7 @@ static const char usage[] =
     "  -o, --output DIR            directory to write (required)\n"
     "  --input PATH                one more input (like a positional INPUT)\n"
     "  --nodes FILE, --edges FILE  a native inventory given as two files\n"
-    "  --map MAPPING.json          read spreadsheets with their own column names\n"
-    "  --criticality N             criticality of each SBOM's root function (default 1)\n"
-    "  --criticality KEY=N,...     DORA criticality table override (docs/dora.md)\n"
-    "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n"
-    "  --drop-optional             leave out dependencies on optional SBOM components\n"
+    CLI_HELP_IMPORTERS
     "  -q, --quiet                 print neither warnings nor the summary\n"
     "  -h, --help                  show this help\n\n"
     "exit status: 0 written (warnings allowed), 1 invalid input, 2 usage error,\n"

@@ -18,14 +18,8 @@ static const char usage[] =
     "                              per finding, kind = shared | false-redundancy\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
-    "  --map MAPPING.json          read spreadsheets with their own column names\n"
-    "  --input PATH                one more input (like a positional INVENTORY)\n"
-    "  --criticality N             criticality of each SBOM's root function (default 1)\n"
-    "  --criticality KEY=N,...     DORA criticality table override (docs/dora.md)\n"
-    "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n"
-    "  --drop-optional             leave out dependencies on optional SBOM components\n"
-    "  --threads N                 analysis threads (default: one per CPU; results do\n"
-    "                              not depend on it)\n"
+    CLI_HELP_INPUTS
+    CLI_HELP_THREADS
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n\n"
     "exit status: 0 ok, 1 invalid input, 2 usage error, 3 internal error\n";

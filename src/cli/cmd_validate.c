@@ -10,12 +10,7 @@ static const char usage[] =
     "FILE:LINE:COLUMN: message; on success a summary goes to stdout.\n\n"
     "options:\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
-    "  --map MAPPING.json          read spreadsheets with their own column names\n"
-    "  --input PATH                one more input (like a positional INVENTORY)\n"
-    "  --criticality N             criticality of each SBOM's root function (default 1)\n"
-    "  --criticality KEY=N,...     DORA criticality table override (docs/dora.md)\n"
-    "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n"
-    "  --drop-optional             leave out dependencies on optional SBOM components\n"
+    CLI_HELP_INPUTS
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n\n"
     "exit status: 0 valid (warnings allowed), 1 invalid, 2 usage error, 3 internal error\n";
