@@ -410,6 +410,14 @@ static void class_counters_clear(class_counters *cc, const fn_classes *fc)
     memset(cc->fail_rto, 0, fc->n_rto * sizeof cc->fail_rto[0]);
 }
 
+/* The counts of one class, for every scenario of the batch. */
+static void class_counts(const counters by_word[CRISK__W], uint64_t n[CRISK__SCENARIOS])
+{
+    memset(n, 0, CRISK__SCENARIOS * sizeof *n);
+    for (int w = 0; w < CRISK__W; w++)
+        counters_spread(&by_word[w], n + 64 * w);
+}
+
 /* The per-class counts of one batch into its scenario nodes' metrics, class
  * by class in ascending value order. */
 static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
@@ -417,17 +425,13 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
 {
     uint64_t n[CRISK__SCENARIOS];
     for (size_t c = 0; c < fc->n_crit; c++) {
-        memset(n, 0, sizeof n);
-        for (int w = 0; w < CRISK__W; w++)
-            counters_spread(&cc->reach[c][w], n + 64 * w);
+        class_counts(cc->reach[c], n);
         for (size_t s = 0; s < bt->size; s++) {
             crisk_node_metrics *m = &a->m[bt->node[s]];
             m->functions += (size_t)n[s];
             m->exposure += fc->crit[c] * (double)n[s];
         }
-        memset(n, 0, sizeof n);
-        for (int w = 0; w < CRISK__W; w++)
-            counters_spread(&cc->fail[c][w], n + 64 * w);
+        class_counts(cc->fail[c], n);
         for (size_t s = 0; s < bt->size; s++) {
             crisk_node_metrics *m = &a->m[bt->node[s]];
             m->impact += (size_t)n[s];
@@ -435,9 +439,7 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
         }
     }
     for (size_t r = 0; r < fc->n_rto; r++) {
-        memset(n, 0, sizeof n);
-        for (int w = 0; w < CRISK__W; w++)
-            counters_spread(&cc->fail_rto[r][w], n + 64 * w);
+        class_counts(cc->fail_rto[r], n);
         for (size_t s = 0; s < bt->size; s++)
             if (fc->rto[r] < a->inv->recovery[bt->node[s]])   /* false when NaN */
                 a->m[bt->node[s]].breaches += (size_t)n[s];
@@ -460,26 +462,23 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
             counters_add(&cc->fail[fc->crit_of[q]][w], fails);
             if (fc->rto_of[q] < fc->n_rto)
                 counters_add(&cc->fail_rto[fc->rto_of[q]][w], fails);
-        }
-        while (reach && !fc->fast) {
-            size_t s = SCENARIO(w, __builtin_ctzll(reach));
-            reach &= reach - 1;
-            a->m[bt->node[s]].functions++;
-            a->m[bt->node[s]].exposure += crit;
-        }
-        while (fails && (!fc->fast || opts->keep_spofs)) {
-            size_t s = SCENARIO(w, __builtin_ctzll(fails));
-            fails &= fails - 1;
-            uint32_t v = bt->node[s];
-            if (!fc->fast) {
+        } else {
+            for (uint64_t bits = reach; bits != 0; bits &= bits - 1) {
+                crisk_node_metrics *m = &a->m[bt->node[SCENARIO(w, __builtin_ctzll(bits))]];
+                m->functions++;
+                m->exposure += crit;
+            }
+            for (uint64_t bits = fails; bits != 0; bits &= bits - 1) {
+                uint32_t v = bt->node[SCENARIO(w, __builtin_ctzll(bits))];
                 a->m[v].impact++;
                 a->m[v].impact_weight += crit;
                 if (inv->rto[f] < inv->recovery[v])   /* false when either is NaN */
                     a->m[v].breaches++;
             }
-            if (opts->keep_spofs && push_spof(g, f, v) != 0)
-                return -1;
         }
+        for (uint64_t bits = fails; opts->keep_spofs && bits != 0; bits &= bits - 1)
+            if (push_spof(g, f, bt->node[SCENARIO(w, __builtin_ctzll(bits))]) != 0)
+                return -1;
     }
     return 0;
 }
@@ -560,7 +559,7 @@ static int compare_key(const void *pa, const void *pb)
 }
 
 /* The nodes to sweep (those something depends on), in batch order. */
-static int scenario_order(const crisk_inventory *inv, const crisk__topo *p, uint32_t **out,
+static int scenario_order(const crisk_inventory *inv, const crisk__topo *t, uint32_t **out,
                           size_t *count)
 {
     size_t n = inv->n, k = 0;
@@ -575,16 +574,16 @@ static int scenario_order(const crisk_inventory *inv, const crisk__topo *p, uint
     }
     for (size_t v = 0; v < n; v++)
         if (inv->dep_start[v] != inv->dep_start[v + 1]) {
-            keys[k].pos = p->pos[v];
+            keys[k].pos = t->pos[v];
             keys[k].node = (uint32_t)v;
             k++;
         }
     for (int h = 0; h < MINHASHES; h++) {
         for (size_t i = n; i-- > 0;) {   /* dependants first */
-            uint32_t v = p->order[i];
+            uint32_t v = t->order[i];
             uint32_t m = mix32(v, 0x5bd1e995u * (uint32_t)(h + 1));
             for (uint32_t j = inv->dep_start[v]; j < inv->dep_start[v + 1]; j++)
-                if (p->pos[inv->dep[j]] > i && sig[inv->dep[j]] < m)
+                if (t->pos[inv->dep[j]] > i && sig[inv->dep[j]] < m)
                     m = sig[inv->dep[j]];
             sig[v] = m;
         }

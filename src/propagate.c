@@ -185,16 +185,14 @@ void crisk__topo_release(crisk__topo *t)
 
 int crisk__prop_init_shared(crisk__prop *p, const crisk__topo *t, crisk_error *err)
 {
-    crisk__topo own = p->own;   /* kept when called from crisk__prop_init */
     memset(p, 0, sizeof *p);
-    p->own = own;
     p->inv = t->inv;
     p->t = t;
     p->want_all = 1;
     size_t n = t->n, words = (n + 63) / 64 + 1;
     /* 2 MiB-aligned so that the whole array can sit on huge pages: random
      * reads of dependencies' masks otherwise miss the TLB too (at 1M nodes
-     * the masks span 64 MiB or more). */
+     * the masks span 128 MiB). */
     size_t align = (n + 1) * sizeof *p->st >= ((size_t)8 << 20) ? (size_t)2 << 20 : 64;
     size_t st_bytes = ((n + 1) * sizeof *p->st + align - 1) / align * align;
     p->st = aligned_alloc(align, st_bytes);
@@ -213,13 +211,16 @@ int crisk__prop_init_shared(crisk__prop *p, const crisk__topo *t, crisk_error *e
 
 int crisk__prop_init(crisk__prop *p, const crisk_inventory *inv, crisk_error *err)
 {
-    memset(p, 0, sizeof *p);
-    int rc = crisk__topo_init(&p->own, inv, err);
+    crisk__topo own;
+    int rc = crisk__topo_init(&own, inv, err);
     if (rc != CRISK_OK)
         return rc;
-    rc = crisk__prop_init_shared(p, &p->own, err);
-    if (rc != CRISK_OK)
+    rc = crisk__prop_init_shared(p, &own, err);
+    if (rc != CRISK_OK) {
+        crisk__topo_release(&own);
         return rc;
+    }
+    p->own = own;        /* released with the state */
     p->t = &p->own;
     return CRISK_OK;
 }
