@@ -235,6 +235,12 @@ static long reports_prefix(const char *name, const char **file)
     return len;
 }
 
+/* Whether `prefix` is the first len bytes of `name` and nothing more. */
+static int is_prefix_of(const char *prefix, const char *name, long len)
+{
+    return len >= 0 && strlen(prefix) == (size_t)len && strncmp(prefix, name, (size_t)len) == 0;
+}
+
 /* The distinct prefixes of reports/ in the zip, sorted (usually one). */
 static int zip_prefixes(dora_package *p, char ***out, size_t *n)
 {
@@ -247,8 +253,7 @@ static int zip_prefixes(dora_package *p, char ***out, size_t *n)
         const char *file;
         long len = name ? reports_prefix(name, &file) : -1;
         size_t k = 0;
-        while (len >= 0 && k < *n
-               && !(strlen((*out)[k]) == (size_t)len && strncmp((*out)[k], name, (size_t)len) == 0))
+        while (len >= 0 && k < *n && !is_prefix_of((*out)[k], name, len))
             k++;
         if (len < 0 || k < *n)
             continue;
@@ -291,7 +296,7 @@ static int list_zip(dora_package *p, crisk_diagnostics *diags, crisk_error *err)
         const char *name = zip_get_name(p->zip, (zip_uint64_t)i, ZIP_FL_ENC_GUESS);
         const char *file;
         long len = name ? reports_prefix(name, &file) : -1;
-        if (len < 0 || strlen(p->prefix) != (size_t)len || strncmp(p->prefix, name, (size_t)len) != 0)
+        if (!is_prefix_of(p->prefix, name, len))
             continue;
         if (push_name(p, &cap, file, (uint64_t)i) != CRISK_OK)
             return oom(err);
