@@ -36,6 +36,8 @@ struct crisk_analysis {
     crisk_false_redundancy *fr;
     size_t n_fr;
     size_t fr_total;            /* findings before the per-group cap */
+    crisk__prop *pairs;         /* minimal pairs' propagator: built on the first
+                                 * crisk_analysis_spof_pairs() call, reused after */
 };
 
 static int oom(crisk_error *err)
@@ -881,6 +883,9 @@ void crisk_analysis_free(crisk_analysis *a)
     free(a->spof_start);
     free(a->spof);
     free(a->fr);
+    if (a->pairs != NULL)
+        crisk__prop_release(a->pairs);
+    free(a->pairs);
     free(a);
 }
 
@@ -1076,15 +1081,25 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
                                a->inv->id[function], k, region_edges,
                                sweeps * (double)region_edges, CRISK_PAIRS_MAX_WORK);
     }
-    crisk__prop p;
-    int rc = crisk__prop_init(&p, a->inv, err);
-    if (rc != CRISK_OK) {
-        free(cand);
-        free(region);
-        return rc;
+    /* The topology and masks are the same for every function: build them
+     * once per analysis (a cache, like the inventory's igraph graph; the
+     * library is not thread-safe). */
+    crisk_analysis *cache = (crisk_analysis *)a;
+    int rc = CRISK_OK;
+    if (cache->pairs == NULL) {
+        crisk__prop *fresh = malloc(sizeof *fresh);
+        rc = fresh == NULL ? oom(err) : crisk__prop_init(fresh, a->inv, err);
+        if (rc != CRISK_OK) {
+            free(fresh);
+            free(cand);
+            free(region);
+            return rc;
+        }
+        fresh->want_all = 0;
+        cache->pairs = fresh;
     }
-    p.want_all = 0;
-    if (crisk__prop_set_region(&p, region) != 0)
+    crisk__prop *p = cache->pairs;
+    if (crisk__prop_set_region(p, region) != 0)
         rc = oom(err);
     /* For each a_i: scenarios {a_i, a_j} for CRISK__SCENARIOS partners j > i at a time. */
     for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
@@ -1092,17 +1107,17 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
             size_t width = k - j0 < CRISK__SCENARIOS ? k - j0 : CRISK__SCENARIOS;
             crisk__mask valid;
             crisk__mask_first(&valid, width);
-            crisk__prop_clear(&p);
-            int seeded = crisk__prop_seed(&p, cand[i], &valid);
+            crisk__prop_clear(p);
+            int seeded = crisk__prop_seed(p, cand[i], &valid);
             for (size_t s = 0; s < width; s++)
-                seeded |= crisk__prop_seed_one(&p, cand[j0 + s], s);
+                seeded |= crisk__prop_seed_one(p, cand[j0 + s], s);
             if (seeded != 0) {
                 rc = oom(err);
                 break;
             }
-            crisk__prop_run(&p);
+            crisk__prop_run(p);
             for (int w = 0; w < CRISK__W && rc == CRISK_OK; w++) {
-                uint64_t fails = crisk__prop_grp(&p, (uint32_t)function)->w[w] & valid.w[w];
+                uint64_t fails = crisk__prop_grp(p, (uint32_t)function)->w[w] & valid.w[w];
                 while (fails) {
                     size_t s = SCENARIO(w, __builtin_ctzll(fails));
                     fails &= fails - 1;
@@ -1117,7 +1132,6 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
             }
         }
     }
-    crisk__prop_release(&p);
     free(cand);
     free(region);
     if (rc != CRISK_OK) {

@@ -129,10 +129,12 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
 
 /* Minimal pairs of `function`: {a, b}, neither a SPOF of it, whose joint
  * failure fails it.  Pairs come as 2*count node indices, each pair ordered by
- * id and the list sorted.  Time O(D^2/256 * E_D) for D = the nodes the
+ * id and the list sorted.  Time O(D^2/512 * E_D) for D = the nodes the
  * function depends on and E_D their edges; CRISK_ELIMIT when that estimate
  * exceeds CRISK_PAIRS_MAX_WORK edge visits (about a minute of work);
- * CRISK_EUSAGE when the analysis ran without keep_spofs.
+ * CRISK_EUSAGE when the analysis ran without keep_spofs.  The first call
+ * builds a propagator (O(V + E) memory) that later calls on the same
+ * analysis reuse; crisk_analysis_free() releases it.
  * Caller frees *out with free(). */
 #define CRISK_PAIRS_MAX_WORK 2e10
 int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t **out,
