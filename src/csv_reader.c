@@ -576,10 +576,16 @@ static int stream_push(stream *st)
     return cancel;
 }
 
+/* The batch the producer is filling. */
+static batch *stream_filling(stream *st)
+{
+    return &st->batches[st->threaded ? st->produced % STREAM_BATCHES : 0];
+}
+
 /* Room for an event of `size` bytes in the batch being filled, or NULL. */
 static event *stream_reserve(stream *st, size_t size)
 {
-    batch *bt = &st->batches[st->threaded ? st->produced % STREAM_BATCHES : 0];
+    batch *bt = stream_filling(st);
     if (bt->len + size > bt->cap) {
         size_t cap = bt->cap ? bt->cap : BATCH_BYTES + 4096;
         while (cap < bt->len + size)
@@ -601,8 +607,7 @@ static event *stream_reserve(stream *st, size_t size)
  * Returns non-zero once the consumer has stopped. */
 static int stream_commit(stream *st)
 {
-    batch *bt = &st->batches[st->threaded ? st->produced % STREAM_BATCHES : 0];
-    return bt->len >= BATCH_BYTES ? stream_push(st) : 0;
+    return stream_filling(st)->len >= BATCH_BYTES ? stream_push(st) : 0;
 }
 
 /* The producer has finished: hand over what is left. */
@@ -613,7 +618,7 @@ static void stream_close(stream *st)
         return;
     }
     pthread_mutex_lock(&st->mu);
-    if (st->batches[st->produced % STREAM_BATCHES].len > 0)
+    if (stream_filling(st)->len > 0)
         st->produced++;
     st->done = 1;
     pthread_cond_broadcast(&st->cv);
