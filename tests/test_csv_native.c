@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
-#include "csv_reader.h"
-#include "load.h"
+#include "import/csv_reader.h"
+#include "import/load.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
-#include "load.h"
+#include "import/load.h"
 
 /* In-memory entry point of src/cyclonedx.c (kept out of load.h, which the
  * loader owns). */

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
-#include "emit.h"
+#include "emit/emit.h"
 
 typedef struct node_spec {
     const char *id, *name;

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
-#include "map.h"
+#include "emit/map.h"
 
 /* Graphviz leaks inside its layout and its plugins (DEPENDENCIES.md: ~7 KB
  * per layout); under LeakSanitizer only leaks through chainrisk's own

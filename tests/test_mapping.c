@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
-#include "mapping.h"
+#include "import/mapping.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 

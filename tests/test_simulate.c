@@ -12,7 +12,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "propagate.h"   /* CRISK__SCENARIOS: runs per sweep */
+#include "analysis/propagate.h"   /* CRISK__SCENARIOS: runs per sweep */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -23,7 +23,7 @@
 #include <stdio.h>
 
 #include "chainrisk/chainrisk.h"
-#include "load.h"
+#include "import/load.h"
 
 /* In-memory entry point of src/cyclonedx.c (not in load.h, which the
  * loader owns). */

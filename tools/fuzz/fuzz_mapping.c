@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
-#include "mapping.h"
+#include "import/mapping.h"
 
 static char dir[64];
 static char map_path[128];

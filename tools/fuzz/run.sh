@@ -77,14 +77,23 @@ fi
 read -r -a pkg_cflags <<< "$(pkg-config --cflags igraph libcjson libgvc libcgraph libzip libmd)"
 read -r -a pkg_libs <<< "$(pkg-config --libs igraph libcjson libgvc libcgraph libzip libmd)"
 
+# The library's sources: every .c under src/ (one folder per layer) except
+# the CLI in src/cli/, in a stable order.
+library_sources() { find src -path src/cli -prune -o -name '*.c' -print | LC_ALL=C sort; }
+
 # The library is compiled once and linked into every target: the same flags
-# and sources as `clang ... tools/fuzz/fuzz_X.c src/*.c ...` per target, in
-# a fraction of the time.  Two compilers at a time: the machine is shared.
+# and sources as `clang ... tools/fuzz/fuzz_X.c $(library_sources) ...` per
+# target, in a fraction of the time.  Two compilers at a time: the machine is
+# shared.  An object is named after its path (src/import/dora/dora.c ->
+# import_dora_dora.o), so files of the same name in two folders do not clash.
 build_library() {
     rm -f "$out"/obj/*.o
-    local running=0 failed=0 src
-    for src in src/*.c; do
-        clang "${cflags[@]}" "${pkg_cflags[@]}" -c "$src" -o "$out/obj/$(basename "$src" .c).o" &
+    local running=0 failed=0 src obj sources
+    mapfile -t sources < <(library_sources)
+    for src in "${sources[@]}"; do
+        obj=${src#src/}
+        obj=${obj%.c}
+        clang "${cflags[@]}" "${pkg_cflags[@]}" -c "$src" -o "$out/obj/${obj//\//_}.o" &
         running=$((running + 1))
         if [ "$running" -ge 2 ]; then
             wait -n || failed=1
@@ -101,7 +110,10 @@ build_library() {
 # A fingerprint of the sources: a tree edited during the build (several
 # people at work in one checkout) would link objects that disagree on a
 # struct, and the fuzzer would "find" the mismatch.  Build until stable.
-sources_sum() { cat src/*.c src/*.h include/chainrisk/*.h | sha1sum; }
+sources_sum() {
+    find src include/chainrisk -path src/cli -prune -o -name '*.[ch]' -print0 \
+        | LC_ALL=C sort -z | xargs -0 cat | sha1sum
+}
 for attempt in 1 2 3; do
     before=$(sources_sum)
     echo "run.sh: building the library (clang, libFuzzer + ASan + UBSan)" >&2

@@ -39,7 +39,7 @@
 #include "mapping.h"
 #include "csv_reader.h"
 #include "json_text.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -24,7 +24,7 @@
  * temporary file streams).
  */
 #include "dora.h"
-#include "tempfiles.h"
+#include "util/tempfiles.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -25,7 +25,7 @@
  * much of the cost of a load.
  */
 #include "model.h"
-#include "csv_reader.h"   /* crisk__csv_quote: ids in messages */
+#include "import/csv_reader.h"   /* crisk__csv_quote: ids in messages */
 
 #include <math.h>
 #include <stdio.h>

@@ -25,9 +25,9 @@
 
 #include <stdint.h>
 
-#include "csv_reader.h"
-#include "load.h"
-#include "util.h"
+#include "import/csv_reader.h"
+#include "import/load.h"
+#include "util/util.h"
 
 #define DORA_NONE UINT32_MAX
 

@@ -33,7 +33,7 @@
 #include "load.h"
 #include "csv_reader.h"
 #include "mapping.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <locale.h>
 #include <math.h>

@@ -24,7 +24,7 @@
 
 #include "chainrisk/chainrisk.h"
 #include "map.h"
-#include "model.h"
+#include "model/model.h"
 
 #define SHARED_ROWS            25    /* shared Nth parties shown */
 #define FALSE_REDUNDANCY_ROWS  50

@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 #include "chainrisk/chainrisk.h"
-#include "util.h"
+#include "util/util.h"
 
 /* ---- typed fields ---------------------------------------------------------- */
 

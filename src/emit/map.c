@@ -32,9 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "utf8.h"
-#include "util.h"
+#include "model/model.h"
+#include "util/utf8.h"
+#include "util/util.h"
 
 /* ---- escaping ---------------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * (see emit.h).
  */
 #include "emit.h"
-#include "utf8.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <math.h>

@@ -21,7 +21,7 @@
  */
 #include "emit.h"
 #include "map.h"
-#include "utf8.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -8,8 +8,8 @@
  * here; keys come in a fixed order, so output is byte-stable.
  */
 #include "chainrisk/output.h"
-#include "model.h"
-#include "tempfiles.h"
+#include "model/model.h"
+#include "util/tempfiles.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "chainrisk/chainrisk.h"
-#include "util.h"
+#include "util/util.h"
 
 typedef struct crisk__source {
     const char *path, *kind;

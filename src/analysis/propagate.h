@@ -27,7 +27,7 @@
 #ifndef CRISK_PROPAGATE_H
 #define CRISK_PROPAGATE_H
 
-#include "model.h"
+#include "model/model.h"
 
 /* Words per mask.  Wider sweeps mean fewer sweeps over shared ancestors
  * but more bytes per node visited.  Generated 1M-node inventory (CPU of

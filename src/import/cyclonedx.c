@@ -36,7 +36,7 @@
 #include "load.h"
 #include "csv_reader.h"
 #include "json_text.h"
-#include "util.h"
+#include "util/util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -8,7 +8,7 @@
  * point of DESIGN §4, cycles included.  FIFO order gives rounds: round r
  * holds the nodes whose failure the failures of round r-1 forced.
  */
-#include "model.h"
+#include "model/model.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,7 @@
  * parent (DORA Art. 29 groups closely connected providers only); providers
  * without a country form the entity "" (shown as "(none)").
  */
-#include "model.h"
+#include "model/model.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -23,8 +23,8 @@
  * so the reloaded model lists them in the same order.
  */
 #include "chainrisk/output.h"
-#include "csv_reader.h"
-#include "util.h"
+#include "import/csv_reader.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
