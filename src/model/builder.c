@@ -277,39 +277,10 @@ typedef char quoted[CRISK__CSV_QUOTE_MAX];
 
 /* ---- the id index -------------------------------------------------------------- */
 
-/* A slot holds (hash tag << 32) | node, so a probe rejects most other ids
- * without touching their strings; EMPTY_SLOT marks a free slot. */
-#define EMPTY_SLOT UINT64_MAX
-
-/* The node whose id is `id` (of length `len`, hash `hash`), or NO_NODE. */
-static uint32_t lookup_hashed(const crisk_inventory *inv, const char *id, size_t len,
-                              uint64_t hash)
-{
-    if (inv->index == NULL)
-        return NO_NODE;
-    uint32_t tag = (uint32_t)(hash >> 32);
-    size_t h = hash & inv->index_mask;
-    for (;;) {
-        uint64_t slot = inv->index[h];
-        if (slot == EMPTY_SLOT)
-            return NO_NODE;
-        uint32_t v = (uint32_t)slot;
-        if ((uint32_t)(slot >> 32) == tag && memcmp(inv->id[v], id, len) == 0
-            && inv->id[v][len] == '\0')
-            return v;
-        h = (h + 1) & inv->index_mask;
-    }
-}
-
-uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len)
-{
-    return lookup_hashed(inv, id, len, crisk__hash(id, len));
-}
-
 static void index_insert(crisk_inventory *inv, uint32_t node, uint64_t hash)
 {
     size_t h = hash & inv->index_mask;
-    while (inv->index[h] != EMPTY_SLOT)
+    while (inv->index[h] != CRISK__INDEX_EMPTY)
         h = (h + 1) & inv->index_mask;
     inv->index[h] = (hash >> 32 << 32) | node;
 }
@@ -470,7 +441,7 @@ int crisk_builder_add_node(crisk_builder *b, size_t source, const crisk_node_rec
     crisk_inventory *inv = b->inv;
     size_t len = strlen(rec->id);
     uint64_t hash = crisk__hash(rec->id, len);
-    uint32_t v = lookup_hashed(inv, rec->id, len, hash);
+    uint32_t v = crisk__inventory_lookup_hashed(inv, rec->id, len, hash);
     if (v != NO_NODE)
         return report_existing_node(b, v, source, rec, diags) == CRISK_OK ? CRISK_OK : oom(err);
     if (inv->n >= CRISK_MAX_NODES)
@@ -548,7 +519,8 @@ static int flush_batch(crisk_builder *b)
         if (inv->index == NULL)
             continue;
         uint64_t slot = inv->index[b->batch[i].hash & inv->index_mask];
-        if (slot != EMPTY_SLOT && (uint32_t)(slot >> 32) == (uint32_t)(b->batch[i].hash >> 32)) {
+        if (slot != CRISK__INDEX_EMPTY
+            && (uint32_t)(slot >> 32) == (uint32_t)(b->batch[i].hash >> 32)) {
             candidate[i] = (uint32_t)slot;
             __builtin_prefetch(&inv->id[candidate[i]]);
         }
@@ -559,7 +531,7 @@ static int flush_batch(crisk_builder *b)
     for (size_t i = 0; i < n; i++) {
         const batched_target *t = &b->batch[i];
         const char *id = b->batch_text + t->off;
-        uint32_t v = lookup_hashed(inv, id, t->len, t->hash);
+        uint32_t v = crisk__inventory_lookup_hashed(inv, id, t->len, t->hash);
         if (v == NO_NODE && keep_pending(b, id, t->len, &v) != 0)
             return -1;
         edge_at(b, t->edge)->to = v;

@@ -55,6 +55,11 @@ crisk_node_type crisk_inventory_node_type(const crisk_inventory *inv, size_t v)
     return (crisk_node_type)inv->type[v];
 }
 
+uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len)
+{
+    return crisk__inventory_lookup_hashed(inv, id, len, crisk__hash(id, len));
+}
+
 int crisk_inventory_find(const crisk_inventory *inv, const char *id, size_t *out)
 {
     uint32_t v = crisk__inventory_lookup(inv, id, strlen(id));

@@ -15,6 +15,7 @@
 
 #include <igraph/igraph.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "chainrisk/chainrisk.h"
 #include "util/util.h"
@@ -68,7 +69,33 @@ struct crisk_inventory {
     size_t n_notes;
 };
 
-/* Look an id up in the index.  Returns the node or UINT32_MAX. */
+/* An empty slot of the id index. */
+#define CRISK__INDEX_EMPTY UINT64_MAX
+
+/* The node whose id is `id` (of length `len`, hash crisk__hash(id, len)), or
+ * UINT32_MAX.  Linear probing; a slot's tag (the high half of the hash)
+ * rejects most other ids without touching their strings.  Inline: the
+ * builder probes once per node and edge with the hash it already has. */
+static inline uint32_t crisk__inventory_lookup_hashed(const crisk_inventory *inv, const char *id,
+                                                      size_t len, uint64_t hash)
+{
+    if (inv->index == NULL)
+        return UINT32_MAX;
+    uint32_t tag = (uint32_t)(hash >> 32);
+    size_t h = hash & inv->index_mask;
+    for (;;) {
+        uint64_t slot = inv->index[h];
+        if (slot == CRISK__INDEX_EMPTY)
+            return UINT32_MAX;
+        uint32_t v = (uint32_t)slot;
+        if ((uint32_t)(slot >> 32) == tag && memcmp(inv->id[v], id, len) == 0
+            && inv->id[v][len] == '\0')
+            return v;
+        h = (h + 1) & inv->index_mask;
+    }
+}
+
+/* Look an id up in the index (inventory.c).  Returns the node or UINT32_MAX. */
 uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len);
 
 /* The model as an igraph_t (built on first use; see builder.c). */
