@@ -19,6 +19,7 @@
 #include "chainrisk/chainrisk.h"
 #include "import/csv_reader.h"
 #include "import/load.h"
+#include "util/utf8.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 

@@ -23,7 +23,8 @@
  * so the reloaded model lists them in the same order.
  */
 #include "chainrisk/output.h"
-#include "import/csv_reader.h"
+#include "util/quote.h"
+#include "util/utf8.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -64,15 +65,15 @@ static int check_value(const char *s, const char *what, const char *id, crisk_er
     const char *why = unreadable(s);
     if (why == NULL)
         return CRISK_OK;
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     return crisk_error_set(err, CRISK_EINVALID, NULL, 0, 0,
                            "cannot write %s of '%s' as native CSV: %s", what,
-                           crisk__csv_quote(q, id), why);
+                           crisk__quote(q, id), why);
 }
 
 static int check_attribute_names(const crisk_inventory *inv, crisk_error *err)
 {
-    char q[CRISK__CSV_QUOTE_MAX], q2[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
     size_t n = crisk_inventory_attr_count(inv);
     for (size_t a = 0; a < n; a++) {
         const char *name = crisk_inventory_attr_name(inv, a);
@@ -83,14 +84,14 @@ static int check_attribute_names(const crisk_inventory *inv, crisk_error *err)
         if (why != NULL)
             return crisk_error_set(err, CRISK_EINVALID, NULL, 0, 0,
                                    "cannot write attribute '%s' as native CSV: %s",
-                                   crisk__csv_quote(q, name), why);
+                                   crisk__quote(q, name), why);
         for (size_t b = 0; b < a; b++)
             if (crisk__strcasecmp_ascii(name, crisk_inventory_attr_name(inv, b)) == 0)
                 return crisk_error_set(err, CRISK_EINVALID, NULL, 0, 0,
                                        "cannot write attributes '%s' and '%s' as native CSV: "
                                        "the names differ only in case",
-                                       crisk__csv_quote(q, crisk_inventory_attr_name(inv, b)),
-                                       crisk__csv_quote(q2, name));
+                                       crisk__quote(q, crisk_inventory_attr_name(inv, b)),
+                                       crisk__quote(q2, name));
     }
     return CRISK_OK;
 }

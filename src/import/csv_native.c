@@ -33,6 +33,7 @@
 #include "load.h"
 #include "csv_reader.h"
 #include "mapping.h"
+#include "util/quote.h"
 #include "util/util.h"
 
 #include <locale.h>
@@ -158,14 +159,14 @@ static void unmapped_message(const native_file *f, char *msg, size_t size)
     enum crisk__native_file file = f->schema->file;
     size_t k = f->unmapped_column;
     const char *header = crisk__colmap_header(f->map, file, k);
-    char q[CRISK__CSV_QUOTE_MAX], qh[CRISK__CSV_QUOTE_MAX], qs[CRISK__CSV_QUOTE_MAX];
-    crisk__csv_quote(q, f->unmapped);
-    crisk__csv_quote(qh, header != NULL ? header : f->schema->names[k]);
+    char q[CRISK__QUOTE_MAX], qh[CRISK__QUOTE_MAX], qs[CRISK__QUOTE_MAX];
+    crisk__quote(q, f->unmapped);
+    crisk__quote(qh, header != NULL ? header : f->schema->names[k]);
     const char *hint = message_is_kept(f) ? crisk__colmap_suggest(f->map, file, k, f->unmapped)
                                           : NULL;
     if (hint != NULL) {
         snprintf(msg, size, "unknown value '%s' in column '%s' (did you mean '%s'?)", q, qh,
-                 crisk__csv_quote(qs, hint));
+                 crisk__quote(qs, hint));
         return;
     }
     /* Two quoted cells (< 128 bytes each) and this list fit the message. */
@@ -226,16 +227,16 @@ static double *number_target(crisk_node_record *rec, enum node_column c)
 static int number_cell(native_file *f, crisk_node_record *rec, const number_rule *rule,
                        const char *v, const crisk__csv_field *field, size_t column)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     const char *name = node_names[rule->column];
     double x;
     if (parse_number(v, &x) != 0)
         return cell_error(f, field, column, "invalid %s '%s' (not a number)", name,
-                          crisk__csv_quote(q, v));
+                          crisk__quote(q, v));
     f->unmapped = NULL;   /* a number: out of range is said in native terms */
     if (x < rule->min || x > rule->max)
         return cell_error(f, field, column, "invalid %s '%s' (%s)", name,
-                          crisk__csv_quote(q, v), rule->range);
+                          crisk__quote(q, v), rule->range);
     *number_target(rec, rule->column) = x;
     return CELL_OK;
 }
@@ -262,14 +263,14 @@ static int enum_error(native_file *f, const crisk__csv_field *field, size_t colu
                       const char *what, const char *v, const char *hint,
                       const char *(*name)(int), int first, int count)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     if (hint != NULL)
         return cell_error(f, field, column, "unknown %s '%s' (did you mean '%s'?)", what,
-                          crisk__csv_quote(q, v), hint);
+                          crisk__quote(q, v), hint);
     char list[256];
     spellings(list, sizeof list, name, first, count);
     return cell_error(f, field, column, "unknown %s '%s' (expected %s)", what,
-                      crisk__csv_quote(q, v), list);
+                      crisk__quote(q, v), list);
 }
 
 static int enum_cell(native_file *f, crisk_node_record *rec, enum node_column c,
@@ -307,11 +308,11 @@ static int is_ascii_letter(char c)
 static int country_cell(native_file *f, crisk_node_record *rec, const char *v,
                         const crisk__csv_field *field, size_t column)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     if (strlen(v) != 2 || !is_ascii_letter(v[0]) || !is_ascii_letter(v[1]))
         return cell_error(f, field, column,
                           "invalid country '%s' (expected a 2-letter ISO 3166-1 code such as 'DE')",
-                          crisk__csv_quote(q, v));
+                          crisk__quote(q, v));
     f->country[0] = (char)(v[0] & ~0x20);   /* ASCII upper case */
     f->country[1] = (char)(v[1] & ~0x20);
     f->country[2] = '\0';
@@ -346,7 +347,7 @@ static int node_cell(native_file *f, crisk_node_record *rec, enum node_column c,
 static int need_cell(native_file *f, crisk_edge_record *rec, const char *v,
                      const crisk__csv_field *field, size_t column)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     size_t n = 0;
     const char *p = v;
     for (; *p >= '0' && *p <= '9' && n <= CRISK_MAX_NEED; p++)
@@ -354,7 +355,7 @@ static int need_cell(native_file *f, crisk_edge_record *rec, const char *v,
     if (p == v || *p != '\0' || n < 1 || n > CRISK_MAX_NEED)
         return cell_error(f, field, column,
                           "invalid need '%s' (expected a whole number from 1 to %u)",
-                          crisk__csv_quote(q, v), CRISK_MAX_NEED);
+                          crisk__quote(q, v), CRISK_MAX_NEED);
     rec->need = n;
     return CELL_OK;
 }
@@ -560,12 +561,12 @@ static int map_column(native_file *f, crisk__csv_record *rec, size_t i)
     if (name[0] == '\0')
         return crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID,
                                      rec->fields[i].line, i + 1, "empty column name");
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     size_t line = rec->fields[i].line, first = earlier_column(rec, i);
     if (first != 0)
         return crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, line, i + 1,
                                      "duplicate column '%s' (same as column %zu)",
-                                     crisk__csv_quote(q, name), first);
+                                     crisk__quote(q, name), first);
     int k = crisk__colmap_column(f->map, f->schema->file, name);
     if (k >= 0) {
         col->role = ROLE_SCHEMA;
@@ -575,7 +576,7 @@ static int map_column(native_file *f, crisk__csv_record *rec, size_t i)
     }
     if (!f->schema->keep_unknown)
         return crisk__csv_report_add(&f->rep, CRISK_SEV_WARNING, CRISK_OK, line, i + 1,
-                                     "unknown column '%s' (ignored)", crisk__csv_quote(q, name));
+                                     "unknown column '%s' (ignored)", crisk__quote(q, name));
     f->attr_names[f->attr_count] = strdup(name);
     if (f->attr_names[f->attr_count] == NULL)
         return CRISK_ENOMEM;
@@ -589,7 +590,7 @@ static int map_column(native_file *f, crisk__csv_record *rec, size_t i)
  * (if the mapping has one) fills it on every row. */
 static int absent_column(native_file *f, crisk__csv_record *rec, size_t k)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     const char *header = crisk__colmap_header(f->map, f->schema->file, k);
     f->fill[k] = crisk__colmap_default(f->map, f->schema->file, k);
     if (f->schema->required & (1u << k)) {
@@ -597,14 +598,14 @@ static int absent_column(native_file *f, crisk__csv_record *rec, size_t k)
         if (header != NULL)
             return crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, rec->line, 0,
                                          "missing required column '%s' (mapped to '%s')",
-                                         crisk__csv_quote(q, header), f->schema->names[k]);
+                                         crisk__quote(q, header), f->schema->names[k]);
         return crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, rec->line, 0,
                                      "missing required column '%s'", f->schema->names[k]);
     }
     if (header != NULL)
         return crisk__csv_report_add(&f->rep, CRISK_SEV_WARNING, CRISK_OK, rec->line, 0,
                                      "missing column '%s' (mapped to '%s')",
-                                     crisk__csv_quote(q, header), f->schema->names[k]);
+                                     crisk__quote(q, header), f->schema->names[k]);
     return CRISK_OK;
 }
 

@@ -32,6 +32,7 @@
  * a hand-written CSV parser (libcsv is the project's chosen dependency).
  */
 #include "csv_reader.h"
+#include "util/utf8.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -64,54 +65,7 @@ int crisk__csv_report_add(crisk__csv_report *rep, crisk_severity sev, int code, 
     return crisk_diagnostics_add(rep->diags, sev, rep->path, line, column, "%s", msg);
 }
 
-/* Length of the UTF-8 sequence starting with lead byte `c` (1 for ASCII and
- * for stray continuation bytes: quoting must never overrun). */
-static size_t utf8_seq_len(unsigned char c)
-{
-    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-}
-
-const char *crisk__csv_quote(char buf[CRISK__CSV_QUOTE_MAX], const char *s)
-{
-    static const size_t shown = 80;
-    size_t o = 0;
-    for (size_t i = 0; s[i] != '\0';) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = utf8_seq_len(c);
-        if (o + 7 > shown) {
-            memcpy(buf + o, "...", 4);
-            return buf;
-        }
-        if (c < 0x20 || c == 0x7F) {
-            o += (size_t)snprintf(buf + o, 6, c == '\n' ? "\\n" : c == '\t' ? "\\t"
-                                  : c == '\r' ? "\\r" : "\\x%02x", c);
-            i++;
-            continue;
-        }
-        if (c == 0xC2 && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) {
-            /* C1 controls: U+009B is a terminal's CSI. */
-            o += (size_t)snprintf(buf + o, 7, "\\u%04x", (unsigned char)s[i + 1]);
-            i += 2;
-            continue;
-        }
-        for (size_t k = 0; k < n && s[i] != '\0'; k++)
-            buf[o++] = s[i++];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 /* ---- byte checks ---------------------------------------------------------- */
-
-#define ONES  0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* Non-zero if some byte of `w` equals `b` (exact, no false positives). */
-static uint64_t has_byte(uint64_t w, unsigned char b)
-{
-    uint64_t x = w ^ (ONES * b);
-    return (x - ONES) & ~x & HIGHS;
-}
 
 /* Plain bytes need no per-field check: ASCII, no NUL, and no quote (so no
  * quoted field, so no line break inside a field). */
@@ -121,7 +75,7 @@ static int is_plain(const unsigned char *s, size_t len)
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        if ((w & HIGHS) | has_byte(w, 0) | has_byte(w, '"'))
+        if ((w & CRISK__HIGH_BITS) | crisk__has_byte(w, 0) | crisk__has_byte(w, '"'))
             return 0;
     }
     for (; i < len; i++)
@@ -139,72 +93,6 @@ static size_t count_newlines(const char *s, size_t len)
         p++;
     }
     return n;
-}
-
-/* Validate one multi-byte sequence at s[i]; returns its length or 0. */
-static size_t utf8_sequence(const unsigned char *s, size_t i, size_t len)
-{
-    unsigned char c = s[i];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;   /* allowed range of the 2nd byte */
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) lo = 0xA0;         /* overlong */
-        if (c == 0xED) hi = 0x9F;         /* UTF-16 surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) lo = 0x90;         /* overlong */
-        if (c == 0xF4) hi = 0x8F;         /* > U+10FFFF */
-    } else
-        return 0;
-    if (i + n > len || s[i + 1] < lo || s[i + 1] > hi)
-        return 0;
-    for (size_t k = 2; k < n; k++)
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
-/* The offset of the first byte of s[0..len) that is NUL or not valid UTF-8
- * (`*is_nul` tells which), or `len`; counts the line breaks before it. */
-static size_t scan_field(const unsigned char *s, size_t len, int *is_nul, size_t *newlines)
-{
-    size_t i = 0;
-    *is_nul = 0;
-    while (i < len) {
-        /* Nearly every byte of a real inventory is plain ASCII: 8 at a time. */
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if ((w & HIGHS) | has_byte(w, 0) | has_byte(w, '\n'))
-                break;
-            i += 8;
-        }
-        if (i >= len)
-            break;
-        if (s[i] == 0) {
-            *is_nul = 1;
-            return i;
-        }
-        if (s[i] < 0x80) {
-            *newlines += s[i] == '\n';
-            i++;
-            continue;
-        }
-        size_t n = utf8_sequence(s, i, len);
-        if (n == 0)
-            return i;
-        i += n;
-    }
-    return len;
-}
-
-size_t crisk__utf8_check(const unsigned char *s, size_t len, int *is_nul)
-{
-    size_t newlines = 0;
-    return scan_field(s, len, is_nul, &newlines);
 }
 
 /* ---- SHA-256 ----------------------------------------------------------------- */
@@ -787,7 +675,7 @@ static void check_field(reader *r, const unsigned char *s, size_t len, size_t li
 {
     int is_nul;
     size_t newlines = 0;
-    size_t at = scan_field(s, len, &is_nul, &newlines);
+    size_t at = crisk__utf8_scan(s, len, &is_nul, &newlines);
     if (at != len) {
         newlines += count_newlines((const char *)s + at, len - at);
         if (is_nul)

@@ -57,13 +57,6 @@ int crisk__csv_report_add(crisk__csv_report *rep, crisk_severity sev, int code, 
                           size_t column, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-/* Quote a cell for a message: at most ~80 bytes (cut on a UTF-8 boundary,
- * then "..."), control characters escaped (\n, \t, \xNN) so that input text
- * cannot break the one-line FILE:LINE:COLUMN format or drive a terminal.
- * Writes into `buf` and returns it. */
-#define CRISK__CSV_QUOTE_MAX 128
-const char *crisk__csv_quote(char buf[CRISK__CSV_QUOTE_MAX], const char *s);
-
 typedef struct crisk__csv_field {
     char  *text;        /* NUL-terminated, no NUL inside, valid UTF-8; the
                          * callback may modify it (trim, case-fold) */
@@ -102,10 +95,5 @@ typedef struct crisk__csv_info {
  * returned.  Time O(bytes). */
 int crisk__csv_read(crisk__csv_report *rep, crisk__csv_record_fn fn, void *ctx,
                     int want_sha256, crisk__csv_info *info);
-
-/* Exposed for tests: the byte offset of the first byte of `s[0..len)` that is
- * not valid UTF-8 or is NUL, or `len` if there is none; `*is_nul` tells
- * which. */
-size_t crisk__utf8_check(const unsigned char *s, size_t len, int *is_nul);
 
 #endif

@@ -34,8 +34,8 @@
  * V and E entries.
  */
 #include "load.h"
-#include "csv_reader.h"
 #include "json_text.h"
+#include "util/quote.h"
 #include "util/util.h"
 
 #include <cjson/cJSON.h>
@@ -514,7 +514,7 @@ static const struct { const char *type; crisk_category category; } component_typ
 
 static void read_type(cdx *c, uint32_t v, const cJSON *obj)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     const cJSON *type = member(c, obj, "type", cJSON_String);
     if (type == NULL) {
         if (is_absent(obj, "type"))
@@ -527,13 +527,13 @@ static void read_type(cdx *c, uint32_t v, const cJSON *obj)
             return;
         }
     warn(c, type, "unknown component type '%s' (category 'other')",
-         crisk__csv_quote(q, type->valuestring));
+         crisk__quote(q, type->valuestring));
 }
 
 static void read_scope(cdx *c, uint32_t v, const cJSON *obj)
 {
     static const char *const scopes[] = { "required", "optional", "excluded" };
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     const cJSON *scope = member(c, obj, "scope", cJSON_String);
     if (scope == NULL)
         return;
@@ -543,7 +543,7 @@ static void read_scope(cdx *c, uint32_t v, const cJSON *obj)
             return;
         }
     warn(c, scope, "unknown scope '%s' (read as 'required')",
-         crisk__csv_quote(q, scope->valuestring));
+         crisk__quote(q, scope->valuestring));
 }
 
 /* The first of supplier.name, manufacturer.name, publisher, author. */
@@ -600,10 +600,10 @@ static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t cont
         ref = NULL;   /* an empty bom-ref names nothing */
     uint32_t v = ref != NULL ? index_find(c, ref->valuestring) : NONE;
     if (v != NONE) {
-        char q[CRISK__CSV_QUOTE_MAX];
+        char q[CRISK__QUOTE_MAX];
         c->n.duplicate_refs++;
         warn(c, ref, "duplicate bom-ref '%s' (first defined on line %zu): merged into the first",
-             crisk__csv_quote(q, ref->valuestring), line_of(c->nodes[v].at));
+             crisk__quote(q, ref->valuestring), line_of(c->nodes[v].at));
     } else {
         v = new_node(c, kind);
         if (v == NONE)
@@ -690,7 +690,7 @@ static void assign_fallback_id(cdx *c, uint32_t v)
 {
     static const char *const origins[] = { "taken from its purl", "taken from its name and version",
                                            "generated" };
-    char generated[48], q[CRISK__CSV_QUOTE_MAX];
+    char generated[48], q[CRISK__QUOTE_MAX];
     cdx_node *node = &c->nodes[v];
     const char *cand[3] = { NULL, NULL, NULL };
     size_t n = 0, which = 0;
@@ -717,7 +717,7 @@ static void assign_fallback_id(cdx *c, uint32_t v)
         return;
     c->n.fallback_ids++;
     warn(c, node->at, "%s without a bom-ref: id '%s' %s (it cannot be a dependency target)",
-         kind_words[node->kind], crisk__csv_quote(q, node->id), origins[which]);
+         kind_words[node->kind], crisk__quote(q, node->id), origins[which]);
 }
 
 static void assign_fallback_ids(cdx *c)
@@ -727,9 +727,9 @@ static void assign_fallback_ids(cdx *c)
             assign_fallback_id(c, (uint32_t)v);
     const cdx_node *root = &c->nodes[0];
     if (root->synthetic) {
-        char q1[CRISK__CSV_QUOTE_MAX], q2[CRISK__CSV_QUOTE_MAX];
+        char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
         warn(c, root->at, "no metadata.component: using a synthetic function '%s' named '%s'",
-             crisk__csv_quote(q1, root->id), crisk__csv_quote(q2, root->name ? root->name : ""));
+             crisk__quote(q1, root->id), crisk__quote(q2, root->name ? root->name : ""));
     }
 }
 
@@ -746,7 +746,7 @@ static void add_edge(cdx *c, uint32_t from, uint32_t to, enum edge_kind kind, co
 
 static void read_depends_on(cdx *c, uint32_t u, const cJSON *entry)
 {
-    char q1[CRISK__CSV_QUOTE_MAX], q2[CRISK__CSV_QUOTE_MAX];
+    char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
     const cJSON *list = member(c, entry, "dependsOn", cJSON_Array);
     const cJSON *target;
     cJSON_ArrayForEach(target, list) {
@@ -759,11 +759,11 @@ static void read_depends_on(cdx *c, uint32_t u, const cJSON *entry)
         if (w == NONE) {
             c->n.dangling++;
             warn(c, target, "'%s' depends on unknown ref '%s' (edge dropped)",
-                 crisk__csv_quote(q1, c->nodes[u].id), crisk__csv_quote(q2, target->valuestring));
+                 crisk__quote(q1, c->nodes[u].id), crisk__quote(q2, target->valuestring));
         } else if (w == u) {
             c->n.self++;
             warn(c, target, "'%s' depends on itself (edge dropped)",
-                 crisk__csv_quote(q1, c->nodes[u].id));
+                 crisk__quote(q1, c->nodes[u].id));
         } else {
             add_edge(c, u, w, EDGE_DEPENDS_ON, target);
             c->in_degree[w]++;
@@ -773,7 +773,7 @@ static void read_depends_on(cdx *c, uint32_t u, const cJSON *entry)
 
 static void read_entry(cdx *c, const cJSON *entry)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     const cJSON *ref = member(c, entry, "ref", cJSON_String);
     if (ref == NULL) {
         if (is_absent(entry, "ref"))
@@ -784,7 +784,7 @@ static void read_entry(cdx *c, const cJSON *entry)
     if (u == NONE) {
         c->n.dangling++;
         warn(c, ref, "dependencies entry for unknown ref '%s' (ignored)",
-             crisk__csv_quote(q, ref->valuestring));
+             crisk__quote(q, ref->valuestring));
         return;
     }
     if (c->has_entry[u])
@@ -820,7 +820,7 @@ static void read_dependencies(cdx *c, const cJSON *bom)
  * nothing depends on. */
 static void infer_edges(cdx *c)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     if (c->has_graph && c->root_has_entry)
         return;
     size_t implicit = 0, contains = 0;
@@ -844,7 +844,7 @@ static void infer_edges(cdx *c)
     else
         warn(c, c->nodes[0].at, "root '%s' has no dependencies entry: assuming it depends on "
              "every top-level component and service nothing depends on (%zu implicit-root "
-             "edge%s)", crisk__csv_quote(q, c->nodes[0].id), implicit, plural(implicit));
+             "edge%s)", crisk__quote(q, c->nodes[0].id), implicit, plural(implicit));
 }
 
 /* ---- reachability -------------------------------------------------------------------- */
@@ -963,7 +963,7 @@ out:
  * is reachable only through excluded or dropped optional dependencies). */
 static void check_reachability(cdx *c, uint8_t *dropped)
 {
-    char q1[CRISK__CSV_QUOTE_MAX], q2[CRISK__CSV_QUOTE_MAX];
+    char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
     uint8_t *declared = calloc(c->n_nodes, 1), *kept = calloc(c->n_nodes, 1);
     if (declared == NULL || kept == NULL || reach(c, NULL, c->has_graph, declared) != 0) {
         c->status = CRISK_ENOMEM;
@@ -980,8 +980,8 @@ static void check_reachability(cdx *c, uint8_t *dropped)
         if (!declared[v]) {
             c->n.unreachable++;
             warn(c, node->at, "%s '%s' is not reachable from the root '%s'",
-                 kind_words[node->kind], crisk__csv_quote(q1, node->id),
-                 crisk__csv_quote(q2, c->nodes[0].id));
+                 kind_words[node->kind], crisk__quote(q1, node->id),
+                 crisk__quote(q2, c->nodes[0].id));
         } else if (!kept[v]) {
             c->n.scope_unreachable++;
         }
@@ -1234,7 +1234,7 @@ static int add_note(cdx *c, crisk_builder *b, crisk_error *err)
 static int check_document(cdx *c, const cJSON *bom)
 {
     static const char *const versions[] = { "1.2", "1.3", "1.4", "1.5", "1.6" };
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     if (!cJSON_IsObject(bom)) {
         fail(c, where(bom, NULL), "not a CycloneDX SBOM (the document is %s, not an object)",
              crisk__json_type_name(bom->type));
@@ -1248,7 +1248,7 @@ static int check_document(cdx *c, const cJSON *bom)
     if (!cJSON_IsString(format) || strcmp(format->valuestring, "CycloneDX") != 0) {
         if (cJSON_IsString(format))
             fail(c, format, "not a CycloneDX SBOM ('bomFormat' is '%s', expected 'CycloneDX')",
-                 crisk__csv_quote(q, format->valuestring));
+                 crisk__quote(q, format->valuestring));
         else
             fail(c, where(format, bom), "not a CycloneDX SBOM ('bomFormat' is %s, expected "
                  "'CycloneDX')", crisk__json_type_name(format->type));
@@ -1261,7 +1261,7 @@ static int check_document(cdx *c, const cJSON *bom)
             return 0;
     if (spec != NULL)
         warn(c, spec, "unsupported specVersion '%s' (read as 1.6)",
-             crisk__csv_quote(q, spec->valuestring));
+             crisk__quote(q, spec->valuestring));
     else if (is_absent(bom, "specVersion"))
         warn(c, bom, "no specVersion (read as 1.6)");
     return 0;

@@ -15,7 +15,8 @@
  * of a syntax error scans the text once more.
  */
 #include "json_text.h"
-#include "csv_reader.h"
+#include "util/quote.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -106,7 +107,7 @@ static int check_bytes(const unsigned char *s, size_t n, const char *expected, c
 
 /* The text at `off` for a message: up to EXCERPT_BYTES bytes of that line,
  * not cutting a UTF-8 sequence, quoted safely. */
-static const char *excerpt(char out[CRISK__CSV_QUOTE_MAX], const unsigned char *s, size_t n,
+static const char *excerpt(char out[CRISK__QUOTE_MAX], const unsigned char *s, size_t n,
                            size_t off)
 {
     char raw[EXCERPT_BYTES + 4];
@@ -120,7 +121,7 @@ static const char *excerpt(char out[CRISK__CSV_QUOTE_MAX], const unsigned char *
             k--;   /* s[off + k] would start the next character: cut before it */
     memcpy(raw, s + off, k);
     raw[k] = '\0';
-    return crisk__csv_quote(out, raw);
+    return crisk__quote(out, raw);
 }
 
 /* cJSON says where it stopped (`off`), not why: look at the text to say it. */
@@ -144,7 +145,7 @@ static int explain_syntax_error(const unsigned char *s, size_t n, size_t off, cr
             depth--;
         }
     }
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     if (in_string && string_start <= off)
         return fail_at_byte(err, s, string_start, "invalid JSON: unterminated string");
     if (off >= n)
@@ -171,7 +172,7 @@ static int parse(cJSON **out, const unsigned char *s, size_t n, crisk_error *err
     while (off < n && crisk__json_is_space(s[off]))
         off++;
     if (off < n) {
-        char q[CRISK__CSV_QUOTE_MAX];
+        char q[CRISK__QUOTE_MAX];
         cJSON_Delete(root);
         return fail_at_byte(err, s, off,
                             "invalid JSON: text after the end of the document near '%s'",

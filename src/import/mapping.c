@@ -37,8 +37,8 @@
  * the file is at most CRISK_MAX_MAPPING_BYTES.
  */
 #include "mapping.h"
-#include "csv_reader.h"
 #include "json_text.h"
+#include "util/quote.h"
 #include "util/util.h"
 
 #include <cjson/cJSON.h>
@@ -161,9 +161,9 @@ static const char *type_name(const cJSON *item)
 }
 
 /* A mapping string for a message: bounded, control characters escaped. */
-static const char *quote(char buf[CRISK__CSV_QUOTE_MAX], const char *s)
+static const char *quote(char buf[CRISK__QUOTE_MAX], const char *s)
 {
-    return crisk__csv_quote(buf, s != NULL ? s : "");
+    return crisk__quote(buf, s != NULL ? s : "");
 }
 
 /* "a, b or c" */
@@ -315,7 +315,7 @@ static int native_index(enum crisk__native_file f, const char *key)
 static void unknown_key(reader *r, const cJSON *item, const char *what, const char *where_,
                         const char *const *names, size_t n)
 {
-    char q[CRISK__CSV_QUOTE_MAX], list[256];
+    char q[CRISK__QUOTE_MAX], list[256];
     const char *hint = crisk__suggest(item->string, names, n);
     if (hint != NULL) {
         fail_key(r, item, "unknown %s '%s'%s (did you mean '%s'?)", what,
@@ -330,7 +330,7 @@ static void unknown_key(reader *r, const cJSON *item, const char *what, const ch
 /* A key given twice in one object: report the second, citing the first. */
 static void duplicate_key(reader *r, const cJSON *item, const cJSON *first)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     fail_key(r, item, "duplicate key '%s' (first on line %zu)", quote(q, item->string),
              where(r, first)->key_line);
 }
@@ -341,7 +341,7 @@ static void duplicate_key(reader *r, const cJSON *item, const cJSON *first)
 static void unknown_column(reader *r, enum crisk__native_file f, const cJSON *item,
                            int value_may_be_name)
 {
-    char q[CRISK__CSV_QUOTE_MAX], qv[CRISK__CSV_QUOTE_MAX], list[256];
+    char q[CRISK__QUOTE_MAX], qv[CRISK__QUOTE_MAX], list[256];
     enum crisk__native_file other = f == CRISK__NATIVE_NODES ? CRISK__NATIVE_EDGES
                                                              : CRISK__NATIVE_NODES;
     const char *key = quote(q, item->string);
@@ -420,7 +420,7 @@ static int sort_values(reader *r, crisk__map_column *col, const cJSON **items)
     for (size_t i = 0; i < col->n_values; i++)
         e[i] = (sort_entry){ col->from[i], (uint32_t)i };
     crisk__sort(e, col->n_values, sizeof *e, by_from);
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     for (size_t i = 0; i < col->n_values; i++) {
         col->sorted[i] = e[i].index;
         if (i > 0 && crisk__strcasecmp_ascii(e[i - 1].from, e[i].from) == 0)
@@ -435,7 +435,7 @@ static int sort_values(reader *r, crisk__map_column *col, const cJSON **items)
 static void read_value(reader *r, enum crisk__native_file f, size_t k, crisk__map_column *col,
                        const cJSON *item)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     const char *from = keep_trimmed(r, item->string, strlen(item->string));
     if (from == NULL)
         return;
@@ -463,7 +463,7 @@ static void read_value(reader *r, enum crisk__native_file f, size_t k, crisk__ma
 static void read_values(reader *r, enum crisk__native_file f, size_t k, const cJSON *key,
                         const cJSON *values)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     if (!cJSON_IsObject(values)) {
         fail_value(r, values, "'values' must be an object, not %s", type_name(values));
         return;
@@ -501,7 +501,7 @@ static void read_values(reader *r, enum crisk__native_file f, size_t k, const cJ
 static void name_column(reader *r, enum crisk__native_file f, size_t k, const char *name,
                         const cJSON *item)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     size_t n;
     const char *const *natives = crisk__native_columns(f, &n);
     if (name[0] == '\0') {
@@ -523,7 +523,7 @@ static void name_column(reader *r, enum crisk__native_file f, size_t k, const ch
 static void read_column_object(reader *r, const cJSON *item, const cJSON **name,
                                const cJSON **values)
 {
-    char where_[CRISK__CSV_QUOTE_MAX + 8], q[CRISK__CSV_QUOTE_MAX];
+    char where_[CRISK__QUOTE_MAX + 8], q[CRISK__QUOTE_MAX];
     snprintf(where_, sizeof where_, " in '%s'", quote(q, item->string));
     const cJSON *seen[COLUMN_KEYS] = { NULL, NULL };
     for (const cJSON *c = item->child; c != NULL; c = c->next) {
@@ -547,7 +547,7 @@ static void read_column_object(reader *r, const cJSON *item, const cJSON **name,
 /* One entry of "columns": `item` is keyed by native column k. */
 static void read_column(reader *r, enum crisk__native_file f, size_t k, const cJSON *item)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     const cJSON *name = NULL, *values = NULL;
     if (cJSON_IsString(item)) {
         name = item;
@@ -576,7 +576,7 @@ static void read_column(reader *r, enum crisk__native_file f, size_t k, const cJ
 
 static void read_columns(reader *r, enum crisk__native_file f, const cJSON *columns)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     if (!cJSON_IsObject(columns)) {
         fail_value(r, columns, "'columns' must be an object, not %s", type_name(columns));
         return;
@@ -598,7 +598,7 @@ static void read_columns(reader *r, enum crisk__native_file f, const cJSON *colu
 
 static void read_defaults(reader *r, enum crisk__native_file f, const cJSON *defaults)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     if (!cJSON_IsObject(defaults)) {
         fail_value(r, defaults, "'defaults' must be an object, not %s", type_name(defaults));
         return;
@@ -879,7 +879,7 @@ void crisk__colmap_values(const struct crisk__colmap *map, enum crisk__native_fi
     size_t o = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < shown && o < size; i++) {
-        char q[CRISK__CSV_QUOTE_MAX];
+        char q[CRISK__QUOTE_MAX];
         const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
         o += (size_t)snprintf(buf + o, size - o, "%s'%s'", sep, quote(q, col->from[i]));
     }

@@ -25,7 +25,7 @@
  * much of the cost of a load.
  */
 #include "model.h"
-#include "import/csv_reader.h"   /* crisk__csv_quote: ids in messages */
+#include "util/quote.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -272,8 +272,8 @@ int crisk_builder_add_note(crisk_builder *b, const char *note, crisk_error *err)
 /* Text from an input in a message: cut to a readable length and with
  * control characters escaped, so no input can forge or break the
  * FILE:LINE:COLUMN line or drive the user's terminal. */
-typedef char quoted[CRISK__CSV_QUOTE_MAX];
-#define Q(buf, s) crisk__csv_quote((buf), (s))
+typedef char quoted[CRISK__QUOTE_MAX];
+#define Q(buf, s) crisk__quote((buf), (s))
 
 /* ---- the id index -------------------------------------------------------------- */
 

@@ -75,19 +75,19 @@ static char *strip(char *s)
 
 static int bad_spec(const char *spec, crisk_error *err, const char *why)
 {
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "invalid --criticality '%s': %s "
                            "(expected KEY=NUMBER,... with KEY critical, not-assessed, "
                            "not-critical, other, high, medium, low, impact-not-assessed or impact)",
-                           crisk__csv_quote(q, spec), why);
+                           crisk__quote(q, spec), why);
 }
 
 static int parse_item(dora_weights *w, const char *spec, char *item, crisk_error *err)
 {
-    char why[2 * CRISK__CSV_QUOTE_MAX], q[CRISK__CSV_QUOTE_MAX];
+    char why[2 * CRISK__QUOTE_MAX], q[CRISK__QUOTE_MAX];
     char *eq = strchr(item, '=');
     if (eq == NULL) {
-        snprintf(why, sizeof why, "no '=' in '%s'", crisk__csv_quote(q, strip(item)));
+        snprintf(why, sizeof why, "no '=' in '%s'", crisk__quote(q, strip(item)));
         return bad_spec(spec, err, why);
     }
     *eq = '\0';
@@ -98,9 +98,9 @@ static int parse_item(dora_weights *w, const char *spec, char *item, crisk_error
         k++;
     double v;
     if (k == sizeof weight_keys / sizeof weight_keys[0])
-        snprintf(why, sizeof why, "unknown key '%s'", crisk__csv_quote(q, key));
+        snprintf(why, sizeof why, "unknown key '%s'", crisk__quote(q, key));
     else if (value[0] == '-' || dora_parse_amount(value, &v) != 0)
-        snprintf(why, sizeof why, "not a number >= 0: '%s'", crisk__csv_quote(q, value));
+        snprintf(why, sizeof why, "not a number >= 0: '%s'", crisk__quote(q, value));
     else {
         apply_weight(w, &weight_keys[k], v);
         return CRISK_OK;

@@ -27,6 +27,7 @@
 
 #include "import/csv_reader.h"
 #include "import/load.h"
+#include "util/quote.h"
 #include "util/util.h"
 
 #define DORA_NONE UINT32_MAX

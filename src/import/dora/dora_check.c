@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define Q CRISK__CSV_QUOTE_MAX
+#define Q CRISK__QUOTE_MAX
 
 static const char *cell(const dora_import *x, dora_tab t, size_t row, size_t col)
 {
@@ -53,7 +53,7 @@ static uint32_t get1(const dora_map *m, const void *a)
 
 static const char *quote(char buf[Q], const char *s)
 {
-    return crisk__csv_quote(buf, s);
+    return crisk__quote(buf, s);
 }
 
 /* ---- "did you mean" ------------------------------------------------------------ */

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define Q CRISK__CSV_QUOTE_MAX
+#define Q CRISK__QUOTE_MAX
 
 /* What an edge carries, merged over the rows that gave it. */
 enum {
@@ -230,7 +230,7 @@ static int index_nodes(mapping *m)
         node_origin(m, prev, &pt, &pcol);
         int rc = dora_report_cell(x, t, m->nodes[v].row, col, CRISK_SEV_ERROR,
                                   "%s id '%s' is also the id of a %s (%s:%zu): ids must be distinct",
-                                  type_word(m->nodes[v].type), crisk__csv_quote(q, m->nodes[v].id),
+                                  type_word(m->nodes[v].type), crisk__quote(q, m->nodes[v].id),
                                   type_word(m->nodes[prev].type), x->tab[pt].display,
                                   x->tab[pt].line[m->nodes[prev].row]);
         if (rc != CRISK_OK)
@@ -482,7 +482,7 @@ static int report_cycle(mapping *m, const tarjan *t, uint32_t c, const medge *at
     size_t o = 0;
     for (size_t i = 0; i < n && o < 300; i++)
         o += (size_t)snprintf(list + o, sizeof list - o, "%s'%s'", i ? ", " : "",
-                              crisk__csv_quote(q, ids[i]));
+                              crisk__quote(q, ids[i]));
     if (o >= 300)
         snprintf(list + o, sizeof list - o, ", ...");
     free(ids);

@@ -268,7 +268,7 @@ static int zip_prefixes(dora_package *p, char ***out, size_t *n)
 
 static int list_zip(dora_package *p, crisk_diagnostics *diags, crisk_error *err)
 {
-    char **prefixes = NULL, a[CRISK__CSV_QUOTE_MAX], b[CRISK__CSV_QUOTE_MAX];
+    char **prefixes = NULL, a[CRISK__QUOTE_MAX], b[CRISK__QUOTE_MAX];
     size_t n = 0;
     int rc = zip_prefixes(p, &prefixes, &n);
     if (rc != CRISK_OK)
@@ -279,8 +279,8 @@ static int list_zip(dora_package *p, crisk_diagnostics *diags, crisk_error *err)
                            "under one folder)");
     else if (n > 1)
         rc = not_a_package(diags, p->path, "several DORA report packages in the zip ('%sreports/', "
-                           "'%sreports/'%s): give one", crisk__csv_quote(a, prefixes[0]),
-                           crisk__csv_quote(b, prefixes[1]), n > 2 ? ", ..." : "");
+                           "'%sreports/'%s): give one", crisk__quote(a, prefixes[0]),
+                           crisk__quote(b, prefixes[1]), n > 2 ? ", ..." : "");
     else
         p->prefix = prefixes[0];
     if (rc == CRISK_ENOMEM)

@@ -350,7 +350,7 @@ static int read_header(reading *r, crisk__csv_record *rec)
 {
     dora_table *t = r->t;
     const dora_table_spec *spec = t->spec;
-    char q[CRISK__CSV_QUOTE_MAX];
+    char q[CRISK__QUOTE_MAX];
     int ok = 1, rc = CRISK_OK;
     for (size_t i = 0; i < rec->count && rc == CRISK_OK; i++) {
         const char *name = trim(&rec->fields[i]);
@@ -359,11 +359,11 @@ static int read_header(reading *r, crisk__csv_record *rec)
             c++;
         if (c == spec->count) {
             rc = crisk_diagnostics_add(r->x->diags, CRISK_SEV_WARNING, t->display, 1, i + 1,
-                                       "unknown column '%s' (ignored)", crisk__csv_quote(q, name));
+                                       "unknown column '%s' (ignored)", crisk__quote(q, name));
         } else if (t->pos[c] != 0) {
             ok = 0;
             rc = report_header(r, i + 1, "duplicate column '%s' (also column %zu)",
-                               crisk__csv_quote(q, name), t->pos[c]);
+                               crisk__quote(q, name), t->pos[c]);
         } else {
             t->pos[c] = i + 1;
         }
@@ -449,7 +449,7 @@ static int check_cell(reading *r, size_t row, size_t c, const char *v, size_t li
 {
     dora_table *t = r->t;
     const dora_column *col = &t->spec->columns[c];
-    char q[CRISK__CSV_QUOTE_MAX], why[384];
+    char q[CRISK__QUOTE_MAX], why[384];
     int rc = CRISK_OK;
     if (v[0] == '\0') {
         if (col->flags & DC_NONEMPTY)
@@ -462,7 +462,7 @@ static int check_cell(reading *r, size_t row, size_t c, const char *v, size_t li
         const char *label = col->type == DT_LIST ? dora_list_what(col->list) : col->label;
         rc = crisk_diagnostics_add(r->x->diags, r->sev, t->display, line, t->pos[c],
                                    "%s %s '%s' in %s (%s)", what, label,
-                                   crisk__csv_quote(q, v), col->code, why);
+                                   crisk__quote(q, v), col->code, why);
     } else {
         return CRISK_OK;
     }
@@ -560,11 +560,11 @@ static int is_known_file(const char *name)
 /* Files in reports/ that no template explains: probably a misnamed one. */
 static int report_unknown_files(dora_import *x)
 {
-    char display[512], q[CRISK__CSV_QUOTE_MAX];
+    char display[512], q[CRISK__QUOTE_MAX];
     for (size_t i = 0; i < x->pkg.count; i++) {
         if (is_known_file(x->pkg.names[i]))
             continue;
-        snprintf(display, sizeof display, "reports/%s", crisk__csv_quote(q, x->pkg.names[i]));
+        snprintf(display, sizeof display, "reports/%s", crisk__quote(q, x->pkg.names[i]));
         if (dora_report(x, display, 0, 0, CRISK_SEV_WARNING,
                         "not a file of the DORA report package (ignored)") != CRISK_OK)
             return CRISK_ENOMEM;
