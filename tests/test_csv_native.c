@@ -18,7 +18,7 @@
 
 #include "chainrisk/chainrisk.h"
 #include "import/csv_reader.h"
-#include "import/load.h"
+#include "import/csv_native.h"
 #include "util/utf8.h"
 
 /* ---- helpers ----------------------------------------------------------------- */

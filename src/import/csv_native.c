@@ -30,9 +30,10 @@
  * reject it the message speaks the spreadsheet's terms (unknown value
  * 'Tier 4' in column 'Business impact', with a hint from the value map).
  */
-#include "load.h"
+#include "csv_native.h"
 #include "csv_reader.h"
 #include "mapping.h"
+#include "native_schema.h"
 #include "util/quote.h"
 #include "util/util.h"
 

@@ -33,7 +33,7 @@
  * (O(E log E)); memory: the file, the cJSON tree, and a few arrays of
  * V and E entries.
  */
-#include "load.h"
+#include "cyclonedx.h"
 #include "json_text.h"
 #include "util/quote.h"
 #include "util/util.h"
@@ -1381,12 +1381,6 @@ int crisk__cyclonedx_load(crisk_builder *b, const char *path, const crisk_load_o
     finish(&c);
     return rc;
 }
-
-/* In-memory entry point for the fuzz target and tests (declared where used:
- * load.h belongs to the loader).  `path` only names the input in messages. */
-int crisk__cyclonedx_load_buffer(crisk_builder *b, const char *path, const void *data,
-                                 size_t len, const crisk_load_options *opts,
-                                 crisk_diagnostics *diags, crisk_error *err);
 
 int crisk__cyclonedx_load_buffer(crisk_builder *b, const char *path, const void *data,
                                  size_t len, const crisk_load_options *opts,

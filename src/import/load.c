@@ -7,6 +7,10 @@
  * sub-directory holding reports/), is a DORA report package; a file starting
  * with '{' is a CycloneDX JSON SBOM.
  *
+ * The dispatch is the top of import/: it includes each reader's header
+ * (csv_native.h, cyclonedx.h, dora/dora.h, mapping.h) and no reader
+ * includes it, so adding a reader changes this file and the reader alone.
+ *
  * A spreadsheet mapping (`--map`, mapping.h) is read once, before any
  * input, and applies to every native input: a directory holding the file
  * the mapping names for the nodes (default nodes.csv) is a native inventory
@@ -15,8 +19,10 @@
  * input is read: its problems would only be repeated as confusing ones in
  * the CSV files.
  */
-#include "load.h"
+#include "csv_native.h"
+#include "cyclonedx.h"
 #include "mapping.h"
+#include "import/dora/dora.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "load.h"
+#include "native_schema.h"
 
 /* The largest mapping file read: value maps are vocabularies, not data. */
 #define CRISK_MAX_MAPPING_BYTES (1u << 20)

@@ -23,13 +23,7 @@
 #include <stdio.h>
 
 #include "chainrisk/chainrisk.h"
-#include "import/load.h"
-
-/* In-memory entry point of src/cyclonedx.c (not in load.h, which the
- * loader owns). */
-int crisk__cyclonedx_load_buffer(crisk_builder *b, const char *path, const void *data,
-                                 size_t len, const crisk_load_options *opts,
-                                 crisk_diagnostics *diags, crisk_error *err);
+#include "import/cyclonedx.h"
 
 static void write_back(const crisk_inventory *inv)
 {

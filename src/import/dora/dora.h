@@ -26,9 +26,13 @@
 #include <stdint.h>
 
 #include "import/csv_reader.h"
-#include "import/load.h"
 #include "util/quote.h"
 #include "util/util.h"
+
+/* DORA Register of Information report package (.zip, folder, or folder with
+ * one reports/): the reader's entry, for the loader dispatch (load.c). */
+int crisk__dora_load(crisk_builder *b, const char *path, const crisk_load_options *opts,
+                     crisk_diagnostics *diags, crisk_error *err);
 
 #define DORA_NONE UINT32_MAX
 
