@@ -2,29 +2,29 @@
  * csv_native.c - the native CSV importer: nodes.csv and edges.csv (DESIGN §3).
  *
  * This module owns the header (column names matched case-insensitively,
- * any order, duplicates and missing required columns reported) and every
- * check one cell can answer (empty ids, enums with "did you mean", numbers
- * and their ranges, country codes, `need`).  CSV syntax, encoding and size
- * limits are csv_reader.c's; checks across records (unique ids, endpoints,
- * groups) are the builder's.
+ * any order, duplicates and missing required columns reported) and the
+ * rows.  Every check one cell can answer (empty ids, enums with "did you
+ * mean", numbers and their ranges, country codes, `need`) is the native
+ * schema's (native_schema.c), which the mapping reader shares.  CSV syntax,
+ * encoding and size limits are csv_reader.c's; checks across records
+ * (unique ids, endpoints, groups) are the builder's.
  *
- * Approach: the column schema is a table; the header maps each CSV column
- * to a schema column, a pass-through attribute (nodes) or nothing (edges,
- * with a warning).  Each data row is then one pass over its cells filling a
- * stack-allocated record that borrows the reader's buffer, so the hot path
- * allocates nothing; the builder copies what it keeps.  A row with any bad
- * cell is reported cell by cell and not added.
+ * Approach: the column schema is a table (native_schema.h); the header
+ * maps each CSV column to a schema column, a pass-through attribute (nodes)
+ * or nothing (edges, with a warning).  Each data row is then one pass over
+ * its cells filling a stack-allocated record that borrows the reader's
+ * buffer, so the hot path allocates nothing; the builder copies what it
+ * keeps.  A row with any bad cell is reported cell by cell and not added.
  *
  * Values: leading and trailing spaces, tabs and line breaks are ignored,
- * inside quotes too; an empty cell means "not given".  Numbers are decimal (strtod in the
- * C locale whatever the process locale; no hex, inf or nan).  Country codes
- * are two ASCII letters, accepted in either case and stored upper-case.
+ * inside quotes too; an empty cell means "not given".  Numbers are read in
+ * the C locale whatever the process locale.
  *
  * Spreadsheets with their own column names (`--map`, mapping.h): the
  * mapping resolves header names, and a cell is translated to native text
  * (or given its default) before the native rules read it, so every check
  * and message above applies unchanged.  The mapping reader checks each
- * translation and default with these same rules (crisk__native_check_value)
+ * translation and default with the same rules (crisk__native_check_value)
  * when it loads, so a translated cell cannot fail here; a cell its column's
  * value map does not list is read as written, and if the native rules
  * reject it the message speaks the spreadsheet's terms (unknown value
@@ -38,60 +38,14 @@
 #include "util/util.h"
 
 #include <locale.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-/* ---- the schema ------------------------------------------------------------ */
+/* ---- the file ------------------------------------------------------------- */
 
-enum node_column {
-    NODE_ID, NODE_NAME, NODE_TYPE, NODE_CATEGORY, NODE_CRITICALITY, NODE_RTO,
-    NODE_RECOVERY, NODE_SPEND, NODE_COUNTRY, NODE_PARENT, NODE_SUBST, NODE_PROBABILITY,
-    NODE_COLUMNS
-};
-
-static const char *const node_names[NODE_COLUMNS] = {
-    "id", "name", "type", "category", "criticality", "rto_hours", "recovery_hours",
-    "spend", "country", "parent", "substitutability", "probability"
-};
-
-enum edge_column { EDGE_FROM, EDGE_TO, EDGE_GROUP, EDGE_NEED, EDGE_KIND, EDGE_COLUMNS };
-
-static const char *const edge_names[EDGE_COLUMNS] = { "from", "to", "group", "need", "kind" };
-
-#define MAX_SCHEMA_COLUMNS NODE_COLUMNS
-
-/* Numeric node columns and their ranges. */
-typedef struct number_rule {
-    enum node_column column;
-    double min, max;
-    const char *range;           /* the rule as the message states it */
-} number_rule;
-
-static const number_rule number_rules[] = {
-    { NODE_CRITICALITY, 0.0, INFINITY, "must be >= 0" },
-    { NODE_RTO,         0.0, INFINITY, "must be >= 0" },
-    { NODE_RECOVERY,    0.0, INFINITY, "must be >= 0" },
-    { NODE_SPEND,       0.0, INFINITY, "must be >= 0" },
-    { NODE_PROBABILITY, 0.0, 1.0,      "must be between 0 and 1" },
-};
-
-struct native_file;
-typedef int (*row_fn)(struct native_file *f, crisk__csv_record *rec);
-
-typedef struct schema {
-    const char *kind;                   /* source kind: "nodes" / "edges" */
-    enum crisk__native_file file;
-    const char *const *names;
-    size_t count;
-    unsigned required;                  /* bit per schema column */
-    unsigned free_text;                 /* bit per schema column: no value map */
-    int keep_unknown;                   /* pass-through attributes, else warn */
-    row_fn row;
-} schema;
+#define MAX_SCHEMA_COLUMNS CRISK__NODE_COLUMNS
 
 /* What one CSV column is. */
 enum role { ROLE_IGNORED, ROLE_SCHEMA, ROLE_ATTR };
@@ -102,7 +56,7 @@ typedef struct csv_column {
 } csv_column;
 
 typedef struct native_file {
-    const schema *schema;
+    const crisk__native_schema *schema;
     const struct crisk__colmap *map;    /* NULL = native names and values */
     crisk__csv_report rep;
     crisk_builder *b;
@@ -122,8 +76,6 @@ typedef struct native_file {
     const char *unmapped;               /* the cell being read, when its
                                          * column's value map misses it */
     size_t unmapped_column;             /* its schema column */
-    char *check_msg;                    /* crisk__native_check_value(): the
-                                         * message goes here, not to `rep` */
 } native_file;
 
 /* ---- cells ----------------------------------------------------------------- */
@@ -142,9 +94,6 @@ static char *trim(crisk__csv_field *field)
     *e = '\0';
     return s;
 }
-
-static int cell_error(native_file *f, const crisk__csv_field *field, size_t column,
-                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Hints cost an edit distance per mapped value: only for messages kept. */
 static int message_is_kept(const native_file *f)
@@ -179,207 +128,38 @@ static void unmapped_message(const native_file *f, char *msg, size_t size)
         snprintf(msg, size, "unknown value '%s' in column '%s' (expected %s)", q, qh, list);
 }
 
+/* Report a cell the native rules rejected (`result`, with the rules'
+ * message).  A cell the value map of its column missed, and that the rules
+ * cannot read either, is reported in the spreadsheet's terms instead; a
+ * number out of range is said in native terms, as the range is native. */
 static int cell_error(native_file *f, const crisk__csv_field *field, size_t column,
-                      const char *fmt, ...)
+                      enum crisk__cell result, const char *msg)
 {
-    char msg[CRISK_ERROR_MESSAGE_MAX];
-    if (f->unmapped != NULL) {
-        unmapped_message(f, msg, sizeof msg);
-    } else {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-    }
-    if (f->check_msg != NULL) {
-        snprintf(f->check_msg, CRISK_ERROR_MESSAGE_MAX, "%s", msg);
-        return CELL_BAD;
+    char unmapped[CRISK_ERROR_MESSAGE_MAX];
+    if (f->unmapped != NULL && result == CRISK__CELL_UNREADABLE) {
+        unmapped_message(f, unmapped, sizeof unmapped);
+        msg = unmapped;
     }
     int rc = crisk__csv_report_add(&f->rep, CRISK_SEV_ERROR, CRISK_EINVALID, field->line,
                                    column, "%s", msg);
     return rc == CRISK_OK ? CELL_BAD : rc;
 }
 
-/* A decimal number: digits, sign, point, exponent, nothing else (strtod
- * alone would take "inf", "nan" and hex).  Returns 0 or -1. */
-static int parse_number(const char *s, double *out)
-{
-    if (*s == '\0' || strspn(s, "0123456789+-.eE") != strlen(s))
-        return -1;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || !isfinite(v))
-        return -1;
-    *out = v == 0.0 ? 0.0 : v;   /* no -0 */
-    return 0;
-}
-
-static double *number_target(crisk_node_record *rec, enum node_column c)
-{
-    switch (c) {
-    case NODE_CRITICALITY: return &rec->criticality;
-    case NODE_RTO:         return &rec->rto_hours;
-    case NODE_RECOVERY:    return &rec->recovery_hours;
-    case NODE_SPEND:       return &rec->spend;
-    default:               return &rec->probability;
-    }
-}
-
-static int number_cell(native_file *f, crisk_node_record *rec, const number_rule *rule,
-                       const char *v, const crisk__csv_field *field, size_t column)
-{
-    char q[CRISK__QUOTE_MAX];
-    const char *name = node_names[rule->column];
-    double x;
-    if (parse_number(v, &x) != 0)
-        return cell_error(f, field, column, "invalid %s '%s' (not a number)", name,
-                          crisk__quote(q, v));
-    f->unmapped = NULL;   /* a number: out of range is said in native terms */
-    if (x < rule->min || x > rule->max)
-        return cell_error(f, field, column, "invalid %s '%s' (%s)", name,
-                          crisk__quote(q, v), rule->range);
-    *number_target(rec, rule->column) = x;
-    return CELL_OK;
-}
-
-/* The spellings of an enum as "a, b or c", for a message without a hint. */
-static void spellings(char *buf, size_t size, const char *(*name)(int), int first, int count)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (int i = first; i < count && o < size; i++) {
-        const char *sep = i == first ? "" : i + 1 == count ? " or " : ", ";
-        o += (size_t)snprintf(buf + o, size - o, "%s%s", sep, name(i));
-    }
-}
-
-static const char *type_name(int i) { return crisk_node_type_name((crisk_node_type)i); }
-static const char *category_name(int i) { return crisk_category_name((crisk_category)i); }
-static const char *subst_name(int i)
-{
-    return crisk_substitutability_name((crisk_substitutability)i);
-}
-
-static int enum_error(native_file *f, const crisk__csv_field *field, size_t column,
-                      const char *what, const char *v, const char *hint,
-                      const char *(*name)(int), int first, int count)
-{
-    char q[CRISK__QUOTE_MAX];
-    if (hint != NULL)
-        return cell_error(f, field, column, "unknown %s '%s' (did you mean '%s'?)", what,
-                          crisk__quote(q, v), hint);
-    char list[256];
-    spellings(list, sizeof list, name, first, count);
-    return cell_error(f, field, column, "unknown %s '%s' (expected %s)", what,
-                      crisk__quote(q, v), list);
-}
-
-static int enum_cell(native_file *f, crisk_node_record *rec, enum node_column c,
-                     const char *v, const crisk__csv_field *field, size_t column)
-{
-    const char *hint = NULL;
-    switch (c) {
-    case NODE_TYPE:
-        if (crisk_node_type_parse(v, &rec->type, &hint) == CRISK_OK)
-            return CELL_OK;
-        return enum_error(f, field, column, "type", v, hint, type_name, 0,
-                          CRISK_NODE_TYPE_COUNT);
-    case NODE_CATEGORY:
-        if (crisk_category_parse(v, &rec->category, &hint) == CRISK_OK)
-            return CELL_OK;
-        return enum_error(f, field, column, "category", v, hint, category_name, 0,
-                          CRISK_CAT_COUNT);
-    default:
-        if (crisk_substitutability_parse(v, &rec->substitutability, &hint) == CRISK_OK)
-            return CELL_OK;
-        return enum_error(f, field, column, "substitutability", v, hint, subst_name,
-                          CRISK_SUBST_EASY, CRISK_SUBST_COUNT);
-    }
-}
-
-/* Not isalpha(): that one follows the process locale. */
-static int is_ascii_letter(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* ISO 3166-1 alpha-2 by form (two letters), stored upper-case in the
- * file's buffer (`v` may be the mapping's text, which is not ours to
- * change). */
-static int country_cell(native_file *f, crisk_node_record *rec, const char *v,
-                        const crisk__csv_field *field, size_t column)
-{
-    char q[CRISK__QUOTE_MAX];
-    if (strlen(v) != 2 || !is_ascii_letter(v[0]) || !is_ascii_letter(v[1]))
-        return cell_error(f, field, column,
-                          "invalid country '%s' (expected a 2-letter ISO 3166-1 code such as 'DE')",
-                          crisk__quote(q, v));
-    f->country[0] = (char)(v[0] & ~0x20);   /* ASCII upper case */
-    f->country[1] = (char)(v[1] & ~0x20);
-    f->country[2] = '\0';
-    rec->country = f->country;
-    return CELL_OK;
-}
-
-static int node_cell(native_file *f, crisk_node_record *rec, enum node_column c, const char *v,
+static int node_cell(native_file *f, crisk_node_record *rec, size_t k, const char *v,
                      const crisk__csv_field *field, size_t column)
 {
-    if (v[0] == '\0')
-        return c == NODE_ID ? cell_error(f, field, column, "empty id") : CELL_OK;
-    switch (c) {
-    case NODE_ID:     rec->id = v; return CELL_OK;
-    case NODE_NAME:   rec->name = v; return CELL_OK;
-    case NODE_PARENT: rec->parent = v; return CELL_OK;
-    case NODE_COUNTRY:
-        return country_cell(f, rec, v, field, column);
-    case NODE_TYPE:
-    case NODE_CATEGORY:
-    case NODE_SUBST:
-        return enum_cell(f, rec, c, v, field, column);
-    default:
-        for (size_t i = 0; i < sizeof number_rules / sizeof *number_rules; i++)
-            if (number_rules[i].column == c)
-                return number_cell(f, rec, &number_rules[i], v, field, column);
-        return CELL_OK;
-    }
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    enum crisk__cell result = crisk__native_node_cell(rec, (enum crisk__node_column)k, v,
+                                                      f->country, msg);
+    return result == CRISK__CELL_OK ? CELL_OK : cell_error(f, field, column, result, msg);
 }
 
-/* `need`: a whole number 1..CRISK_MAX_NEED. */
-static int need_cell(native_file *f, crisk_edge_record *rec, const char *v,
+static int edge_cell(native_file *f, crisk_edge_record *rec, size_t k, const char *v,
                      const crisk__csv_field *field, size_t column)
 {
-    char q[CRISK__QUOTE_MAX];
-    size_t n = 0;
-    const char *p = v;
-    for (; *p >= '0' && *p <= '9' && n <= CRISK_MAX_NEED; p++)
-        n = n * 10 + (size_t)(*p - '0');
-    if (p == v || *p != '\0' || n < 1 || n > CRISK_MAX_NEED)
-        return cell_error(f, field, column,
-                          "invalid need '%s' (expected a whole number from 1 to %u)",
-                          crisk__quote(q, v), CRISK_MAX_NEED);
-    rec->need = n;
-    return CELL_OK;
-}
-
-static int edge_cell(native_file *f, crisk_edge_record *rec, enum edge_column c, const char *v,
-                     const crisk__csv_field *field, size_t column)
-{
-    switch (c) {
-    case EDGE_FROM:
-        rec->from = v;
-        return v[0] ? CELL_OK : cell_error(f, field, column, "empty 'from' id");
-    case EDGE_TO:
-        rec->to = v;
-        return v[0] ? CELL_OK : cell_error(f, field, column, "empty 'to' id");
-    case EDGE_GROUP:
-        rec->group = v;
-        return CELL_OK;
-    case EDGE_KIND:
-        rec->kind = v;
-        return CELL_OK;
-    default:
-        return v[0] ? need_cell(f, rec, v, field, column) : CELL_OK;
-    }
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    enum crisk__cell result = crisk__native_edge_cell(rec, (enum crisk__edge_column)k, v, msg);
+    return result == CRISK__CELL_OK ? CELL_OK : cell_error(f, field, column, result, msg);
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -432,24 +212,23 @@ static int node_row(native_file *f, crisk__csv_record *rec)
         const csv_column *col = &f->columns[i];
         char *v = trim(&rec->fields[i]);
         if (col->role == ROLE_SCHEMA)
-            rc = merge(&bad, node_cell(f, &node, (enum node_column)col->index,
-                                       cell_text(f, col->index, v), &rec->fields[i], i + 1));
+            rc = merge(&bad, node_cell(f, &node, col->index, cell_text(f, col->index, v),
+                                       &rec->fields[i], i + 1));
         else if (col->role == ROLE_ATTR)
             f->attr_values[col->index] = v;
     }
     f->unmapped = NULL;
     /* The mapping's defaults for columns the file does not have (checked
      * when the mapping was loaded: they cannot fail). */
-    for (size_t k = 0; k < NODE_COLUMNS && rc == CRISK_OK; k++)
+    for (size_t k = 0; k < CRISK__NODE_COLUMNS && rc == CRISK_OK; k++)
         if (f->fill[k] != NULL)
-            rc = merge(&bad, node_cell(f, &node, (enum node_column)k, f->fill[k],
-                                       &rec->fields[0], 0));
+            rc = merge(&bad, node_cell(f, &node, k, f->fill[k], &rec->fields[0], 0));
     /* A row with a bad cell still defines its id (with defaults for the bad
      * cells): the load fails anyway, and edges naming it would otherwise be
      * reported as unknown nodes too. */
     if (rc != CRISK_OK || !f->add_records || (bad && (node.id == NULL || node.id[0] == '\0')))
         return rc;
-    size_t id_col = f->position[NODE_ID];
+    size_t id_col = f->position[CRISK__NODE_ID];
     node.line = rec->fields[id_col - 1].line;
     node.id_column = id_col;
     node.attr_count = f->attr_count;
@@ -466,78 +245,22 @@ static int edge_row(native_file *f, crisk__csv_record *rec)
     for (size_t i = 0; i < rec->count && rc == CRISK_OK; i++) {
         const csv_column *col = &f->columns[i];
         if (col->role == ROLE_SCHEMA)
-            rc = merge(&bad, edge_cell(f, &edge, (enum edge_column)col->index,
+            rc = merge(&bad, edge_cell(f, &edge, col->index,
                                        cell_text(f, col->index, trim(&rec->fields[i])),
                                        &rec->fields[i], i + 1));
     }
     f->unmapped = NULL;
-    for (size_t k = 0; k < EDGE_COLUMNS && rc == CRISK_OK; k++)
+    for (size_t k = 0; k < CRISK__EDGE_COLUMNS && rc == CRISK_OK; k++)
         if (f->fill[k] != NULL)
-            rc = merge(&bad, edge_cell(f, &edge, (enum edge_column)k, f->fill[k],
-                                       &rec->fields[0], 0));
+            rc = merge(&bad, edge_cell(f, &edge, k, f->fill[k], &rec->fields[0], 0));
     if (rc != CRISK_OK || bad || !f->add_records)
         return rc;
-    edge.line = rec->fields[f->position[EDGE_FROM] - 1].line;
-    edge.from_column = f->position[EDGE_FROM];
-    edge.to_column = f->position[EDGE_TO];
-    edge.group_column = f->position[EDGE_GROUP];
-    edge.need_column = f->position[EDGE_NEED];
+    edge.line = rec->fields[f->position[CRISK__EDGE_FROM] - 1].line;
+    edge.from_column = f->position[CRISK__EDGE_FROM];
+    edge.to_column = f->position[CRISK__EDGE_TO];
+    edge.group_column = f->position[CRISK__EDGE_GROUP];
+    edge.need_column = f->position[CRISK__EDGE_NEED];
     return crisk_builder_add_edge(f->b, f->source, &edge, f->rep.diags, f->err);
-}
-
-static const schema node_schema = {
-    "nodes", CRISK__NATIVE_NODES, node_names, NODE_COLUMNS, 1u << NODE_ID,
-    (1u << NODE_ID) | (1u << NODE_NAME) | (1u << NODE_PARENT), 1, node_row
-};
-static const schema edge_schema = {
-    "edges", CRISK__NATIVE_EDGES, edge_names, EDGE_COLUMNS, (1u << EDGE_FROM) | (1u << EDGE_TO),
-    (1u << EDGE_FROM) | (1u << EDGE_TO) | (1u << EDGE_GROUP) | (1u << EDGE_KIND), 0, edge_row
-};
-
-static const schema *schema_of(enum crisk__native_file f)
-{
-    return f == CRISK__NATIVE_EDGES ? &edge_schema : &node_schema;
-}
-
-/* ---- the schema, for the mapping reader -------------------------------------- */
-
-const char *const *crisk__native_columns(enum crisk__native_file f, size_t *n)
-{
-    *n = schema_of(f)->count;
-    return schema_of(f)->names;
-}
-
-int crisk__native_is_free_text(enum crisk__native_file f, size_t column)
-{
-    return column < schema_of(f)->count && (schema_of(f)->free_text & (1u << column)) != 0;
-}
-
-int crisk__native_check_value(enum crisk__native_file f, size_t column, const char *value,
-                              char msg[CRISK_ERROR_MESSAGE_MAX])
-{
-    native_file nf;
-    memset(&nf, 0, sizeof nf);
-    nf.schema = schema_of(f);
-    nf.check_msg = msg;
-    msg[0] = '\0';
-    crisk__csv_field field = { NULL, 0, 0 };
-    locale_t c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t previous = c_numeric != (locale_t)0 ? uselocale(c_numeric) : (locale_t)0;
-    int rc;
-    if (f == CRISK__NATIVE_EDGES) {
-        crisk_edge_record rec;
-        crisk_edge_record_init(&rec);
-        rc = edge_cell(&nf, &rec, (enum edge_column)column, value, &field, 0);
-    } else {
-        crisk_node_record rec;
-        crisk_node_record_init(&rec);
-        rc = node_cell(&nf, &rec, (enum node_column)column, value, &field, 0);
-    }
-    if (c_numeric != (locale_t)0) {
-        uselocale(previous);
-        freelocale(c_numeric);
-    }
-    return rc == CELL_OK ? 0 : -1;
 }
 
 /* ---- the header ------------------------------------------------------------ */
@@ -638,7 +361,7 @@ static int on_record(void *ctx, crisk__csv_record *rec)
         return read_header(f, rec);
     if (!f->header_ok)
         return CRISK_OK;   /* no usable header: only the reader's checks apply */
-    return f->schema->row(f, rec);
+    return f->schema->file == CRISK__NATIVE_NODES ? node_row(f, rec) : edge_row(f, rec);
 }
 
 /* ---- files ----------------------------------------------------------------- */
@@ -664,7 +387,7 @@ static int register_source(native_file *f, const char *path)
 /* Read one file.  Returns CRISK_OK unless loading must stop (out of memory,
  * an I/O error); every problem is in `diags`.  `*usable` tells whether the
  * file could be read and had the required columns (may be NULL). */
-static int load_file(crisk_builder *b, const char *path, const schema *s,
+static int load_file(crisk_builder *b, const char *path, const crisk__native_schema *s,
                      const struct crisk__colmap *map, int add_records,
                      crisk_diagnostics *diags, crisk_error *err, int *usable)
 {
@@ -718,11 +441,13 @@ int crisk__native_load(crisk_builder *b, const char *nodes_path, const char *edg
     locale_t previous = c_numeric != (locale_t)0 ? uselocale(c_numeric) : (locale_t)0;
 
     int nodes_usable = 0;
-    int rc = load_file(b, nodes_path, &node_schema, map, 1, diags, err, &nodes_usable);
+    int rc = load_file(b, nodes_path, crisk__native_schema_of(CRISK__NATIVE_NODES), map, 1, diags,
+                       err, &nodes_usable);
     /* Without the nodes, every edge would be reported as an unknown node:
      * still check edges.csv, but add none of it. */
     if (rc == CRISK_OK && edges_path != NULL)
-        rc = load_file(b, edges_path, &edge_schema, map, nodes_usable, diags, err, NULL);
+        rc = load_file(b, edges_path, crisk__native_schema_of(CRISK__NATIVE_EDGES), map,
+                       nodes_usable, diags, err, NULL);
 
     if (c_numeric != (locale_t)0) {
         uselocale(previous);
