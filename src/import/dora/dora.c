@@ -3,17 +3,18 @@
  * package (ITS 2024/2956, xBRL-CSV) as a native inventory.
  *
  * Contract: docs/dora.md (the user's view) and formats/dora-roi-mapping.md.
- * Stages, each its own module (see dora.h): open the package, read and
- * check every table, check across tables, map to records.  Every problem of
- * the package goes to `diags`, positioned as reports/b_XX.YY.csv:LINE:COL;
- * records reach the builder only when the package has no error at all, so a
- * bad package is never half-loaded (and the builder's finish fails on the
- * errors in `diags`).
+ * Stages, each its own module (see dora_internal.h): open the package,
+ * read and check every table, check across tables, map to records.  Every
+ * problem of the package goes to `diags`, positioned as
+ * reports/b_XX.YY.csv:LINE:COL; records reach the builder only when the
+ * package has no error at all, so a bad package is never half-loaded (and
+ * the builder's finish fails on the errors in `diags`).
  *
  * Options: --service-nodes, --chains provider|service, --criticality SPEC
  * (grammar below).  The mapping used is recorded as a provenance note.
  */
 #include "dora.h"
+#include "dora_internal.h"
 
 #include <locale.h>
 #include <stdio.h>

@@ -15,7 +15,7 @@
  * probe), so the whole check is O(rows).  Rejected: sorting every table by
  * its keys (O(n log n), and it would lose the file order messages need).
  */
-#include "dora.h"
+#include "dora_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>

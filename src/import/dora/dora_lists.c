@@ -14,7 +14,7 @@
  * letters (ISO 4217 changes more often than this code would); licensed
  * activities are eba_TA:x<n> or eba_TA:qx<n> (128+ members, checked by form).
  */
-#include "dora.h"
+#include "dora_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
  * sum of its live arrangements' expenses), substitutability (least over its
  * live assessed services).
  */
-#include "dora.h"
+#include "dora_internal.h"
 
 #include <math.h>
 #include <stdarg.h>

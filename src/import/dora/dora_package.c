@@ -23,7 +23,7 @@
  * and a whole-member buffer (a 4 GiB member would need 4 GiB of memory; the
  * temporary file streams).
  */
-#include "dora.h"
+#include "dora_internal.h"
 #include "util/tempfiles.h"
 
 #include <dirent.h>

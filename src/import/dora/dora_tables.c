@@ -19,7 +19,7 @@
  * problems are warnings.  CSV syntax and encoding problems come from
  * csv_reader.c and are always errors.
  */
-#include "dora.h"
+#include "dora_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
