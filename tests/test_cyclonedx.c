@@ -1,5 +1,5 @@
 /*
- * test_cyclonedx.c - the CycloneDX JSON SBOM importer (src/cyclonedx.c)
+ * test_cyclonedx.c - the CycloneDX JSON SBOM importer (src/import/cyclonedx.c)
  * against formats/cyclonedx-mapping.md and docs/cyclonedx.md.
  *
  * Every anomaly of the mapping's §3 table, every JSON/encoding error and

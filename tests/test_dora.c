@@ -1,5 +1,5 @@
 /*
- * test_dora.c - the DORA Register of Information importer (src/dora*.c).
+ * test_dora.c - the DORA Register of Information importer (src/import/dora/).
  *
  * Fixtures (tests/fixtures/dora/, written by make_fixtures.py):
  *   bank/<package>/   a small realistic package; its graph and metrics are

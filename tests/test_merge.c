@@ -1,9 +1,9 @@
 /*
  * test_merge.c - several inputs of any kind merge into one graph, and
  * `chainrisk import` writes a merged inventory that reads back as the same
- * model (src/emit_native.c).
+ * model (src/emit/emit_native.c).
  *
- * Merging is the builder's (src/builder.c): an id defined by two inputs
+ * Merging is the builder's (src/model/builder.c): an id defined by two inputs
  * with agreeing rows is one node, an identical edge stated twice one edge,
  * and rows that disagree an error naming both places.  Native inventories
  * are written by the tests into temporary directories; SBOMs come from

@@ -2,7 +2,7 @@
  * reference.h - an independent, deliberately naive model of DESIGN §3-§5 for
  * tests.
  *
- * The engine (src/analysis.c, src/propagate.c, src/cascade.c) computes the
+ * The engine (src/analysis/analysis.c, propagate.c, cascade.c) computes the
  * metrics with batched bit-parallel propagation over strong components.  This
  * module recomputes them straight from the definitions, written from DESIGN.md
  * alone without looking at the engine: a cascade is a loop of full passes over

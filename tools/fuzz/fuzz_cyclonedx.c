@@ -1,7 +1,7 @@
 /*
  * fuzz_cyclonedx.c - libFuzzer target for the CycloneDX importer
- * (src/cyclonedx.c) and the native writer behind `chainrisk import`
- * (src/emit_native.c).
+ * (src/import/cyclonedx.c) and the native writer behind `chainrisk import`
+ * (src/emit/emit_native.c).
  *
  * Each input is handed to the importer's in-memory entry point as one SBOM,
  * the builder finishes the model, and a model that loads is written back as
@@ -11,7 +11,7 @@
  * Build (from the repository root; tools/setup.sh --fuzz installs clang):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
  *     -D_POSIX_C_SOURCE=200809L -DCRISK_VERSION_STRING='"x"' -Iinclude -Isrc \
- *     tools/fuzz/fuzz_cyclonedx.c src/*.c \
+ *     tools/fuzz/fuzz_cyclonedx.c $(find src -path src/cli -prune -o -name '*.c' -print) \
  *     $(pkg-config --cflags --libs igraph libcjson libgvc libzip libmd) -lcsv -lm \
  *     -o /tmp/fuzz_cyclonedx
  * Run, seeded with the test fixtures:

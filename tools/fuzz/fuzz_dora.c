@@ -1,6 +1,6 @@
 /*
  * fuzz_dora.c - libFuzzer target for the DORA Register of Information
- * importer (src/dora*.c, and the CSV reader and libzip under it).
+ * importer (src/import/dora/, and the CSV reader and libzip under it).
  *
  * A valid package is written once to a private folder.  Each input's first
  * byte chooses what the rest becomes:
@@ -14,7 +14,8 @@
  *
  * Build (see tools/fuzz/run.sh): clang -g -O1 -fsanitize=fuzzer,address
  * -std=c11 -D_POSIX_C_SOURCE=200809L -DCRISK_VERSION_STRING='"x"' -Iinclude
- * -Isrc tools/fuzz/fuzz_dora.c and every library source in src/, linked with
+ * -Isrc tools/fuzz/fuzz_dora.c and every library source under src/ but
+ * src/cli/, linked with
  * $(pkg-config --cflags --libs igraph libcjson libgvc libzip libmd) -lcsv -lm.
  * Seeds: each table of bank/ behind its selector byte, and the zips.
  */

@@ -1,6 +1,6 @@
 /*
  * fuzz_mapping.c - libFuzzer target for the spreadsheet mapping reader
- * (src/mapping.c) and the native importer reading through a mapping.
+ * (src/import/mapping.c) and the native importer reading through a mapping.
  *
  * Input: the bytes of a mapping file (--map MAPPING.json), arbitrary.
  * Each input is written to a file in a private directory created once and
