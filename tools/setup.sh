@@ -9,11 +9,11 @@ pkgs=(build-essential cmake pkg-config
       libcriterion-dev libzip-dev libmd-dev)
 for arg in "$@"; do
     case "$arg" in
-        --bench)   pkgs+=(python3 python3-networkx time) ;;
+        --bench)   pkgs+=(python3 python3-networkx python3-igraph time) ;;
         --browser) pkgs+=(chromium) ;;
         --fuzz)    pkgs+=(clang libclang-rt-14-dev) ;;
         --valgrind) pkgs+=(valgrind) ;;
-        --all)     pkgs+=(python3 python3-networkx time chromium clang libclang-rt-14-dev valgrind) ;;
+        --all)     pkgs+=(python3 python3-networkx python3-igraph time chromium clang libclang-rt-14-dev valgrind) ;;
         *) echo "setup.sh: unknown option '$arg'" >&2; exit 2 ;;
     esac
 done
