@@ -43,7 +43,8 @@ library, .lz4 and .zst through apt's own `/usr/lib/apt/apt-helper cat-file`,
 else `lz4 -dc` / `zstd -dc`).  Default: /var/lib/apt/lists, filled by
 `apt-get update`.
 
-Usage: debian_graph.py [-o DIR] [LIST_OR_DIR ...]
+Usage: debian_graph.py -o DIR [LIST_OR_DIR ...]
+       debian_graph.py --print-lists [LIST_OR_DIR ...]   (what would be read)
 Exit status: 0 written, 1 no lists or unreadable lists, 2 usage error.
 """
 
@@ -333,8 +334,12 @@ def main(argv=None):
                     "chainrisk inventory (nodes.csv + edges.csv)")
     ap.add_argument("lists", nargs="*",
                     help=f"Packages files or directories holding them (default {DEFAULT_LISTS})")
-    ap.add_argument("-o", "--output", required=True, help="inventory directory to write")
+    ap.add_argument("-o", "--output", help="inventory directory to write")
+    ap.add_argument("--print-lists", action="store_true",
+                    help="only print the lists that would be read, one per line")
     args = ap.parse_args(argv)
+    if not args.output and not args.print_lists:
+        ap.error("give -o DIR (or --print-lists)")
     paths = args.lists or [DEFAULT_LISTS]
     start = time.perf_counter()
     try:
@@ -343,6 +348,9 @@ def main(argv=None):
             raise ListError(
                 f"no Packages lists in {', '.join(paths)}: run `apt-get update` as root "
                 "to fetch them, or name Packages files or directories holding them")
+        if args.print_lists:
+            print("\n".join(lists))
+            return 0
         nodes, edges, counts = build(lists)
     except ListError as e:
         print(f"debian_graph.py: {e}", file=sys.stderr)

@@ -179,6 +179,14 @@ class Errors(unittest.TestCase):
     def test_output_is_required(self):
         self.assertEqual(run(LISTS).returncode, 2)
 
+    def test_print_lists(self):
+        proc = run("--print-lists", LISTS)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.splitlines(),
+                         sorted(os.path.join(LISTS, f) for f in os.listdir(LISTS)))
+        with tempfile.TemporaryDirectory() as d:
+            self.assertEqual(run("--print-lists", d).returncode, 1)
+
 
 class Versions(unittest.TestCase):
     # Each pair is in ascending order, as `dpkg --compare-versions A lt B` says.
