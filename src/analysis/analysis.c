@@ -15,6 +15,7 @@
  * for all of them.  Nodes nothing depends on are trivial and never swept.
  */
 #include "propagate.h"
+#include "util/thread.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -725,7 +726,7 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     /* sw[0] runs on this thread; a thread that cannot start leaves its
      * share to the others */
     for (size_t i = 1; rc == CRISK_OK && i < k; i++)
-        if (pthread_create(&tid[i], NULL, sweep_batches, &sw[i]) == 0)
+        if (crisk__thread_start(&tid[i], sweep_batches, &sw[i]) == 0)
             started |= (size_t)1 << i;
     if (rc == CRISK_OK)
         sweep_batches(&sw[0]);

@@ -33,6 +33,7 @@
  */
 #include "csv_reader.h"
 #include "util/utf8.h"
+#include "util/thread.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -290,7 +291,7 @@ static void hasher_start(hasher *h)
         pthread_mutex_destroy(&h->mu);
         return;
     }
-    h->threaded = pthread_create(&h->thread, NULL, hasher_main, h) == 0;
+    h->threaded = crisk__thread_start(&h->thread, hasher_main, h) == 0;
     if (!h->threaded) {
         pthread_cond_destroy(&h->cv);
         pthread_mutex_destroy(&h->mu);
@@ -1088,7 +1089,7 @@ static int run_pipeline(stream *st, read_job *job)
         if (pthread_cond_init(&st->cv, NULL) == 0) {
             /* Set before the thread starts: it reads the flag. */
             st->threaded = 1;
-            if (pthread_create(&thread, NULL, read_main, job) != 0)
+            if (crisk__thread_start(&thread, read_main, job) != 0)
                 st->threaded = 0;
             if (!st->threaded)
                 pthread_cond_destroy(&st->cv);
