@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "fuzz_workdir.h"
 
 typedef struct member {
     const char *name;
@@ -69,8 +70,9 @@ static const member base[] = {
 };
 #define MEMBERS (sizeof base / sizeof base[0])
 
-static char root[256];          /* the package folder */
-static char zip_path[300];
+/* Inside the private directory (fuzz_workdir.h: the same paths every run). */
+static const char root[] = "package";          /* the package folder */
+static const char zip_path[] = "package.zip";
 
 static int write_bytes(const char *path, const uint8_t *data, size_t size)
 {
@@ -86,30 +88,14 @@ static void member_path(char *buf, size_t size, const char *name)
     snprintf(buf, size, "%s/reports/%s", root, name);
 }
 
-/* Remove the package folder when libFuzzer exits (not after a crash: then
- * it shows what was being read). */
-static void cleanup(void)
-{
-    char path[512];
-    for (size_t i = 0; i < MEMBERS; i++) {
-        member_path(path, sizeof path, base[i].name);
-        unlink(path);
-    }
-    snprintf(path, sizeof path, "%s/reports", root);
-    rmdir(path);
-    rmdir(root);
-    unlink(zip_path);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(root, sizeof root, "%s/chainrisk-fuzz-dora-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(root) == NULL)
-        abort();
+    fuzz_workdir_create("dora");
+    fuzz_workdir_enter();
     char path[512];
+    mkdir(root, 0700);
     snprintf(path, sizeof path, "%s/reports", root);
     mkdir(path, 0700);
     for (size_t i = 0; i < MEMBERS; i++) {
@@ -117,8 +103,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         if (write_bytes(path, (const uint8_t *)base[i].text, strlen(base[i].text)) != 0)
             abort();
     }
-    snprintf(zip_path, sizeof zip_path, "%s.zip", root);
-    atexit(cleanup);
+    fuzz_workdir_leave();
     return 0;
 }
 
@@ -146,16 +131,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     uint8_t mode = data[0];
     size_t which = mode % 16;
+    fuzz_workdir_enter();
     if (which >= MEMBERS) {
         if (write_bytes(zip_path, data + 1, size - 1) == 0)
             load(zip_path, mode);
         unlink(zip_path);
-        return 0;
+    } else {
+        char path[512];
+        member_path(path, sizeof path, base[which].name);
+        if (write_bytes(path, data + 1, size - 1) == 0)
+            load(root, mode);
+        write_bytes(path, (const uint8_t *)base[which].text, strlen(base[which].text));
     }
-    char path[512];
-    member_path(path, sizeof path, base[which].name);
-    if (write_bytes(path, data + 1, size - 1) == 0)
-        load(root, mode);
-    write_bytes(path, (const uint8_t *)base[which].text, strlen(base[which].text));
+    fuzz_workdir_leave();
     return 0;
 }

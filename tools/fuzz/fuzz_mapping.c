@@ -3,8 +3,8 @@
  * (src/import/mapping.c) and the native importer reading through a mapping.
  *
  * Input: the bytes of a mapping file (--map MAPPING.json), arbitrary.
- * Each input is written to a file in a private directory created once and
- * read with crisk__colmap_load().  Checks, beyond ASan/UBSan/LSan:
+ * Each input is written to mapping.json in a private directory created once
+ * (fuzz_workdir.h) and read with crisk__colmap_load().  Checks, beyond ASan/UBSan/LSan:
  *   - the status agrees with the diagnostics (CRISK_OK with no error, an
  *     error with at least one, and `err` set), every diagnostic renders;
  *   - a loaded mapping answers its own lookups: every mapped value
@@ -28,31 +28,17 @@
 
 #include "chainrisk/chainrisk.h"
 #include "import/mapping.h"
+#include "fuzz_workdir.h"
 
-static char dir[64];
-static char map_path[128];
-static char nodes_path[128];
-
-static void remove_dir(void)
-{
-    unlink(map_path);
-    unlink(nodes_path);
-    rmdir(dir);
-}
+/* Inside the private directory (fuzz_workdir.h: the same paths every run). */
+static const char map_path[] = "mapping.json";
+static const char nodes_path[] = "nodes.csv";
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/crisk-fuzz-XXXXXX", tmp && strlen(tmp) < 32 ? tmp : "/tmp");
-    if (mkdtemp(dir) == NULL) {
-        perror("fuzz_mapping: mkdtemp");
-        exit(1);
-    }
-    snprintf(map_path, sizeof map_path, "%s/mapping.json", dir);
-    snprintf(nodes_path, sizeof nodes_path, "%s/nodes.csv", dir);
-    atexit(remove_dir);
+    fuzz_workdir_create("mapping");
     crisk_igraph_init();
     return 0;
 }
@@ -177,6 +163,7 @@ static void check_import(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    fuzz_workdir_enter();
     write_file(map_path, data, size);
     struct crisk__colmap *map = NULL;
     crisk_diagnostics diags;
@@ -199,5 +186,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         crisk__colmap_free(map);
         check_import();
     }
+    fuzz_workdir_leave();
     return 0;
 }

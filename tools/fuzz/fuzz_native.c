@@ -8,7 +8,8 @@
  * way), and the fuzzer still reaches every other invalid byte inside a
  * file.  Without a separator there is no edges file at all (`--nodes` alone).
  *
- * Each input is written to two files in a private directory created once,
+ * Each input is written to two files, nodes.csv and edges.csv, in a private
+ * directory created once (fuzz_workdir.h: the paths are the same every run),
  * loaded with crisk_inventory_load() exactly as `--nodes F --edges F` does,
  * and, when it loads, analysed (crisk_analysis_run with SPOFs and false
  * redundancy kept) and queried: a cascade from the first node, the shared
@@ -27,39 +28,24 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "fuzz_workdir.h"
 
 #define SEPARATOR 0xFF
 
-static char dir[64];
-static char nodes_path[128];
-static char edges_path[128];
+static const char nodes_path[] = "nodes.csv";
+static const char edges_path[] = "edges.csv";
 static FILE *sink;
-
-static void remove_dir(void)
-{
-    unlink(nodes_path);
-    unlink(edges_path);
-    rmdir(dir);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/crisk-fuzz-XXXXXX", tmp && strlen(tmp) < 32 ? tmp : "/tmp");
-    if (mkdtemp(dir) == NULL) {
-        perror("fuzz_native: mkdtemp");
-        exit(1);
-    }
-    snprintf(nodes_path, sizeof nodes_path, "%s/nodes.csv", dir);
-    snprintf(edges_path, sizeof edges_path, "%s/edges.csv", dir);
+    fuzz_workdir_create("native");
     sink = fopen("/dev/null", "wb");
     if (sink == NULL) {
         perror("fuzz_native: /dev/null");
         exit(1);
     }
-    atexit(remove_dir);
     crisk_igraph_init();
     return 0;
 }
@@ -125,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *sep = memchr(data, SEPARATOR, size);
     size_t nodes_len = sep ? (size_t)(sep - data) : size;
+    fuzz_workdir_enter();
     write_file(nodes_path, data, nodes_len);
     if (sep != NULL)
         write_file(edges_path, sep + 1, size - nodes_len - 1);
@@ -153,5 +140,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         crisk_diag_format(&diags.items[i], line, sizeof line);
     crisk_inventory_free(inv);
     crisk_diagnostics_release(&diags);
+    fuzz_workdir_leave();
     return 0;
 }
