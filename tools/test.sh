@@ -7,18 +7,25 @@
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (less the browser, the networkx peer and the timing-bound scale tests);
 #   3. the CLI golden tests under valgrind memcheck;
-#   4. every libFuzzer target in tools/fuzz/ for a bounded time.
+#   4. every libFuzzer target in tools/fuzz/, deterministically: the
+#      committed corpus and every regression input replayed, then a fixed
+#      number of runs from a fixed seed (tools/fuzz/run.sh --ci).
 #
-# Options: --quick (stage 1 only), --fuzz-seconds N (default 60).
+# Every stage is deterministic: the same commit passes or fails the same way
+# on every run.  Long, random fuzzing campaigns are a separate command
+# (tools/fuzz/run.sh --seconds N; docs/robustness.md).
+#
+# Options: --quick (stage 1 only), --fuzz-runs N (runs per fuzz target after
+# the replay; default 20000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
-fuzz_seconds=60
+fuzz_runs=20000
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1 ;;
-        --fuzz-seconds) fuzz_seconds="$2"; shift ;;
+        --fuzz-runs) fuzz_runs="${2:?--fuzz-runs needs a value}"; shift ;;
         *) echo "test.sh: unknown option '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -48,8 +55,8 @@ if [ -x tools/valgrind.sh ]; then
 fi
 
 if [ -x tools/fuzz/run.sh ]; then
-    stage "fuzzing (${fuzz_seconds}s per target)"
-    tools/fuzz/run.sh --seconds "$fuzz_seconds"
+    stage "fuzzing: committed inputs replayed, then $fuzz_runs runs per target from seed 1"
+    tools/fuzz/run.sh --ci --runs "$fuzz_runs"
 fi
 echo
 echo "all test stages passed"

@@ -1,44 +1,74 @@
 #!/usr/bin/env bash
-# tools/fuzz/run.sh [--seconds N] [--jobs J] [--build-only] [TARGET...]
+# tools/fuzz/run.sh [--ci [--runs N] | --seconds N | --update-corpus | --build-only]
+#                   [--jobs J] [TARGET...]
 #
 # Build every libFuzzer target tools/fuzz/fuzz_<name>.c (or only the named
 # TARGETs: "native", "fuzz_native" or "tools/fuzz/fuzz_native.c") with clang,
-# ASan and UBSan over the library's own sources, seed each corpus from the
-# test fixtures, run each target for N seconds (default 60), J targets at a
-# time (default 1), and fail on any crash, leak, timeout or out-of-memory,
-# printing the input that reproduces it.  Stage 4 of tools/test.sh.
+# ASan and UBSan over the library's own sources, then one of:
 #
-# Everything lives in build-fuzz/ (not committed):
+#   --ci        Deterministic (stage 4 of tools/test.sh, what CI runs): replay
+#               every committed input - tests/fixtures/fuzz-regressions/<name>/
+#               one by one, then the committed corpus tests/fixtures/fuzz-corpus/
+#               <name>/ and the seeds made from the test fixtures - and fuzz
+#               for exactly N more runs (default 20000) with a fixed seed
+#               (-seed=1) from a fresh copy of them, so the same commit
+#               explores the same inputs on every machine.  Nothing carries
+#               over between runs; the committed corpus is never modified.
+#   --seconds N Exploration (a campaign, outside CI): fuzz each target for N
+#               seconds from build-fuzz/corpus-<name> (kept and grown across
+#               runs), the committed corpus and the seeds, with a random seed.
+#               A finding becomes a regression fixture: tools/fuzz/keep.sh.
+#   --update-corpus
+#               Merge build-fuzz/corpus-<name> into the committed corpus,
+#               keeping only inputs that add coverage (libFuzzer -merge=1) and
+#               at most 64 KiB each; commit the result.
+#   --build-only
+#               Just build build-fuzz/fuzz_*.
+#
+# Every mode fails on any crash, leak, timeout or out-of-memory and prints the
+# input that reproduces it.  J targets run at a time (default 1).
+#
+# Everything generated lives in build-fuzz/ (not committed):
 #   build-fuzz/fuzz_<name>           the fuzzer binary
-#   build-fuzz/corpus-<name>/        the corpus, kept and grown across runs
+#   build-fuzz/corpus-<name>/        the exploration corpus, grown across runs
 #   build-fuzz/seeds-<name>/         seeds made from the fixtures, remade each run
 #   build-fuzz/crashes-<name>/       crash-*, leak-*, timeout-*, oom-* reproducers
 #   build-fuzz/<name>.log            the last run's output
 # CRISK_FUZZ_CFLAGS (environment) adds compiler flags, e.g.
-# -fno-sanitize=nonnull-attribute to fuzz on past a known, reported bug.
+# -fno-sanitize=nonnull-attribute to fuzz on past a known, reported bug
+# (exploration only; --ci ignores it).
 # A target may bring its own seeds: an executable tools/fuzz/seed_<name>.sh
 # is run with the seed directory as its argument; tools/fuzz/fuzz_<name>.dict
 # is passed as a libFuzzer dictionary.  See tools/fuzz/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-seconds=60
+mode=""
+seconds=""
+runs=20000
 jobs=1
-build_only=0
 targets=()
+set_mode() {
+    [ -z "$mode" ] || [ "$mode" = "$1" ] || { echo "run.sh: choose one of --ci, --seconds, --update-corpus, --build-only" >&2; exit 2; }
+    mode=$1
+}
 while [ $# -gt 0 ]; do
     case "$1" in
-        --seconds) seconds="${2:?--seconds needs a value}"; shift ;;
+        --ci) set_mode ci ;;
+        --runs) runs="${2:?--runs needs a value}"; shift ;;
+        --seconds) set_mode explore; seconds="${2:?--seconds needs a value}"; shift ;;
+        --update-corpus) set_mode update ;;
         --jobs) jobs="${2:?--jobs needs a value}"; shift ;;
-        --build-only) build_only=1 ;;
-        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --build-only) set_mode build ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
         *) t=$(basename "$1" .c); targets+=("${t#fuzz_}") ;;
     esac
     shift
 done
-case "$seconds$jobs" in
-    *[!0-9]*) echo "run.sh: --seconds and --jobs take whole numbers" >&2; exit 2 ;;
+[ -n "$mode" ] || { echo "run.sh: say what to do: --ci, --seconds N, --update-corpus or --build-only (--help)" >&2; exit 2; }
+case "$seconds$runs$jobs" in
+    *[!0-9]*) echo "run.sh: --seconds, --runs and --jobs take whole numbers" >&2; exit 2 ;;
 esac
 [ "$jobs" -ge 1 ] || jobs=1
 
@@ -61,15 +91,25 @@ if ! command -v clang >/dev/null 2>&1 \
    || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
     tools/setup.sh --fuzz
 fi
-out=build-fuzz
-mkdir -p "$out/obj"
+# Absolute: a target works inside its private directory while an input runs
+# (fuzz_workdir.h), and a crash writes its reproducer from there.
+out=$(pwd)/build-fuzz
+# Where the binaries and objects go: CI's deterministic build has its own.
+bin_dir=$out
+[ "$mode" = ci ] && bin_dir=$out/ci
+mkdir -p "$bin_dir/obj"
 
 # ---- build ------------------------------------------------------------------
 
 cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11
         -D_POSIX_C_SOURCE=200809L '-DCRISK_VERSION_STRING="fuzz"' -Iinclude -Isrc)
+# CI: the library runs on the calling thread alone (no reading, hashing or
+# sweeping threads), so the coverage an input earns, and with it the inputs
+# a fixed seed explores, cannot depend on scheduling.  Exploration keeps the
+# threads: they are what users run.
+[ "$mode" = ci ] && cflags+=(-DCRISK_NO_THREADS)
 # Extra flags for local exploration only (README: fuzzing past a known bug).
-if [ -n "${CRISK_FUZZ_CFLAGS:-}" ]; then
+if [ -n "${CRISK_FUZZ_CFLAGS:-}" ] && [ "$mode" != ci ]; then
     read -r -a extra_cflags <<< "$CRISK_FUZZ_CFLAGS"
     cflags+=("${extra_cflags[@]}")
     echo "run.sh: extra flags from CRISK_FUZZ_CFLAGS: $CRISK_FUZZ_CFLAGS" >&2
@@ -87,13 +127,13 @@ library_sources() { find src -path src/cli -prune -o -name '*.c' -print | LC_ALL
 # shared.  An object is named after its path (src/import/dora/dora.c ->
 # import_dora_dora.o), so files of the same name in two folders do not clash.
 build_library() {
-    rm -f "$out"/obj/*.o
+    rm -f "$bin_dir"/obj/*.o
     local running=0 failed=0 src obj sources
     mapfile -t sources < <(library_sources)
     for src in "${sources[@]}"; do
         obj=${src#src/}
         obj=${obj%.c}
-        clang "${cflags[@]}" "${pkg_cflags[@]}" -c "$src" -o "$out/obj/${obj//\//_}.o" &
+        clang "${cflags[@]}" "${pkg_cflags[@]}" -c "$src" -o "$bin_dir/obj/${obj//\//_}.o" &
         running=$((running + 1))
         if [ "$running" -ge 2 ]; then
             wait -n || failed=1
@@ -122,11 +162,11 @@ for attempt in 1 2 3; do
     echo "run.sh: sources changed during the build; building again" >&2
 done
 for t in "${targets[@]}"; do
-    echo "run.sh: building $out/fuzz_$t" >&2
-    clang "${cflags[@]}" "${pkg_cflags[@]}" "tools/fuzz/fuzz_$t.c" "$out"/obj/*.o \
-        "${pkg_libs[@]}" -lcsv -lm -o "$out/fuzz_$t"
+    echo "run.sh: building $bin_dir/fuzz_$t" >&2
+    clang "${cflags[@]}" "${pkg_cflags[@]}" "tools/fuzz/fuzz_$t.c" "$bin_dir"/obj/*.o \
+        "${pkg_libs[@]}" -lcsv -lm -o "$bin_dir/fuzz_$t"
 done
-[ "$build_only" -eq 1 ] && exit 0
+[ "$mode" = build ] && exit 0
 
 # ---- seeds ------------------------------------------------------------------
 
@@ -276,33 +316,108 @@ write_native_dict() {
 
 # ---- run --------------------------------------------------------------------
 
-# Run one target; its verdict goes to build-fuzz/<name>.status.
-run_target() {
-    local name=$1 bin="$out/fuzz_$1" log="$out/$1.log" crashes="$out/crashes-$1"
-    local dict=() rc
-    mkdir -p "$out/corpus-$name" "$crashes"
+# The libFuzzer dictionary options of a target.
+dict_args() {
+    local name=$1
     if [ -f "tools/fuzz/fuzz_$name.dict" ]; then
-        dict=("-dict=tools/fuzz/fuzz_$name.dict")
+        echo "-dict=tools/fuzz/fuzz_$name.dict"
     elif [ "$name" = native ]; then
         write_native_dict "$out/native.dict"
-        dict=("-dict=$out/native.dict")
+        echo "-dict=$out/native.dict"
     fi
-    set +e
+}
+
+# The committed corpus of a target (may be absent).
+corpus_dir() { echo "$(pwd)/tests/fixtures/fuzz-corpus/$1"; }
+
+# Every committed input of a target, one path a line, in a fixed order:
+# the seeds (fixtures and regression inputs, see make_seeds) and the corpus.
+committed_inputs() {
+    local name=$1
+    {
+        find "$out/seeds-$name" -type f
+        [ -d "$(corpus_dir "$name")" ] && find "$(corpus_dir "$name")" -type f ! -name '*.md'
+    } | LC_ALL=C sort
+}
+
+# CI: replay every committed input, then exactly $runs runs from seed 1.
+# What makes the run the same on every machine and every time:
+#   - the library is built without helper threads (CRISK_NO_THREADS);
+#   - targets name their files the same every run (fuzz_workdir.h);
+#   - -use_cmp=0: libFuzzer would otherwise feed the operands of traced
+#     comparisons, pointers among them, back into its mutations, and with
+#     address-space randomisation those differ on every run;
+#   - -reload=0: no periodic re-reading of the corpus directory;
+#   - the work corpus is a fresh directory filled in sorted order.
+# -timeout is far above any input's time (milliseconds): a slow machine
+# must not fail CI.  The summary's "cov ft corp" figures are the same on
+# every run of one commit.
+run_ci() {
+    local name=$1 bin="$bin_dir/fuzz_$1" log="$out/$1.log" crashes="$out/crashes-$1"
+    local work inputs=() dict rc=0 f
+    mkdir -p "$crashes"
+    mapfile -t inputs < <(committed_inputs "$name")
+    dict=$(dict_args "$name")
+    work=$(mktemp -d "${TMPDIR:-/tmp}/crisk-fuzz-ci.XXXXXX")
+    for f in "${inputs[@]}"; do
+        cp "$f" "$work/$(sha1sum < "$f" | cut -c1-40)"
+    done
+    {
+        echo "== replay of ${#inputs[@]} committed inputs"
+        "$bin" -timeout=300 -rss_limit_mb=2048 -artifact_prefix="$crashes/" "${inputs[@]}" || rc=$?
+        if [ "$rc" -eq 0 ]; then
+            echo "== $runs runs from seed 1"
+            # shellcheck disable=SC2086  # $dict is empty or one word
+            "$bin" -seed=1 -reload=0 -use_cmp=0 -runs="$((runs + ${#inputs[@]}))" -timeout=300 -rss_limit_mb=2048 \
+                -print_final_stats=1 $dict -artifact_prefix="$crashes/" "$work" || rc=$?
+        fi
+    } > "$log" 2>&1
+    rm -rf "$work"
+    echo "$rc" > "$out/$name.status"
+    echo "${#inputs[@]}" > "$out/$name.inputs"
+}
+
+# Exploration: $seconds seconds, random seed, from the kept corpus, the
+# committed corpus and the seeds; the kept corpus grows.
+run_explore() {
+    local name=$1 bin="$bin_dir/fuzz_$1" log="$out/$1.log" crashes="$out/crashes-$1"
+    local dict rc=0 committed=()
+    mkdir -p "$out/corpus-$name" "$crashes"
+    [ -d "$(corpus_dir "$name")" ] && committed=("$(corpus_dir "$name")")
+    dict=$(dict_args "$name")
+    # shellcheck disable=SC2086
     "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        "${dict[@]}" -artifact_prefix="$crashes/" "$out/corpus-$name" "$out/seeds-$name" \
-        > "$log" 2>&1
-    rc=$?
-    set -e
+        $dict -artifact_prefix="$crashes/" "$out/corpus-$name" "${committed[@]}" \
+        "$out/seeds-$name" > "$log" 2>&1 || rc=$?
+    echo "$rc" > "$out/$name.status"
+}
+
+# Merge the kept corpus into the committed one: only inputs that add
+# coverage to what is committed, at most 64 KiB each (small inputs mutate
+# best and keep the repository small).
+run_update() {
+    local name=$1 bin="$bin_dir/fuzz_$1" log="$out/$1.log" dest rc=0
+    dest=$(corpus_dir "$name")
+    mkdir -p "$dest" "$out/corpus-$name"
+    "$bin" -merge=1 -max_len=65536 -timeout=10 -rss_limit_mb=2048 "$dest" \
+        "$out/corpus-$name" > "$log" 2>&1 || rc=$?
     echo "$rc" > "$out/$name.status"
 }
 
 summarise() {
-    local name=$1 log="$out/$1.log" rc runs artifact
+    local name=$1 log="$out/$1.log" rc executed artifact
     rc=$(cat "$out/$name.status" 2>/dev/null || echo 99)
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    executed=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -n1 | grep -o '[0-9]*$' || true)
     if [ "$rc" -eq 0 ]; then
-        printf 'run.sh: %-12s ok     %ss, %s inputs, corpus %s files\n' "$name" "$seconds" \
-            "${runs:-?}" "$(find "$out/corpus-$name" -type f | wc -l)"
+        case "$mode" in
+            ci) printf 'run.sh: %-12s ok     replayed %s inputs, then %s runs from seed 1: %s\n' "$name" \
+                    "$(cat "$out/$name.inputs")" "$runs" \
+                    "$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' || echo '?')" ;;
+            explore) printf 'run.sh: %-12s ok     %ss, %s inputs, corpus %s files\n' "$name" "$seconds" \
+                    "${executed:-?}" "$(find "$out/corpus-$name" -type f | wc -l)" ;;
+            update) printf 'run.sh: %-12s ok     committed corpus now %s files\n' "$name" \
+                    "$(find "$(corpus_dir "$name")" -type f | wc -l)" ;;
+        esac
         return 0
     fi
     artifact=$(grep -o 'Test unit written to .*' "$log" | tail -n1 | sed 's/^Test unit written to //')
@@ -311,21 +426,26 @@ summarise() {
     echo "run.sh:   log:        $log"
     if [ -n "$artifact" ]; then
         echo "run.sh:   reproducer: $artifact"
-        echo "run.sh:   replay:     $out/fuzz_$name $artifact"
+        echo "run.sh:   replay:     $bin_dir/fuzz_$name $artifact"
+        echo "run.sh:   keep it:    tools/fuzz/keep.sh $name $artifact NAME 'what it found'"
     fi
     echo "----- last lines of $log -----"
     tail -n 40 "$log"
     return 1
 }
 
-echo "run.sh: fuzzing ${targets[*]} for ${seconds}s each, $jobs at a time" >&2
+case "$mode" in
+    ci) echo "run.sh: replaying the committed inputs of ${targets[*]} and fuzzing $runs runs each from seed 1" >&2 ;;
+    explore) echo "run.sh: fuzzing ${targets[*]} for ${seconds}s each, $jobs at a time" >&2 ;;
+    update) echo "run.sh: merging build-fuzz/corpus-* into tests/fixtures/fuzz-corpus/" >&2 ;;
+esac
 for t in "${targets[@]}"; do
     make_seeds "$t"
     rm -f "$out/$t.status"
 done
 running=0
 for t in "${targets[@]}"; do
-    run_target "$t" &
+    "run_$mode" "$t" &
     running=$((running + 1))
     if [ "$running" -ge "$jobs" ]; then
         wait -n || true
