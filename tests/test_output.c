@@ -25,11 +25,15 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "util/tempfiles.h"
 
 /* ---- files and processes -------------------------------------------------------- */
 
@@ -914,5 +918,357 @@ Test(determinism, same_input_and_options_give_byte_identical_outputs, .timeout =
         free(a);
         free(b);
     }
+    remove_tree(dir);
+}
+
+/* ---- -o on every kind of target (issue 11 §3.1) ------------------------------------- */
+
+/* What `rank --format csv` of data/sample writes to stdout: every -o test
+ * below expects these bytes wherever they go. */
+static char *sample_rank_csv(const char *dir)
+{
+    char inv[512], out[512], err[512];
+    sample(inv, sizeof inv);
+    snprintf(out, sizeof out, "%s/expected.csv", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    const char *args[] = { "rank", "--format", "csv", inv, NULL };
+    cr_assert_eq(run_cli(args, out, err), 0);
+    char *text = slurp(out, NULL);
+    cr_assert_eq(unlink(out), 0);
+    return text;
+}
+
+/* `rank --format csv -o target data/sample`: its exit code. */
+static int rank_to(const char *dir, const char *target)
+{
+    char inv[512], out[512], err[512];
+    sample(inv, sizeof inv);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    const char *args[] = { "rank", "--format", "csv", "-o", target, inv, NULL };
+    int status = run_cli(args, out, err);
+    if (status != 0) {
+        char *text = slurp(err, NULL);
+        cr_log_info("chainrisk rank -o %s: %s", target, text);
+        free(text);
+    }
+    unlink(out);
+    unlink(err);
+    return status;
+}
+
+static mode_t file_type(const char *path)
+{
+    struct stat st;
+    cr_assert_eq(lstat(path, &st), 0, "%s: %s", path, strerror(errno));
+    return st.st_mode & S_IFMT;
+}
+
+/* The reader of a FIFO gets the output and the FIFO stays a FIFO.  The
+ * test holds the FIFO open for reading and writing itself, so that no open
+ * waits and the reader sees the end only when the test lets go - whether
+ * chainrisk wrote to the FIFO or (as before) renamed a file over it. */
+Test(targets, a_fifo_is_written_directly_for_its_reader)
+{
+    char dir[256], fifo[512], received[512];
+    temp_dir(dir, sizeof dir);
+    char *expected = sample_rank_csv(dir);
+    snprintf(fifo, sizeof fifo, "%s/rank.csv", dir);
+    snprintf(received, sizeof received, "%s/received", dir);
+    cr_assert_eq(mkfifo(fifo, 0644), 0);
+    int hold = open(fifo, O_RDWR);
+    cr_assert_geq(hold, 0);
+    fflush(NULL);
+    pid_t reader = fork();
+    cr_assert_geq(reader, 0);
+    if (reader == 0) {
+        close(hold);
+        int in = open(fifo, O_RDONLY), out = open(received, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        char buf[4096];
+        ssize_t n;
+        while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+            if (write(out, buf, (size_t)n) != n)
+                _exit(1);
+        _exit(in >= 0 && out >= 0 ? 0 : 1);
+    }
+    int status = rank_to(dir, fifo);
+    close(hold);
+    int reader_status;
+    cr_assert_eq(waitpid(reader, &reader_status, 0), reader);
+    cr_assert_eq(status, 0);
+    cr_expect_eq(file_type(fifo), S_IFIFO, "the FIFO was replaced by a file");
+    char *got = slurp(received, NULL);
+    cr_expect_str_eq(got, expected, "the FIFO's reader did not get the output");
+    free(got);
+    free(expected);
+    cr_expect_eq(temp_files_in(dir), 0);
+    remove_tree(dir);
+}
+
+/* A link, a link to a link, and a dangling link: each stays a link and the
+ * file it names gets the output, its temporary file beside that file. */
+Test(targets, a_symlink_is_followed_and_the_file_it_names_replaced)
+{
+    char dir[256], real[300], file[400], fresh[400], link1[400], link2[400], dangling[400];
+    temp_dir(dir, sizeof dir);
+    char *expected = sample_rank_csv(dir);
+    snprintf(real, sizeof real, "%s/real", dir);
+    snprintf(file, sizeof file, "%s/rank.csv", real);
+    snprintf(fresh, sizeof fresh, "%s/new.csv", real);
+    snprintf(link1, sizeof link1, "%s/link.csv", dir);
+    snprintf(link2, sizeof link2, "%s/link-to-link.csv", dir);
+    snprintf(dangling, sizeof dangling, "%s/dangling.csv", dir);
+    cr_assert_eq(mkdir(real, 0755), 0);
+    write_text(file, "previous\n");
+    cr_assert_eq(chmod(file, 0640), 0);
+    cr_assert_eq(symlink("real/rank.csv", link1), 0);
+    cr_assert_eq(symlink("link.csv", link2), 0);
+    cr_assert_eq(symlink("real/new.csv", dangling), 0);
+
+    cr_assert_eq(rank_to(dir, link2), 0);
+    cr_expect_eq(file_type(link2), S_IFLNK);
+    cr_expect_eq(file_type(link1), S_IFLNK);
+    expect_file_is(file, expected);
+    struct stat st;
+    cr_assert_eq(stat(file, &st), 0);
+    cr_expect_eq(st.st_mode & 07777, 0640, "the linked file's mode became %o",
+                 (unsigned)(st.st_mode & 07777));
+
+    cr_assert_eq(rank_to(dir, dangling), 0);
+    cr_expect_eq(file_type(dangling), S_IFLNK);
+    expect_file_is(fresh, expected);
+    cr_expect_eq(temp_files_in(dir), 0);
+    cr_expect_eq(temp_files_in(real), 0);
+    free(expected);
+    remove_tree(dir);
+}
+
+/* Replacing a file keeps its mode whatever the umask, and (where the
+ * process may: as root) its owner and group. */
+Test(targets, an_existing_file_keeps_its_mode_and_owner)
+{
+    char dir[256], target[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(target, sizeof target, "%s/rank.csv", dir);
+    static const mode_t modes[] = { 0600, 0640, 0664, 0444 };
+    mode_t old = umask(022);
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        write_text(target, "previous\n");
+        cr_assert_eq(chmod(target, modes[i]), 0);
+        cr_assert_eq(rank_to(dir, target), 0);
+        struct stat st;
+        cr_assert_eq(stat(target, &st), 0);
+        cr_expect_eq(st.st_mode & 07777, modes[i], "mode %o became %o", (unsigned)modes[i],
+                     (unsigned)(st.st_mode & 07777));
+        unlink(target);
+    }
+    if (geteuid() == 0) {
+        write_text(target, "previous\n");
+        cr_assert_eq(chown(target, 12345, 23456), 0);
+        cr_assert_eq(rank_to(dir, target), 0);
+        struct stat st;
+        cr_assert_eq(stat(target, &st), 0);
+        cr_expect_eq(st.st_uid, 12345);
+        cr_expect_eq(st.st_gid, 23456);
+    }
+    umask(old);
+    cr_expect_eq(temp_files_in(dir), 0);
+    remove_tree(dir);
+}
+
+/* A new file gets 0666 less the umask, as the shell's '>' would give. */
+Test(targets, a_new_file_honours_the_umask)
+{
+    char dir[256], target[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(target, sizeof target, "%s/rank.csv", dir);
+    static const mode_t masks[] = { 077, 027, 022, 002 };
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+        mode_t old = umask(masks[i]);
+        int status = rank_to(dir, target);
+        umask(old);
+        cr_assert_eq(status, 0);
+        struct stat st;
+        cr_assert_eq(stat(target, &st), 0);
+        cr_expect_eq(st.st_mode & 07777, 0666 & ~masks[i], "umask %03o gave mode %o",
+                     (unsigned)masks[i], (unsigned)(st.st_mode & 07777));
+        unlink(target);
+    }
+    remove_tree(dir);
+}
+
+/* A name of 250 bytes (NAME_MAX is 255) is written, new or replaced: the
+ * temporary file's name is shortened to fit. */
+Test(targets, a_250_byte_file_name_is_written)
+{
+    char dir[256], name[251], target[600];
+    temp_dir(dir, sizeof dir);
+    char *expected = sample_rank_csv(dir);
+    memset(name, 'n', 246);
+    strcpy(name + 246, ".csv");
+    snprintf(target, sizeof target, "%s/%s", dir, name);
+    cr_assert_eq(rank_to(dir, target), 0);
+    expect_file_is(target, expected);
+    write_text(target, "previous\n");
+    cr_assert_eq(rank_to(dir, target), 0);
+    expect_file_is(target, expected);
+    cr_expect_eq(temp_files_in(dir), 0);
+    free(expected);
+    remove_tree(dir);
+}
+
+/* The temporary name beside a long name: within NAME_MAX, cut before a
+ * multi-byte character rather than through it, in the same directory. */
+Test(targets, temporary_names_fit_name_max_and_keep_utf8_whole)
+{
+    char path[600] = "/some/dir/";
+    size_t at = strlen(path);
+    for (size_t i = 0; i < 125; i++, at += 2)
+        memcpy(path + at, "\xC3\xA9", 2);   /* é: 250 bytes */
+    path[at] = '\0';
+    char *tmp = crisk__temp_name(path, ".tmp.");
+    cr_assert_not_null(tmp);
+    cr_expect_eq(strncmp(tmp, "/some/dir/\xC3\xA9", 12), 0);
+    const char *base = strrchr(tmp, '/') + 1;
+    cr_expect_leq(strlen(base), 255, "%zu bytes", strlen(base));
+    const char *suffix = strstr(base, ".tmp.");
+    cr_assert_not_null(suffix);
+    cr_expect_eq(strlen(suffix), 11);
+    cr_expect_eq((suffix - base) % 2, 0, "a character was cut in two");
+    crisk__temp_fill(tmp);
+    cr_expect_eq(strspn(suffix + 5, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+                 6);
+    free(tmp);
+    char *short_name = crisk__temp_name("out.csv", ".tmp.");
+    cr_expect_str_eq(short_name, "out.csv.tmp.XXXXXX");
+    free(short_name);
+}
+
+/* A character device stays a device.  First a node of our own (the
+ * null device's numbers, in the test's directory), then - only if that
+ * worked, so that a regression cannot replace the system's /dev/null -
+ * /dev/null itself.  Creating device nodes takes root. */
+Test(targets, a_device_stays_a_device)
+{
+    if (geteuid() != 0)
+        cr_skip_test("creating a device node takes root");
+    char dir[256], node[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(node, sizeof node, "%s/null", dir);
+    if (mknod(node, S_IFCHR | 0666, makedev(1, 3)) != 0) {
+        remove_tree(dir);
+        cr_skip_test("no device nodes here: %s", strerror(errno));
+    }
+    cr_assert_eq(rank_to(dir, node), 0);
+    struct stat st;
+    cr_assert_eq(lstat(node, &st), 0);
+    cr_assert(S_ISCHR(st.st_mode), "the device was replaced by a file");
+    cr_assert_eq(st.st_rdev, makedev(1, 3));
+    cr_expect_eq(temp_files_in(dir), 0);
+    if (lstat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode)) {
+        cr_assert_eq(rank_to(dir, "/dev/null"), 0);
+        cr_assert_eq(lstat("/dev/null", &st), 0);
+        cr_expect(S_ISCHR(st.st_mode), "/dev/null is no longer a device");
+    }
+    remove_tree(dir);
+}
+
+/* A socket cannot be opened for writing: an error naming it, and it stays. */
+Test(targets, a_socket_is_reported_and_left_alone)
+{
+    char dir[80], sock[100], out[512], err[512], inv[512];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/crisk-XXXXXX", tmp && *tmp && strlen(tmp) < 60 ? tmp : "/tmp");
+    cr_assert_not_null(mkdtemp(dir));
+    sample(inv, sizeof inv);
+    snprintf(sock, sizeof sock, "%s/rank.csv", dir);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    const char *args[] = { "rank", "--format", "csv", "-o", sock, inv, NULL };
+    cr_assert_eq(run_cli(args, out, err), 3);
+    char want[600];
+    snprintf(want, sizeof want, "chainrisk: %s: cannot write: No such device or address\n", sock);
+    expect_file_is(err, want);
+    cr_expect_eq(file_type(sock), S_IFSOCK);
+    close(fd);
+    cr_expect_eq(temp_files_in(dir), 0);
+    remove_tree(dir);
+}
+
+/* `-o -` is stdout for every command that writes a file: the same bytes as
+ * without -o (map: as -o FILE.svg, since it has no default output). */
+Test(targets, dash_is_stdout_for_every_command, .timeout = 300)
+{
+    char dir[256], inv[512], out[512], err[512], file[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    snprintf(file, sizeof file, "%s/map.svg", dir);
+    const char *const runs[][8] = {
+        { "rank", "--format", "csv", inv },
+        { "impact", "--format", "json", inv, "wachturm-edr" },
+        { "spof", inv },
+        { "shared", "--format", "json", inv },
+        { "concentration", inv },
+        { "simulate", "--runs", "100", inv },
+        { "export", "--format", "graphml", inv },
+        { "report", "-q", inv },
+    };
+    for (size_t i = 0; i <= sizeof runs / sizeof runs[0]; i++) {
+        const char *plain[12] = { NULL }, *dash[12] = { NULL };
+        size_t n = 0;
+        if (i < sizeof runs / sizeof runs[0]) {
+            for (; runs[i][n] != NULL; n++)
+                plain[n] = dash[n] = runs[i][n];
+        } else {   /* map: -o FILE.svg against -o - */
+            const char *map[] = { "map", "-q", inv, "-o" };
+            for (; n < 4; n++)
+                plain[n] = dash[n] = map[n];
+            plain[n] = file;
+            dash[n++] = "-";
+        }
+        if (i < sizeof runs / sizeof runs[0]) {
+            dash[n] = "-o";
+            dash[n + 1] = "-";
+        }
+        cr_assert_eq(run_cli(plain, out, err), 0, "%s", plain[0]);
+        char *want = slurp(i < sizeof runs / sizeof runs[0] ? out : file, NULL);
+        cr_assert_eq(run_cli(dash, out, err), 0, "%s -o - failed", dash[0]);
+        char *got = slurp(out, NULL);
+        cr_expect(strcmp(got, want) == 0, "%s -o - differs from its plain output", dash[0]);
+        free(got);
+        free(want);
+    }
+    remove_tree(dir);
+}
+
+/* PNG and PDF are not written to a terminal; to a pipe or file they are. */
+Test(targets, map_refuses_binary_output_to_a_terminal)
+{
+    char dir[256], inv[512], out[512], err[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0)
+        cr_skip_test("no pseudo-terminal: %s", strerror(errno));
+    const char *terminal = ptsname(master);
+    cr_assert_not_null(terminal);
+    const char *args[] = { "map", "-q", "--format", "png", "-o", "-", inv, NULL };
+    cr_assert_eq(run_cli(args, terminal, err), 2);
+    expect_file_is(err, "chainrisk map: will not write PNG to a terminal: redirect stdout or use -o FILE\n"
+                        "(see 'chainrisk map --help')\n");
+    close(master);
+    cr_assert_eq(run_cli(args, out, err), 0);
+    size_t len;
+    char *png = slurp(out, &len);
+    cr_expect(len > 8 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0, "not a PNG");
+    free(png);
     remove_tree(dir);
 }

@@ -24,15 +24,24 @@ int crisk_format_parse(const char *s, crisk_format *out);
 
 typedef struct crisk_output crisk_output;
 
-/* Open `path` for writing through a temporary file in the same directory
- * (NULL or "-" = stdout, written directly).  Nothing appears at `path` until
- * crisk_output_commit(): then the data is flushed, fsync'ed and renamed over
- * it, so the previous file stays intact on any error. */
+/* Open `path` for writing (NULL or "-" = stdout, written directly).  A
+ * regular file (or a new one) is written through a temporary file beside
+ * it, FILE.tmp.XXXXXX (the name shortened to fit NAME_MAX): nothing
+ * changes at `path` until crisk_output_commit(), which flushes, fsyncs and
+ * renames it over the target, so the previous file stays intact on any
+ * error.  The new file keeps an existing file's mode (and, where the
+ * process may, its owner and group); a new file gets 0666 less the umask.
+ * A symbolic link is followed and the file it names replaced (the link
+ * stays).  An existing FIFO, device or socket is opened and written
+ * directly (a FIFO's reader gets the data, /dev/null stays a device).
+ * Errors: CRISK_EIO "cannot write: <strerror>", naming `path` as given. */
 int   crisk_output_open(crisk_output **out, const char *path, crisk_error *err);
 FILE *crisk_output_file(crisk_output *o);
 /* Finish and free `o`.  On error the temporary file is removed. */
 int   crisk_output_commit(crisk_output *o, crisk_error *err);
-/* Drop the output (temporary file removed) and free `o`.  Accepts NULL. */
+/* Drop the output (temporary file removed) and free `o`.  Accepts NULL.
+ * An output written directly (stdout, a FIFO, a device) cannot be taken
+ * back: what was written stays written. */
 void  crisk_output_abort(crisk_output *o);
 
 /* Remove every temporary file the library has open (atomic outputs not yet
@@ -165,6 +174,9 @@ typedef struct crisk_map_options {
 /* The map format named by a file name's extension (.svg .png .pdf .dot,
  * case-insensitive).  Returns CRISK_OK or CRISK_ENOTFOUND. */
 int crisk_map_format_from_path(const char *path, crisk_map_format *out);
+/* The map format named "svg", "png", "pdf" or "dot" (case-insensitive).
+ * Returns CRISK_OK or CRISK_ENOTFOUND. */
+int crisk_map_format_parse(const char *name, crisk_map_format *out);
 /* "dot", "sfdp", "neato" (or "auto").  Returns CRISK_OK or CRISK_ENOTFOUND. */
 int crisk_map_layout_parse(const char *s, crisk_map_layout *out);
 

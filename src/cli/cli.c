@@ -91,6 +91,9 @@ static int handle_common(cli_common *c, int opt, const char *arg)
     case OPT_NODES: c->nodes = arg; return 0;
     case OPT_EDGES: c->edges = arg; return 0;
     case OPT_FORMAT:
+        c->format_name = arg;
+        if (c->own_format)
+            return 0;   /* the command reads its own formats */
         if (crisk_format_parse(arg, &c->format) != CRISK_OK)
             return cli_usage_error(c->command, "unknown format '%s' (table, csv or json)", arg);
         return 0;

@@ -50,6 +50,9 @@ typedef struct cli_common {
     const char *nodes, *edges;         /* --nodes/--edges */
     const char *output;                /* -o FILE; NULL = stdout */
     crisk_format format;               /* --format */
+    const char *format_name;           /* --format as given */
+    int own_format;                    /* set before cli_parse(): --format is the command's
+                                        * own (format_name), not table|csv|json */
     long top;                          /* --top N; -1 = all */
     int quiet;                         /* -q */
     unsigned threads;                  /* --threads N; 0 = one per CPU */

@@ -2,6 +2,7 @@
  * cmd_map.c - `chainrisk map`: the Graphviz risk map (DESIGN §6, §7).
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -15,7 +16,10 @@ static const char usage[] =
     "per category).  Laid out in-process; same input, same bytes.\n\n"
     "options:\n"
     "  -o FILE          output; the format follows the extension: .svg .png .pdf .dot\n"
-    "                   (.dot is the graph before layout, for your own Graphviz)\n"
+    "                   (.dot is the graph before layout, for your own Graphviz);\n"
+    "                   -o - writes to stdout (SVG unless --format says otherwise)\n"
+    "  --format F       svg, png, pdf or dot: for -o - or a name without one of\n"
+    "                   those extensions (PNG and PDF are not written to a terminal)\n"
     "  --focus ID       draw only ID's neighbourhood: its dependants and its\n"
     "                   dependencies up to --depth levels each way\n"
     "  --depth N        levels for --focus (default 2)\n"
@@ -65,15 +69,42 @@ static const cli_option map_options[] = {
     { NULL, 0, NULL },
 };
 
+/* The format: --format, else the extension of -o FILE, else SVG for -o -. */
+static int choose_format(const cli_common *c, crisk_map_format *out)
+{
+    crisk_map_format named;
+    int by_ext = crisk_map_format_from_path(c->output, out) == CRISK_OK;
+    if (c->format_name == NULL) {
+        if (by_ext)
+            return 0;
+        if (strcmp(c->output, "-") != 0)
+            return cli_usage_error("map", "cannot tell the format of '%s': use .svg, .png, .pdf or "
+                                   ".dot, or --format", c->output);
+        *out = CRISK_MAP_SVG;
+        return 0;
+    }
+    if (crisk_map_format_parse(c->format_name, &named) != CRISK_OK)
+        return cli_usage_error("map", "unknown format '%s' (svg, png, pdf or dot)", c->format_name);
+    if (by_ext && named != *out)
+        return cli_usage_error("map", "--format %s does not match the name '%s'", c->format_name,
+                               c->output);
+    *out = named;
+    return 0;
+}
+
 static int check_args(cli_common *c, map_args *m)
 {
     if (c->n_args > 0)
         return cli_usage_error("map", "unexpected argument '%s'", c->args[0]);
-    if (c->output == NULL || strcmp(c->output, "-") == 0)
-        return cli_usage_error("map", "give the output file with -o FILE (.svg, .png, .pdf or .dot)");
-    if (crisk_map_format_from_path(c->output, &m->opts.format) != CRISK_OK)
-        return cli_usage_error("map", "cannot tell the format of '%s': use .svg, .png, .pdf or .dot",
-                               c->output);
+    if (c->output == NULL)
+        return cli_usage_error("map", "give the output file with -o FILE (.svg, .png, .pdf or .dot)"
+                               " or -o - for stdout");
+    if (choose_format(c, &m->opts.format) != 0)
+        return -1;
+    int binary = m->opts.format == CRISK_MAP_PNG || m->opts.format == CRISK_MAP_PDF;
+    if (binary && strcmp(c->output, "-") == 0 && isatty(STDOUT_FILENO))
+        return cli_usage_error("map", "will not write %s to a terminal: redirect stdout or use -o FILE",
+                               m->opts.format == CRISK_MAP_PNG ? "PNG" : "PDF");
     if (m->has_depth && m->opts.focus == NULL)
         return cli_usage_error("map", "--depth needs --focus");
     m->opts.top = c->top;
@@ -99,6 +130,7 @@ int cmd_map(int argc, char **argv)
 {
     cli_common c = { 0 };
     map_args m = { .opts = CRISK_MAP_OPTIONS_INIT };
+    c.own_format = 1;   /* svg|png|pdf|dot */
     int rc = cli_parse(&c, argc, argv, usage, map_options, &m);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;

@@ -1038,17 +1038,22 @@ static Agraph_t *read_dot(const char *text)
 
 static const char *const format_names[] = { "svg", "png", "pdf", "dot" };
 
+int crisk_map_format_parse(const char *name, crisk_map_format *out)
+{
+    for (int i = 0; i < 4; i++)
+        if (crisk__strcasecmp_ascii(name, format_names[i]) == 0) {
+            *out = (crisk_map_format)i;
+            return CRISK_OK;
+        }
+    return CRISK_ENOTFOUND;
+}
+
 int crisk_map_format_from_path(const char *path, crisk_map_format *out)
 {
     const char *dot = strrchr(path, '.');
     if (dot == NULL || strchr(dot, '/') != NULL)
         return CRISK_ENOTFOUND;
-    for (int i = 0; i < 4; i++)
-        if (crisk__strcasecmp_ascii(dot + 1, format_names[i]) == 0) {
-            *out = (crisk_map_format)i;
-            return CRISK_OK;
-        }
-    return CRISK_ENOTFOUND;
+    return crisk_map_format_parse(dot + 1, out);
 }
 
 int crisk_map_layout_parse(const char *s, crisk_map_layout *out)

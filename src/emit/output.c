@@ -1,6 +1,7 @@
 /*
- * output.c - atomic output files, CSV cells safe for spreadsheets, numbers
- * that read back exactly, and the JSON envelope with provenance.
+ * output.c - CSV cells safe for spreadsheets, numbers that read back
+ * exactly, and the JSON envelope with provenance (atomic output files are
+ * atomic.c).
  *
  * JSON is streamed (DEPENDENCIES.md: building one cJSON tree for a
  * million-row result took 4.2 s and 675 MB; printing row by row gives the
@@ -9,15 +10,10 @@
  */
 #include "chainrisk/output.h"
 #include "model/model.h"
-#include "util/tempfiles.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 int crisk_format_parse(const char *s, crisk_format *out)
 {
@@ -28,105 +24,6 @@ int crisk_format_parse(const char *s, crisk_format *out)
             return CRISK_OK;
         }
     return CRISK_ENOTFOUND;
-}
-
-/* ---- atomic output ------------------------------------------------------- */
-
-struct crisk_output {
-    FILE *f;
-    char *path;       /* NULL for stdout */
-    char *tmp;
-    int temp;         /* crisk__temp_remember() handle of tmp */
-};
-
-int crisk_output_open(crisk_output **out, const char *path, crisk_error *err)
-{
-    *out = NULL;
-    crisk_output *o = calloc(1, sizeof *o);
-    if (o == NULL)
-        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    o->temp = -1;
-    if (path == NULL || strcmp(path, "-") == 0) {
-        o->f = stdout;
-        *out = o;
-        return CRISK_OK;
-    }
-    size_t len = strlen(path);
-    o->path = strdup(path);
-    o->tmp = malloc(len + 16);
-    if (o->path == NULL || o->tmp == NULL) {
-        crisk_output_abort(o);
-        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    /* Same directory as the target, so rename() cannot cross filesystems. */
-    snprintf(o->tmp, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(o->tmp);
-        o->tmp = NULL;
-        crisk_output_abort(o);
-        return crisk_error_set(err, CRISK_EIO, path, 0, 0, "cannot write: %s", strerror(e));
-    }
-    o->temp = crisk__temp_remember(o->tmp);
-    fchmod(fd, 0644);
-    o->f = fdopen(fd, "wb");
-    if (o->f == NULL) {
-        close(fd);
-        crisk_output_abort(o);
-        return crisk_error_set(err, CRISK_EIO, path, 0, 0, "cannot write: %s", strerror(errno));
-    }
-    *out = o;
-    return CRISK_OK;
-}
-
-FILE *crisk_output_file(crisk_output *o)
-{
-    return o->f;
-}
-
-int crisk_output_commit(crisk_output *o, crisk_error *err)
-{
-    int rc = CRISK_OK;
-    if (o->path == NULL) {
-        if (fflush(o->f) != 0 || ferror(o->f))
-            rc = crisk_error_set(err, CRISK_EIO, "<stdout>", 0, 0, "write error: %s", strerror(errno));
-        free(o);
-        return rc;
-    }
-    int failed = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
-    int e = errno;
-    failed |= fclose(o->f) != 0;
-    o->f = NULL;
-    if (!failed && rename(o->tmp, o->path) != 0) {
-        failed = 1;
-        e = errno;
-    }
-    if (failed) {
-        rc = crisk_error_set(err, CRISK_EIO, o->path, 0, 0, "cannot write: %s", strerror(e));
-        unlink(o->tmp);
-    }
-    crisk__temp_forget(o->temp);
-    free(o->tmp);
-    free(o->path);
-    free(o);
-    return rc;
-}
-
-void crisk_output_abort(crisk_output *o)
-{
-    if (o == NULL)
-        return;
-    if (o->path != NULL) {
-        if (o->f != NULL)
-            fclose(o->f);
-        if (o->tmp != NULL)
-            unlink(o->tmp);
-    }
-    crisk__temp_forget(o->temp);
-    free(o->tmp);
-    free(o->path);
-    free(o);
 }
 
 /* ---- numbers and CSV ------------------------------------------------------ */
