@@ -123,14 +123,15 @@ static void cli_path(char *buf, size_t size)
 }
 
 typedef struct cli_run {
-    const char *env[4];     /* NAME=value, set in the child */
+    const char *env[6];     /* NAME=value, set in the child */
     long fsize_limit;       /* RLIMIT_FSIZE in bytes; 0 = none */
+    long as_limit;          /* RLIMIT_AS (address space) in bytes; 0 = none */
 } cli_run;
 
 /* Run chainrisk `args` (NULL-terminated, no argv[0]) with stdout and stderr
- * into files; returns the exit status. */
-static int run_cli_ex(const cli_run *how, const char *const *args, const char *out,
-                      const char *err)
+ * into files; returns the wait status. */
+static int run_cli_status(const cli_run *how, const char *const *args, const char *out,
+                          const char *err)
 {
     char bin[4096];
     cli_path(bin, sizeof bin);
@@ -147,18 +148,30 @@ static int run_cli_ex(const cli_run *how, const char *const *args, const char *o
         int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
             _exit(126);
-        for (size_t i = 0; how && i < 4 && how->env[i]; i++)
+        for (size_t i = 0; how && i < 6 && how->env[i]; i++)
             putenv((char *)how->env[i]);
         if (how && how->fsize_limit > 0) {
             struct rlimit rl = { (rlim_t)how->fsize_limit, (rlim_t)how->fsize_limit };
             signal(SIGXFSZ, SIG_IGN);   /* writes fail with EFBIG instead */
             setrlimit(RLIMIT_FSIZE, &rl);
         }
+        if (how && how->as_limit > 0) {
+            struct rlimit rl = { (rlim_t)how->as_limit, (rlim_t)how->as_limit };
+            setrlimit(RLIMIT_AS, &rl);
+        }
         execv(bin, (char *const *)argv);
         _exit(127);
     }
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
+    return status;
+}
+
+/* run_cli_status() of a run that must exit (not die of a signal): its exit code. */
+static int run_cli_ex(const cli_run *how, const char *const *args, const char *out,
+                      const char *err)
+{
+    int status = run_cli_status(how, args, out, err);
     cr_assert(WIFEXITED(status), "chainrisk died with signal %d", WTERMSIG(status));
     return WEXITSTATUS(status);
 }
@@ -628,7 +641,7 @@ Test(atomic, a_failed_write_leaves_the_previous_file_and_no_temporary_file)
     snprintf(out, sizeof out, "%s/stdout", dir);
     snprintf(err, sizeof err, "%s/stderr", dir);
     write_text(target, "previous\n");
-    cli_run how = { { NULL }, 4096 };
+    cli_run how = { .fsize_limit = 4096 };
     const char *args[] = { "rank", "--format", "json", "-o", target, inv, NULL };
     cr_assert_eq(run_cli_ex(&how, args, out, err), 3);
     char *text = slurp(err, NULL);
@@ -898,8 +911,8 @@ Test(determinism, same_input_and_options_give_byte_identical_outputs, .timeout =
         { "concentration", "json", "--format", "json" },
     };
     static const cli_run envs[2] = {
-        { { "TZ=UTC", "LC_ALL=C", NULL }, 0 },
-        { { "TZ=Pacific/Kiritimati", "LC_ALL=C.UTF-8", "LANG=de_DE.UTF-8" }, 0 },
+        { .env = { "TZ=UTC", "LC_ALL=C", NULL } },
+        { .env = { "TZ=Pacific/Kiritimati", "LC_ALL=C.UTF-8", "LANG=de_DE.UTF-8" } },
     };
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         char path[2][512], out[512], err[512];
@@ -1270,5 +1283,142 @@ Test(targets, map_refuses_binary_output_to_a_terminal)
     char *png = slurp(out, &len);
     cr_expect(len > 8 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0, "not a PNG");
     free(png);
+    remove_tree(dir);
+}
+
+/* ---- runs that crash or run out of memory (issue 11 §3.11) -------------------------- */
+
+/* chainrisk `command` -o target (the sample) with a fault preloaded
+ * (CRISK_FAULT=`fault`, tests/shim/fault_shim.c): the wait status.  The
+ * sanitizers are told to leave these signals to chainrisk's handler. */
+static int run_with_fault(const char *dir, const char *command, const char *target,
+                          const char *fault)
+{
+    char inv[512], out[512], err[512], env[64];
+    sample(inv, sizeof inv);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    snprintf(env, sizeof env, "CRISK_FAULT=%s", fault);
+    cli_run how = { .env = { "LD_PRELOAD=" CRISK_FAULT_SHIM, env,
+                             "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0:handle_segv=0:"
+                             "handle_sigbus=0:handle_abort=0:handle_sigill=0:handle_sigfpe=0" } };
+    const char *args[] = { command, "-q", "-o", target, inv, NULL };
+    return run_cli_status(&how, args, out, err);
+}
+
+/* Graphviz dies of a fault while the output is being written (inside
+ * gvLayout, after the temporary file was made): the run still dies of that
+ * signal, says so, and leaves the previous file and no temporary file. */
+Test(crash, a_fatal_signal_inside_graphviz_leaves_no_temporary_file, .timeout = 300)
+{
+    static const struct { const char *name; int sig; } faults[] = {
+        { "SIGSEGV", SIGSEGV }, { "SIGBUS", SIGBUS }, { "SIGABRT", SIGABRT },
+        { "SIGFPE", SIGFPE },   { "SIGILL", SIGILL }, { "SIGTRAP", SIGTRAP },
+    };
+    static const char *const commands[][2] = { { "report", "report.html" }, { "map", "map.svg" } };
+    char dir[256], target[512], err[512], want[256];
+    temp_dir(dir, sizeof dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    for (size_t c = 0; c < 2; c++)
+        for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+            snprintf(target, sizeof target, "%s/%s", dir, commands[c][1]);
+            write_text(target, "previous\n");
+            char fault[64];
+            snprintf(fault, sizeof fault, "layout:%s", faults[i].name);
+            int status = run_with_fault(dir, commands[c][0], target, fault);
+            cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == faults[i].sig,
+                      "%s with %s: status %#x", commands[c][0], fault, (unsigned)status);
+            snprintf(want, sizeof want, "chainrisk: internal error: fatal signal %s (out of memory "
+                     "in a library?); no output file was changed\n", faults[i].name);
+            expect_file_is(err, want);
+            expect_file_is(target, "previous\n");
+            cr_expect_eq(temp_files_in(dir), 0, "%s with %s left a temporary file",
+                         commands[c][0], fault);
+        }
+    remove_tree(dir);
+}
+
+/* Graphviz calls exit(1) while the output is being written (its writer
+ * does when realloc() fails): exit 3, not 1, with a message, the previous
+ * file and no temporary file. */
+Test(crash, a_library_exiting_midway_is_an_internal_error)
+{
+    char dir[256], target[512], err[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(target, sizeof target, "%s/map.svg", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    write_text(target, "previous\n");
+    int status = run_with_fault(dir, "map", target, "layout:exit");
+    cr_assert(WIFEXITED(status), "status %#x", (unsigned)status);
+    cr_expect_eq(WEXITSTATUS(status), 3);
+    expect_file_is(err, "chainrisk: internal error: a library ended the run early; no output file "
+                        "was changed\n");
+    expect_file_is(target, "previous\n");
+    cr_expect_eq(temp_files_in(dir), 0);
+    remove_tree(dir);
+}
+
+/* Under an address-space limit (ulimit -v) `report` and `map` fail in many
+ * ways: the loader, our allocations (exit 3, "out of memory"), Graphviz's
+ * text layout plugin that no longer loads (exit 3), a crash inside
+ * Graphviz, fontconfig or GLib (SIGSEGV, SIGTRAP), Graphviz's exit(1) (exit
+ * 3).  Which one depends on the limit, and near a threshold on where the
+ * kernel placed things - so every limit of a sweep from 32 MiB up, in
+ * 8 MiB steps, must end in one of the allowed ways: success with exactly
+ * the bytes of an unlimited run, or exit 3 (or 127, the loader) or a fatal
+ * signal, with the previous file untouched and no temporary file.  The
+ * sweep stops after two successes in a row; the low limits always fail, so
+ * the failure path is always taken (asserted).  AddressSanitizer cannot run
+ * under an address-space limit: then skipped. */
+Test(crash, report_and_map_under_a_memory_limit_fail_cleanly, .timeout = 900)
+{
+    char dir[256], inv[512], out[512], err[512], target[512], ref[512];
+    temp_dir(dir, sizeof dir);
+    sample(inv, sizeof inv);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    cli_run probe = { .as_limit = 1L << 30 };
+    const char *version[] = { "--version", NULL };
+    if (run_cli_status(&probe, version, out, err) != 0)
+        cr_skip_test("chainrisk does not start under a 1 GiB address-space limit (a sanitizer?)");
+    static const char *const commands[][2] = { { "report", "html" }, { "map", "svg" } };
+    for (size_t c = 0; c < 2; c++) {
+        snprintf(ref, sizeof ref, "%s/reference.%s", dir, commands[c][1]);
+        snprintf(target, sizeof target, "%s/out.%s", dir, commands[c][1]);
+        const char *plain[] = { commands[c][0], "-q", "--threads", "1", "-o", ref, inv, NULL };
+        cr_assert_eq(run_cli(plain, out, err), 0);
+        char *reference = slurp(ref, NULL);
+        const char *args[] = { commands[c][0], "-q", "--threads", "1", "-o", target, inv, NULL };
+        int successes = 0, failures_after_start = 0;
+        for (long mib = 32; mib <= 1024 && successes < 2; mib += 8) {
+            write_text(target, "previous\n");
+            cli_run how = { .as_limit = mib << 20 };
+            int status = run_cli_status(&how, args, out, err);
+            int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+            char *text = slurp(err, NULL);
+            if (code == 0) {
+                char *got = slurp(target, NULL);
+                cr_expect(strcmp(got, reference) == 0, "%s at %ld MiB: exit 0 with other bytes",
+                          commands[c][0], mib);
+                free(got);
+                successes++;
+            } else {
+                cr_expect(code == 3 || code == 127 || sig == SIGSEGV || sig == SIGBUS
+                          || sig == SIGABRT || sig == SIGTRAP || sig == SIGILL || sig == SIGFPE,
+                          "%s at %ld MiB: status %#x: %s", commands[c][0], mib, (unsigned)status, text);
+                expect_file_is(target, "previous\n");
+                failures_after_start += code != 127;
+                successes = 0;
+            }
+            cr_expect_eq(temp_files_in(dir), 0, "%s at %ld MiB left a temporary file (status %#x)",
+                         commands[c][0], mib, (unsigned)status);
+            free(text);
+        }
+        cr_expect_eq(successes, 2, "%s never succeeded below 1 GiB", commands[c][0]);
+        cr_expect_gt(failures_after_start, 0, "%s: no limit made a started run fail",
+                     commands[c][0]);
+        free(reference);
+    }
     remove_tree(dir);
 }

@@ -45,10 +45,11 @@ int   crisk_output_commit(crisk_output *o, crisk_error *err);
 void  crisk_output_abort(crisk_output *o);
 
 /* Remove every temporary file the library has open (atomic outputs not yet
- * committed, DORA members being read).  Async-signal-safe: meant for a
- * SIGINT/SIGTERM handler, after which the process should end.  The
- * outputs' targets are untouched. */
-void  crisk_remove_temporary_files(void);
+ * committed, DORA members being read) and return how many were removed.
+ * Async-signal-safe: meant for a signal handler (SIGINT, SIGTERM, and the
+ * fatal ones: SIGSEGV, SIGABRT, ...) or an atexit() handler, after which
+ * the process should end.  The outputs' targets are untouched. */
+int   crisk_remove_temporary_files(void);
 
 /* ---- CSV ------------------------------------------------------------------ */
 

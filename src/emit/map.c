@@ -1094,6 +1094,33 @@ static GVC_t *gv_context(void)
     return gvc;
 }
 
+/* Graphviz's own choice of text layout plugin: declared in gvcproc.h,
+ * which Debian does not install, and exported by libgvc 2.x; 999
+ * (NO_SUPPORT) when no plugin could be loaded. */
+int gvtextlayout_select(GVC_t *gvc);
+#define GV_NO_SUPPORT 999
+
+/* Graphviz measures label text with a plugin (pango) that it loads on first
+ * use.  When that load fails - out of memory (seen under `ulimit -v`), a
+ * broken installation - it falls back to estimated font metrics without a
+ * word and the map comes out laid out differently: other bytes for the
+ * same input.  So a text layout plugin that is configured but cannot be
+ * loaded is an error.  (A Graphviz with none configured keeps the
+ * estimates, as it always would.) */
+static int check_text_layout(GVC_t *gvc, crisk_error *err)
+{
+    int configured = 0;
+    char **names = gvPluginList(gvc, "textlayout", &configured, NULL);
+    for (int i = 0; names != NULL && i < configured; i++)
+        free(names[i]);
+    free(names);
+    if (configured > 0 && gvtextlayout_select(gvc) == GV_NO_SUPPORT)
+        return crisk_error_set(err, CRISK_EINTERNAL, NULL, 0, 0,
+                               "graphviz could not load its text layout plugin (out of memory, "
+                               "or a broken Graphviz installation)");
+    return CRISK_OK;
+}
+
 /* Lay out `text` with `engine` and render it as `format`, to `f` or (f NULL)
  * into *out. */
 static int gv_render(const char *text, const char *engine, const char *format, FILE *f,
@@ -1109,6 +1136,9 @@ static int gv_render(const char *text, const char *engine, const char *format, F
         rc = crisk_error_set(err, CRISK_EINTERNAL, NULL, 0, 0, "graphviz could not start");
         goto out;
     }
+    rc = check_text_layout(gvc, err);
+    if (rc != CRISK_OK)
+        goto out;
     g = read_dot(text);
     if (g == NULL) {
         rc = crisk_error_set(err, CRISK_EINTERNAL, NULL, 0, 0, "graphviz could not read the map: %s",

@@ -62,11 +62,13 @@ void crisk__temp_forget(int handle)
         atomic_store(&slot[handle].state, FREE);
 }
 
-void crisk_remove_temporary_files(void)
+int crisk_remove_temporary_files(void)
 {
+    int removed = 0;
     for (int i = 0; i < SLOTS; i++)
-        if (atomic_load(&slot[i].state) == LIVE)
-            (void)unlink(slot[i].path);
+        if (atomic_load(&slot[i].state) == LIVE && unlink(slot[i].path) == 0)
+            removed++;
+    return removed;
 }
 
 /* ---- names ------------------------------------------------------------------ */
