@@ -1286,6 +1286,132 @@ Test(targets, map_refuses_binary_output_to_a_terminal)
     remove_tree(dir);
 }
 
+/* ---- chainrisk import writes its two files as one pair (issue 11 §3.12) ------------ */
+
+/* The names in `dir`, sorted and joined by spaces. */
+static char *entries(const char *dir)
+{
+    struct dirent **list;
+    int n = scandir(dir, &list, NULL, alphasort);
+    cr_assert_geq(n, 0);
+    char *names = calloc(1, 4096);
+    cr_assert_not_null(names);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(list[i]->d_name, ".") != 0 && strcmp(list[i]->d_name, "..") != 0) {
+            strncat(names, names[0] ? " " : "", 4095 - strlen(names));
+            strncat(names, list[i]->d_name, 4095 - strlen(names));
+        }
+        free(list[i]);
+    }
+    free(list);
+    return names;
+}
+
+static void expect_entries(const char *dir, const char *want)
+{
+    char *got = entries(dir);
+    cr_expect_str_eq(got, want, "%s holds '%s'", dir, got);
+    free(got);
+}
+
+static ino_t inode_of(const char *path)
+{
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0, "%s: %s", path, strerror(errno));
+    return st.st_ino;
+}
+
+/* An import into `out` (data/sample), with `how`: its exit code; stderr in
+ * dir/stderr. */
+static int import_to(const char *dir, const char *out, const cli_run *how)
+{
+    char inv[512], so[512], se[512];
+    sample(inv, sizeof inv);
+    snprintf(so, sizeof so, "%s/stdout", dir);
+    snprintf(se, sizeof se, "%s/stderr", dir);
+    const char *args[] = { "import", "-q", "-o", out, inv, NULL };
+    return run_cli_ex(how, args, so, se);
+}
+
+/* An edges.csv that cannot be renamed over (a directory) fails the second
+ * rename, after nodes.csv was renamed into place: the previous nodes.csv
+ * must come back - the same file, not a copy - and nothing else remain. */
+Test(import_pair, a_failed_second_rename_puts_the_previous_first_file_back)
+{
+    char dir[256], out[300], nodes[400], edges[400], inside[500], err[300], want[800];
+    temp_dir(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/inv", dir);
+    snprintf(nodes, sizeof nodes, "%s/nodes.csv", out);
+    snprintf(edges, sizeof edges, "%s/edges.csv", out);
+    snprintf(inside, sizeof inside, "%s/keep", edges);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    cr_assert_eq(mkdir(out, 0755), 0);
+    write_text(nodes, "id\nold\n");
+    cr_assert_eq(mkdir(edges, 0755), 0);
+    write_text(inside, "kept\n");
+    ino_t before = inode_of(nodes);
+    cr_assert_eq(import_to(dir, out, NULL), 3);
+    snprintf(want, sizeof want, "chainrisk: %s: cannot write: Is a directory\n", edges);
+    expect_file_is(err, want);
+    expect_file_is(nodes, "id\nold\n");
+    cr_expect_eq(inode_of(nodes), before, "nodes.csv is not the previous file");
+    expect_file_is(inside, "kept\n");
+    expect_entries(out, "edges.csv nodes.csv");
+    remove_tree(dir);
+}
+
+/* With no previous nodes.csv, the failed pair leaves none. */
+Test(import_pair, a_failed_second_rename_leaves_no_first_file_when_there_was_none)
+{
+    char dir[256], out[300], edges[400];
+    temp_dir(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/inv", dir);
+    snprintf(edges, sizeof edges, "%s/edges.csv", out);
+    cr_assert_eq(mkdir(out, 0755), 0);
+    cr_assert_eq(mkdir(edges, 0755), 0);
+    cr_assert_eq(import_to(dir, out, NULL), 3);
+    expect_entries(out, "edges.csv");
+    remove_tree(dir);
+}
+
+/* On a file system without hard links (link() fails: a preloaded fault)
+ * the previous nodes.csv is moved aside instead of linked, and still comes
+ * back; a good import then replaces both files. */
+Test(import_pair, without_hard_links_the_previous_file_still_comes_back)
+{
+    char dir[256], out[300], nodes[400], edges[400], imported[400];
+    temp_dir(dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/inv", dir);
+    snprintf(nodes, sizeof nodes, "%s/nodes.csv", out);
+    snprintf(edges, sizeof edges, "%s/edges.csv", out);
+    snprintf(imported, sizeof imported, "%s/imported", dir);
+    cr_assert_eq(mkdir(out, 0755), 0);
+    write_text(nodes, "id\nold\n");
+    cr_assert_eq(mkdir(edges, 0755), 0);
+    cli_run how = { .env = { "LD_PRELOAD=" CRISK_FAULT_SHIM, "CRISK_FAULT=link:EPERM",
+                             "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1" } };
+    ino_t before = inode_of(nodes);
+    cr_assert_eq(import_to(dir, out, &how), 3);
+    expect_file_is(nodes, "id\nold\n");
+    cr_expect_eq(inode_of(nodes), before);
+    expect_entries(out, "edges.csv nodes.csv");
+
+    cr_assert_eq(rmdir(edges), 0);
+    write_text(edges, "from,to\n");
+    cr_assert_eq(import_to(dir, out, &how), 0);
+    cr_assert_eq(import_to(dir, imported, NULL), 0);
+    char a[500], b[500];
+    snprintf(a, sizeof a, "%s/nodes.csv", imported);
+    snprintf(b, sizeof b, "%s/edges.csv", imported);
+    char *want_nodes = slurp(a, NULL), *want_edges = slurp(b, NULL);
+    expect_file_is(nodes, want_nodes);
+    expect_file_is(edges, want_edges);
+    expect_entries(out, "edges.csv nodes.csv");
+    free(want_nodes);
+    free(want_edges);
+    remove_tree(dir);
+}
+
 /* ---- runs that crash or run out of memory (issue 11 §3.11) -------------------------- */
 
 /* chainrisk `command` -o target (the sample) with a fault preloaded

@@ -236,10 +236,13 @@ int crisk_report_write(FILE *f, const crisk_analysis *a, const crisk_diagnostics
 int crisk_emit_native_nodes(FILE *f, const crisk_inventory *inv, crisk_error *err);
 int crisk_emit_native_edges(FILE *f, const crisk_inventory *inv, crisk_error *err);
 
-/* Write DIR/nodes.csv and DIR/edges.csv (DIR and missing parents created).
- * Every value is checked first, so an unwritable inventory leaves both files
- * untouched; both are written to temporary files, then renamed into place
- * one after the other.  Errors as above, plus CRISK_EIO naming the path. */
+/* Write DIR/nodes.csv and DIR/edges.csv (DIR and missing parents created)
+ * as one pair: every value is checked first, both files are written to
+ * temporary files and fsync'ed, then renamed into place; if the second
+ * rename fails the first file's previous version is put back, so DIR never
+ * holds a new nodes.csv with an old edges.csv (docs/robustness.md states
+ * the guarantee and its limits).  Errors as above, plus CRISK_EIO naming
+ * the path. */
 int crisk_inventory_write_native(const crisk_inventory *inv, const char *dir, crisk_error *err);
 
 /* ---- appended for simulate and export ----------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * atomic.c - output files (-o FILE) replaced atomically, whatever the
- * target is.
+ * target is, and two files committed as one pair (chainrisk import).
  *
  * A regular file is written to a temporary file in the directory of the
  * file it replaces, then flushed, fsync'ed and renamed over it, and the
@@ -23,10 +23,12 @@
  * be read without setting it, a race with any thread creating a file.
  */
 #include "chainrisk/output.h"
+#include "atomic.h"
 #include "util/tempfiles.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -297,4 +299,107 @@ void crisk_output_abort(crisk_output *o)
 {
     if (o != NULL)
         release(o);
+}
+
+/* ---- two files as one -------------------------------------------------------- */
+
+/* Keep the file `o` is about to replace under a new name beside it, so it
+ * can be put back: a second hard link (the file never leaves its place), or
+ * where the file system has no hard links, the file itself renamed aside
+ * (its name is then empty until the new file takes it).  `*kept` is NULL
+ * when there is nothing to keep.  Returns 0 or an errno. */
+static int keep_previous(const crisk_output *o, char **kept)
+{
+    *kept = NULL;
+    struct stat st;
+    if (o->tmp == NULL || lstat(o->path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    char *name = crisk__temp_name(o->path, ".old.");
+    if (name == NULL)
+        return ENOMEM;
+    int e = EEXIST;
+    for (int attempt = 0; attempt < 100 && e == EEXIST; attempt++) {
+        crisk__temp_fill(name);
+        if (link(o->path, name) == 0)
+            e = 0;
+        else if (errno == EEXIST || access(name, F_OK) == 0)
+            e = EEXIST;
+        else   /* no hard links here (EPERM, ENOTSUP, ...): move it aside */
+            e = rename(o->path, name) == 0 ? 0 : errno;
+    }
+    if (e != 0) {
+        free(name);
+        return e;
+    }
+    *kept = name;
+    return 0;
+}
+
+/* Undo publish(o): the kept file back in its place, or none if there was
+ * none.  Returns 0 or an errno. */
+static int put_back(const crisk_output *o, const char *kept)
+{
+    if (o->direct)
+        return 0;   /* written where it is: nothing to undo */
+    if (kept == NULL)
+        return unlink(o->path) == 0 ? 0 : errno;
+    if (rename(kept, o->path) != 0)
+        return errno;
+    sync_directory(o->path);
+    return 0;
+}
+
+/* publish(a) and publish(b), or neither. */
+static int publish_both(crisk_output *a, crisk_output *b, crisk_error *err)
+{
+    char *kept = NULL;
+    int e = keep_previous(a, &kept);
+    if (e != 0)
+        return cannot_write(err, a->shown, e);
+    e = publish(a);
+    if (e != 0) {
+        if (kept != NULL) {
+            (void)put_back(a, kept);   /* a no-op when `kept` is a second link */
+            (void)unlink(kept);
+        }
+        free(kept);
+        return cannot_write(err, a->shown, e);
+    }
+    int rc = CRISK_OK;
+    e = publish(b);
+    if (e != 0) {
+        rc = cannot_write(err, b->shown, e);
+        int undo = put_back(a, kept);
+        if (undo != 0)
+            rc = crisk_error_set(err, CRISK_EIO, b->shown, 0, 0,
+                                 "cannot write: %s; and %s could not be put back: %s",
+                                 strerror(e), a->shown, strerror(undo));
+    } else if (kept != NULL) {
+        unlink(kept);
+    }
+    free(kept);
+    return rc;
+}
+
+int crisk__output_commit_pair(crisk_output *a, crisk_output *b, crisk_error *err)
+{
+    int e = finish(a);
+    const char *failed = a->shown;
+    if (e == 0) {
+        e = finish(b);
+        failed = b->shown;
+    }
+    int rc = e != 0 ? cannot_write(err, failed, e) : CRISK_OK;
+    if (rc == CRISK_OK) {
+        /* No signal handler between the two renames: an interrupt waits
+         * until the pair is whole - new or old. */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+        rc = publish_both(a, b, err);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+    release(a);
+    release(b);
+    return rc;
 }

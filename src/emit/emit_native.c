@@ -23,6 +23,7 @@
  * so the reloaded model lists them in the same order.
  */
 #include "chainrisk/output.h"
+#include "atomic.h"
 #include "util/quote.h"
 #include "util/utf8.h"
 #include "util/util.h"
@@ -310,12 +311,8 @@ int crisk_inventory_write_native(const crisk_inventory *inv, const char *dir, cr
     if (rc == CRISK_OK)
         rc = write_one(&edges, edges_path, inv, crisk_emit_native_edges, err);
     if (rc == CRISK_OK) {
-        rc = crisk_output_commit(nodes, err);
-        nodes = NULL;
-    }
-    if (rc == CRISK_OK) {
-        rc = crisk_output_commit(edges, err);
-        edges = NULL;
+        rc = crisk__output_commit_pair(nodes, edges, err);
+        nodes = edges = NULL;
     }
     crisk_output_abort(nodes);
     crisk_output_abort(edges);

@@ -1,6 +1,6 @@
 /*
  * fault_shim.c - faults on demand for tests/test_output.c.  Preloaded into
- * the chainrisk binary (LD_PRELOAD), it wraps a library call and fails
+ * the chainrisk binary (LD_PRELOAD), it wraps two library calls and fails
  * them as the environment variable CRISK_FAULT says:
  *
  *   layout:SIGSEGV   gvLayout() dies of a fault - what Graphviz and its
@@ -10,13 +10,15 @@
  *   layout:SIGILL    or raise() for the others;
  *   layout:SIGTRAP
  *   layout:exit      gvLayout() calls exit(1), as Graphviz's writer does
- *                    when realloc() fails.
+ *                    when realloc() fails;
+ *   link:EPERM       link() fails, as on a file system without hard links.
  *
  * Anything else (or no CRISK_FAULT) calls the real function.  Built
  * without sanitizers: it only forwards calls.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,4 +66,16 @@ int gvLayout(void *gvc, void *graph, const char *engine)
     int (*real)(void *, void *, const char *) =
         (int (*)(void *, void *, const char *))dlsym(RTLD_NEXT, "gvLayout");
     return real(gvc, graph, engine);
+}
+
+int link(const char *from, const char *to)
+{
+    const char *how = fault("link");
+    if (how != NULL && strcmp(how, "EPERM") == 0) {
+        errno = EPERM;
+        return -1;
+    }
+    int (*real)(const char *, const char *) =
+        (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "link");
+    return real(from, to);
 }
