@@ -7,9 +7,10 @@
  */
 #include "cli.h"
 
-#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,24 +32,105 @@ int cli_fail(const crisk_error *err)
     return crisk_exit_code(err->code);
 }
 
+/* ---- numbers -----------------------------------------------------------------
+ *
+ * One reader for every numeric option, so that all follow one rule and say
+ * the same thing: digits, and for a decimal one decimal point between
+ * digits - no sign, no blanks, no hexadecimal or octal prefix, no exponent,
+ * no "inf" or "nan".  (strtod() and strtol() take all of these; that is how
+ * `--hours 0x10` came to mean 16 while `--seed 0x10` was refused.)  The
+ * message names the option, the value and the first character that does
+ * not fit. */
+
+#define DIGITS "0123456789"
+
+const char *cli_escape(char *buf, size_t size, const char *s, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0, i = 0;
+    for (; p[i] != '\0' && i < max && o + 10 < size; i++) {
+        if (p[i] == 0xC2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)   /* C1: U+0080..U+009F */
+            o += (size_t)snprintf(buf + o, size - o, "\\u%04x", p[++i]);
+        else if (p[i] < 0x20 || p[i] == 0x7F)
+            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", p[i]);
+        else
+            buf[o++] = (char)p[i];
+    }
+    buf[o] = '\0';
+    if (p[i] != '\0' && o + 4 <= size)
+        strcpy(buf + o, "...");
+    return buf;
+}
+
+/* Where `value` stops being digits [ "." digits ] (the point only when
+ * `decimal`): strlen(value) when it is all number. */
+static size_t number_end(const char *value, int decimal)
+{
+    size_t i = strspn(value, DIGITS);
+    if (i > 0 && decimal && value[i] == '.' && strspn(value + i + 1, DIGITS) > 0)
+        i += 1 + strspn(value + i + 1, DIGITS);
+    return i;
+}
+
+/* The usage error for a value that is not a number of the kind `expected`
+ * describes ("" when it is one, but out of range). */
+static int bad_number(const char *command, const char *opt, const char *value, int decimal,
+                      const char *expected)
+{
+    char v[400], ch[16], one[5] = { 0 };
+    size_t end = number_end(value, decimal);
+    cli_escape(v, sizeof v, value, 80);
+    /* the whole character: everything before it is digits, so "character
+     * N" counts bytes and characters alike */
+    one[0] = value[end];
+    for (size_t k = 1; k < 4 && ((unsigned char)value[end + k] & 0xC0) == 0x80; k++)
+        one[k] = value[end + k];
+    if (value[0] == '\0')
+        return cli_usage_error(command, "invalid %s '': empty (expected %s)", opt, expected);
+    if (value[end] == '\0')
+        return cli_usage_error(command, "invalid %s '%s': out of range (expected %s)", opt, v,
+                               expected);
+    return cli_usage_error(command, "invalid %s '%s': unexpected '%s' at character %zu (expected %s)",
+                           opt, v, cli_escape(ch, sizeof ch, one, sizeof one), end + 1, expected);
+}
+
+int cli_parse_integer(const char *command, const char *opt, const char *value, uint64_t min,
+                      uint64_t max, uint64_t *out)
+{
+    char expected[96];
+    snprintf(expected, sizeof expected, "a whole number from %llu to %llu",
+             (unsigned long long)min, (unsigned long long)max);
+    size_t len = number_end(value, 0);
+    uint64_t v = 0;
+    int in_range = len > 0 && value[len] == '\0';
+    for (size_t i = 0; in_range && i < len; i++) {
+        unsigned digit = (unsigned)(value[i] - '0');
+        in_range = v <= (UINT64_MAX - digit) / 10;
+        v = v * 10 + digit;
+    }
+    if (!in_range || v < min || v > max)
+        return bad_number(command, opt, value, 0, expected);
+    *out = v;
+    return 0;
+}
+
 int cli_parse_long(const char *command, const char *opt, const char *value, long *out)
 {
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(value, &end, 10);
-    if (errno != 0 || end == value || *end != '\0' || v < 0)
-        return cli_usage_error(command, "%s expects a non-negative integer, not '%s'", opt, value);
-    *out = v;
+    uint64_t v;
+    if (cli_parse_integer(command, opt, value, 0, LONG_MAX, &v) != 0)
+        return -1;
+    *out = (long)v;
     return 0;
 }
 
 int cli_parse_double(const char *command, const char *opt, const char *value, double *out)
 {
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(value, &end);
-    if (errno != 0 || end == value || *end != '\0' || !isfinite(v) || v < 0)
-        return cli_usage_error(command, "%s expects a non-negative number, not '%s'", opt, value);
+    static const char expected[] = "a number >= 0: digits with an optional decimal point, "
+                                   "such as 8 or 0.5";
+    size_t len = number_end(value, 1);
+    double v = len > 0 && value[len] == '\0' ? strtod(value, NULL) : NAN;
+    if (!isfinite(v))
+        return bad_number(command, opt, value, 1, expected);
     *out = v;
     return 0;
 }
@@ -111,12 +193,9 @@ static int handle_common(cli_common *c, int opt, const char *arg)
         return 0;
     case OPT_DROP_OPTIONAL: c->load.cdx_drop_optional = 1; return 0;
     case OPT_THREADS: {
-        long k = 0;
-        if (cli_parse_long(c->command, "--threads", arg, &k) != 0)
+        uint64_t k = 0;
+        if (cli_parse_integer(c->command, "--threads", arg, 1, CRISK_ANALYSIS_MAX_THREADS, &k) != 0)
             return -1;
-        if (k < 1 || k > CRISK_ANALYSIS_MAX_THREADS)
-            return cli_usage_error(c->command, "--threads expects 1 to %d, not '%s'",
-                                   CRISK_ANALYSIS_MAX_THREADS, arg);
         c->threads = (unsigned)k;
         return 0;
     }

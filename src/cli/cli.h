@@ -6,6 +6,7 @@
 #define CRISK_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,7 +95,19 @@ int cli_load_diagnostics(const cli_common *c, crisk_inventory **out, crisk_diagn
 int cli_fail(const crisk_error *err);
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Parse a non-negative integer / a number option value. */
+/* `s` made safe for a terminal: text as it is, control characters as \xNN
+ * (C1 ones as \u0080..\u009f) - input text can hold terminal escapes -
+ * cut with "..." after `max` bytes of `s` or when `buf` (`size` bytes) is
+ * full.  Returns `buf`. */
+const char *cli_escape(char *buf, size_t size, const char *s, size_t max);
+
+/* The numeric option readers (one rule, one message for all, cli.c): a
+ * whole number from `min` to `max` (digits only); one from 0 to LONG_MAX;
+ * a number >= 0 (digits, optionally a decimal point and digits).  Each
+ * returns 0, or -1 after a usage error naming the option, the value and
+ * the first character that does not fit. */
+int cli_parse_integer(const char *command, const char *opt, const char *value, uint64_t min,
+                      uint64_t max, uint64_t *out);
 int cli_parse_long(const char *command, const char *opt, const char *value, long *out);
 int cli_parse_double(const char *command, const char *opt, const char *value, double *out);
 

@@ -3,10 +3,6 @@
  */
 #include "cli_emit.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <stdlib.h>
-
 static const char usage[] =
     "usage: chainrisk simulate [options] INVENTORY...\n\n"
     "Monte Carlo simulation over the nodes' `probability` column: in every run\n"
@@ -35,33 +31,16 @@ typedef struct simulate_cli {
     const cli_common *c;
 } simulate_cli;
 
-/* A whole unsigned 64-bit decimal: no sign, no blanks, no overflow. */
-static int parse_u64(const char *opt, const char *value, uint64_t *out)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(value, &end, 10);
-    if (value[0] < '0' || value[0] > '9' || errno != 0 || *end != '\0')
-        return cli_usage_error("simulate", "%s expects a non-negative integer, not '%s'", opt, value);
-    *out = (uint64_t)v;
-    return 0;
-}
-
 static int parse_runs(void *ctx, const char *value)
 {
     simulate_cli *s = ctx;
-    if (parse_u64("--runs", value, &s->opts.runs) != 0)
-        return -1;
-    if (s->opts.runs == 0 || s->opts.runs > CRISK_SIMULATE_MAX_RUNS)
-        return cli_usage_error("simulate", "--runs must be between 1 and %llu, not '%s'",
-                               (unsigned long long)CRISK_SIMULATE_MAX_RUNS, value);
-    return 0;
+    return cli_parse_integer("simulate", "--runs", value, 1, CRISK_SIMULATE_MAX_RUNS, &s->opts.runs);
 }
 
 static int parse_seed(void *ctx, const char *value)
 {
     simulate_cli *s = ctx;
-    return parse_u64("--seed", value, &s->opts.seed);
+    return cli_parse_integer("simulate", "--seed", value, 0, UINT64_MAX, &s->opts.seed);
 }
 
 static const cli_option options[] = {
