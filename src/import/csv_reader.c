@@ -34,6 +34,7 @@
 #include "csv_reader.h"
 #include "util/utf8.h"
 #include "util/thread.h"
+#include "util/util.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -925,8 +926,7 @@ static int open_input(crisk__csv_report *rep, int *fd_out, size_t *chunk)
 {
     int fd = open(rep->path, O_RDONLY);
     if (fd < 0)
-        return report_errno(rep, errno == ENOENT || errno == ENOTDIR ? CRISK_ENOTFOUND : CRISK_EIO,
-                            "cannot open file", errno);
+        return report_errno(rep, crisk__open_error_code(errno), "cannot open file", errno);
     struct stat st;
     int rc = CRISK_OK;
     if (fstat(fd, &st) != 0)

@@ -259,8 +259,7 @@ static int read_file(cdx *c, unsigned char **data, size_t *len, crisk_error *err
     *len = 0;
     int fd = open(c->path, O_RDONLY);
     if (fd < 0)
-        return read_error(c, errno == ENOENT ? CRISK_ENOTFOUND : CRISK_EIO, "cannot open file",
-                          err);
+        return read_error(c, crisk__open_error_code(errno), "cannot open file", err);
     struct stat st;
     int rc = CRISK_OK;
     if (fstat(fd, &st) != 0)

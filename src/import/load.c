@@ -23,8 +23,10 @@
 #include "cyclonedx.h"
 #include "mapping.h"
 #include "import/dora/dora.h"
+#include "util/util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -139,6 +141,23 @@ static int native_paths(const char *dir, const struct crisk__colmap *map, char *
     return CRISK_OK;
 }
 
+/* Why `path` is no input, as stat() sees it: a name too long for the file
+ * system is not "missing", nor is a FIFO or a device. */
+static int missing(const char *path, crisk_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return crisk_error_set(err, CRISK_EINVALID, path, 0, 0,
+                               "not a directory or a regular file");
+    int e = errno;
+    const char *why = e == ENOENT || e == ENOTDIR ? "no such file or directory"
+                    : e == ENAMETOOLONG           ? "file name too long"
+                    : e == ELOOP                  ? "too many levels of symbolic links"
+                    : e == EACCES                 ? "permission denied"
+                                                  : strerror(e);
+    return crisk_error_set(err, crisk__open_error_code(e), path, 0, 0, "%s", why);
+}
+
 static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_options *opts,
                     const struct crisk__colmap *map, crisk_diagnostics *diags,
                     crisk_error *err)
@@ -158,7 +177,7 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
     case INPUT_CYCLONEDX:
         return crisk__cyclonedx_load(b, in->path, opts, diags, err);
     case INPUT_MISSING:
-        return crisk_error_set(err, CRISK_ENOTFOUND, in->path, 0, 0, "no such file or directory");
+        return missing(in->path, err);
     default:
         return crisk_error_set(err, CRISK_EINVALID, in->path, 0, 0,
                                "not a chainrisk input: expected a directory with nodes.csv, "

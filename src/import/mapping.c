@@ -237,7 +237,7 @@ static int read_file(reader *r, unsigned char **out, size_t *len, crisk_error *e
     FILE *f = fopen(r->path, "rb");
     if (f == NULL) {
         int e = errno;
-        int code = e == ENOENT || e == ENOTDIR ? CRISK_ENOTFOUND : CRISK_EIO;
+        int code = crisk__open_error_code(e);
         fail_at(r, 0, 0, "cannot open file: %s", strerror(e));
         return crisk_error_set(err, code, r->path, 0, 0, "cannot open file: %s", strerror(e));
     }

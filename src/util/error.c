@@ -6,7 +6,9 @@
  * allocate, but storage is capped per severity; counters keep counting.
  */
 #include "chainrisk/error.h"
+#include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +66,12 @@ const char *crisk_strerror(int code)
     case CRISK_EINTERNAL: return "internal error";
     default:              return "unknown error";
     }
+}
+
+int crisk__open_error_code(int errnum)
+{
+    return errnum == ENOENT || errnum == ENOTDIR || errnum == ENAMETOOLONG || errnum == ELOOP
+         ? CRISK_ENOTFOUND : CRISK_EIO;
 }
 
 int crisk_exit_code(int code)

@@ -32,6 +32,12 @@ const char *crisk__suggest(const char *s, const char *const *candidates, size_t 
 
 int crisk__strcasecmp_ascii(const char *a, const char *b);
 
+/* The crisk code for an input that could not be opened with `errnum`: a
+ * name that leads to no file - missing (ENOENT, ENOTDIR), too long for the
+ * file system (ENAMETOOLONG) or a loop of links (ELOOP) - is the user's
+ * input problem, CRISK_ENOTFOUND; anything else is CRISK_EIO. */
+int crisk__open_error_code(int errnum);
+
 /* qsort that accepts an empty array given as NULL (glibc declares qsort's
  * base non-null, and UBSan rejects the call even for zero elements). */
 void crisk__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
