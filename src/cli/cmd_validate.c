@@ -7,11 +7,13 @@ static const char usage[] =
     "usage: chainrisk validate [options] INVENTORY...\n"
     "       chainrisk validate [options] --nodes NODES.csv [--edges EDGES.csv]\n\n"
     "Load and check an inventory.  Every problem goes to stderr as\n"
-    "FILE:LINE:COLUMN: message; on success a summary goes to stdout.\n\n"
+    "FILE:LINE:COLUMN: message; on success a summary goes to stdout, and the\n"
+    "importers' notes (what a DORA package or an SBOM held that the model\n"
+    "leaves out: ended rows, unused providers, dropped edges) to stderr.\n\n"
     "options:\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS
-    "  -q, --quiet                 do not print warnings\n"
+    "  -q, --quiet                 do not print warnings or import notes\n"
     "  -h, --help                  show this help\n\n"
     "exit status: 0 valid (warnings allowed), 1 invalid, 2 usage error, 3 internal error\n";
 
@@ -43,6 +45,21 @@ static void print_summary(const cli_common *c, const crisk_inventory *inv)
            crisk_inventory_edge_count(inv), groups, redundancy, redundancy == 1 ? "" : "s");
 }
 
+/* The importers' notes (DORA: the mapping used, ended and unused rows;
+ * CycloneDX: what was kept and dropped), which the model does not show:
+ * their count, then one line each. */
+static void print_notes(const cli_common *c, const crisk_inventory *inv)
+{
+    size_t n = crisk_inventory_note_count(inv);
+    if (n == 0 || c->quiet)
+        return;
+    static char line[16384];
+    fprintf(stderr, "chainrisk: %zu import note%s:\n", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "  %s\n", cli_escape(line, sizeof line, crisk_inventory_note(inv, i),
+                                              sizeof line));
+}
+
 int cmd_validate(int argc, char **argv)
 {
     cli_common c = { 0 };
@@ -54,6 +71,8 @@ int cmd_validate(int argc, char **argv)
     if (rc != CRISK_OK)
         return crisk_exit_code(rc);
     print_summary(&c, inv);
+    fflush(stdout);
+    print_notes(&c, inv);
     crisk_inventory_free(inv);
     return EXIT_OK;
 }
