@@ -19,7 +19,10 @@
 extern "C" {
 #endif
 
-/* "0.1.0" */
+/* The release, "0.1.0", followed in a build from a git checkout by the
+ * commit built: "0.1.0 (git v0.1.0-3-g2af83bd84bf5-dirty)" (`git describe`;
+ * a bare commit when there is no tag).  Every output's provenance carries it.
+ * A static string. */
 const char *crisk_version(void);
 
 /* Install chainrisk's igraph error handler (records, never aborts).  Called by

@@ -121,4 +121,3 @@ void crisk_inventory_source(const crisk_inventory *inv, size_t i, crisk_source_v
 size_t crisk_inventory_note_count(const crisk_inventory *inv) { return inv->n_notes; }
 const char *crisk_inventory_note(const crisk_inventory *inv, size_t i) { return inv->notes[i]; }
 
-const char *crisk_version(void) { return CRISK_VERSION_STRING; }
