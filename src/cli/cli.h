@@ -75,7 +75,7 @@ typedef struct cli_option {
 typedef struct cli_command {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *summary;
+    const char *summary;               /* NULL: hidden from --help, man pages, completion */
 } cli_command;
 
 /* Parse argv (argv[0] = command name).  Prints --help (`usage`) and returns
@@ -140,5 +140,6 @@ int cmd_map(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_complete_ids(int argc, char **argv);
 
 #endif

@@ -22,6 +22,8 @@ static const cli_command commands[] = {
     { "map",           cmd_map,           "draw the risk map (SVG, PNG, PDF or DOT)" },
     { "report",        cmd_report,        "write everything as one self-contained HTML report" },
     { "export",        cmd_export,        "the model and all metrics as JSON, GraphML, DOT or CSV" },
+    /* Hidden (no summary): for the shell completions only. */
+    { "__complete-ids", cmd_complete_ids, NULL },
 };
 
 static void usage(FILE *f)
@@ -30,7 +32,8 @@ static void usage(FILE *f)
                "Supply-chain risk graph analyser.  INVENTORY is a directory holding\n"
                "nodes.csv and edges.csv (or --nodes F --edges F).\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+        if (commands[i].summary != NULL)
+            fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'chainrisk <command> --help' describes a command's options.\n"
                "exit status: 0 success, 1 invalid input or failed check, 2 usage error,\n"
                "3 internal or resource error\n");
