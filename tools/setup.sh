@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Install every build, test and runtime dependency of chainrisk on Debian 12.
 # Idempotent: when everything is present it prints nothing and does not touch apt.
-# Works as root or through sudo.  Usage: tools/setup.sh [--bench] [--browser] [--fuzz]
+# Works as root or through sudo.
+# Usage: tools/setup.sh [--bench] [--browser] [--fuzz] [--valgrind] [--all]
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libigraph-dev libcsv-dev libcjson-dev libgraphviz-dev graphviz
-      libcriterion-dev libzip-dev libmd-dev)
+      libcriterion-dev libzip-dev libmd-dev help2man)
+# the install tests (tests/dist/): render the man pages, drive the
+# completions, compile the headers as C++
+dist=(groff-base mandoc man-db bash-completion zsh g++ binutils)
 for arg in "$@"; do
     case "$arg" in
         --bench)   pkgs+=(python3 python3-networkx python3-igraph time) ;;
         --browser) pkgs+=(chromium) ;;
         --fuzz)    pkgs+=(clang libclang-rt-14-dev) ;;
         --valgrind) pkgs+=(valgrind) ;;
-        --all)     pkgs+=(python3 python3-networkx python3-igraph time chromium clang libclang-rt-14-dev valgrind) ;;
+        --all)     pkgs+=(python3 python3-networkx python3-igraph time chromium clang libclang-rt-14-dev valgrind
+                          "${dist[@]}") ;;
         *) echo "setup.sh: unknown option '$arg'" >&2; exit 2 ;;
     esac
 done

@@ -17,7 +17,7 @@ static const char usage[] =
     "usage: chainrisk export [options] INVENTORY...\n\n"
     "Write the model and every per-node metric for other tools.\n\n"
     "options:\n"
-    "  --format F                  output format (default json):\n"
+    "  --format json|graphml|dot|csv  output format (default json):\n"
     "                              json     nodes (native columns, metrics,\n"
     "                                       pass-through attributes), edges and\n"
     "                                       redundancy groups, with provenance\n"

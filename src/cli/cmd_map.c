@@ -25,8 +25,8 @@ static const char usage[] =
     "  --depth N        levels for --focus (default 2)\n"
     "  --top N          draw the N highest-impact providers and the functions;\n"
     "                   collapse the other providers per category\n"
-    "  --layout ENGINE  dot, sfdp or neato (default: dot up to 250 drawn vertices,\n"
-    "                   sfdp above)\n"
+    "  --layout dot|sfdp|neato  the layout engine (default: dot up to 250 drawn\n"
+    "                   vertices, sfdp above)\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS_NARROW
     CLI_HELP_THREADS_NARROW

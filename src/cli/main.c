@@ -34,7 +34,10 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (commands[i].summary != NULL)
             fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'chainrisk <command> --help' describes a command's options.\n"
+    fprintf(f, "\noptions:\n"
+               "  -h, --help     show this help\n"
+               "  --version      print the version (and, for a build from git, the commit)\n"
+               "\n'chainrisk <command> --help' describes a command's options.\n\n"
                "exit status: 0 success, 1 invalid input or failed check, 2 usage error,\n"
                "3 internal or resource error\n");
 }
