@@ -2,12 +2,15 @@
 # Install every build, test and runtime dependency of chainrisk on Debian 12.
 # Idempotent: when everything is present it prints nothing and does not touch apt.
 # Works as root or through sudo.
-# Usage: tools/setup.sh [--bench] [--browser] [--fuzz] [--valgrind] [--all]
+# Usage: tools/setup.sh [--bench] [--browser] [--fuzz] [--valgrind] [--package] [--all]
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libigraph-dev libcsv-dev libcjson-dev libgraphviz-dev graphviz
       libcriterion-dev libzip-dev libmd-dev help2man)
+# tools/package.sh: CPack's DEB generator runs dpkg-shlibdeps (dpkg-dev);
+# tests/dist/fresh_root.sh installs the .deb into a fresh Debian root.
+package=(dpkg-dev debootstrap)
 # the install tests (tests/dist/): render the man pages, drive the
 # completions, compile the headers as C++
 dist=(groff-base mandoc man-db bash-completion zsh g++ binutils)
@@ -17,8 +20,9 @@ for arg in "$@"; do
         --browser) pkgs+=(chromium) ;;
         --fuzz)    pkgs+=(clang libclang-rt-14-dev) ;;
         --valgrind) pkgs+=(valgrind) ;;
+        --package) pkgs+=("${package[@]}") ;;
         --all)     pkgs+=(python3 python3-networkx python3-igraph time chromium clang libclang-rt-14-dev valgrind
-                          "${dist[@]}") ;;
+                          "${package[@]}" "${dist[@]}") ;;
         *) echo "setup.sh: unknown option '$arg'" >&2; exit 2 ;;
     esac
 done

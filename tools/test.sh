@@ -4,6 +4,10 @@
 #
 #   1. build with -Werror and run the whole ctest suite (unit, golden CLI,
 #      real-browser report test, install tests);
+#   1b. package that build as a .deb (tools/package.sh) and install it into a
+#      fresh Debian 12 root (tests/dist/fresh_root.sh: about 2 minutes on a
+#      bare machine, debootstrap included; 25-60 s once build-test/fresh-root
+#      holds the root);
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (less the browser, the networkx peer and the timing-bound scale tests);
 #   3. the CLI golden tests under valgrind memcheck;
@@ -13,7 +17,9 @@
 #
 # Every stage is deterministic: the same commit passes or fails the same way
 # on every run.  Long, random fuzzing campaigns are a separate command
-# (tools/fuzz/run.sh --seconds N; docs/robustness.md).
+# (tools/fuzz/run.sh --seconds N; docs/robustness.md).  Stage 1b, like
+# tools/setup.sh, reads Debian's mirror: it makes the root with debootstrap
+# (twice if the first try fails) and apt-get retries each download.
 #
 # Options: --quick (stage 1 only), --fuzz-runs N (runs per fuzz target after
 # the replay; default 20000).
@@ -43,6 +49,10 @@ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCHAINRISK_WERROR=ON
 cmake --build build-test -j"$jobs"
 ctest --test-dir build-test --output-on-failure -j"$jobs"
 [ "$quick" -eq 1 ] && exit 0
+
+stage "package (.deb) and install it into a fresh Debian 12 root"
+deb=$(tools/package.sh build-test)
+tests/dist/fresh_root.sh "$deb" build-test/fresh-root
 
 stage "AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCHAINRISK_SANITIZE=ON -DCHAINRISK_WERROR=ON >/dev/null
