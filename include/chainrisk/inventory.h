@@ -106,8 +106,17 @@ crisk_node_type crisk_inventory_node_type(const crisk_inventory *inv, size_t nod
 int crisk_inventory_find(const crisk_inventory *inv, const char *id, size_t *out);
 
 /* The id closest to `id` (case-insensitive match first, then edit distance
- * <= max(2, len/4)), or NULL.  O(V * len): for error messages only. */
+ * <= max(2, len/4); docs/robustness.md), or NULL.  The first call indexes
+ * the ids, O(total id bytes); each call then costs O(V) with a bounded
+ * search (a few milliseconds at a million nodes).  For error messages. */
 const char *crisk_inventory_suggest(const crisk_inventory *inv, const char *id);
+
+/* Find a node by exact id like crisk_inventory_find(); when there is none,
+ * CRISK_ENOTFOUND with the message "unknown node 'ID' (did you mean
+ * 'HINT'?)" in `err`, the ids quoted so that no input can drive a
+ * terminal (control and bidi characters escaped, docs/robustness.md). */
+int crisk_inventory_resolve(const crisk_inventory *inv, const char *id, size_t *out,
+                            crisk_error *err);
 
 /* Pass-through attributes: the unknown columns of the node files, in order of
  * first appearance.  The value is "" when a node has none. */

@@ -33,13 +33,10 @@ int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_anal
 
 int cli_find_node(const crisk_inventory *inv, const char *id, size_t *out)
 {
-    if (crisk_inventory_find(inv, id, out) == CRISK_OK)
+    crisk_error err = CRISK_ERROR_INIT;
+    if (crisk_inventory_resolve(inv, id, out, &err) == CRISK_OK)
         return 0;
-    const char *hint = crisk_inventory_suggest(inv, id);
-    if (hint != NULL)
-        fprintf(stderr, "chainrisk: unknown node '%s' (did you mean '%s'?)\n", id, hint);
-    else
-        fprintf(stderr, "chainrisk: unknown node '%s'\n", id);
+    cli_fail(&err);
     return -1;
 }
 

@@ -19,7 +19,8 @@ enum { CLI_KEEP_SPOFS = 1, CLI_KEEP_FALSE_REDUNDANCY = 2 };
 int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_analysis **a);
 
 /* Find a node by id, or print "chainrisk: unknown node 'x' (did you mean
- * 'y'?)" and return -1. */
+ * 'y'?)" (crisk_inventory_resolve: the ids quoted for a terminal) and
+ * return -1. */
 int cli_find_node(const crisk_inventory *inv, const char *id, size_t *out);
 
 /* Usage error when positionals are left over that the command does not take. */

@@ -201,13 +201,9 @@ static int select_scope(crisk__map_view *view, const crisk_map_options *opts, ui
         return CRISK_OK;
     }
     size_t focus;
-    if (crisk_inventory_find(inv, opts->focus, &focus) != CRISK_OK) {
-        const char *hint = crisk_inventory_suggest(inv, opts->focus);
-        if (hint != NULL)
-            return crisk_error_set(err, CRISK_ENOTFOUND, NULL, 0, 0,
-                                   "unknown node '%s' (did you mean '%s'?)", opts->focus, hint);
-        return crisk_error_set(err, CRISK_ENOTFOUND, NULL, 0, 0, "unknown node '%s'", opts->focus);
-    }
+    int rc = crisk_inventory_resolve(inv, opts->focus, &focus, err);
+    if (rc != CRISK_OK)
+        return rc;
     uint8_t *seen = malloc(inv->n);
     uint32_t *queue = malloc(inv->n * sizeof *queue);
     if (seen == NULL || queue == NULL) {

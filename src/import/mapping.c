@@ -39,6 +39,7 @@
 #include "mapping.h"
 #include "json_text.h"
 #include "util/quote.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 #include <cjson/cJSON.h>

@@ -654,7 +654,8 @@ static const char *edge_path(const crisk_builder *b, const edge_rec *e)
 }
 
 /* Resolve endpoints named before their node appeared; report unknown ones.
- * Suggestions cost O(V) each, so only stored diagnostics get one. */
+ * Suggestions cost O(V) each (after indexing the ids once, see
+ * util/suggest.h), so only stored diagnostics get one. */
 static int resolve_pending(crisk_builder *b, crisk_diagnostics *diags, uint8_t *bad)
 {
     crisk_inventory *inv = b->inv;
@@ -674,7 +675,7 @@ static int resolve_pending(crisk_builder *b, crisk_diagnostics *diags, uint8_t *
             }
             bad[i] = 1;
             const char *hint = diags->stored_errors < limit
-                ? crisk__suggest(id, inv->id, inv->n) : NULL;
+                ? crisk__inventory_suggest(inv, id) : NULL;
             quoted q1, q2;
             int rc = hint
                 ? crisk_diagnostics_add(diags, CRISK_SEV_ERROR, edge_path(b, e), e->line, cols[k],

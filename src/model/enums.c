@@ -3,6 +3,7 @@
  * as tables, with case-insensitive parsing and "did you mean" hints.
  */
 #include "chainrisk/inventory.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 static const char *const type_names[CRISK_NODE_TYPE_COUNT] = {

@@ -2,6 +2,7 @@
  * inventory.c - read access to the model and its release.
  */
 #include "model.h"
+#include "util/quote.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@ void crisk_inventory_free(crisk_inventory *inv)
     free(inv->dep_start); free(inv->dep);
     free(inv->mg_start); free(inv->mg_list);
     free(inv->sources); free(inv->notes);
+    if (inv->suggest != NULL)
+        crisk__suggest_index_release(inv->suggest);
+    free(inv->suggest);
     crisk__pool_release(&inv->pool);
     free(inv);
 }
@@ -69,9 +73,46 @@ int crisk_inventory_find(const crisk_inventory *inv, const char *id, size_t *out
     return CRISK_OK;
 }
 
+const char *crisk__inventory_suggest(crisk_inventory *inv, const char *id)
+{
+    crisk__suggest_index *x = inv->suggest;
+    if (x != NULL && (x->candidates != inv->id || x->n != inv->n)) {
+        crisk__suggest_index_release(x);
+        free(x);
+        x = inv->suggest = NULL;
+    }
+    if (x == NULL) {
+        x = malloc(sizeof *x);
+        if (x == NULL || crisk__suggest_index_init(x, inv->id, inv->n) != 0) {
+            free(x);   /* out of memory: the same answer without the index */
+            return crisk__suggest(id, inv->id, inv->n);
+        }
+        inv->suggest = x;
+    }
+    return crisk__suggest_index_find(x, id, NULL);
+}
+
+/* The index is a cache: building it does not change what the inventory
+ * holds, so a const inventory may build it (the library is not
+ * thread-safe, docs/design.md). */
 const char *crisk_inventory_suggest(const crisk_inventory *inv, const char *id)
 {
-    return crisk__suggest(id, inv->id, inv->n);
+    return crisk__inventory_suggest((crisk_inventory *)inv, id);
+}
+
+int crisk_inventory_resolve(const crisk_inventory *inv, const char *id, size_t *out,
+                            crisk_error *err)
+{
+    if (crisk_inventory_find(inv, id, out) == CRISK_OK)
+        return CRISK_OK;
+    const char *hint = crisk_inventory_suggest(inv, id);
+    char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
+    if (hint != NULL)
+        return crisk_error_set(err, CRISK_ENOTFOUND, NULL, 0, 0,
+                               "unknown node '%s' (did you mean '%s'?)", crisk__quote(q1, id),
+                               crisk__quote(q2, hint));
+    return crisk_error_set(err, CRISK_ENOTFOUND, NULL, 0, 0, "unknown node '%s'",
+                           crisk__quote(q1, id));
 }
 
 size_t crisk_inventory_attr_count(const crisk_inventory *inv) { return inv->n_attrs; }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "util/suggest.h"
 #include "util/util.h"
 
 typedef struct crisk__source {
@@ -59,6 +60,7 @@ struct crisk_inventory {
     uint32_t *dep;             /* distinct dependants, ascending */
 
     uint32_t *mg_start, *mg_list;  /* member -> its groups (CSR); built on first cascade */
+    crisk__suggest_index *suggest;   /* "did you mean" over `id`; built on first hint */
 
     igraph_t graph;            /* from -> to, one arc per edge; built on first use */
     int has_graph;
@@ -97,6 +99,11 @@ static inline uint32_t crisk__inventory_lookup_hashed(const crisk_inventory *inv
 
 /* Look an id up in the index (inventory.c).  Returns the node or UINT32_MAX. */
 uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len);
+
+/* The "did you mean" id for `id` (util/suggest.h), or NULL.  The first call
+ * indexes the ids (O(total id bytes), kept until the inventory is freed or
+ * its id array changes); each hint then costs O(V) plus a bounded search. */
+const char *crisk__inventory_suggest(crisk_inventory *inv, const char *id);
 
 /* The model as an igraph_t (built on first use; see builder.c). */
 int crisk__inventory_graph(const crisk_inventory *inv, const igraph_t **out, crisk_error *err);

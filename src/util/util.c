@@ -1,5 +1,5 @@
 /*
- * util.c - growable arrays, the string arena, hashing and edit distance.
+ * util.c - growable arrays, the string arena and hashing.
  */
 #define _DEFAULT_SOURCE   /* madvise() and MADV_HUGEPAGE are not POSIX */
 #include "util.h"
@@ -72,58 +72,6 @@ int crisk__strcasecmp_ascii(const char *a, const char *b)
         if (ca != cb || ca == 0)
             return ca - cb;
     }
-}
-
-size_t crisk__edit_distance(const char *a, const char *b, size_t limit)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if ((la > lb ? la - lb : lb - la) > limit)
-        return limit + 1;
-    if (lb > 256)
-        return limit + 1;   /* suggestions are for short ids; bound the work */
-    size_t row[257];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0], best = i;
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
-            size_t v = diag + !same;
-            if (up + 1 < v) v = up + 1;
-            if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
-            if (v < best) best = v;
-        }
-        if (best > limit)
-            return limit + 1;
-    }
-    return row[lb];
-}
-
-const char *crisk__suggest(const char *s, const char *const *candidates, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (crisk__strcasecmp_ascii(s, candidates[i]) == 0)
-            return candidates[i];
-    size_t limit = strlen(s) / 4;
-    if (limit < 2)
-        limit = 2;
-    const char *best = NULL;
-    size_t best_d = limit + 1;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = crisk__edit_distance(s, candidates[i], best_d - 1 < limit ? best_d - 1 : limit);
-        if (d < best_d) {
-            best_d = d;
-            best = candidates[i];
-        }
-    }
-    /* A distance as large as the word itself is no hint ('x' -> 'y'). */
-    if (best != NULL && best_d >= strlen(s))
-        return NULL;
-    return best;
 }
 
 /* ---- string arena --------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * util.h - small shared helpers of the library: growable arrays, a string
- * arena with interning, string hashing, edit distance.
+ * arena with interning, string hashing ("did you mean" is suggest.h).
  */
 #ifndef CRISK_UTIL_H
 #define CRISK_UTIL_H
@@ -20,15 +20,6 @@ void crisk__advise_huge(void *p, size_t bytes);
 
 /* 64-bit FNV-1a then a final mix: good enough spread for open addressing. */
 uint64_t crisk__hash(const char *s, size_t len);
-
-/* Levenshtein distance, ASCII case-insensitive, giving up (returning
- * limit + 1) once the distance exceeds `limit`.  O(len_a * len_b). */
-size_t crisk__edit_distance(const char *a, const char *b, size_t limit);
-
-/* The best "did you mean" candidate among `n` strings, or NULL: a
- * case-insensitive exact match first, else the closest within
- * max(2, strlen(s)/4) edits; ties go to the earliest candidate. */
-const char *crisk__suggest(const char *s, const char *const *candidates, size_t n);
 
 int crisk__strcasecmp_ascii(const char *a, const char *b);
 

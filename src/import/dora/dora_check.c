@@ -16,6 +16,7 @@
  * its keys (O(n log n), and it would lose the file order messages need).
  */
 #include "dora_internal.h"
+#include "util/suggest.h"
 
 #include <stdarg.h>
 #include <stdio.h>
