@@ -313,9 +313,9 @@ Test(emit_spof, csv_with_pairs_adds_spof2_empty_for_single_spofs)
     crisk_inventory *inv = small();
     crisk_analysis *a = analyse(inv);
     char *out = spof_output(a, -1, 1, CRISK_FORMAT_CSV);
-    cr_assert_str_eq(out, "function,spof,spof2\n"
-                          "f1,s1,\nf1,s4,\n"
-                          "f2,s4,\nf2,s1,s2\nf2,s1,s3\nf2,s2,s3\n");
+    cr_assert_str_eq(out, "function,spof,spof2,pairs_cut\n"
+                          "f1,s1,,false\nf1,s4,,false\n"
+                          "f2,s4,,false\nf2,s1,s2,false\nf2,s1,s3,false\nf2,s2,s3,false\n");
     free(out);
     crisk_analysis_free(a);
     crisk_inventory_free(inv);
@@ -361,12 +361,151 @@ Test(emit_spof, json_lists_spofs_and_pairs_by_id)
     crisk_analysis *a = analyse(inv);
     char *out = spof_output(a, -1, 1, CRISK_FORMAT_JSON);
     cr_assert_not_null(strstr(out, "\"results\": {\"functions\": [\n"
-        "  {\"function\": \"f1\", \"name\": \"Billing\", \"criticality\": 3, \"spofs\": [\"s1\", \"s4\"], \"pairs\": []},\n"
+        "  {\"function\": \"f1\", \"name\": \"Billing\", \"criticality\": 3, \"spofs\": [\"s1\", \"s4\"], \"pairs\": [], \"pairs_cut\": false},\n"
         "  {\"function\": \"f2\", \"name\": \"Care\", \"criticality\": 1, \"spofs\": [\"s4\"], "
-        "\"pairs\": [[\"s1\", \"s2\"], [\"s1\", \"s3\"], [\"s2\", \"s3\"]]}\n]}\n}\n"), "%s", out);
+        "\"pairs\": [[\"s1\", \"s2\"], [\"s1\", \"s3\"], [\"s2\", \"s3\"]], \"pairs_cut\": false}\n]}\n}\n"), "%s", out);
     free(out);
     crisk_analysis_free(a);
     crisk_inventory_free(inv);
+}
+
+/* Minimal pairs share one work budget per analysis (issue 11 §3.9).  f1
+ * and f2 each rely on an OR pair {a, b}: 2 candidates over 2 edges, an
+ * estimated 2 * (2/512 + 1) * 2 = 4.02 edge visits each; f3 on c alone
+ * (a SPOF, no candidates: no work).  With a budget of 6, f1 is computed,
+ * f2 is cut (4.02 > the 1.98 left), and f3 still fits. */
+static const node_spec budget_nodes[] = {
+    { "f1", "One", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
+    { "f2", "Two", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
+    { "f3", "Three", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
+    { "a", "Alpha", CRISK_NODE_SUPPLIER, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
+    { "b", "Beta", CRISK_NODE_SUPPLIER, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
+    { "c", "Gamma", CRISK_NODE_SUPPLIER, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
+};
+
+static const edge_spec budget_edges[] = {
+    { "f1", "a", "up", 1 }, { "f1", "b", "up", 1 },
+    { "f2", "a", "up", 1 }, { "f2", "b", "up", 1 },
+    { "f3", "c", NULL, 0 },
+};
+
+static crisk_analysis *analyse_with_budget(const crisk_inventory *inv, double max_work)
+{
+    crisk_analysis *a = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    opts.pairs_max_work = max_work;
+    cr_assert_eq(crisk_analysis_run(&a, inv, &opts, &err), CRISK_OK, "%s", err.message);
+    return a;
+}
+
+static const char budget_cut_message[] =
+    "minimal pairs of 'f2' not computed: 2 candidates over 2 edges need about 4.02 edge visits, "
+    "more than the 1.98 left of the limit of 6 for all functions together";
+
+Test(spof_pairs_budget, is_one_budget_for_all_the_calls_on_an_analysis)
+{
+    crisk_inventory *inv = build(budget_nodes, COUNT(budget_nodes), budget_edges,
+                                 COUNT(budget_edges));
+    crisk_analysis *a = analyse_with_budget(inv, 6);
+    cr_assert_eq(crisk_analysis_pairs_max_work(a), 6);
+    uint32_t *pairs = NULL;
+    size_t count = 0;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_spof_pairs(a, node_of(inv, "f1"), &pairs, &count, &err), CRISK_OK);
+    cr_assert_eq(count, 1);
+    free(pairs);
+    cr_assert_eq(crisk_analysis_spof_pairs(a, node_of(inv, "f2"), &pairs, &count, &err),
+                 CRISK_ELIMIT);
+    cr_assert_null(pairs);
+    cr_assert_str_eq(err.message, budget_cut_message);
+    crisk_error_clear(&err);
+    /* a refused call uses none of the budget: a cheaper one still fits */
+    cr_assert_eq(crisk_analysis_spof_pairs(a, node_of(inv, "f3"), &pairs, &count, &err), CRISK_OK);
+    cr_assert_eq(count, 0);
+    free(pairs);
+    /* the same function again is charged again */
+    cr_assert_eq(crisk_analysis_spof_pairs(a, node_of(inv, "f1"), &pairs, &count, &err),
+                 CRISK_ELIMIT);
+    crisk_analysis_free(a);
+    /* each function alone fits: the default budget cuts nothing */
+    a = analyse_with_budget(inv, 0);
+    cr_assert_eq(crisk_analysis_pairs_max_work(a), CRISK_PAIRS_MAX_WORK);
+    for (int i = 0; i < 2; i++) {
+        cr_assert_eq(crisk_analysis_spof_pairs(a, node_of(inv, i ? "f2" : "f1"), &pairs, &count,
+                                               &err), CRISK_OK);
+        free(pairs);
+    }
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+static char *budget_output(crisk_format fmt, long function_of_f)
+{
+    crisk_inventory *inv = build(budget_nodes, COUNT(budget_nodes), budget_edges,
+                                 COUNT(budget_edges));
+    crisk_analysis *a = analyse_with_budget(inv, function_of_f >= 0 ? 3 : 6);
+    char *out = spof_output(a, function_of_f >= 0 ? (long)node_of(inv, "f2") : -1, 1, fmt);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+    return out;
+}
+
+Test(spof_pairs_budget, table_notes_the_cut_function_and_lists_the_cut_ones_at_the_end)
+{
+    char *out = budget_output(CRISK_FORMAT_TABLE, -1);
+    cr_assert_str_eq(out,
+        "f1 \"One\" (criticality 1): no single point of failure\n"
+        "  1 minimal pair (fail together, neither alone):\n"
+        "    spof  spof2  name   name2\n"
+        "    a     b      Alpha  Beta\n"
+        "\n"
+        "f2 \"Two\" (criticality 1): no single point of failure\n"
+        "  minimal pairs of 'f2' not computed: 2 candidates over 2 edges need about 4.02 edge "
+        "visits, more than the 1.98 left of the limit of 6 for all functions together\n"
+        "\n"
+        "f3 \"Three\" (criticality 1): 1 single point of failure\n"
+        "  spof  name   type      category\n"
+        "  c     Gamma  supplier  other\n"
+        "  no minimal pair\n"
+        "\n"
+        "3 functions; 1 with a single point of failure\n"
+        "minimal pairs not computed for 1 function (the limit of 6 edge visits is for all "
+        "functions together): f2\n");
+    free(out);
+}
+
+Test(spof_pairs_budget, csv_marks_every_row_and_gives_a_cut_function_a_row)
+{
+    char *out = budget_output(CRISK_FORMAT_CSV, -1);
+    cr_assert_str_eq(out, "function,spof,spof2,pairs_cut\n"
+                          "f1,a,b,false\n"
+                          "f2,,,true\n"
+                          "f3,c,,false\n");
+    free(out);
+}
+
+Test(spof_pairs_budget, json_gives_null_pairs_for_a_cut_function)
+{
+    char *out = budget_output(CRISK_FORMAT_JSON, -1);
+    cr_assert_not_null(strstr(out, "\"results\": {\"functions\": [\n"
+        "  {\"function\": \"f1\", \"name\": \"One\", \"criticality\": 1, \"spofs\": [], "
+        "\"pairs\": [[\"a\", \"b\"]], \"pairs_cut\": false},\n"
+        "  {\"function\": \"f2\", \"name\": \"Two\", \"criticality\": 1, \"spofs\": [], "
+        "\"pairs\": null, \"pairs_cut\": true},\n"
+        "  {\"function\": \"f3\", \"name\": \"Three\", \"criticality\": 1, \"spofs\": [\"c\"], "
+        "\"pairs\": [], \"pairs_cut\": false}\n]}\n}\n"), "%s", out);
+    free(out);
+}
+
+Test(spof_pairs_budget, cuts_a_single_function_over_the_budget_with_a_note)
+{
+    char *out = budget_output(CRISK_FORMAT_TABLE, 1);
+    cr_assert_str_eq(out,
+        "f2 \"Two\" (criticality 1): no single point of failure\n"
+        "  minimal pairs of 'f2' not computed: 2 candidates over 2 edges need about 4.02 edge "
+        "visits, more than the 3 left of the limit of 3 for all functions together\n");
+    free(out);
 }
 
 /* ---- impact ----------------------------------------------------------------------- */

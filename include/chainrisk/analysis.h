@@ -68,9 +68,11 @@ typedef struct crisk_analysis_options {
     crisk_progress_fn progress;   /* may be NULL; called from the calling thread */
     void *progress_ctx;
     unsigned threads;             /* sweeping threads; 0 = one per online CPU */
+    double pairs_max_work;        /* edge visits for the minimal pairs of all functions
+                                   * together; 0 = CRISK_PAIRS_MAX_WORK */
 } crisk_analysis_options;
 
-#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0 }
+#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0 }
 #define CRISK_ANALYSIS_MAX_THREADS 16
 
 /* Compute every metric of every node in one pass.
@@ -130,15 +132,21 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
 /* Minimal pairs of `function`: {a, b}, neither a SPOF of it, whose joint
  * failure fails it.  Pairs come as 2*count node indices, each pair ordered by
  * id and the list sorted.  Time O(D^2/512 * E_D) for D = the nodes the
- * function depends on and E_D their edges; CRISK_ELIMIT when that estimate
- * exceeds CRISK_PAIRS_MAX_WORK edge visits (about a minute of work);
- * CRISK_EUSAGE when the analysis ran without keep_spofs.  The first call
- * builds a propagator (O(V + E) memory) that later calls on the same
- * analysis reuse; crisk_analysis_free() releases it.
+ * function depends on and E_D their edges.
+ * One work budget serves every call on one analysis (pairs_max_work edge
+ * visits, by default CRISK_PAIRS_MAX_WORK: about a minute of work), so
+ * asking for the pairs of every function is bounded as a whole: a call
+ * whose estimate exceeds what is left returns CRISK_ELIMIT ("minimal pairs
+ * of 'F' not computed: ...") and uses none of it; a later, cheaper call may
+ * still fit.  CRISK_EUSAGE when the analysis ran without keep_spofs.  The
+ * first call builds a propagator (O(V + E) memory) that later calls on the
+ * same analysis reuse; crisk_analysis_free() releases it.
  * Caller frees *out with free(). */
 #define CRISK_PAIRS_MAX_WORK 2e10
 int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t **out,
                               size_t *count, crisk_error *err);
+/* The budget of minimal pairs for the whole analysis, in edge visits. */
+double crisk_analysis_pairs_max_work(const crisk_analysis *a);
 
 /* ---- concentration (DESIGN §5) ------------------------------------------- */
 

@@ -15,6 +15,7 @@
  * for all of them.  Nodes nothing depends on are trivial and never swept.
  */
 #include "propagate.h"
+#include "util/quote.h"
 #include "util/thread.h"
 
 #include <math.h>
@@ -39,6 +40,8 @@ struct crisk_analysis {
     size_t fr_total;            /* findings before the per-group cap */
     crisk__prop *pairs;         /* minimal pairs' propagator: built on the first
                                  * crisk_analysis_spof_pairs() call, reused after */
+    double pairs_max_work;      /* edge visits for all minimal pairs of this analysis */
+    double pairs_work_left;     /* what the calls so far have left of it */
 };
 
 static int oom(crisk_error *err)
@@ -851,6 +854,8 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
     a->inv = inv;
     a->has_spofs = opts->keep_spofs;
     a->has_fr = opts->keep_false_redundancy;
+    a->pairs_max_work = opts->pairs_max_work > 0 ? opts->pairs_max_work : CRISK_PAIRS_MAX_WORK;
+    a->pairs_work_left = a->pairs_max_work;
     a->m = calloc(inv->n + 1, sizeof *a->m);
     int rc = CRISK_ENOMEM;
     if (a->m == NULL || build_id_rank(a) != 0 || compute_tiers(a) != 0)
@@ -918,6 +923,11 @@ const crisk_false_redundancy *crisk_analysis_false_redundancy(const crisk_analys
 size_t crisk_analysis_false_redundancy_total(const crisk_analysis *a)
 {
     return a->fr_total;
+}
+
+double crisk_analysis_pairs_max_work(const crisk_analysis *a)
+{
+    return a->pairs_max_work;
 }
 
 /* Position of a node in id order (for callers sorting by id cheaply). */
@@ -1071,21 +1081,28 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
     if (pair_candidates(a, function, &cand, &k, &region, &region_edges) != 0)
         return oom(err);
     /* k^2/2 scenarios, CRISK__SCENARIOS per sweep of at most region_edges:
-     * refuse what would run for hours rather than appear to hang. */
+     * refuse what would run for hours rather than appear to hang.  The
+     * budget is the analysis', not the call's: otherwise asking for every
+     * function's pairs would cost the cap once per function. */
+    crisk_analysis *cache = (crisk_analysis *)a;
     double sweeps = (double)k * ((double)k / CRISK__SCENARIOS + 1);
-    if (sweeps * (double)region_edges > CRISK_PAIRS_MAX_WORK) {
+    double work = sweeps * (double)region_edges;
+    if (work > a->pairs_work_left) {
+        char q[CRISK__QUOTE_MAX];
         free(cand);
         free(region);
         return crisk_error_set(err, CRISK_ELIMIT, NULL, 0, 0,
-                               "minimal pairs of '%s': %zu candidates over %zu edges need about "
-                               "%.2g edge visits, more than the limit of %.2g",
-                               a->inv->id[function], k, region_edges,
-                               sweeps * (double)region_edges, CRISK_PAIRS_MAX_WORK);
+                               "minimal pairs of '%s' not computed: %zu candidate%s over %zu "
+                               "edge%s need about %.3g edge visits, more than the %.3g left of "
+                               "the limit of %.3g for all functions together",
+                               crisk__quote(q, a->inv->id[function]), k, k == 1 ? "" : "s",
+                               region_edges, region_edges == 1 ? "" : "s", work,
+                               a->pairs_work_left, a->pairs_max_work);
     }
+    cache->pairs_work_left -= work;
     /* The topology and masks are the same for every function: build them
      * once per analysis (a cache, like the inventory's igraph graph; the
      * library is not thread-safe). */
-    crisk_analysis *cache = (crisk_analysis *)a;
     int rc = CRISK_OK;
     if (cache->pairs == NULL) {
         crisk__prop *fresh = malloc(sizeof *fresh);

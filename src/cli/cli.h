@@ -57,6 +57,7 @@ typedef struct cli_common {
     long top;                          /* --top N; -1 = all */
     int quiet;                         /* -q */
     unsigned threads;                  /* --threads N; 0 = one per CPU */
+    double pairs_max_work;             /* spof --pairs-max-work N; 0 = the library's */
     crisk_load_options load;
     const char *args[CLI_MAX_ARGS];    /* positionals after the inventory (ids) */
     size_t n_args;

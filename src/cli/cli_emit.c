@@ -20,6 +20,7 @@ int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_anal
     opts.progress = cli_progress_update;
     opts.progress_ctx = &progress;
     opts.threads = c->threads;
+    opts.pairs_max_work = c->pairs_max_work;
     crisk_error err = CRISK_ERROR_INIT;
     rc = crisk_analysis_run(a, *inv, &opts, &err);
     cli_progress_done(&progress);

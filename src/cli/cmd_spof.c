@@ -12,8 +12,14 @@ static const char usage[] =
     "  --function ID               only the function ID\n"
     "  --pairs                     also the minimal pairs: two nodes whose joint\n"
     "                              failure takes the function down, neither alone\n"
+    "  --pairs-max-work N          the work allowed for the pairs of all functions\n"
+    "                              together, in edge visits (default 2e10, about a\n"
+    "                              minute); a function that would exceed what is left\n"
+    "                              is cut: its pairs are not computed and the output\n"
+    "                              says so\n"
     "  --format table|csv|json     output format (default table); CSV columns\n"
-    "                              function,spof (with --pairs: function,spof,spof2)\n"
+    "                              function,spof (with --pairs: function,spof,spof2,\n"
+    "                              pairs_cut)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS
@@ -26,6 +32,7 @@ typedef struct spof_cli {
     const char *function_id;   /* --function; NULL = all */
     long function;             /* its node index; -1 = all */
     int pairs;
+    double pairs_max_work;     /* --pairs-max-work; 0 = the library's default */
     const cli_common *c;
     const crisk_analysis *a;
 } spof_cli;
@@ -43,9 +50,20 @@ static int parse_pairs(void *ctx, const char *value)
     return 0;
 }
 
+static int parse_max_work(void *ctx, const char *value)
+{
+    spof_cli *s = ctx;
+    if (cli_parse_double("spof", "--pairs-max-work", value, &s->pairs_max_work) != 0)
+        return -1;
+    if (s->pairs_max_work == 0)
+        return cli_usage_error("spof", "--pairs-max-work must be more than 0");
+    return 0;
+}
+
 static const cli_option options[] = {
-    { "function", required_argument, parse_function },
-    { "pairs",    no_argument,       parse_pairs },
+    { "function",        required_argument, parse_function },
+    { "pairs",           no_argument,       parse_pairs },
+    { "pairs-max-work",  required_argument, parse_max_work },
     { NULL, 0, NULL }
 };
 
@@ -66,6 +84,7 @@ int cmd_spof(int argc, char **argv)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
     if (cli_no_args(&c) != 0)
         return EXIT_USAGE;
+    c.pairs_max_work = s.pairs_max_work;
     crisk_inventory *inv = NULL;
     crisk_analysis *a = NULL;
     rc = cli_analyse(&c, CLI_KEEP_SPOFS, &inv, &a);

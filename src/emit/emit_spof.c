@@ -7,6 +7,14 @@
  * one row per (function, SPOF) and, with pairs, one per (function, pair);
  * the spof2 column is empty on single-SPOF rows.  A function without SPOFs
  * (or pairs) has no CSV row; the table and JSON still list it.
+ *
+ * Minimal pairs share one work budget per analysis
+ * (crisk_analysis_spof_pairs): a function whose pairs it cannot afford is
+ * "cut", and every format says so - a note under the function and a list
+ * at the end of the table, `pairs_cut` on each CSV row (a cut function
+ * without SPOFs gets a row of its own), `"pairs": null` and `"pairs_cut"`
+ * in JSON - so that no one reads "no minimal pair" into a pair search that
+ * never ran.
  */
 #include "emit.h"
 
@@ -53,6 +61,8 @@ typedef struct spof_set {
     size_t n_spofs;
     uint32_t *pairs;
     size_t n_pairs;
+    int cut;                               /* pairs not computed: over the work budget */
+    char why[CRISK_ERROR_MESSAGE_MAX];     /* the analysis' message saying so */
 } spof_set;
 
 static int spof_set_get(spof_set *s, const crisk_analysis *a, size_t function, int pairs,
@@ -61,25 +71,38 @@ static int spof_set_get(spof_set *s, const crisk_analysis *a, size_t function, i
     s->spofs = crisk_analysis_spofs(a, function, &s->n_spofs);
     s->pairs = NULL;
     s->n_pairs = 0;
+    s->cut = 0;
     if (s->spofs == NULL)
         s->n_spofs = 0;
     if (!pairs)
         return CRISK_OK;
-    return crisk_analysis_spof_pairs(a, function, &s->pairs, &s->n_pairs, err);
+    crisk_error why = CRISK_ERROR_INIT;
+    int rc = crisk_analysis_spof_pairs(a, function, &s->pairs, &s->n_pairs, &why);
+    if (rc == CRISK_ELIMIT) {   /* a result, not a failure: the output says so */
+        s->cut = 1;
+        snprintf(s->why, sizeof s->why, "%s", why.message);
+        return CRISK_OK;
+    }
+    if (rc != CRISK_OK && err != NULL)
+        *err = why;
+    return rc;
 }
 
 /* ---- CSV and JSON ------------------------------------------------------------- */
 
+/* A row: `a` and `b` may be SIZE_MAX (an empty cell). */
 static void csv_ids(FILE *f, const crisk_inventory *inv, size_t function, size_t a, size_t b,
-                    int pairs)
+                    int pairs, int cut)
 {
     crisk_csv_text(f, crisk_inventory_node_id(inv, function));
     putc(',', f);
-    crisk_csv_text(f, crisk_inventory_node_id(inv, a));
+    if (a != SIZE_MAX)
+        crisk_csv_text(f, crisk_inventory_node_id(inv, a));
     if (pairs) {
         putc(',', f);
         if (b != SIZE_MAX)
             crisk_csv_text(f, crisk_inventory_node_id(inv, b));
+        fputs(cut ? ",true" : ",false", f);
     }
     putc('\n', f);
 }
@@ -88,9 +111,11 @@ static void emit_csv_function(FILE *f, const crisk_inventory *inv, size_t functi
                               const spof_set *s, int pairs)
 {
     for (size_t i = 0; i < s->n_spofs; i++)
-        csv_ids(f, inv, function, s->spofs[i], SIZE_MAX, pairs);
+        csv_ids(f, inv, function, s->spofs[i], SIZE_MAX, pairs, s->cut);
     for (size_t i = 0; i < s->n_pairs; i++)
-        csv_ids(f, inv, function, s->pairs[2 * i], s->pairs[2 * i + 1], pairs);
+        csv_ids(f, inv, function, s->pairs[2 * i], s->pairs[2 * i + 1], pairs, s->cut);
+    if (s->cut && s->n_spofs == 0)
+        csv_ids(f, inv, function, SIZE_MAX, SIZE_MAX, pairs, s->cut);
 }
 
 static void emit_json_function(FILE *f, const crisk_inventory *inv, size_t function,
@@ -106,13 +131,15 @@ static void emit_json_function(FILE *f, const crisk_inventory *inv, size_t funct
     crisk_json_number(f, n.criticality);
     fputs(", \"spofs\": ", f);
     crisk__json_ids(f, inv, s->spofs, s->n_spofs);
-    if (pairs) {
+    if (pairs && s->cut) {
+        fputs(", \"pairs\": null, \"pairs_cut\": true", f);
+    } else if (pairs) {
         fputs(", \"pairs\": [", f);
         for (size_t i = 0; i < s->n_pairs; i++) {
             fputs(i ? ", " : "", f);
             crisk__json_ids(f, inv, s->pairs + 2 * i, 2);
         }
-        putc(']', f);
+        fputs("], \"pairs_cut\": false", f);
     }
     putc('}', f);
 }
@@ -165,6 +192,12 @@ static int print_spofs(FILE *f, const crisk_inventory *inv, const spof_set *s)
 static int print_pairs(FILE *f, const crisk_inventory *inv, const spof_set *s)
 {
     static const char *const head[] = { "spof", "spof2", "name", "name2" };
+    if (s->cut) {
+        fputs("  ", f);
+        int rc = crisk__print_safe(f, s->why, 0);
+        putc('\n', f);
+        return rc;
+    }
     if (s->n_pairs == 0) {
         fputs("  no minimal pair\n", f);
         return CRISK_OK;
@@ -197,15 +230,29 @@ static int print_function(FILE *f, const crisk_inventory *inv, size_t function, 
 
 /* ---- driver ------------------------------------------------------------------------ */
 
-/* `with_spof` of the `functions` have at least one SPOF. */
-static void print_footer(FILE *f, size_t functions, size_t with_spof)
+/* `with_spof` of the `functions` have at least one SPOF; the pairs of
+ * cut[0..n_cut) were not computed. */
+static int print_footer(FILE *f, const crisk_analysis *a, size_t functions, size_t with_spof,
+                        const uint32_t *cut, size_t n_cut)
 {
     if (functions == 0) {
         fputs("no functions in the inventory\n", f);
-        return;
+        return CRISK_OK;
     }
     fprintf(f, "\n%zu function%s; %zu with a single point of failure\n", functions,
             functions == 1 ? "" : "s", with_spof);
+    if (n_cut == 0)
+        return CRISK_OK;
+    fprintf(f, "minimal pairs not computed for %zu function%s (the limit of %.3g edge visits "
+               "is for all functions together): ", n_cut, n_cut == 1 ? "" : "s",
+            crisk_analysis_pairs_max_work(a));
+    int rc = CRISK_OK;
+    for (size_t i = 0; i < n_cut; i++) {
+        fputs(i ? ", " : "", f);
+        rc |= crisk__print_safe(f, crisk_inventory_node_id(crisk_analysis_inventory(a), cut[i]), 0);
+    }
+    putc('\n', f);
+    return rc;
 }
 
 int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
@@ -218,12 +265,12 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
     if (rc != CRISK_OK)
         return rc;
     if (fmt == CRISK_FORMAT_CSV)
-        fputs(pairs ? "function,spof,spof2\n" : "function,spof\n", f);
+        fputs(pairs ? "function,spof,spof2,pairs_cut\n" : "function,spof\n", f);
     else if (fmt == CRISK_FORMAT_JSON) {
         crisk_json_begin(f, inv, prov);
         fputs("{\"functions\": [", f);
     }
-    size_t with_spof = 0;
+    size_t with_spof = 0, n_cut = 0;   /* fn[0..n_cut) is reused for the cut ones */
     for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
         spof_set s;
         rc = spof_set_get(&s, a, fn[i], pairs, err);
@@ -241,12 +288,15 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
                 rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
         }
         free(s.pairs);
+        if (s.cut)
+            fn[n_cut++] = fn[i];
     }
     if (rc == CRISK_OK && fmt == CRISK_FORMAT_JSON) {
         fputs(k ? "\n]}" : "]}", f);
         crisk_json_end(f);
-    } else if (rc == CRISK_OK && fmt == CRISK_FORMAT_TABLE && function < 0) {
-        print_footer(f, k, with_spof);
+    } else if (rc == CRISK_OK && fmt == CRISK_FORMAT_TABLE && function < 0
+               && print_footer(f, a, k, with_spof, fn, n_cut) != CRISK_OK) {
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     }
     free(fn);
     return rc != CRISK_OK ? rc : crisk__emit_status(f, err);
