@@ -784,6 +784,140 @@ Test(hostile, hints_unknown_long_ids_sharing_a_prefix_in_bounded_time, .timeout 
     scratch_release(&s);
 }
 
+/* ---- ids that try to drive the terminal (issue 11 §3.8) ---------------------------- */
+
+/* Ids holding an ESC sequence (clear screen, colour), an OSC hyperlink
+ * ending in BEL, a C1 CSI (U+009B), the bidi override and isolates
+ * (U+202E, U+2066-U+2069), RLM and the Arabic letter mark. */
+#define ID_ESC  "esc\x1b[2J\x1b[31mred"
+#define ID_OSC  "osc\x1b]8;;http://x.example/\x07link\x1b]8;;\x07"
+#define ID_C1   "c1\xc2\x9b" "31m"
+#define ID_BIDI "bidi\xe2\x80\xae" "evil\xe2\x81\xa6" "x\xe2\x81\xa9"
+#define ID_ISO  "iso\xe2\x81\xa7\xe2\x81\xa8\xe2\x80\x8f\xd8\x9c"
+
+/* The first raw terminal control in text: a C0 control other than a line
+ * break, DEL, a C1 control, a bidi control or a line/paragraph separator;
+ * NULL if there is none. */
+static const char *raw_control(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+            return (const char *)p;
+        if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            return (const char *)p;
+        if (p[0] == 0xd8 && p[1] == 0x9c)
+            return (const char *)p;
+        if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0x8e || p[2] == 0x8f
+                                             || (p[2] >= 0xa8 && p[2] <= 0xae)))
+            return (const char *)p;
+        if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+            return (const char *)p;
+    }
+    return NULL;
+}
+
+/* Run the CLI; neither stdout nor stderr may hold a raw control.  Returns
+ * the exit status; *err_text gets stderr (caller frees) when not NULL. */
+static int run_clean(const scratch *s, const char *const *args, char **err_text)
+{
+    char out[400], err[400];
+    snprintf(out, sizeof out, "%s/out", s->dir);
+    snprintf(err, sizeof err, "%s/err", s->dir);
+    int status = run_cli(args, out, err);
+    const char *files[2] = { out, err };
+    for (int i = 0; i < 2; i++) {
+        char *text = slurp(files[i], NULL);
+        const char *bad = raw_control(text);
+        cr_assert_null(bad, "chainrisk %s %s: raw byte 0x%02x on %s:\n%s", args[0], args[1],
+                       bad ? *(const unsigned char *)bad : 0, i ? "stderr" : "stdout", text);
+        if (i == 1 && err_text != NULL)
+            *err_text = text;
+        else
+            free(text);
+    }
+    return status;
+}
+
+static void expect_stderr(const scratch *s, const char *const *args, int status,
+                          const char *want)
+{
+    char *text = NULL;
+    cr_assert_eq(run_clean(s, args, &text), status, "chainrisk %s: stderr:\n%s", args[0], text);
+    cr_assert_str_eq(text, want);
+    free(text);
+}
+
+Test(hostile, no_message_shows_an_id_that_drives_the_terminal_raw)
+{
+    scratch s;
+    scratch_init(&s);
+    write_text(s.nodes, "id,type\n" ID_ESC ",function\n" ID_OSC ",supplier\n" ID_C1 ",supplier\n"
+                        ID_BIDI ",supplier\n" ID_ISO ",supplier\norphan\xc2\x85x,supplier\n");
+    write_text(s.edges, "from,to,group\n" ID_ESC "," ID_OSC ",up\n" ID_ESC "," ID_C1 ",up\n"
+                        ID_ESC "," ID_BIDI ",\n" ID_BIDI "," ID_ISO ",\n");
+    char svg[400];
+    snprintf(svg, sizeof svg, "%s/map.svg", s.dir);
+#define ESC_Q "esc\\x1b[2J\\x1b[31m"   /* ID_ESC's beginning, quoted */
+    /* the CLI's "did you mean": impact, spof --function, map --focus */
+    const char *impact[] = { "impact", "-q", s.dir, "esc\x1b[2J\x1b[31mrex", NULL };
+    expect_stderr(&s, impact, 1, "chainrisk: unknown node '" ESC_Q "rex' (did you mean '"
+                                 ESC_Q "red'?)\n");
+    const char *spof_fn[] = { "spof", "-q", s.dir, "--function", "c1\xc2\x9b" "32m", NULL };
+    expect_stderr(&s, spof_fn, 1, "chainrisk: unknown node 'c1\\u009b32m' (did you mean "
+                                  "'c1\\u009b31m'?)\n");
+    const char *focus[] = { "map", "-q", s.dir, "--focus", ID_BIDI "!", "-o", svg, NULL };
+    expect_stderr(&s, focus, 1, "chainrisk: unknown node 'bidi\\u202eevil\\u2066x\\u2069!' "
+                                "(did you mean 'bidi\\u202eevil\\u2066x\\u2069'?)\n");
+    /* a node that is not a function */
+    const char *not_fn[] = { "spof", "-q", s.dir, "--function", ID_ISO, NULL };
+    expect_stderr(&s, not_fn, 2, "chainrisk: node 'iso\\u2067\\u2068\\u200f\\u061c' is a "
+                                 "supplier, not a function\n");
+    /* a warning (a provider nothing depends on: U+0085 is a C1 control) */
+    const char *valid[] = { "validate", s.dir, NULL };
+    char *warned = NULL;
+    cr_assert_eq(run_clean(&s, valid, &warned), 0);
+    cr_assert_not_null(strstr(warned, "'orphan\\u0085x'"), "%s", warned);
+    free(warned);
+    /* the minimal-pairs limit, as a note in the table */
+    const char *pairs[] = { "spof", s.dir, "--pairs", "--pairs-max-work", "1e-9", NULL };
+    cr_assert_eq(run_clean(&s, pairs, NULL), 0);
+    char out[400];
+    snprintf(out, sizeof out, "%s/out", s.dir);
+    char *text = slurp(out, NULL);
+    cr_assert_not_null(strstr(text, "  minimal pairs of '" ESC_Q "red' not computed: "), "%s", text);
+    free(text);
+    /* ids in tables: impact, rank, spof, shared */
+    const char *impact_ok[] = { "impact", s.dir, ID_ISO, "--hours", "4", NULL };
+    cr_assert_eq(run_clean(&s, impact_ok, NULL), 0);
+    const char *tables[][4] = { { "rank", s.dir, NULL }, { "spof", s.dir, NULL },
+                                { "shared", s.dir, NULL } };
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        cr_assert_eq(run_clean(&s, tables[i], NULL), 0);
+    /* the builder: unknown node with a hint, duplicate id, duplicate edge,
+     * self-dependency, need, warnings */
+    write_text(s.nodes, "id,type\n" ID_ESC ",function\n" ID_OSC ",supplier\n" ID_C1 ",supplier\n"
+                        ID_BIDI ",supplier\n" ID_BIDI ",supplier\n" ID_ISO ",function\n");
+    write_text(s.edges, "from,to,group,need\n" ID_ESC ",c1\xc2\x9b" "32m,,\n"
+                        ID_ESC "," ID_OSC ",,\n" ID_ESC "," ID_OSC ",,\n"
+                        ID_BIDI "," ID_BIDI ",,\n" ID_ESC "," ID_BIDI ",g,2\n");
+    const char *validate[] = { "validate", s.dir, NULL };
+    char *err_text = NULL;
+    cr_assert_eq(run_clean(&s, validate, &err_text), 1);
+    const char *expected[] = {
+        "unknown node 'c1\\u009b32m' (did you mean 'c1\\u009b31m'?)",
+        "duplicate id 'bidi\\u202eevil\\u2066x\\u2069'",
+        "duplicate edge '" ESC_Q "red' -> 'osc\\x1b]8;;http://x.example/\\x07link\\x1b]8;;\\x07'",
+        "'bidi\\u202eevil\\u2066x\\u2069' depends on itself",
+        "need 2 exceeds the 1 member of group 'g' of '" ESC_Q "red'",
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        cr_assert_not_null(strstr(err_text, expected[i]), "no \"%s\" in:\n%s", expected[i],
+                           err_text);
+    free(err_text);
+#undef ESC_Q
+    scratch_release(&s);
+}
+
 /* ---- error floods ----------------------------------------------------------------- */
 
 /* A million edges to unknown ids: every one counted, 50 stored (with a

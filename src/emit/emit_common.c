@@ -3,6 +3,7 @@
  * (see emit.h).
  */
 #include "emit.h"
+#include "util/quote.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -149,12 +150,12 @@ void crisk__json_object(FILE *f, const crisk__field *row, size_t n)
 /* ---- terminal-safe text -------------------------------------------------------- */
 
 /* Characters that would let input text take over a terminal: C0/C1 controls
- * and DEL (escape sequences) and the bidi embeddings/overrides/isolates that
- * reorder what is shown (CVE-2021-42574, "trojan source"). */
+ * and DEL (escape sequences) and the bidi controls that reorder what is
+ * shown (CVE-2021-42574, "trojan source"): the set messages escape
+ * (util/quote.h), replaced here by '?'. */
 static int is_unsafe(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E)
-        || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F;
+    return crisk__is_terminal_unsafe(cp);
 }
 
 /* Code points of `s` once made safe (each invalid byte counts as one). */

@@ -17,6 +17,7 @@
  * never ran.
  */
 #include "emit.h"
+#include "util/quote.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,10 @@ static int select_functions(const crisk_analysis *a, long function, uint32_t **o
         if ((size_t)function >= n)
             return crisk_error_set(err, CRISK_ENOTFOUND, NULL, 0, 0, "no node %ld", function);
         crisk_node_type t = crisk_inventory_node_type(inv, (size_t)function);
+        char q[CRISK__QUOTE_MAX];
         if (t != CRISK_NODE_FUNCTION)
             return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "node '%s' is a %s, not a function",
-                                   crisk_inventory_node_id(inv, (size_t)function),
+                                   crisk__quote(q, crisk_inventory_node_id(inv, (size_t)function)),
                                    crisk_node_type_name(t));
     }
     uint32_t *fn = malloc((n ? n : 1) * sizeof *fn);
