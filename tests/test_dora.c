@@ -807,8 +807,9 @@ Test(dora_options, bad_criticality_spec_is_a_usage_error)
         { "critical=-1", "invalid --criticality 'critical=-1': not a number >= 0: '-1'" },
         { "critical", "invalid --criticality 'critical': no '=' in 'critical'" },
         { "", "invalid --criticality '': empty (expected KEY=NUMBER" },
+        { "high=1000001", "invalid --criticality 'high=1000001': more than 1000000: '1000001'" },
     };
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         run r = { 0 };
         crisk_load_options o = defaults();
         o.dora_criticality = specs[i][0];

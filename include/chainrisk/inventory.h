@@ -71,6 +71,12 @@ int crisk_substitutability_parse(const char *s, crisk_substitutability *out, con
 #define CRISK_MAX_NODES         100000000u      /* 1e8 */
 #define CRISK_MAX_EDGES         1000000000u     /* 1e9 */
 #define CRISK_MAX_NEED          1000000u
+/* The largest criticality and spend a node may have: every sum over up to
+ * CRISK_MAX_NODES nodes then stays finite (total criticality <= 1e14, so
+ * whole criticalities add up exactly; spend totals <= 1e23), and so do the
+ * squares the simulation adds.  data/README.md gives the reasons. */
+#define CRISK_MAX_CRITICALITY   1e6
+#define CRISK_MAX_SPEND         1e15
 
 /* ---- reading an inventory ------------------------------------------------ */
 

@@ -90,7 +90,7 @@ void crisk__table_release(crisk__table *t);
 void crisk__table_text(crisk__table *t, const char *s, size_t max);
 void crisk__table_printf(crisk__table *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* A number for reading: integers as such, others to 2 decimals; NaN = "-". */
+/* A number for reading (crisk__amount); NaN = "-". */
 void crisk__table_amount(crisk__table *t, double x);
 /* A share 0..1 as a percentage with one decimal; NaN = "-". */
 void crisk__table_percent(crisk__table *t, double share);
@@ -110,7 +110,10 @@ const char *crisk__terminal_text(crisk__pool *pool, const char *s, size_t max);
 /* Print `s` made safe for a terminal (see above).  Returns CRISK_OK or
  * CRISK_ENOMEM. */
 int crisk__print_safe(FILE *f, const char *s, size_t max);
-/* A number for reading (see crisk__table_amount) into buf. */
+/* A number for reading into buf (32 bytes are enough): integers below 2^53
+ * with all their digits, other numbers below 1e15 to 2 decimals (trailing
+ * zeros dropped), larger ones in the shortest form that reads back exactly
+ * ("1e+23"), never cut; NaN = "-". */
 char *crisk__amount(char *buf, size_t size, double x);
 
 /* Sort node indices by id, in place.  Returns CRISK_OK or CRISK_ENOMEM

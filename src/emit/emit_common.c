@@ -226,12 +226,20 @@ int crisk__print_safe(FILE *f, const char *s, size_t max)
     return CRISK_OK;
 }
 
+/* Integers below 2^53 are exact doubles: all their digits mean something. */
+#define EXACT_INTEGERS 9007199254740992.0
+
 char *crisk__amount(char *buf, size_t size, double x)
 {
     if (isnan(x))
         snprintf(buf, size, "-");
-    else if (x == floor(x) && fabs(x) < 1e15)
+    else if (x == floor(x) && fabs(x) < EXACT_INTEGERS)
         snprintf(buf, size, "%.0f", x == 0 ? 0.0 : x);
+    else if (!(fabs(x) < 1e15))
+        /* "%.2f" would print digits no double holds (1e23 as
+         * 99999999999999991611392) and, past 1e61, more than a table's
+         * buffer: the shortest form that reads back exactly instead. */
+        crisk_format_number(buf, size, x);
     else {
         snprintf(buf, size, "%.2f", x);
         char *dot = strchr(buf, '.');

@@ -36,9 +36,8 @@ char *crisk_format_number(char *buf, size_t size, double x)
     }
     if (x == 0)
         x = 0;   /* no "-0" */
-    snprintf(buf, size, "%.15g", x);
-    if (strtod(buf, NULL) != x)
-        snprintf(buf, size, "%.17g", x);
+    char text[CRISK__NUMBER_MAX];
+    snprintf(buf, size, "%s", crisk__number_text(text, x));
     return buf;
 }
 

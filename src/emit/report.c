@@ -69,8 +69,9 @@ static void put_count(FILE *f, size_t x)
     put_grouped(f, buf);
 }
 
-/* A quantity for reading: integers grouped ("1,480,000"), others to two
- * decimals; NaN is an en dash. */
+/* A quantity for reading: integers below 2^53 grouped ("1,480,000"), others
+ * below 1e15 to two decimals, larger ones in the shortest form that reads
+ * back exactly ("1e+23"); NaN is an en dash. */
 static void put_amount(FILE *f, double x)
 {
     if (isnan(x)) {
@@ -78,7 +79,12 @@ static void put_amount(FILE *f, double x)
         return;
     }
     char buf[64];
-    int integral = x == floor(x) && fabs(x) < 1e15;
+    int integral = x == floor(x) && fabs(x) < 9007199254740992.0;   /* 2^53: exact */
+    if (!integral && !(fabs(x) < 1e15)) {
+        /* no grouping, no invented digits: the shortest exact form */
+        fputs(crisk_format_number(buf, sizeof buf, x), f);
+        return;
+    }
     snprintf(buf, sizeof buf, integral ? "%.0f" : "%.2f", fabs(x) < 0.005 && !integral ? 0.0 : x);
     char *digits = buf;
     if (*digits == '-') {

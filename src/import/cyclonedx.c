@@ -1339,6 +1339,9 @@ static int start(cdx *c, const char *path, const crisk_load_options *opts,
     if (!(opts->cdx_criticality >= 0) || !isfinite(opts->cdx_criticality))
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
                                "--criticality must be a number >= 0");
+    if (opts->cdx_criticality > CRISK_MAX_CRITICALITY)
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "--criticality must be at most 1000000");
     return CRISK_OK;
 }
 

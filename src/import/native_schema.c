@@ -62,19 +62,21 @@ int crisk__native_is_free_text(enum crisk__native_file f, size_t column)
     return column < s->count && (s->free_text & (1u << column)) != 0;
 }
 
-/* Numeric node columns and their ranges. */
+/* Numeric node columns and their ranges: what the message says below the
+ * minimum and above the maximum (CRISK_MAX_CRITICALITY and CRISK_MAX_SPEND
+ * keep every sum finite, data/README.md). */
 typedef struct number_rule {
     enum crisk__node_column column;
     double min, max;
-    const char *range;           /* the rule as the message states it */
+    const char *below, *above;
 } number_rule;
 
 static const number_rule number_rules[] = {
-    { CRISK__NODE_CRITICALITY, 0.0, INFINITY, "must be >= 0" },
-    { CRISK__NODE_RTO,         0.0, INFINITY, "must be >= 0" },
-    { CRISK__NODE_RECOVERY,    0.0, INFINITY, "must be >= 0" },
-    { CRISK__NODE_SPEND,       0.0, INFINITY, "must be >= 0" },
-    { CRISK__NODE_PROBABILITY, 0.0, 1.0,      "must be between 0 and 1" },
+    { CRISK__NODE_CRITICALITY, 0.0, CRISK_MAX_CRITICALITY, "must be >= 0", "must be at most 1000000" },
+    { CRISK__NODE_RTO,         0.0, INFINITY,              "must be >= 0", NULL },
+    { CRISK__NODE_RECOVERY,    0.0, INFINITY,              "must be >= 0", NULL },
+    { CRISK__NODE_SPEND,       0.0, CRISK_MAX_SPEND,       "must be >= 0", "must be at most 1e15" },
+    { CRISK__NODE_PROBABILITY, 0.0, 1.0, "must be between 0 and 1", "must be between 0 and 1" },
 };
 
 /* ---- cells ----------------------------------------------------------------- */
@@ -128,7 +130,7 @@ static enum crisk__cell number_cell(crisk_node_record *rec, const number_rule *r
                     crisk__quote(q, v));
     if (x < rule->min || x > rule->max)
         return fail(msg, CRISK__CELL_OUT_OF_RANGE, "invalid %s '%s' (%s)", name,
-                    crisk__quote(q, v), rule->range);
+                    crisk__quote(q, v), x < rule->min ? rule->below : rule->above);
     *number_target(rec, rule->column) = x;
     return CRISK__CELL_OK;
 }

@@ -382,6 +382,27 @@ static int report_existing_node(crisk_builder *b, uint32_t v, size_t source,
                                  Q(q1, rec->id), field, first->path, (unsigned)b->node_line[v]);
 }
 
+/* The bounds that keep every sum finite (CRISK_MAX_CRITICALITY,
+ * CRISK_MAX_SPEND).  The native reader checks them cell by cell; this is
+ * for what other importers compute (a DORA provider's spend is the sum of
+ * its arrangements) and for callers of the API. */
+static int check_amounts(crisk_builder *b, size_t source, const crisk_node_record *rec,
+                         crisk_diagnostics *diags)
+{
+    const char *path = b->inv->sources[source].path;
+    quoted q1;
+    char x[CRISK__NUMBER_MAX];
+    if (!(rec->criticality >= 0 && rec->criticality <= CRISK_MAX_CRITICALITY))
+        return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
+                                     "criticality %s of '%s' is not between 0 and 1000000",
+                                     crisk__number_text(x, rec->criticality), Q(q1, rec->id));
+    if (!isnan(rec->spend) && !(rec->spend >= 0 && rec->spend <= CRISK_MAX_SPEND))
+        return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
+                                     "spend %s of '%s' is not between 0 and 1e15",
+                                     crisk__number_text(x, rec->spend), Q(q1, rec->id));
+    return CRISK_OK;
+}
+
 static int set_attrs(crisk_builder *b, uint32_t v, const crisk_node_record *rec)
 {
     crisk_inventory *inv = b->inv;
@@ -444,6 +465,8 @@ int crisk_builder_add_node(crisk_builder *b, size_t source, const crisk_node_rec
     uint32_t v = crisk__inventory_lookup_hashed(inv, rec->id, len, hash);
     if (v != NO_NODE)
         return report_existing_node(b, v, source, rec, diags) == CRISK_OK ? CRISK_OK : oom(err);
+    if (check_amounts(b, source, rec, diags) != CRISK_OK)
+        return oom(err);
     if (inv->n >= CRISK_MAX_NODES)
         return crisk_error_set(err, CRISK_ELIMIT, inv->sources[source].path, rec->line, 0,
                                "more than %u nodes", CRISK_MAX_NODES);

@@ -5,7 +5,9 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -63,6 +65,14 @@ void crisk__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, con
 {
     if (n > 1)
         qsort(base, n, size, cmp);
+}
+
+char *crisk__number_text(char buf[CRISK__NUMBER_MAX], double x)
+{
+    snprintf(buf, CRISK__NUMBER_MAX, "%.15g", x);
+    if (strtod(buf, NULL) != x && !isnan(x))
+        snprintf(buf, CRISK__NUMBER_MAX, "%.17g", x);
+    return buf;
 }
 
 int crisk__strcasecmp_ascii(const char *a, const char *b)

@@ -29,6 +29,12 @@ int crisk__strcasecmp_ascii(const char *a, const char *b);
  * input problem, CRISK_ENOTFOUND; anything else is CRISK_EIO. */
 int crisk__open_error_code(int errnum);
 
+/* x in the shortest "%g" form that reads back as x ("%.15g", else "%.17g"):
+ * "0.1", "1e+23", "1000000.5".  Returns buf.  (The outputs' crisk_format_number
+ * adds "" for NaN and no "-0".) */
+#define CRISK__NUMBER_MAX 32
+char *crisk__number_text(char buf[CRISK__NUMBER_MAX], double x);
+
 /* qsort that accepts an empty array given as NULL (glibc declares qsort's
  * base non-null, and UBSan rejects the call even for zero elements). */
 void crisk__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));

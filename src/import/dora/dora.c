@@ -102,6 +102,8 @@ static int parse_item(dora_weights *w, const char *spec, char *item, crisk_error
         snprintf(why, sizeof why, "unknown key '%s'", crisk__quote(q, key));
     else if (value[0] == '-' || dora_parse_amount(value, &v) != 0)
         snprintf(why, sizeof why, "not a number >= 0: '%s'", crisk__quote(q, value));
+    else if (v > CRISK_MAX_CRITICALITY)
+        snprintf(why, sizeof why, "more than 1000000: '%s'", crisk__quote(q, value));
     else {
         apply_weight(w, &weight_keys[k], v);
         return CRISK_OK;
