@@ -14,10 +14,12 @@
  * Worked by hand: total criticality 4.  s4 fails s1 and s2, so f1 (plain
  * edge) and f2 (hosting keeps 1 of the 2 it needs): impact 2, weight 4.
  * s1 fails f1 only (hosting keeps s2, s3): impact 1, weight 3, and f1's rto
- * 4 h < s1's recovery 10 h: 1 breach.  SPOFs: f1 {s1, s4}, f2 {s4}; minimal
- * pairs of f2: any two of s1, s2, s3.  Shared: s4 (tier 2) under the tier-1
- * s1, s2.  False redundancy: f2/hosting, which s4 defeats (2 members failed,
- * more than 3 - 2).  Cloud spend 50/30/20: HHI 2500 + 900 + 400 = 3800.
+ * 4 h < s1's recovery 10 h: 1 breach; the other nodes have no
+ * recovery_hours, so their breaches are unknown (empty, null, "-").  SPOFs:
+ * f1 {s1, s4}, f2 {s4}; minimal pairs of f2: any two of s1, s2, s3.
+ * Shared: s4 (tier 2) under the tier-1 s1, s2.  False redundancy:
+ * f2/hosting, which s4 defeats (2 members failed, more than 3 - 2).  Cloud
+ * spend 50/30/20: HHI 2500 + 900 + 400 = 3800.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -157,15 +159,15 @@ static size_t node_of(const crisk_inventory *inv, const char *id)
 static const char small_rank_csv[] =
     "id,name,type,category,tier,direct_dependants,dependants,functions,exposure,impact,"
     "impact_weight,impact_share,spof,breaches\n"
-    "s4,Core,supplier,telecom,2,2,4,2,4,2,4,1,true,0\n"
+    "s4,Core,supplier,telecom,2,2,4,2,4,2,4,1,true,\n"
     "s1,\"'=cmd()\",supplier,cloud,1,2,2,2,4,1,3,0.75,true,1\n"
-    "s2,\"Beta, Inc.\",service,cloud,1,1,1,1,1,0,0,0,false,0\n"
-    "s3,Gamma,supplier,cloud,1,1,1,1,1,0,0,0,false,0\n"
-    "f1,Billing,function,other,0,0,0,0,0,0,0,0,false,0\n"
-    "f2,Care,function,other,0,0,0,0,0,0,0,0,false,0\n"
-    "x,Orphan,supplier,other,,0,0,0,0,0,0,0,false,0\n";
+    "s2,\"Beta, Inc.\",service,cloud,1,1,1,1,1,0,0,0,false,\n"
+    "s3,Gamma,supplier,cloud,1,1,1,1,1,0,0,0,false,\n"
+    "f1,Billing,function,other,0,0,0,0,0,0,0,0,false,\n"
+    "f2,Care,function,other,0,0,0,0,0,0,0,0,false,\n"
+    "x,Orphan,supplier,other,,0,0,0,0,0,0,0,false,\n";
 
-Test(emit_rank, csv_gives_every_node_in_ranking_order_with_empty_cells_for_not_applicable)
+Test(emit_rank, csv_gives_every_node_in_ranking_order_with_empty_cells_for_not_applicable_or_unknown)
 {
     crisk_inventory *inv = small();
     crisk_analysis *a = analyse(inv);
@@ -189,7 +191,7 @@ Test(emit_rank, filters_by_type_then_cuts_to_top)
     char *out = finish(&b);
     cr_assert_str_eq(strchr(out, '\n') + 1,
                      "s1,\"'=cmd()\",supplier,cloud,1,2,2,2,4,1,3,0.75,true,1\n"
-                     "s3,Gamma,supplier,cloud,1,1,1,1,1,0,0,0,false,0\n");
+                     "s3,Gamma,supplier,cloud,1,1,1,1,1,0,0,0,false,\n");
     free(out);
     crisk_analysis_free(a);
     crisk_inventory_free(inv);
@@ -219,7 +221,7 @@ Test(emit_rank, json_has_the_envelope_and_rows_keyed_in_csv_order_with_null)
                                    "\"category\": \"telecom\", \"tier\": 2, \"direct_dependants\": 2, "
                                    "\"dependants\": 4, \"functions\": 2, \"exposure\": 4, \"impact\": 2, "
                                    "\"impact_weight\": 4, \"impact_share\": 1, \"spof\": true, "
-                                   "\"breaches\": 0},\n"));
+                                   "\"breaches\": null},\n"));
     cr_assert_not_null(strstr(out, "{\"id\": \"x\", \"name\": \"Orphan\", \"type\": \"supplier\", "
                                    "\"category\": \"other\", \"tier\": null,"));
     size_t len = strlen(out);
@@ -239,13 +241,13 @@ Test(emit_rank, table_has_a_header_aligned_rows_and_a_summary_footer)
     char *out = finish(&b);
     const char *expected =
         "#  id  name        type      category  tier  direct  dependants  functions  exposure  impact  weight   share  spof  breaches\n"
-        "1  s4  Core        supplier  telecom      2       2           4          2         4       2       4  100.0%  yes          0\n"
+        "1  s4  Core        supplier  telecom      2       2           4          2         4       2       4  100.0%  yes          -\n"
         "2  s1  =cmd()      supplier  cloud        1       2           2          2         4       1       3   75.0%  yes          1\n"
-        "3  s2  Beta, Inc.  service   cloud        1       1           1          1         1       0       0    0.0%  no           0\n"
-        "4  s3  Gamma       supplier  cloud        1       1           1          1         1       0       0    0.0%  no           0\n"
-        "5  f1  Billing     function  other        0       0           0          0         0       0       0    0.0%  no           0\n"
-        "6  f2  Care        function  other        0       0           0          0         0       0       0    0.0%  no           0\n"
-        "7  x   Orphan      supplier  other        -       0           0          0         0       0       0    0.0%  no           0\n"
+        "3  s2  Beta, Inc.  service   cloud        1       1           1          1         1       0       0    0.0%  no           -\n"
+        "4  s3  Gamma       supplier  cloud        1       1           1          1         1       0       0    0.0%  no           -\n"
+        "5  f1  Billing     function  other        0       0           0          0         0       0       0    0.0%  no           -\n"
+        "6  f2  Care        function  other        0       0           0          0         0       0       0    0.0%  no           -\n"
+        "7  x   Orphan      supplier  other        -       0           0          0         0       0       0    0.0%  no           -\n"
         "7 nodes; total criticality 4; 2 single points of failure\n";
     cr_assert_str_eq(out, expected);
     free(out);

@@ -354,6 +354,9 @@ Test(export, graphml_is_well_formed_with_hostile_text)
     cr_assert(strstr(doc, "<data key=\"ka0\">x\xEF\xBF\xBDy</data>") != NULL);
     cr_assert(strstr(doc, "<data key=\"ka1\">&lt;script&gt;&amp;amp;</data>") != NULL);
     cr_assert(strstr(doc, "<data key=\"ka0\">high</data>") != NULL);
+    /* no node has recovery_hours: breaches is unknown, so absent (key 13) */
+    cr_assert(strstr(doc, "<key id=\"kn13\" for=\"node\" attr.name=\"breaches\"") != NULL, "%s", doc);
+    cr_assert_null(strstr(doc, "<data key=\"kn13\">"), "%s", doc);
     /* one node per node, one edge per edge, with group / need / kind */
     size_t n_nodes = 0, n_edges = 0;
     for (const char *p = doc; (p = strstr(p, "<node id=\"")) != NULL; p++)
@@ -447,6 +450,8 @@ Test(export, json_parses_and_has_every_node_edge_group_and_attribute)
     cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, "spof")));
     cr_assert_eq(cJSON_GetObjectItemCaseSensitive(h, "probability")->valuedouble, 0.5);
     cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(h, "spend")));
+    /* no recovery_hours: breaches unknown, not 0 */
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(h, "breaches")));
 
     cJSON *es = cJSON_GetObjectItemCaseSensitive(results, "edges");
     cr_assert_eq(cJSON_GetArraySize(es), (int)N_EDGES);
@@ -497,6 +502,8 @@ Test(export, dot_parses_with_synthetic_names_and_escaped_labels)
     Agnode_t *h = agnode(g, "n1", 0);
     cr_assert_str_eq(agget(h, "type"), "supplier");
     cr_assert_str_eq(agget(h, "probability"), "0.5");
+    const char *breaches = agget(h, "breaches");   /* unknown: absent */
+    cr_assert(breaches == NULL || breaches[0] == '\0', "breaches=\"%s\"", breaches);
     cr_assert(strstr(agget(h, "label"), "a&amp;b&lt;c&gt;&quot;d&#39;e<BR/>line1<BR/>line2 "
                                         "&#92;&#92;N ? ]]&gt;") != NULL,
               "%s", agget(h, "label"));
@@ -532,6 +539,8 @@ Test(export, csv_has_rank_native_and_attribute_columns_sorted_by_id)
     cr_assert_eq(*p, '\0');
     cr_assert(strstr(doc, ",\"'=HYPERLINK(\"\"x\"\")\"\n") != NULL, "%s", doc);
     cr_assert(strstr(doc, ",0.1,,\"'=HYPERLINK") != NULL, "%s", doc);
+    /* f1 has no recovery_hours: an empty breaches cell after spof */
+    cr_assert(strstr(doc, "\nf1,Billing,function,other,0,0,0,0,0,0,0,0,false,,") != NULL, "%s", doc);
     free(doc);
     teardown(&x);
 }

@@ -91,7 +91,8 @@ typedef struct expect {
     double exposure;
     size_t impact;
     double weight;
-    size_t breaches, tier1;
+    long breaches;      /* -1: unknown, the node has no recovery_hours */
+    size_t tier1;
 } expect;
 
 #define EXPECT_BOTH(field, want, fmt)                                                        \
@@ -116,7 +117,7 @@ static void expect_row(const hand *h, const expect *row, double total)
     EXPECT_BOTH(impact, row->impact, "%zu");
     EXPECT_BOTH(impact_weight, row->weight, "%g");
     EXPECT_BOTH(spof, (int)(row->impact >= 1), "%d");
-    EXPECT_BOTH(breaches, row->breaches, "%zu");
+    EXPECT_BOTH(breaches, row->breaches, "%ld");
     EXPECT_BOTH(tier1_dependants, row->tier1, "%zu");
     cr_expect(fabs(em->impact_share - share) < 1e-12, "%s: engine impact_share %g, expected %g",
               row->id, em->impact_share, share);
@@ -287,10 +288,10 @@ Test(metrics_hand, chain_fails_the_function_from_every_link)
     analyse(&h);
     const expect rows[] = {
         /* id  tier dir dep fns exp imp wgt br t1 */
-        { "f", 0,   0,  0,  0,  0,  0,  0,  0, 0 },
-        { "a", 1,   1,  1,  1,  2,  1,  2,  0, 0 },
-        { "b", 2,   1,  2,  1,  2,  1,  2,  0, 1 },
-        { "c", 3,   1,  3,  1,  2,  1,  2,  0, 1 },
+        { "f", 0,   0,  0,  0,  0,  0,  0,  -1, 0 },
+        { "a", 1,   1,  1,  1,  2,  1,  2,  -1, 0 },
+        { "b", 2,   1,  2,  1,  2,  1,  2,  -1, 1 },
+        { "c", 3,   1,  3,  1,  2,  1,  2,  -1, 1 },
     };
     expect_all(&h, rows, 4, 2);
     expect_spofs(&h, "f", "a,b,c");
@@ -323,10 +324,10 @@ Test(metrics_hand, diamond_counts_the_shared_bottom_once)
     dep(&h, "b", "c");
     analyse(&h);
     const expect rows[] = {
-        { "f", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "a", 1, 1, 1, 1, 1, 1, 1, 0, 0 },
-        { "b", 1, 1, 1, 1, 1, 1, 1, 0, 0 },
-        { "c", 2, 2, 3, 1, 1, 1, 1, 0, 2 },
+        { "f", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "a", 1, 1, 1, 1, 1, 1, 1, -1, 0 },
+        { "b", 1, 1, 1, 1, 1, 1, 1, -1, 0 },
+        { "c", 2, 2, 3, 1, 1, 1, 1, -1, 2 },
     };
     expect_all(&h, rows, 4, 1);
     expect_spofs(&h, "f", "a,b,c");
@@ -353,9 +354,9 @@ Test(metrics_hand, or_pair_survives_either_member_but_not_both)
     edge(&h, "f", "b", "g", 0);
     analyse(&h);
     const expect rows[] = {
-        { "f", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "a", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
-        { "b", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
+        { "f", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "a", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
+        { "b", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
     };
     expect_all(&h, rows, 3, 1);
     expect_spofs(&h, "f", "");
@@ -395,10 +396,10 @@ Test(metrics_hand, or_pair_with_a_common_dependency_is_false_redundancy)
     dep(&h, "b", "s");
     analyse(&h);
     const expect rows[] = {
-        { "f", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "a", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
-        { "b", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
-        { "s", 2, 2, 3, 1, 1, 1, 1, 0, 2 },
+        { "f", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "a", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
+        { "b", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
+        { "s", 2, 2, 3, 1, 1, 1, 1, -1, 2 },
     };
     expect_all(&h, rows, 4, 1);
     expect_spofs(&h, "f", "s");
@@ -436,12 +437,12 @@ Test(metrics_hand, two_of_three_group_needs_two_failures_and_is_defeated_by_a_no
     dep(&h, "a", "y");
     analyse(&h);
     const expect rows[] = {
-        { "f", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "a", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
-        { "b", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
-        { "c", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
-        { "x", 2, 2, 3, 1, 1, 1, 1, 0, 2 },
-        { "y", 2, 1, 2, 1, 1, 0, 0, 0, 1 },
+        { "f", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "a", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
+        { "b", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
+        { "c", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
+        { "x", 2, 2, 3, 1, 1, 1, 1, -1, 2 },
+        { "y", 2, 1, 2, 1, 1, 0, 0, -1, 1 },
     };
     expect_all(&h, rows, 6, 1);
     expect_spofs(&h, "f", "x");
@@ -484,10 +485,10 @@ Test(metrics_hand, cycle_fails_together_when_its_feeder_fails_and_stays_up_other
     dep(&h, "p", "s");
     analyse(&h);
     const expect rows[] = {
-        { "f", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "p", 1, 2, 2, 1, 1, 1, 1, 0, 0 },
-        { "q", 2, 1, 2, 1, 1, 1, 1, 0, 1 },
-        { "s", 2, 1, 3, 1, 1, 1, 1, 0, 1 },
+        { "f", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "p", 1, 2, 2, 1, 1, 1, 1, -1, 0 },
+        { "q", 2, 1, 2, 1, 1, 1, 1, -1, 1 },
+        { "s", 2, 1, 3, 1, 1, 1, 1, -1, 1 },
     };
     expect_all(&h, rows, 4, 1);
     expect_spofs(&h, "f", "p,q,s");
@@ -536,10 +537,10 @@ Test(metrics_hand, cycle_with_an_alternative_survives_the_loss_of_its_feeder)
     dep(&h, "q", "p");
     analyse(&h);
     const expect rows[] = {
-        { "f", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "p", 1, 2, 2, 1, 1, 1, 1, 0, 0 },
-        { "q", 2, 1, 2, 1, 1, 0, 0, 0, 1 },
-        { "s", 2, 1, 3, 1, 1, 0, 0, 0, 1 },
+        { "f", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "p", 1, 2, 2, 1, 1, 1, 1, -1, 0 },
+        { "q", 2, 1, 2, 1, 1, 0, 0, -1, 1 },
+        { "s", 2, 1, 3, 1, 1, 0, 0, -1, 1 },
     };
     expect_all(&h, rows, 4, 1);
     expect_spofs(&h, "f", "p");
@@ -577,10 +578,10 @@ Test(metrics_hand, node_in_two_groups_of_one_dependant_counts_once_and_defeats_n
     edge(&h, "f", "x", "g2", 0);
     analyse(&h);
     const expect rows[] = {
-        { "f", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "a", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
-        { "b", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
-        { "x", 1, 1, 1, 1, 1, 0, 0, 0, 0 },
+        { "f", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "a", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
+        { "b", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
+        { "x", 1, 1, 1, 1, 1, 0, 0, -1, 0 },
     };
     expect_all(&h, rows, 4, 1);
     expect_spofs(&h, "f", "");
@@ -611,9 +612,9 @@ Test(metrics_hand, function_depending_on_a_function_excludes_the_node_itself)
     dep(&h, "f2", "a");
     analyse(&h);
     const expect rows[] = {
-        { "f1", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "f2", 0, 1, 1, 1, 2, 1, 2, 0, 0 },
-        { "a",  1, 1, 2, 2, 5, 2, 5, 0, 0 },
+        { "f1", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "f2", 0, 1, 1, 1, 2, 1, 2, -1, 0 },
+        { "a",  1, 1, 2, 2, 5, 2, 5, -1, 0 },
     };
     expect_all(&h, rows, 3, 5);
     expect_spofs(&h, "f1", "a,f2");
@@ -641,10 +642,10 @@ Test(metrics_hand, node_no_function_reaches_has_no_tier)
     dep(&h, "b", "c");
     analyse(&h);
     const expect rows[] = {
-        { "f", 0,  0, 0, 0, 0, 0, 0, 0, 0 },
-        { "a", 1,  1, 1, 1, 1, 1, 1, 0, 0 },
-        { "b", -1, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "c", -1, 1, 1, 0, 0, 0, 0, 0, 0 },
+        { "f", 0,  0, 0, 0, 0, 0, 0, -1, 0 },
+        { "a", 1,  1, 1, 1, 1, 1, 1, -1, 0 },
+        { "b", -1, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "c", -1, 1, 1, 0, 0, 0, 0, -1, 0 },
     };
     expect_all(&h, rows, 4, 1);
     expect_shared(&h, 0, "");
@@ -655,9 +656,9 @@ Test(metrics_hand, node_no_function_reaches_has_no_tier)
  * Breaches: f1 (rto 4, recovery 100), f2 (rto 24), f3 (no rto) all -> p
  * (recovery 8); f1 -> q (no recovery), f1 -> r (recovery 4).
  *   p fails f1, f2, f3: impact 3; breaches: f1 4 < 8 yes, f2 24 < 8 no, f3
- *   no rto: 1.  q fails f1, but has no recovery: 0.  r fails f1, 4 < 4 is
- *   false: 0.  f1's own recovery counts for nobody (it impacts no other
- *   function).
+ *   no rto: 1.  q fails f1, but has no recovery: unknown (-1), not 0.  r
+ *   fails f1, 4 < 4 is false: 0.  f1's own recovery counts for nobody (it
+ *   impacts no other function): 0; f2 and f3 have none: unknown.
  *   tier: p, q, r 1.  direct/dependants/functions: p 3, q 1, r 1; exposure
  *   the same.  weight: p 3 (share 1), q 1, r 1 (share 1/3).  tier1 0.
  */
@@ -683,10 +684,10 @@ Test(metrics_hand, breaches_count_impacted_functions_whose_rto_is_below_the_reco
     analyse(&h);
     const expect rows[] = {
         { "f1", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "f2", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-        { "f3", 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+        { "f2", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
+        { "f3", 0, 0, 0, 0, 0, 0, 0, -1, 0 },
         { "p",  1, 3, 3, 3, 3, 3, 3, 1, 0 },
-        { "q",  1, 1, 1, 1, 1, 1, 1, 0, 0 },
+        { "q",  1, 1, 1, 1, 1, 1, 1, -1, 0 },
         { "r",  1, 1, 1, 1, 1, 1, 1, 0, 0 },
     };
     expect_all(&h, rows, 6, 3);
@@ -793,8 +794,8 @@ Test(metrics_hand, inventory_without_edges_has_no_dependants_and_no_impact)
     sup(&h, "s");
     analyse(&h);
     const expect rows[] = {
-        { "f", 0,  0, 0, 0, 0, 0, 0, 0, 0 },
-        { "s", -1, 0, 0, 0, 0, 0, 0, 0, 0 },
+        { "f", 0,  0, 0, 0, 0, 0, 0, -1, 0 },
+        { "s", -1, 0, 0, 0, 0, 0, 0, -1, 0 },
     };
     expect_all(&h, rows, 2, 1);
     expect_spofs(&h, "f", "");

@@ -138,6 +138,9 @@ Test(report, has_every_section_and_the_summary_figures)
     /* edr defeats the shops group of f1 */
     has(page, "EDR sensor");
     has(page, "1 of 2</td>");
+    /* breaches: c1 (recovery 8 h) fails f1 (rto 4 h); h1 has no recovery_hours */
+    has(page, "<td class=\"n\" data-v=\"1\">1</td></tr>");
+    has(page, "<td class=\"n\" data-v=\"-1\">unknown</td></tr>");
     free(page);
     unload(&fx);
 }

@@ -56,7 +56,8 @@ typedef struct crisk_node_metrics {
     double impact_weight;      /* sum of criticality over those functions */
     double impact_share;       /* impact_weight / total criticality; 0 if total is 0 */
     int    spof;               /* impact >= 1 */
-    size_t breaches;           /* impacted functions with rto_hours < recovery_hours */
+    long   breaches;           /* impacted functions with rto_hours < recovery_hours;
+                                * -1 = unknown: the node has no recovery_hours */
     size_t tier1_dependants;   /* tier-1 nodes (other than itself) depending on it, transitively */
 } crisk_node_metrics;
 

@@ -448,7 +448,7 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
         class_counts(cc->fail_rto[r], n);
         for (size_t s = 0; s < bt->size; s++)
             if (fc->rto[r] < a->inv->recovery[bt->node[s]])   /* false when NaN */
-                a->m[bt->node[s]].breaches += (size_t)n[s];
+                a->m[bt->node[s]].breaches += (long)n[s];
     }
 }
 
@@ -823,6 +823,8 @@ static int finish(crisk_analysis *a, growing *g)
         m->direct_dependants = inv->dep_start[v + 1] - inv->dep_start[v];
         m->impact_share = a->total_criticality > 0 ? m->impact_weight / a->total_criticality : 0;
         m->spof = m->impact >= 1;
+        if (isnan(inv->recovery[v]))   /* nothing to compare the rtos with */
+            m->breaches = -1;
     }
     a->ranking = malloc((inv->n + 1) * sizeof *a->ranking);
     if (a->ranking == NULL)

@@ -6,9 +6,10 @@
  * A row is described once as typed fields (emit.h) so the CSV header, the
  * CSV cells and the JSON keys cannot drift apart.
  *
- * "Not applicable" is an empty CSV cell / JSON null / "-" in a table: only
- * the tier of a node no function reaches (DESIGN §5).  breaches is a count
- * and always a number: a node without recovery_hours breaches nothing.
+ * "Not applicable" or "unknown" is an empty CSV cell / JSON null / "-" in a
+ * table: the tier of a node no function reaches (DESIGN §5), and the
+ * breaches of a node without recovery_hours (there is nothing to compare the
+ * functions' rto_hours with, so 0 would be a guess).
  */
 #include "emit.h"
 
@@ -33,7 +34,7 @@ void crisk__rank_fields(crisk__field *row, const crisk_node_view *n, const crisk
     row[i++] = crisk__f_number("impact_weight", m->impact_weight);
     row[i++] = crisk__f_number("impact_share", m->impact_share);
     row[i++] = crisk__f_bool("spof", m->spof ? 1 : 0);
-    row[i++] = crisk__f_number("breaches", (double)m->breaches);
+    row[i++] = crisk__f_number("breaches", m->breaches < 0 ? NAN : (double)m->breaches);
 }
 
 /* The fields of node v; m = NULL gives the keys alone (for the CSV header). */

@@ -617,7 +617,10 @@ static void write_top_risks(report *r)
         cell_amount(r, m->impact_weight);
         cell_share_bar(r, m->impact_share);
         spof_cell(r, m);
-        cell_count(r, m->breaches);
+        if (m->breaches >= 0)
+            cell_count(r, (size_t)m->breaches);
+        else   /* no recovery_hours: nothing to compare the rtos with */
+            fputs("<td class=\"n\" data-v=\"-1\">unknown</td>", f);
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></div>\n<p class=\"note\">", f);

@@ -500,10 +500,13 @@ static void impact_metrics(ref_analysis *a, const ref_model *g, int p)
             continue;
         mt->impact++;
         mt->impact_weight += g->nodes[f].criticality;
-        /* NaN on either side compares false: not a breach. */
-        if (g->nodes[f].rto_hours < recovery)
+        /* A function without rto_hours has no tolerance to breach. */
+        if (!isnan(recovery) && !isnan(g->nodes[f].rto_hours) && g->nodes[f].rto_hours < recovery)
             mt->breaches++;
     }
+    /* Without the node's own recovery_hours no tolerance can be judged. */
+    if (isnan(recovery))
+        mt->breaches = -1;
     mt->spof = mt->impact >= 1;
     mt->impact_share = a->total_criticality > 0 ? mt->impact_weight / a->total_criticality : 0.0;
 }

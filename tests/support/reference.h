@@ -107,7 +107,8 @@ typedef struct ref_metrics {
     size_t impact;
     double impact_weight, impact_share;
     int spof;
-    size_t breaches, tier1_dependants;
+    long breaches;           /* -1: unknown, the node has no recovery_hours */
+    size_t tier1_dependants;
 } ref_metrics;
 
 typedef struct ref_false_redundancy {
