@@ -545,26 +545,80 @@ Test(simulate, csv_has_function_any_and_loss_rows_with_runs_and_seed)
     crisk_simulation *s = simulate(inv, 10, 18446744073709551615ull);
     char *csv = emit(s, CRISK_FORMAT_CSV);
     cr_assert_str_eq(csv,
-        "kind,id,name,criticality,failures,probability,std_error,criticality_lost,runs,seed\n"
-        "function,f1,f1,2,10,1,0,2,10,18446744073709551615\n"
-        "function,\"'=f2\",\"'=f2\",3,0,0,0,0,10,18446744073709551615\n"
-        "any,,,,10,1,0,,10,18446744073709551615\n"
-        "loss,mean,,,,,0,2,10,18446744073709551615\n"
-        "loss,p50,,,,,,2,10,18446744073709551615\n"
-        "loss,p90,,,,,,2,10,18446744073709551615\n"
-        "loss,p95,,,,,,2,10,18446744073709551615\n"
-        "loss,p99,,,,,,2,10,18446744073709551615\n"
-        "loss,max,,,,,,2,10,18446744073709551615\n");
+        "kind,id,name,criticality,failures,probability,std_error,criticality_lost,runs,seed,"
+        "nodes_without_probability\n"
+        "function,f1,f1,2,10,1,0,2,10,18446744073709551615,2\n"
+        "function,\"'=f2\",\"'=f2\",3,0,0,0,0,10,18446744073709551615,2\n"
+        "any,,,,10,1,0,,10,18446744073709551615,2\n"
+        "loss,mean,,,,,0,2,10,18446744073709551615,2\n"
+        "loss,p50,,,,,,2,10,18446744073709551615,2\n"
+        "loss,p90,,,,,,2,10,18446744073709551615,2\n"
+        "loss,p95,,,,,,2,10,18446744073709551615,2\n"
+        "loss,p99,,,,,,2,10,18446744073709551615,2\n"
+        "loss,max,,,,,,2,10,18446744073709551615,2\n");
     free(csv);
     char *json = emit(s, CRISK_FORMAT_JSON);
     cr_assert(strstr(json, "\"results\": {\"runs\": 10, \"seed\": 18446744073709551615, "
-                           "\"total_criticality\": 5,\n") != NULL, "%s", json);
+                           "\"nodes_without_probability\": 2, \"total_criticality\": 5,\n") != NULL,
+              "%s", json);
     cr_assert(strstr(json, "\"criticality_lost\": {\"mean\": 2, \"mean_std_error\": 0, \"p50\": 2, "
                            "\"p90\": 2, \"p95\": 2, \"p99\": 2, \"max\": 2}") != NULL, "%s", json);
     cr_assert(strstr(json, "{\"id\": \"f1\", \"name\": \"f1\", \"criticality\": 2, \"failures\": 10, "
                            "\"probability\": 1, \"std_error\": 0, \"criticality_lost\": 2}") != NULL,
               "%s", json);
     free(json);
+    crisk_simulation_free(s);
+    crisk_inventory_free(inv);
+}
+
+/* Issue 11 §4: zeros must not read as "never fails".  Every format says how
+ * many nodes have no probability; the table only when there are some. */
+Test(simulate, every_format_says_how_many_nodes_have_no_probability)
+{
+    static const node_spec nodes[] = {
+        { "f", CRISK_NODE_FUNCTION, 1, NAN },
+        { "a", CRISK_NODE_SUPPLIER, 1, NAN },
+        { "b", CRISK_NODE_SUPPLIER, 1, 0 },
+    };
+    static const edge_spec edges[] = { { "f", "a", NULL, 0 }, { "f", "b", NULL, 0 } };
+    crisk_inventory *inv = build(nodes, COUNT(nodes), edges, COUNT(edges));
+    crisk_simulation *s = simulate(inv, 5, 1);
+    cr_assert_eq(crisk_simulation_without_probability(s), 2);
+    char *table = emit(s, CRISK_FORMAT_TABLE);
+    cr_assert_str_eq(table,
+        "monte carlo: 5 runs, seed 1\n"
+        "each run fails every node independently with its probability, then\n"
+        "propagates the failures through dependencies and redundancy groups\n"
+        "2 of 3 nodes have no probability: they fail only through what they depend on\n"
+        "\n"
+        "#  id  name  criticality  failures  probability  std_error  expected_loss\n"
+        "1  f   f               1         0       0.0000     0.0000              0\n"
+        "\n"
+        "any function failed in 0 of 5 runs: probability 0.0000 (std_error 0.0000)\n"
+        "criticality lost per run (of 1): mean 0 (std_error 0.0000), p50 0, p90 0, p95 0, "
+        "p99 0, max 0\n");
+    free(table);
+    char *csv = emit(s, CRISK_FORMAT_CSV);
+    static const char head[] = "kind,id,name,criticality,failures,probability,std_error,"
+                               "criticality_lost,runs,seed,nodes_without_probability\n"
+                               "function,f,f,1,0,0,0,0,5,1,2\n";
+    cr_assert(strncmp(csv, head, sizeof head - 1) == 0, "%s", csv);
+    free(csv);
+    char *json = emit(s, CRISK_FORMAT_JSON);
+    cr_assert(strstr(json, "{\"runs\": 5, \"seed\": 1, \"nodes_without_probability\": 2, ") != NULL,
+              "%s", json);
+    free(json);
+    crisk_simulation_free(s);
+    crisk_inventory_free(inv);
+
+    /* every node has one: the count is 0 and the table has no such line */
+    static const node_spec all[] = { { "f", CRISK_NODE_FUNCTION, 1, 0.5 } };
+    inv = build(all, 1, NULL, 0);
+    s = simulate(inv, 5, 1);
+    cr_assert_eq(crisk_simulation_without_probability(s), 0);
+    table = emit(s, CRISK_FORMAT_TABLE);
+    cr_assert_null(strstr(table, "no probability"), "%s", table);
+    free(table);
     crisk_simulation_free(s);
     crisk_inventory_free(inv);
 }

@@ -241,6 +241,11 @@ void crisk_simulation_free(crisk_simulation *s);
 const crisk_inventory *crisk_simulation_inventory(const crisk_simulation *s);
 uint64_t crisk_simulation_runs(const crisk_simulation *s);
 uint64_t crisk_simulation_seed(const crisk_simulation *s);
+/* Nodes without a probability: they never fail on their own, only through
+ * what they depend on.  When it is every node, no run fails anything and
+ * every result is 0: a caller should say so rather than show the zeros
+ * (the CLI refuses, exit 1). */
+size_t crisk_simulation_without_probability(const crisk_simulation *s);
 /* Every function, by probability desc then id.  Borrowed array. */
 const crisk_function_risk *crisk_simulation_functions(const crisk_simulation *s, size_t *count);
 const crisk_loss_summary  *crisk_simulation_loss(const crisk_simulation *s);

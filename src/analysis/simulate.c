@@ -35,6 +35,7 @@
 struct crisk_simulation {
     const crisk_inventory *inv;
     uint64_t runs, seed;
+    size_t without_probability;       /* nodes that never fail on their own */
     crisk_function_risk *functions;   /* sorted by probability desc, id */
     size_t n_functions;
     crisk_loss_summary loss;
@@ -340,6 +341,8 @@ int crisk_simulate_run(crisk_simulation **out, const crisk_inventory *inv,
     s->inv = inv;
     s->runs = o->runs;
     s->seed = o->seed;
+    for (size_t v = 0; v < inv->n; v++)
+        s->without_probability += isnan(inv->probability[v]) != 0;
     sim_state st;
     int rc = state_init(&st, inv, o->runs, err);
     if (rc == CRISK_OK && run_all(&st, o) != 0)
@@ -368,6 +371,10 @@ void crisk_simulation_free(crisk_simulation *s)
 const crisk_inventory *crisk_simulation_inventory(const crisk_simulation *s) { return s->inv; }
 uint64_t crisk_simulation_runs(const crisk_simulation *s) { return s->runs; }
 uint64_t crisk_simulation_seed(const crisk_simulation *s) { return s->seed; }
+size_t crisk_simulation_without_probability(const crisk_simulation *s)
+{
+    return s->without_probability;
+}
 const crisk_loss_summary *crisk_simulation_loss(const crisk_simulation *s) { return &s->loss; }
 
 const crisk_function_risk *crisk_simulation_functions(const crisk_simulation *s, size_t *count)

@@ -11,7 +11,9 @@ static const char usage[] =
     "redundancy groups, and the functions that fail are counted.  Reports each\n"
     "function's failure probability with its standard error sqrt(p(1-p)/runs),\n"
     "sorted by probability, and the mean and percentiles (p50, p90, p95, p99,\n"
-    "max) of the total criticality lost per run.\n\n"
+    "max) of the total criticality lost per run.  Every output says how many\n"
+    "nodes have no probability; when none has one there is nothing to simulate\n"
+    "and the command fails (exit 1).\n\n"
     "options:\n"
     "  --runs N                    runs to simulate, 1 to 100000000 (default 10000)\n"
     "  --seed S                    random seed, 0 to 18446744073709551615 (default 1);\n"
@@ -23,7 +25,8 @@ static const char usage[] =
     CLI_HELP_INPUTS
     "  -q, --quiet                 do not print warnings or progress\n"
     "  -h, --help                  show this help\n\n"
-    "exit status: 0 ok, 1 invalid input, 2 usage error, 3 internal error\n";
+    "exit status: 0 ok, 1 invalid input or no probability at all, 2 usage error,\n"
+    "3 internal error\n";
 
 typedef struct simulate_cli {
     crisk_simulate_options opts;
@@ -66,7 +69,17 @@ static int simulate(simulate_cli *s, const crisk_inventory *inv)
     crisk_error err = CRISK_ERROR_INIT;
     int rc = crisk_simulate_run(&s->sim, inv, &s->opts, &err);
     cli_progress_done(&progress);
-    return rc == CRISK_OK ? EXIT_OK : cli_fail(&err);
+    if (rc != CRISK_OK)
+        return cli_fail(&err);
+    size_t n = crisk_inventory_node_count(inv);
+    if (crisk_simulation_without_probability(s->sim) == n) {
+        /* every result would be 0, which reads as "never fails" */
+        fprintf(stderr, "chainrisk: no node has a probability, so no run fails anything "
+                        "(%zu node%s without one): give failure probabilities in the "
+                        "'probability' column\n", n, n == 1 ? "" : "s");
+        return EXIT_INVALID;
+    }
+    return EXIT_OK;
 }
 
 int cmd_simulate(int argc, char **argv)

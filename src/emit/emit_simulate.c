@@ -8,6 +8,10 @@
  * and the seed on every row so a spreadsheet copy still says how it was
  * made; JSON gives runs and seed once, the statistics as an object and the
  * functions as an array.
+ *
+ * Every format also says how many nodes have no probability (they never
+ * fail on their own): results of 0 must not read as "never fails" when the
+ * inputs simply did not say how likely a failure is.
  */
 #include "emit.h"
 
@@ -15,9 +19,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-enum { SIM_FIELDS = 10 };
+enum { SIM_FIELDS = 11 };
 
-/* kind, then the 7 result fields (JSON uses these alone), then runs, seed. */
+/* kind, then the 7 result fields (JSON uses these alone), then runs, seed
+ * and the nodes without a probability. */
 enum { FIRST_RESULT = 1, RESULT_FIELDS = 7 };
 
 typedef struct sim_row {
@@ -40,6 +45,7 @@ static void fields(crisk__field *row, const sim_row *r, const crisk_simulation *
     row[i++] = crisk__f_number("criticality_lost", r->lost);
     row[i++] = crisk__f_count("runs", (size_t)crisk_simulation_runs(s));
     row[i++] = crisk__f_text("seed", seed);
+    row[i++] = crisk__f_count("nodes_without_probability", crisk_simulation_without_probability(s));
 }
 
 static sim_row function_row(const crisk_simulation *s, const crisk_function_risk *fr)
@@ -132,8 +138,9 @@ static void emit_json(FILE *f, const crisk_simulation *s, long top, const crisk_
 {
     const crisk_loss_summary *l = crisk_simulation_loss(s);
     crisk_json_begin(f, crisk_simulation_inventory(s), prov);
-    fprintf(f, "{\"runs\": %" PRIu64 ", \"seed\": %" PRIu64 ", \"total_criticality\": ",
-            crisk_simulation_runs(s), crisk_simulation_seed(s));
+    fprintf(f, "{\"runs\": %" PRIu64 ", \"seed\": %" PRIu64 ", \"nodes_without_probability\": %zu"
+               ", \"total_criticality\": ", crisk_simulation_runs(s), crisk_simulation_seed(s),
+            crisk_simulation_without_probability(s));
     crisk_json_number(f, l->total_criticality);
     sim_row any = any_row(s);
     fputs(",\n\"any_function_failed\": {\"failures\": ", f);
@@ -208,8 +215,13 @@ static int emit_table(FILE *f, const crisk_simulation *s, long top)
     const crisk_function_risk *fr = crisk_simulation_functions(s, &count);
     fprintf(f, "monte carlo: %" PRIu64 " runs, seed %" PRIu64 "\n"
                "each run fails every node independently with its probability, then\n"
-               "propagates the failures through dependencies and redundancy groups\n\n",
+               "propagates the failures through dependencies and redundancy groups\n",
             crisk_simulation_runs(s), crisk_simulation_seed(s));
+    size_t without = crisk_simulation_without_probability(s);
+    if (without > 0)
+        fprintf(f, "%zu of %zu nodes have no probability: they fail only through what they "
+                   "depend on\n", without, crisk_inventory_node_count(crisk_simulation_inventory(s)));
+    putc('\n', f);
     crisk__table t;
     crisk__table_init(&t, sizeof table_head / sizeof table_head[0], table_head, table_align);
     for (size_t i = 0; i < shown(s, top); i++) {
