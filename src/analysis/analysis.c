@@ -51,11 +51,12 @@ static int oom(crisk_error *err)
 
 /* ---- id order -------------------------------------------------------------- */
 
-static const crisk_inventory *sort_inv;
-
-static int compare_id(const void *pa, const void *pb)
+/* Comparators take the analysis or inventory as context (crisk__sort_r),
+ * never through a file-scope variable: two analyses may sort at once. */
+static int compare_id(const void *pa, const void *pb, void *ctx)
 {
-    return strcmp(sort_inv->id[*(const uint32_t *)pa], sort_inv->id[*(const uint32_t *)pb]);
+    const crisk_inventory *inv = ctx;
+    return strcmp(inv->id[*(const uint32_t *)pa], inv->id[*(const uint32_t *)pb]);
 }
 
 static int build_id_rank(crisk_analysis *a)
@@ -69,8 +70,10 @@ static int build_id_rank(crisk_analysis *a)
     }
     for (size_t v = 0; v < n; v++)
         order[v] = (uint32_t)v;
-    sort_inv = a->inv;
-    crisk__sort(order, n, sizeof *order, compare_id);
+    if (crisk__sort_r(order, n, sizeof *order, compare_id, (void *)a->inv) != 0) {
+        free(order);
+        return -1;
+    }
     for (size_t i = 0; i < n; i++)
         a->id_rank[order[i]] = (uint32_t)i;
     free(order);
@@ -757,17 +760,16 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
 
 /* ---- ordering of results ---------------------------------------------------- */
 
-static const crisk_analysis *sort_analysis;
-
-static int compare_rank(const void *pa, const void *pb)
+static int compare_rank(const void *pa, const void *pb, void *ctx)
 {
+    const crisk_analysis *a = ctx;
     uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
-    const crisk_node_metrics *mu = &sort_analysis->m[u], *mv = &sort_analysis->m[v];
+    const crisk_node_metrics *mu = &a->m[u], *mv = &a->m[v];
     if (mu->impact_weight != mv->impact_weight)
         return mu->impact_weight > mv->impact_weight ? -1 : 1;
     if (mu->exposure != mv->exposure)
         return mu->exposure > mv->exposure ? -1 : 1;
-    return sort_analysis->id_rank[u] < sort_analysis->id_rank[v] ? -1 : 1;
+    return a->id_rank[u] < a->id_rank[v] ? -1 : a->id_rank[u] > a->id_rank[v];
 }
 
 static int compare_u64(const void *pa, const void *pb)
@@ -804,10 +806,10 @@ static int index_spofs(crisk_analysis *a, growing *g)
     return 0;
 }
 
-static int compare_fr(const void *pa, const void *pb)
+static int compare_fr(const void *pa, const void *pb, void *ctx)
 {
     const crisk_false_redundancy *x = pa, *y = pb;
-    const uint32_t *r = sort_analysis->id_rank;
+    const uint32_t *r = ((const crisk_analysis *)ctx)->id_rank;
     if (x->dependant != y->dependant)
         return r[x->dependant] < r[y->dependant] ? -1 : 1;
     if (x->group != y->group)
@@ -831,14 +833,13 @@ static int finish(crisk_analysis *a, growing *g)
         return -1;
     for (size_t v = 0; v < inv->n; v++)
         a->ranking[v] = (uint32_t)v;
-    sort_analysis = a;
-    crisk__sort(a->ranking, inv->n, sizeof *a->ranking, compare_rank);
+    if (crisk__sort_r(a->ranking, inv->n, sizeof *a->ranking, compare_rank, a) != 0)
+        return -1;
     if (a->has_spofs && index_spofs(a, g) != 0)
         return -1;
     if (collect_fr(a, g) != 0)
         return -1;
-    crisk__sort(a->fr, a->n_fr, sizeof *a->fr, compare_fr);
-    return 0;
+    return crisk__sort_r(a->fr, a->n_fr, sizeof *a->fr, compare_fr, a);
 }
 
 int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
@@ -940,15 +941,16 @@ uint32_t crisk__analysis_id_rank(const crisk_analysis *a, size_t node)
 
 /* ---- shared dependencies --------------------------------------------------------- */
 
-static int compare_shared(const void *pa, const void *pb)
+static int compare_shared(const void *pa, const void *pb, void *ctx)
 {
+    const crisk_analysis *a = ctx;
     uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
-    const crisk_node_metrics *mu = &sort_analysis->m[u], *mv = &sort_analysis->m[v];
+    const crisk_node_metrics *mu = &a->m[u], *mv = &a->m[v];
     if (mu->tier1_dependants != mv->tier1_dependants)
         return mu->tier1_dependants > mv->tier1_dependants ? -1 : 1;
     if (mu->exposure != mv->exposure)
         return mu->exposure > mv->exposure ? -1 : 1;
-    return sort_analysis->id_rank[u] < sort_analysis->id_rank[v] ? -1 : 1;
+    return a->id_rank[u] < a->id_rank[v] ? -1 : a->id_rank[u] > a->id_rank[v];
 }
 
 int crisk_analysis_shared(const crisk_analysis *a, size_t min, uint32_t **out, size_t *count,
@@ -961,18 +963,20 @@ int crisk_analysis_shared(const crisk_analysis *a, size_t min, uint32_t **out, s
     for (size_t v = 0; v < n; v++)
         if (a->m[v].tier >= 2 && a->m[v].tier1_dependants >= min)
             list[k++] = (uint32_t)v;
-    sort_analysis = a;
-    crisk__sort(list, k, sizeof *list, compare_shared);
+    if (crisk__sort_r(list, k, sizeof *list, compare_shared, (void *)a) != 0) {
+        free(list);
+        return oom(err);
+    }
     *out = list;
     *count = k;
     return CRISK_OK;
 }
 
-static int compare_by_id_rank(const void *pa, const void *pb)
+static int compare_by_id_rank(const void *pa, const void *pb, void *ctx)
 {
+    const uint32_t *rank = ((const crisk_analysis *)ctx)->id_rank;
     uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
-    return sort_analysis->id_rank[u] < sort_analysis->id_rank[v] ? -1
-         : sort_analysis->id_rank[u] > sort_analysis->id_rank[v];
+    return rank[u] < rank[v] ? -1 : rank[u] > rank[v];
 }
 
 int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out,
@@ -1005,8 +1009,10 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
     }
     free(queue);
     free(seen);
-    sort_analysis = a;
-    crisk__sort(list, k, sizeof *list, compare_by_id_rank);
+    if (crisk__sort_r(list, k, sizeof *list, compare_by_id_rank, (void *)a) != 0) {
+        free(list);
+        return oom(err);
+    }
     *out = list;
     *count = k;
     return CRISK_OK;
@@ -1060,8 +1066,11 @@ static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **
         if (seen[list[i]] == 1)
             list[m++] = list[i];
     free(seen);
-    sort_analysis = a;
-    crisk__sort(list, m, sizeof *list, compare_by_id_rank);
+    if (crisk__sort_r(list, m, sizeof *list, compare_by_id_rank, (void *)a) != 0) {
+        free(list);
+        free(region);
+        return -1;
+    }
     *out = list;
     *k = m;
     *region_out = region;

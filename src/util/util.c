@@ -75,6 +75,65 @@ char *crisk__number_text(char buf[CRISK__NUMBER_MAX], double x)
     return buf;
 }
 
+static void swap_bytes(char *a, char *b, size_t size)
+{
+    for (size_t i = 0; i < size; i++) {
+        char t = a[i];
+        a[i] = b[i];
+        b[i] = t;
+    }
+}
+
+/* One element: node indices (4 bytes) are what is sorted most, so they get
+ * a copy the compiler can inline. */
+static void copy_one(char *to, const char *from, size_t size)
+{
+    if (size == sizeof(uint32_t))
+        memcpy(to, from, sizeof(uint32_t));
+    else
+        memcpy(to, from, size);
+}
+
+/* Bottom-up: runs of RUN sorted by insertion, then merged pairwise,
+ * alternating between the array and the copy.  Ties keep their order. */
+int crisk__sort_r(void *base, size_t n, size_t size,
+                  int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+    enum { RUN = 8 };
+    if (n < 2)
+        return 0;
+    if (n > SIZE_MAX / size)
+        return -1;
+    char *src = base, *dst = malloc(n * size), *copy = dst;
+    if (dst == NULL)
+        return -1;
+    for (size_t lo = 0; lo < n; lo += RUN)
+        for (size_t i = lo + 1; i < n && i < lo + RUN; i++)
+            for (size_t j = i; j > lo && cmp(src + (j - 1) * size, src + j * size, ctx) > 0; j--)
+                swap_bytes(src + (j - 1) * size, src + j * size, size);
+    for (size_t width = RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = mid + width < n ? mid + width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                copy_one(dst + k++ * size,
+                         cmp(src + j * size, src + i * size, ctx) < 0 ? src + j++ * size
+                                                                      : src + i++ * size, size);
+            memcpy(dst + k * size, src + i * size, (mid - i) * size);
+            k += mid - i;
+            memcpy(dst + k * size, src + j * size, (hi - j) * size);
+        }
+        char *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != base)
+        memcpy(base, src, n * size);
+    free(copy);
+    return 0;
+}
+
 int crisk__strcasecmp_ascii(const char *a, const char *b)
 {
     for (;; a++, b++) {

@@ -39,6 +39,13 @@ char *crisk__number_text(char buf[CRISK__NUMBER_MAX], double x);
  * base non-null, and UBSan rejects the call even for zero elements). */
 void crisk__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/* A sort whose comparison gets `ctx` (qsort_r is a GNU extension, and a
+ * comparator reading a file-scope variable is not thread-safe): a stable
+ * merge sort, O(n log n), with a temporary copy of the array.  Returns 0,
+ * or -1 when out of memory (the array then untouched). */
+int crisk__sort_r(void *base, size_t n, size_t size,
+                  int (*cmp)(const void *, const void *, void *), void *ctx);
+
 /* A string arena: strings live until the pool is released.  Interning
  * (crisk__pool_intern) returns one pointer per distinct string, so interned
  * strings compare by pointer. */
