@@ -93,6 +93,10 @@ static void expect_hint(const char *query, const char *const *c, size_t n, const
     else
         cr_assert(got != NULL && strcmp(got, want) == 0, "'%s': got '%s', expected '%s'", query,
                   got ? got : "(none)", want);
+    crisk__suggest_index x;
+    cr_assert_eq(crisk__suggest_index_init(&x, c, n), 0);
+    cr_assert_eq(crisk__suggest_index_find(&x, query, NULL), got, "'%s': the index differs", query);
+    crisk__suggest_index_release(&x);
 }
 
 Test(suggest, pins_the_chosen_hint_on_hand_picked_cases)
@@ -191,7 +195,7 @@ static void mutate(char *out, size_t cap, const char *from, const char *alphabet
     }
 }
 
-Test(suggest, gives_the_first_versions_hint_on_random_lists)
+Test(suggest, gives_the_first_versions_hint_on_random_lists_with_and_without_an_index)
 {
     static const char *const alphabets[] = { "ab", "abAB-", "abcdefgh0123", "xyzXYZ\xc3\xa9" };
     enum { CASES = 6000, MAX_CANDIDATES = 24 };
@@ -220,6 +224,13 @@ Test(suggest, gives_the_first_versions_hint_on_random_lists)
         const char *want = reference_suggest(query, c, n);
         cr_assert_eq(got, want, "case %d: '%s' gave '%s', the first version '%s'", t, query,
                      got ? got : "(none)", want ? want : "(none)");
+        /* the indexed search (an inventory's ids) gives the same */
+        crisk__suggest_index x;
+        cr_assert_eq(crisk__suggest_index_init(&x, c, n), 0);
+        got = crisk__suggest_index_find(&x, query, NULL);
+        crisk__suggest_index_release(&x);
+        cr_assert_eq(got, want, "case %d, indexed: '%s' gave '%s', the first version '%s'", t,
+                     query, got ? got : "(none)", want ? want : "(none)");
     }
 }
 

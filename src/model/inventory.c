@@ -76,11 +76,6 @@ int crisk_inventory_find(const crisk_inventory *inv, const char *id, size_t *out
 const char *crisk__inventory_suggest(crisk_inventory *inv, const char *id)
 {
     crisk__suggest_index *x = inv->suggest;
-    if (x != NULL && (x->candidates != inv->id || x->n != inv->n)) {
-        crisk__suggest_index_release(x);
-        free(x);
-        x = inv->suggest = NULL;
-    }
     if (x == NULL) {
         x = malloc(sizeof *x);
         if (x == NULL || crisk__suggest_index_init(x, inv->id, inv->n) != 0) {

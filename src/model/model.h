@@ -101,8 +101,10 @@ static inline uint32_t crisk__inventory_lookup_hashed(const crisk_inventory *inv
 uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, size_t len);
 
 /* The "did you mean" id for `id` (util/suggest.h), or NULL.  The first call
- * indexes the ids (O(total id bytes), kept until the inventory is freed or
- * its id array changes); each hint then costs O(V) plus a bounded search. */
+ * indexes the ids (O(total id bytes), kept until the inventory is freed);
+ * each hint then costs O(V) plus a bounded search.  Call it only once every
+ * node is in (the builder does, while it finishes): the index borrows the
+ * id array, which adding a node may move. */
 const char *crisk__inventory_suggest(crisk_inventory *inv, const char *id);
 
 /* The model as an igraph_t (built on first use; see builder.c). */
