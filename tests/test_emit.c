@@ -374,8 +374,9 @@ Test(emit_spof, json_lists_spofs_and_pairs_by_id)
 /* Minimal pairs share one work budget per analysis (issue 11 §3.9).  f1
  * and f2 each rely on an OR pair {a, b}: 2 candidates over 2 edges, an
  * estimated 2 * (2/512 + 1) * 2 = 4.02 edge visits each; f3 on c alone
- * (a SPOF, no candidates: no work).  With a budget of 6, f1 is computed,
- * f2 is cut (4.02 > the 1.98 left), and f3 still fits. */
+ * (a SPOF, no candidates: no work); f4 on {a, b} and c (a SPOF): 6.02.
+ * With a budget of 6, f1 is computed, f2 is cut (4.02 > the 1.98 left), f3
+ * still fits, and f4 is cut too, with its SPOF still listed. */
 static const node_spec budget_nodes[] = {
     { "f1", "One", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
     { "f2", "Two", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
@@ -383,12 +384,14 @@ static const node_spec budget_nodes[] = {
     { "a", "Alpha", CRISK_NODE_SUPPLIER, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
     { "b", "Beta", CRISK_NODE_SUPPLIER, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
     { "c", "Gamma", CRISK_NODE_SUPPLIER, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
+    { "f4", "Four", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 1, NAN, NAN, NAN, NULL, NULL },
 };
 
 static const edge_spec budget_edges[] = {
     { "f1", "a", "up", 1 }, { "f1", "b", "up", 1 },
     { "f2", "a", "up", 1 }, { "f2", "b", "up", 1 },
     { "f3", "c", NULL, 0 },
+    { "f4", "a", "up", 1 }, { "f4", "b", "up", 1 }, { "f4", "c", NULL, 0 },
 };
 
 static crisk_analysis *analyse_with_budget(const crisk_inventory *inv, double max_work)
@@ -471,9 +474,15 @@ Test(spof_pairs_budget, table_notes_the_cut_function_and_lists_the_cut_ones_at_t
         "  c     Gamma  supplier  other\n"
         "  no minimal pair\n"
         "\n"
-        "3 functions; 1 with a single point of failure\n"
-        "minimal pairs not computed for 1 function (the limit of 6 edge visits is for all "
-        "functions together): f2\n");
+        "f4 \"Four\" (criticality 1): 1 single point of failure\n"
+        "  spof  name   type      category\n"
+        "  c     Gamma  supplier  other\n"
+        "  minimal pairs of 'f4' not computed: 2 candidates over 3 edges need about 6.02 edge "
+        "visits, more than the 1.98 left of the limit of 6 for all functions together\n"
+        "\n"
+        "4 functions; 2 with a single point of failure\n"
+        "minimal pairs not computed for 2 functions (the limit of 6 edge visits is for all "
+        "functions together): f2, f4\n");
     free(out);
 }
 
@@ -483,7 +492,8 @@ Test(spof_pairs_budget, csv_marks_every_row_and_gives_a_cut_function_a_row)
     cr_assert_str_eq(out, "function,spof,spof2,pairs_cut\n"
                           "f1,a,b,false\n"
                           "f2,,,true\n"
-                          "f3,c,,false\n");
+                          "f3,c,,false\n"
+                          "f4,c,,true\n");
     free(out);
 }
 
@@ -496,7 +506,9 @@ Test(spof_pairs_budget, json_gives_null_pairs_for_a_cut_function)
         "  {\"function\": \"f2\", \"name\": \"Two\", \"criticality\": 1, \"spofs\": [], "
         "\"pairs\": null, \"pairs_cut\": true},\n"
         "  {\"function\": \"f3\", \"name\": \"Three\", \"criticality\": 1, \"spofs\": [\"c\"], "
-        "\"pairs\": [], \"pairs_cut\": false}\n]}\n}\n"), "%s", out);
+        "\"pairs\": [], \"pairs_cut\": false},\n"
+        "  {\"function\": \"f4\", \"name\": \"Four\", \"criticality\": 1, \"spofs\": [\"c\"], "
+        "\"pairs\": null, \"pairs_cut\": true}\n]}\n}\n"), "%s", out);
     free(out);
 }
 
