@@ -611,6 +611,19 @@ Test(simulate, every_format_says_how_many_nodes_have_no_probability)
     crisk_simulation_free(s);
     crisk_inventory_free(inv);
 
+    /* one node without: said in the singular */
+    static const node_spec one[] = { { "f", CRISK_NODE_FUNCTION, 1, NAN },
+                                     { "a", CRISK_NODE_SUPPLIER, 1, 0.5 } };
+    inv = build(one, 2, edges, 1);
+    s = simulate(inv, 5, 1);
+    cr_assert_eq(crisk_simulation_without_probability(s), 1);
+    table = emit(s, CRISK_FORMAT_TABLE);
+    cr_assert_not_null(strstr(table, "groups\n1 of 2 nodes has no probability: it fails only "
+                                     "through what it depends on\n\n"), "%s", table);
+    free(table);
+    crisk_simulation_free(s);
+    crisk_inventory_free(inv);
+
     /* every node has one: the count is 0 and the table has no such line */
     static const node_spec all[] = { { "f", CRISK_NODE_FUNCTION, 1, 0.5 } };
     inv = build(all, 1, NULL, 0);

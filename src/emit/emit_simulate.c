@@ -219,8 +219,10 @@ static int emit_table(FILE *f, const crisk_simulation *s, long top)
             crisk_simulation_runs(s), crisk_simulation_seed(s));
     size_t without = crisk_simulation_without_probability(s);
     if (without > 0)
-        fprintf(f, "%zu of %zu nodes have no probability: they fail only through what they "
-                   "depend on\n", without, crisk_inventory_node_count(crisk_simulation_inventory(s)));
+        fprintf(f, "%zu of %zu nodes %s no probability: %s only through what %s depend%s on\n",
+                without, crisk_inventory_node_count(crisk_simulation_inventory(s)),
+                without == 1 ? "has" : "have", without == 1 ? "it fails" : "they fail",
+                without == 1 ? "it" : "they", without == 1 ? "s" : "");
     putc('\n', f);
     crisk__table t;
     crisk__table_init(&t, sizeof table_head / sizeof table_head[0], table_head, table_align);
