@@ -56,7 +56,7 @@ check "--version" "--ver"
 check "" "__complete"
 # each command's options, from its --help
 check "--format" "rank" "--fo"
-check "--pairs" "spof" "inv" "--pa"
+check "--pairs --pairs-max-work" "spof" "inv" "--pa"
 check "--depth --drop-optional" "map" "--d"
 # --format values per command, as "--format X" and "--format=X"
 check "csv json table" "rank" "--format" ""
