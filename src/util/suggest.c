@@ -30,7 +30,7 @@
  * An inventory's ids get a light index (crisk__suggest_index: each id's
  * length and the classes of bytes it holds, 12 bytes a node, built in one
  * pass on the first hint), so a hint skips most ids without reading them:
- * 1-5 ms at a million nodes.  Rejected: a trie of the sorted ids or a
+ * 1-8 ms at a million nodes.  Rejected: a trie of the sorted ids or a
  * q-gram index.  Sorting a million ids costs more than the few hints a run
  * asks for (the CLI one, the builder at most CRISK_DIAGNOSTICS_LIMIT), and
  * neither bounds the worst case, which the budget does.
