@@ -617,6 +617,101 @@ Test(cyclonedx, rejects_a_nul_byte)
     unlink(path);
 }
 
+/* Load `text` from memory; the one diagnostic it gives must be `want`
+ * (without the "mem.json:" prefix). */
+static void expect_buffer_error(const char *text, size_t len, const char *want)
+{
+    crisk_builder *b = NULL;
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
+    crisk__cyclonedx_load_buffer(b, "mem.json", text, len, NULL, &d, &err);
+    char got[1200], all[4096] = "";
+    for (size_t i = 0, o = 0; i < d.count && o < sizeof all; i++)
+        o += (size_t)snprintf(all + o, sizeof all - o, "\n  %s",
+                              crisk_diag_format(&d.items[i], got, sizeof got));
+    cr_assert_eq(d.errors, 1, "%s: expected one error, got:%s", want, all);
+    cr_expect_str_eq(crisk_diag_format(&d.items[0], got, sizeof got) + strlen("mem.json:"), want);
+    crisk_builder_free(b);
+    crisk_diagnostics_release(&d);
+}
+
+#define OUTSIDE "outside a string (only space, tab, line feed and carriage return may stand " \
+                "between values)"
+
+/* cJSON takes every byte up to 0x20 for white space and copies raw control
+ * characters into strings; the position walk knew only JSON's four white
+ * space bytes, so two form feeds shifted it and "lib\u0000evil" loaded as
+ * "lib".  Every control character JSON forbids is refused where it is. */
+Test(cyclonedx, rejects_control_characters_json_forbids_in_and_between_tokens)
+{
+    static const struct { const char *text; size_t len; const char *want; } cases[] = {
+#define CASE(t, w) { t, sizeof t - 1, w }
+        CASE("{\f\f\"bomFormat\": \"CycloneDX\"}",
+             "1:2: invalid JSON: control character 0x0c " OUTSIDE),
+        CASE("{\"bomFormat\": \"CycloneDX\",\n\v\"x\": 1}",
+             "2:1: invalid JSON: control character 0x0b " OUTSIDE),
+        CASE("{\"bomFormat\":\x1f\"CycloneDX\"}",
+             "1:14: invalid JSON: control character 0x1f " OUTSIDE),
+        CASE("{\"bomFormat\": \"Cyclone\vDX\"}",
+             "1:23: invalid JSON: control character 0x0b in a string (write it as \\u000b)"),
+        CASE("{\"bom\x1f" "Format\": \"CycloneDX\"}",
+             "1:6: invalid JSON: control character 0x1f in a string (write it as \\u001f)"),
+        CASE("{\"bomFormat\": \"Cyclone\tDX\"}",
+             "1:23: invalid JSON: control character 0x09 in a string (write it as \\t)"),
+        CASE("{\"bomFormat\": \"a\nb\"}",
+             "1:17: invalid JSON: control character 0x0a in a string (write it as \\n)"),
+        CASE("{\"bomFormat\": \"a\fb\"}",
+             "1:17: invalid JSON: control character 0x0c in a string (write it as \\f)"),
+        CASE("{\"bomFormat\":\0\"CycloneDX\"}", "1:14: NUL byte in file"),
+        /* the reported case: the form feeds come first */
+        CASE("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\f\f\"metadata\":"
+             "{\"component\":{\"bom-ref\":\"lib\\u0000evil\",\"name\":\"lib\",\"type\":\"library\"}}}",
+             "1:46: invalid JSON: control character 0x0c " OUTSIDE),
+        /* of a syntax error and a later control character, the first counts */
+        CASE("{\"bomFormat\" \"x\", \"y\": \"\t\"}", "1:14: invalid JSON near '\"x\", \"y\": \"\\t\"}'"),
+#undef CASE
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        expect_buffer_error(cases[i].text, cases[i].len, cases[i].want);
+}
+
+Test(cyclonedx, accepts_the_four_white_space_bytes_between_tokens)
+{
+    static const char text[] = "{\t\"bomFormat\":\r\n \"CycloneDX\",\n\t\"specVersion\": \"1.5\"}\r\n";
+    crisk_builder *b = NULL;
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
+    cr_assert_eq(crisk__cyclonedx_load_buffer(b, "mem.json", text, sizeof text - 1, NULL, &d,
+                                              &err), CRISK_OK);
+    cr_expect_eq(d.errors, 0);
+    crisk_builder_free(b);
+    crisk_diagnostics_release(&d);
+}
+
+/* A key twice in one object: cJSON finds the first, Python's json keeps
+ * the last.  Refused at the second, naming the first. */
+Test(cyclonedx, rejects_a_repeated_bom_ref_key_in_one_object)
+{
+    run r;
+    load(&r, "duplicate_key.json");
+    expect_failed(&r);
+    expect_diags(&r, 1, "6:59: duplicate key 'bom-ref' (first on line 6, column 7)");
+    release(&r);
+}
+
+Test(cyclonedx, rejects_a_repeated_components_key)
+{
+    run r;
+    load(&r, "duplicate_components.json");
+    expect_failed(&r);
+    expect_diags(&r, 1, "7:3: duplicate key 'components' (first on line 5, column 3)");
+    release(&r);
+}
+
 Test(cyclonedx, rejects_nesting_deeper_than_cjson_allows)
 {
     size_t depth = 1001;

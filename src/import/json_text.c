@@ -11,16 +11,23 @@
  * importer's diagnostics, which would couple this module to both readers'
  * state for what is one message per file.
  *
- * Cost: O(bytes) for each pass (byte check, parse, walk); the explanation
- * of a syntax error scans the text once more.
+ * Both readers must read a file as any other JSON tool would, so what JSON
+ * leaves to the reader is refused here, once, for both: control characters
+ * that cJSON tolerates and repeated keys (json_text.h).
+ *
+ * Cost: O(bytes) for each pass (byte and control checks, parse, walk) plus
+ * a sort of each object's keys; the explanation of a syntax error scans the
+ * text once more.
  */
 #include "json_text.h"
 #include "util/quote.h"
 #include "util/utf8.h"
+#include "util/util.h"
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define EXCERPT_BYTES 20   /* of the text shown after "near" */
@@ -103,6 +110,58 @@ static int check_bytes(const unsigned char *s, size_t n, const char *expected, c
     return fail_at_byte(err, s, at, "invalid UTF-8 (byte 0x%02x)", s[at]);
 }
 
+/* The first control character JSON forbids (RFC 8259 §2, §7): any byte
+ * below 0x20 inside a string, and outside strings any but the four white
+ * space bytes.  cJSON takes every byte up to 0x20 for white space and
+ * copies raw control characters into strings, while the position walk
+ * below knows JSON's four: letting one through would make the walk and
+ * the tree disagree on where values are.  NUL is check_bytes()'s.  Returns
+ * its offset (n if none) and in *in_string where it is. */
+static size_t find_control(const unsigned char *s, size_t n, int *in_string)
+{
+    int string = 0;
+    for (size_t i = bom_length(s, n); i < n; i++) {
+        unsigned char ch = s[i];
+        if (ch >= 0x20) {
+            if (ch == '"')
+                string = !string;
+            else if (ch == '\\' && string && i + 1 < n && s[i + 1] >= 0x20)
+                i++;   /* an escaped character: \" does not end the string */
+        } else if (ch != 0 && (string || !crisk__json_is_space(ch))) {
+            *in_string = string;
+            return i;
+        }
+    }
+    return n;
+}
+
+/* How a control character is written inside a JSON string. */
+static const char *escape_of(unsigned char ch, char buf[8])
+{
+    switch (ch) {
+    case '\b': return "\\b";
+    case '\t': return "\\t";
+    case '\n': return "\\n";
+    case '\f': return "\\f";
+    case '\r': return "\\r";
+    default:
+        snprintf(buf, 8, "\\u%04x", ch);
+        return buf;
+    }
+}
+
+static int fail_control(const unsigned char *s, size_t at, int in_string, crisk_error *err)
+{
+    char esc[8];
+    if (in_string)
+        return fail_at_byte(err, s, at,
+                            "invalid JSON: control character 0x%02x in a string (write it as %s)",
+                            s[at], escape_of(s[at], esc));
+    return fail_at_byte(err, s, at,
+                        "invalid JSON: control character 0x%02x outside a string (only space, "
+                        "tab, line feed and carriage return may stand between values)", s[at]);
+}
+
 /* ---- parsing --------------------------------------------------------------------- */
 
 /* The text at `off` for a message: up to EXCERPT_BYTES bytes of that line,
@@ -156,9 +215,12 @@ static int explain_syntax_error(const unsigned char *s, size_t n, size_t off, cr
     return fail_at_byte(err, s, off, "invalid JSON near '%s'", excerpt(q, s, n, off));
 }
 
-/* Parse s[0..n) (s[n] is a NUL) as one document. */
+/* Parse s[0..n) (s[n] is a NUL) as one document.  Of a control character
+ * JSON forbids and a syntax error, the one earlier in the text is reported. */
 static int parse(cJSON **out, const unsigned char *s, size_t n, crisk_error *err)
 {
+    int in_string = 0;
+    size_t control = find_control(s, n, &in_string);
     const char *end = NULL;
     /* Length n + 1 hands cJSON the terminating NUL: input that ends early
      * then fails at offset n exactly, which tells "unexpected end of file"
@@ -168,15 +230,20 @@ static int parse(cJSON **out, const unsigned char *s, size_t n, crisk_error *err
     if (off > n)
         off = n;
     if (root == NULL)
-        return explain_syntax_error(s, n, off, err);
+        return control < off ? fail_control(s, control, in_string, err)
+                             : explain_syntax_error(s, n, off, err);
     while (off < n && crisk__json_is_space(s[off]))
         off++;
-    if (off < n) {
+    if (off < n && off < control) {
         char q[CRISK__QUOTE_MAX];
         cJSON_Delete(root);
         return fail_at_byte(err, s, off,
                             "invalid JSON: text after the end of the document near '%s'",
                             excerpt(q, s, n, off));
+    }
+    if (control < n) {
+        cJSON_Delete(root);
+        return fail_control(s, control, in_string, err);
     }
     *out = root;
     return CRISK_OK;
@@ -184,14 +251,38 @@ static int parse(cJSON **out, const unsigned char *s, size_t n, crisk_error *err
 
 /* ---- positions: one walk over the text in step with the tree --------------------- */
 
+/* A member's key, while the object holding it is walked. */
+typedef struct key_entry {
+    const char *key;              /* decoded (cJSON's) */
+    size_t line, column;          /* where the key starts */
+    size_t order;                 /* the member's position in its object */
+} key_entry;
+
+/* The problem the walk found first in the text (line 0 = none yet). */
+typedef struct walk_problem {
+    size_t line, column;
+    size_t first_line, first_column;   /* a duplicate key's first occurrence */
+    const char *key;                   /* NULL: a "\u0000" escape */
+} walk_problem;
+
 typedef struct scanner {
     const unsigned char *s;
     size_t n, i;                  /* text, its length, the next byte */
     size_t line, column;          /* of s[i] */
-    size_t nul_line, nul_column;  /* the first "\u0000" escape; 0 = none */
+    key_entry *keys;              /* the keys of the objects being walked, innermost last */
+    size_t n_keys, keys_cap;
+    walk_problem problem;
     crisk__json_visit_fn visit;
     void *ctx;
 } scanner;
+
+/* Keep the problem at line:column if it comes before the one kept. */
+static void note_problem(scanner *sc, walk_problem p)
+{
+    walk_problem *q = &sc->problem;
+    if (q->line == 0 || p.line < q->line || (p.line == q->line && p.column < q->column))
+        *q = p;
+}
 
 static void advance(scanner *sc)
 {
@@ -220,11 +311,8 @@ static void skip_string(scanner *sc)
             advance(sc);
             return;
         }
-        if (ch == '\\' && sc->nul_line == 0 && sc->n - sc->i >= 6
-            && memcmp(sc->s + sc->i + 1, "u0000", 5) == 0) {
-            sc->nul_line = sc->line;
-            sc->nul_column = sc->column;
-        }
+        if (ch == '\\' && sc->n - sc->i >= 6 && memcmp(sc->s + sc->i + 1, "u0000", 5) == 0)
+            note_problem(sc, (walk_problem){ sc->line, sc->column, 0, 0, NULL });
         advance(sc);
         if (ch == '\\' && sc->i < sc->n)
             advance(sc);
@@ -248,17 +336,57 @@ static void skip_byte(scanner *sc, unsigned char ch)
 
 static int walk(scanner *sc, cJSON *item, size_t key_line, size_t key_column);
 
+static int by_key(const void *a, const void *b)
+{
+    const key_entry *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c != 0 ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* The keys sc->keys[base..n_keys) of one object: note each key that
+ * repeats an earlier one.  JSON leaves the meaning of a repeated key open
+ * (RFC 8259 §4): cJSON keeps both and lookups find the first, Python's
+ * json keeps the last, so the file would read two ways.  Sorting makes it
+ * O(k log k) for k members, however wide the object. */
+static void check_keys(scanner *sc, size_t base)
+{
+    key_entry *k = sc->keys + base;
+    size_t n = sc->n_keys - base, first = 0;
+    crisk__sort(k, n, sizeof *k, by_key);
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(k[i].key, k[first].key) != 0) {
+            first = i;
+            continue;
+        }
+        note_problem(sc, (walk_problem){ k[i].line, k[i].column, k[first].line,
+                                         k[first].column, k[i].key });
+    }
+    sc->n_keys = base;
+}
+
+static int push_key(scanner *sc, const cJSON *child, size_t line, size_t column, size_t order)
+{
+    if (crisk__grow((void **)&sc->keys, &sc->keys_cap, sc->n_keys + 1, sizeof *sc->keys) != 0)
+        return CRISK_ENOMEM;
+    sc->keys[sc->n_keys++] = (key_entry){ child->string != NULL ? child->string : "", line,
+                                          column, order };
+    return CRISK_OK;
+}
+
 /* The members or elements of `item`, and its closing bracket. */
 static int walk_children(scanner *sc, cJSON *item)
 {
     int object = cJSON_IsObject(item);
+    size_t base = sc->n_keys, order = 0;
     skip_byte(sc, object ? '{' : '[');
-    for (cJSON *child = item->child; child != NULL; child = child->next) {
+    for (cJSON *child = item->child; child != NULL; child = child->next, order++) {
         size_t line = 0, column = 0;
         if (object) {
             skip_space(sc);
             line = sc->line;
             column = sc->column;
+            if (push_key(sc, child, line, column, order) != CRISK_OK)
+                return CRISK_ENOMEM;
             skip_string(sc);   /* the key */
             skip_byte(sc, ':');
         }
@@ -268,6 +396,8 @@ static int walk_children(scanner *sc, cJSON *item)
         skip_byte(sc, ',');
     }
     skip_byte(sc, object ? '}' : ']');
+    if (object)
+        check_keys(sc, base);
     return CRISK_OK;
 }
 
@@ -294,12 +424,22 @@ static int walk(scanner *sc, cJSON *item, size_t key_line, size_t key_column)
 static int locate(cJSON *root, const unsigned char *s, size_t n, crisk__json_visit_fn visit,
                   void *ctx, crisk_error *err)
 {
-    scanner sc = { s, n, bom_length(s, n), 1, 1, 0, 0, visit, ctx };
+    scanner sc = { .s = s, .n = n, .i = bom_length(s, n), .line = 1, .column = 1,
+                   .visit = visit, .ctx = ctx };
     int rc = walk(&sc, root, 0, 0);
-    if (rc != CRISK_OK || sc.nul_line == 0)
+    free(sc.keys);
+    char q[CRISK__QUOTE_MAX];
+    const walk_problem *p = &sc.problem;
+    if (rc == CRISK_ENOMEM && err->code == CRISK_OK)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc != CRISK_OK || p->line == 0)
         return rc;
-    return crisk_error_set(err, CRISK_EINVALID, NULL, sc.nul_line, sc.nul_column,
-                           "string contains a NUL character (\\u0000)");
+    if (p->key == NULL)
+        return crisk_error_set(err, CRISK_EINVALID, NULL, p->line, p->column,
+                               "string contains a NUL character (\\u0000)");
+    return crisk_error_set(err, CRISK_EINVALID, NULL, p->line, p->column,
+                           "duplicate key '%s' (first on line %zu, column %zu)",
+                           crisk__quote(q, p->key), p->first_line, p->first_column);
 }
 
 int crisk__json_parse(cJSON **out, const unsigned char *s, size_t n, const char *expected,

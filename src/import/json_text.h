@@ -36,20 +36,25 @@ typedef int (*crisk__json_visit_fn)(void *ctx, const crisk__json_place *at);
 
 /* Read the JSON text s[0..n) (s[n] must be a NUL): check it is not empty
  * ("empty file (expected <expected>)"), is valid UTF-8 without NUL bytes
- * (RFC 8259 requires it; cJSON would pass bad bytes through), parses as one
- * document with nothing after it, and has no "\u0000" escape (cJSON would
- * decode it into a NUL that silently cuts the string short); then call
- * `visit` for every value, in document order of its end.
+ * (RFC 8259 requires it; cJSON would pass bad bytes through), has no
+ * control character JSON forbids (a raw one inside a string; outside
+ * strings, any but space, tab, LF and CR - cJSON would take them for white
+ * space, the walk would not), parses as one document with nothing after
+ * it, has no "\u0000" escape (cJSON would decode it into a NUL that
+ * silently cuts the string short) and no object with a key twice ("duplicate
+ * key 'k' (first on line L, column C)", at the second: tools disagree on
+ * which one counts); then call `visit` for every value, in document order
+ * of its end.  Of several problems, the first in the text is reported.
  *
  * One linear walk over the text in step with the tree finds the positions:
  * cJSON records none, but keeps members in document order, duplicate keys
  * included.  Recursion depth is bounded by cJSON's nesting limit.
  *
  * Returns CRISK_OK with the tree in *out (the caller's: cJSON_Delete);
- * CRISK_EINVALID with the first problem in `err`; or the code `visit`
- * returned.  *out is NULL unless CRISK_OK.  cJSON cannot tell an
+ * CRISK_EINVALID with the first problem in `err`; CRISK_ENOMEM; or the code
+ * `visit` returned.  *out is NULL unless CRISK_OK.  cJSON cannot tell an
  * allocation failure from bad input: out of memory, the parse reports a
- * syntax error.  Time O(n). */
+ * syntax error.  Time O(n + k log k), k the members of the widest object. */
 int crisk__json_parse(cJSON **out, const unsigned char *s, size_t n, const char *expected,
                       crisk__json_visit_fn visit, void *ctx, crisk_error *err);
 
