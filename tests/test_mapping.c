@@ -262,6 +262,61 @@ Test(mapping, rejects_control_characters_json_forbids_in_and_between_tokens)
         expect_text_error(cases[i].text, cases[i].len, cases[i].want);
 }
 
+/* Found by fuzz_mapping (issue 11 §1): a value key of ~1,300 bytes holding
+ * raw tabs and 0x06 bytes, which cJSON accepted. */
+Test(mapping, rejects_the_fuzz_input_with_raw_tabs_in_a_long_value)
+{
+    run r;
+    char map[1024];
+    snprintf(map, sizeof map, "%s/fuzz-regressions/mapping/"
+             "translated-cell-rejected-long-key-with-raw-tabs.json", CRISK_FIXTURES);
+    crisk_input in = { SPREADSHEET, NULL, NULL };
+    load(&r, map, &in);
+    expect_failed(&r);
+    expect_map(&r, ":5:55: invalid JSON: control character 0x09 in a string (write it as \\t)");
+    expect_counts(&r, 1, 0);
+    release(&r);
+}
+
+/* A cell is at most CRISK_MAX_FIELD_BYTES, a mapping file up to 1 MiB: a
+ * longer value or column name could never match. */
+Test(mapping, rejects_a_value_or_column_name_longer_than_a_cell)
+{
+    size_t long_len = CRISK_MAX_FIELD_BYTES + 1;
+    char *name = malloc(long_len + 1);
+    memset(name, 'x', long_len);
+    name[long_len] = '\0';
+    size_t size = 3 * long_len + 256;
+    char *text = malloc(size);
+    int n = snprintf(text, size,
+                     "{\"nodes\": {\"columns\": {\n"
+                     "  \"country\": { \"values\": { \"%s\": \"DE\", \"%.*s\": \"FR\" } },\n"
+                     "  \"name\": \"%s\" } } }\n",
+                     name, (int)(long_len - 1), name, name);
+    char quoted[128];
+    snprintf(quoted, sizeof quoted, "%.74s...", name);
+    char dir[64], path[128];
+    temp_file(dir, sizeof dir, path, sizeof path, "m.json");
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite(text, 1, (size_t)n, f);
+    fclose(f);
+    run r;
+    crisk_input in = { SPREADSHEET, NULL, NULL };
+    load(&r, path, &in);
+    expect_failed(&r);
+    expect_map(&r, ":2:28: value '%s' is longer than a cell can be (65537 bytes, limit 65536): "
+                   "no cell could match it", quoted);
+    expect_map(&r, ":3:11: column name '%s' is longer than a cell can be (65537 bytes, "
+                   "limit 65536): no header could match it", quoted);
+    expect_counts(&r, 2, 0);
+    release(&r);
+    unlink(path);
+    rmdir(dir);
+    free(text);
+    free(name);
+}
+
 /* ---- JSON syntax: the position comes from cJSON's end pointer ------------------- */
 
 Test(mapping, reports_a_syntax_error_where_the_parser_stopped)

@@ -444,6 +444,13 @@ static void read_value(reader *r, enum crisk__native_file f, size_t k, crisk__ma
         fail_key(r, item, "an empty cell cannot be mapped (use \"defaults\")");
         return;
     }
+    size_t len = strlen(from);
+    if (len > CRISK_MAX_FIELD_BYTES) {
+        /* The file may be 1 MiB: such a value would never match a cell. */
+        fail_key(r, item, "value '%s' is longer than a cell can be (%zu bytes, limit %u): "
+                 "no cell could match it", quote(q, from), len, CRISK_MAX_FIELD_BYTES);
+        return;
+    }
     const char *to = NULL;
     if (!cJSON_IsString(item) && !cJSON_IsNumber(item) && !cJSON_IsNull(item))
         fail_value(r, item, "the value for '%s' must be a string, a number or null, not %s",
@@ -507,6 +514,12 @@ static void name_column(reader *r, enum crisk__native_file f, size_t k, const ch
     const char *const *natives = crisk__native_columns(f, &n);
     if (name[0] == '\0') {
         fail_value(r, item, "empty column name for '%s'", natives[k]);
+        return;
+    }
+    size_t len = strlen(name);
+    if (len > CRISK_MAX_FIELD_BYTES) {
+        fail_value(r, item, "column name '%s' is longer than a cell can be (%zu bytes, limit %u): "
+                   "no header could match it", quote(q, name), len, CRISK_MAX_FIELD_BYTES);
         return;
     }
     for (size_t j = 0; j < n; j++) {

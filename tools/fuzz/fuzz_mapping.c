@@ -9,7 +9,8 @@
  *     error with at least one, and `err` set), every diagnostic renders;
  *   - a loaded mapping answers its own lookups: every mapped value
  *     translates (ignoring case) to what it maps to, every user column name
- *     resolves to its native column;
+ *     resolves to its native column; no value or column name is longer
+ *     than a cell (CRISK_MAX_FIELD_BYTES), which no file could match;
  *   - read through the mapping, a nodes file written from it (its column
  *     names, one row of mapped values, one row of unknown values) never
  *     rejects a translated cell: the reader checked every translation with
@@ -79,7 +80,11 @@ static void check_lookups(const struct crisk__colmap *map)
             if (col->header != NULL
                 && crisk__colmap_column(map, (enum crisk__native_file)f, col->header) != (int)k)
                 fail("a user column name does not resolve to its column");
+            if (col->header != NULL && strlen(col->header) > CRISK_MAX_FIELD_BYTES)
+                fail("a column name is longer than a header cell can be");
             for (size_t i = 0; i < col->n_values; i++) {
+                if (strlen(col->from[i]) > CRISK_MAX_FIELD_BYTES)
+                    fail("a mapped value is longer than a cell can be");
                 const char *to = "unset";
                 char *flipped = other_case(col->from[i]);
                 if (crisk__colmap_translate(map, (enum crisk__native_file)f, k, flipped, &to)
@@ -124,8 +129,10 @@ static void write_nodes(const struct crisk__colmap *map)
         for (size_t k = 0; k < mf->n_columns; k++) {
             const crisk__map_column *col = &mf->column[k];
             const char *cell = k == 0 ? (row == 0 ? "a" : "b") : "";
+            /* Every mapped value fits a cell (check_lookups): line 2 holds
+             * the first one whatever its length. */
             if (k != 0 && col->n_values > 0)
-                cell = row == 0 && strlen(col->from[0]) < 1000 ? col->from[0] : "\x01zz";
+                cell = row == 0 ? col->from[0] : "\x01zz";
             put_field(f, cell, k == 0);
         }
     }
