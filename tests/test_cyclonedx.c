@@ -712,6 +712,52 @@ Test(cyclonedx, rejects_a_repeated_components_key)
     release(&r);
 }
 
+/* A purl becomes the id of a component without a bom-ref: it gets the
+ * limit a bom-ref has (a native cell), or the id could not be written back
+ * or read again. */
+Test(cyclonedx, applies_the_id_limit_to_a_purl_taken_as_id)
+{
+    size_t n = CRISK_MAX_FIELD_BYTES + 1;
+    char *purl = malloc(n + 1), *ref = malloc(n + 1);
+    memset(purl, 'a', n);
+    memcpy(purl, "pkg:npm/", 8);
+    purl[n] = '\0';
+    memset(ref, 'b', n);
+    ref[n] = '\0';
+    size_t size = 3 * n + 512;
+    char *text = malloc(size);
+    int len = snprintf(text, size,
+        "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\",\n"
+        " \"metadata\": {\"component\": {\"bom-ref\": \"app\", \"name\": \"app\"}},\n"
+        " \"components\": [\n"
+        "  {\"type\": \"library\", \"name\": \"lib\", \"purl\": \"%s\"},\n"
+        "  {\"type\": \"library\", \"bom-ref\": \"%s\", \"name\": \"lib2\"},\n"
+        "  {\"type\": \"library\", \"bom-ref\": \"fine\", \"name\": \"fine\", \"purl\": \"%s\"}]}\n",
+        purl, ref, purl);
+    char path[64];
+    temp_file(path, text, (size_t)len);
+    run r;
+    load_path(&r, path, NULL);
+    expect_failed(&r);
+    char quoted[128], warning[256];
+    snprintf(quoted, sizeof quoted, "%.74s...", purl);
+    snprintf(warning, sizeof warning, "4:3: warning: component without a bom-ref: id '%s' "
+             "taken from its purl (it cannot be a dependency target)", quoted);
+    /* the purl of a component with a bom-ref is no id: not checked */
+    expect_diags(&r, 4,
+        "warning: no dependency graph: assuming the root depends on every top-level component "
+        "and service (3 implicit-root edges) and each assembly on what it contains (0 contains "
+        "edges)",
+        warning,
+        "4:46: purl is too long (65537 bytes, limit 65536)",
+        "5:34: bom-ref is too long (65537 bytes, limit 65536)");
+    release(&r);
+    unlink(path);
+    free(text);
+    free(ref);
+    free(purl);
+}
+
 Test(cyclonedx, rejects_nesting_deeper_than_cjson_allows)
 {
     size_t depth = 1001;

@@ -491,8 +491,10 @@ static void read_names(cdx *c, uint32_t v, const cJSON *obj)
     const char *name = text(c, obj, "name"), *version = text(c, obj, "version");
     const char *group = text(c, obj, "group");
     int fallback = c->nodes[v].origin == ID_FALLBACK;   /* only then are these needed */
-    const char *purl = fallback && c->nodes[v].kind != KIND_SERVICE
-                       ? trimmed(c, text(c, obj, "purl")) : NULL;
+    const cJSON *purl_item = fallback && c->nodes[v].kind != KIND_SERVICE
+                             ? member(c, obj, "purl", cJSON_String) : NULL;
+    const char *purl = purl_item != NULL ? trimmed(c, purl_item->valuestring) : NULL;
+    check_length(c, purl_item, "purl", purl);   /* it may become the id */
     const char *display = compose_name(c, obj, group, name, version);
     const char *name_version = fallback ? compose_name(c, obj, NULL, name, version) : NULL;
     cdx_node *node = &c->nodes[v];
