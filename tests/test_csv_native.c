@@ -210,7 +210,7 @@ Test(csv_native, reports_a_directory_given_as_a_file)
     snprintf(nodes, sizeof nodes, "%s/csv", CRISK_FIXTURES);
     load_paths(&r, nodes, NULL);
     expect_failed(&r);
-    expect_diag(&r, 'N', ": cannot read file: Is a directory");
+    expect_diag(&r, 'N', ": not a regular file (a directory)");
     release(&r);
 }
 
@@ -247,6 +247,167 @@ Test(csv_native, refuses_an_edges_file_without_a_nodes_file)
                      "edges.csv: an edges file needs a nodes file (--nodes)");
     crisk_builder_free(b);
     crisk_diagnostics_release(&d);
+}
+
+/* ---- files that are not regular files ---------------------------------------------- */
+
+/* Load the directory `dir` as one input; expect_diag's 'N' and 'E' name
+ * its nodes.csv and edges.csv. */
+static void load_dir(run *r, const char *dir)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->nodes, sizeof r->nodes, "%s/nodes.csv", dir);
+    snprintf(r->edges, sizeof r->edges, "%s/edges.csv", dir);
+    crisk_diagnostics_init(&r->diags);
+    r->err = (crisk_error)CRISK_ERROR_INIT;
+    crisk_input in = { dir, NULL, NULL };
+    r->rc = crisk_inventory_load(&r->inv, &in, 1, NULL, &r->diags, &r->err);
+}
+
+/* A scratch inventory directory with a good nodes.csv. */
+static void scratch_inventory(char *dir, size_t size)
+{
+    temp_dir(dir, size);
+    char nodes[256];
+    snprintf(nodes, sizeof nodes, "%s/nodes.csv", dir);
+    write_file(nodes, "id,type\nf,function\ns,supplier\n", 30);
+}
+
+static void remove_inventory(const char *dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/nodes.csv", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/edges.csv", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* An edges.csv that cannot be read used to be skipped as absent: the
+ * inventory loaded as valid with no dependency, so no single point of
+ * failure - a wrong answer given as a right one. */
+Test(csv_native, refuses_an_edges_file_that_is_a_broken_symbolic_link)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/csv/edges_dangling_symlink", CRISK_FIXTURES);
+    run r;
+    load_dir(&r, dir);
+    expect_failed(&r);
+    expect_diag(&r, 'E', ": cannot open file: broken symbolic link to 'missing-edges.csv'");
+    expect_counts(&r, 1, 0);
+    release(&r);
+}
+
+Test(csv_native, refuses_an_edges_file_that_is_a_directory)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/csv/edges_directory", CRISK_FIXTURES);
+    run r;
+    load_dir(&r, dir);
+    expect_failed(&r);
+    expect_diag(&r, 'E', ": not a regular file (a directory)");
+    expect_counts(&r, 1, 0);
+    release(&r);
+}
+
+/* A FIFO is refused before it is opened: no wait for a writer, nothing
+ * half read. */
+Test(csv_native, refuses_an_edges_file_that_is_a_fifo_without_waiting_for_a_writer,
+     .timeout = 60)
+{
+    char dir[64], edges[256];
+    scratch_inventory(dir, sizeof dir);
+    snprintf(edges, sizeof edges, "%s/edges.csv", dir);
+    cr_assert_eq(mkfifo(edges, 0600), 0);
+    run r;
+    load_dir(&r, dir);
+    expect_failed(&r);
+    expect_diag(&r, 'E', ": not a regular file (a FIFO)");
+    expect_counts(&r, 1, 0);
+    release(&r);
+    remove_inventory(dir);
+}
+
+Test(csv_native, refuses_an_edges_file_that_is_a_device)
+{
+    char dir[64], edges[256];
+    scratch_inventory(dir, sizeof dir);
+    snprintf(edges, sizeof edges, "%s/edges.csv", dir);
+    cr_assert_eq(symlink("/dev/null", edges), 0);
+    run r;
+    load_dir(&r, dir);
+    expect_failed(&r);
+    expect_diag(&r, 'E', ": not a regular file (a character device)");
+    expect_counts(&r, 1, 0);
+    release(&r);
+    remove_inventory(dir);
+}
+
+Test(csv_native, refuses_a_nodes_file_that_is_a_fifo, .timeout = 60)
+{
+    char dir[64], nodes[256];
+    scratch_inventory(dir, sizeof dir);
+    snprintf(nodes, sizeof nodes, "%s/nodes.csv", dir);
+    unlink(nodes);
+    cr_assert_eq(mkfifo(nodes, 0600), 0);
+    run r;
+    load_dir(&r, dir);
+    expect_failed(&r);
+    expect_diag(&r, 'N', ": not a regular file (a FIFO)");
+    expect_diag(&r, 'E', ": warning: no such file: the inventory has no dependencies");
+    expect_counts(&r, 1, 1);
+    release(&r);
+    remove_inventory(dir);
+}
+
+/* Given by path, a FIFO with no writer used to block the run in open(). */
+Test(csv_native, refuses_a_fifo_given_as_nodes_file_without_waiting, .timeout = 60)
+{
+    char dir[64], fifo[256];
+    temp_dir(dir, sizeof dir);
+    snprintf(fifo, sizeof fifo, "%s/nodes.csv", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    run r;
+    load_paths(&r, fifo, NULL);
+    expect_failed(&r);
+    expect_diag(&r, 'N', ": not a regular file (a FIFO)");
+    expect_counts(&r, 1, 0);
+    release(&r);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+Test(csv_native, refuses_a_fifo_given_as_an_input, .timeout = 60)
+{
+    char dir[64], fifo[256];
+    temp_dir(dir, sizeof dir);
+    snprintf(fifo, sizeof fifo, "%s/input", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_inventory *inv = NULL;
+    crisk_input in = { fifo, NULL, NULL };
+    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, NULL, &d, &err), CRISK_EINVALID);
+    char buf[1024], want[1024];
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO)", fifo);
+    cr_assert_str_eq(crisk_error_format(&err, buf, sizeof buf), want);
+    crisk_diagnostics_release(&d);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+/* A supplier register alone is an inventory: no edges.csv is legal, but
+ * said, naming the file, so that a lost file is not mistaken for none. */
+Test(csv_native, warns_when_a_directory_has_no_edges_file)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/csv/nodes_only", CRISK_FIXTURES);
+    run r;
+    load_dir(&r, dir);
+    expect_loaded(&r);
+    expect_diag(&r, 'E', ": warning: no such file: the inventory has no dependencies");
+    release(&r);
 }
 
 /* ---- CSV syntax ------------------------------------------------------------------- */

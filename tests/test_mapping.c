@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
@@ -150,6 +151,24 @@ Test(mapping, reports_a_missing_mapping_file_and_reads_no_input)
     expect_map(&r, ": cannot open file: No such file or directory");
     expect_counts(&r, 1, 0);
     release(&r);
+}
+
+/* A FIFO with no writer used to block the run in fopen(). */
+Test(mapping, refuses_a_fifo_without_waiting_for_a_writer, .timeout = 60)
+{
+    char dir[64], path[128];
+    temp_file(dir, sizeof dir, path, sizeof path, "mapping.json");
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    run r;
+    crisk_input in = { SPREADSHEET, NULL, NULL };
+    load(&r, path, &in);
+    cr_assert_eq(r.rc, CRISK_EINVALID);
+    cr_assert_null(r.inv);
+    expect_map(&r, ": not a regular file (a FIFO)");
+    expect_counts(&r, 1, 0);
+    release(&r);
+    unlink(path);
+    rmdir(dir);
 }
 
 Test(mapping, reports_an_empty_file)

@@ -27,11 +27,20 @@
  * subtracts `spaces` (and one more byte after a closing quote), which is
  * why those are reset together.
  *
+ * Sources.  The reader thread pulls its bytes from a crisk__csv_source: a
+ * regular file's descriptor (crisk__csv_read opens the path, refusing
+ * anything else, see util/infile.h) or any other byte stream, such as a
+ * DORA zip member inflated on the fly.  Positions, checks and the digest
+ * depend only on the bytes, so they are the same whatever the source.
+ *
  * Rejected: reading the whole file (up to 4 GiB); feeding libcsv one line
  * at a time to know positions (a call and a memchr per line, 15% slower);
- * a hand-written CSV parser (libcsv is the project's chosen dependency).
+ * a hand-written CSV parser (libcsv is the project's chosen dependency);
+ * a FILE * as the source (a zip member is no file, and fopencookie is a
+ * GNU extension).
  */
 #include "csv_reader.h"
+#include "util/infile.h"
 #include "util/utf8.h"
 #include "util/thread.h"
 #include "util/util.h"
@@ -51,6 +60,7 @@
 #define CHUNK_BYTES   (1u << 20)    /* read() size */
 #define SEGMENT_BYTES (1u << 16)    /* most bytes fed to libcsv between checks */
 #define MAX_STORED    (CRISK_MAX_COLUMNS + 1u)   /* fields kept per record */
+#define SMALL_SOURCE_BYTES (1u << 20)   /* hashed inline, not on a thread */
 
 /* ---- reporting ------------------------------------------------------------ */
 
@@ -282,10 +292,14 @@ static void *hasher_main(void *arg)
     return NULL;
 }
 
-static void hasher_start(hasher *h)
+/* `threaded`: hash on a thread of its own; starting it costs more than
+ * hashing a small file inline. */
+static void hasher_start(hasher *h, int threaded)
 {
     memset(h, 0, sizeof *h);
     sha256_init(&h->ctx);
+    if (!threaded)
+        return;
     if (pthread_mutex_init(&h->mu, NULL) != 0)
         return;
     if (pthread_cond_init(&h->cv, NULL) != 0) {
@@ -910,55 +924,40 @@ static void finish(reader *r)
 
 /* ---- the file ------------------------------------------------------------- */
 
-static int report_errno(crisk__csv_report *rep, int code, const char *what, int errnum)
+static ssize_t read_fd(crisk__csv_source *src, char *buf, size_t size)
 {
-    char text[256];
-    if (strerror_r(errnum, text, sizeof text) != 0)
-        snprintf(text, sizeof text, "error %d", errnum);
-    if (crisk__csv_report_add(rep, CRISK_SEV_ERROR, code, 0, 0, "%s: %s", what, text) != CRISK_OK)
-        return CRISK_ENOMEM;
-    return code;
-}
-
-/* Open the file and check what can be checked before reading it.  `*chunk`
- * is the read size: 1 MiB, or less for a small file. */
-static int open_input(crisk__csv_report *rep, int *fd_out, size_t *chunk)
-{
-    int fd = open(rep->path, O_RDONLY);
-    if (fd < 0)
-        return report_errno(rep, crisk__open_error_code(errno), "cannot open file", errno);
-    struct stat st;
-    int rc = CRISK_OK;
-    if (fstat(fd, &st) != 0)
-        rc = report_errno(rep, CRISK_EIO, "cannot read file", errno);
-    else if (S_ISDIR(st.st_mode))
-        rc = report_errno(rep, CRISK_EINVALID, "cannot read file", EISDIR);
-    else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > CRISK_MAX_FILE_BYTES)
-        rc = crisk__csv_report_add(rep, CRISK_SEV_ERROR, CRISK_ELIMIT, 0, 0,
-                                   "file is too large (%llu bytes, limit %llu)",
-                                   (unsigned long long)st.st_size,
-                                   (unsigned long long)CRISK_MAX_FILE_BYTES) == CRISK_OK
-             ? CRISK_ELIMIT : CRISK_ENOMEM;
-    if (rc != CRISK_OK) {
-        close(fd);
-        return rc;
+    int fd = (int)(intptr_t)src->ctx;
+    for (;;) {
+        ssize_t n = read(fd, buf, size);
+        if (n >= 0)
+            return n;
+        if (errno == EINTR)
+            continue;
+        char text[256];
+        if (strerror_r(errno, text, sizeof text) != 0)
+            snprintf(text, sizeof text, "error %d", errno);
+        src->code = CRISK_EIO;
+        snprintf(src->why, sizeof src->why, "cannot read file: %s", text);
+        return -1;
     }
-    *chunk = CHUNK_BYTES;
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < CHUNK_BYTES)
-        *chunk = (size_t)st.st_size < 4096 ? 4096 : (size_t)st.st_size + 1;
-    *fd_out = fd;
-    return CRISK_OK;
 }
 
-/* read() until `size` bytes or the end of the file: the BOM test wants the
- * first three bytes together even from a pipe. */
-static ssize_t read_full(int fd, char *buf, size_t size)
+void crisk__csv_source_fd(crisk__csv_source *src, int fd, uint64_t size)
+{
+    memset(src, 0, sizeof *src);
+    src->read = read_fd;
+    src->ctx = (void *)(intptr_t)fd;
+    src->size = size;
+    src->size_known = 1;
+}
+
+/* Read until `size` bytes or the end: the BOM test wants the first three
+ * bytes together even from a source that returns less. */
+static ssize_t read_full(crisk__csv_source *src, char *buf, size_t size)
 {
     size_t got = 0;
     while (got < size) {
-        ssize_t n = read(fd, buf + got, size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n = src->read(src, buf + got, size - got);
         if (n < 0)
             return -1;
         if (n == 0)
@@ -988,14 +987,12 @@ static int too_large(reader *r)
            ? CRISK_ELIMIT : CRISK_ENOMEM;
 }
 
-/* report_errno() for the reader thread. */
-static int read_error(reader *r, int errnum)
+/* The source failed: report why, on the reader thread. */
+static int read_error(reader *r, const crisk__csv_source *src)
 {
-    char text[256];
-    if (strerror_r(errnum, text, sizeof text) != 0)
-        snprintf(text, sizeof text, "error %d", errnum);
-    return reader_report(r, CRISK_EIO, 0, 0, "%s: %s", "cannot read file", text) == CRISK_OK
-           ? CRISK_EIO : CRISK_ENOMEM;
+    int code = src->code != CRISK_OK ? src->code : CRISK_EIO;
+    return reader_report(r, code, 0, 0, "%s", src->why[0] ? src->why : "cannot read file")
+           == CRISK_OK ? code : CRISK_ENOMEM;
 }
 
 /* Progress after each chunk, through the stream like everything else. */
@@ -1014,16 +1011,14 @@ static void progress(reader *r, uint64_t done, uint64_t size)
 }
 
 /* Read, hash and parse the file chunk by chunk; `bufs` holds two chunks. */
-static int read_chunks(reader *r, int fd, char *bufs, size_t chunk, hasher *h,
+static int read_chunks(reader *r, crisk__csv_source *src, char *bufs, size_t chunk, hasher *h,
                        crisk__csv_info *info)
 {
-    struct stat st;
-    uint64_t size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
     for (unsigned k = 0;; k ^= 1) {
         char *buf = bufs + (size_t)k * chunk;
-        ssize_t n = read_full(fd, buf, chunk);
+        ssize_t n = read_full(src, buf, chunk);
         if (n < 0)
-            return read_error(r, errno);
+            return read_error(r, src);
         if (n == 0)
             break;
         if (info->bytes + (uint64_t)n > CRISK_MAX_FILE_BYTES)   /* a growing file or a pipe */
@@ -1043,7 +1038,7 @@ static int read_chunks(reader *r, int fd, char *bufs, size_t chunk, hasher *h,
         if (r->stop)
             return r->stop;
         if (r->want_progress)
-            progress(r, info->bytes, size);
+            progress(r, info->bytes, src->size);
     }
     finish(r);
     return r->stop;
@@ -1062,7 +1057,7 @@ static int check_header_seen(const reader *r, crisk__csv_report *rep)
 /* What the reader thread needs. */
 typedef struct read_job {
     reader *r;
-    int fd;
+    crisk__csv_source *src;
     char *bufs;                  /* two chunks */
     size_t chunk;
     hasher *h;                   /* NULL: no digest */
@@ -1073,7 +1068,7 @@ typedef struct read_job {
 static void *read_main(void *arg)
 {
     read_job *job = arg;
-    job->rc = read_chunks(job->r, job->fd, job->bufs, job->chunk, job->h, job->info);
+    job->rc = read_chunks(job->r, job->src, job->bufs, job->chunk, job->h, job->info);
     stream_close(job->r->st);
     return NULL;
 }
@@ -1108,10 +1103,34 @@ static int run_pipeline(stream *st, read_job *job)
     return st->rc != CRISK_OK ? st->rc : job->rc;
 }
 
-int crisk__csv_read(crisk__csv_report *rep, crisk__csv_record_fn fn, void *ctx,
-                    int want_sha256, crisk__csv_info *info)
+/* Bytes read at a time: 1 MiB, or a small source at once. */
+static size_t chunk_size(const crisk__csv_source *src)
+{
+    if (!src->size_known || src->size >= CHUNK_BYTES)
+        return CHUNK_BYTES;
+    return src->size < 4096 ? 4096 : (size_t)src->size + 1;
+}
+
+/* What can be said before reading: a source declared too large. */
+static int check_size(crisk__csv_report *rep, uint64_t size)
+{
+    if (size <= CRISK_MAX_FILE_BYTES)
+        return CRISK_OK;
+    return crisk__csv_report_add(rep, CRISK_SEV_ERROR, CRISK_ELIMIT, 0, 0,
+                                 "file is too large (%llu bytes, limit %llu)",
+                                 (unsigned long long)size,
+                                 (unsigned long long)CRISK_MAX_FILE_BYTES) == CRISK_OK
+           ? CRISK_ELIMIT : CRISK_ENOMEM;
+}
+
+int crisk__csv_read_source(crisk__csv_report *rep, crisk__csv_source *src,
+                           crisk__csv_record_fn fn, void *ctx, int want_sha256,
+                           crisk__csv_info *info)
 {
     memset(info, 0, sizeof *info);
+    int rc = src->size_known ? check_size(rep, src->size) : CRISK_OK;
+    if (rc != CRISK_OK)
+        return rc;
     stream st;
     memset(&st, 0, sizeof st);
     st.rep = rep;
@@ -1123,11 +1142,7 @@ int crisk__csv_read(crisk__csv_report *rep, crisk__csv_record_fn fn, void *ctx,
     r.want_progress = rep->progress != NULL;
     r.line = 1;
 
-    int fd = -1;
-    size_t chunk = 0;
-    int rc = open_input(rep, &fd, &chunk);
-    if (rc != CRISK_OK)
-        return rc;
+    size_t chunk = chunk_size(src);
     hasher h;
     char *bufs = malloc(2 * chunk);
     r.slots = malloc(MAX_STORED * sizeof *r.slots);
@@ -1137,8 +1152,8 @@ int crisk__csv_read(crisk__csv_report *rep, crisk__csv_record_fn fn, void *ctx,
         goto out;
     }
     if (want_sha256)
-        hasher_start(&h);
-    read_job job = { &r, fd, bufs, chunk, want_sha256 ? &h : NULL, info, CRISK_OK };
+        hasher_start(&h, !src->size_known || src->size > SMALL_SOURCE_BYTES);
+    read_job job = { &r, src, bufs, chunk, want_sha256 ? &h : NULL, info, CRISK_OK };
     rc = run_pipeline(&st, &job);
     if (want_sha256)
         hasher_stop(&h, rc == CRISK_OK ? info->sha256 : NULL);
@@ -1148,10 +1163,27 @@ int crisk__csv_read(crisk__csv_report *rep, crisk__csv_record_fn fn, void *ctx,
     info->header_ok = r.header_ok;
 out:
     csv_free(&r.parser);
-    close(fd);
     free(bufs);
     free(r.slots);
     free(r.text);
     stream_release(&st);
+    return rc;
+}
+
+int crisk__csv_read(crisk__csv_report *rep, crisk__csv_record_fn fn, void *ctx,
+                    int want_sha256, crisk__csv_info *info)
+{
+    memset(info, 0, sizeof *info);
+    int fd;
+    struct stat st;
+    char why[CRISK_ERROR_MESSAGE_MAX];
+    int rc = crisk__infile_open(rep->path, 0, &fd, &st, why, sizeof why);
+    if (rc != CRISK_OK)
+        return crisk__csv_report_add(rep, CRISK_SEV_ERROR, rc, 0, 0, "%s", why) == CRISK_OK
+               ? rc : CRISK_ENOMEM;
+    crisk__csv_source src;
+    crisk__csv_source_fd(&src, fd, (uint64_t)st.st_size);
+    rc = crisk__csv_read_source(rep, &src, fn, ctx, want_sha256, info);
+    close(fd);
     return rc;
 }

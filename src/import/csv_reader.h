@@ -26,6 +26,10 @@
  * one-thread reader would deliver them.  The callback and `rep` are only
  * ever used from the calling thread.
  *
+ * Sources: a path (crisk__csv_read: regular files only) or any byte
+ * stream (crisk__csv_read_source: a DORA zip member, inflated as it is
+ * read); a small source (up to 1 MiB, size known) is hashed inline.
+ *
  * Memory: the file is read in 1 MiB chunks; up to 512 KiB of parsed records
  * wait in the queue.  libcsv's field buffer is kept within the field limit
  * (plus 64 KiB) however long a field in the file is.  No allocation per
@@ -36,6 +40,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "chainrisk/chainrisk.h"
 
@@ -84,16 +89,46 @@ typedef struct crisk__csv_info {
     int header_ok;      /* the header row was delivered */
 } crisk__csv_info;
 
+/* Where the reader's bytes come from.  `read` fills `buf` with up to `size`
+ * bytes and returns how many, 0 at the end, or -1 after setting `code`
+ * (CRISK_EIO, CRISK_EINVALID or CRISK_ELIMIT) and `why` (the message, said
+ * of the whole file).  It is called on the reader's thread, one call at a
+ * time, and the caller's thread leaves the source alone until the read
+ * returns, so a source needs no lock of its own. */
+typedef struct crisk__csv_source {
+    ssize_t (*read)(struct crisk__csv_source *src, char *buf, size_t size);
+    void *ctx;
+    uint64_t size;               /* total bytes, when `size_known`: for
+                                  * progress, the buffer size, hashing small
+                                  * files inline and the limit up front */
+    int size_known;
+    int code;
+    char why[CRISK_ERROR_MESSAGE_MAX];
+} crisk__csv_source;
+
+/* A source reading the open descriptor `fd` (not closed by the reader) of
+ * a regular file of `size` bytes. */
+void crisk__csv_source_fd(crisk__csv_source *src, int fd, uint64_t size);
+
 /* Read the CSV file `rep->path`, delivering records to `fn`.  Problems of
  * the file go to `rep`.  If `want_sha256`, the SHA-256 of the bytes read is
- * computed on the way (no second pass over the file).
+ * computed on the way (no second pass over the file).  Only a regular file
+ * is read (util/infile.h): anything else is refused with its kind.
  *
  * Returns CRISK_OK when the file was read to its end, whatever problems it
  * has (see rep->status); CRISK_EIO (unreadable), CRISK_ENOTFOUND (missing),
- * CRISK_ELIMIT (too large), CRISK_EINVALID (UTF-16) when it could not be
- * read - each also reported to `rep`; CRISK_ENOMEM; or the code `fn`
- * returned.  Time O(bytes). */
+ * CRISK_ELIMIT (too large), CRISK_EINVALID (UTF-16, not a regular file)
+ * when it could not be read - each also reported to `rep`; CRISK_ENOMEM; or
+ * the code `fn` returned.  Time O(bytes). */
 int crisk__csv_read(crisk__csv_report *rep, crisk__csv_record_fn fn, void *ctx,
                     int want_sha256, crisk__csv_info *info);
+
+/* The same from `src`; `rep->path` only names the file in messages.  A
+ * source that fails reports `src->why` with `src->code`, which the read
+ * returns: the records delivered before stay delivered, so the caller must
+ * treat the file as failed (the report says so). */
+int crisk__csv_read_source(crisk__csv_report *rep, crisk__csv_source *src,
+                           crisk__csv_record_fn fn, void *ctx, int want_sha256,
+                           crisk__csv_info *info);
 
 #endif

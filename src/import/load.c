@@ -23,6 +23,7 @@
 #include "cyclonedx.h"
 #include "mapping.h"
 #include "import/dora/dora.h"
+#include "util/infile.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -30,8 +31,19 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-enum input_kind { INPUT_NATIVE_DIR, INPUT_DORA, INPUT_CYCLONEDX, INPUT_UNKNOWN, INPUT_MISSING };
+enum input_kind {
+    INPUT_NATIVE_DIR, INPUT_DORA, INPUT_CYCLONEDX, INPUT_UNKNOWN, INPUT_MISSING,
+    INPUT_UNREADABLE   /* there, but no regular file: why in detection.why */
+};
+
+/* What detect() found, and why a path that is there cannot be read. */
+typedef struct detection {
+    enum input_kind kind;
+    int code;
+    char why[CRISK_ERROR_MESSAGE_MAX];
+} detection;
 
 static int is_dir(const char *path)
 {
@@ -39,10 +51,13 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int file_exists(const char *path)
+/* Whether anything is at `path`: a file of any kind, or a symbolic link
+ * even to nothing.  Such a file is read (and refused if it is no regular
+ * file), never skipped as absent. */
+static int is_there(const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return lstat(path, &st) == 0;
 }
 
 /* dir/name; an absolute `name` stands alone. */
@@ -55,16 +70,12 @@ static int path_join(char *buf, size_t size, const char *dir, const char *name)
     return snprintf(buf, size, "%s%s%s", dir, sep, name) < (int)size ? 0 : -1;
 }
 
-/* First non-blank byte of a file (after a UTF-8 BOM), or -1. */
-static int first_byte(const char *path, unsigned char magic[4])
+/* First non-blank byte of the open file `fd` (after a UTF-8 BOM), or -1. */
+static int first_byte(int fd, unsigned char magic[4])
 {
-    memset(magic, 0, 4);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return -1;
     unsigned char buf[512];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
+    ssize_t got = read(fd, buf, sizeof buf);
+    size_t n = got > 0 ? (size_t)got : 0;
     memset(magic, 0, 4);
     memcpy(magic, buf, n < 4 ? n : 4);
     size_t i = n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0;
@@ -104,52 +115,69 @@ static int has_reports(const char *dir)
     return found;
 }
 
-static enum input_kind detect(const char *path, const struct crisk__colmap *map)
+static void detect(const char *path, const struct crisk__colmap *map, detection *d)
 {
     char buf[4096];
+    d->code = CRISK_OK;
     if (is_dir(path)) {
+        d->kind = INPUT_DORA;   /* the DORA importer explains what it expected */
         if (path_join(buf, sizeof buf, path, file_name(map, CRISK__NATIVE_NODES)) == 0
-            && file_exists(buf))
-            return INPUT_NATIVE_DIR;
+            && is_there(buf))
+            d->kind = INPUT_NATIVE_DIR;
         /* A mapping that names the nodes file says what the directory is
          * meant to hold: the native importer reports the file missing. */
-        if (crisk__colmap_file(map, CRISK__NATIVE_NODES) != NULL && !has_reports(path))
-            return INPUT_NATIVE_DIR;
-        return INPUT_DORA;   /* the DORA importer explains what it expected */
+        else if (crisk__colmap_file(map, CRISK__NATIVE_NODES) != NULL && !has_reports(path))
+            d->kind = INPUT_NATIVE_DIR;
+        return;
     }
-    if (!file_exists(path))
-        return INPUT_MISSING;
+    if (!is_there(path)) {
+        d->kind = INPUT_MISSING;
+        return;
+    }
+    int fd;
+    struct stat st;
+    d->code = crisk__infile_open(path, 0, &fd, &st, d->why, sizeof d->why);
+    if (d->code != CRISK_OK) {
+        d->kind = INPUT_UNREADABLE;
+        return;
+    }
     unsigned char magic[4] = { 0 };
-    int c = first_byte(path, magic);
+    int c = first_byte(fd, magic);
+    close(fd);
+    d->kind = INPUT_UNKNOWN;
     if (magic[0] == 'P' && magic[1] == 'K')
-        return INPUT_DORA;
-    if (c == '{')
-        return INPUT_CYCLONEDX;
-    return INPUT_UNKNOWN;
+        d->kind = INPUT_DORA;
+    else if (c == '{')
+        d->kind = INPUT_CYCLONEDX;
 }
 
 /* The nodes and edges files of a native directory.  The edges file is
- * optional unless the mapping names it; `*edges` is then "" when absent. */
+ * optional unless the mapping names it: when there is none at all, `*edges`
+ * is "" and a warning names it (a supplier register alone is an inventory,
+ * but one whose edges file went missing must not pass for one without
+ * dependencies unnoticed).  Anything there by that name is read, so one
+ * that is no regular file is an error, never taken for absent. */
 static int native_paths(const char *dir, const struct crisk__colmap *map, char *nodes,
-                        char *edges, size_t size, crisk_error *err)
+                        char *edges, size_t size, crisk_diagnostics *diags, crisk_error *err)
 {
     if (path_join(nodes, size, dir, file_name(map, CRISK__NATIVE_NODES)) != 0
         || path_join(edges, size, dir, file_name(map, CRISK__NATIVE_EDGES)) != 0)
         return crisk_error_set(err, CRISK_EUSAGE, dir, 0, 0, "path too long");
-    if (crisk__colmap_file(map, CRISK__NATIVE_EDGES) == NULL && !file_exists(edges))
-        edges[0] = '\0';
-    return CRISK_OK;
+    if (crisk__colmap_file(map, CRISK__NATIVE_EDGES) != NULL || is_there(edges))
+        return CRISK_OK;
+    int rc = crisk_diagnostics_add(diags, CRISK_SEV_WARNING, edges, 0, 0,
+                                   "no such file: the inventory has no dependencies");
+    edges[0] = '\0';
+    return rc == CRISK_OK ? CRISK_OK : crisk_error_set(err, rc, dir, 0, 0, "out of memory");
 }
 
-/* Why `path` is no input, as stat() sees it: a name too long for the file
- * system is not "missing", nor is a FIFO or a device. */
+/* Why nothing is at `path` (lstat() failed), as stat() says: a name too
+ * long for the file system is not "missing".  (A FIFO or a device is there:
+ * detect() hands it to util/infile.c, which names its kind.) */
 static int missing(const char *path, crisk_error *err)
 {
     struct stat st;
-    if (stat(path, &st) == 0)
-        return crisk_error_set(err, CRISK_EINVALID, path, 0, 0,
-                               "not a directory or a regular file");
-    int e = errno;
+    int e = stat(path, &st) == 0 ? ENOENT : errno;   /* ENOENT: it vanished since */
     const char *why = e == ENOENT || e == ENOTDIR ? "no such file or directory"
                     : e == ENAMETOOLONG           ? "file name too long"
                     : e == ELOOP                  ? "too many levels of symbolic links"
@@ -166,9 +194,11 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
         return crisk__native_load(b, in->nodes, in->edges, map, diags, err);
     char nodes[4096], edges[4096];
     int rc;
-    switch (detect(in->path, map)) {
+    detection d;
+    detect(in->path, map, &d);
+    switch (d.kind) {
     case INPUT_NATIVE_DIR:
-        rc = native_paths(in->path, map, nodes, edges, sizeof nodes, err);
+        rc = native_paths(in->path, map, nodes, edges, sizeof nodes, diags, err);
         if (rc != CRISK_OK)
             return rc;
         return crisk__native_load(b, nodes, edges[0] ? edges : NULL, map, diags, err);
@@ -178,6 +208,8 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
         return crisk__cyclonedx_load(b, in->path, opts, diags, err);
     case INPUT_MISSING:
         return missing(in->path, err);
+    case INPUT_UNREADABLE:
+        return crisk_error_set(err, d.code, in->path, 0, 0, "%s", d.why);
     default:
         return crisk_error_set(err, CRISK_EINVALID, in->path, 0, 0,
                                "not a chainrisk input: expected a directory with nodes.csv, "

@@ -38,6 +38,7 @@
  */
 #include "mapping.h"
 #include "json_text.h"
+#include "util/infile.h"
 #include "util/quote.h"
 #include "util/suggest.h"
 #include "util/util.h"
@@ -49,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_NATIVE_COLUMNS 16   /* wider than either native schema */
 
@@ -235,15 +237,21 @@ static unsigned char *read_bytes(FILE *f, size_t hint, size_t *len, int *failed)
 static int read_file(reader *r, unsigned char **out, size_t *len, crisk_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(r->path, "rb");
-    if (f == NULL) {
-        int e = errno;
-        int code = crisk__open_error_code(e);
-        fail_at(r, 0, 0, "cannot open file: %s", strerror(e));
-        return crisk_error_set(err, code, r->path, 0, 0, "cannot open file: %s", strerror(e));
-    }
+    int fd;
     struct stat st;
-    size_t hint = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 4096;
+    char why[CRISK_ERROR_MESSAGE_MAX];
+    int code = crisk__infile_open(r->path, 0, &fd, &st, why, sizeof why);
+    FILE *f = code == CRISK_OK ? fdopen(fd, "rb") : NULL;
+    if (code == CRISK_OK && f == NULL) {
+        code = CRISK_ENOMEM;
+        close(fd);
+        snprintf(why, sizeof why, "out of memory");
+    }
+    if (code != CRISK_OK) {
+        fail_at(r, 0, 0, "%s", why);
+        return crisk_error_set(err, code, r->path, 0, 0, "%s", why);
+    }
+    size_t hint = (size_t)st.st_size;
     int failed = 0;
     size_t n = 0;
     unsigned char *buf = read_bytes(f, hint, &n, &failed);
