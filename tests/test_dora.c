@@ -26,6 +26,7 @@
 #include <zip.h>
 
 #include "chainrisk/chainrisk.h"
+#include "import/dora/dora_internal.h"
 
 #define FIXTURES CRISK_FIXTURES "/dora"
 #define PACKAGE "529900BANKEXAMPLE001.CON_DE_DORA010100_DORA_2024-12-31_20250115120000000"
@@ -695,7 +696,7 @@ Test(dora_bank, zip_folder_and_parent_folder_give_identical_models)
     make_zip(zip_nested, BANK_DIR, "");
     make_zip(zip_root, BANK_PKG, "");
     const char *paths[] = { BANK_DIR, BANK_PKG, zip_nested, zip_root };
-    char *model[4], *ranked[4];
+    char *model[4], *ranked[4], members[4][4096];
     crisk_load_options o = defaults();
     for (int i = 0; i < 4; i++) {
         run r = { 0 };
@@ -703,6 +704,16 @@ Test(dora_bank, zip_folder_and_parent_folder_give_identical_models)
         expect_loaded(&r);
         model[i] = model_text(r.inv);
         ranked[i] = rank_csv(r.inv);
+        /* A member's digest, size and rows are of its bytes (inflated from
+         * a zip as it is parsed), the same as the unpacked file's. */
+        size_t len = 0;
+        for (size_t k = 1; k < crisk_inventory_source_count(r.inv); k++) {
+            crisk_source_view m;
+            crisk_inventory_source(r.inv, k, &m);
+            cr_assert_eq(strlen(m.sha256), 64u, "%s", m.path);
+            len += (size_t)snprintf(members[i] + len, sizeof members[i] - len, "%s %s %llu %zu\n",
+                                    m.path, m.sha256, (unsigned long long)m.bytes, m.rows);
+        }
         /* Members are named alike whatever holds them; only the package
          * entry says where the package was. */
         crisk_source_view s;
@@ -713,6 +724,7 @@ Test(dora_bank, zip_folder_and_parent_folder_give_identical_models)
         release(&r);
     }
     for (int i = 1; i < 4; i++) {
+        cr_assert_str_eq(members[i], members[0], "members of %s", paths[i]);
         cr_assert_str_eq(model[i], model[0], "model of %s", paths[i]);
         cr_assert_str_eq(ranked[i], ranked[0], "rank CSV of %s", paths[i]);
         free(model[i]);
@@ -954,6 +966,294 @@ Test(dora_package, reader_problems_in_a_zip_member_keep_their_counts)
     cr_assert_eq(r.diags.errors, 70);           /* b_99.01 is not read */
     cr_assert_eq(r.diags.stored_errors, CRISK_DIAGNOSTICS_LIMIT);
     expect_diag(&r, "reports/b_07.01.csv:8:0: expected 12 fields, found 2");
+    release(&r);
+    remove_tree(dir);
+}
+
+/* ---- zip bombs, names given twice, links out of the package --------------------------- */
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Zip `pkg`/reports/ in name order as "pkg/reports/NAME" (deflated, libzip's
+ * default), so entry numbers are known: entry i+1 is the i-th name. */
+static void make_zip_sorted(const char *zip_path, const char *pkg)
+{
+    char reports[1024], *names[64];
+    size_t n = 0;
+    snprintf(reports, sizeof reports, "%s/reports", pkg);
+    DIR *d = opendir(reports);
+    cr_assert_not_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.' && n < 64)
+            names[n++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, n, sizeof *names, by_string);
+    int code = 0;
+    zip_t *z = zip_open(zip_path, ZIP_CREATE | ZIP_TRUNCATE, &code);
+    cr_assert_not_null(z);
+    for (size_t i = 0; i < n; i++) {
+        char path[2048], name[512];
+        snprintf(path, sizeof path, "%s/%s", reports, names[i]);
+        snprintf(name, sizeof name, "pkg/reports/%s", names[i]);
+        zip_source_t *src = zip_source_file(z, path, 0, -1);
+        cr_assert_not_null(src);
+        cr_assert_geq(zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8), 0, "%s", zip_strerror(z));
+        free(names[i]);
+    }
+    cr_assert_eq(zip_close(z), 0, "%s", zip_strerror(z));
+}
+
+/* Rewrite what the archive says of member `name` in its local and central
+ * headers: its uncompressed size (if `size` >= 0) and the last byte of its
+ * name (if `last` is not 0).  What libzip cannot be made to write: an
+ * archive that lies about a size, or holds one name twice. */
+static void patch_member(const char *zip_path, const char *name, long size, char last)
+{
+    FILE *f = fopen(zip_path, "r+b");
+    cr_assert_not_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    unsigned char *b = malloc((size_t)len);
+    fseek(f, 0, SEEK_SET);
+    cr_assert_eq(fread(b, 1, (size_t)len, f), (size_t)len);
+    size_t nlen = strlen(name), patched = 0;
+    for (long i = 0; i + 46 + (long)nlen <= len; i++) {
+        int local = memcmp(b + i, "PK\003\004", 4) == 0, central = memcmp(b + i, "PK\001\002", 4) == 0;
+        long at = local ? i + 30 : i + 46;
+        if (!(local || central))
+            continue;
+        size_t name_len = (size_t)(b[i + (local ? 26 : 28)] | b[i + (local ? 27 : 29)] << 8);
+        if (name_len != nlen || memcmp(b + at, name, nlen) != 0)
+            continue;
+        long size_at = i + (local ? 22 : 24);
+        for (int k = 0; size >= 0 && k < 4; k++)
+            b[size_at + k] = (unsigned char)(size >> (8 * k));
+        if (last != 0)
+            b[at + (long)nlen - 1] = (unsigned char)last;
+        patched++;
+    }
+    cr_assert_eq(patched, 2, "%s: %zu headers patched", name, patched);
+    fseek(f, 0, SEEK_SET);
+    fwrite(b, 1, (size_t)len, f);
+    fclose(f);
+    free(b);
+}
+
+/* The compressed size libzip gave member `name`. */
+static unsigned long long compressed_size(const char *zip_path, const char *name)
+{
+    int code = 0;
+    zip_t *z = zip_open(zip_path, ZIP_RDONLY, &code);
+    cr_assert_not_null(z);
+    zip_stat_t st;
+    cr_assert_eq(zip_stat(z, name, 0, &st), 0);
+    zip_discard(z);
+    return (unsigned long long)st.comp_size;
+}
+
+/* The bank package in `dir`/pkg with b_02.01.csv followed by 2 MiB of
+ * blank lines (a valid table: blank lines are skipped), zipped to
+ * `dir`/bomb.zip; returns the member's inflated size. */
+static size_t make_bomb(const char *dir, char *zip, size_t zip_size)
+{
+    char pkg[512], path[1024];
+    snprintf(pkg, sizeof pkg, "%s/pkg", dir);
+    copy_tree(BANK_PKG, pkg);
+    snprintf(path, sizeof path, "%s/reports/b_02.01.csv", pkg);
+    FILE *f = fopen(path, "ab");
+    long head = ftell(f);
+    for (int i = 0; i < 2 << 20; i++)
+        fputc('\n', f);
+    fclose(f);
+    snprintf(zip, zip_size, "%s/bomb.zip", dir);
+    make_zip_sorted(zip, pkg);
+    return (size_t)head + (2u << 20);
+}
+
+/* A member that inflates beyond 100 times its compressed size is refused
+ * on the size the archive declares, before a byte is inflated (the first
+ * version inflated a 1 GiB member into a temporary file). */
+Test(dora_package, a_member_over_the_compression_ratio_is_refused_unread)
+{
+    char dir[256], zip[512], want[512];
+    scratch(dir, sizeof dir);
+    size_t size = make_bomb(dir, zip, sizeof zip);
+    run r = { 0 };
+    crisk_load_options o = defaults();
+    load_path(&r, zip, &o);
+    expect_failed(&r);
+    snprintf(want, sizeof want, "reports/b_02.01.csv: compression ratio over 100:1 (%llu bytes "
+             "inflate to %zu): refused as a possible zip bomb",
+             compressed_size(zip, "pkg/reports/b_02.01.csv"), size);
+    expect_diag(&r, want);
+    expect_counts(&r, 1, 0);
+    release(&r);
+    remove_tree(dir);
+}
+
+/* Declared sizes are the archive's word: one that understates is caught
+ * on the bytes inflated, once past the first MiB. */
+Test(dora_package, a_member_that_understates_its_size_is_stopped_while_inflating)
+{
+    char dir[256], zip[512], want[512];
+    scratch(dir, sizeof dir);
+    make_bomb(dir, zip, sizeof zip);
+    patch_member(zip, "pkg/reports/b_02.01.csv", 300, 0);
+    run r = { 0 };
+    crisk_load_options o = defaults();
+    load_path(&r, zip, &o);
+    expect_failed(&r);
+    snprintf(want, sizeof want, "reports/b_02.01.csv: compression ratio over 100:1 (%llu bytes "
+             "inflate to more than 1048576): refused as a possible zip bomb",
+             compressed_size(zip, "pkg/reports/b_02.01.csv"));
+    expect_diag(&r, want);
+    expect_counts(&r, 1, 0);
+    release(&r);
+    remove_tree(dir);
+}
+
+static int count_rows(void *ctx, crisk__csv_record *rec)
+{
+    (void)rec;
+    ++*(size_t *)ctx;
+    return CRISK_OK;
+}
+
+/* Read reports/`file` of the open package `p`: the one message it gives. */
+static void expect_member_error(dora_package *p, const char *file, const char *want)
+{
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk__csv_info info;
+    size_t rows = 0, errors = 0;
+    char display[128], got[1024];
+    snprintf(display, sizeof display, "reports/%s", file);
+    const char *name = dora_package_find(p, file);
+    cr_assert_not_null(name, "%s", file);
+    cr_assert_eq(dora_package_read_csv(p, name, display, count_rows, &rows, &d, &info, &errors,
+                                       &err), CRISK_OK, "%s", err.message);
+    cr_assert_eq(errors, 1, "%s: %zu errors", file, errors);
+    cr_assert_eq(d.count, 1);
+    cr_expect_str_eq(crisk_diag_format(&d.items[0], got, sizeof got), want);
+    crisk_diagnostics_release(&d);
+}
+
+/* All members read from one zip may inflate to DORA_MAX_INFLATED bytes
+ * (4 GiB: too much to inflate in a test, so the test lowers it): checked
+ * on the declared sizes first, then on the bytes inflated. */
+Test(dora_package, members_of_one_zip_inflate_to_a_bounded_total)
+{
+    char dir[256], zip[512];
+    scratch(dir, sizeof dir);
+    make_bomb(dir, zip, sizeof zip);
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    dora_package p;
+    cr_assert_eq(dora_package_open(&p, zip, &d, &err), CRISK_OK);
+    cr_assert_eq(p.max_inflated, 4294967296ull);
+    cr_assert_eq(p.max_ratio, 100u);
+    p.max_ratio = 1000000;   /* only the total counts here */
+    p.max_inflated = 1500;
+    expect_member_error(&p, "b_02.01.csv", "reports/b_02.01.csv: the members read from the zip "
+                        "inflate to more than 1500 bytes in all: refused as a possible zip bomb");
+    dora_package_close(&p);
+    patch_member(zip, "pkg/reports/b_02.01.csv", 300, 0);
+    cr_assert_eq(dora_package_open(&p, zip, &d, &err), CRISK_OK);
+    p.max_ratio = 1000000;
+    p.max_inflated = 100000;
+    expect_member_error(&p, "b_02.01.csv", "reports/b_02.01.csv: the members read from the zip "
+                        "inflate to more than 100000 bytes in all: refused as a possible zip bomb");
+    dora_package_close(&p);
+    crisk_diagnostics_release(&d);
+    remove_tree(dir);
+}
+
+/* unzip and Python read the last of two members of one name, libzip's
+ * lookup the first: refused, naming both entries. */
+Test(dora_package, a_zip_holding_a_file_twice_is_refused)
+{
+    char dir[256], pkg[512], path[1024], zip[512];
+    scratch(dir, sizeof dir);
+    snprintf(pkg, sizeof pkg, "%s/pkg", dir);
+    copy_tree(BANK_PKG, pkg);
+    snprintf(path, sizeof path, "%s/reports/b_05.01.csw", pkg);
+    write_file(path, "c0010\r\nEVIL\r\n");
+    snprintf(zip, sizeof zip, "%s/twice.zip", dir);
+    make_zip_sorted(zip, pkg);   /* ... b_05.01.csv (12), b_05.01.csw (13), ... */
+    patch_member(zip, "pkg/reports/b_05.01.csw", -1, 'v');
+    run r = { 0 };
+    crisk_load_options o = defaults();
+    load_path(&r, zip, &o);
+    expect_failed(&r);
+    expect_diag(&r, "reports/b_05.01.csv: the zip holds this file twice (entries 12 and 13): "
+                    "tools disagree on which copy to read");
+    expect_counts(&r, 1, 0);
+    release(&r);
+    remove_tree(dir);
+}
+
+/* An unpacked package is files: a member that is a link (here to a file
+ * outside the package), a FIFO or a directory is refused, never read. */
+Test(dora_package, a_folder_member_that_is_no_regular_file_is_refused, .timeout = 60)
+{
+    char dir[256], pkg[512], path[1024], outside[512];
+    scratch(dir, sizeof dir);
+    snprintf(pkg, sizeof pkg, "%s/pkg", dir);
+    copy_tree(BANK_PKG, pkg);
+    snprintf(outside, sizeof outside, "%s/outside.csv", dir);
+    snprintf(path, sizeof path, "%s/reports/b_05.01.csv", pkg);
+    copy_file(path, outside);
+    unlink(path);
+    cr_assert_eq(symlink(outside, path), 0);
+    snprintf(path, sizeof path, "%s/reports/b_07.01.csv", pkg);
+    unlink(path);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    snprintf(path, sizeof path, "%s/reports/b_02.03.csv", pkg);
+    unlink(path);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    run r = { 0 };
+    crisk_load_options o = defaults();
+    load_path(&r, pkg, &o);
+    expect_failed(&r);
+    expect_diag(&r, "reports/b_05.01.csv: not a regular file (a symbolic link)");
+    expect_diag(&r, "reports/b_07.01.csv: not a regular file (a FIFO)");
+    expect_diag(&r, "reports/b_02.03.csv: not a regular file (a directory)");
+    expect_counts(&r, 3, 0);
+    release(&r);
+    remove_tree(dir);
+}
+
+/* Many folders each holding reports/: named in order whatever the order
+ * in the archive, the first two and "..." (only three are ever kept). */
+Test(dora_package, several_packages_in_a_zip_name_the_first_two)
+{
+    char dir[256], zip[512], want[1024];
+    scratch(dir, sizeof dir);
+    snprintf(zip, sizeof zip, "%s/many.zip", dir);
+    int code = 0;
+    zip_t *z = zip_open(zip, ZIP_CREATE | ZIP_TRUNCATE, &code);
+    const char *folders[] = { "e", "c", "d", "b", "f" };
+    for (size_t i = 0; i < 5; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s/reports/b_02.01.csv", folders[i]);
+        zip_source_t *src = zip_source_buffer(z, "c0010\n", 6, 0);
+        cr_assert_geq(zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8), 0);
+    }
+    cr_assert_eq(zip_close(z), 0);
+    run r = { 0 };
+    crisk_load_options o = defaults();
+    load_path(&r, zip, &o);
+    expect_failed(&r);
+    snprintf(want, sizeof want, "%s: several DORA report packages in the zip ('b/reports/', "
+             "'c/reports/', ...): give one", zip);
+    expect_diag(&r, want);
+    expect_counts(&r, 1, 0);
     release(&r);
     remove_tree(dir);
 }

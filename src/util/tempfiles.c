@@ -8,10 +8,9 @@
  * umask applies as for any new file; mkstemp() was rejected because it
  * always creates 0600.
  *
- * An atomic output is written to FILE.tmp.XXXXXX and renamed at the end; a
- * DORA package member is copied to a temporary file while it is read.  If
- * the process is interrupted (Ctrl-C, a job scheduler's SIGTERM) those
- * files would stay behind.  The CLI's signal handler calls
+ * An atomic output is written to FILE.tmp.XXXXXX and renamed at the end.
+ * If the process is interrupted (Ctrl-C, a job scheduler's SIGTERM) such a
+ * file would stay behind.  The CLI's signal handler calls
  * crisk_remove_temporary_files(), which must be async-signal-safe: so the
  * paths live in fixed static slots (no malloc, no locks), each guarded by
  * an atomic state that the handler only reads.

@@ -11,20 +11,34 @@
  * that checks CRCs and sizes and reports corrupt archives as errors, instead
  * of shelling out to unzip (a process per file, a dependency on PATH, and
  * archive member names that would become file names on disk).  Nothing is
- * extracted under a member's name.
+ * extracted: a member is inflated straight into the CSV reader (a
+ * crisk__csv_source over zip_fread, on the reader's thread), which hashes
+ * the inflated bytes as it parses them.  Rejected: a temporary file per
+ * member (the first version: a 1 GiB member wrote 1 GiB to $TMPDIR before a
+ * byte was parsed) and a whole-member buffer (memory as large as the
+ * member).
  *
- * The CSV reader (csv_reader.c) reads from a path and names that path in its
- * messages.  So a zip member is streamed into a private temporary file
- * (mkstemp, removed right after the read) and read from there; the reader's
- * problems go to a private diagnostics list and are moved to the caller's
- * under the member's package name, `reports/b_05.02.csv`, so messages are
- * the same for a .zip and a folder.  A member's SHA-256 is computed while it
- * is copied out.  Rejected: fmemopen (the reader takes a path, not a FILE*),
- * and a whole-member buffer (a 4 GiB member would need 4 GiB of memory; the
- * temporary file streams).
+ * Zip bombs (docs/dora.md, "Limits"): a member is refused when it inflates
+ * to more than DORA_MAX_RATIO times its compressed size (past the first
+ * DORA_RATIO_GRACE bytes: small files compress as they like), and the
+ * members read from one zip may inflate to DORA_MAX_INFLATED bytes in all.
+ * Both are checked on the sizes the archive declares before a member is
+ * read, and on the bytes actually inflated while it is, since declared
+ * sizes are the archive's word.
+ *
+ * Whatever the package, the reader's problems go to a private diagnostics
+ * list and are moved to the caller's under the member's package name,
+ * `reports/b_05.02.csv`, so messages are the same for a .zip and a folder.
+ * A folder's member is opened without following a symbolic link: a package
+ * is files, and a link could read (and echo in messages) any file of the
+ * machine.
+ *
+ * Listing is O(n log n) in the archive's entries: one pass finds the
+ * package's folder, one collects reports/, one sort orders it and brings a
+ * name given twice next to itself.
  */
 #include "dora_internal.h"
-#include "util/tempfiles.h"
+#include "util/infile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,19 +51,11 @@
 #include <unistd.h>
 #include <zip.h>
 
-#define COPY_BYTES (1u << 20)
-#define SMALL_FILE_BYTES (1 << 20)   /* hashed here, not by the reader's thread */
 
 static int is_dir(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static char *join(const char *a, const char *b)
@@ -150,6 +156,9 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
+/* Every name in reports/ but dot files, whatever it is: one that is not a
+ * regular file is refused when it is read (dora_package_read_csv), or
+ * warned about as a file no template explains. */
 static int list_folder(dora_package *p, crisk_error *err)
 {
     char *reports = join(p->dir, "reports");
@@ -165,14 +174,9 @@ static int list_folder(dora_package *p, crisk_error *err)
     int rc = CRISK_OK;
     size_t cap = 0;
     struct dirent *e;
-    while (rc == CRISK_OK && (e = readdir(d)) != NULL) {
-        char *file = join(reports, e->d_name);
-        if (file == NULL)
-            rc = CRISK_ENOMEM;
-        else if (e->d_name[0] != '.' && is_file(file))
+    while (rc == CRISK_OK && (e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
             rc = push_name(p, &cap, e->d_name, 0);
-        free(file);
-    }
     closedir(d);
     free(reports);
     if (rc != CRISK_OK)
@@ -241,83 +245,157 @@ static int is_prefix_of(const char *prefix, const char *name, long len)
     return len >= 0 && strlen(prefix) == (size_t)len && strncmp(prefix, name, (size_t)len) == 0;
 }
 
-/* The distinct prefixes of reports/ in the zip, sorted (usually one). */
-static int zip_prefixes(dora_package *p, char ***out, size_t *n)
+/* The smallest distinct prefixes of reports/ in the zip, sorted: one makes
+ * a package; more are an error that names the first two and says whether
+ * there are others.  Keeping three (not all of them) makes each entry O(1):
+ * an archive of 80,000 folders each holding reports/ was quadratic. */
+#define KEPT_PREFIXES 3
+typedef struct prefixes {
+    char *kept[KEPT_PREFIXES];
+    size_t n;                     /* kept */
+} prefixes;
+
+/* Offer the prefix name[0..len) to the kept ones. */
+static int offer_prefix(prefixes *pf, const char *name, size_t len)
+{
+    size_t k = 0;
+    int c = 1;
+    while (k < pf->n && (c = strncmp(pf->kept[k], name, len)) < 0)
+        k++;
+    if (k < pf->n && c == 0 && pf->kept[k][len] == '\0')
+        return CRISK_OK;   /* already kept */
+    if (k == KEPT_PREFIXES)
+        return CRISK_OK;   /* larger than every kept one */
+    char *copy = strndup(name, len);
+    if (copy == NULL)
+        return CRISK_ENOMEM;
+    if (pf->n == KEPT_PREFIXES)
+        free(pf->kept[--pf->n]);
+    memmove(pf->kept + k + 1, pf->kept + k, (pf->n - k) * sizeof *pf->kept);
+    pf->kept[k] = copy;
+    pf->n++;
+    return CRISK_OK;
+}
+
+static int zip_prefixes(dora_package *p, prefixes *pf)
 {
     zip_int64_t entries = zip_get_num_entries(p->zip, 0);
-    size_t cap = 0;
-    *out = NULL;
-    *n = 0;
+    memset(pf, 0, sizeof *pf);
     for (zip_int64_t i = 0; i < entries; i++) {
         const char *name = zip_get_name(p->zip, (zip_uint64_t)i, ZIP_FL_ENC_GUESS);
         const char *file;
         long len = name ? reports_prefix(name, &file) : -1;
-        size_t k = 0;
-        while (len >= 0 && k < *n && !is_prefix_of((*out)[k], name, len))
-            k++;
-        if (len < 0 || k < *n)
-            continue;
-        if (crisk__grow((void **)out, &cap, *n + 1, sizeof **out) != 0
-            || ((*out)[*n] = strndup(name, (size_t)len)) == NULL)
+        if (len >= 0 && offer_prefix(pf, name, (size_t)len) != CRISK_OK)
             return CRISK_ENOMEM;
-        (*n)++;
     }
-    crisk__sort(*out, *n, sizeof **out, compare_names);
     return CRISK_OK;
 }
 
-static int list_zip(dora_package *p, crisk_diagnostics *diags, crisk_error *err)
+/* A member and its zip entry, while the listing is sorted. */
+typedef struct listed {
+    char *name;
+    uint64_t index;
+} listed;
+
+static int by_name_then_entry(const void *a, const void *b)
 {
-    char **prefixes = NULL, a[CRISK__QUOTE_MAX], b[CRISK__QUOTE_MAX];
-    size_t n = 0;
-    int rc = zip_prefixes(p, &prefixes, &n);
-    if (rc != CRISK_OK)
-        rc = oom(err);
-    else if (n == 0)
-        rc = not_a_package(diags, p->path, "no reports/ folder in the zip: not a DORA report "
-                           "package (expected reports/ with one CSV per template at the top or "
-                           "under one folder)");
-    else if (n > 1)
-        rc = not_a_package(diags, p->path, "several DORA report packages in the zip ('%sreports/', "
-                           "'%sreports/'%s): give one", crisk__quote(a, prefixes[0]),
-                           crisk__quote(b, prefixes[1]), n > 2 ? ", ..." : "");
-    else
-        p->prefix = prefixes[0];
-    if (rc == CRISK_ENOMEM)
-        rc = oom(err);
-    for (size_t i = p->prefix != NULL; i < n; i++)
-        free(prefixes[i]);
-    free(prefixes);
-    if (rc != CRISK_OK)
-        return rc;
+    const listed *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* A file of reports/ the zip holds twice: unzip and Python read the last
+ * copy, libzip's lookups the first, so the package would read two ways. */
+static int twice(crisk_diagnostics *diags, const listed *first, const listed *again)
+{
+    char display[CRISK__QUOTE_MAX + 16], q[CRISK__QUOTE_MAX];
+    snprintf(display, sizeof display, "reports/%s", crisk__quote(q, first->name));
+    return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, display, 0, 0,
+                                 "the zip holds this file twice (entries %llu and %llu): tools "
+                                 "disagree on which copy to read",
+                                 (unsigned long long)first->index + 1,
+                                 (unsigned long long)again->index + 1);
+}
+
+/* Sort the members into p->names and p->index (room for n) and report
+ * every name given twice: kept once, the first in the archive (the load
+ * fails anyway).  Every name of `l` ends up in the listing or freed. */
+static int sort_listing(dora_package *p, listed *l, size_t n, crisk_diagnostics *diags)
+{
+    crisk__sort(l, n, sizeof *l, by_name_then_entry);
+    int rc = CRISK_OK;
+    size_t first = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(l[i].name, l[first].name) == 0) {
+            if (rc == CRISK_OK)
+                rc = twice(diags, &l[first], &l[i]);
+            free(l[i].name);
+            continue;
+        }
+        first = i;
+        p->names[p->count] = l[i].name;
+        p->index[p->count++] = l[i].index;
+    }
+    return rc;
+}
+
+/* The files of reports/ under p->prefix, sorted. */
+static int collect_members(dora_package *p, crisk_diagnostics *diags)
+{
     zip_int64_t entries = zip_get_num_entries(p->zip, 0);
-    size_t cap = 0;
-    for (zip_int64_t i = 0; i < entries; i++) {
+    size_t n = 0, cap = 0;
+    listed *l = NULL;
+    int rc = CRISK_OK;
+    for (zip_int64_t i = 0; i < entries && rc == CRISK_OK; i++) {
         const char *name = zip_get_name(p->zip, (zip_uint64_t)i, ZIP_FL_ENC_GUESS);
         const char *file;
         long len = name ? reports_prefix(name, &file) : -1;
         if (!is_prefix_of(p->prefix, name, len))
             continue;
-        if (push_name(p, &cap, file, (uint64_t)i) != CRISK_OK)
-            return oom(err);
+        if (crisk__grow((void **)&l, &cap, n + 1, sizeof *l) != 0
+            || (l[n].name = strdup(file)) == NULL)
+            rc = CRISK_ENOMEM;
+        else
+            l[n++].index = (uint64_t)i;
     }
-    return CRISK_OK;
+    if (rc == CRISK_OK && n > 0) {
+        p->names = malloc(n * sizeof *p->names);
+        p->index = malloc(n * sizeof *p->index);
+        if (p->names != NULL && p->index != NULL) {
+            rc = sort_listing(p, l, n, diags);
+            n = 0;   /* every name moved or freed */
+        } else {
+            rc = CRISK_ENOMEM;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(l[i].name);
+    free(l);
+    return rc;
 }
 
-/* Sort names, keeping each zip index with its name. */
-static void sort_listing(dora_package *p)
+static int list_zip(dora_package *p, crisk_diagnostics *diags, crisk_error *err)
 {
-    for (size_t i = 1; i < p->count; i++) {
-        char *name = p->names[i];
-        uint64_t index = p->index[i];
-        size_t j = i;
-        for (; j > 0 && strcmp(p->names[j - 1], name) > 0; j--) {
-            p->names[j] = p->names[j - 1];
-            p->index[j] = p->index[j - 1];
-        }
-        p->names[j] = name;
-        p->index[j] = index;
-    }
+    prefixes pf;
+    char a[CRISK__QUOTE_MAX], b[CRISK__QUOTE_MAX];
+    int rc = zip_prefixes(p, &pf);
+    if (rc != CRISK_OK)
+        rc = CRISK_ENOMEM;
+    else if (pf.n == 0)
+        rc = not_a_package(diags, p->path, "no reports/ folder in the zip: not a DORA report "
+                           "package (expected reports/ with one CSV per template at the top or "
+                           "under one folder)");
+    else if (pf.n > 1)
+        rc = not_a_package(diags, p->path, "several DORA report packages in the zip ('%sreports/', "
+                           "'%sreports/'%s): give one", crisk__quote(a, pf.kept[0]),
+                           crisk__quote(b, pf.kept[1]), pf.n > 2 ? ", ..." : "");
+    else
+        p->prefix = pf.kept[0];
+    for (size_t i = p->prefix != NULL; i < pf.n; i++)
+        free(pf.kept[i]);
+    if (rc == CRISK_OK)
+        rc = collect_members(p, diags);
+    return rc == CRISK_ENOMEM ? oom(err) : rc;
 }
 
 static int open_zip(dora_package *p, crisk_diagnostics *diags, crisk_error *err)
@@ -341,8 +419,6 @@ static int open_zip(dora_package *p, crisk_diagnostics *diags, crisk_error *err)
     int rc = list_zip(p, diags, err);
     if (rc != CRISK_OK)
         return rc;
-    /* Insertion sort: reports/ holds about twenty files. */
-    sort_listing(p);
     struct stat st;
     if (stat(p->path, &st) == 0)
         p->bytes = (uint64_t)st.st_size;
@@ -356,6 +432,8 @@ int dora_package_open(dora_package *p, const char *path, crisk_diagnostics *diag
 {
     memset(p, 0, sizeof *p);
     p->path = path;
+    p->max_inflated = DORA_MAX_INFLATED;
+    p->max_ratio = DORA_MAX_RATIO;
     if (is_dir(path))
         return open_folder(p, diags, err);
     return open_zip(p, diags, err);
@@ -406,84 +484,30 @@ static int relabel(crisk_diagnostics *dst, const crisk_diagnostics *src, const c
 }
 
 static int member_problem(crisk_diagnostics *diags, const char *display, size_t *errors,
-                          const char *fmt, const char *detail)
+                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int member_problem(crisk_diagnostics *diags, const char *display, size_t *errors,
+                          const char *fmt, ...)
 {
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     (*errors)++;
-    return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, display, 0, 0, fmt, detail);
+    return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, display, 0, 0, "%s", msg);
 }
 
-static int write_all(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, buf, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        buf += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Stream zip entry `index` into the open file `fd`.  Returns CRISK_OK,
- * CRISK_EINVALID (the archive's fault: reported), or CRISK_EIO/ENOMEM. */
-static int copy_member(dora_package *p, uint64_t index, int fd, const char *display,
-                       crisk_diagnostics *diags, size_t *errors, char sha256[65],
-                       crisk_error *err)
-{
-    zip_stat_t st;
-    if (zip_stat_index(p->zip, index, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE)
-        && st.size > CRISK_MAX_FILE_BYTES) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "%llu", (unsigned long long)st.size);
-        return member_problem(diags, display, errors, "file is too large (%s bytes, limit 4 GiB)",
-                              detail) == CRISK_OK ? CRISK_EINVALID : CRISK_ENOMEM;
-    }
-    zip_file_t *zf = zip_fopen_index(p->zip, index, 0);
-    if (zf == NULL)
-        return member_problem(diags, display, errors, "cannot read it from the zip archive: %s",
-                              zip_strerror(p->zip)) == CRISK_OK ? CRISK_EINVALID : CRISK_ENOMEM;
-    char *buf = malloc(COPY_BYTES);
-    int rc = buf ? CRISK_OK : CRISK_ENOMEM;
-    uint64_t total = 0;
-    SHA2_CTX sha;
-    SHA256Init(&sha);
-    while (rc == CRISK_OK) {
-        zip_int64_t n = zip_fread(zf, buf, COPY_BYTES);
-        if (n < 0)
-            rc = member_problem(diags, display, errors, "cannot read it from the zip archive: %s",
-                                zip_file_strerror(zf)) == CRISK_OK ? CRISK_EINVALID : CRISK_ENOMEM;
-        else if (n == 0)
-            break;
-        else if ((total += (uint64_t)n) > CRISK_MAX_FILE_BYTES)
-            rc = member_problem(diags, display, errors, "file is too large (%s)",
-                                "more than 4 GiB") == CRISK_OK ? CRISK_EINVALID : CRISK_ENOMEM;
-        else if (write_all(fd, buf, (size_t)n) != 0)
-            rc = crisk_error_set(err, CRISK_EIO, NULL, 0, 0,
-                                 "cannot write a temporary file: %s", strerror(errno));
-        else
-            SHA256Update(&sha, (const uint8_t *)buf, (size_t)n);
-    }
-    SHA256End(&sha, sha256);
-    free(buf);
-    zip_fclose(zf);
-    return rc;
-}
-
-/* Read `path` with the CSV reader.  `sha256` is the file's digest when the
- * caller already has it ("" otherwise: the reader computes it). */
-static int read_path(const char *path, const char *display, const char *sha256,
-                     crisk__csv_record_fn fn, void *ctx, crisk_diagnostics *diags,
-                     crisk__csv_info *info, size_t *reader_errors, crisk_error *err)
+/* Read `src` with the CSV reader, naming it `display` in every message. */
+static int read_source(crisk__csv_source *src, const char *display, crisk__csv_record_fn fn,
+                       void *ctx, crisk_diagnostics *diags, crisk__csv_info *info,
+                       size_t *reader_errors, crisk_error *err)
 {
     crisk_diagnostics mine;
     crisk_diagnostics_init(&mine);
     mine.limit = diags->limit;
-    crisk__csv_report rep = { .path = path, .diags = &mine, .status = CRISK_OK };
-    int rc = crisk__csv_read(&rep, fn, ctx, sha256[0] == '\0', info);
-    if (sha256[0] != '\0')
-        memcpy(info->sha256, sha256, 65);
+    crisk__csv_report rep = { .path = display, .diags = &mine, .status = CRISK_OK };
+    int rc = crisk__csv_read_source(&rep, src, fn, ctx, 1, info);
     *reader_errors += mine.errors;
     if (rc == CRISK_EINVALID || rc == CRISK_ELIMIT || rc == CRISK_ENOTFOUND)
         rc = CRISK_OK;   /* the file's fault, reported: the package goes on */
@@ -496,37 +520,137 @@ static int read_path(const char *path, const char *display, const char *sha256,
     return rc;
 }
 
+/* ---- zip members: inflated into the reader, within the bomb limits ------------------ */
+
+typedef struct zip_member {
+    dora_package *p;
+    zip_file_t *zf;
+    uint64_t compressed;         /* bytes in the archive */
+    uint64_t inflated;           /* so far */
+} zip_member;
+
+/* Over the ratio: more than max_ratio times the compressed size, past the
+ * grace.  (Division, not multiplication: no overflow.) */
+static int over_ratio(const dora_package *p, uint64_t inflated, uint64_t compressed)
+{
+    return inflated > DORA_RATIO_GRACE && inflated / p->max_ratio > compressed;
+}
+
+static ssize_t bomb(crisk__csv_source *src, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static ssize_t bomb(crisk__csv_source *src, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(src->why, sizeof src->why, fmt, ap);
+    va_end(ap);
+    src->code = CRISK_ELIMIT;
+    return -1;
+}
+
+/* A crisk__csv_source over zip_fread: on the reader's thread. */
+static ssize_t read_member(crisk__csv_source *src, char *buf, size_t size)
+{
+    zip_member *m = src->ctx;
+    dora_package *p = m->p;
+    zip_int64_t n = zip_fread(m->zf, buf, size);
+    if (n < 0) {
+        src->code = CRISK_EINVALID;
+        snprintf(src->why, sizeof src->why, "cannot read it from the zip archive: %s",
+                 zip_file_strerror(m->zf));
+        return -1;
+    }
+    m->inflated += (uint64_t)n;
+    p->inflated += (uint64_t)n;
+    if (over_ratio(p, m->inflated, m->compressed)) {
+        /* The bound crossed; the product cannot overflow, being below m->inflated. */
+        uint64_t bound = m->compressed * p->max_ratio;
+        return bomb(src, "compression ratio over %u:1 (%llu bytes inflate to more than %llu): "
+                    "refused as a possible zip bomb", p->max_ratio,
+                    (unsigned long long)m->compressed,
+                    (unsigned long long)(bound > DORA_RATIO_GRACE ? bound : DORA_RATIO_GRACE));
+    }
+    if (p->inflated > p->max_inflated)
+        return bomb(src, "the members read from the zip inflate to more than %llu bytes in all: "
+                    "refused as a possible zip bomb", (unsigned long long)p->max_inflated);
+    return (ssize_t)n;
+}
+
+/* The limits on the sizes the archive declares, before a byte is inflated:
+ * CRISK_OK, or a member problem (CRISK_EINVALID) or CRISK_ENOMEM. */
+static int check_declared(const dora_package *p, const zip_stat_t *st, const char *display,
+                          crisk_diagnostics *diags, size_t *errors)
+{
+    if (!(st->valid & ZIP_STAT_SIZE) || !(st->valid & ZIP_STAT_COMP_SIZE))
+        return CRISK_OK;   /* then only the inflated bytes are checked */
+    int rc = CRISK_OK;
+    if (over_ratio(p, st->size, st->comp_size))
+        rc = member_problem(diags, display, errors, "compression ratio over %u:1 (%llu bytes "
+                            "inflate to %llu): refused as a possible zip bomb", p->max_ratio,
+                            (unsigned long long)st->comp_size, (unsigned long long)st->size);
+    else if (p->inflated >= p->max_inflated || st->size > p->max_inflated - p->inflated)
+        rc = member_problem(diags, display, errors, "the members read from the zip inflate to "
+                            "more than %llu bytes in all: refused as a possible zip bomb",
+                            (unsigned long long)p->max_inflated);
+    else
+        return CRISK_OK;
+    return rc == CRISK_OK ? CRISK_EINVALID : rc;
+}
+
 static int read_zip_member(dora_package *p, uint64_t index, const char *display,
                            crisk__csv_record_fn fn, void *ctx, crisk_diagnostics *diags,
                            crisk__csv_info *info, size_t *reader_errors, crisk_error *err)
 {
-    const char *tmpdir = getenv("TMPDIR");
-    char *tmp = join(tmpdir && tmpdir[0] ? tmpdir : "/tmp", "chainrisk-dora-XXXXXX");
-    if (tmp == NULL)
+    zip_stat_t st;
+    zip_stat_init(&st);
+    int rc = zip_stat_index(p->zip, index, 0, &st) == 0
+             ? check_declared(p, &st, display, diags, reader_errors) : CRISK_OK;
+    if (rc != CRISK_OK)
+        return rc == CRISK_EINVALID ? CRISK_OK : oom(err);   /* reported; the member is skipped */
+    zip_member m = { p, zip_fopen_index(p->zip, index, 0), 0, 0 };
+    if (m.zf == NULL)
+        return member_problem(diags, display, reader_errors, "cannot read it from the zip "
+                              "archive: %s", zip_strerror(p->zip)) == CRISK_OK ? CRISK_OK
+                                                                               : oom(err);
+    m.compressed = st.valid & ZIP_STAT_COMP_SIZE ? st.comp_size : UINT64_MAX;
+    crisk__csv_source src;
+    memset(&src, 0, sizeof src);
+    src.read = read_member;
+    src.ctx = &m;
+    src.size = st.size;
+    src.size_known = (st.valid & ZIP_STAT_SIZE) != 0;
+    rc = read_source(&src, display, fn, ctx, diags, info, reader_errors, err);
+    zip_fclose(m.zf);
+    return rc == CRISK_ENOMEM ? oom(err) : rc;
+}
+
+/* ---- folder members: regular files only --------------------------------------------- */
+
+static int read_folder_member(dora_package *p, const char *name, const char *display,
+                              crisk__csv_record_fn fn, void *ctx, crisk_diagnostics *diags,
+                              crisk__csv_info *info, size_t *reader_errors, crisk_error *err)
+{
+    char *reports = join(p->dir, "reports");
+    char *path = reports ? join(reports, name) : NULL;
+    free(reports);
+    if (path == NULL)
         return oom(err);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int rc = crisk_error_set(err, CRISK_EIO, NULL, 0, 0,
-                                 "cannot create a temporary file: %s", strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    int temp = crisk__temp_remember(tmp);
-    char sha256[65] = "";
-    int rc = copy_member(p, index, fd, display, diags, reader_errors, sha256, err);
-    if (close(fd) != 0 && rc == CRISK_OK)
-        rc = crisk_error_set(err, CRISK_EIO, NULL, 0, 0, "cannot write a temporary file: %s",
-                             strerror(errno));
-    if (rc == CRISK_OK)
-        rc = read_path(tmp, display, sha256, fn, ctx, diags, info, reader_errors, err);
-    else if (rc == CRISK_EINVALID)
-        rc = CRISK_OK;   /* reported; the member is skipped */
-    unlink(tmp);
-    crisk__temp_forget(temp);
-    free(tmp);
-    if (rc == CRISK_ENOMEM)
-        return oom(err);
-    return rc;
+    int fd;
+    struct stat st;
+    char why[CRISK_ERROR_MESSAGE_MAX];
+    int rc = crisk__infile_open(path, CRISK__INFILE_NOFOLLOW, &fd, &st, why, sizeof why);
+    free(path);
+    if (rc == CRISK_EIO)
+        return crisk_error_set(err, CRISK_EIO, display, 0, 0, "%s", why);
+    if (rc != CRISK_OK)   /* not a regular file, or gone: the package's fault */
+        return member_problem(diags, display, reader_errors, "%s", why) == CRISK_OK ? CRISK_OK
+                                                                                   : oom(err);
+    crisk__csv_source src;
+    crisk__csv_source_fd(&src, fd, (uint64_t)st.st_size);
+    rc = read_source(&src, display, fn, ctx, diags, info, reader_errors, err);
+    close(fd);
+    return rc == CRISK_ENOMEM ? oom(err) : rc;
 }
 
 int dora_package_read_csv(dora_package *p, const char *name, const char *display,
@@ -541,21 +665,5 @@ int dora_package_read_csv(dora_package *p, const char *name, const char *display
         return crisk_error_set(err, CRISK_EINTERNAL, display, 0, 0, "not in the package listing");
     if (p->zip != NULL)
         return read_zip_member(p, p->index[i], display, fn, ctx, diags, info, reader_errors, err);
-    char *reports = join(p->dir, "reports");
-    char *path = reports ? join(reports, name) : NULL;
-    free(reports);
-    if (path == NULL)
-        return oom(err);
-    /* The reader hashes beside parsing, in a thread of its own: worth it for
-     * big files, but starting it costs more than hashing a small file twice
-     * (a package has a dozen files of a few KB). */
-    char sha256[65] = "";
-    struct stat st;
-    crisk_error ignored = CRISK_ERROR_INIT;
-    if (stat(path, &st) == 0 && st.st_size <= SMALL_FILE_BYTES
-        && crisk_sha256_file(sha256, path, &ignored) != CRISK_OK)
-        sha256[0] = '\0';   /* the reader will say what is wrong with the file */
-    int rc = read_path(path, display, sha256, fn, ctx, diags, info, reader_errors, err);
-    free(path);
-    return rc == CRISK_ENOMEM ? oom(err) : rc;
+    return read_folder_member(p, name, display, fn, ctx, diags, info, reader_errors, err);
 }
