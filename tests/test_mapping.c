@@ -297,6 +297,23 @@ Test(mapping, rejects_the_fuzz_input_with_raw_tabs_in_a_long_value)
     release(&r);
 }
 
+/* Found by fuzz_mapping while the duplicate-key check was written: an
+ * object with no member made it do arithmetic on a NULL key list (UBSan). */
+Test(mapping, loads_an_empty_mapping_object)
+{
+    char map[1024];
+    snprintf(map, sizeof map, "%s/fuzz-regressions/mapping/ubsan-null-offset-empty-object.json",
+             CRISK_FIXTURES);
+    struct crisk__colmap *m = NULL;
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk__colmap_load(&m, map, &d, &err), CRISK_OK, "%s", err.message);
+    cr_assert_eq(d.count, 0);
+    crisk__colmap_free(m);
+    crisk_diagnostics_release(&d);
+}
+
 /* A cell is at most CRISK_MAX_FIELD_BYTES, a mapping file up to 1 MiB: a
  * longer value or column name could never match. */
 Test(mapping, rejects_a_value_or_column_name_longer_than_a_cell)

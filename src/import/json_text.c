@@ -350,8 +350,12 @@ static int by_key(const void *a, const void *b)
  * O(k log k) for k members, however wide the object. */
 static void check_keys(scanner *sc, size_t base)
 {
-    key_entry *k = sc->keys + base;
     size_t n = sc->n_keys - base, first = 0;
+    if (n < 2) {
+        sc->n_keys = base;
+        return;   /* and sc->keys may still be NULL: no pointer arithmetic on it */
+    }
+    key_entry *k = sc->keys + base;
     crisk__sort(k, n, sizeof *k, by_key);
     for (size_t i = 1; i < n; i++) {
         if (strcmp(k[i].key, k[first].key) != 0) {
