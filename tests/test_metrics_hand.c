@@ -725,6 +725,63 @@ Test(metrics_hand, shared_list_sorts_by_tier1_dependants_then_exposure_then_id)
 }
 
 /*
+ * Own services (docs/metrics.md): a service that depends directly on a node
+ * of its own provider group (same parent; a node without one is its own
+ * group) is that node's own service, and a node is no Nth party to its own
+ * services.  Parents in brackets:
+ *   f1 -> s1 [G] -> p [G];  f2 -> s2 [G] -> p;  f3 -> t [H] -> p;
+ *   f4 -> u [K] -> p;       f5 -> s3 [q] -> q (no parent: group "q");
+ *   f6 -> v [G] -> w [H] -> p   (v is p's group but reaches p only through w)
+ * Tiers: f* 0; s1 s2 t u s3 v 1; p q w 2.
+ *   p: tier-1 nodes depending on it are s1 s2 t u v; s1 and s2 are its own
+ *      services (direct, group G): tier1_dependants 3 {t, u, v}.
+ *   q: s3 is its own (parent "q" = q's id): 0.
+ *   w: v depends on it directly but is of group G, w of H: 1 {v}.
+ * Shared (min 2): p only; its tier-1 list t,u,v.
+ */
+Test(metrics_hand, a_provider_is_no_nth_party_to_its_own_services)
+{
+    hand h = { 0 };
+    const char *parents[][2] = { { "s1", "G" }, { "s2", "G" }, { "t", "H" }, { "u", "K" },
+                                 { "s3", "q" }, { "v", "G" } };
+    for (int i = 1; i <= 6; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "f%d", i);
+        fn(&h, id, 1);
+    }
+    for (size_t i = 0; i < 6; i++) {
+        int v = node(&h, parents[i][0], CRISK_NODE_SERVICE);
+        snprintf(h.g.nodes[v].parent, sizeof h.g.nodes[v].parent, "%s", parents[i][1]);
+    }
+    snprintf(h.g.nodes[sup(&h, "p")].parent, REF_LABEL_MAX, "G");
+    sup(&h, "q");
+    snprintf(h.g.nodes[sup(&h, "w")].parent, REF_LABEL_MAX, "H");
+    const char *edges[][2] = { { "f1", "s1" }, { "f2", "s2" }, { "f3", "t" }, { "f4", "u" },
+                               { "f5", "s3" }, { "f6", "v" },  { "s1", "p" }, { "s2", "p" },
+                               { "t", "p" },   { "u", "p" },   { "s3", "q" }, { "v", "w" },
+                               { "w", "p" } };
+    for (size_t i = 0; i < sizeof edges / sizeof *edges; i++)
+        dep(&h, edges[i][0], edges[i][1]);
+    analyse(&h);
+    const size_t want[][2] = { { (size_t)idx(&h, "p"), 3 }, { (size_t)idx(&h, "q"), 0 },
+                               { (size_t)idx(&h, "w"), 1 } };
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect_eq(crisk_analysis_metrics(h.an, want[i][0])->tier1_dependants, want[i][1],
+                     "engine, %s", h.g.nodes[want[i][0]].id);
+        cr_expect_eq(h.ra.metrics[want[i][0]].tier1_dependants, want[i][1], "reference, %s",
+                     h.g.nodes[want[i][0]].id);
+    }
+    expect_shared(&h, 2, "p");
+    uint32_t *got = NULL;
+    size_t count = 0;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_tier1_of(h.an, (size_t)idx(&h, "p"), &got, &count, &err), CRISK_OK);
+    expect_ids(&h, "tier1_of p", got, count, "t,u,v");
+    free(got);
+    release(&h);
+}
+
+/*
  * Cascade causes and rounds: a -> s, b -> s, c -g-> a, c -g-> b [need 1],
  * d -> a, f -> c, h -k-> b, h -k-> x [need 1].
  * Initial {s}:

@@ -107,6 +107,11 @@ static void gen_nodes(rng *r, ref_model *g, const gen_params *p, int *layer)
         g->nodes[v].criticality = CRITICALITIES[rng_below(r, 8)];
         g->nodes[v].rto_hours = random_hours(r);
         g->nodes[v].recovery_hours = random_hours(r);
+        /* Provider groups, without drawing from the generator (the graphs
+         * of every seed stay the same): a service in the group of a node
+         * it depends on is that node's own service. */
+        if (!fn && i % 4 != 0)
+            snprintf(g->nodes[v].parent, sizeof g->nodes[v].parent, "g%d", i % 3);
         layer[v] = fn ? 0 : (p->layers > 0 ? 1 + rng_below(r, p->layers) : 0);
     }
 }

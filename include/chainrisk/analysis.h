@@ -58,7 +58,8 @@ typedef struct crisk_node_metrics {
     int    spof;               /* impact >= 1 */
     long   breaches;           /* impacted functions with rto_hours < recovery_hours;
                                 * -1 = unknown: the node has no recovery_hours */
-    size_t tier1_dependants;   /* tier-1 nodes (other than itself) depending on it, transitively */
+    size_t tier1_dependants;   /* tier-1 nodes (other than itself and its own services,
+                                * docs/metrics.md) depending on it, transitively */
 } crisk_node_metrics;
 
 typedef struct crisk_analysis crisk_analysis;

@@ -842,6 +842,39 @@ static int finish(crisk_analysis *a, growing *g)
     return crisk__sort_r(a->fr, a->n_fr, sizeof *a->fr, compare_fr, a);
 }
 
+/* ---- own services ----------------------------------------------------------------- */
+
+/* The provider group of a node, as concentration groups them: its parent,
+ * or itself. */
+static const char *group_of(const crisk_inventory *inv, size_t v)
+{
+    return inv->parent[v][0] ? inv->parent[v] : inv->id[v];
+}
+
+/* Whether `q` is an own service of `p`: a service that depends directly on
+ * p and belongs to p's provider group (docs/metrics.md, "Own services").
+ * With --service-nodes the DORA importer gives each service its
+ * provider's parent, so a service is its provider's own. */
+static int is_own_service(const crisk_inventory *inv, size_t q, size_t p)
+{
+    return q != p && inv->type[q] == CRISK_NODE_SERVICE
+           && strcmp(group_of(inv, q), group_of(inv, p)) == 0;
+}
+
+/* A provider is no Nth party to its own services: take the tier-1 ones out
+ * of its tier-1 dependants.  The sweep counted each of them once, since a
+ * direct dependant always depends on the node.  O(edges). */
+static void discount_own_services(crisk_analysis *a)
+{
+    const crisk_inventory *inv = a->inv;
+    for (size_t p = 0; p < inv->n; p++)
+        for (uint32_t i = inv->dep_start[p]; i < inv->dep_start[p + 1]; i++) {
+            uint32_t q = inv->dep[i];
+            if (a->m[q].tier == 1 && is_own_service(inv, q, p))
+                a->m[p].tier1_dependants--;
+        }
+}
+
 int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
                        const crisk_analysis_options *opts, crisk_error *err)
 {
@@ -871,6 +904,7 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
     rc = run_batches(a, opts, &g, err);
     if (rc != CRISK_OK)
         goto out;
+    discount_own_services(a);
     rc = finish(a, &g) == 0 ? CRISK_OK : CRISK_ENOMEM;
 out:
     growing_release(&g);
@@ -1003,7 +1037,7 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
                 continue;
             seen[u] = 1;
             queue[tail++] = u;
-            if (a->m[u].tier == 1)
+            if (a->m[u].tier == 1 && !(v == node && is_own_service(inv, u, node)))
                 list[k++] = u;
         }
     }

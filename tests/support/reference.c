@@ -172,6 +172,7 @@ static int add_nodes(crisk_builder *b, const ref_model *g, crisk_diagnostics *d,
         rec.criticality = g->nodes[i].criticality;
         rec.rto_hours = g->nodes[i].rto_hours;
         rec.recovery_hours = g->nodes[i].recovery_hours;
+        rec.parent = g->nodes[i].parent[0] ? g->nodes[i].parent : NULL;
         rec.line = (size_t)i + 2;
         rec.id_column = 1;
         rc = crisk_builder_add_node(b, src, &rec, d, err);
@@ -242,14 +243,14 @@ static void print_number(FILE *f, double x)
 
 void ref_model_print_csv(const ref_model *g, FILE *f)
 {
-    fprintf(f, "--- nodes.csv\nid,type,criticality,rto_hours,recovery_hours\n");
+    fprintf(f, "--- nodes.csv\nid,type,criticality,rto_hours,recovery_hours,parent\n");
     for (int i = 0; i < g->n; i++) {
         const ref_node *nd = &g->nodes[i];
         fprintf(f, "%s,%s,%g,", nd->id, crisk_node_type_name(nd->type), nd->criticality);
         print_number(f, nd->rto_hours);
         fputc(',', f);
         print_number(f, nd->recovery_hours);
-        fputc('\n', f);
+        fprintf(f, ",%s\n", nd->parent);
     }
     fprintf(f, "--- edges.csv\nfrom,to,group,need\n");
     for (int i = 0; i < g->m; i++) {
@@ -471,6 +472,22 @@ static void compute_single_failures(const ref_model *g, const ref_groups *gs, un
     }
 }
 
+/* u is an own service of p: a service with an edge to p, in p's provider
+ * group (its parent, or the node itself without one). */
+static int is_own_service(const ref_model *g, int u, int p)
+{
+    if (u == p || g->nodes[u].type != CRISK_NODE_SERVICE)
+        return 0;
+    const char *gu = g->nodes[u].parent[0] ? g->nodes[u].parent : g->nodes[u].id;
+    const char *gp = g->nodes[p].parent[0] ? g->nodes[p].parent : g->nodes[p].id;
+    if (strcmp(gu, gp) != 0)
+        return 0;
+    for (int e = 0; e < g->m; e++)
+        if (g->edges[e].from == u && g->edges[e].to == p)
+            return 1;
+    return 0;
+}
+
 static void dependant_metrics(ref_analysis *a, const ref_model *g, const unsigned char *direct,
                               const long *tier, int p)
 {
@@ -481,7 +498,7 @@ static void dependant_metrics(ref_analysis *a, const ref_model *g, const unsigne
         if (!a->reaches[(size_t)u * n + p])
             continue;
         mt->dependants++;
-        if (tier[u] == 1)
+        if (tier[u] == 1 && !is_own_service(g, u, p))
             mt->tier1_dependants++;
         if (is_function(g, u)) {
             mt->functions++;
@@ -707,7 +724,7 @@ size_t ref_tier1_of(const ref_analysis *a, const ref_model *g, int v, int *out)
 {
     size_t count = 0;
     for (int u = 0; u < g->n; u++)
-        if (a->metrics[u].tier == 1 && a->reaches[(size_t)u * g->n + v])
+        if (a->metrics[u].tier == 1 && a->reaches[(size_t)u * g->n + v] && !is_own_service(g, u, v))
             out[count++] = u;
     sort_by_id(g, out, count);
     return count;

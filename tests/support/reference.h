@@ -31,6 +31,7 @@ typedef struct ref_node {
     double criticality;      /* >= 0 */
     double rto_hours;        /* NaN = not given */
     double recovery_hours;   /* NaN = not given */
+    char parent[REF_LABEL_MAX];   /* "" = not given: its own group */
 } ref_node;
 
 typedef struct ref_edge {
