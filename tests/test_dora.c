@@ -331,6 +331,18 @@ static int has_node(const run *r, const char *id)
     return crisk_inventory_find(r->inv, id, &v) == CRISK_OK;
 }
 
+/* The value of attribute `name` of node `id`, or NULL if there is no such
+ * attribute. */
+static const char *attr(const run *r, const char *id, const char *name)
+{
+    for (size_t a = 0; a < crisk_inventory_attr_count(r->inv); a++)
+        if (strcmp(crisk_inventory_attr_name(r->inv, a), name) == 0) {
+            const char *v = crisk_inventory_node_attr(r->inv, node(r, id), a);
+            return v != NULL ? v : "";
+        }
+    return NULL;
+}
+
 static void expect_note(const run *r, const char *want)
 {
     for (size_t i = 0; i < crisk_inventory_note_count(r->inv); i++)
@@ -656,7 +668,10 @@ Test(dora_bank, service_mode_hangs_chains_under_their_services)
     cr_assert_str_eq(s.name, "C-2 Cloud services: PaaS (CloudCo Inc.)");
     cr_assert_eq(s.type, CRISK_NODE_SERVICE);
     cr_assert_eq(s.category, CRISK_CAT_CLOUD);
-    cr_assert_str_eq(s.country, "IE");
+    /* its provider's group and country; where it is provided, an attribute */
+    cr_assert_str_eq(s.parent, "HYPERGROUP");
+    cr_assert_str_eq(s.country, "US");
+    cr_assert_str_eq(attr(&r, "C-2/S18", "provision_country"), "IE");
     cr_assert_eq(s.substitutability, CRISK_SUBST_MEDIUM);
     expect_edge(&r, "F1", "C-1/S19", "uses-full");
     expect_edge(&r, "F2", "C-2/S18", "uses-low");
@@ -671,6 +686,47 @@ Test(dora_bank, service_mode_hangs_chains_under_their_services)
     cr_assert_null(edge_kind(&r, "PAYCO", "NETCO"));
     expect_note(&r, "dora mapping: service nodes, chains=service, criticality: critical=3,"
                     "not-assessed=2,not-critical=1,high=+2,medium=+1,low=+0,impact-not-assessed=+0");
+    release(&r);
+}
+
+/* With service nodes a direct provider sits behind its own services (tier
+ * 2): they must not make it a "shared Nth party", nor count as parents of
+ * their own in concentration (docs/dora.md §2, docs/metrics.md "Own
+ * services"). */
+Test(dora_bank, services_belong_to_their_providers_group)
+{
+    run r = { 0 };
+    crisk_load_options o = defaults();
+    o.dora_service_nodes = 1;
+    load_path(&r, BANK_DIR, &o);
+    expect_loaded(&r);
+    crisk_analysis *a = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_run(&a, r.inv, NULL, &err), CRISK_OK, "%s", err.message);
+    /* CloudCo: its services C-2/S17 and C-2/S18 are its own; IG-1/S14 (the
+     * group's IT company, linked to CloudCo in B_02.03) is not.  NetCo:
+     * C-4/S10 is its own; C-1/S19 reaches it through PayCo's chain. */
+    cr_expect_eq(crisk_analysis_metrics(a, node(&r, "CLOUDCO"))->tier1_dependants, 1);
+    cr_expect_eq(crisk_analysis_metrics(a, node(&r, "NETCO"))->tier1_dependants, 1);
+    cr_expect_eq(crisk_analysis_metrics(a, node(&r, "FIBRECO"))->tier1_dependants, 5);
+    uint32_t *shared = NULL;
+    size_t n = 0;
+    cr_assert_eq(crisk_analysis_shared(a, 2, &shared, &n, &err), CRISK_OK);
+    cr_assert_eq(n, 1);
+    cr_expect_str_eq(crisk_inventory_node_id(r.inv, shared[0]), "FIBRECO");
+    free(shared);
+    crisk_concentration *c = NULL;
+    cr_assert_eq(crisk_concentration_compute(&c, a, CRISK_BY_PARENT, &err), CRISK_OK);
+    size_t k = 0;
+    const crisk_share *rows = crisk_concentration_shares(c, &k);
+    char got[512] = "";
+    for (size_t i = 0, len = 0; i < k; i++)
+        len += (size_t)snprintf(got + len, sizeof got - len, "%s%s:%zu", i ? " " : "",
+                                rows[i].entity, rows[i].providers);
+    cr_expect_str_eq(got, "HYPERGROUP:3 PAYCO:2 529900GROUPITEXMPL02:2 NETCO:2 FIBRECO:1 "
+                          "HOSTCO:1");
+    crisk_concentration_free(c);
+    crisk_analysis_free(a);
     release(&r);
 }
 

@@ -784,12 +784,18 @@ static int add_function(mapping *m, const mnode *n)
     return crisk_builder_add_node(x->b, x->source[TAB_B0601], &rec, x->diags, x->err);
 }
 
+/* A provider's parent: its ultimate parent (c0110), else itself. */
+static const char *supplier_parent(const dora_import *x, size_t r)
+{
+    const char *parent = cell(x, TAB_B0501, r, PV_PARENT);
+    return parent[0] ? parent : cell(x, TAB_B0501, r, PV_CODE);
+}
+
 static int add_supplier(mapping *m, const mnode *n, const supplier_facts *f)
 {
     dora_import *x = m->x;
     const dora_table *t = &x->tab[TAB_B0501];
     size_t r = n->row;
-    const char *parent = dora_cell(t, r, PV_PARENT);
     crisk_node_record rec;
     crisk_node_record_init(&rec);
     rec.id = n->id;
@@ -798,7 +804,7 @@ static int add_supplier(mapping *m, const mnode *n, const supplier_facts *f)
     rec.category = supplier_category(f);
     rec.spend = f->spend;
     rec.country = country_of(dora_cell(t, r, PV_COUNTRY));
-    rec.parent = parent[0] ? parent : n->id;
+    rec.parent = supplier_parent(x, r);
     rec.substitutability = f->subst;
     rec.line = t->line[r];
     rec.id_column = t->pos[PV_CODE];
@@ -820,10 +826,23 @@ static int add_service(mapping *m, const mnode *n)
     rec.name = name;
     rec.type = CRISK_NODE_SERVICE;
     rec.category = dora_service_category(x->sv_type[r]);
-    rec.country = "";
-    for (uint32_t s = r; s != DORA_NONE && rec.country[0] == '\0'; s = x->sv_next[s])
+    /* A service is its provider's offering: it belongs to the provider's
+     * group and country (so concentration by parent or country counts it
+     * with its provider, and shared does not take the provider for an Nth
+     * party of it: docs/metrics.md, "Own services").  Where it is
+     * provided (c0130) is kept as an attribute. */
+    size_t provider = x->sv_provider[r];
+    rec.parent = supplier_parent(x, provider);
+    rec.country = country_of(cell(x, TAB_B0501, provider, PV_COUNTRY));
+    const char *provision = "";
+    for (uint32_t s = r; s != DORA_NONE && provision[0] == '\0'; s = x->sv_next[s])
         if (dora_cell(t, s, SV_TYPE) == type)
-            rec.country = country_of(dora_cell(t, s, SV_PROVISION));
+            provision = country_of(dora_cell(t, s, SV_PROVISION));
+    static const char *const names[1] = { "provision_country" };
+    const char *values[1] = { provision };
+    rec.attr_count = 1;
+    rec.attr_names = names;
+    rec.attr_values = values;
     const void *k[3] = { arr, dora_cell(t, r, SV_PROVIDER), type };
     uint32_t as = dora_map_get(&m->assessment, k);
     const char *subst = as != DORA_NONE ? cell(x, TAB_B0701, as, AS_SUBST) : "";
