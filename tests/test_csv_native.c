@@ -412,6 +412,19 @@ Test(csv_native, warns_when_a_directory_has_no_edges_file)
 
 /* ---- CSV syntax ------------------------------------------------------------------- */
 
+/* A short row whose quoted field spans lines is reported at the row's
+ * first line, where it starts (issue 11 §5: a mutant using the line the
+ * row ends on survived every test). */
+Test(csv_native, reports_a_short_row_with_a_line_break_at_its_first_line)
+{
+    run r;
+    load_fixture(&r, "ragged_multiline_row");
+    expect_failed(&r);
+    expect_diag(&r, 'N', ":2:0: expected 3 fields, found 2");
+    expect_counts(&r, 1, 0);
+    release(&r);
+}
+
 Test(csv_native, reports_ragged_rows_with_both_counts)
 {
     run r;
@@ -676,7 +689,10 @@ Test(csv_native, reports_country_codes_that_are_not_two_letters)
     expect_diag(&r, 'N', ":3:2: invalid country 'U' %s", tail);
     expect_diag(&r, 'N', ":5:2: invalid country '1A' %s", tail);
     expect_diag(&r, 'N', ":6:2: invalid country '\xc3\x9c" "K' %s", tail);
-    expect_counts(&r, 4, 0);
+    /* a second character that is no letter (issue 11 §5: a mutant checking
+     * only the first character survived every test) */
+    expect_diag(&r, 'N', ":7:2: invalid country 'D1' %s", tail);
+    expect_counts(&r, 5, 0);
     release(&r);
 }
 

@@ -1404,6 +1404,14 @@ Test(dora_rules, closed_list_values_must_be_members)
     release(&r);
 }
 
+/* A two-letter code whose second character is no letter. */
+Test(dora_rules, a_country_code_must_be_two_letters)
+{
+    expect_only_error("country_not_a_code",
+                      "reports/b_05.01.csv:3:5: unknown country 'eba_GA:D1' in c0080 (expected "
+                      "eba_GA: and an ISO 3166-1 alpha-2 code, eba_GA:x28 or eba_GA:qx2007)");
+}
+
 Test(dora_rules, dates_are_yyyy_mm_dd)
 {
     expect_only_error("bad_date", "reports/b_02.02.csv:7:16: invalid end date '31/12/2027' in c0080 "

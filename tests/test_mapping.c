@@ -314,6 +314,16 @@ Test(mapping, loads_an_empty_mapping_object)
     crisk_diagnostics_release(&d);
 }
 
+/* A translation is checked by the native rules: a country whose second
+ * character is no letter is refused where the mapping gives it. */
+Test(mapping, refuses_a_country_translation_that_is_not_two_letters)
+{
+    static const char text[] = "{\"nodes\": {\"columns\": {\"country\": "
+                               "{\"values\": {\"Deutschland\": \"D1\"}}}}}";
+    expect_text_error(text, sizeof text - 1, "1:62: invalid country 'D1' (expected a 2-letter "
+                      "ISO 3166-1 code such as 'DE')");
+}
+
 /* A cell is at most CRISK_MAX_FIELD_BYTES, a mapping file up to 1 MiB: a
  * longer value or column name could never match. */
 Test(mapping, rejects_a_value_or_column_name_longer_than_a_cell)
