@@ -665,6 +665,9 @@ Test(cyclonedx, rejects_control_characters_json_forbids_in_and_between_tokens)
         CASE("{\"bomFormat\": \"a\fb\"}",
              "1:17: invalid JSON: control character 0x0c in a string (write it as \\f)"),
         CASE("{\"bomFormat\":\0\"CycloneDX\"}", "1:14: NUL byte in file"),
+        /* a control character after a backslash is a bad escape, reported
+         * where the escape starts */
+        CASE("{\"bomFormat\": \"a\\\tb\"}", "1:17: invalid JSON near '\\\\tb\"}'"),
         /* the reported case: the form feeds come first */
         CASE("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\f\f\"metadata\":"
              "{\"component\":{\"bom-ref\":\"lib\\u0000evil\",\"name\":\"lib\",\"type\":\"library\"}}}",

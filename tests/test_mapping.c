@@ -273,6 +273,19 @@ Test(mapping, rejects_control_characters_json_forbids_in_and_between_tokens)
         CASE("{\"nodes\": {\"file\": \"a\fb.csv\"}}",
              "1:22: invalid JSON: control character 0x0c in a string (write it as \\f)"),
         CASE("{\"nodes\":\0{}}", "1:10: NUL byte in file"),
+        /* a control character after a backslash is a bad escape, reported
+         * where the escape starts */
+        CASE("{\"nodes\": {\"file\": \"a\\\tb\"}}", "1:22: invalid JSON near '\\\\tb\"}}'"),
+        /* an escaped quote does not end the string: the tab is inside it */
+        CASE("{\"nodes\": {\"file\": \"a\\\"\tb\"}}",
+             "1:24: invalid JSON: control character 0x09 in a string (write it as \\t)"),
+        /* of several problems the first in the text: a control character
+         * before trailing text, a NUL escape before a repeated key on the
+         * same line (the key is found when its object ends, later) */
+        CASE("{\"nodes\": {\"file\": \"a\tb\"}} x",
+             "1:22: invalid JSON: control character 0x09 in a string (write it as \\t)"),
+        CASE("{\"nodes\": {\"file\": \"x\\u0000\"}, \"nodes\": {}}",
+             "1:22: string contains a NUL character (\\u0000)"),
         CASE("{\f\f\"nodes\": {\"file\": \"lib\\u0000evil\"}}",
              "1:2: invalid JSON: control character 0x0c " OUTSIDE),
 #undef CASE

@@ -125,8 +125,10 @@ static size_t find_control(const unsigned char *s, size_t n, int *in_string)
         if (ch >= 0x20) {
             if (ch == '"')
                 string = !string;
-            else if (ch == '\\' && string && i + 1 < n && s[i + 1] >= 0x20)
-                i++;   /* an escaped character: \" does not end the string */
+            else if (ch == '\\' && string)
+                i++;   /* an escaped character: \" does not end the string (a
+                        * control character there is a bad escape, which the
+                        * parse reports, at the backslash: earlier) */
         } else if (ch != 0 && (string || !crisk__json_is_space(ch))) {
             *in_string = string;
             return i;
