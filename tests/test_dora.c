@@ -1199,6 +1199,31 @@ static void expect_member_error(dora_package *p, const char *file, const char *w
     crisk_diagnostics_release(&d);
 }
 
+/* The ratio limit starts past the first MiB: a small table may compress
+ * as well as it likes (here 500 KB of blank lines, about 1000 to 1). */
+Test(dora_package, a_small_member_may_compress_beyond_the_ratio)
+{
+    char dir[256], pkg[512], path[1024], zip[512];
+    scratch(dir, sizeof dir);
+    snprintf(pkg, sizeof pkg, "%s/pkg", dir);
+    copy_tree(BANK_PKG, pkg);
+    snprintf(path, sizeof path, "%s/reports/b_04.01.csv", pkg);
+    FILE *f = fopen(path, "ab");
+    for (int i = 0; i < 500000; i++)
+        fputc('\n', f);
+    fclose(f);
+    snprintf(zip, sizeof zip, "%s/small.zip", dir);
+    make_zip_sorted(zip, pkg);
+    cr_assert_gt(500000 / compressed_size(zip, "pkg/reports/b_04.01.csv"), 100);
+    run r = { 0 };
+    crisk_load_options o = defaults();
+    load_path(&r, zip, &o);
+    expect_loaded(&r);
+    expect_counts(&r, 0, 0);
+    release(&r);
+    remove_tree(dir);
+}
+
 /* All members read from one zip may inflate to DORA_MAX_INFLATED bytes
  * (4 GiB: too much to inflate in a test, so the test lowers it): checked
  * on the declared sizes first, then on the bytes inflated. */
@@ -1215,6 +1240,30 @@ Test(dora_package, members_of_one_zip_inflate_to_a_bounded_total)
     cr_assert_eq(p.max_inflated, 4294967296ull);
     cr_assert_eq(p.max_ratio, 100u);
     p.max_ratio = 1000000;   /* only the total counts here */
+    /* up to the limit exactly is within it, on the declared and the
+     * inflated size; one byte more is not */
+    int code = 0;
+    zip_t *z = zip_open(zip, ZIP_RDONLY, &code);
+    zip_stat_t st;
+    cr_assert_eq(zip_stat(z, "pkg/reports/b_05.01.csv", 0, &st), 0);
+    zip_discard(z);
+    p.max_inflated = st.size;
+    size_t rows = 0, errors = 0;
+    crisk__csv_info info;
+    cr_assert_eq(dora_package_read_csv(&p, dora_package_find(&p, "b_05.01.csv"),
+                                       "reports/b_05.01.csv", count_rows, &rows, &d, &info,
+                                       &errors, &err), CRISK_OK);
+    cr_assert_eq(errors, 0);
+    cr_assert_eq(d.count, 0);
+    cr_assert_eq(info.bytes, st.size);
+    char want[256];
+    snprintf(want, sizeof want, "reports/b_06.01.csv: the members read from the zip inflate to "
+             "more than %llu bytes in all: refused as a possible zip bomb",
+             (unsigned long long)st.size);
+    expect_member_error(&p, "b_06.01.csv", want);
+    dora_package_close(&p);
+    cr_assert_eq(dora_package_open(&p, zip, &d, &err), CRISK_OK);
+    p.max_ratio = 1000000;
     p.max_inflated = 1500;
     expect_member_error(&p, "b_02.01.csv", "reports/b_02.01.csv: the members read from the zip "
                         "inflate to more than 1500 bytes in all: refused as a possible zip bomb");

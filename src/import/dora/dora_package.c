@@ -26,9 +26,9 @@
  * read, and on the bytes actually inflated while it is, since declared
  * sizes are the archive's word.
  *
- * Whatever the package, the reader's problems go to a private diagnostics
- * list and are moved to the caller's under the member's package name,
- * `reports/b_05.02.csv`, so messages are the same for a .zip and a folder.
+ * Whatever the package, the reader names a member by its package name,
+ * `reports/b_05.02.csv`, so messages are the same for a .zip and a folder;
+ * its problems go to a private list first, to be counted apart.
  * A folder's member is opened without following a symbolic link: a package
  * is files, and a link could read (and echo in messages) any file of the
  * machine.
@@ -468,7 +468,8 @@ const char *dora_package_label(const dora_package *p)
 
 /* ---- reading a member ---------------------------------------------------------------- */
 
-/* Move the reader's diagnostics to `dst`, naming the file `display`. */
+/* Move the reader's diagnostics, kept apart to be counted (a reader error
+ * is structural), to `dst` under the name `display`. */
 static int relabel(crisk_diagnostics *dst, const crisk_diagnostics *src, const char *display)
 {
     for (size_t i = 0; i < src->count; i++) {
@@ -589,7 +590,7 @@ static int check_declared(const dora_package *p, const zip_stat_t *st, const cha
         rc = member_problem(diags, display, errors, "compression ratio over %u:1 (%llu bytes "
                             "inflate to %llu): refused as a possible zip bomb", p->max_ratio,
                             (unsigned long long)st->comp_size, (unsigned long long)st->size);
-    else if (p->inflated >= p->max_inflated || st->size > p->max_inflated - p->inflated)
+    else if (p->inflated > p->max_inflated || st->size > p->max_inflated - p->inflated)
         rc = member_problem(diags, display, errors, "the members read from the zip inflate to "
                             "more than %llu bytes in all: refused as a possible zip bomb",
                             (unsigned long long)p->max_inflated);
