@@ -21,21 +21,16 @@
 
 const char *crisk__infile_kind(mode_t mode)
 {
-    if (S_ISREG(mode))
-        return "a regular file";
-    if (S_ISDIR(mode))
-        return "a directory";
-    if (S_ISFIFO(mode))
-        return "a FIFO";
-    if (S_ISCHR(mode))
-        return "a character device";
-    if (S_ISBLK(mode))
-        return "a block device";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    if (S_ISLNK(mode))
-        return "a symbolic link";
-    return "not a file";
+    switch (mode & S_IFMT) {
+    case S_IFREG:  return "a regular file";
+    case S_IFDIR:  return "a directory";
+    case S_IFIFO:  return "a FIFO";
+    case S_IFCHR:  return "a character device";
+    case S_IFBLK:  return "a block device";
+    case S_IFSOCK: return "a socket";
+    case S_IFLNK:  return "a symbolic link";
+    default:       return "not a file";
+    }
 }
 
 /* A missing path: say so, or name the target of a broken link. */
