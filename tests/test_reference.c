@@ -15,8 +15,11 @@
  * its order), the shared list (min 2 and one other min), tier1_of of every
  * node, the minimal pairs of every function (of one function past
  * PAIRS_MAX_NODES nodes: the one with the most dependencies up to
- * PAIRS_MAX_DEPENDENCIES), and cascades from random initial sets (failed set,
- * count, round of each node, its cause group, the order).  The redundancy
+ * PAIRS_MAX_DEPENDENCIES), cascades from random initial sets (failed set,
+ * count, round of each node, its cause group, the order), and outage
+ * durations from random initial failures with known, zero and unknown
+ * durations against two references (a cascade at every distinct time, and
+ * the max/min fixed point).  The redundancy
  * groups the builder made are checked against the model too, since
  * everything else rests on them.
  *
@@ -366,6 +369,7 @@ typedef struct coverage {
     long many_values;   /* graphs with over 32 distinct function criticalities or rtos */
     long fr_max_failed, fr_by_owner, max_group;
     long known_breaches, unknown_breaches;   /* nodes with breaches > 0; unknown (-1) */
+    long downtimes, downtime_uncertain, downtime_positive;
 } coverage;
 
 static coverage seen;
@@ -864,6 +868,87 @@ static void check_cascades(checker *c, const crisk_inventory *inv, const ref_mod
     free(initial);
 }
 
+/* ---- outage durations ---------------------------------------------------------- */
+
+#define DOWNTIMES_PER_GRAPH 4
+
+static int same_duration(const crisk_duration *e, const ref_downtime *r)
+{
+    return e->lo == r->lo && e->hi == r->hi && !e->lo_open == !r->lo_open;
+}
+
+static void check_one_downtime(checker *c, const crisk_inventory *inv, const ref_model *g,
+                               const ref_groups *gs, const ref_outage *initial, int k,
+                               const char *what)
+{
+    ref_downtime *instants = calloc((size_t)g->n + 1, sizeof *instants);
+    ref_downtime *fixpoint = calloc((size_t)g->n + 1, sizeof *fixpoint);
+    crisk_outage *outages = malloc(((size_t)k + 1) * sizeof *outages);
+    ref_downtime_instants(g, gs, initial, k, instants);
+    ref_downtime_fixpoint(g, gs, initial, k, fixpoint);
+    for (int i = 0; i < k; i++)
+        outages[i] = (crisk_outage){ (size_t)initial[i].node, initial[i].hours };
+    crisk_downtime *d = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    if (crisk_downtime_run(&d, inv, outages, (size_t)k, &err) != CRISK_OK) {
+        mismatch(c, "downtime", "%s: %s", what, err.message);
+        goto out;
+    }
+    seen.downtimes++;
+    for (int v = 0; v < g->n; v++) {
+        const ref_downtime *r = &instants[v], *f = &fixpoint[v];
+        if (!same_duration(&(crisk_duration){ f->lo, f->hi, f->lo_open }, r))
+            mismatch(c, "reference", "%s: '%s' instants [%g%s, %g], fixed point [%g%s, %g]", what,
+                     g->nodes[v].id, r->lo, r->lo_open ? "+" : "", r->hi, f->lo,
+                     f->lo_open ? "+" : "", f->hi);
+        crisk_duration e = crisk_downtime_of(d, (size_t)v);
+        if (!crisk_downtime_is_failed(d, (size_t)v) != !r->failed)
+            mismatch(c, "downtime.failed", "%s: '%s' engine %s, reference %s", what,
+                     g->nodes[v].id, crisk_downtime_is_failed(d, (size_t)v) ? "failed" : "up",
+                     r->failed ? "failed" : "up");
+        if (!same_duration(&e, r))
+            mismatch(c, "downtime", "%s: '%s' engine [%g%s, %g], reference [%g%s, %g]", what,
+                     g->nodes[v].id, e.lo, e.lo_open ? "+" : "", e.hi, r->lo,
+                     r->lo_open ? "+" : "", r->hi);
+        seen.downtime_uncertain += !crisk_duration_is_exact(&e);
+        seen.downtime_positive += e.lo > 0 && r->failed;
+    }
+out:
+    crisk_downtime_free(d);
+    free(outages);
+    free(fixpoint);
+    free(instants);
+}
+
+/* Random initial failures with durations: from the hours list, unknown
+ * (NaN) one time in four, the node's own recovery_hours one in four; a
+ * node sometimes named twice with another duration. */
+static void check_downtimes(checker *c, const crisk_inventory *inv, const ref_model *g,
+                            const ref_groups *gs, uint64_t seed)
+{
+    rng r = { seed ^ 0xd0e5d0e5ull };
+    ref_outage *initial = malloc(((size_t)g->n + 8) * sizeof *initial);
+    char what[200];
+    for (int t = 0; t < DOWNTIMES_PER_GRAPH && g->n > 0; t++) {
+        int most = rng_chance(&r, 20) ? g->n / 3 + 2 : (g->n < 6 ? g->n + 1 : 6);
+        int k = 1 + rng_below(&r, most), taken = 0;
+        int len = snprintf(what, sizeof what, "downtime from {");
+        for (int i = 0; i < k; i++) {
+            int v = rng_below(&r, g->n);
+            double h = rng_chance(&r, 25) ? NAN
+                     : rng_chance(&r, 33) ? g->nodes[v].recovery_hours
+                     : HOURS[rng_below(&r, 8)];
+            initial[taken++] = (ref_outage){ v, h };
+            if (len < (int)sizeof what - 40)
+                len += snprintf(what + len, sizeof what - (size_t)len, "%s%s=%g", i ? "," : "",
+                                id_of(g, (size_t)v), h);
+        }
+        snprintf(what + len, sizeof what - (size_t)len, "}");
+        check_one_downtime(c, inv, g, gs, initial, taken, what);
+    }
+    free(initial);
+}
+
 /* Compare everything on one graph.  Returns the number of mismatches. */
 static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_options)
 {
@@ -896,6 +981,7 @@ static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_o
     check_tier1_of(c, an, g, &ra);
     check_pairs(c, an, g, &ra);
     check_cascades(c, inv, g, &ra.groups, seed);
+    check_downtimes(c, inv, g, &ra.groups, seed);
     if (with_options) {
         /* Without the optional lists the metrics must not change. */
         crisk_analysis *bare = NULL;
@@ -1145,11 +1231,13 @@ static void log_coverage(void)
                 "groups up to %ld), "
                 "%ld shared entries, %ld minimal pairs of %ld functions "
                 "(up to %ld dependencies), "
-                "%ld cascades failing %ld nodes, breaches > 0 on %ld nodes and unknown on %ld",
+                "%ld cascades failing %ld nodes, breaches > 0 on %ld nodes and unknown on %ld, "
+                "%ld downtimes (%ld node durations positive, %ld uncertain)",
                 seen.graphs, seen.big_graphs, seen.many_values, seen.nodes, seen.spof_nodes, seen.spof_entries,
                 seen.fr_findings, seen.fr_by_owner, seen.fr_max_failed, seen.max_group, seen.shared_entries, seen.pair_entries, seen.pair_functions,
                 seen.pair_max_dependencies, seen.cascades,
-                seen.cascade_failed, seen.known_breaches, seen.unknown_breaches);
+                seen.cascade_failed, seen.known_breaches, seen.unknown_breaches, seen.downtimes,
+                seen.downtime_positive, seen.downtime_uncertain);
 }
 
 static void check_range(uint64_t begin, uint64_t end, make_fn make)
@@ -1169,6 +1257,10 @@ Test(reference, engine_matches_brute_force_on_random_inventories_of_1_to_40_node
     cr_assert(getenv("CRISK_REF_SEED") || (seen.known_breaches > 0 && seen.unknown_breaches > 0),
               "breaches compared on %ld nodes with some and %ld unknown", seen.known_breaches,
               seen.unknown_breaches);
+    cr_assert(getenv("CRISK_REF_SEED") || (seen.downtime_uncertain > 1000
+                                           && seen.downtime_positive > 1000),
+              "downtimes barely exercised: %ld positive, %ld uncertain", seen.downtime_positive,
+              seen.downtime_uncertain);
 }
 
 Test(reference, engine_matches_brute_force_on_random_inventories_of_1_to_40_nodes_seeds_600_to_1199)

@@ -44,6 +44,67 @@ size_t crisk_cascade_round(const crisk_cascade *c, size_t node);
 /* Failed nodes in propagation order (initial ones first). */
 const uint32_t *crisk_cascade_order(const crisk_cascade *c, size_t *count);
 
+/* ---- outage durations (DESIGN §4 "Durations") ---------------------------- */
+
+/* One initially failed node and how long it is down. */
+typedef struct crisk_outage {
+    size_t node;
+    double hours;      /* >= 0, finite; NaN = unknown (some positive time, unbounded) */
+} crisk_outage;
+
+/* A downtime in hours, exact or bounded.  With every initial duration
+ * known, lo == hi.  An unknown initial duration makes the downtimes it
+ * reaches uncertain: the true value lies in [lo, hi], or in (lo, hi] when
+ * lo_open is set - that only happens with lo == 0 ("down for some positive
+ * time").  hi is INFINITY when an unknown duration can stretch it without
+ * bound.  A node that stays up has {0, 0, 0}. */
+typedef struct crisk_duration {
+    double lo, hi;
+    int lo_open;
+} crisk_duration;
+
+/* Whether a duration is exactly known (lo == hi, lo closed). */
+int crisk_duration_is_exact(const crisk_duration *d);
+
+/* A function's impact tolerance against its downtime (DESIGN §4: breached
+ * when the downtime exceeds rto_hours). */
+typedef enum crisk_tolerance {
+    CRISK_TOLERANCE_WITHIN,     /* down, and hi <= rto_hours */
+    CRISK_TOLERANCE_BREACHED,   /* the downtime exceeds rto_hours for certain */
+    CRISK_TOLERANCE_UNKNOWN     /* no rto_hours, or the bounds straddle it */
+} crisk_tolerance;
+
+/* Judge a downtime `d` against `rto_hours` (NaN = not given). */
+crisk_tolerance crisk_tolerance_judge(const crisk_duration *d, double rto_hours);
+
+typedef struct crisk_downtime crisk_downtime;
+
+/* Fail the `n` nodes of `initial`, each for its hours, and compute how long
+ * every node is down: a group needing k of its n members is down for the
+ * (n-k+1)-th longest of its members' downtimes, a node for the longest of
+ * its own and its groups' downtimes, least fixed point (cycles included).
+ * A node named twice is down for the longer of its durations.
+ * Approach: at every instant t the nodes down are the §4 cascade of the
+ * initial nodes still down at t, so the initial failures are taken in
+ * descending order of duration through one incremental counting cascade
+ * (every group counts its failed members; a node fails once, when first
+ * forced) and each node takes the duration being processed when it fails:
+ * every threshold at once.  Unknown durations are bounded by running it
+ * twice, with an unknown as the smallest positive time (lo) and as +inf
+ * (hi); the system is monotone, so the truth lies between.
+ * Errors: CRISK_EUSAGE for a node out of range or hours negative or
+ * infinite, CRISK_ENOMEM.  Time O(V + E + n log n), memory O(V + groups). */
+int  crisk_downtime_run(crisk_downtime **out, const crisk_inventory *inv,
+                        const crisk_outage *initial, size_t n, crisk_error *err);
+void crisk_downtime_free(crisk_downtime *d);
+/* Down at the onset: the §4 cascade of every initial node, whatever its
+ * duration (a node down for 0 hours is in it). */
+int  crisk_downtime_is_failed(const crisk_downtime *d, size_t node);
+/* The node's downtime ({0, 0, 0} when it stays up). */
+crisk_duration crisk_downtime_of(const crisk_downtime *d, size_t node);
+/* Whether every initial duration was known (every downtime exact). */
+int  crisk_downtime_is_exact(const crisk_downtime *d);
+
 /* ---- per-node metrics (DESIGN §5) ---------------------------------------- */
 
 typedef struct crisk_node_metrics {

@@ -8,7 +8,7 @@
  * point of DESIGN §4, cycles included.  FIFO order gives rounds: round r
  * holds the nodes whose failure the failures of round r-1 forced.
  */
-#include "model/model.h"
+#include "cascade.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +33,9 @@ void crisk_cascade_free(crisk_cascade *c)
     free(c);
 }
 
-/* member -> groups it belongs to, as CSR over nodes: built once per
- * inventory on the first cascade (a cache of the immutable model, like the
- * igraph graph), so many what-ifs on one inventory cost only what fails. */
-static int member_groups(const crisk_inventory *cinv, const uint32_t **start_out,
+/* Built on the first cascade, so many what-ifs on one inventory cost only
+ * what fails (see cascade.h). */
+int crisk__member_groups(const crisk_inventory *cinv, const uint32_t **start_out,
                          const uint32_t **list_out)
 {
     crisk_inventory *inv = (crisk_inventory *)cinv;
@@ -90,7 +89,7 @@ int crisk_cascade_run(crisk_cascade **out, const crisk_inventory *inv,
     c->order = malloc((inv->n + 1) * sizeof *c->order);
     lost = calloc(inv->n_groups + 1, sizeof *lost);
     if (!c->failed || !c->cause || !c->round || !c->order || !lost
-        || member_groups(inv, &gstart, &glist) != 0) {
+        || crisk__member_groups(inv, &gstart, &glist) != 0) {
         free(lost);
         crisk_cascade_free(c);
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");

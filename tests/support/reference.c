@@ -369,6 +369,159 @@ void ref_cascade_rounds(const ref_model *g, const ref_groups *gs,
     free(before);
 }
 
+/* ---- outage durations ------------------------------------------------------ */
+
+/* The durations with unknowns replaced: lo = half the smallest positive
+ * duration given (or 1), hi = twice the largest plus one. */
+static void substitute_unknowns(const ref_outage *initial, int n, int hi, double *value,
+                                double *unknown)
+{
+    double min_pos = INFINITY, max = 0;
+    for (int i = 0; i < n; i++) {
+        double h = initial[i].hours;
+        if (isnan(h))
+            continue;
+        if (h > 0 && h < min_pos)
+            min_pos = h;
+        if (h > max)
+            max = h;
+    }
+    *unknown = hi ? 2 * max + 1 : (isinf(min_pos) ? 1 : min_pos / 2);
+    for (int i = 0; i < n; i++)
+        value[i] = isnan(initial[i].hours) ? *unknown : initial[i].hours;
+}
+
+static int compare_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* Downtimes with concrete values, "at every instant". */
+static void instants_concrete(const ref_model *g, const ref_groups *gs, const ref_outage *initial,
+                              const double *value, int n, double *down)
+{
+    double *times = xmalloc(((size_t)n + 1) * sizeof *times);
+    unsigned char *failed = xmalloc((size_t)g->n + 1);
+    int k = 0;
+    times[k++] = 0;
+    for (int i = 0; i < n; i++)
+        times[k++] = value[i];
+    qsort(times, (size_t)k, sizeof *times, compare_double);
+    for (int v = 0; v < g->n; v++)
+        down[v] = 0;
+    for (int j = 0; j < k; j++) {
+        if (j > 0 && times[j] == times[j - 1])
+            continue;
+        double t = times[j], next = INFINITY;
+        for (int i = j + 1; i < k && isinf(next); i++)
+            if (times[i] > t)
+                next = times[i];
+        if (isinf(next))
+            break;   /* nothing is down after the last time */
+        memset(failed, 0, (size_t)g->n);
+        for (int i = 0; i < n; i++)
+            if (value[i] > t)
+                failed[initial[i].node] = 1;
+        ref_cascade(g, gs, failed);
+        /* down during [t, next): its downtime reaches next at least */
+        for (int v = 0; v < g->n; v++)
+            if (failed[v] && next > down[v])
+                down[v] = next;
+    }
+    free(failed);
+    free(times);
+}
+
+/* The (rank)-th largest of the members' downtimes (rank 1 = largest). */
+static double ranked_member(const ref_group *grp, const double *down, int rank)
+{
+    double *x = xmalloc(((size_t)grp->size + 1) * sizeof *x);
+    for (int i = 0; i < grp->size; i++)
+        x[i] = down[grp->members[i]];
+    qsort(x, (size_t)grp->size, sizeof *x, compare_double);
+    double r = x[grp->size - rank];
+    free(x);
+    return r;
+}
+
+static void fixpoint_concrete(const ref_model *g, const ref_groups *gs, const ref_outage *initial,
+                              const double *value, int n, double *down)
+{
+    double *own = xcalloc((size_t)g->n + 1, sizeof *own);
+    for (int i = 0; i < n; i++)
+        if (value[i] > own[initial[i].node])
+            own[initial[i].node] = value[i];
+    for (int v = 0; v < g->n; v++)
+        down[v] = 0;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int v = 0; v < g->n; v++) {
+            double d = own[v];
+            for (int gi = 0; gi < gs->count; gi++) {
+                const ref_group *grp = &gs->items[gi];
+                if (grp->owner != v)
+                    continue;
+                double x = ranked_member(grp, down, grp->size - grp->need + 1);
+                if (x > d)
+                    d = x;
+            }
+            if (d != down[v]) {
+                down[v] = d;
+                changed = 1;
+            }
+        }
+    }
+    free(own);
+}
+
+typedef void (*concrete_fn)(const ref_model *, const ref_groups *, const ref_outage *,
+                            const double *, int, double *);
+
+static void downtime_bounds(const ref_model *g, const ref_groups *gs, const ref_outage *initial,
+                            int n, ref_downtime *out, concrete_fn concrete)
+{
+    double *value = xmalloc(((size_t)n + 1) * sizeof *value);
+    double *down = xmalloc(((size_t)g->n + 1) * sizeof *down);
+    unsigned char *failed = xcalloc((size_t)g->n + 1, 1);
+    double unknown;
+    for (int i = 0; i < n; i++)
+        failed[initial[i].node] = 1;
+    ref_cascade(g, gs, failed);
+    for (int hi = 0; hi <= 1; hi++) {
+        substitute_unknowns(initial, n, hi, value, &unknown);
+        int any_unknown = 0;
+        for (int i = 0; i < n; i++)
+            any_unknown |= isnan(initial[i].hours);
+        concrete(g, gs, initial, value, n, down);
+        for (int v = 0; v < g->n; v++) {
+            int is_unknown = any_unknown && down[v] == unknown;
+            out[v].failed = failed[v];
+            if (hi) {
+                out[v].hi = is_unknown ? INFINITY : down[v];
+            } else {
+                out[v].lo = is_unknown ? 0 : down[v];
+                out[v].lo_open = is_unknown;
+            }
+        }
+    }
+    free(failed);
+    free(down);
+    free(value);
+}
+
+void ref_downtime_instants(const ref_model *g, const ref_groups *gs, const ref_outage *initial,
+                           int n, ref_downtime *out)
+{
+    downtime_bounds(g, gs, initial, n, out, instants_concrete);
+}
+
+void ref_downtime_fixpoint(const ref_model *g, const ref_groups *gs, const ref_outage *initial,
+                           int n, ref_downtime *out)
+{
+    downtime_bounds(g, gs, initial, n, out, fixpoint_concrete);
+}
+
 /* ---- metrics --------------------------------------------------------------- */
 
 static int is_function(const ref_model *g, int v)

@@ -99,6 +99,36 @@ void ref_cascade_rounds(const ref_model *g, const ref_groups *gs,
 /* Does group `gi` have fewer than `need` working members under `failed`? */
 int ref_group_is_down(const ref_groups *gs, int gi, const unsigned char *failed);
 
+/* ---- outage durations (DESIGN §4 "Durations") --------------------------- */
+
+/* An initial failure: node v down for `hours` (NaN = unknown). */
+typedef struct ref_outage {
+    int node;
+    double hours;
+} ref_outage;
+
+/* Every node's downtime: lo/hi in hours (hi INFINITY when unbounded),
+ * lo_open when lo is "more than 0" (an unknown taken as some positive
+ * time), failed = in the §4 cascade of all the initial nodes. */
+typedef struct ref_downtime {
+    double lo, hi;
+    int lo_open, failed;
+} ref_downtime;
+
+/* The definition "at every instant": at each distinct time t (0 and every
+ * given duration), the nodes down are the §4 cascade of the initial nodes
+ * whose duration exceeds t; a node's downtime is the end of the last
+ * interval in which it is down.  Unknowns are bounded by substituting a
+ * time below every positive duration (lo) and one above all (hi). */
+void ref_downtime_instants(const ref_model *g, const ref_groups *gs, const ref_outage *initial,
+                           int n, ref_downtime *out);
+
+/* The definition as a max/min system: D(v) = max(own, over its groups the
+ * (size-need+1)-th largest member D), iterated from 0 until nothing
+ * changes (the least fixed point).  Same substitution for unknowns. */
+void ref_downtime_fixpoint(const ref_model *g, const ref_groups *gs, const ref_outage *initial,
+                           int n, ref_downtime *out);
+
 /* ---- metrics (DESIGN §5) ------------------------------------------------- */
 
 typedef struct ref_metrics {
