@@ -524,16 +524,31 @@ Test(spof_pairs_budget, cuts_a_single_function_over_the_budget_with_a_note)
 
 /* ---- impact ----------------------------------------------------------------------- */
 
-static char *impact_output(const crisk_inventory *inv, const char *id, double hours,
-                           crisk_format fmt)
+/* `id` fails for `hours` (NaN: its recovery_hours), as `chainrisk impact`
+ * runs it; without `with_downtime` the emitter gets no downtime. */
+static char *impact_run(const crisk_inventory *inv, const char *id, double hours,
+                        crisk_format fmt, int with_downtime)
 {
     size_t v = node_of(inv, id);
     crisk_cascade *c = NULL;
+    crisk_downtime *d = NULL;
+    crisk_node_view view;
+    crisk_inventory_node(inv, v, &view);
+    crisk_outage outage = { v, isnan(hours) ? view.recovery_hours : hours };
     cr_assert_eq(crisk_cascade_run(&c, inv, &v, 1, NULL), CRISK_OK);
+    cr_assert_eq(crisk_downtime_run(&d, inv, &outage, 1, NULL), CRISK_OK);
     buffer b;
-    cr_assert_eq(crisk_emit_impact(open_buffer(&b), inv, c, hours, fmt, NULL, NULL), CRISK_OK);
+    cr_assert_eq(crisk_emit_impact(open_buffer(&b), inv, c, with_downtime ? d : NULL, hours, fmt,
+                                   NULL, NULL), CRISK_OK);
+    crisk_downtime_free(d);
     crisk_cascade_free(c);
     return finish(&b);
+}
+
+static char *impact_output(const crisk_inventory *inv, const char *id, double hours,
+                           crisk_format fmt)
+{
+    return impact_run(inv, id, hours, fmt, 1);
 }
 
 Test(emit_impact, text_shows_the_cascade_tree_and_names_the_group_members_lost)
@@ -565,20 +580,64 @@ Test(emit_impact, csv_has_one_row_per_failed_node_in_propagation_order)
     crisk_inventory *inv = small();
     char *out = impact_output(inv, "s4", 8, CRISK_FORMAT_CSV);
     cr_assert_str_eq(out,
-        "id,name,type,round,cause_group,cause_members,criticality,breach\n"
-        "s4,Core,supplier,0,,,,\n"
-        "s1,\"'=cmd()\",supplier,1,,s4,,\n"
-        "s2,\"Beta, Inc.\",service,1,,s4,,\n"
-        "f1,Billing,function,2,,s1,3,true\n"
-        "f2,Care,function,2,hosting,s1;s2,1,false\n");
+        "id,name,type,round,cause_group,cause_members,criticality,breach,downtime_min_hours,"
+        "downtime_max_hours\n"
+        "s4,Core,supplier,0,,,,,8,8\n"
+        "s1,\"'=cmd()\",supplier,1,,s4,,,8,8\n"
+        "s2,\"Beta, Inc.\",service,1,,s4,,,8,8\n"
+        "f1,Billing,function,2,,s1,3,true,8,8\n"
+        "f2,Care,function,2,hosting,s1;s2,1,false,8,8\n");
     free(out);
     crisk_inventory_free(inv);
 }
 
-Test(emit_impact, without_hours_judges_no_tolerance)
+/* s1 is down for its recovery_hours, 10 h; f1 needs s1: down 10 h, more
+ * than its rto of 4 h. */
+Test(emit_impact, without_hours_each_node_is_down_for_its_recovery_hours)
 {
     crisk_inventory *inv = small();
     char *out = impact_output(inv, "s1", NAN, CRISK_FORMAT_TABLE);
+    cr_assert_str_eq(out,
+        "scenario: s1 fails for its recovery_hours (10 h)\n"
+        "2 nodes fail; 1 of 2 functions; criticality 3 of 4 lost (75.0%)\n"
+        "\n"
+        "cascade (each node under the failure that caused it):\n"
+        "s1 \"=cmd()\" (supplier): initial failure\n"
+        "  f1 \"Billing\" (function, criticality 3): depends on s1\n"
+        "\n"
+        "failed functions:\n"
+        "  function  name     criticality  rto_hours  downtime  tolerance\n"
+        "  f1        Billing            3          4        10  breached\n"
+        "1 function breaches its tolerance (downtime > rto_hours)\n");
+    free(out);
+    crisk_inventory_free(inv);
+}
+
+/* s4 has no recovery_hours: f1 and f2 are down for some unknown time.  f1
+ * and f2 both have an rto above 0, so neither can be judged; the CSV says
+ * so with an empty breach, a 0 lower bound and no upper bound. */
+Test(emit_impact, unknown_recovery_leaves_tolerances_unjudged)
+{
+    crisk_inventory *inv = small();
+    char *out = impact_output(inv, "s4", NAN, CRISK_FORMAT_TABLE);
+    cr_assert_not_null(strstr(out, "scenario: s4 fails for its recovery_hours (unknown)\n"), "%s", out);
+    cr_assert_not_null(strstr(out,
+        "  function  name     criticality  rto_hours  downtime  tolerance\n"
+        "  f1        Billing            3          4   unknown  unknown\n"
+        "  f2        Care               1         48   unknown  unknown\n"
+        "0 functions breach their tolerance (downtime > rto_hours); 2 cannot be judged "
+        "(recovery_hours or rto_hours unknown)\n"), "%s", out);
+    free(out);
+    out = impact_output(inv, "s4", NAN, CRISK_FORMAT_CSV);
+    cr_assert_not_null(strstr(out, "f1,Billing,function,2,,s1,3,,0,\n"), "%s", out);
+    free(out);
+    crisk_inventory_free(inv);
+}
+
+Test(emit_impact, without_downtime_judges_no_tolerance)
+{
+    crisk_inventory *inv = small();
+    char *out = impact_run(inv, "s1", NAN, CRISK_FORMAT_TABLE, 0);
     cr_assert_str_eq(out,
         "scenario: s1 fails\n"
         "2 nodes fail; 1 of 2 functions; criticality 3 of 4 lost (75.0%)\n"
@@ -601,13 +660,15 @@ Test(emit_impact, json_summarises_the_loss)
     char *out = impact_output(inv, "s4", 8, CRISK_FORMAT_JSON);
     cr_assert_not_null(strstr(out, "\"results\": {\"initial\": [\"s4\"], \"hours\": 8, \"failed_nodes\": 5, "
                                    "\"functions\": 2, \"failed_functions\": 2, \"total_criticality\": 4, "
-                                   "\"lost_criticality\": 4, \"lost_share\": 1, \"breaches\": 1,\n"), "%s", out);
+                                   "\"lost_criticality\": 4, \"lost_share\": 1, \"breaches\": 1, "
+                                   "\"tolerance_unknown\": 0,\n"), "%s", out);
     cr_assert_not_null(strstr(out, "{\"id\": \"f2\", \"name\": \"Care\", \"type\": \"function\", \"round\": 2, "
                                    "\"cause_group\": \"hosting\", \"cause_members\": [\"s1\", \"s2\"], "
-                                   "\"criticality\": 1, \"breach\": false}"));
+                                   "\"criticality\": 1, \"breach\": false, \"downtime_min_hours\": 8, "
+                                   "\"downtime_max_hours\": 8}"));
     cr_assert_not_null(strstr(out, "{\"id\": \"s4\", \"name\": \"Core\", \"type\": \"supplier\", \"round\": 0, "
                                    "\"cause_group\": null, \"cause_members\": [], \"criticality\": null, "
-                                   "\"breach\": null}"));
+                                   "\"breach\": null, \"downtime_min_hours\": 8, \"downtime_max_hours\": 8}"));
     free(out);
     crisk_inventory_free(inv);
 }

@@ -106,12 +106,18 @@ int crisk_emit_rank(FILE *f, const crisk_analysis *a, const crisk_rank_options *
  * with the redundancy group that failed it and the failed members of that
  * group it depended on (as an indented cascade tree in a table), the failed
  * functions with their criticality and the share of total criticality lost.
- * `hours` is the outage duration (NaN = not given): failed functions whose
- * rto_hours < hours breach their tolerance.  CSV header:
- * id,name,type,round,cause_group,cause_members,criticality,breach
- * (one row per failed node in propagation order).  O(V + E). */
-int crisk_emit_impact(FILE *f, const crisk_inventory *inv, const crisk_cascade *c, double hours,
-                      crisk_format fmt, const crisk_provenance *prov, crisk_error *err);
+ * `d` (may be NULL: nothing judged) gives every node's downtime for the same
+ * initial set; `hours` says how it was made: one duration H for every
+ * initial node, or NaN when each was down for its own recovery_hours (the
+ * table then shows each function's downtime).  A failed function breaches
+ * its tolerance when its downtime exceeds rto_hours.  CSV header:
+ * id,name,type,round,cause_group,cause_members,criticality,breach,
+ * downtime_min_hours,downtime_max_hours
+ * (one row per failed node in propagation order; breach empty when it
+ * cannot be judged, downtime_max_hours empty when unbounded).  O(V + E). */
+int crisk_emit_impact(FILE *f, const crisk_inventory *inv, const crisk_cascade *c,
+                      const crisk_downtime *d, double hours, crisk_format fmt,
+                      const crisk_provenance *prov, crisk_error *err);
 
 /* Single points of failure per function (functions by id), or of one
  * function (`function` = its node index; -1 = all; CRISK_EUSAGE if that node

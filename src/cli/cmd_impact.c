@@ -13,13 +13,18 @@ static const char usage[] =
     "What-if: fail the nodes ID... together and follow the cascade (DESIGN §4: a\n"
     "node fails when one of its redundancy groups has fewer than `need` working\n"
     "members).  Shows every failed node under the failure that caused it, the\n"
-    "failed functions and the share of total criticality lost.\n\n"
+    "failed functions and the share of total criticality lost, and which\n"
+    "functions breach their tolerance: each ID is down for its recovery_hours\n"
+    "(unknown where not given), durations carried through the graph (a group\n"
+    "needing k of n is down for its (n-k+1)-th longest member outage); a\n"
+    "function breaches when its downtime exceeds its rto_hours.\n\n"
     "options:\n"
-    "  --hours H                   the outage lasts H hours: failed functions whose\n"
-    "                              rto_hours < H breach their tolerance\n"
+    "  --hours H                   every ID is down for H hours instead: failed\n"
+    "                              functions whose rto_hours < H breach\n"
     "  --format table|csv|json     output format (default table); CSV/JSON give one\n"
     "                              row per failed node: id, name, type, round,\n"
-    "                              cause_group, cause_members, criticality, breach\n"
+    "                              cause_group, cause_members, criticality, breach,\n"
+    "                              downtime_min_hours, downtime_max_hours\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     "  --input PATH                merge another inventory into the first\n"
@@ -33,6 +38,7 @@ typedef struct impact_cli {
     const cli_common *c;
     const crisk_inventory *inv;
     const crisk_cascade *cascade;
+    const crisk_downtime *downtime;
 } impact_cli;
 
 static int parse_hours(void *ctx, const char *value)
@@ -71,7 +77,8 @@ static int emit(FILE *f, void *ctx, crisk_error *err)
     impact_cli *im = ctx;
     crisk_provenance prov;
     cli_provenance(im->c, &prov);
-    return crisk_emit_impact(f, im->inv, im->cascade, im->hours, im->c->format, &prov, err);
+    return crisk_emit_impact(f, im->inv, im->cascade, im->downtime, im->hours, im->c->format,
+                             &prov, err);
 }
 
 static int run(const cli_common *c, impact_cli *im, crisk_inventory *inv)
@@ -81,11 +88,23 @@ static int run(const cli_common *c, impact_cli *im, crisk_inventory *inv)
         return EXIT_INVALID;
     crisk_error err = CRISK_ERROR_INIT;
     crisk_cascade *cascade = NULL;
-    if (crisk_cascade_run(&cascade, inv, nodes, n, &err) != CRISK_OK)
+    crisk_downtime *downtime = NULL;
+    crisk_outage outages[CLI_MAX_ARGS];
+    for (size_t i = 0; i < n; i++) {
+        crisk_node_view view;
+        crisk_inventory_node(inv, nodes[i], &view);
+        outages[i] = (crisk_outage){ nodes[i], isnan(im->hours) ? view.recovery_hours : im->hours };
+    }
+    if (crisk_cascade_run(&cascade, inv, nodes, n, &err) != CRISK_OK
+        || crisk_downtime_run(&downtime, inv, outages, n, &err) != CRISK_OK) {
+        crisk_cascade_free(cascade);
         return cli_fail(&err);
+    }
     im->inv = inv;
     im->cascade = cascade;
+    im->downtime = downtime;
     int rc = cli_write(c, emit, im);
+    crisk_downtime_free(downtime);
     crisk_cascade_free(cascade);
     return rc;
 }

@@ -115,6 +115,10 @@ int crisk__print_safe(FILE *f, const char *s, size_t max);
  * zeros dropped), larger ones in the shortest form that reads back exactly
  * ("1e+23"), never cut; NaN = "-". */
 char *crisk__amount(char *buf, size_t size, double x);
+/* A downtime for reading into buf: "8" (exact), "8+" (at least 8, no upper
+ * bound), "up to 8" (some time, at most 8), "4 to 12", "unknown" (some
+ * positive time, unbounded). */
+char *crisk__duration_text(char *buf, size_t size, const crisk_duration *d);
 
 /* Sort node indices by id, in place.  Returns CRISK_OK or CRISK_ENOMEM
  * (nodes untouched). */

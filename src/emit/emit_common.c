@@ -256,6 +256,24 @@ char *crisk__amount(char *buf, size_t size, double x)
     return buf;
 }
 
+char *crisk__duration_text(char *buf, size_t size, const crisk_duration *d)
+{
+    char lo[48], hi[48];
+    crisk__amount(lo, sizeof lo, d->lo);
+    crisk__amount(hi, sizeof hi, d->hi);
+    if (crisk_duration_is_exact(d))
+        snprintf(buf, size, "%s", lo);
+    else if (d->lo == 0 && isinf(d->hi))
+        snprintf(buf, size, "unknown");
+    else if (isinf(d->hi))
+        snprintf(buf, size, "%s+", lo);
+    else if (d->lo == 0)
+        snprintf(buf, size, "up to %s", hi);
+    else
+        snprintf(buf, size, "%s to %s", lo, hi);
+    return buf;
+}
+
 /* ---- tables -------------------------------------------------------------------- */
 
 void crisk__table_init(crisk__table *t, size_t cols, const char *const *head, const char *align)

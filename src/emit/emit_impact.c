@@ -9,9 +9,14 @@
  * failure from the initial node to the functions.  CSV and JSON give one
  * row per failed node in propagation order.
  *
- * Tolerances: with an outage duration H (--hours), a failed function whose
- * rto_hours < H breaches its tolerance; one without rto_hours cannot be
- * judged (empty/null/"unknown").  Without H nothing is judged.
+ * Tolerances: every failed node has a downtime (crisk_downtime: all H with
+ * --hours H, else each initial node down for its recovery_hours and the
+ * durations carried through the graph).  A failed function breaches its
+ * tolerance when its downtime exceeds rto_hours; one without rto_hours, or
+ * whose downtime an unknown recovery leaves on both sides of it, cannot be
+ * judged (empty/null/"unknown").  Without a downtime nothing is judged.
+ * CSV and JSON carry every failed node's downtime bounds whatever the
+ * mode, so the command has one schema.
  */
 #include "emit.h"
 
@@ -30,12 +35,14 @@ typedef struct impact {
     uint32_t *pos;              /* node -> position in order (failed nodes only) */
     size_t *cause_start;        /* n_failed + 1: cause members of order[i] are */
     uint32_t *cause;            /*   cause[cause_start[i] .. cause_start[i+1]) */
-    double hours;               /* outage duration; NaN = not given */
+    const crisk_downtime *d;    /* how long each node is down; NULL = not known */
+    double hours;               /* one outage duration for all; NaN = each its recovery_hours */
     size_t functions;           /* in the inventory */
     double total;               /* total criticality of the inventory */
     size_t failed_functions;
     double lost;                /* criticality of the failed functions */
     size_t breaches;
+    size_t unjudged;            /* failed functions whose tolerance cannot be judged */
 } impact;
 
 static void impact_release(impact *im)
@@ -50,14 +57,33 @@ static int is_function(const impact *im, size_t v)
     return crisk_inventory_node_type(im->inv, v) == CRISK_NODE_FUNCTION;
 }
 
-/* 1 breached, 0 within tolerance, NaN cannot tell (no hours or no rto). */
+/* 1 breached, 0 within tolerance, NaN cannot tell (no downtime, no rto, or
+ * bounds on both sides of it). */
 static double breach_of(const impact *im, size_t v)
 {
     crisk_node_view n;
     crisk_inventory_node(im->inv, v, &n);
-    if (n.type != CRISK_NODE_FUNCTION || isnan(im->hours) || isnan(n.rto_hours))
+    if (n.type != CRISK_NODE_FUNCTION || im->d == NULL)
         return NAN;
-    return n.rto_hours < im->hours ? 1 : 0;
+    crisk_duration dt = crisk_downtime_of(im->d, v);
+    switch (crisk_tolerance_judge(&dt, n.rto_hours)) {
+    case CRISK_TOLERANCE_BREACHED: return 1;
+    case CRISK_TOLERANCE_WITHIN:   return 0;
+    default:                       return NAN;
+    }
+}
+
+/* The downtime bounds of a failed node as CSV/JSON numbers: min (0 for
+ * "some positive time") and max (NaN = unbounded); both NaN without a
+ * downtime. */
+static void downtime_numbers(const impact *im, size_t v, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (im->d == NULL)
+        return;
+    crisk_duration dt = crisk_downtime_of(im->d, v);
+    *lo = dt.lo;
+    *hi = isinf(dt.hi) ? NAN : dt.hi;
 }
 
 /* A member of v's cause group that was down before v failed. */
@@ -109,15 +135,19 @@ static void count_totals(impact *im)
             continue;
         im->failed_functions++;
         im->lost += view.criticality;
-        im->breaches += breach_of(im, v) == 1;
+        double b = breach_of(im, v);
+        im->breaches += b == 1;
+        im->unjudged += isnan(b) && im->d != NULL;
     }
 }
 
-static int impact_init(impact *im, const crisk_inventory *inv, const crisk_cascade *c, double hours)
+static int impact_init(impact *im, const crisk_inventory *inv, const crisk_cascade *c,
+                       const crisk_downtime *d, double hours)
 {
     memset(im, 0, sizeof *im);
     im->inv = inv;
     im->c = c;
+    im->d = d;
     im->hours = hours;
     im->order = crisk_cascade_order(c, &im->n_failed);
     size_t n = crisk_inventory_node_count(inv);
@@ -137,7 +167,7 @@ static double lost_share(const impact *im)
 
 /* ---- CSV and JSON ------------------------------------------------------------ */
 
-enum { IMPACT_FIELDS = 8 };
+enum { IMPACT_FIELDS = 10 };
 
 /* The fields of failed node order[i]; i = SIZE_MAX gives the keys alone
  * (for the CSV header). */
@@ -145,7 +175,8 @@ static void impact_row(crisk__field *row, const impact *im, size_t i)
 {
     if (i == SIZE_MAX) {
         static const char *const keys[IMPACT_FIELDS] = {
-            "id", "name", "type", "round", "cause_group", "cause_members", "criticality", "breach"
+            "id", "name", "type", "round", "cause_group", "cause_members", "criticality", "breach",
+            "downtime_min_hours", "downtime_max_hours"
         };
         for (size_t k = 0; k < IMPACT_FIELDS; k++)
             row[k] = crisk__f_text(keys[k], NULL);
@@ -164,6 +195,10 @@ static void impact_row(crisk__field *row, const impact *im, size_t i)
                           im->cause_start[i + 1] - im->cause_start[i]);
     row[6] = crisk__f_number("criticality", n.type == CRISK_NODE_FUNCTION ? n.criticality : NAN);
     row[7] = crisk__f_bool("breach", breach_of(im, v));
+    double lo, hi;
+    downtime_numbers(im, v, &lo, &hi);
+    row[8] = crisk__f_number("downtime_min_hours", lo);
+    row[9] = crisk__f_number("downtime_max_hours", hi);
 }
 
 static int emit_csv(FILE *f, const impact *im)
@@ -198,7 +233,9 @@ static void emit_json(FILE *f, const impact *im, const crisk_provenance *prov)
     fputs(", \"lost_share\": ", f);
     crisk_json_number(f, lost_share(im));
     fputs(", \"breaches\": ", f);
-    crisk_json_number(f, isnan(im->hours) ? NAN : (double)im->breaches);
+    crisk_json_number(f, im->d == NULL ? NAN : (double)im->breaches);
+    fputs(", \"tolerance_unknown\": ", f);
+    crisk_json_number(f, im->d == NULL ? NAN : (double)im->unjudged);
     fputs(",\n \"nodes\": [", f);
     for (size_t i = 0; i < im->n_failed; i++) {
         crisk__field row[IMPACT_FIELDS];
@@ -353,6 +390,28 @@ static int print_tree(FILE *f, const impact *im)
     return rc != CRISK_OK ? CRISK_ENOMEM : CRISK_OK;
 }
 
+/* " for its recovery_hours (8 h)", or for several initial nodes " for their
+ * recovery_hours (a 8 h, b unknown)". */
+static void print_recoveries(FILE *f, const impact *im, size_t n)
+{
+    fprintf(f, " for %s recovery_hours (", n == 1 ? "its" : "their");
+    for (size_t i = 0; i < n; i++) {
+        crisk_node_view view;
+        crisk_inventory_node(im->inv, im->order[i], &view);
+        fputs(i ? ", " : "", f);
+        if (n > 1) {
+            crisk__print_safe(f, view.id, 0);
+            putc(' ', f);
+        }
+        char buf[64];
+        if (isnan(view.recovery_hours))
+            fputs("unknown", f);
+        else
+            fprintf(f, "%s h", crisk__amount(buf, sizeof buf, view.recovery_hours));
+    }
+    putc(')', f);
+}
+
 static void print_scenario(FILE *f, const impact *im)
 {
     fputs("scenario: ", f);
@@ -365,6 +424,8 @@ static void print_scenario(FILE *f, const impact *im)
     char buf[64];
     if (!isnan(im->hours))
         fprintf(f, " for %s h", crisk__amount(buf, sizeof buf, im->hours));
+    else if (im->d != NULL)
+        print_recoveries(f, im, n);
     char lost[64], total[64];
     fprintf(f, "\n%zu node%s fail; %zu of %zu functions; criticality %s of %s lost",
             im->n_failed, im->n_failed == 1 ? "" : "s", im->failed_functions, im->functions,
@@ -389,6 +450,14 @@ static int compare_function(const void *pa, const void *pb)
     return strcmp(a->id, b->id);
 }
 
+/* The downtime column appears when each node is down for its own
+ * recovery_hours (with --hours every downtime is that H); the tolerance
+ * column whenever there are downtimes. */
+static int shows_downtime(const impact *im)
+{
+    return im->d != NULL && isnan(im->hours);
+}
+
 static void function_row(crisk__table *t, const impact *im, size_t v)
 {
     crisk_node_view n;
@@ -397,15 +466,41 @@ static void function_row(crisk__table *t, const impact *im, size_t v)
     crisk__table_text(t, n.name, CRISK__NAME_WIDTH);
     crisk__table_amount(t, n.criticality);
     crisk__table_amount(t, n.rto_hours);
-    if (!isnan(im->hours)) {
+    if (shows_downtime(im)) {
+        char buf[96];
+        crisk_duration dt = crisk_downtime_of(im->d, v);
+        crisk__table_text(t, crisk__duration_text(buf, sizeof buf, &dt), 0);
+    }
+    if (im->d != NULL) {
         double b = breach_of(im, v);
         crisk__table_text(t, isnan(b) ? "unknown" : b != 0 ? "breached" : "within", 0);
     }
 }
 
+static void print_breach_line(FILE *f, const impact *im)
+{
+    char buf[64];
+    const char *verb = im->breaches == 1 ? " breaches its tolerance" : "s breach their tolerance";
+    if (im->d == NULL) {
+        fputs("no outage duration given: use --hours H to check rto_hours tolerances\n", f);
+    } else if (!isnan(im->hours)) {
+        fprintf(f, "%zu function%s (rto_hours < %s h)\n", im->breaches, verb,
+                crisk__amount(buf, sizeof buf, im->hours));
+    } else {
+        fprintf(f, "%zu function%s (downtime > rto_hours)", im->breaches, verb);
+        if (im->unjudged > 0)
+            fprintf(f, "; %zu cannot be judged (recovery_hours or rto_hours unknown)",
+                    im->unjudged);
+        putc('\n', f);
+    }
+}
+
 static int print_functions(FILE *f, const impact *im)
 {
-    static const char *const head[] = { "function", "name", "criticality", "rto_hours", "tolerance" };
+    static const char *const head_hours[] = { "function", "name", "criticality", "rto_hours",
+                                              "tolerance" };
+    static const char *const head_own[] = { "function", "name", "criticality", "rto_hours",
+                                            "downtime", "tolerance" };
     function_key *fn = malloc((im->failed_functions ? im->failed_functions : 1) * sizeof *fn);
     if (fn == NULL)
         return CRISK_ENOMEM;
@@ -427,20 +522,17 @@ static int print_functions(FILE *f, const impact *im)
     } else {
         putc('\n', f);
         crisk__table t;
-        crisk__table_init(&t, isnan(im->hours) ? 4 : 5, head, "llrrl");
+        if (shows_downtime(im))
+            crisk__table_init(&t, 6, head_own, "llrrrl");
+        else
+            crisk__table_init(&t, im->d == NULL ? 4 : 5, head_hours, "llrrl");
         for (size_t i = 0; i < k; i++)
             function_row(&t, im, fn[i].node);
         rc = crisk__table_print(f, &t, "  ");
         crisk__table_release(&t);
     }
     free(fn);
-    char buf[64];
-    if (isnan(im->hours))
-        fputs("no outage duration given: use --hours H to check rto_hours tolerances\n", f);
-    else
-        fprintf(f, "%zu function%s (rto_hours < %s h)\n", im->breaches,
-                im->breaches == 1 ? " breaches its tolerance" : "s breach their tolerance",
-                crisk__amount(buf, sizeof buf, im->hours));
+    print_breach_line(f, im);
     return rc;
 }
 
@@ -453,11 +545,12 @@ static int emit_text(FILE *f, const impact *im)
     return rc;
 }
 
-int crisk_emit_impact(FILE *f, const crisk_inventory *inv, const crisk_cascade *c, double hours,
-                      crisk_format fmt, const crisk_provenance *prov, crisk_error *err)
+int crisk_emit_impact(FILE *f, const crisk_inventory *inv, const crisk_cascade *c,
+                      const crisk_downtime *d, double hours, crisk_format fmt,
+                      const crisk_provenance *prov, crisk_error *err)
 {
     impact im;
-    int rc = impact_init(&im, inv, c, hours);
+    int rc = impact_init(&im, inv, c, d, hours);
     if (rc == CRISK_OK) {
         if (fmt == CRISK_FORMAT_CSV)
             rc = emit_csv(f, &im);

@@ -20,6 +20,7 @@
  *
  * Build and run with tools/fuzz/run.sh (see tools/fuzz/README.md).
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,8 +73,16 @@ static void analyse(const crisk_inventory *inv)
     if (n > 0) {
         size_t first = 0;
         crisk_cascade *c = NULL;
-        if (crisk_cascade_run(&c, inv, &first, 1, &err) == CRISK_OK)
-            crisk_emit_impact(sink, inv, c, 1.0, CRISK_FORMAT_TABLE, NULL, &err);
+        crisk_downtime *d = NULL;
+        crisk_node_view view;
+        crisk_inventory_node(inv, first, &view);
+        crisk_outage own = { first, view.recovery_hours };
+        if (crisk_cascade_run(&c, inv, &first, 1, &err) == CRISK_OK
+            && crisk_downtime_run(&d, inv, &own, 1, &err) == CRISK_OK) {
+            crisk_emit_impact(sink, inv, c, d, NAN, CRISK_FORMAT_TABLE, NULL, &err);
+            crisk_emit_impact(sink, inv, c, d, NAN, CRISK_FORMAT_CSV, NULL, &err);
+        }
+        crisk_downtime_free(d);
         crisk_cascade_free(c);
     }
 
