@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "inventory.h"
+#include "selector.h"
 #include "analysis.h"
 #include "output.h"
 
