@@ -19,7 +19,9 @@
  * count, round of each node, its cause group, the order), and outage
  * durations from random initial failures with known, zero and unknown
  * durations against two references (a cascade at every distinct time, and
- * the max/min fixed point).  The redundancy
+ * the max/min fixed point), and scenario sets run by the batched scenario
+ * engine (one duration or each node's recovery, several sweeps, 1-3
+ * threads) against the same references.  The redundancy
  * groups the builder made are checked against the model too, since
  * everything else rests on them.
  *
@@ -370,6 +372,7 @@ typedef struct coverage {
     long fr_max_failed, fr_by_owner, max_group;
     long known_breaches, unknown_breaches;   /* nodes with breaches > 0; unknown (-1) */
     long downtimes, downtime_uncertain, downtime_positive;
+    long scenarios, scenario_functions, scenario_uncertain;
 } coverage;
 
 static coverage seen;
@@ -949,6 +952,132 @@ static void check_downtimes(checker *c, const crisk_inventory *inv, const ref_mo
     free(initial);
 }
 
+/* ---- scenario tests ------------------------------------------------------------ */
+
+/* One scenario's result against the reference: what fails at the onset (a
+ * cascade), each function's downtime (durations "at every instant"), the
+ * tolerances and the totals. */
+static void check_one_scenario(checker *c, const ref_model *g,
+                               const ref_groups *gs, const crisk_scenario *sc, double hours,
+                               const crisk_scenario_result *res)
+{
+    ref_outage *initial = malloc((sc->n_nodes + 1) * sizeof *initial);
+    ref_downtime *want = calloc((size_t)g->n + 1, sizeof *want);
+    for (size_t i = 0; i < sc->n_nodes; i++) {
+        int v = (int)sc->nodes[i];
+        initial[i] = (ref_outage){ v, !isnan(hours) ? hours : g->nodes[v].recovery_hours };
+    }
+    ref_downtime_instants(g, gs, initial, (int)sc->n_nodes, want);
+    size_t failed = 0, down = 0, breached = 0, unknown = 0;
+    double lost = 0, earliest = NAN;
+    for (int v = 0; v < g->n; v++) {
+        failed += want[v].failed;
+        if (!want[v].failed || g->nodes[v].type != CRISK_NODE_FUNCTION)
+            continue;
+        down++;
+        lost += g->nodes[v].criticality;
+        crisk_duration d = { want[v].lo, want[v].hi, want[v].lo_open };
+        crisk_tolerance t = crisk_tolerance_judge(&d, g->nodes[v].rto_hours);
+        breached += t == CRISK_TOLERANCE_BREACHED;
+        unknown += t == CRISK_TOLERANCE_UNKNOWN;
+        if (t == CRISK_TOLERANCE_BREACHED && !(earliest <= g->nodes[v].rto_hours))
+            earliest = g->nodes[v].rto_hours;
+        const crisk_scenario_function *got = NULL;
+        for (size_t i = 0; i < res->functions_down; i++)
+            if (res->functions[i].function == (uint32_t)v)
+                got = &res->functions[i];
+        if (got == NULL) {
+            mismatch(c, "scenarios.functions", "scenario '%s': '%s' fails in the reference only",
+                     sc->id, g->nodes[v].id);
+            continue;
+        }
+        if (!same_duration(&got->downtime, &want[v]) || got->tolerance != t)
+            mismatch(c, "scenarios.downtime", "scenario '%s': '%s' engine [%g%s, %g] %d, reference [%g%s, %g] %d",
+                     sc->id, g->nodes[v].id, got->downtime.lo, got->downtime.lo_open ? "+" : "",
+                     got->downtime.hi, got->tolerance, want[v].lo, want[v].lo_open ? "+" : "",
+                     want[v].hi, t);
+    }
+    if (res->failed_nodes != failed || res->functions_down != down || res->criticality_lost != lost
+        || res->breached != breached || res->unknown != unknown
+        || !(res->earliest_breach == earliest || (isnan(earliest) && isnan(res->earliest_breach))))
+        mismatch(c, "scenarios.totals", "scenario '%s': engine %zu failed, %zu down, lost %g, "
+                 "%zu breached, %zu unknown, earliest %g; reference %zu, %zu, %g, %zu, %zu, %g",
+                 sc->id, res->failed_nodes, res->functions_down, res->criticality_lost,
+                 res->breached, res->unknown, res->earliest_breach, failed, down, lost, breached,
+                 unknown, earliest);
+    crisk_tolerance verdict = breached ? CRISK_TOLERANCE_BREACHED
+                            : unknown ? CRISK_TOLERANCE_UNKNOWN : CRISK_TOLERANCE_WITHIN;
+    if (res->verdict != verdict)
+        mismatch(c, "scenarios.verdict", "scenario '%s': engine %d, reference %d", sc->id,
+                 res->verdict, verdict);
+    seen.scenario_functions += (long)down;
+    seen.scenario_uncertain += (long)unknown;
+    free(want);
+    free(initial);
+}
+
+/* A random scenario set: 8..48 scenarios (sometimes 700: two sweeps and
+ * more), each 0..5 nodes (sometimes a third of the graph), a node sometimes
+ * named twice, one duration for all (from the hours list) or each node its
+ * recovery_hours (unknown where missing); every result is checked, and so
+ * is their order. */
+static void check_scenarios(checker *c, const crisk_inventory *inv, const ref_model *g,
+                            const ref_groups *gs, uint64_t seed)
+{
+    rng r = { seed ^ 0x5ce4a210ull };
+    if (g->n == 0)
+        return;
+    size_t count = rng_chance(&r, 8) ? 700 : 8 + (size_t)rng_below(&r, 41);
+    crisk_scenario_set *set = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    uint32_t *nodes = malloc(((size_t)g->n + 2) * sizeof *nodes);
+    if (crisk_scenario_set_new(&set, &err) != CRISK_OK)
+        goto out;
+    for (size_t s = 0; s < count; s++) {
+        int most = rng_chance(&r, 15) ? g->n / 3 + 2 : (g->n < 6 ? g->n + 1 : 6);
+        size_t k = (size_t)rng_below(&r, most), taken = 0;
+        for (size_t i = 0; i < k; i++)
+            nodes[taken++] = (uint32_t)rng_below(&r, g->n);
+        if (taken > 0 && rng_chance(&r, 15))
+            nodes[taken++] = nodes[0];
+        char id[32];
+        snprintf(id, sizeof id, "s%zu", s);
+        double h = rng_chance(&r, 50) ? NAN : HOURS[rng_below(&r, 8)];
+        crisk_scenario sc = { .id = id, .fails = "", .hours = h, .nodes = nodes, .n_nodes = taken };
+        if (crisk_scenario_set_add(set, &sc, &err) != CRISK_OK) {
+            mismatch(c, "scenarios", "adding '%s': %s", id, err.message);
+            goto out;
+        }
+    }
+    crisk_scenario_options opts = CRISK_SCENARIO_OPTIONS_INIT;
+    opts.threads = 1 + (unsigned)(seed % 3);
+    opts.use_hours = rng_chance(&r, 10);
+    opts.hours = HOURS[rng_below(&r, 8)];
+    crisk_scenario_run *run = NULL;
+    if (crisk_scenarios_run(&run, inv, set, &opts, &err) != CRISK_OK) {
+        mismatch(c, "scenarios", "crisk_scenarios_run: %s", err.message);
+        goto out;
+    }
+    size_t n = 0;
+    const crisk_scenario_result *res = crisk_scenario_run_results(run, &n);
+    if (n != count)
+        mismatch(c, "scenarios", "%zu results for %zu scenarios", n, count);
+    for (size_t i = 0; i < n; i++) {
+        crisk_scenario sc;
+        crisk_scenario_set_get(set, res[i].scenario, &sc);
+        check_one_scenario(c, g, gs, &sc, opts.use_hours ? opts.hours : sc.hours, &res[i]);
+        if (i > 0 && (res[i - 1].criticality_lost < res[i].criticality_lost
+                      || (res[i - 1].criticality_lost == res[i].criticality_lost
+                          && res[i - 1].breached < res[i].breached)))
+            mismatch(c, "scenarios.order", "result %zu out of order", i);
+    }
+    seen.scenarios += (long)n;
+    crisk_scenario_run_free(run);
+out:
+    crisk_scenario_set_free(set);
+    free(nodes);
+}
+
 /* Compare everything on one graph.  Returns the number of mismatches. */
 static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_options)
 {
@@ -982,6 +1111,7 @@ static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_o
     check_pairs(c, an, g, &ra);
     check_cascades(c, inv, g, &ra.groups, seed);
     check_downtimes(c, inv, g, &ra.groups, seed);
+    check_scenarios(c, inv, g, &ra.groups, seed);
     if (with_options) {
         /* Without the optional lists the metrics must not change. */
         crisk_analysis *bare = NULL;
@@ -1232,12 +1362,14 @@ static void log_coverage(void)
                 "%ld shared entries, %ld minimal pairs of %ld functions "
                 "(up to %ld dependencies), "
                 "%ld cascades failing %ld nodes, breaches > 0 on %ld nodes and unknown on %ld, "
-                "%ld downtimes (%ld node durations positive, %ld uncertain)",
+                "%ld downtimes (%ld node durations positive, %ld uncertain), "
+                "%ld scenarios (%ld functions down, %ld of them unjudged)",
                 seen.graphs, seen.big_graphs, seen.many_values, seen.nodes, seen.spof_nodes, seen.spof_entries,
                 seen.fr_findings, seen.fr_by_owner, seen.fr_max_failed, seen.max_group, seen.shared_entries, seen.pair_entries, seen.pair_functions,
                 seen.pair_max_dependencies, seen.cascades,
                 seen.cascade_failed, seen.known_breaches, seen.unknown_breaches, seen.downtimes,
-                seen.downtime_positive, seen.downtime_uncertain);
+                seen.downtime_positive, seen.downtime_uncertain, seen.scenarios,
+                seen.scenario_functions, seen.scenario_uncertain);
 }
 
 static void check_range(uint64_t begin, uint64_t end, make_fn make)
@@ -1261,6 +1393,9 @@ Test(reference, engine_matches_brute_force_on_random_inventories_of_1_to_40_node
                                            && seen.downtime_positive > 1000),
               "downtimes barely exercised: %ld positive, %ld uncertain", seen.downtime_positive,
               seen.downtime_uncertain);
+    cr_assert(getenv("CRISK_REF_SEED") || (seen.scenarios > 20000 && seen.scenario_uncertain > 1000),
+              "scenarios barely exercised: %ld scenarios, %ld functions unjudged", seen.scenarios,
+              seen.scenario_uncertain);
 }
 
 Test(reference, engine_matches_brute_force_on_random_inventories_of_1_to_40_nodes_seeds_600_to_1199)

@@ -14,6 +14,7 @@
 #include "inventory.h"
 #include "selector.h"
 #include "analysis.h"
+#include "scenario.h"
 #include "output.h"
 
 #ifdef __cplusplus

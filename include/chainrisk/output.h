@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include "analysis.h"
+#include "scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -295,6 +296,30 @@ int crisk_export_format_parse(const char *s, crisk_export_format *out);
  * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(V + E) (+ V log V for csv). */
 int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt,
                        const crisk_provenance *prov, crisk_error *err);
+
+/* ---- appended for scenario tests (issue 13 §1) --------------------------- */
+
+/* Scenario tests (crisk_scenarios_run): per scenario, sorted by criticality
+ * lost, the duration used, initial and failed nodes, functions down,
+ * criticality lost and its share, functions breached and cannot be judged,
+ * the earliest breach (hours after the onset) and the verdict; the first
+ * `top` scenarios (-1 = all).  The table lists each breaching scenario's
+ * breached functions; CSV and JSON carry the scenario x function matrix
+ * (unaffected / down / breached / unknown).  CSV header:
+ * id,name,fails,hours,initial_nodes,failed_nodes,functions_down,
+ * criticality_lost,lost_share,breached,unknown,earliest_breach_hours,
+ * tolerance, then fn:ID per function in id order.  JSON results also list
+ * each scenario's functions down with their downtime bounds.
+ * O(scenarios * functions). */
+int crisk_emit_scenarios(FILE *f, const crisk_scenario_run *r, long top, crisk_format fmt,
+                         const crisk_provenance *prov, crisk_error *err);
+
+/* Write a scenario set as a scenario file (id,name,fails,hours,description)
+ * that crisk_scenario_set_load reads back as the same set.  Ids and terms
+ * are quoted but kept as they are; names and descriptions are neutralised
+ * against spreadsheet formulas.  Returns CRISK_OK or CRISK_EIO. */
+int crisk_scenario_set_write(FILE *f, const crisk_scenario_set *s, crisk_error *err);
+
 
 #ifdef __cplusplus
 }

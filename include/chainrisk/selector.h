@@ -61,6 +61,11 @@ typedef struct crisk_selector crisk_selector;
 int  crisk_selector_new(crisk_selector **out, const crisk_inventory *inv, crisk_error *err);
 void crisk_selector_free(crisk_selector *s);
 
+/* Whether messages carry a "did you mean" hint (default on).  A hint for an
+ * unknown id costs O(V * len): a caller reporting many problems turns them
+ * off past the ones it shows. */
+void crisk_selector_hints(crisk_selector *s, int on);
+
 /* The nodes `term` names, ascending by node index: *nodes (borrowed, valid
  * until the next call on `s` or its free) and *count.  A well-formed
  * selector that matches nothing returns CRISK_OK with *count 0: that is a

@@ -304,8 +304,8 @@ int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
 
 /* Every stored diagnostic (warnings only without -q), how many more there
  * were, and for a failed load the summary line or the error itself. */
-static void print_diagnostics(const cli_common *c, const crisk_diagnostics *diags, int rc,
-                              const crisk_error *err)
+void cli_print_diagnostics(const cli_common *c, const crisk_diagnostics *diags, int rc,
+                           const crisk_error *err)
 {
     char buf[2048];
     size_t limit = diags->limit ? diags->limit : CRISK_DIAGNOSTICS_LIMIT;
@@ -339,7 +339,7 @@ int cli_load_diagnostics(const cli_common *c, crisk_inventory **out, crisk_diagn
     load.progress_ctx = &progress;
     int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &load, diags, &err);
     cli_progress_done(&progress);
-    print_diagnostics(c, diags, rc, &err);
+    cli_print_diagnostics(c, diags, rc, &err);
     return rc;
 }
 

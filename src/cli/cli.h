@@ -92,6 +92,11 @@ int cli_load(const cli_common *c, crisk_inventory **out);
  * before, release after), for a command that reports them itself. */
 int cli_load_diagnostics(const cli_common *c, crisk_inventory **out, crisk_diagnostics *diags);
 
+/* Print every stored diagnostic (warnings only without -q), how many more
+ * there were, and for a failed read (rc) the summary line or the error. */
+void cli_print_diagnostics(const cli_common *c, const crisk_diagnostics *diags, int rc,
+                           const crisk_error *err);
+
 /* Print an error as "chainrisk: FILE:LINE:COL: message" and return its exit code. */
 int cli_fail(const crisk_error *err);
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -142,5 +147,6 @@ int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_complete_ids(int argc, char **argv);
+int cmd_scenarios(int argc, char **argv);
 
 #endif

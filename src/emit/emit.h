@@ -44,6 +44,9 @@ crisk__field crisk__f_bool(const char *key, double b);
 crisk__field crisk__f_ids(const char *key, const crisk_inventory *inv, const uint32_t *nodes,
                           size_t n);
 
+/* A CSV cell quoted per RFC 4180 but not neutralised (crisk_csv_text is):
+ * for cells that must read back unchanged, such as ids. */
+void crisk__csv_raw(FILE *f, const char *s);
 /* The CSV header row: the keys, comma-separated. */
 void crisk__csv_header(FILE *f, const crisk__field *row, size_t n);
 /* One CSV row.  Returns CRISK_OK or CRISK_ENOMEM. */

@@ -39,6 +39,21 @@ crisk__field crisk__f_ids(const char *key, const crisk_inventory *inv, const uin
     return (crisk__field){ .key = key, .kind = CRISK__F_IDS, .inv = inv, .nodes = nodes, .n = n };
 }
 
+void crisk__csv_raw(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    putc('"', f);
+    for (; *s != '\0'; s++) {
+        if (*s == '"')
+            putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}
+
 void crisk__csv_header(FILE *f, const crisk__field *row, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -94,9 +94,7 @@ static enum crisk__cell fail(char msg[CRISK_ERROR_MESSAGE_MAX], enum crisk__cell
     return result;
 }
 
-/* A decimal number: digits, sign, point, exponent, nothing else (strtod
- * alone would take "inf", "nan" and hex).  Returns 0 or -1. */
-static int parse_number(const char *s, double *out)
+int crisk__native_parse_number(const char *s, double *out)
 {
     if (*s == '\0' || strspn(s, "0123456789+-.eE") != strlen(s))
         return -1;
@@ -125,7 +123,7 @@ static enum crisk__cell number_cell(crisk_node_record *rec, const number_rule *r
     char q[CRISK__QUOTE_MAX];
     const char *name = node_names[rule->column];
     double x;
-    if (parse_number(v, &x) != 0)
+    if (crisk__native_parse_number(v, &x) != 0)
         return fail(msg, CRISK__CELL_UNREADABLE, "invalid %s '%s' (not a number)", name,
                     crisk__quote(q, v));
     if (x < rule->min || x > rule->max)

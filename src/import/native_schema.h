@@ -68,6 +68,12 @@ enum crisk__cell crisk__native_node_cell(crisk_node_record *rec, enum crisk__nod
 enum crisk__cell crisk__native_edge_cell(crisk_edge_record *rec, enum crisk__edge_column c,
                                          const char *v, char msg[CRISK_ERROR_MESSAGE_MAX]);
 
+/* A decimal number as the native format writes it: digits, sign, point,
+ * exponent, nothing else (strtod alone would take "inf", "nan" and hex);
+ * finite, -0 read as 0.  Numbers are read in the current locale: the
+ * caller sets the C locale.  Returns 0 or -1. */
+int crisk__native_parse_number(const char *s, double *out);
+
 /* Check `value` as a non-empty cell of a native column, with the importer's
  * own rules.  Returns 0 if the cell would be accepted, else -1 with the
  * importer's message ("unknown type 'suplier' (did you mean 'supplier'?)")

@@ -48,6 +48,7 @@ struct crisk_selector {
     keyed parent, country;
     bucketed category, type;
     uint32_t one;            /* the match of an id */
+    int no_hints;            /* leave "did you mean" out of messages */
     char *buf;               /* the term being read, trimmed and split */
     size_t cap;
 };
@@ -55,6 +56,11 @@ struct crisk_selector {
 const char *crisk_selector_kind_name(crisk_selector_kind k)
 {
     return (unsigned)k < CRISK_SELECT_KIND_COUNT ? kind_names[k] : "?";
+}
+
+void crisk_selector_hints(crisk_selector *s, int on)
+{
+    s->no_hints = !on;
 }
 
 int crisk_selector_new(crisk_selector **out, const crisk_inventory *inv, crisk_error *err)
@@ -281,7 +287,7 @@ static int fail(crisk_error *err, int code, const char *fmt, ...)
 static int unknown_node(const crisk_selector *s, const char *id, crisk_error *err)
 {
     char q[CRISK__QUOTE_MAX], qh[CRISK__QUOTE_MAX];
-    const char *hint = crisk_inventory_suggest(s->inv, id);
+    const char *hint = s->no_hints ? NULL : crisk_inventory_suggest(s->inv, id);
     if (hint != NULL)
         return fail(err, CRISK_ENOTFOUND, "unknown node '%s' (did you mean '%s'?)",
                     crisk__quote(q, id), crisk__quote(qh, hint));
@@ -293,7 +299,7 @@ static int unknown_node(const crisk_selector *s, const char *id, crisk_error *er
 static int unknown_term(const crisk_selector *s, const parsed *p, crisk_error *err)
 {
     char q[CRISK__QUOTE_MAX], qv[CRISK__QUOTE_MAX];
-    if (crisk_inventory_suggest(s->inv, p->whole) != NULL)
+    if (!s->no_hints && crisk_inventory_suggest(s->inv, p->whole) != NULL)
         return unknown_node(s, p->whole, err);
     const char *kind = crisk__suggest(p->name, kind_names + 1, CRISK_SELECT_KIND_COUNT - 1);
     if (kind != NULL)
@@ -427,7 +433,7 @@ char *crisk_selector_explain_empty(crisk_selector *s, const char *term, char *bu
     }
     const char *hint = NULL;
     const char *what = p.kind == CRISK_SELECT_TYPE || p.kind < 0 ? "node" : "provider";
-    if (p.kind == CRISK_SELECT_PARENT && s->parent.built)
+    if (p.kind == CRISK_SELECT_PARENT && s->parent.built && !s->no_hints)
         hint = crisk__suggest(p.value, s->parent.values, s->parent.n_values);
     if (p.kind < 0)
         snprintf(buf, size, "term '%s' matches no node", crisk__quote(q, p.whole));

@@ -1,0 +1,680 @@
+/*
+ * scenarios.c - scenario tests (chainrisk/scenario.h): every scenario of a
+ * set through the batched engine, and a library generated from the
+ * inventory.
+ *
+ * A scenario is a set of initially failed nodes with durations.  With one
+ * duration H for all of them, every node it fails is down exactly H (the
+ * max/min system of DESIGN §4 only ever picks among the given durations),
+ * so the scenario is one bit of the bit-parallel sweep (propagate.h): its
+ * initial nodes seeded, the `grp` masks read back.  With each node down
+ * for its own recovery_hours, a node is down for at least t exactly when
+ * the §4 cascade of {initial nodes down for at least t} fails it
+ * (docs/metrics.md, "Outage durations"), so the scenario takes one bit per
+ * distinct duration - a threshold - and a node's downtime is the largest
+ * threshold whose bit fails it.  Unknown recoveries double the thresholds:
+ * the lower bounds treat an unknown as the smallest positive time, the
+ * upper bounds as +inf.  512 bits per sweep; a scenario that needs more
+ * (over ~250 distinct recovery times) runs alone through the incremental
+ * duration engine (downtime.c), which gives the same numbers.
+ *
+ * Sweeps are independent: threads take batches from a shared counter, each
+ * with its own masks over the shared topology; a scenario's results are
+ * written only by the thread that swept its batch, in position order, so
+ * they do not depend on the thread count.  The functions down are
+ * collected per thread and gathered per scenario at the end.
+ *
+ * Rejected: one crisk_downtime_run per scenario (O(V + E) each whatever
+ * fails: minutes for 10 000 scenarios on a large inventory) and one bit per
+ * scenario with durations read from the initial nodes (wrong as soon as a
+ * redundancy group mixes two durations).
+ */
+#include "propagate.h"
+#include "util/quote.h"
+#include "util/thread.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int oom(crisk_error *err)
+{
+    return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* ---- thresholds ------------------------------------------------------------ */
+
+#define ROLE_LO 1u
+#define ROLE_HI 2u
+
+/* One bit of a scenario: the initial nodes whose duration is at least
+ * (value, epsilon); ROLE_LO bits give lower bounds, ROLE_HI upper bounds. */
+typedef struct threshold {
+    double value;          /* hours; INFINITY: an unknown taken as unbounded */
+    uint8_t epsilon;       /* with value 0: an unknown taken as just above 0 */
+    uint8_t role;
+} threshold;
+
+typedef struct plan {
+    size_t first;          /* its thresholds: th[first .. first + n), LO ones first, */
+    uint32_t n;            /*   each role in descending order */
+    uint32_t onset;        /* the threshold holding every initial node */
+    int alone;             /* too many bits: run through crisk_downtime_run */
+} plan;
+
+/* A node's duration in a scenario: known hours, or unknown. */
+typedef struct key {
+    double hours;
+    int unknown;
+} key;
+
+static key key_of(const crisk_inventory *inv, const crisk_scenario *sc, int use_hours,
+                  double hours, uint32_t v)
+{
+    double h = use_hours ? hours : !isnan(sc->hours) ? sc->hours : inv->recovery[v];
+    return (key){ isnan(h) ? 0 : h, isnan(h) };
+}
+
+/* Does a node with key k belong to threshold t's bit? */
+static int qualifies(key k, const threshold *t)
+{
+    if (t->role == (ROLE_LO | ROLE_HI))   /* every duration known */
+        return k.hours >= t->value;
+    if (t->role == ROLE_HI)
+        return k.unknown || k.hours >= t->value;
+    if (k.unknown)                        /* lower bounds: unknown = (0, epsilon) */
+        return t->value == 0;
+    return k.hours > t->value || (k.hours == t->value && !t->epsilon);
+}
+
+static int compare_double_desc(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return a > b ? -1 : a < b;
+}
+
+typedef struct plans {
+    plan *p;               /* per scenario */
+    threshold *th;
+    size_t n_th, cap_th;
+    double *scratch;       /* distinct durations of one scenario */
+    size_t cap_scratch;
+} plans;
+
+static int push_threshold(plans *ps, double value, int epsilon, unsigned role)
+{
+    if (crisk__grow((void **)&ps->th, &ps->cap_th, ps->n_th + 1, sizeof *ps->th) != 0)
+        return -1;
+    ps->th[ps->n_th++] = (threshold){ value, (uint8_t)epsilon, (uint8_t)role };
+    return 0;
+}
+
+/* The thresholds of scenario `sc`: its distinct known durations (desc), and
+ * with unknowns the epsilon and infinity ones (docs/metrics.md). */
+static int plan_scenario(plans *ps, plan *pl, const crisk_inventory *inv, const crisk_scenario *sc,
+                         const crisk_scenario_options *opts)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->first = ps->n_th;
+    if (sc->n_nodes == 0)
+        return 0;
+    if (crisk__grow((void **)&ps->scratch, &ps->cap_scratch, sc->n_nodes, sizeof *ps->scratch))
+        return -1;
+    size_t k = 0;
+    int unknown = 0, zero = 0;
+    for (size_t i = 0; i < sc->n_nodes; i++) {
+        key kk = key_of(inv, sc, opts->use_hours, opts->hours, sc->nodes[i]);
+        unknown |= kk.unknown;
+        if (!kk.unknown) {
+            ps->scratch[k++] = kk.hours;
+            zero |= kk.hours == 0;
+        }
+    }
+    crisk__sort(ps->scratch, k, sizeof *ps->scratch, compare_double_desc);
+    size_t distinct = 0;
+    for (size_t i = 0; i < k; i++)
+        if (distinct == 0 || ps->scratch[distinct - 1] != ps->scratch[i])
+            ps->scratch[distinct++] = ps->scratch[i];
+    int rc = 0;
+    if (!unknown) {
+        for (size_t i = 0; i < distinct && rc == 0; i++)
+            rc = push_threshold(ps, ps->scratch[i], 0, ROLE_LO | ROLE_HI);
+    } else {
+        for (size_t i = 0; i < distinct && rc == 0; i++)
+            if (ps->scratch[i] > 0)
+                rc = push_threshold(ps, ps->scratch[i], 0, ROLE_LO);
+        rc |= push_threshold(ps, 0, 1, ROLE_LO);
+        if (zero)
+            rc |= push_threshold(ps, 0, 0, ROLE_LO);
+        rc |= push_threshold(ps, INFINITY, 0, ROLE_HI);
+        for (size_t i = 0; i < distinct && rc == 0; i++)
+            rc = push_threshold(ps, ps->scratch[i], 0, ROLE_HI);
+    }
+    if (rc != 0)
+        return -1;
+    pl->n = (uint32_t)(ps->n_th - pl->first);
+    for (uint32_t i = 0; i < pl->n; i++)   /* the last lower bound holds them all */
+        if (ps->th[pl->first + i].role & ROLE_LO)
+            pl->onset = i;
+    pl->alone = pl->n > CRISK__SCENARIOS;
+    return 0;
+}
+
+/* ---- the run ------------------------------------------------------------------ */
+
+/* One function down in one scenario, as a thread finds it. */
+typedef struct found {
+    uint32_t scenario, function;
+    crisk_duration downtime;
+    crisk_tolerance tolerance;
+} found;
+
+struct crisk_scenario_run {
+    const crisk_inventory *inv;
+    const crisk_scenario_set *set;
+    crisk_scenario_result *results;    /* sorted at the end */
+    crisk_scenario_function *functions;   /* every scenario's functions down, gathered */
+    uint32_t *columns;                 /* every function, id order */
+    size_t n_columns;
+    double total;
+    size_t breaching, unknown;
+};
+
+typedef struct batch {
+    size_t first, count;   /* scenarios order[first .. first + count) */
+} batch;
+
+typedef struct run_plan {
+    crisk_scenario_run *r;
+    const crisk_scenario_options *opts;
+    const crisk__topo *topo;
+    const plans *ps;
+    const uint32_t *order;             /* the scenarios swept, in batch order */
+    const batch *batches;
+    size_t n_batches, n_swept;
+    atomic_size_t next, done;
+    atomic_int stop;
+} run_plan;
+
+typedef struct worker {
+    run_plan *plan;
+    crisk__prop p;
+    found *found;
+    size_t n_found, cap_found;
+    /* per bit of the batch being read: its scenario and its threshold */
+    uint32_t bit_scenario[CRISK__SCENARIOS];
+    uint32_t bit_first[CRISK__SCENARIOS];   /* the scenario's first bit */
+    crisk__mask onset;
+    int reports, failed;
+} worker;
+
+static int seed_batch(worker *w, const batch *b)
+{
+    const run_plan *rp = w->plan;
+    const crisk_inventory *inv = rp->r->inv;
+    size_t bit = 0;
+    memset(&w->onset, 0, sizeof w->onset);
+    for (size_t i = 0; i < b->count; i++) {
+        uint32_t s = rp->order[b->first + i];
+        const plan *pl = &rp->ps->p[s];
+        crisk_scenario sc;
+        crisk_scenario_set_get(rp->r->set, s, &sc);
+        for (uint32_t t = 0; t < pl->n; t++) {
+            w->bit_scenario[bit + t] = s;
+            w->bit_first[bit + t] = (uint32_t)bit;
+        }
+        size_t on = bit + pl->onset;
+        w->onset.w[on >> 6] |= 1ull << (on & 63);
+        for (size_t j = 0; j < sc.n_nodes; j++) {
+            key k = key_of(inv, &sc, rp->opts->use_hours, rp->opts->hours, sc.nodes[j]);
+            crisk__mask m;
+            memset(&m, 0, sizeof m);
+            for (uint32_t t = 0; t < pl->n; t++)
+                if (qualifies(k, &rp->ps->th[pl->first + t]))
+                    m.w[(bit + t) >> 6] |= 1ull << ((bit + t) & 63);
+            if (crisk__prop_seed(&w->p, sc.nodes[j], &m) != 0)
+                return -1;
+        }
+        bit += pl->n;
+    }
+    return 0;
+}
+
+static int bit_of(const crisk__mask *m, size_t bit)
+{
+    return (int)((m->w[bit >> 6] >> (bit & 63)) & 1);
+}
+
+/* The downtime of a node whose mask is `m` in the scenario starting at
+ * `first` (bits in its threshold order: the first set one of each role). */
+static crisk_duration downtime_in(const crisk__mask *m, const threshold *th, const plan *pl,
+                                  size_t first)
+{
+    crisk_duration d = { 0, 0, 0 };
+    int lo = 0, hi = 0;
+    for (uint32_t t = 0; t < pl->n && !(lo && hi); t++) {
+        if (!bit_of(m, first + t))
+            continue;
+        const threshold *x = &th[pl->first + t];
+        if ((x->role & ROLE_LO) && !lo) {
+            d.lo = x->value;
+            d.lo_open = x->epsilon;
+            lo = 1;
+        }
+        if ((x->role & ROLE_HI) && !hi) {
+            d.hi = x->value;
+            hi = 1;
+        }
+    }
+    return d;
+}
+
+static void count_function(crisk_scenario_result *res, const crisk_inventory *inv, uint32_t f,
+                           const found *x)
+{
+    res->functions_down++;
+    res->criticality_lost += inv->criticality[f];
+    if (x->tolerance == CRISK_TOLERANCE_BREACHED) {
+        res->breached++;
+        if (isnan(res->earliest_breach) || inv->rto[f] < res->earliest_breach)
+            res->earliest_breach = inv->rto[f];
+    } else if (x->tolerance == CRISK_TOLERANCE_UNKNOWN) {
+        res->unknown++;
+    }
+}
+
+static int record_function(worker *w, uint32_t s, uint32_t f, crisk_duration d)
+{
+    const crisk_inventory *inv = w->plan->r->inv;
+    if (crisk__grow((void **)&w->found, &w->cap_found, w->n_found + 1, sizeof *w->found) != 0)
+        return -1;
+    found *x = &w->found[w->n_found++];
+    *x = (found){ s, f, d, crisk_tolerance_judge(&d, inv->rto[f]) };
+    count_function(&w->plan->r->results[s], inv, f, x);
+    return 0;
+}
+
+/* Read the swept batch: failed nodes per scenario, the functions down. */
+static int read_batch(worker *w)
+{
+    const run_plan *rp = w->plan;
+    const crisk_inventory *inv = rp->r->inv;
+    const crisk__prop *p = &w->p;
+    size_t words = (p->t->n + 63) / 64;
+    for (size_t lw = 0; lw < words; lw++)
+        for (uint64_t bits = p->live[lw]; bits != 0; bits &= bits - 1) {
+            uint32_t q = (uint32_t)(lw * 64 + (size_t)__builtin_ctzll(bits));
+            uint32_t v = p->t->order[q];
+            const crisk__mask *m = &p->st[q].grp;
+            for (int k = 0; k < CRISK__W; k++)
+                for (uint64_t on = m->w[k] & w->onset.w[k]; on != 0; on &= on - 1) {
+                    size_t bit = (size_t)k * 64 + (size_t)__builtin_ctzll(on);
+                    uint32_t s = w->bit_scenario[bit];
+                    rp->r->results[s].failed_nodes++;
+                    if (inv->type[v] != CRISK_NODE_FUNCTION)
+                        continue;
+                    crisk_duration d = downtime_in(m, rp->ps->th, &rp->ps->p[s], w->bit_first[bit]);
+                    if (record_function(w, s, v, d) != 0)
+                        return -1;
+                }
+        }
+    return 0;
+}
+
+static void *sweep(void *arg)
+{
+    worker *w = arg;
+    run_plan *rp = w->plan;
+    while (!atomic_load(&rp->stop)) {
+        size_t i = atomic_fetch_add(&rp->next, 1);
+        if (i >= rp->n_batches)
+            break;
+        crisk__prop_clear(&w->p);
+        if (seed_batch(w, &rp->batches[i]) != 0) {
+            w->failed = 1;
+            atomic_store(&rp->stop, 1);
+            break;
+        }
+        crisk__prop_run(&w->p);
+        if (read_batch(w) != 0) {
+            w->failed = 1;
+            atomic_store(&rp->stop, 1);
+            break;
+        }
+        size_t done = atomic_fetch_add(&rp->done, rp->batches[i].count) + rp->batches[i].count;
+        if (w->reports && rp->opts->progress)
+            rp->opts->progress(rp->opts->progress_ctx, "scenarios", done, rp->n_swept);
+    }
+    return NULL;
+}
+
+/* ---- scenarios that need more bits than a sweep has ------------------------- */
+
+static int run_alone(crisk_scenario_run *r, uint32_t s, const crisk_scenario_options *opts,
+                     found **list, size_t *n, size_t *cap, crisk_error *err)
+{
+    const crisk_inventory *inv = r->inv;
+    crisk_scenario sc;
+    crisk_scenario_set_get(r->set, s, &sc);
+    crisk_outage *out = malloc((sc.n_nodes + 1) * sizeof *out);
+    if (out == NULL)
+        return oom(err);
+    for (size_t i = 0; i < sc.n_nodes; i++) {
+        key k = key_of(inv, &sc, opts->use_hours, opts->hours, sc.nodes[i]);
+        out[i] = (crisk_outage){ sc.nodes[i], k.unknown ? NAN : k.hours };
+    }
+    crisk_downtime *d = NULL;
+    int rc = crisk_downtime_run(&d, inv, out, sc.n_nodes, err);
+    free(out);
+    for (size_t v = 0; rc == CRISK_OK && v < inv->n; v++) {
+        if (!crisk_downtime_is_failed(d, v))
+            continue;
+        r->results[s].failed_nodes++;
+        if (inv->type[v] != CRISK_NODE_FUNCTION)
+            continue;
+        if (crisk__grow((void **)list, cap, *n + 1, sizeof **list) != 0) {
+            rc = oom(err);
+            break;
+        }
+        crisk_duration dt = crisk_downtime_of(d, v);
+        found *x = &(*list)[(*n)++];
+        *x = (found){ s, (uint32_t)v, dt, crisk_tolerance_judge(&dt, inv->rto[v]) };
+        count_function(&r->results[s], inv, (uint32_t)v, x);
+    }
+    crisk_downtime_free(d);
+    return rc;
+}
+
+/* ---- gathering ------------------------------------------------------------------ */
+
+static const crisk_inventory *sort_inv;
+static const crisk_scenario_set *sort_set;
+
+static int compare_function(const void *pa, const void *pb)
+{
+    const crisk_scenario_function *a = pa, *b = pb;
+    double ca = sort_inv->criticality[a->function], cb = sort_inv->criticality[b->function];
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    return strcmp(sort_inv->id[a->function], sort_inv->id[b->function]);
+}
+
+static int compare_result(const void *pa, const void *pb)
+{
+    const crisk_scenario_result *a = pa, *b = pb;
+    if (a->criticality_lost != b->criticality_lost)
+        return a->criticality_lost > b->criticality_lost ? -1 : 1;
+    if (a->breached != b->breached)
+        return a->breached > b->breached ? -1 : 1;
+    crisk_scenario x, y;
+    crisk_scenario_set_get(sort_set, a->scenario, &x);
+    crisk_scenario_set_get(sort_set, b->scenario, &y);
+    return strcmp(x.id, y.id);
+}
+
+static int compare_id(const void *pa, const void *pb)
+{
+    return strcmp(sort_inv->id[*(const uint32_t *)pa], sort_inv->id[*(const uint32_t *)pb]);
+}
+
+/* Every scenario's functions down, from the threads' lists, as one array
+ * in scenario order; each slice sorted by criticality desc, id asc. */
+static int gather(crisk_scenario_run *r, found *const *lists, const size_t *counts, size_t n_lists)
+{
+    size_t n = crisk_scenario_set_count(r->set), total = 0;
+    size_t *start = calloc(n + 1, sizeof *start);
+    if (start == NULL)
+        return -1;
+    for (size_t s = 0; s < n; s++) {
+        start[s + 1] = start[s] + r->results[s].functions_down;
+        total += r->results[s].functions_down;
+    }
+    r->functions = malloc((total + 1) * sizeof *r->functions);
+    if (r->functions == NULL) {
+        free(start);
+        return -1;
+    }
+    for (size_t l = 0; l < n_lists; l++)
+        for (size_t i = 0; i < counts[l]; i++) {
+            const found *x = &lists[l][i];
+            r->functions[start[x->scenario]++] = (crisk_scenario_function){ x->function,
+                                                                            x->downtime,
+                                                                            x->tolerance };
+        }
+    sort_inv = r->inv;
+    for (size_t s = 0; s < n; s++) {
+        size_t k = r->results[s].functions_down;
+        crisk_scenario_function *slice = r->functions + start[s] - k;
+        crisk__sort(slice, k, sizeof *slice, compare_function);
+        r->results[s].functions = slice;
+    }
+    free(start);
+    return 0;
+}
+
+static int finish(crisk_scenario_run *r)
+{
+    const crisk_inventory *inv = r->inv;
+    size_t n = crisk_scenario_set_count(r->set);
+    for (size_t s = 0; s < n; s++) {
+        crisk_scenario_result *res = &r->results[s];
+        res->lost_share = r->total > 0 ? res->criticality_lost / r->total : NAN;
+        res->verdict = res->breached ? CRISK_TOLERANCE_BREACHED
+                     : res->unknown ? CRISK_TOLERANCE_UNKNOWN : CRISK_TOLERANCE_WITHIN;
+        r->breaching += res->breached > 0;
+        r->unknown += res->breached == 0 && res->unknown > 0;
+    }
+    sort_set = r->set;
+    crisk__sort(r->results, n, sizeof *r->results, compare_result);
+    r->columns = malloc((inv->n + 1) * sizeof *r->columns);
+    if (r->columns == NULL)
+        return -1;
+    for (size_t v = 0; v < inv->n; v++)
+        if (inv->type[v] == CRISK_NODE_FUNCTION)
+            r->columns[r->n_columns++] = (uint32_t)v;
+    sort_inv = inv;
+    crisk__sort(r->columns, r->n_columns, sizeof *r->columns, compare_id);
+    return 0;
+}
+
+/* ---- driving the sweeps ------------------------------------------------------------ */
+
+/* Pack the scenarios that fit a sweep into batches of at most
+ * CRISK__SCENARIOS bits, in set order. */
+static int make_batches(const crisk_scenario_set *set, const plans *ps, uint32_t **order,
+                        size_t *n_swept, batch **batches, size_t *n_batches)
+{
+    size_t n = crisk_scenario_set_count(set), k = 0, nb = 0, bits = 0;
+    *order = malloc((n + 1) * sizeof **order);
+    *batches = malloc((n + 1) * sizeof **batches);
+    if (*order == NULL || *batches == NULL)
+        return -1;
+    for (size_t s = 0; s < n; s++) {
+        const plan *pl = &ps->p[s];
+        if (pl->alone || pl->n == 0)
+            continue;
+        if (nb == 0 || bits + pl->n > CRISK__SCENARIOS) {
+            (*batches)[nb++] = (batch){ k, 0 };
+            bits = 0;
+        }
+        (*order)[k++] = (uint32_t)s;
+        (*batches)[nb - 1].count++;
+        bits += pl->n;
+    }
+    *n_swept = k;
+    *n_batches = nb;
+    return 0;
+}
+
+static size_t thread_count(const crisk_scenario_options *opts, size_t n_batches)
+{
+    long cpus = opts->threads > 0 ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    size_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
+                                                                : (size_t)cpus;
+    return k < n_batches ? k : n_batches > 0 ? n_batches : 1;
+}
+
+static int sweep_all(crisk_scenario_run *r, const plans *ps, const crisk_scenario_options *opts,
+                     found ***lists, size_t **counts, size_t *n_lists, crisk_error *err)
+{
+    uint32_t *order = NULL;
+    batch *batches = NULL;
+    size_t n_swept = 0, n_batches = 0;
+    if (make_batches(r->set, ps, &order, &n_swept, &batches, &n_batches) != 0) {
+        free(order);
+        free(batches);
+        return oom(err);
+    }
+    crisk__topo topo;
+    memset(&topo, 0, sizeof topo);
+    int rc = n_batches > 0 ? crisk__topo_init(&topo, r->inv, err) : CRISK_OK;
+    run_plan rp = { .r = r, .opts = opts, .topo = &topo, .ps = ps, .order = order,
+                    .batches = batches, .n_batches = n_batches, .n_swept = n_swept };
+    atomic_init(&rp.next, 0);
+    atomic_init(&rp.done, 0);
+    atomic_init(&rp.stop, 0);
+    size_t k = n_batches > 0 ? thread_count(opts, n_batches) : 0, started = 0;
+    worker *w = calloc(k + 1, sizeof *w);
+    pthread_t *tid = calloc(k + 1, sizeof *tid);
+    *lists = calloc(k + 1, sizeof **lists);
+    *counts = calloc(k + 1, sizeof **counts);
+    *n_lists = k;
+    if (rc == CRISK_OK && (w == NULL || tid == NULL || *lists == NULL || *counts == NULL))
+        rc = oom(err);
+    for (size_t i = 0; rc == CRISK_OK && i < k; i++) {
+        w[i].plan = &rp;
+        w[i].reports = i == 0;
+        rc = crisk__prop_init_shared(&w[i].p, &topo, err);
+        w[i].p.want_all = 0;   /* only the §4 masks matter here */
+    }
+    for (size_t i = 1; rc == CRISK_OK && i < k; i++)
+        if (crisk__thread_start(&tid[i], sweep, &w[i]) == 0)
+            started |= (size_t)1 << i;
+    if (rc == CRISK_OK && k > 0)
+        sweep(&w[0]);
+    for (size_t i = 1; i < k; i++)
+        if (started & ((size_t)1 << i))
+            pthread_join(tid[i], NULL);
+    for (size_t i = 0; w != NULL && i < k; i++) {
+        if (rc == CRISK_OK && w[i].failed)
+            rc = oom(err);
+        if (*lists != NULL) {
+            (*lists)[i] = w[i].found;
+            (*counts)[i] = w[i].n_found;
+        } else {
+            free(w[i].found);
+        }
+        if (w[i].p.st != NULL)
+            crisk__prop_release(&w[i].p);
+    }
+    free(w);
+    free(tid);
+    free(order);
+    free(batches);
+    if (topo.pos != NULL)
+        crisk__topo_release(&topo);
+    return rc;
+}
+
+static int run_all(crisk_scenario_run *r, const crisk_scenario_options *opts, crisk_error *err)
+{
+    size_t n = crisk_scenario_set_count(r->set);
+    plans ps;
+    memset(&ps, 0, sizeof ps);
+    ps.p = calloc(n + 1, sizeof *ps.p);
+    if (ps.p == NULL)
+        return oom(err);
+    int rc = CRISK_OK;
+    for (size_t s = 0; s < n && rc == CRISK_OK; s++) {
+        crisk_scenario sc;
+        crisk_scenario_set_get(r->set, s, &sc);
+        r->results[s] = (crisk_scenario_result){ .scenario = s, .earliest_breach = NAN,
+                                                 .hours = opts->use_hours ? opts->hours : sc.hours };
+        if (plan_scenario(&ps, &ps.p[s], r->inv, &sc, opts) != 0)
+            rc = oom(err);
+    }
+    found **lists = NULL, *alone = NULL;
+    size_t *counts = NULL, n_lists = 0, n_alone = 0, cap_alone = 0;
+    if (rc == CRISK_OK)
+        rc = sweep_all(r, &ps, opts, &lists, &counts, &n_lists, err);
+    for (size_t s = 0; s < n && rc == CRISK_OK; s++)
+        if (ps.p[s].alone)
+            rc = run_alone(r, (uint32_t)s, opts, &alone, &n_alone, &cap_alone, err);
+    if (rc == CRISK_OK && lists != NULL) {
+        lists[n_lists] = alone;
+        counts[n_lists] = n_alone;
+        if (gather(r, lists, counts, n_lists + 1) != 0 || finish(r) != 0)
+            rc = oom(err);
+    }
+    for (size_t i = 0; lists != NULL && i < n_lists; i++)
+        free(lists[i]);
+    free(lists);
+    free(counts);
+    free(alone);
+    free(ps.p);
+    free(ps.th);
+    free(ps.scratch);
+    return rc;
+}
+
+int crisk_scenarios_run(crisk_scenario_run **out, const crisk_inventory *inv,
+                        const crisk_scenario_set *set, const crisk_scenario_options *opts,
+                        crisk_error *err)
+{
+    static const crisk_scenario_options defaults = CRISK_SCENARIO_OPTIONS_INIT;
+    if (opts == NULL)
+        opts = &defaults;
+    *out = NULL;
+    if (opts->use_hours && (!(opts->hours >= 0) || isinf(opts->hours)))
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "invalid outage duration %g h (expected a finite number >= 0)",
+                               opts->hours);
+    crisk_scenario_run *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return oom(err);
+    r->inv = inv;
+    r->set = set;
+    for (size_t v = 0; v < inv->n; v++)
+        if (inv->type[v] == CRISK_NODE_FUNCTION)
+            r->total += inv->criticality[v];
+    r->results = calloc(crisk_scenario_set_count(set) + 1, sizeof *r->results);
+    int rc = r->results == NULL ? oom(err) : run_all(r, opts, err);
+    if (rc != CRISK_OK) {
+        crisk_scenario_run_free(r);
+        return rc;
+    }
+    *out = r;
+    return CRISK_OK;
+}
+
+void crisk_scenario_run_free(crisk_scenario_run *r)
+{
+    if (r == NULL)
+        return;
+    free(r->results);
+    free(r->functions);
+    free(r->columns);
+    free(r);
+}
+
+const crisk_scenario_set *crisk_scenario_run_set(const crisk_scenario_run *r) { return r->set; }
+const crisk_inventory *crisk_scenario_run_inventory(const crisk_scenario_run *r) { return r->inv; }
+double crisk_scenario_run_total_criticality(const crisk_scenario_run *r) { return r->total; }
+size_t crisk_scenario_run_breaching(const crisk_scenario_run *r) { return r->breaching; }
+size_t crisk_scenario_run_unknown(const crisk_scenario_run *r) { return r->unknown; }
+
+const crisk_scenario_result *crisk_scenario_run_results(const crisk_scenario_run *r, size_t *count)
+{
+    *count = crisk_scenario_set_count(r->set);
+    return r->results;
+}
+
+const uint32_t *crisk_scenario_run_functions(const crisk_scenario_run *r, size_t *count)
+{
+    *count = r->n_columns;
+    return r->columns;
+}
