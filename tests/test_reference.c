@@ -983,6 +983,8 @@ static void check_one_scenario(checker *c, const ref_model *g,
         if (t == CRISK_TOLERANCE_BREACHED && !(earliest <= g->nodes[v].rto_hours))
             earliest = g->nodes[v].rto_hours;
         const crisk_scenario_function *got = NULL;
+        if (res->functions == NULL)
+            continue;   /* counted only (keep_functions) */
         for (size_t i = 0; i < res->functions_down; i++)
             if (res->functions[i].function == (uint32_t)v)
                 got = &res->functions[i];
@@ -1053,6 +1055,8 @@ static void check_scenarios(checker *c, const crisk_inventory *inv, const ref_mo
     opts.threads = 1 + (unsigned)(seed % 3);
     opts.use_hours = rng_chance(&r, 10);
     opts.hours = HOURS[rng_below(&r, 8)];
+    /* sometimes only the first results keep their functions down (two passes) */
+    opts.keep_functions = rng_chance(&r, 25) ? (size_t)rng_below(&r, (int)count + 1) : SIZE_MAX;
     crisk_scenario_run *run = NULL;
     if (crisk_scenarios_run(&run, inv, set, &opts, &err) != CRISK_OK) {
         mismatch(c, "scenarios", "crisk_scenarios_run: %s", err.message);
@@ -1065,6 +1069,10 @@ static void check_scenarios(checker *c, const crisk_inventory *inv, const ref_mo
     for (size_t i = 0; i < n; i++) {
         crisk_scenario sc;
         crisk_scenario_set_get(set, res[i].scenario, &sc);
+        if ((res[i].functions != NULL || res[i].functions_down == 0) != (i < opts.keep_functions
+                                                                          || res[i].functions_down == 0))
+            mismatch(c, "scenarios.kept", "result %zu of %zu: functions %s, keep_functions %zu", i,
+                     n, res[i].functions ? "kept" : "not kept", opts.keep_functions);
         check_one_scenario(c, g, gs, &sc, opts.use_hours ? opts.hours : sc.hours, &res[i]);
         if (i > 0 && (res[i - 1].criticality_lost < res[i].criticality_lost
                       || (res[i - 1].criticality_lost == res[i].criticality_lost

@@ -367,6 +367,43 @@ Test(scenarios, hours_option_overrides_every_scenario)
     run_release(&x);
 }
 
+/* keep_functions 2: every result is counted, only the first two keep
+ * their functions down - the same as when all are kept. */
+Test(scenarios, keeping_the_functions_of_the_first_results_only)
+{
+    run all = run_file(SAMPLE_SCENARIOS, NULL);
+    crisk_scenario_options opts = CRISK_SCENARIO_OPTIONS_INIT;
+    opts.keep_functions = 2;
+    run two = run_file(SAMPLE_SCENARIOS, &opts);
+    size_t n = 0, m = 0;
+    const crisk_scenario_result *a = crisk_scenario_run_results(all.r, &n);
+    const crisk_scenario_result *b = crisk_scenario_run_results(two.r, &m);
+    cr_assert_eq(n, m);
+    for (size_t i = 0; i < n; i++) {
+        cr_expect_eq(a[i].scenario, b[i].scenario);
+        cr_expect_eq(a[i].failed_nodes, b[i].failed_nodes);
+        cr_expect_eq(a[i].functions_down, b[i].functions_down);
+        cr_expect_eq(a[i].breached, b[i].breached);
+        cr_expect_eq(b[i].functions == NULL, i >= 2, "result %zu", i);
+        for (size_t k = 0; i < 2 && k < a[i].functions_down; k++) {
+            cr_expect_eq(a[i].functions[k].function, b[i].functions[k].function);
+            cr_expect_eq(a[i].functions[k].tolerance, b[i].functions[k].tolerance);
+        }
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_expect_eq(crisk_emit_scenarios(f, two.r, 2, CRISK_FORMAT_CSV, NULL, &err), CRISK_OK);
+    cr_expect_eq(crisk_emit_scenarios(f, two.r, 3, CRISK_FORMAT_CSV, NULL, &err), CRISK_EUSAGE);
+    cr_expect_str_eq(err.message, "the scenario run kept the functions down of fewer results "
+                                  "than are to be shown (keep_functions)");
+    fclose(f);
+    free(buf);
+    run_release(&two);
+    run_release(&all);
+}
+
 /* ---- the generated library ----------------------------------------------------- */
 
 static crisk_analysis *analyse(const crisk_inventory *inv)

@@ -309,8 +309,9 @@ int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt
  * id,name,fails,hours,initial_nodes,failed_nodes,functions_down,
  * criticality_lost,lost_share,breached,unknown,earliest_breach_hours,
  * tolerance, then fn:ID per function in id order.  JSON results also list
- * each scenario's functions down with their downtime bounds.
- * O(scenarios * functions). */
+ * each scenario's functions down with their downtime bounds.  The run must
+ * have kept the functions down of the results shown (keep_functions >=
+ * top), else CRISK_EUSAGE.  O(scenarios * functions). */
 int crisk_emit_scenarios(FILE *f, const crisk_scenario_run *r, long top, crisk_format fmt,
                          const crisk_provenance *prov, crisk_error *err);
 

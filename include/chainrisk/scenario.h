@@ -123,14 +123,16 @@ typedef struct crisk_scenario_options {
     unsigned threads;             /* sweeping threads; 0 = one per online CPU */
     crisk_progress_fn progress;   /* may be NULL: scenarios done of all */
     void *progress_ctx;
+    size_t keep_functions;        /* keep the functions down of the first this many
+                                   * results (in result order); SIZE_MAX = all */
 } crisk_scenario_options;
 
-#define CRISK_SCENARIO_OPTIONS_INIT { 0, 0.0, 0, NULL, NULL }
+#define CRISK_SCENARIO_OPTIONS_INIT { 0, 0.0, 0, NULL, NULL, SIZE_MAX }
 
 /* One function down in one scenario. */
 typedef struct crisk_scenario_function {
-    uint32_t function;            /* node index */
     crisk_duration downtime;
+    uint32_t function;            /* node index */
     crisk_tolerance tolerance;
 } crisk_scenario_function;
 
@@ -148,7 +150,8 @@ typedef struct crisk_scenario_result {
     crisk_tolerance verdict;      /* BREACHED if any function is; else UNKNOWN if any
                                    * cannot be judged; else WITHIN */
     const crisk_scenario_function *functions;   /* the functions down: criticality
-                                                 * desc, id asc (borrowed) */
+                                                 * desc, id asc (borrowed); NULL past
+                                                 * keep_functions */
 } crisk_scenario_result;
 
 typedef struct crisk_scenario_run crisk_scenario_run;
@@ -161,9 +164,12 @@ typedef struct crisk_scenario_run crisk_scenario_run;
  * distinct duration threshold (two per threshold with unknowns: see
  * docs/metrics.md), 512 bits per sweep, sweeps spread over threads.  A
  * scenario needing more than 512 bits runs alone through
- * crisk_downtime_run.  Results do not depend on the thread count.
+ * crisk_downtime_run.  Results do not depend on the thread count.  With
+ * keep_functions below the number of scenarios, every scenario is counted
+ * in a first pass and only the first keep_functions results are run again
+ * to keep their functions down: memory then follows what is shown.
  * Errors: CRISK_ENOMEM, igraph failures.  Time O(sweeps * (V + E touched)),
- * memory O(V * 128 bytes per thread + functions down over all scenarios). */
+ * memory O(V * 128 bytes per thread + functions down over the kept results). */
 int  crisk_scenarios_run(crisk_scenario_run **out, const crisk_inventory *inv,
                          const crisk_scenario_set *set, const crisk_scenario_options *opts,
                          crisk_error *err);

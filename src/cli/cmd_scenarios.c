@@ -5,6 +5,7 @@
 #include "cli_emit.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 static const char usage[] =
@@ -180,6 +181,8 @@ static int run(scenarios_cli *s, const crisk_inventory *inv)
     opts.use_hours = s->use_hours;
     opts.hours = s->hours;
     opts.threads = s->c->threads;
+    /* only what is shown: a large library with --top costs what it shows */
+    opts.keep_functions = s->c->top >= 0 ? (size_t)s->c->top : SIZE_MAX;
     opts.progress = cli_progress_update;
     opts.progress_ctx = &progress;
     crisk_error err = CRISK_ERROR_INIT;

@@ -56,6 +56,9 @@ static int results_init(results *rs, const crisk_scenario_run *r, long top)
         return CRISK_ENOMEM;
     for (size_t c = 0; c < rs->n_columns; c++)
         rs->column_of[rs->columns[c]] = (uint32_t)c + 1;
+    for (size_t i = 0; i < rs->shown; i++)
+        if (rs->res[i].functions == NULL && rs->res[i].functions_down > 0)
+            return CRISK_EUSAGE;   /* the run did not keep what is to be shown */
     return CRISK_OK;
 }
 
@@ -341,6 +344,9 @@ int crisk_emit_scenarios(FILE *f, const crisk_scenario_run *r, long top, crisk_f
             rc = emit_text(f, &rs);
     }
     results_release(&rs);
+    if (rc == CRISK_EUSAGE)
+        return crisk_error_set(err, rc, NULL, 0, 0, "the scenario run kept the functions down of "
+                               "fewer results than are to be shown (keep_functions)");
     if (rc != CRISK_OK)
         return crisk_error_set(err, rc, NULL, 0, 0, "out of memory");
     return crisk__emit_status(f, err);
