@@ -753,18 +753,20 @@ Test(emit_concentration, csv_names_the_basis_in_its_columns_and_keeps_hhi_exact)
     crisk_analysis *a = analyse(inv);
     char *out = concentration_output(a, CRISK_BY_CATEGORY, CRISK_FORMAT_CSV);
     const char *header =
-        "by,market,entity,providers,spend,spend_share,exposure,reliance_share,market_providers,"
+        "by,market,entity,providers,spend,spend_share,exposure,reliance_share,joint_functions,"
+        "joint_criticality,joint_share,market_providers,"
         "market_entities,market_spend,market_spend_top1,market_spend_top3,market_spend_hhi,"
         "market_exposure,market_reliance_top1,market_reliance_top3,market_reliance_hhi\n";
     cr_assert(strncmp(out, header, strlen(header)) == 0, "%s", out);
     const char *row = strstr(out, "category,cloud,s1,1,50,0.5,4,");
     cr_assert_not_null(row, "%s", out);
-    /* market_spend_hhi is the 14th field */
+    /* market_spend_hhi is the 17th field */
     const char *p = row;
-    for (int i = 0; i < 13; i++)
+    for (int i = 0; i < 16; i++)
         p = strchr(p, ',') + 1;
     cr_assert_float_eq(strtod(p, NULL), 3800.0, 1e-9);
-    cr_assert_not_null(strstr(out, "category,telecom,s4,1,0,,4,1,1,1,0,,,,4,1,1,10000\n"), "%s", out);
+    /* s4 alone fails f1 and f2: joint impact 2 functions, criticality 4 of 4 */
+    cr_assert_not_null(strstr(out, "category,telecom,s4,1,0,,4,1,2,4,1,1,1,0,,,,4,1,1,10000\n"), "%s", out);
     free(out);
     crisk_analysis_free(a);
     crisk_inventory_free(inv);
@@ -776,13 +778,41 @@ Test(emit_concentration, by_parent_groups_providers_and_json_states_the_basis)
     crisk_analysis *a = analyse(inv);
     char *out = concentration_output(a, CRISK_BY_PARENT, CRISK_FORMAT_JSON);
     cr_assert_not_null(strstr(out, "\"results\": {\"basis\": {\"spend\": \"annual spend with the provider\", "
-                                   "\"reliance\": \"exposure normalised within the market\"},\n"
+                                   "\"reliance\": \"exposure normalised within the market\", "
+                                   "\"joint\": \"functions failing when every provider of the entity "
+                                   "fails together, each once\"},\n"
                                    " \"sections\": [\n  {\"by\": \"parent\", \"entity\": \"parent\", "
                                    "\"markets\": [\n    {\"market\": \"all\", \"providers\": 5, "
                                    "\"entities\": 4,"), "%s", out);
-    /* P = s1 + s2: spend 50 + 30 of 100, exposure 4 + 1 */
+    /* P = s1 + s2: spend 50 + 30 of 100, exposure 4 + 1 of 10 (s4 has the
+     * other 4; f2 is counted for both s1 and s2).  Failing together they fail f1 (needs s1) and f2 (hosting
+     * needs 2 of s1, s2, s3): joint impact 2 functions, criticality 4 of 4. */
     cr_assert_not_null(strstr(out, "{\"entity\": \"P\", \"providers\": 2, \"spend\": 80, \"spend_share\": 0.8, "
-                                   "\"exposure\": 5,"), "%s", out);
+                                   "\"exposure\": 5, \"reliance_share\": 0.5, \"joint_functions\": 2, "
+                                   "\"joint_criticality\": 4, \"joint_share\": 1}"), "%s", out);
+    free(out);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
+/* By parent the table adds the joint impact beside the summed exposure:
+ * P (s1 + s2) sums to exposure 5 but fails f1 and f2 once each (4); s3
+ * alone fails nothing (f2 keeps s1, s2); s4 fails both functions. */
+Test(emit_concentration, by_parent_table_shows_joint_impact_beside_summed_exposure)
+{
+    crisk_inventory *inv = small();
+    crisk_analysis *a = analyse(inv);
+    char *out = concentration_output(a, CRISK_BY_PARENT, CRISK_FORMAT_TABLE);
+    cr_assert_not_null(strstr(out,
+        "exposure (sum) adds up the providers' exposures; joint = what fails when all of a "
+        "parent's providers fail together\n"), "%s", out);
+    cr_assert_not_null(strstr(out,
+        "  parent  providers  spend  spend share  exposure (sum)  reliance share  joint functions  "
+        "joint criticality  joint share\n"
+        "  P               2     80        80.0%               5           50.0%                2  "
+        "                4       100.0%\n"
+        "  s3              1     20        20.0%               1           10.0%                0  "
+        "                0         0.0%\n"), "%s", out);
     free(out);
     crisk_analysis_free(a);
     crisk_inventory_free(inv);

@@ -227,6 +227,11 @@ typedef struct crisk_share {
     double spend_share;     /* 0..1 of the market's spend; NaN if market spend is 0 */
     double reliance;        /* sum of exposure */
     double reliance_share;  /* 0..1 of the market's reliance; NaN if that is 0 */
+    /* Joint failure (DORA Art. 29): every provider of the entity fails
+     * together (DESIGN §4).  For one provider, its impact. */
+    size_t joint_functions;     /* functions that fail */
+    double joint_criticality;   /* their criticality */
+    double joint_share;         /* of the total criticality; 0 if that is 0 */
 } crisk_share;
 
 typedef struct crisk_market {
@@ -241,7 +246,11 @@ typedef struct crisk_market {
 typedef struct crisk_concentration crisk_concentration;
 
 /* Providers are all nodes that are not functions.  Rows of a market are
- * sorted by spend share desc, reliance share desc, entity asc. */
+ * sorted by spend share desc, reliance share desc, entity asc.  Every row
+ * also gets the joint impact of its entity: the entities of several
+ * providers are failed together, one scenario each, through the batched
+ * engine (crisk_scenarios_run), those of one provider take its impact.
+ * Time O(V log V + sweeps of the multi-provider entities). */
 int  crisk_concentration_compute(crisk_concentration **out, const crisk_analysis *a,
                                  crisk_concentration_by by, crisk_error *err);
 void crisk_concentration_free(crisk_concentration *c);

@@ -10,10 +10,17 @@
  * HHI = sum of share^2 * 10 000.  A provider without a parent is its own
  * parent (DORA Art. 29 groups closely connected providers only); providers
  * without a country form the entity "" (shown as "(none)").
+ *
+ * Summed exposure counts a function once per provider of the entity it
+ * relies on; the joint impact says what the entity's joint failure takes
+ * down, each function once and redundancy honoured: every entity of two or
+ * more providers is a scenario for the batched engine (scenarios.c), and
+ * an entity of one provider has that provider's impact.
  */
 #include "model/model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +69,100 @@ static int compare_share(const void *pa, const void *pb)
 static int compare_entity(const void *pa, const void *pb)
 {
     return strcmp(((const crisk_share *)pa)->entity, ((const crisk_share *)pb)->entity);
+}
+
+/* ---- joint failure of an entity ----------------------------------------------- */
+
+typedef struct member {
+    const char *entity;
+    uint32_t node;
+} member;
+
+static int compare_member(const void *pa, const void *pb)
+{
+    const member *a = pa, *b = pb;
+    int c = a->entity == b->entity ? 0 : strcmp(a->entity, b->entity);
+    if (c != 0)
+        return c;
+    return a->node < b->node ? -1 : a->node > b->node;
+}
+
+static const char *entity_of(const crisk_inventory *inv, size_t v, crisk_concentration_by by);
+
+/* The joint impact of every row of shares[0..n) (entities of one market,
+ * merged): the providers of each entity, grouped by sorting; entities of
+ * several providers as one scenario set through the engine. */
+static int joint_impact(const crisk_analysis *a, crisk_concentration_by by, crisk_share *rows,
+                        size_t n, double total, crisk_error *err)
+{
+    const crisk_inventory *inv = crisk_analysis_inventory(a);
+    if (by == CRISK_BY_CATEGORY) {   /* every entity is one provider */
+        for (size_t i = 0; i < n; i++) {
+            const crisk_node_metrics *nm =
+                crisk_analysis_metrics(a, crisk__inventory_lookup(inv, rows[i].entity,
+                                                                  strlen(rows[i].entity)));
+            rows[i].joint_functions = nm->impact;
+            rows[i].joint_criticality = nm->impact_weight;
+            rows[i].joint_share = total > 0 ? nm->impact_weight / total : 0;
+        }
+        return CRISK_OK;
+    }
+    member *m = malloc((inv->n + 1) * sizeof *m);
+    size_t k = 0;
+    crisk_scenario_set *set = NULL;
+    crisk_scenario_run *run = NULL;
+    int rc = m == NULL ? CRISK_ENOMEM : crisk_scenario_set_new(&set, err);
+    for (size_t v = 0; rc == CRISK_OK && v < inv->n; v++)
+        if (inv->type[v] != CRISK_NODE_FUNCTION)
+            m[k++] = (member){ entity_of(inv, v, by), (uint32_t)v };
+    if (rc == CRISK_OK)
+        crisk__sort(m, k, sizeof *m, compare_member);
+    /* rows and runs of members are both in entity order */
+    for (size_t i = 0, j = 0; rc == CRISK_OK && i < n; i++) {
+        while (j < k && strcmp(m[j].entity, rows[i].entity) < 0)
+            j++;
+        size_t first = j;
+        while (j < k && strcmp(m[j].entity, rows[i].entity) == 0)
+            j++;
+        if (j - first == 1) {
+            const crisk_node_metrics *nm = crisk_analysis_metrics(a, m[first].node);
+            rows[i].joint_functions = nm->impact;
+            rows[i].joint_criticality = nm->impact_weight;
+            continue;
+        }
+        char id[32];
+        snprintf(id, sizeof id, "%zu", i);
+        crisk_scenario sc = { .id = id, .fails = "", .hours = 0, .n_nodes = j - first };
+        uint32_t *nodes = malloc((j - first + 1) * sizeof *nodes);
+        if (nodes == NULL) {
+            rc = CRISK_ENOMEM;
+            break;
+        }
+        for (size_t x = first; x < j; x++)
+            nodes[x - first] = m[x].node;
+        sc.nodes = nodes;
+        rc = crisk_scenario_set_add(set, &sc, err);
+        free(nodes);
+    }
+    crisk_scenario_options opts = CRISK_SCENARIO_OPTIONS_INIT;
+    opts.keep_functions = 0;   /* the counts are enough */
+    if (rc == CRISK_OK && crisk_scenario_set_count(set) > 0)
+        rc = crisk_scenarios_run(&run, inv, set, &opts, err);
+    size_t count = 0;
+    const crisk_scenario_result *res = run != NULL ? crisk_scenario_run_results(run, &count) : NULL;
+    for (size_t i = 0; rc == CRISK_OK && i < count; i++) {
+        crisk_scenario sc;
+        crisk_scenario_set_get(set, res[i].scenario, &sc);
+        crisk_share *row = &rows[strtoul(sc.id, NULL, 10)];
+        row->joint_functions = res[i].functions_down;
+        row->joint_criticality = res[i].criticality_lost;
+    }
+    for (size_t i = 0; i < n; i++)
+        rows[i].joint_share = total > 0 ? rows[i].joint_criticality / total : 0;
+    crisk_scenario_run_free(run);
+    crisk_scenario_set_free(set);
+    free(m);
+    return rc == CRISK_ENOMEM ? crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory") : rc;
 }
 
 /* Merge rows with the same entity (sorted by entity first). */
@@ -159,6 +260,12 @@ int crisk_concentration_compute(crisk_concentration **out, const crisk_analysis 
         if (rows == 0 && by == CRISK_BY_CATEGORY)
             continue;   /* an empty category is no market */
         rows = merge_entities(c->shares + first, rows);
+        int rc = joint_impact(a, by, c->shares + first, rows, crisk_analysis_total_criticality(a),
+                              err);
+        if (rc != CRISK_OK) {
+            crisk_concentration_free(c);
+            return rc;
+        }
         crisk_market *mk = &c->markets[c->n_markets++];
         mk->market = market;
         mk->first_share = first;

@@ -9,6 +9,13 @@
  * CSV in its column names (spend_share, exposure + reliance_share), the
  * JSON in a "basis" object.  HHI is rounded to an integer in tables only.
  *
+ * Beside the summed exposure (which counts a function once per provider
+ * of the entity it relies on), every row carries the joint impact: the
+ * functions that fail when all of the entity's providers fail together,
+ * their criticality and its share (DORA Art. 29's closely connected
+ * providers).  Tables show it for parent and country groups, where it
+ * differs from the providers' own impact; CSV and JSON for every row.
+ *
  * CSV is one table: one row per (section, market, entity) with the market's
  * summary repeated on every row, so a spreadsheet filter keeps it in view.
  */
@@ -24,6 +31,7 @@ static const char *const entity_plural[] = { "providers", "parents", "countries"
 
 #define BASIS_SPEND    "annual spend with the provider"
 #define BASIS_RELIANCE "exposure normalised within the market"
+#define BASIS_JOINT "functions failing when every provider of the entity fails together, each once"
 
 typedef struct section {
     crisk_concentration_by by;
@@ -55,7 +63,7 @@ static size_t shown(const crisk_market *m, long top)
 
 /* ---- CSV and JSON ------------------------------------------------------------- */
 
-enum { SHARE_FIELDS = 6, MARKET_FIELDS = 10 };
+enum { SHARE_FIELDS = 9, MARKET_FIELDS = 10 };
 
 static void share_fields(crisk__field *row, const crisk_share *s)
 {
@@ -65,6 +73,9 @@ static void share_fields(crisk__field *row, const crisk_share *s)
     row[3] = crisk__f_number("spend_share", s->spend_share);
     row[4] = crisk__f_number("exposure", s->reliance);
     row[5] = crisk__f_number("reliance_share", s->reliance_share);
+    row[6] = crisk__f_count("joint_functions", s->joint_functions);
+    row[7] = crisk__f_number("joint_criticality", s->joint_criticality);
+    row[8] = crisk__f_number("joint_share", s->joint_share);
 }
 
 static void market_fields(crisk__field *row, const crisk_market *m)
@@ -185,6 +196,11 @@ static void share_cells(crisk__table *t, const section *s, const crisk_share *sh
     crisk__table_percent(t, sh->spend_share);
     crisk__table_amount(t, sh->reliance);
     crisk__table_percent(t, sh->reliance_share);
+    if (s->by != CRISK_BY_CATEGORY) {
+        crisk__table_printf(t, "%zu", sh->joint_functions);
+        crisk__table_amount(t, sh->joint_criticality);
+        crisk__table_percent(t, sh->joint_share);
+    }
 }
 
 static void print_market_heading(FILE *f, const section *s, const crisk_market *m)
@@ -205,14 +221,21 @@ static int print_market(FILE *f, const section *s, const crisk_market *m, long t
     static const char *const head_cat[] = { "provider", "name", "spend", "spend share",
                                             "exposure", "reliance share" };
     static const char *const head_parent[] = { "parent", "providers", "spend", "spend share",
-                                               "exposure", "reliance share" };
+                                               "exposure (sum)", "reliance share",
+                                               "joint functions", "joint criticality",
+                                               "joint share" };
     static const char *const head_country[] = { "country", "providers", "spend", "spend share",
-                                                "exposure", "reliance share" };
+                                                "exposure (sum)", "reliance share",
+                                                "joint functions", "joint criticality",
+                                                "joint share" };
     const char *const *head = s->by == CRISK_BY_CATEGORY ? head_cat
                             : s->by == CRISK_BY_PARENT ? head_parent : head_country;
     print_market_heading(f, s, m);
     crisk__table t;
-    crisk__table_init(&t, 6, head, s->by == CRISK_BY_CATEGORY ? "llrrrr" : "lrrrrr");
+    if (s->by == CRISK_BY_CATEGORY)
+        crisk__table_init(&t, 6, head, "llrrrr");
+    else
+        crisk__table_init(&t, 9, head, "lrrrrrrrr");
     size_t rows = shown(m, top);
     for (size_t j = 0; j < rows; j++)
         share_cells(&t, s, &s->shares[m->first_share + j], inv);
@@ -227,6 +250,9 @@ static int print_section(FILE *f, const section *s, long top, const crisk_invent
 {
     fprintf(f, "%sconcentration by %s\n", first ? "" : "\n", by_name[s->by]);
     fputs("basis: spend = " BASIS_SPEND "; reliance = " BASIS_RELIANCE "\n", f);
+    if (s->by != CRISK_BY_CATEGORY)
+        fprintf(f, "exposure (sum) adds up the providers' exposures; joint = what fails when all "
+                   "of a %s's providers fail together\n", entity_name[s->by]);
     fputs("HHI = sum of squared shares x 10000 (0 to 10000; integer-rounded here)\n", f);
     if (s->n_markets == 0)
         fputs("\nno providers\n", f);
@@ -248,7 +274,7 @@ int crisk_emit_concentration(FILE *f, const crisk_analysis *a, const crisk_conce
     else if (fmt == CRISK_FORMAT_JSON) {
         crisk_json_begin(f, inv, prov);
         fputs("{\"basis\": {\"spend\": \"" BASIS_SPEND "\", \"reliance\": \"" BASIS_RELIANCE
-              "\"},\n \"sections\": [", f);
+              "\", \"joint\": \"" BASIS_JOINT "\"},\n \"sections\": [", f);
     }
     int rc = CRISK_OK;
     for (size_t i = 0; i < n_by && rc == CRISK_OK; i++) {
