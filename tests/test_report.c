@@ -4,6 +4,7 @@
  * allowlists), load warnings, and byte-stable output.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,86 @@ Test(report, top_limits_the_risk_rows_and_the_map_can_be_left_out)
     cr_assert_null(strstr(page, "id=\"risk-3\""));
     cr_assert_null(strstr(page, "<svg role=\"img\""));
     has(page, "2 of 8 nodes shown");
+    free(page);
+    unload(&fx);
+}
+
+/* ---- scenario tests and joint impact -------------------------------------------------- */
+
+/* Two scenarios on the small inventory, worked by hand:
+ *   cloud: c1 down 8 h - f1 (needs c1, rto 4) down 8 h: breached ("8!");
+ *          f2 (needs c1, rto 24) down 8 h: within ("8").  Lost 4.
+ *   shops: s1 and s2 with no recovery_hours - f1 (needs s1 or s2) down for
+ *          some unknown time against rto 4: cannot be judged ("?"); f2
+ *          unaffected.  Lost 3: second.
+ * Columns by criticality: f1 (3), then f2 (1).  The scenario's name is
+ * hostile and must come out as text. */
+Test(report, scenario_tests_are_a_heat_table_with_breaches_marked)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    size_t c1, s1, s2;
+    cr_assert_eq(crisk_inventory_find(fx.inv, "c1", &c1), CRISK_OK);
+    cr_assert_eq(crisk_inventory_find(fx.inv, "s1", &s1), CRISK_OK);
+    cr_assert_eq(crisk_inventory_find(fx.inv, "s2", &s2), CRISK_OK);
+    uint32_t cloud_nodes[] = { (uint32_t)c1 }, shop_nodes[] = { (uint32_t)s1, (uint32_t)s2 };
+    crisk_scenario cloud = { .id = "cloud", .name = "<script>x</script>", .fails = "c1", .hours = 8,
+                             .nodes = cloud_nodes, .n_nodes = 1 };
+    crisk_scenario shops = { .id = "shops", .name = "", .fails = "parent:Shopco", .hours = NAN,
+                             .nodes = shop_nodes, .n_nodes = 2 };
+    crisk_scenario_set *set = NULL;
+    crisk_scenario_run *run = NULL;
+    cr_assert_eq(crisk_scenario_set_new(&set, NULL), CRISK_OK);
+    cr_assert_eq(crisk_scenario_set_add(set, &cloud, NULL), CRISK_OK);
+    cr_assert_eq(crisk_scenario_set_add(set, &shops, NULL), CRISK_OK);
+    cr_assert_eq(crisk_scenarios_run(&run, fx.inv, set, NULL, NULL), CRISK_OK);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.map = 0;
+    opts.scenarios = run;
+    char *page = report(&fx, &opts);
+    check_markup(page);
+    has(page, "<a href=\"#scenarios\">Scenario tests</a>");
+    has(page, "<section id=\"scenarios\">");
+    has(page, "id=\"summary-scenarios\"><div class=\"k\">Scenario tests</div><div class=\"v\">1 of 2</div>");
+    has(page, "<tr id=\"scenario-1\"><td class=\"node\"><span class=\"nm\">&lt;script&gt;x&lt;/script&gt;"
+              "</span> <code>cloud</code>");
+    has(page, "<span class=\"tag breach\">breached</span>");
+    has(page, "<td class=\"cell b\" data-v=\"8\" title=\"f1: down 8 h, RTO 4 h: breached\">8!</td>"
+              "<td class=\"cell w\" data-v=\"8\" title=\"f2: down 8 h, RTO 24 h: within tolerance\">8</td></tr>");
+    has(page, "<td class=\"cell k\" data-v=\"0\" title=\"f1: down for an unknown time, RTO 4 h: cannot be judged\">?</td>"
+              "<td class=\"cell u\" data-v=\"-1\">\xC2\xB7</td></tr>");
+    cr_assert_null(strstr(page, "id=\"scenario-3\""));
+    char *again = report(&fx, &opts);
+    cr_assert_str_eq(page, again, "byte-stable with scenarios too");
+    free(again);
+    free(page);
+    page = report(&fx, NULL);
+    cr_assert_null(strstr(page, "id=\"scenarios\""), "no section without scenario tests");
+    cr_assert_null(strstr(page, "href=\"#scenarios\""));
+    free(page);
+    crisk_scenario_run_free(run);
+    crisk_scenario_set_free(set);
+    unload(&fx);
+}
+
+/* Shopco = s1 + s2: summed exposure 3 + 3 (f1 through each), but failing
+ * together they fail f1 once (3 of 4: 75 %). */
+Test(report, parent_and_country_tables_give_the_joint_impact)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    char *page = report(&fx, NULL);
+    has(page, "<th class=\"n\">Exposure (sum)</th><th class=\"n\">Reliance share</th>"
+              "<th class=\"n\">Joint: functions</th><th class=\"n\">Joint: criticality</th>"
+              "<th class=\"n\">Joint: share</th>");
+    has(page, "<tr><td>Shopco</td><td class=\"n\" data-v=\"2\">2</td>");
+    const char *row = strstr(page, "<tr><td>Shopco</td>");
+    const char *end = strstr(row, "</tr>");
+    char *cells = strndup(row, (size_t)(end - row));
+    has(cells, "<td class=\"n\" data-v=\"6\">6</td>");            /* summed exposure */
+    has(cells, "<td class=\"n\" data-v=\"1\">1</td><td class=\"n\" data-v=\"3\">3</td>");   /* joint */
+    has(cells, "75.0");
+    free(cells);
     free(page);
     unload(&fx);
 }

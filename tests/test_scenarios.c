@@ -173,8 +173,10 @@ Test(scenario_file, terms_split_on_semicolons)
     cr_expect_eq(sc.nodes[1], 1);
     cr_expect_eq(sc.line, 2);
     const char *src, *sha;
+    uint64_t bytes;
     size_t rows;
-    crisk_scenario_set_source(set, &src, &sha, &rows);
+    crisk_scenario_set_source(set, &src, &sha, &bytes, &rows);
+    cr_expect_eq(bytes, strlen("ID,Fails,Hours\ns1, a;;b ; c;c ;,\n"));
     cr_expect_str_eq(src, path);
     cr_expect_eq(strlen(sha), 64);
     cr_expect_eq(rows, 1);

@@ -210,14 +210,24 @@ typedef struct crisk_report_options {
     const char *timestamp;         /* shown when not NULL; NULL keeps the output byte-stable */
     long top;                      /* rows of the top-risks table; default 25 */
     int map;                       /* embed the risk map (default 1) */
+    const crisk_scenario_run *scenarios;  /* scenario tests to show; NULL = no such section.
+                                    * It must keep the functions down of its first
+                                    * CRISK_REPORT_SCENARIO_ROWS results. */
 } crisk_report_options;
 
-#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1 }
+#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1, NULL }
+
+/* The scenario heat table: scenarios (by criticality lost) and functions
+ * (by criticality, then id) shown at most. */
+#define CRISK_REPORT_SCENARIO_ROWS    40
+#define CRISK_REPORT_SCENARIO_COLUMNS 30
 
 /* One self-contained HTML page (DESIGN §7): summary, risk map (inline SVG),
  * top risks, single points of failure per function, shared dependencies and
- * false redundancy, concentration (both bases), the load's validation
- * warnings from `diags` (may be NULL) and provenance.  No external resource;
+ * false redundancy, concentration (both bases, and the joint impact of
+ * parent and country groups), scenario tests when opts->scenarios is given
+ * (a scenario x function heat table, breaches marked), the load's
+ * validation warnings from `diags` (may be NULL) and provenance.  No external resource;
  * all input text escaped; a Content-Security-Policy admits only the page's
  * own sorting script.  Needs an analysis run with keep_spofs and
  * keep_false_redundancy.  Errors as crisk_map_write, plus CRISK_ENOMEM. */

@@ -72,9 +72,10 @@ void   crisk_scenario_set_get(const crisk_scenario_set *s, size_t i, crisk_scena
 int    crisk_scenario_set_find(const crisk_scenario_set *s, const char *id, size_t *out);
 
 /* Where a set read from a file came from (provenance): its path, SHA-256
- * (64 hex digits) and data rows; NULL / "" / 0 for a generated set. */
+ * (64 hex digits), size and data rows; NULL / "" / 0 / 0 for a generated
+ * set. */
 void crisk_scenario_set_source(const crisk_scenario_set *s, const char **path,
-                               const char **sha256, size_t *rows);
+                               const char **sha256, uint64_t *bytes, size_t *rows);
 
 /* ---- reading a scenario file (data/README.md, "Scenario files") ----------- */
 

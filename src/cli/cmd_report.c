@@ -6,20 +6,25 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "cli_scenarios.h"
 
 static const char usage[] =
     "usage: chainrisk report [options] INVENTORY... [-o FILE.html]\n\n"
     "Write one self-contained HTML page: summary, risk map, top risks, single\n"
     "points of failure per function, shared dependencies and false redundancy,\n"
-    "concentration (HHI on spend and reliance bases), validation warnings and a\n"
-    "provenance block (tool version, input SHA-256 digests, options) for audit\n"
-    "evidence.  No external resources; readable without scripts; prints to PDF.\n"
+    "concentration (HHI on spend and reliance bases, joint failure of provider\n"
+    "groups), scenario tests when asked, validation warnings and a provenance\n"
+    "block (tool version, input SHA-256 digests, options) for audit evidence.\n"
+    "No external resources; readable without scripts; prints to PDF.\n"
     "Same input, same bytes - unless --timestamp is given.\n\n"
     "options:\n"
     "  -o FILE.html     output (default: stdout)\n"
     "  --top N          rows of the top-risks table (default 25)\n"
     "  --no-map         leave the risk map out\n"
+    "  --scenarios FILE add a \"Scenario tests\" section: the scenario x function\n"
+    "                   heat table of a scenario file (see 'chainrisk scenarios')\n"
+    "  --generate       the same for a library generated from the inventory\n"
+    "  --top-providers N, --hours H  as for 'chainrisk scenarios'\n"
     "  --timestamp      record when the report was written (UTC; SOURCE_DATE_EPOCH\n"
     "                   is honoured for reproducible builds)\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
@@ -30,6 +35,7 @@ static const char usage[] =
     "exit status: 0 written, 1 invalid input, 2 usage error, 3 internal error\n";
 
 typedef struct report_args {
+    cli_scenario_args sc;          /* first: the shared option handlers use it */
     int timestamp;
     int no_map;
 } report_args;
@@ -51,6 +57,7 @@ static int opt_no_map(void *ctx, const char *value)
 static const cli_option report_options[] = {
     { "timestamp", no_argument, opt_timestamp },
     { "no-map",    no_argument, opt_no_map },
+    CLI_SCENARIO_OPTIONS,
     { NULL, 0, NULL },
 };
 
@@ -72,7 +79,7 @@ static const char *utc_now(char *buf, size_t size)
 }
 
 static int write_report(const crisk_analysis *a, const crisk_diagnostics *diags, const cli_common *c,
-                        const report_args *args)
+                        const report_args *args, const crisk_scenario_run *scenarios)
 {
     crisk_error err = CRISK_ERROR_INIT;
     crisk_provenance prov;
@@ -83,6 +90,7 @@ static int write_report(const crisk_analysis *a, const crisk_diagnostics *diags,
     opts.top = c->top >= 0 ? c->top : 25;
     opts.map = !args->no_map;
     opts.timestamp = args->timestamp ? utc_now(stamp, sizeof stamp) : NULL;
+    opts.scenarios = scenarios;
     crisk_output *out = NULL;
     int rc = cli_open_output(c, &out, &err);
     if (rc == CRISK_OK)
@@ -95,10 +103,33 @@ static int write_report(const crisk_analysis *a, const crisk_diagnostics *diags,
     return rc == CRISK_OK ? EXIT_OK : cli_fail(&err);
 }
 
+/* Analyse, run the scenarios when asked, write the page. */
+static int analyse_and_write(const cli_common *c, const report_args *args, int scenarios,
+                             const crisk_inventory *inv, const crisk_diagnostics *diags)
+{
+    crisk_analysis *a = NULL;
+    crisk_scenario_set *set = NULL;
+    crisk_scenario_run *run = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_analysis_options aopts = CRISK_ANALYSIS_OPTIONS_INIT;
+    aopts.threads = c->threads;
+    int status = crisk_analysis_run(&a, inv, &aopts, &err) == CRISK_OK ? EXIT_OK : cli_fail(&err);
+    if (status == EXIT_OK && scenarios)
+        status = cli_scenarios_load(c, &args->sc, inv, a, &set);
+    if (status == EXIT_OK && scenarios)
+        status = cli_scenarios_run(c, &args->sc, inv, set, CRISK_REPORT_SCENARIO_ROWS, &run);
+    if (status == EXIT_OK)
+        status = write_report(a, diags, c, args, run);
+    crisk_scenario_run_free(run);
+    crisk_scenario_set_free(set);
+    crisk_analysis_free(a);
+    return status;
+}
+
 int cmd_report(int argc, char **argv)
 {
     cli_common c = { 0 };
-    report_args args = { 0 };
+    report_args args = { .sc = CLI_SCENARIO_ARGS_INIT("report") };
     int rc = cli_parse(&c, argc, argv, usage, report_options, &args);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
@@ -106,22 +137,15 @@ int cmd_report(int argc, char **argv)
         cli_usage_error("report", "unexpected argument '%s'", c.args[0]);
         return EXIT_USAGE;
     }
+    int scenarios = cli_scenarios_wanted(&args.sc, 0);
+    if (scenarios < 0)
+        return EXIT_USAGE;
     crisk_diagnostics diags;
     crisk_diagnostics_init(&diags);
     crisk_inventory *inv = NULL;
-    crisk_analysis *a = NULL;
-    crisk_error err = CRISK_ERROR_INIT;
-    crisk_analysis_options aopts = CRISK_ANALYSIS_OPTIONS_INIT;
-    aopts.threads = c.threads;
-    int status;
     rc = cli_load_diagnostics(&c, &inv, &diags);   /* the report lists the warnings */
-    if (rc != CRISK_OK)
-        status = crisk_exit_code(rc);
-    else if (crisk_analysis_run(&a, inv, &aopts, &err) != CRISK_OK)
-        status = cli_fail(&err);
-    else
-        status = write_report(a, &diags, &c, &args);
-    crisk_analysis_free(a);
+    int status = rc != CRISK_OK ? crisk_exit_code(rc)
+                                : analyse_and_write(&c, &args, scenarios, inv, &diags);
     crisk_inventory_free(inv);
     crisk_diagnostics_release(&diags);
     return status;

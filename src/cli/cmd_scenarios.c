@@ -3,6 +3,7 @@
  * tolerances, from a scenario file or generated from the inventory.
  */
 #include "cli_emit.h"
+#include "cli_scenarios.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -47,42 +48,12 @@ static const char usage[] =
     "2 usage error, 3 internal error\n";
 
 typedef struct scenarios_cli {
-    const char *file;              /* --scenarios */
-    int generate;
-    long top_providers;
-    int use_hours;
-    double hours;
+    cli_scenario_args sc;          /* first: the shared option handlers use it */
     int fail_on_breach;
     const cli_common *c;
     crisk_scenario_set *set;
     crisk_scenario_run *run;
 } scenarios_cli;
-
-static int opt_scenarios(void *ctx, const char *value)
-{
-    ((scenarios_cli *)ctx)->file = value;
-    return 0;
-}
-
-static int opt_generate(void *ctx, const char *value)
-{
-    (void)value;
-    ((scenarios_cli *)ctx)->generate = 1;
-    return 0;
-}
-
-static int opt_top_providers(void *ctx, const char *value)
-{
-    return cli_parse_long("scenarios", "--top-providers", value,
-                          &((scenarios_cli *)ctx)->top_providers);
-}
-
-static int opt_hours(void *ctx, const char *value)
-{
-    scenarios_cli *s = ctx;
-    s->use_hours = 1;
-    return cli_parse_double("scenarios", "--hours", value, &s->hours);
-}
 
 static int opt_fail_on_breach(void *ctx, const char *value)
 {
@@ -92,59 +63,30 @@ static int opt_fail_on_breach(void *ctx, const char *value)
 }
 
 static const cli_option options[] = {
-    { "scenarios", required_argument, opt_scenarios },
-    { "generate", no_argument, opt_generate },
-    { "top-providers", required_argument, opt_top_providers },
-    { "hours", required_argument, opt_hours },
+    CLI_SCENARIO_OPTIONS,
     { "fail-on-breach", no_argument, opt_fail_on_breach },
     { NULL, 0, NULL }
 };
 
 static int check_usage(const cli_common *c, const scenarios_cli *s)
 {
-    if (cli_no_args(c) != 0)
+    if (cli_no_args(c) != 0 || cli_scenarios_wanted(&s->sc, 1) < 0)
         return -1;
-    if ((s->file != NULL) == s->generate)
-        return cli_usage_error("scenarios", s->generate ? "give --scenarios FILE or --generate, not both"
-                                                        : "which scenarios? give --scenarios FILE or --generate");
-    if (s->generate && c->output != NULL && c->format == CRISK_FORMAT_JSON)
+    if (s->sc.generate && c->output != NULL && c->format == CRISK_FORMAT_JSON)
         return cli_usage_error("scenarios", "--generate -o FILE writes a scenario file (CSV), "
                                             "not JSON");
     return 0;
-}
-
-/* ---- the scenarios --------------------------------------------------------------- */
-
-static int generate(scenarios_cli *s, const crisk_analysis *a)
-{
-    crisk_generate_options opts = CRISK_GENERATE_OPTIONS_INIT;
-    opts.use_hours = s->use_hours;
-    opts.hours = s->hours;
-    opts.top = (size_t)s->top_providers;
-    crisk_error err = CRISK_ERROR_INIT;
-    return crisk_scenarios_generate(&s->set, a, &opts, &err) == CRISK_OK ? EXIT_OK : cli_fail(&err);
-}
-
-static int load(scenarios_cli *s, const crisk_inventory *inv)
-{
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_error err = CRISK_ERROR_INIT;
-    int rc = crisk_scenario_set_load(&s->set, inv, s->file, &diags, &err);
-    cli_print_diagnostics(s->c, &diags, rc, &err);
-    crisk_diagnostics_release(&diags);
-    return rc == CRISK_OK ? EXIT_OK : crisk_exit_code(rc);
 }
 
 /* Load (or generate) the scenarios; *inv (and the analysis it needed) are
  * the caller's to free. */
 static int scenarios(scenarios_cli *s, crisk_inventory **inv, crisk_analysis **a)
 {
-    int rc = cli_analyse(s->c, s->generate ? CLI_KEEP_FALSE_REDUNDANCY : 0, inv,
-                         s->generate ? a : NULL);
+    int rc = cli_analyse(s->c, s->sc.generate ? CLI_KEEP_FALSE_REDUNDANCY : 0, inv,
+                         s->sc.generate ? a : NULL);
     if (rc != EXIT_OK)
         return rc;
-    return s->generate ? generate(s, *a) : load(s, *inv);
+    return cli_scenarios_load(s->c, &s->sc, *inv, a != NULL ? *a : NULL, &s->set);
 }
 
 /* ---- writing -------------------------------------------------------------------------- */
@@ -175,21 +117,11 @@ static int emit_results(FILE *f, void *ctx, crisk_error *err)
 
 static int run(scenarios_cli *s, const crisk_inventory *inv)
 {
-    cli_progress progress;
-    cli_progress_init(&progress, s->c->quiet);
-    crisk_scenario_options opts = CRISK_SCENARIO_OPTIONS_INIT;
-    opts.use_hours = s->use_hours;
-    opts.hours = s->hours;
-    opts.threads = s->c->threads;
     /* only what is shown: a large library with --top costs what it shows */
-    opts.keep_functions = s->c->top >= 0 ? (size_t)s->c->top : SIZE_MAX;
-    opts.progress = cli_progress_update;
-    opts.progress_ctx = &progress;
-    crisk_error err = CRISK_ERROR_INIT;
-    int rc = crisk_scenarios_run(&s->run, inv, s->set, &opts, &err);
-    cli_progress_done(&progress);
-    if (rc != CRISK_OK)
-        return cli_fail(&err);
+    size_t keep = s->c->top >= 0 ? (size_t)s->c->top : SIZE_MAX;
+    int rc = cli_scenarios_run(s->c, &s->sc, inv, s->set, keep, &s->run);
+    if (rc != EXIT_OK)
+        return rc;
     rc = cli_write(s->c, emit_results, s);
     size_t breaching = crisk_scenario_run_breaching(s->run);
     if (rc == EXIT_OK && s->fail_on_breach && breaching > 0) {
@@ -203,7 +135,7 @@ static int run(scenarios_cli *s, const crisk_inventory *inv)
 int cmd_scenarios(int argc, char **argv)
 {
     cli_common c = { 0 };
-    scenarios_cli s = { .top_providers = 10, .c = &c };
+    scenarios_cli s = { .sc = CLI_SCENARIO_ARGS_INIT("scenarios"), .c = &c };
     int rc = cli_parse(&c, argc, argv, usage, options, &s);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
@@ -213,7 +145,7 @@ int cmd_scenarios(int argc, char **argv)
     crisk_analysis *a = NULL;
     rc = scenarios(&s, &inv, &a);
     if (rc == EXIT_OK)
-        rc = s.generate && c.output != NULL ? write_library(&s) : run(&s, inv);
+        rc = s.sc.generate && c.output != NULL ? write_library(&s) : run(&s, inv);
     crisk_scenario_run_free(s.run);
     crisk_scenario_set_free(s.set);
     crisk_analysis_free(a);

@@ -190,8 +190,9 @@ static void emit_json_result(FILE *f, results *rs, const crisk_scenario_result *
 static void emit_json(FILE *f, results *rs, const crisk_provenance *prov)
 {
     const char *path, *sha256;
+    uint64_t bytes;
     size_t rows;
-    crisk_scenario_set_source(rs->set, &path, &sha256, &rows);
+    crisk_scenario_set_source(rs->set, &path, &sha256, &bytes, &rows);
     crisk_json_begin(f, rs->inv, prov);
     fputs("{\"scenario_file\": ", f);
     if (path == NULL) {
@@ -201,7 +202,7 @@ static void emit_json(FILE *f, results *rs, const crisk_provenance *prov)
         crisk_json_string(f, path);
         fputs(", \"sha256\": ", f);
         crisk_json_string(f, sha256);
-        fprintf(f, ", \"rows\": %zu}", rows);
+        fprintf(f, ", \"bytes\": %llu, \"rows\": %zu}", (unsigned long long)bytes, rows);
     }
     fprintf(f, ", \"scenarios\": %zu, \"breaching\": %zu, \"unknown\": %zu, \"total_criticality\": ",
             rs->n, crisk_scenario_run_breaching(rs->r), crisk_scenario_run_unknown(rs->r));

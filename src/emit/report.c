@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "emit.h"
 #include "map.h"
 #include "model/model.h"
 
@@ -261,6 +262,15 @@ static const char style_sheet[] =
     "thead th[data-sortable]{cursor:pointer}"
     "thead th[aria-sort=ascending]::after{content:\" \\25B2\";font-size:9px}"
     "thead th[aria-sort=descending]::after{content:\" \\25BC\";font-size:9px}"
+    "table.heat td.cell{text-align:center;white-space:nowrap;font-variant-numeric:tabular-nums;padding:4px 5px}"
+    "table.heat td.u,ul.legend .u{color:#b0b7be}"
+    "table.heat td.w,ul.legend .w{background:#fff4e0;color:#8a4b00}"
+    "table.heat td.b,ul.legend .b{background:#f9d4d4;color:var(--red);font-weight:600}"
+    "table.heat td.k,ul.legend .k{background:#eceff2;color:var(--muted)}"
+    "table.heat th.fn{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;"
+    "max-height:13em;overflow:hidden;text-overflow:ellipsis;padding:6px 3px;font-weight:500}"
+    "ul.legend{list-style:none;margin:6px 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px}"
+    "ul.legend span{display:inline-block;min-width:2.2em;text-align:center;border-radius:3px;margin-right:4px}"
     "footer{color:var(--muted);font-size:12px;padding:18px 0 40px}"
     "@media print{"
     "@page{size:A4 landscape;margin:11mm 10mm}"
@@ -359,8 +369,11 @@ static void write_header(report *r)
     fputs("</p>\n</div></header>\n<nav class=\"toc\" aria-label=\"Sections\"><div class=\"wrap\">"
           "<a href=\"#summary\">Summary</a><a href=\"#map\">Risk map</a><a href=\"#top-risks\">Top risks</a>"
           "<a href=\"#spofs\">Single points of failure</a><a href=\"#shared\">Shared dependencies</a>"
-          "<a href=\"#concentration\">Concentration</a><a href=\"#warnings\">Validation</a>"
-          "<a href=\"#provenance\">Provenance</a></div></nav>\n<main class=\"wrap\">\n", f);
+          "<a href=\"#concentration\">Concentration</a>", f);
+    if (r->opts->scenarios != NULL)
+        fputs("<a href=\"#scenarios\">Scenario tests</a>", f);
+    fputs("<a href=\"#warnings\">Validation</a><a href=\"#provenance\">Provenance</a></div></nav>\n"
+          "<main class=\"wrap\">\n", f);
 }
 
 static void write_footer(report *r)
@@ -443,6 +456,28 @@ static void card_concentration(report *r, const crisk_concentration *by_category
     fputs("</div></div>\n", r->f);
 }
 
+/* "3 of 5": scenarios that breach a tolerance. */
+static void card_scenarios(report *r)
+{
+    const crisk_scenario_run *run = r->opts->scenarios;
+    if (run == NULL)
+        return;
+    size_t n = 0, breaching = crisk_scenario_run_breaching(run);
+    crisk_scenario_run_results(run, &n);
+    card_begin(r, "summary-scenarios", "Scenario tests", breaching > 0);
+    put_count(r->f, breaching);
+    fputs(" of ", r->f);
+    put_count(r->f, n);
+    fprintf(r->f, "</div><div class=\"d\">%s breach an impact tolerance", plural(n, "scenario", "scenarios"));
+    size_t unknown = crisk_scenario_run_unknown(run);
+    if (unknown > 0) {
+        fputs("; ", r->f);
+        put_count(r->f, unknown);
+        fputs(" cannot be judged", r->f);
+    }
+    fputs("</div></div>\n", r->f);
+}
+
 static void write_summary(report *r, const crisk_concentration *by_category)
 {
     FILE *f = r->f;
@@ -510,6 +545,8 @@ static void write_summary(report *r, const crisk_concentration *by_category)
     card_begin(r, "summary-false-redundancy", "False redundancy", s.false_redundancy > 0);
     put_count(f, s.false_redundancy);
     fputs("</div><div class=\"d\">redundancy groups one shared node defeats</div></div>\n", f);
+
+    card_scenarios(r);
 
     size_t warnings = r->diags ? r->diags->warnings : 0;
     card_begin(r, "summary-warnings", "Validation warnings", 0);
@@ -909,10 +946,13 @@ static void shares_table(report *r, const crisk_market *m, const crisk_share *sh
         text(r, m->market);
         fputs(": largest providers</h3>\n", f);
     }
+    int joint = by != CRISK_BY_CATEGORY;
     fprintf(f, "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>%s</th>%s<th class=\"n\">Spend</th>"
-               "<th class=\"n\">Spend share</th><th class=\"n\">Exposure</th><th class=\"n\">Reliance share</th></tr>"
+               "<th class=\"n\">Spend share</th><th class=\"n\">%s</th><th class=\"n\">Reliance share</th>%s</tr>"
                "</thead>\n<tbody>\n",
-            entity[by], by == CRISK_BY_CATEGORY ? "" : "<th class=\"n\">Providers</th>");
+            entity[by], joint ? "<th class=\"n\">Providers</th>" : "", joint ? "Exposure (sum)" : "Exposure",
+            joint ? "<th class=\"n\">Joint: functions</th><th class=\"n\">Joint: criticality</th>"
+                    "<th class=\"n\">Joint: share</th>" : "");
     for (size_t i = 0; i < m->share_count && i < limit; i++) {
         const crisk_share *s = &shares[m->first_share + i];
         fputs("<tr>", f);
@@ -923,6 +963,11 @@ static void shares_table(report *r, const crisk_market *m, const crisk_share *sh
         cell_percent(r, s->spend_share);
         cell_amount(r, s->reliance);
         cell_percent(r, s->reliance_share);
+        if (joint) {
+            cell_count(r, s->joint_functions);
+            cell_amount(r, s->joint_criticality);
+            cell_share_bar(r, s->joint_share);
+        }
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></div>\n", f);
@@ -979,13 +1024,220 @@ static int write_concentration(report *r, const crisk_concentration *by_category
           "<b>spend basis</b> (share of annual spend) and <b>reliance basis</b> (share of exposure, i.e. of the "
           "criticality of the functions that depend on the provider, normalised within the market). "
           "Colour bands are a reading aid: below 1,000 low, 1,000\xE2\x80\x93" "1,800 moderate, above 1,800 high "
-          "(the 2023 US Merger Guidelines call markets above 1,800 highly concentrated).</p>\n", r->f);
+          "(the 2023 US Merger Guidelines call markets above 1,800 highly concentrated).</p>\n"
+          "<p class=\"lead\">For provider groups and countries, <b>exposure (sum)</b> adds up the providers&#39; "
+          "exposures, so a function relying on two providers of a group counts twice; the <b>joint</b> columns "
+          "say what fails when every provider of the group fails together (DORA Art. 29 closely connected "
+          "providers): the functions, each once and with redundancy honoured, their criticality and its share "
+          "of the total.</p>\n", r->f);
     int rc = write_basis(r, CRISK_BY_CATEGORY, by_category);
     if (rc == CRISK_OK)
         rc = write_basis(r, CRISK_BY_PARENT, NULL);
     if (rc == CRISK_OK)
         rc = write_basis(r, CRISK_BY_COUNTRY, NULL);
     fputs("</section>\n", r->f);
+    return rc;
+}
+
+/* ---- scenario tests ------------------------------------------------------------------- */
+
+typedef struct heat {
+    const crisk_scenario_run *run;
+    uint32_t *column;            /* the functions shown, criticality desc, id asc */
+    size_t n_columns;
+    int32_t *column_of;          /* node -> its column, -1 */
+    const crisk_scenario_function **cell;   /* the row being written */
+} heat;
+
+static const crisk_inventory *heat_inv;
+
+static int compare_importance(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    double ca = heat_inv->criticality[a], cb = heat_inv->criticality[b];
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    return strcmp(heat_inv->id[a], heat_inv->id[b]);
+}
+
+static int heat_init(heat *h, report *r)
+{
+    size_t n = 0;
+    const uint32_t *all = crisk_scenario_run_functions(r->opts->scenarios, &n);
+    memset(h, 0, sizeof *h);
+    h->run = r->opts->scenarios;
+    h->column = malloc((n + 1) * sizeof *h->column);
+    h->column_of = malloc((r->inv->n + 1) * sizeof *h->column_of);
+    h->cell = calloc(CRISK_REPORT_SCENARIO_COLUMNS, sizeof *h->cell);
+    if (h->column == NULL || h->column_of == NULL || h->cell == NULL)
+        return CRISK_ENOMEM;
+    memcpy(h->column, all, n * sizeof *all);
+    heat_inv = r->inv;
+    crisk__sort(h->column, n, sizeof *h->column, compare_importance);
+    h->n_columns = n < CRISK_REPORT_SCENARIO_COLUMNS ? n : CRISK_REPORT_SCENARIO_COLUMNS;
+    for (size_t v = 0; v < r->inv->n; v++)
+        h->column_of[v] = -1;
+    for (size_t c = 0; c < h->n_columns; c++)
+        h->column_of[h->column[c]] = (int32_t)c;
+    return CRISK_OK;
+}
+
+static void heat_release(heat *h)
+{
+    free(h->column);
+    free(h->column_of);
+    free((void *)h->cell);
+}
+
+static void heat_head(report *r, const heat *h)
+{
+    FILE *f = r->f;
+    fputs("<div class=\"scroll\"><table class=\"sortable heat\" id=\"scenario-table\">\n<thead><tr>"
+          "<th>Scenario</th><th class=\"n\">Hours</th><th class=\"n\">Failed nodes</th>"
+          "<th class=\"n\">Functions down</th><th class=\"n\">Share of criticality lost</th>"
+          "<th class=\"n\">Breached</th><th class=\"n\">Earliest breach (h)</th><th>Tolerance</th>", f);
+    for (size_t c = 0; c < h->n_columns; c++) {
+        size_t v = h->column[c];
+        fputs("<th class=\"fn\" title=\"", f);
+        text(r, r->inv->name[v]);
+        fputs(" (", f);
+        text(r, r->inv->id[v]);
+        fputs("): criticality ", f);
+        put_amount(f, r->inv->criticality[v]);
+        fputs(", RTO ", f);
+        put_amount(f, r->inv->rto[v]);
+        fputs(" h\">", f);
+        text(r, r->inv->name[v]);
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+}
+
+static void verdict_cell(report *r, crisk_tolerance verdict)
+{
+    static const char *const tag[] = { "<span class=\"tag ok\">within</span>",
+                                       "<span class=\"tag breach\">breached</span>",
+                                       "<span class=\"tag\">unknown</span>" };
+    fprintf(r->f, "<td data-v=\"%d\">%s</td>", verdict == CRISK_TOLERANCE_BREACHED ? 2
+                                               : verdict == CRISK_TOLERANCE_UNKNOWN ? 1 : 0,
+            tag[verdict]);
+}
+
+/* One function in one scenario: its downtime, coloured by its tolerance
+ * and marked "!" when breached (not by colour alone); "·" unaffected. */
+static void function_cell(report *r, size_t v, const crisk_scenario_function *fn)
+{
+    static const char *const cls[] = { "w", "b", "k" };
+    static const char *const word[] = { "within tolerance", "breached", "cannot be judged" };
+    FILE *f = r->f;
+    if (fn == NULL) {
+        fputs("<td class=\"cell u\" data-v=\"-1\">\xC2\xB7</td>", f);
+        return;
+    }
+    char down[96];
+    crisk__duration_text(down, sizeof down, &fn->downtime);
+    fprintf(f, "<td class=\"cell %s\"", cls[fn->tolerance]);
+    data_value(f, fn->downtime.lo);
+    fputs(" title=\"", f);
+    text(r, r->inv->id[v]);
+    if (strcmp(down, "unknown") == 0)
+        fputs(": down for an unknown time, RTO ", f);
+    else
+        fprintf(f, ": down %s h, RTO ", down);
+    put_amount(f, r->inv->rto[v]);
+    fprintf(f, " h: %s\">", word[fn->tolerance]);
+    if (fn->tolerance == CRISK_TOLERANCE_UNKNOWN && fn->downtime.lo == 0 && isinf(fn->downtime.hi))
+        fputs("?", f);
+    else
+        text(r, down);
+    fputs(fn->tolerance == CRISK_TOLERANCE_BREACHED ? "!</td>" : "</td>", f);
+}
+
+static void heat_row(report *r, heat *h, size_t i, const crisk_scenario_result *res)
+{
+    FILE *f = r->f;
+    crisk_scenario sc;
+    crisk_scenario_set_get(crisk_scenario_run_set(h->run), res->scenario, &sc);
+    fprintf(f, "<tr id=\"scenario-%zu\"><td class=\"node\"><span class=\"nm\">", i + 1);
+    text(r, sc.name[0] ? sc.name : sc.id);
+    fputs("</span> <code>", f);
+    text(r, sc.id);
+    fputs("</code></td>", f);
+    if (isnan(res->hours))
+        fputs("<td class=\"n\" data-v=\"-1\">recovery</td>", f);
+    else
+        cell_amount(r, res->hours);
+    cell_count(r, res->failed_nodes);
+    cell_count(r, res->functions_down);
+    cell_share_bar(r, res->lost_share);
+    cell_count(r, res->breached);
+    cell_amount(r, res->earliest_breach);
+    verdict_cell(r, res->verdict);
+    for (size_t c = 0; c < h->n_columns; c++)
+        h->cell[c] = NULL;
+    for (size_t k = 0; res->functions != NULL && k < res->functions_down; k++) {
+        int32_t c = h->column_of[res->functions[k].function];
+        if (c >= 0)
+            h->cell[c] = &res->functions[k];
+    }
+    for (size_t c = 0; c < h->n_columns; c++)
+        function_cell(r, h->column[c], h->cell[c]);
+    fputs("</tr>\n", f);
+}
+
+static void scenarios_note(report *r, size_t shown, size_t n, const heat *h, size_t functions)
+{
+    FILE *f = r->f;
+    if (shown == n && h->n_columns == functions)
+        return;
+    fputs("<p class=\"note\">", f);
+    put_count(f, shown);
+    fputs(" of ", f);
+    put_count(f, n);
+    fputs(" scenarios (by criticality lost) and ", f);
+    put_count(f, h->n_columns);
+    fputs(" of ", f);
+    put_count(f, functions);
+    fputs(" functions (by criticality) shown; <code>chainrisk scenarios --format csv</code> gives the whole "
+          "matrix.</p>\n", f);
+}
+
+static int write_scenarios(report *r)
+{
+    FILE *f = r->f;
+    const crisk_scenario_run *run = r->opts->scenarios;
+    if (run == NULL)
+        return CRISK_OK;
+    heat h;
+    int rc = heat_init(&h, r);
+    size_t n = 0, functions = 0;
+    const crisk_scenario_result *res = crisk_scenario_run_results(run, &n);
+    crisk_scenario_run_functions(run, &functions);
+    size_t shown = n < CRISK_REPORT_SCENARIO_ROWS ? n : CRISK_REPORT_SCENARIO_ROWS;
+    for (size_t i = 0; rc == CRISK_OK && i < shown; i++)
+        if (res[i].functions == NULL && res[i].functions_down > 0)
+            rc = crisk_error_set(r->err, CRISK_EUSAGE, NULL, 0, 0, "the scenario run kept the "
+                                 "functions down of fewer results than the report shows");
+    if (rc == CRISK_ENOMEM)
+        rc = crisk_error_set(r->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == CRISK_OK) {
+        fputs("<section id=\"scenarios\">\n<h2>Scenario tests</h2>\n<p class=\"lead\">Severe but plausible "
+              "outages tested against each function&#39;s impact tolerance (its RTO): every scenario fails its "
+              "providers together for its hours (<em>recovery</em>: each for its own recovery time), failures "
+              "propagate through the dependencies and redundancy groups, and each cell gives how long the "
+              "function is down, in hours. A function breaches its tolerance when that exceeds its RTO. "
+              "Sorted by criticality lost.</p>\n<ul class=\"legend\"><li><span class=\"b\">8!</span>"
+              "breached: down longer than the RTO</li><li><span class=\"w\">8</span>down, within tolerance"
+              "</li><li><span class=\"k\">?</span>cannot be judged (recovery or RTO unknown)</li>"
+              "<li><span class=\"u\">\xC2\xB7</span>unaffected</li></ul>\n", f);
+        heat_head(r, &h);
+        for (size_t i = 0; i < shown; i++)
+            heat_row(r, &h, i, &res[i]);
+        fputs("</tbody></table></div>\n", f);
+        scenarios_note(r, shown, n, &h, functions);
+        fputs("</section>\n", f);
+    }
+    heat_release(&h);
     return rc;
 }
 
@@ -1023,6 +1275,27 @@ static void write_warnings(report *r)
     fputs("</section>\n", f);
 }
 
+/* The scenario file, when the scenario tests came from one. */
+static void write_scenario_input(report *r)
+{
+    const char *path, *sha256;
+    uint64_t bytes;
+    size_t rows;
+    if (r->opts->scenarios == NULL)
+        return;
+    crisk_scenario_set_source(crisk_scenario_run_set(r->opts->scenarios), &path, &sha256, &bytes, &rows);
+    if (path == NULL)
+        return;
+    fputs("<tr><td><code>", r->f);
+    text(r, path);
+    fputs("</code></td><td>scenarios</td><td><code>", r->f);
+    text(r, sha256);
+    fputs("</code></td>", r->f);
+    cell_count(r, (size_t)bytes);
+    cell_count(r, rows);
+    fputs("</tr>\n", r->f);
+}
+
 static void write_inputs(report *r)
 {
     FILE *f = r->f;
@@ -1043,6 +1316,7 @@ static void write_inputs(report *r)
         cell_count(r, s.rows);
         fputs("</tr>\n", f);
     }
+    write_scenario_input(r);
     fputs("</tbody></table></div>\n", f);
 }
 
@@ -1109,6 +1383,11 @@ static void write_provenance(report *r)
           "<dt>SPOF</dt><dd>impact of at least one function</dd>\n"
           "<dt>Breaches</dt><dd>impacted functions whose RTO is shorter than the node&#39;s recovery time</dd>\n"
           "<dt>HHI</dt><dd>\xCE\xA3 share\xC2\xB2 \xC3\x97 10,000 on the spend basis and on the reliance basis</dd>\n"
+          "<dt>Joint impact</dt><dd>functions that fail when every provider of a group (parent or country) "
+          "fails together, each counted once</dd>\n"
+          "<dt>Downtime</dt><dd>a group needing k of n members is down for the (n\xE2\x88\x92k+1)-th longest "
+          "member outage, a node for the longest of its own and its groups&#39; (least fixed point); a "
+          "function breaches its tolerance when its downtime exceeds its RTO</dd>\n"
           "</dl>\n</section>\n", f);
 }
 
@@ -1132,6 +1411,8 @@ static int write_body(report *r)
         rc = write_shared(r);
     if (rc == CRISK_OK)
         rc = write_concentration(r, by_category);
+    if (rc == CRISK_OK)
+        rc = write_scenarios(r);
     if (rc == CRISK_OK) {
         write_warnings(r);
         write_provenance(r);

@@ -318,7 +318,8 @@ static int read_file(scenario_file *f, const char *path, crisk_error *err)
         uselocale(previous);
         freelocale(c_numeric);
     }
-    if (rc == CRISK_OK && crisk__scenario_set_source(f->set, path, info.sha256, info.rows) != CRISK_OK)
+    if (rc == CRISK_OK && crisk__scenario_set_source(f->set, path, info.sha256, info.bytes,
+                                                         info.rows) != CRISK_OK)
         rc = CRISK_ENOMEM;
     switch (rc) {
     case CRISK_OK:

@@ -31,6 +31,7 @@ struct crisk_scenario_set {
     uint32_t *index;           /* id hash -> 1 + scenario; 0 = empty */
     size_t index_cap;          /* power of two */
     const char *path, *sha256;
+    uint64_t bytes;
     size_t rows;
 };
 
@@ -179,18 +180,20 @@ void crisk_scenario_set_get(const crisk_scenario_set *s, size_t i, crisk_scenari
 }
 
 void crisk_scenario_set_source(const crisk_scenario_set *s, const char **path,
-                               const char **sha256, size_t *rows)
+                               const char **sha256, uint64_t *bytes, size_t *rows)
 {
     *path = s->path;
     *sha256 = s->sha256;
+    *bytes = s->bytes;
     *rows = s->rows;
 }
 
 int crisk__scenario_set_source(crisk_scenario_set *s, const char *path, const char *sha256,
-                               size_t rows)
+                               uint64_t bytes, size_t rows)
 {
     s->path = copy(s, path);
     s->sha256 = copy(s, sha256);
+    s->bytes = bytes;
     s->rows = rows;
     return s->path != NULL && s->sha256 != NULL ? CRISK_OK : CRISK_ENOMEM;
 }

@@ -10,6 +10,6 @@
 /* Record where the set was read from (strings copied).  Returns CRISK_OK or
  * CRISK_ENOMEM. */
 int crisk__scenario_set_source(crisk_scenario_set *s, const char *path, const char *sha256,
-                               size_t rows);
+                               uint64_t bytes, size_t rows);
 
 #endif

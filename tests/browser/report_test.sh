@@ -7,7 +7,8 @@
 # match), loads it in Chromium and checks from the DOM that the summary and
 # the top-risk rows are there and that the page's own sorting script ran
 # under its Content-Security-Policy; then takes a screenshot (a PNG) and
-# prints the page to PDF.  Chromium is required: a missing browser FAILS this
+# prints the page to PDF.  With INVENTORY_DIR/scenarios.csv present, a
+# report with that scenario file must show its heat table, breaches marked.  Chromium is required: a missing browser FAILS this
 # test (CI installs it with tools/setup.sh --browser); it is never skipped.
 set -u
 
@@ -83,8 +84,24 @@ run_browser --no-pdf-header-footer --print-to-pdf="$work/report.pdf" "$url" >/de
     || fail "chromium --print-to-pdf exited $?"
 [ "$(head -c 5 "$work/report.pdf")" = "%PDF-" ] || fail "printing gave no PDF"
 
+# -- the scenario tests section, when the inventory brings a scenario file ------
+scenario_rows=0
+if [ -f "$inventory/scenarios.csv" ]; then
+    "$chainrisk" report -q --no-map "$inventory" --scenarios "$inventory/scenarios.csv" \
+        -o "$work/scenarios.html" || fail "chainrisk report --scenarios exited $?"
+    run_browser --dump-dom "file://$work/scenarios.html" >"$work/scenarios-dom.html" \
+        || fail "chromium --dump-dom (scenarios) exited $?"
+    grep -q 'id="scenario-table"' "$work/scenarios-dom.html" || fail "the DOM lacks the scenario heat table"
+    grep -q 'class="cell b"' "$work/scenarios-dom.html" || fail "the heat table marks no breach"
+    grep -q 'href="#scenarios"' "$work/scenarios-dom.html" || fail "the contents lack the scenario tests"
+    grep -q 'data-sortable=""' "$work/scenarios-dom.html" || fail "the sorting script did not run (CSP?)"
+    scenario_rows=$(grep -o 'id="scenario-[0-9]*"' "$work/scenarios-dom.html" | wc -l)
+    expected=$(($(wc -l <"$inventory/scenarios.csv") - 1))
+    [ "$scenario_rows" -eq "$expected" ] || fail "expected $expected scenario rows, found $scenario_rows"
+fi
+
 if [ -n "${CRISK_KEEP_BROWSER_OUTPUT:-}" ]; then
     cp "$work/report.html" "$work/report.png" "$work/report.pdf" "$CRISK_KEEP_BROWSER_OUTPUT"/ \
         || fail "cannot copy to $CRISK_KEEP_BROWSER_OUTPUT"
 fi
-echo "report_test: ok ($rows top-risk rows, screenshot $size bytes)"
+echo "report_test: ok ($rows top-risk rows, $scenario_rows scenario rows, screenshot $size bytes)"
