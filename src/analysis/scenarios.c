@@ -349,16 +349,14 @@ static int read_batch(worker *w)
     return 0;
 }
 
-static const crisk_inventory *sort_inv;
-static const crisk_scenario_set *sort_set;
-static const uint32_t *sort_rank;     /* set before the threads start, read-only after */
-
 /* Functions down are sorted many times over (every scenario's list): by
- * their place in one order of all functions, computed once. */
-static int compare_function(const void *pa, const void *pb)
+ * their place in one order of all functions (ctx: the ranks), computed
+ * once. */
+static int compare_function(const void *pa, const void *pb, void *ctx)
 {
     const crisk_scenario_function *a = pa, *b = pb;
-    uint32_t ra = sort_rank[a->function], rb = sort_rank[b->function];
+    const uint32_t *rank = ctx;
+    uint32_t ra = rank[a->function], rb = rank[b->function];
     return ra < rb ? -1 : ra > rb;
 }
 
@@ -368,11 +366,10 @@ static int compare_function(const void *pa, const void *pb)
  * functions would otherwise cost 20 000 comparisons. */
 static int order_by_rank(worker *w, crisk_scenario_function *fn, size_t n)
 {
+    const uint32_t *rank = w->plan->r->rank;
     size_t functions = w->plan->r->n_columns;
-    if (n < 64 || n < functions / 16) {
-        crisk__sort(fn, n, sizeof *fn, compare_function);
-        return 0;
-    }
+    if (n < 64 || n < functions / 16)
+        return crisk__sort_r(fn, n, sizeof *fn, compare_function, (void *)rank);
     if (w->by_rank == NULL) {
         w->by_rank = malloc((functions + 1) * sizeof *w->by_rank);
         w->at_rank = calloc(functions / 64 + 1, sizeof *w->at_rank);
@@ -380,7 +377,7 @@ static int order_by_rank(worker *w, crisk_scenario_function *fn, size_t n)
             return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        uint32_t k = sort_rank[fn[i].function];
+        uint32_t k = rank[fn[i].function];
         w->by_rank[k] = fn[i];
         w->at_rank[k >> 6] |= 1ull << (k & 63);
     }
@@ -484,27 +481,31 @@ static int run_alone(crisk_scenario_run *r, uint32_t s, const crisk_scenario_opt
             && record_function(r, list, s, (uint32_t)v, crisk_downtime_of(d, v)) != 0)
             rc = oom(err);
     }
-    if (rc == CRISK_OK && r->keep)
-        crisk__sort(list->fn + r->first[s], r->acc[s].functions_down, sizeof *list->fn,
-                    compare_function);
+    if (rc == CRISK_OK && r->keep
+        && crisk__sort_r(list->fn + r->first[s], r->acc[s].functions_down, sizeof *list->fn,
+                         compare_function, r->rank) != 0)
+        rc = oom(err);
     crisk_downtime_free(d);
     return rc;
 }
 
 /* ---- orders ------------------------------------------------------------------------ */
 
-static int compare_importance(const void *pa, const void *pb)
+/* Functions (ctx: the inventory) by criticality desc, id asc. */
+static int compare_importance(const void *pa, const void *pb, void *ctx)
 {
+    const crisk_inventory *inv = ctx;
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    double ca = sort_inv->criticality[a], cb = sort_inv->criticality[b];
+    double ca = inv->criticality[a], cb = inv->criticality[b];
     if (ca != cb)
         return ca > cb ? -1 : 1;
-    return strcmp(sort_inv->id[a], sort_inv->id[b]);
+    return strcmp(inv->id[a], inv->id[b]);
 }
 
-static int compare_id(const void *pa, const void *pb)
+static int compare_id(const void *pa, const void *pb, void *ctx)
 {
-    return strcmp(sort_inv->id[*(const uint32_t *)pa], sort_inv->id[*(const uint32_t *)pb]);
+    const crisk_inventory *inv = ctx;
+    return strcmp(inv->id[*(const uint32_t *)pa], inv->id[*(const uint32_t *)pb]);
 }
 
 /* The functions in id order (the matrix columns) and each function's place
@@ -523,25 +524,27 @@ static int order_functions(crisk_scenario_run *r)
         if (inv->type[v] == CRISK_NODE_FUNCTION)
             r->columns[r->n_columns++] = (uint32_t)v;
     memcpy(order, r->columns, r->n_columns * sizeof *order);
-    sort_inv = inv;
-    crisk__sort(order, r->n_columns, sizeof *order, compare_importance);
-    for (size_t i = 0; i < r->n_columns; i++)
+    int rc = crisk__sort_r(order, r->n_columns, sizeof *order, compare_importance, (void *)inv);
+    for (size_t i = 0; rc == 0 && i < r->n_columns; i++)
         r->rank[order[i]] = (uint32_t)i;
-    crisk__sort(r->columns, r->n_columns, sizeof *r->columns, compare_id);
+    if (rc == 0)
+        rc = crisk__sort_r(r->columns, r->n_columns, sizeof *r->columns, compare_id, (void *)inv);
     free(order);
-    return 0;
+    return rc;
 }
 
-static int compare_result(const void *pa, const void *pb)
+/* Results (ctx: the set) by criticality lost desc, breached desc, id. */
+static int compare_result(const void *pa, const void *pb, void *ctx)
 {
+    const crisk_scenario_set *set = ctx;
     const crisk_scenario_result *a = pa, *b = pb;
     if (a->criticality_lost != b->criticality_lost)
         return a->criticality_lost > b->criticality_lost ? -1 : 1;
     if (a->breached != b->breached)
         return a->breached > b->breached ? -1 : 1;
     crisk_scenario x, y;
-    crisk_scenario_set_get(sort_set, a->scenario, &x);
-    crisk_scenario_set_get(sort_set, b->scenario, &y);
+    crisk_scenario_set_get(set, a->scenario, &x);
+    crisk_scenario_set_get(set, b->scenario, &y);
     return strcmp(x.id, y.id);
 }
 
@@ -551,7 +554,7 @@ static const crisk_scenario_function *functions_of(const crisk_scenario_run *r, 
     return r->list_of[s] == NO_LIST ? NULL : r->lists[r->list_of[s]].fn + r->first[s];
 }
 
-static void finish(crisk_scenario_run *r)
+static int finish(crisk_scenario_run *r)
 {
     size_t n = crisk_scenario_set_count(r->set);
     for (size_t s = 0; s < n; s++) {
@@ -563,8 +566,7 @@ static void finish(crisk_scenario_run *r)
         r->breaching += res->breached > 0;
         r->unknown += res->breached == 0 && res->unknown > 0;
     }
-    sort_set = r->set;
-    crisk__sort(r->results, n, sizeof *r->results, compare_result);
+    return crisk__sort_r(r->results, n, sizeof *r->results, compare_result, (void *)r->set);
 }
 
 /* ---- driving the sweeps ------------------------------------------------------------ */
@@ -698,8 +700,8 @@ static int run_passes(crisk_scenario_run *r, const plans *ps, const crisk_scenar
     r->keep = opts->keep_functions >= n;
     r->acc = r->results;
     int rc = run_pass(r, ps, subset, n, opts, err);
-    if (rc == CRISK_OK)
-        finish(r);
+    if (rc == CRISK_OK && finish(r) != 0)
+        rc = oom(err);
     size_t kept = r->keep ? 0 : opts->keep_functions;
     if (rc == CRISK_OK && kept > 0) {
         r->keep = 1;
@@ -728,7 +730,6 @@ static int run_all(crisk_scenario_run *r, const crisk_scenario_options *opts, cr
         free(ps.p);
         return oom(err);
     }
-    sort_rank = r->rank;
     int rc = CRISK_OK;
     for (size_t s = 0; s < n && rc == CRISK_OK; s++) {
         crisk_scenario sc;

@@ -1049,15 +1049,15 @@ typedef struct heat {
     const crisk_scenario_function **cell;   /* the row being written */
 } heat;
 
-static const crisk_inventory *heat_inv;
-
-static int compare_importance(const void *pa, const void *pb)
+/* Functions (ctx: the inventory) by criticality desc, id asc. */
+static int compare_importance(const void *pa, const void *pb, void *ctx)
 {
+    const crisk_inventory *inv = ctx;
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    double ca = heat_inv->criticality[a], cb = heat_inv->criticality[b];
+    double ca = inv->criticality[a], cb = inv->criticality[b];
     if (ca != cb)
         return ca > cb ? -1 : 1;
-    return strcmp(heat_inv->id[a], heat_inv->id[b]);
+    return strcmp(inv->id[a], inv->id[b]);
 }
 
 static int heat_init(heat *h, report *r)
@@ -1072,8 +1072,8 @@ static int heat_init(heat *h, report *r)
     if (h->column == NULL || h->column_of == NULL || h->cell == NULL)
         return CRISK_ENOMEM;
     memcpy(h->column, all, n * sizeof *all);
-    heat_inv = r->inv;
-    crisk__sort(h->column, n, sizeof *h->column, compare_importance);
+    if (crisk__sort_r(h->column, n, sizeof *h->column, compare_importance, (void *)r->inv) != 0)
+        return CRISK_ENOMEM;
     h->n_columns = n < CRISK_REPORT_SCENARIO_COLUMNS ? n : CRISK_REPORT_SCENARIO_COLUMNS;
     for (size_t v = 0; v < r->inv->n; v++)
         h->column_of[v] = -1;

@@ -50,7 +50,7 @@ cd "$tmp/work" || exit 1
 sample=$src/data/sample
 
 # commands and the tool's own options, from `chainrisk --help`
-check "concentration export impact import map rank report shared simulate spof validate" ""
+check "concentration export impact import map rank report scenarios shared simulate spof validate" ""
 check "rank report" "r"
 check "--version" "--ver"
 check "" "__complete"
