@@ -305,7 +305,7 @@ static void print_heading(FILE *f, const results *rs)
             rs->n_columns == 1 ? "" : "s");
     fputs("hours: every initial node down that long; recovery: each down for its own "
           "recovery_hours\n", f);
-    fprintf(f, "%zu breach a tolerance, %zu cannot be judged, %zu stay within tolerance\n\n",
+    fprintf(f, "results: %zu breach a tolerance, %zu cannot be judged, %zu within tolerance\n\n",
             breaching, unknown, rs->n - breaching - unknown);
 }
 
