@@ -670,3 +670,21 @@ Test(concentration, joint_impact_equals_a_cascade_of_the_group)
     crisk_analysis_free(a);
     crisk_inventory_free(inv);
 }
+
+/* hours 0: the exchange blinks.  What fails is still the §4 cascade (12
+ * nodes, 8 functions, as for mainknoten-ix in EXPECTED.md), each down for
+ * 0 h, which exceeds no tolerance: within. */
+Test(scenario_file, zero_hours_fail_at_the_onset_and_breach_nothing)
+{
+    expect_problems(FIXTURE("zero_hours.csv"), CRISK_OK, "");
+    run x = run_file(FIXTURE("zero_hours.csv"), NULL);
+    const crisk_scenario_result *res = result_of(&x, "blink", NULL);
+    cr_expect_eq(res->hours, 0);
+    cr_expect_eq(res->failed_nodes, 12);
+    cr_expect_eq(res->functions_down, 8);
+    cr_expect_eq(res->breached, 0);
+    cr_expect_eq(res->verdict, CRISK_TOLERANCE_WITHIN);
+    for (size_t k = 0; k < res->functions_down; k++)
+        cr_expect(res->functions[k].downtime.lo == 0 && res->functions[k].downtime.hi == 0);
+    run_release(&x);
+}
