@@ -184,6 +184,9 @@ const crisk_scenario_result *crisk_scenario_run_results(const crisk_scenario_run
 /* Every function of the inventory in id order: the columns of the
  * scenario x function matrix. */
 const uint32_t *crisk_scenario_run_functions(const crisk_scenario_run *r, size_t *count);
+/* Every function by criticality desc, id asc: the order of each result's
+ * functions down. */
+const uint32_t *crisk_scenario_run_functions_ranked(const crisk_scenario_run *r, size_t *count);
 double crisk_scenario_run_total_criticality(const crisk_scenario_run *r);
 /* Scenarios that breach a tolerance / that cannot be judged. */
 size_t crisk_scenario_run_breaching(const crisk_scenario_run *r);

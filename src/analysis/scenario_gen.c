@@ -234,11 +234,7 @@ int crisk_scenarios_generate(crisk_scenario_set **out, const crisk_analysis *a,
     static const crisk_generate_options defaults = CRISK_GENERATE_OPTIONS_INIT;
     if (opts == NULL)
         opts = &defaults;
-    *out = NULL;
-    if (opts->use_hours && (!(opts->hours >= 0) || isinf(opts->hours)))
-        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
-                               "invalid outage duration %g h (expected a finite number >= 0)",
-                               opts->hours);
+    *out = NULL;   /* hours out of range: crisk_scenario_set_add says so */
     generator g = { .a = a, .inv = crisk_analysis_inventory(a), .opts = opts, .err = err };
     int rc = crisk_scenario_set_new(&g.set, err);
     if (rc == CRISK_OK)

@@ -185,6 +185,7 @@ struct crisk_scenario_run {
     uint32_t *list_of;                 /* per scenario: the list holding its functions */
     size_t *first;                     /*   and where they start in it */
     uint32_t *rank;                    /* function -> place by criticality desc, id asc */
+    uint32_t *ranked;                  /* the functions in that order */
     uint32_t *columns;                 /* every function, id order */
     size_t n_columns;
     double total;
@@ -513,13 +514,11 @@ static int compare_id(const void *pa, const void *pb, void *ctx)
 static int order_functions(crisk_scenario_run *r)
 {
     const crisk_inventory *inv = r->inv;
-    uint32_t *order = malloc((inv->n + 1) * sizeof *order);
+    uint32_t *order = r->ranked = malloc((inv->n + 1) * sizeof *order);
     r->rank = calloc(inv->n + 1, sizeof *r->rank);
     r->columns = malloc((inv->n + 1) * sizeof *r->columns);
-    if (order == NULL || r->rank == NULL || r->columns == NULL) {
-        free(order);
+    if (order == NULL || r->rank == NULL || r->columns == NULL)
         return -1;
-    }
     for (size_t v = 0; v < inv->n; v++)
         if (inv->type[v] == CRISK_NODE_FUNCTION)
             r->columns[r->n_columns++] = (uint32_t)v;
@@ -529,7 +528,6 @@ static int order_functions(crisk_scenario_run *r)
         r->rank[order[i]] = (uint32_t)i;
     if (rc == 0)
         rc = crisk__sort_r(r->columns, r->n_columns, sizeof *r->columns, compare_id, (void *)inv);
-    free(order);
     return rc;
 }
 
@@ -788,6 +786,7 @@ void crisk_scenario_run_free(crisk_scenario_run *r)
     free(r->list_of);
     free(r->first);
     free(r->rank);
+    free(r->ranked);
     free(r->columns);
     free(r);
 }
@@ -808,4 +807,10 @@ const uint32_t *crisk_scenario_run_functions(const crisk_scenario_run *r, size_t
 {
     *count = r->n_columns;
     return r->columns;
+}
+
+const uint32_t *crisk_scenario_run_functions_ranked(const crisk_scenario_run *r, size_t *count)
+{
+    *count = r->n_columns;
+    return r->ranked;
 }

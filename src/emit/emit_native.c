@@ -24,6 +24,7 @@
  */
 #include "chainrisk/output.h"
 #include "atomic.h"
+#include "emit.h"
 #include "util/quote.h"
 #include "util/utf8.h"
 #include "util/util.h"
@@ -132,21 +133,6 @@ static int check_edges(const crisk_inventory *inv, crisk_error *err)
 
 /* ---- writing ------------------------------------------------------------------ */
 
-static void put_cell(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    putc('"', f);
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            putc('"', f);
-        putc(*s, f);
-    }
-    putc('"', f);
-}
-
 static int finish_file(FILE *f, crisk_error *err)
 {
     if (fflush(f) != 0 || ferror(f))
@@ -158,9 +144,9 @@ static void put_node(FILE *f, const crisk_inventory *inv, size_t v)
 {
     crisk_node_view n;
     crisk_inventory_node(inv, v, &n);
-    put_cell(f, n.id);
+    crisk__csv_raw(f, n.id);
     putc(',', f);
-    put_cell(f, strcmp(n.name, n.id) == 0 ? "" : n.name);
+    crisk__csv_raw(f, strcmp(n.name, n.id) == 0 ? "" : n.name);
     fprintf(f, ",%s,%s,", crisk_node_type_name(n.type), crisk_category_name(n.category));
     if (n.type == CRISK_NODE_FUNCTION || n.criticality != 1.0)
         crisk_csv_number(f, n.criticality);
@@ -170,14 +156,14 @@ static void put_node(FILE *f, const crisk_inventory *inv, size_t v)
         crisk_csv_number(f, numbers[i]);
     }
     putc(',', f);
-    put_cell(f, n.country);
+    crisk__csv_raw(f, n.country);
     putc(',', f);
-    put_cell(f, n.parent);
+    crisk__csv_raw(f, n.parent);
     fprintf(f, ",%s,", crisk_substitutability_name(n.substitutability));
     crisk_csv_number(f, n.probability);
     for (size_t a = 0; a < crisk_inventory_attr_count(inv); a++) {
         putc(',', f);
-        put_cell(f, crisk_inventory_node_attr(inv, v, a));
+        crisk__csv_raw(f, crisk_inventory_node_attr(inv, v, a));
     }
     putc('\n', f);
 }
@@ -191,7 +177,7 @@ int crisk_emit_native_nodes(FILE *f, const crisk_inventory *inv, crisk_error *er
         fprintf(f, "%s%s", k ? "," : "", node_columns[k]);
     for (size_t a = 0; a < crisk_inventory_attr_count(inv); a++) {
         putc(',', f);
-        put_cell(f, crisk_inventory_attr_name(inv, a));
+        crisk__csv_raw(f, crisk_inventory_attr_name(inv, a));
     }
     putc('\n', f);
     size_t n = crisk_inventory_node_count(inv);
@@ -206,16 +192,16 @@ static void put_group(FILE *f, const crisk_inventory *inv, size_t g)
     const char *name = crisk_inventory_group_name(inv, g);
     size_t size = crisk_inventory_group_size(inv, g);
     for (size_t i = 0; i < size; i++) {
-        put_cell(f, from);
+        crisk__csv_raw(f, from);
         putc(',', f);
-        put_cell(f, crisk_inventory_node_id(inv, crisk_inventory_group_member(inv, g, i)));
+        crisk__csv_raw(f, crisk_inventory_node_id(inv, crisk_inventory_group_member(inv, g, i)));
         putc(',', f);
-        put_cell(f, name);
+        crisk__csv_raw(f, name);
         putc(',', f);
         if (name[0] != '\0')
             fprintf(f, "%zu", crisk_inventory_group_need(inv, g));
         putc(',', f);
-        put_cell(f, crisk_inventory_group_member_kind(inv, g, i));
+        crisk__csv_raw(f, crisk_inventory_group_member_kind(inv, g, i));
         putc('\n', f);
     }
 }

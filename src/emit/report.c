@@ -1049,21 +1049,10 @@ typedef struct heat {
     const crisk_scenario_function **cell;   /* the row being written */
 } heat;
 
-/* Functions (ctx: the inventory) by criticality desc, id asc. */
-static int compare_importance(const void *pa, const void *pb, void *ctx)
-{
-    const crisk_inventory *inv = ctx;
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    double ca = inv->criticality[a], cb = inv->criticality[b];
-    if (ca != cb)
-        return ca > cb ? -1 : 1;
-    return strcmp(inv->id[a], inv->id[b]);
-}
-
 static int heat_init(heat *h, report *r)
 {
     size_t n = 0;
-    const uint32_t *all = crisk_scenario_run_functions(r->opts->scenarios, &n);
+    const uint32_t *ranked = crisk_scenario_run_functions_ranked(r->opts->scenarios, &n);
     memset(h, 0, sizeof *h);
     h->run = r->opts->scenarios;
     h->column = malloc((n + 1) * sizeof *h->column);
@@ -1071,9 +1060,7 @@ static int heat_init(heat *h, report *r)
     h->cell = calloc(CRISK_REPORT_SCENARIO_COLUMNS, sizeof *h->cell);
     if (h->column == NULL || h->column_of == NULL || h->cell == NULL)
         return CRISK_ENOMEM;
-    memcpy(h->column, all, n * sizeof *all);
-    if (crisk__sort_r(h->column, n, sizeof *h->column, compare_importance, (void *)r->inv) != 0)
-        return CRISK_ENOMEM;
+    memcpy(h->column, ranked, n * sizeof *ranked);   /* the most critical first */
     h->n_columns = n < CRISK_REPORT_SCENARIO_COLUMNS ? n : CRISK_REPORT_SCENARIO_COLUMNS;
     for (size_t v = 0; v < r->inv->n; v++)
         h->column_of[v] = -1;
