@@ -414,7 +414,8 @@ static int group_batch(worker *w, const batch *b)
     }
     for (size_t i = 0; i < n; i++)
         w->scratch[start[w->local[i]]++] = list->fn[base + i];
-    memcpy(list->fn + base, w->scratch, n * sizeof *w->scratch);
+    if (n > 0)   /* list->fn is still NULL when no function has gone down */
+        memcpy(list->fn + base, w->scratch, n * sizeof *w->scratch);
     for (size_t i = 0; i < b->count; i++) {
         uint32_t s = w->plan->order[b->first + i];
         if (order_by_rank(w, list->fn + r->first[s], r->acc[s].functions_down) != 0)
