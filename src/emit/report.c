@@ -26,6 +26,7 @@
 #include "emit.h"
 #include "map.h"
 #include "model/model.h"
+#include "util/sha256.h"
 
 #define SHARED_ROWS            25    /* shared Nth parties shown */
 #define FALSE_REDUNDANCY_ROWS  50
@@ -309,13 +310,18 @@ static const char sort_script[] =
     "h.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();go();}});"
     "});});})();";
 
-/* 'sha256-BASE64' of a text, for the Content-Security-Policy. */
+/* 'sha256-BASE64' of a text, for the Content-Security-Policy; 'none' (the
+ * page then loses its style or script, never its safety) if libcrypto could
+ * not compute it. */
 static void csp_hash(FILE *f, const char *s)
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char hex[65];
     unsigned char raw[33] = { 0 };
-    crisk_sha256_hex(hex, s, strlen(s));
+    if (crisk__sha256_hex(hex, s, strlen(s)) != 0) {
+        fputs("'none'", f);
+        return;
+    }
     for (int i = 0; i < 32; i++) {
         unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
         unsigned lo = (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);

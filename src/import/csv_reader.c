@@ -41,6 +41,7 @@
  */
 #include "csv_reader.h"
 #include "util/infile.h"
+#include "util/sha256.h"
 #include "util/utf8.h"
 #include "util/thread.h"
 #include "util/util.h"
@@ -49,7 +50,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,161 +107,15 @@ static size_t count_newlines(const char *s, size_t len)
     return n;
 }
 
-/* ---- SHA-256 ----------------------------------------------------------------- */
-
-/* SHA-256 with the x86 SHA extensions when the CPU has them (850 MB/s
- * against libmd's 320 MB/s on the reference machine), else libmd's block
- * function.  The padding is ours either way; libmd 1.0.4
- * declares SHA256Transform in <sha2.h>.  Checked against libmd's
- * SHA256Data on every length 0..4096 and on 1 MiB chunks. */
-typedef struct sha256_ctx {
-    uint32_t state[8];
-    uint64_t bytes;              /* total hashed */
-    uint8_t block[64];           /* a partial block */
-    size_t fill;                 /* bytes in `block` */
-    int ni;                      /* use the SHA extensions */
-} sha256_ctx;
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#include <immintrin.h>
-
-static const uint32_t sha256_k[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-static int cpu_has_sha(void)
-{
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
-        return 0;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
-        return 0;
-    return (b & (1u << 29)) != 0;   /* CPUID.7.0:EBX.SHA */
-}
-
-/* `n` 64-byte blocks.  The state is kept as ABEF/CDGH, the layout the
- * sha256rnds2 instruction works on; each group of four rounds extends the
- * message schedule with sha256msg1/msg2. */
-__attribute__((target("sha,sse4.1,ssse3")))
-static void sha256_blocks_ni(uint32_t state[8], const uint8_t *data, size_t n)
-{
-    const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-    __m128i tmp = _mm_loadu_si128((const __m128i *)&state[0]);
-    __m128i st1 = _mm_loadu_si128((const __m128i *)&state[4]);
-    tmp = _mm_shuffle_epi32(tmp, 0xB1);             /* CDAB */
-    st1 = _mm_shuffle_epi32(st1, 0x1B);             /* EFGH */
-    __m128i st0 = _mm_alignr_epi8(tmp, st1, 8);     /* ABEF */
-    st1 = _mm_blend_epi16(st1, tmp, 0xF0);          /* CDGH */
-    for (; n > 0; n--, data += 64) {
-        __m128i abef = st0, cdgh = st1, m[4];
-        for (int g = 0; g < 16; g++) {
-            __m128i w;
-            if (g < 4) {
-                w = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * g)), swap);
-            } else {
-                w = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
-                w = _mm_add_epi32(w, _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4));
-                w = _mm_sha256msg2_epu32(w, m[(g + 3) & 3]);
-            }
-            m[g & 3] = w;
-            __m128i k = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)&sha256_k[4 * g]));
-            st1 = _mm_sha256rnds2_epu32(st1, st0, k);
-            st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(k, 0x0E));
-        }
-        st0 = _mm_add_epi32(st0, abef);
-        st1 = _mm_add_epi32(st1, cdgh);
-    }
-    tmp = _mm_shuffle_epi32(st0, 0x1B);             /* FEBA */
-    st1 = _mm_shuffle_epi32(st1, 0xB1);             /* DCHG */
-    st0 = _mm_blend_epi16(tmp, st1, 0xF0);          /* DCBA */
-    st1 = _mm_alignr_epi8(st1, tmp, 8);             /* HGFE */
-    _mm_storeu_si128((__m128i *)&state[0], st0);
-    _mm_storeu_si128((__m128i *)&state[4], st1);
-}
-#else
-static int cpu_has_sha(void) { return 0; }
-static void sha256_blocks_ni(uint32_t state[8], const uint8_t *data, size_t n)
-{
-    (void)state; (void)data; (void)n;
-}
-#endif
-
-static void sha256_blocks(sha256_ctx *c, const uint8_t *data, size_t n)
-{
-    if (c->ni) {
-        sha256_blocks_ni(c->state, data, n);
-        return;
-    }
-    for (; n > 0; n--, data += 64)
-        SHA256Transform(c->state, data);
-}
-
-static void sha256_init(sha256_ctx *c)
-{
-    static const uint32_t h0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-    memset(c, 0, sizeof *c);
-    memcpy(c->state, h0, sizeof h0);
-    c->ni = cpu_has_sha();
-}
-
-static void sha256_update(sha256_ctx *c, const uint8_t *data, size_t len)
-{
-    c->bytes += len;
-    if (c->fill > 0) {
-        size_t take = 64 - c->fill < len ? 64 - c->fill : len;
-        memcpy(c->block + c->fill, data, take);
-        c->fill += take;
-        data += take;
-        len -= take;
-        if (c->fill < 64)
-            return;
-        sha256_blocks(c, c->block, 1);
-        c->fill = 0;
-    }
-    sha256_blocks(c, data, len / 64);
-    memcpy(c->block, data + (len & ~(size_t)63), len % 64);
-    c->fill = len % 64;
-}
-
-/* Pad, finish and write the digest as 64 lower-case hex digits. */
-static void sha256_end_hex(sha256_ctx *c, char out[65])
-{
-    uint64_t bits = c->bytes * 8;
-    uint8_t pad[72] = { 0x80 };
-    size_t pad_len = (c->fill < 56 ? 56 : 120) - c->fill;
-    for (int i = 0; i < 8; i++)
-        pad[pad_len + (size_t)i] = (uint8_t)(bits >> (56 - 8 * i));
-    uint64_t total = c->bytes;
-    sha256_update(c, pad, pad_len + 8);
-    c->bytes = total;
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        uint8_t byte = (uint8_t)(c->state[i / 4] >> (24 - 8 * (i % 4)));
-        out[2 * i] = hex[byte >> 4];
-        out[2 * i + 1] = hex[byte & 15];
-    }
-    out[64] = '\0';
-}
-
 /* ---- hashing beside parsing ------------------------------------------------- */
 
-/* SHA-256 would cost a good part of parsing (libmd: ~320 MB/s; 850 MB/s
- * with the SHA extensions), so a second thread hashes chunk k while the
- * reader parses it.  One job at a time:
- * hasher_add() waits until the previous chunk is hashed, so with two read
- * buffers the one being refilled is never the one being hashed.  If the
- * thread cannot start, hashing is done inline. */
+/* SHA-256 costs a good part of parsing (libcrypto: about 1.4 GB/s), so a
+ * second thread hashes chunk k while the reader parses it.  One job at a
+ * time: hasher_add() waits until the previous chunk is hashed, so with two
+ * read buffers the one being refilled is never the one being hashed.  If
+ * the thread cannot start, hashing is done inline. */
 typedef struct hasher {
-    sha256_ctx ctx;
+    crisk__sha256 ctx;
     int threaded;
     pthread_t thread;
     pthread_mutex_t mu;
@@ -283,7 +137,7 @@ static void *hasher_main(void *arg)
         const uint8_t *job = h->job;
         size_t len = h->job_len;
         pthread_mutex_unlock(&h->mu);
-        sha256_update(&h->ctx, job, len);
+        crisk__sha256_add(&h->ctx, job, len);
         pthread_mutex_lock(&h->mu);
         h->busy = 0;
         pthread_cond_broadcast(&h->cv);
@@ -293,30 +147,32 @@ static void *hasher_main(void *arg)
 }
 
 /* `threaded`: hash on a thread of its own; starting it costs more than
- * hashing a small file inline. */
-static void hasher_start(hasher *h, int threaded)
+ * hashing a small file inline.  Returns -1 when out of memory. */
+static int hasher_start(hasher *h, int threaded)
 {
     memset(h, 0, sizeof *h);
-    sha256_init(&h->ctx);
+    if (crisk__sha256_begin(&h->ctx) != 0)
+        return -1;
     if (!threaded)
-        return;
+        return 0;
     if (pthread_mutex_init(&h->mu, NULL) != 0)
-        return;
+        return 0;
     if (pthread_cond_init(&h->cv, NULL) != 0) {
         pthread_mutex_destroy(&h->mu);
-        return;
+        return 0;
     }
     h->threaded = crisk__thread_start(&h->thread, hasher_main, h) == 0;
     if (!h->threaded) {
         pthread_cond_destroy(&h->cv);
         pthread_mutex_destroy(&h->mu);
     }
+    return 0;
 }
 
 static void hasher_add(hasher *h, const void *data, size_t len)
 {
     if (!h->threaded) {
-        sha256_update(&h->ctx, data, len);
+        crisk__sha256_add(&h->ctx, data, len);
         return;
     }
     pthread_mutex_lock(&h->mu);
@@ -329,8 +185,9 @@ static void hasher_add(hasher *h, const void *data, size_t len)
     pthread_mutex_unlock(&h->mu);
 }
 
-/* Wait for the last chunk, stop the thread; `out` gets the digest if not NULL. */
-static void hasher_stop(hasher *h, char out[65])
+/* Wait for the last chunk, stop the thread; `out` gets the digest if not
+ * NULL.  Returns -1 when libcrypto failed (out of memory). */
+static int hasher_stop(hasher *h, char out[65])
 {
     if (h->threaded) {
         pthread_mutex_lock(&h->mu);
@@ -342,8 +199,11 @@ static void hasher_stop(hasher *h, char out[65])
         pthread_mutex_destroy(&h->mu);
         h->threaded = 0;
     }
-    if (out != NULL)
-        sha256_end_hex(&h->ctx, out);
+    if (out == NULL) {
+        crisk__sha256_discard(&h->ctx);
+        return 0;
+    }
+    return crisk__sha256_end_hex(&h->ctx, out);
 }
 
 /* ---- the record stream ---------------------------------------------------- */
@@ -1151,12 +1011,14 @@ int crisk__csv_read_source(crisk__csv_report *rep, crisk__csv_source *src,
         rc = CRISK_ENOMEM;
         goto out;
     }
-    if (want_sha256)
-        hasher_start(&h, !src->size_known || src->size > SMALL_SOURCE_BYTES);
+    if (want_sha256 && hasher_start(&h, !src->size_known || src->size > SMALL_SOURCE_BYTES) != 0) {
+        rc = CRISK_ENOMEM;
+        goto out;
+    }
     read_job job = { &r, src, bufs, chunk, want_sha256 ? &h : NULL, info, CRISK_OK };
     rc = run_pipeline(&st, &job);
-    if (want_sha256)
-        hasher_stop(&h, rc == CRISK_OK ? info->sha256 : NULL);
+    if (want_sha256 && hasher_stop(&h, rc == CRISK_OK ? info->sha256 : NULL) != 0)
+        rc = CRISK_ENOMEM;
     if (rc == CRISK_OK)
         rc = check_header_seen(&r, rep);
     info->rows = r.data_rows;

@@ -36,6 +36,7 @@
 #include "cyclonedx.h"
 #include "json_text.h"
 #include "util/quote.h"
+#include "util/sha256.h"
 #include "util/util.h"
 
 #include <cjson/cJSON.h>
@@ -1297,7 +1298,8 @@ static int register_source(cdx *c, crisk_builder *b, const unsigned char *data, 
                            size_t *source, crisk_error *err)
 {
     char sha[65];
-    crisk_sha256_hex(sha, data != NULL ? data : (const unsigned char *)"", len);
+    if (crisk__sha256_hex(sha, data != NULL ? data : (const unsigned char *)"", len) != 0)
+        return crisk_error_set(err, CRISK_ENOMEM, c->path, 0, 0, "out of memory");
     return crisk_builder_add_source(b, source, c->path, "cyclonedx", sha, len, err);
 }
 

@@ -40,6 +40,7 @@
 #include "json_text.h"
 #include "util/infile.h"
 #include "util/quote.h"
+#include "util/sha256.h"
 #include "util/suggest.h"
 #include "util/util.h"
 
@@ -795,7 +796,11 @@ int crisk__colmap_load(struct crisk__colmap **out, const char *path, crisk_diagn
         free(text);
         return crisk_error_set(err, CRISK_ENOMEM, path, 0, 0, "out of memory");
     }
-    crisk_sha256_hex(r.map->sha256, text, r.n);
+    if (crisk__sha256_hex(r.map->sha256, text, r.n) != 0) {
+        free(text);
+        crisk__colmap_free(r.map);
+        return crisk_error_set(err, CRISK_ENOMEM, path, 0, 0, "out of memory");
+    }
     r.map->bytes = r.n;
     read_text(&r);
     free(text);

@@ -12,7 +12,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
  *     -D_POSIX_C_SOURCE=200809L -DCRISK_VERSION_STRING='"x"' -Iinclude -Isrc \
  *     tools/fuzz/fuzz_cyclonedx.c $(find src -path src/cli -prune -o -name '*.c' -print) \
- *     $(pkg-config --cflags --libs igraph libcjson libgvc libzip libmd) -lcsv -lm \
+ *     $(pkg-config --cflags --libs igraph libcjson libgvc libzip libcrypto) -lcsv -lm \
  *     -o /tmp/fuzz_cyclonedx
  * Run, seeded with the test fixtures:
  *   mkdir -p /tmp/cdx-corpus && cp tests/fixtures/cyclonedx/*.json /tmp/cdx-corpus/

@@ -16,7 +16,7 @@
  * -std=c11 -D_POSIX_C_SOURCE=200809L -DCRISK_VERSION_STRING='"x"' -Iinclude
  * -Isrc tools/fuzz/fuzz_dora.c and every library source under src/ but
  * src/cli/, linked with
- * $(pkg-config --cflags --libs igraph libcjson libgvc libzip libmd) -lcsv -lm.
+ * $(pkg-config --cflags --libs igraph libcjson libgvc libzip libcrypto) -lcsv -lm.
  * Seeds: each table of bank/ behind its selector byte, and the zips.
  */
 #include <stddef.h>

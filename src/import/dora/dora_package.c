@@ -42,7 +42,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <sha2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
