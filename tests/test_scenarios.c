@@ -610,6 +610,32 @@ Test(scenarios, empty_scenario_and_unknown_recovery)
     ref_model_release(&g);
 }
 
+/* A run in which no scenario takes a function down (the only scenario's
+ * selector matches nothing): the functions-down list was never allocated,
+ * and ordering each result's empty slice of it must not touch it (found
+ * by fuzz_scenarios: a zero offset applied to a null pointer). */
+Test(scenarios, run_where_nothing_goes_down)
+{
+    crisk_inventory *inv = sample();
+    crisk_scenario_set *set = NULL;
+    cr_assert_eq(crisk_scenario_set_new(&set, NULL), CRISK_OK);
+    crisk_scenario none = { .id = "none", .fails = "country:JP", .hours = 4 };
+    cr_assert_eq(crisk_scenario_set_add(set, &none, NULL), CRISK_OK);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_scenario_run *r = NULL;
+    cr_assert_eq(crisk_scenarios_run(&r, inv, set, NULL, &err), CRISK_OK, "%s", err.message);
+    size_t n = 0;
+    const crisk_scenario_result *res = crisk_scenario_run_results(r, &n);
+    cr_assert_eq(n, 1);
+    cr_expect_eq(res[0].failed_nodes, 0);
+    cr_expect_eq(res[0].functions_down, 0);
+    cr_expect_eq(res[0].breached, 0);
+    cr_expect_eq(res[0].verdict, CRISK_TOLERANCE_WITHIN);
+    crisk_scenario_run_free(r);
+    crisk_scenario_set_free(set);
+    crisk_inventory_free(inv);
+}
+
 /* ---- joint failure of provider groups (concentration) ------------------------- */
 
 /* Every parent group and every country of the sample: the joint impact

@@ -416,7 +416,7 @@ static int group_batch(worker *w, const batch *b)
         w->scratch[start[w->local[i]]++] = list->fn[base + i];
     if (n > 0)   /* list->fn is still NULL when no function has gone down */
         memcpy(list->fn + base, w->scratch, n * sizeof *w->scratch);
-    for (size_t i = 0; i < b->count; i++) {
+    for (size_t i = 0; i < b->count && n > 0; i++) {
         uint32_t s = w->plan->order[b->first + i];
         if (order_by_rank(w, list->fn + r->first[s], r->acc[s].functions_down) != 0)
             return -1;
@@ -547,10 +547,14 @@ static int compare_result(const void *pa, const void *pb, void *ctx)
     return strcmp(x.id, y.id);
 }
 
-/* The functions down of scenario s, or NULL when no pass kept them. */
+/* The functions down of scenario s, or NULL when no pass kept them (or
+ * when its list is still unallocated: no function of that list went down,
+ * so this scenario has none either). */
 static const crisk_scenario_function *functions_of(const crisk_scenario_run *r, size_t s)
 {
-    return r->list_of[s] == NO_LIST ? NULL : r->lists[r->list_of[s]].fn + r->first[s];
+    if (r->list_of[s] == NO_LIST || r->lists[r->list_of[s]].fn == NULL)
+        return NULL;
+    return r->lists[r->list_of[s]].fn + r->first[s];
 }
 
 static int finish(crisk_scenario_run *r)
