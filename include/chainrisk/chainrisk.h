@@ -15,6 +15,7 @@
 #include "selector.h"
 #include "analysis.h"
 #include "scenario.h"
+#include "incident.h"
 #include "output.h"
 
 #ifdef __cplusplus

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include "analysis.h"
 #include "scenario.h"
+#include "incident.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -331,6 +332,27 @@ int crisk_emit_scenarios(FILE *f, const crisk_scenario_run *r, long top, crisk_f
  * against spreadsheet formulas.  Returns CRISK_OK or CRISK_EIO. */
 int crisk_scenario_set_write(FILE *f, const crisk_scenario_set *s, crisk_error *err);
 
+/* ---- appended for incidents (issue 13 §3) ------------------------------------ */
+
+/* A live incident's decision record: the times, the terms, the facts that
+ * feed the classification, what is down and why (the cause tree, as
+ * `impact` prints it), every function the incident reaches by breach time
+ * with its probability of being down, when it is back and the suspect
+ * whose confirmation changes it most, and the reporting deadlines with
+ * their rules and citations.  JSON is crisk_incident_record_write.  CSV
+ * header: kind,key,name,criticality,rto_hours,p_down,std_error,breach_at,
+ * breach_hours_from_now,back_min_hours,back_max_hours,swing_suspect,swing,
+ * swing_std_error,due,due_hours_from_now,submitted,rule,citation,basis
+ * (kind = function | deadline).  O(size of the record). */
+int crisk_emit_incident(FILE *f, const crisk_incident_record *r, crisk_format fmt, crisk_error *err);
+
+/* The record as one self-contained HTML page in the report's style (the
+ * report's style sheet, escaping and Content-Security-Policy): the times
+ * and the facts, the reporting clocks with their citations, the functions
+ * by breach time, what is down and why, the assumptions and the inputs
+ * with their SHA-256.  Same record, same bytes.  CRISK_OK, CRISK_ENOMEM or
+ * CRISK_EIO. */
+int crisk_incident_page_write(FILE *f, const crisk_incident_record *r, crisk_error *err);
 
 #ifdef __cplusplus
 }

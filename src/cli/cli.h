@@ -148,5 +148,6 @@ int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_complete_ids(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
+int cmd_incident(int argc, char **argv);
 
 #endif

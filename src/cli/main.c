@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     { "concentration", cmd_concentration, "market shares and HHI by category, parent, country" },
     { "simulate",      cmd_simulate,      "Monte Carlo over node probability: failure odds per function" },
     { "scenarios",     cmd_scenarios,     "scenario tests against impact tolerances (file or generated)" },
+    { "incident",      cmd_incident,      "a live incident: breaches, NIS2/DORA reporting clocks, suspects" },
     { "map",           cmd_map,           "draw the risk map (SVG, PNG, PDF or DOT)" },
     { "report",        cmd_report,        "write everything as one self-contained HTML report" },
     { "export",        cmd_export,        "the model and all metrics as JSON, GraphML, DOT or CSV" },

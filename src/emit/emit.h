@@ -127,6 +127,41 @@ char *crisk__duration_text(char *buf, size_t size, const crisk_duration *d);
  * (nodes untouched). */
 int crisk__sort_by_id(const crisk_inventory *inv, uint32_t *nodes, size_t n);
 
+/* The cause tree of a cascade (the form `impact` and `incident` print):
+ * nodes 0..n-1 in propagation order, node i's cause members at positions
+ * cause_pos[cause_start[i] .. cause_start[i+1]); node i hangs under the
+ * cause member that failed last (the one that tipped its group), a node
+ * without an earlier cause member is a root.  Calls line(ctx, i, depth)
+ * depth first, children in propagation order; a non-zero return stops the
+ * walk and is returned.  CRISK_ENOMEM when out of memory.  O(n + causes). */
+int crisk__cause_tree_walk(size_t n, const size_t *cause_start, const uint32_t *cause_pos,
+                           int (*line)(void *ctx, size_t i, size_t depth), void *ctx);
+/* The indentation of a tree line at `depth` (two spaces a level, at most
+ * 24 levels, then "[level N] "). */
+void crisk__cause_indent(FILE *f, size_t depth);
+
+/* ---- incidents (emit_incident.c, for report_incident.c) ------------------- */
+
+/* "breached 2 h ago" / "breaches in 3 h 20 min" / "breaches now" / "no
+ * rto_hours" for a function of the record, relative to its now. */
+char *crisk__incident_breach_text(char *buf, size_t size, const crisk_incident_record *r,
+                                  const crisk_incident_function *fn);
+/* When a function down for certain is back: "2026-12-06T16:00:00Z", "A to
+ * B", "by B", "A or later (unknown)", "unknown"; "-" when not down for
+ * certain. */
+char *crisk__incident_back_text(char *buf, size_t size, const crisk_incident_record *r,
+                                const crisk_incident_function *fn);
+/* "due in 3 h", "overdue by 2 h", "submitted T, on time", "submitted T, 1 h late". */
+char *crisk__incident_due_text(char *buf, size_t size, const crisk_incident_record *r,
+                               const crisk_incident_deadline *d);
+/* `past` or `future` (a format with one %s: the span) or `at`, for t
+ * against now. */
+char *crisk__incident_relative(char *buf, size_t size, crisk_time now, crisk_time t,
+                               const char *past, const char *future, const char *at);
+/* The record's cause tree (crisk__cause_tree_walk over down_nodes). */
+int crisk__incident_cause_tree(const crisk_incident_record *r,
+                               int (*line)(void *ctx, size_t i, size_t depth), void *ctx);
+
 /* The status an emitter returns after writing: CRISK_EIO if the stream
  * failed (with a message in err), else CRISK_OK. */
 int crisk__emit_status(FILE *f, crisk_error *err);

@@ -455,3 +455,67 @@ int crisk__emit_status(FILE *f, crisk_error *err)
         return crisk_error_set(err, CRISK_EIO, NULL, 0, 0, "write error: %s", strerror(errno));
     return CRISK_OK;
 }
+
+/* ---- cause trees ------------------------------------------------------------- */
+
+/* Deeper cascades keep this indentation and show their level instead. */
+#define MAX_INDENT_LEVELS 24
+
+void crisk__cause_indent(FILE *f, size_t depth)
+{
+    size_t indent = depth < MAX_INDENT_LEVELS ? depth : MAX_INDENT_LEVELS;
+    fprintf(f, "%*s", (int)(2 * indent), "");
+    if (depth > MAX_INDENT_LEVELS)
+        fprintf(f, "[level %zu] ", depth);
+}
+
+/* Parent of node i: its last-failed cause member, or n for a root. */
+static size_t tree_parent(size_t n, const size_t *cause_start, const uint32_t *cause_pos, size_t i)
+{
+    size_t parent = n;
+    for (size_t k = cause_start[i]; k < cause_start[i + 1]; k++) {
+        size_t p = cause_pos[k];
+        if (p < i && (parent == n || p > parent))
+            parent = p;
+    }
+    return parent;
+}
+
+int crisk__cause_tree_walk(size_t n, const size_t *cause_start, const uint32_t *cause_pos,
+                           int (*line)(void *ctx, size_t i, size_t depth), void *ctx)
+{
+    size_t *parent = malloc((n + 1) * sizeof *parent);
+    size_t *start = calloc(n + 3, sizeof *start);    /* children of p: child[start[p]..start[p+1]) */
+    uint32_t *child = malloc((n + 1) * sizeof *child);
+    size_t *fill = calloc(n + 2, sizeof *fill);
+    size_t *stack = malloc((2 * n + 2) * sizeof *stack);   /* (position, depth) */
+    int rc = parent && start && child && fill && stack ? CRISK_OK : CRISK_ENOMEM;
+    for (size_t i = 0; rc == CRISK_OK && i < n; i++) {
+        parent[i] = tree_parent(n, cause_start, cause_pos, i);
+        start[parent[i] + 1]++;
+    }
+    for (size_t p = 0; rc == CRISK_OK && p <= n; p++)
+        start[p + 1] += start[p];
+    for (size_t i = 0; rc == CRISK_OK && i < n; i++)   /* in order: children stay ordered */
+        child[start[parent[i]] + fill[parent[i]]++] = (uint32_t)i;
+    /* depth first, iteratively: a cascade can be as deep as the graph is long */
+    size_t top = 0;
+    for (size_t k = rc == CRISK_OK ? start[n + 1] : 0; rc == CRISK_OK && k > start[n]; k--) {
+        stack[top++] = child[k - 1];
+        stack[top++] = 0;
+    }
+    while (rc == CRISK_OK && top > 0) {
+        size_t depth = stack[--top], i = stack[--top];
+        rc = line(ctx, i, depth);
+        for (size_t k = start[i + 1]; rc == CRISK_OK && k > start[i]; k--) {
+            stack[top++] = child[k - 1];
+            stack[top++] = depth + 1;
+        }
+    }
+    free(parent);
+    free(start);
+    free(child);
+    free(fill);
+    free(stack);
+    return rc;
+}

@@ -24,9 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Deeper cascades keep this indentation and show their level instead. */
-#define MAX_INDENT_LEVELS 24
-
 typedef struct impact {
     const crisk_inventory *inv;
     const crisk_cascade *c;
@@ -43,6 +40,7 @@ typedef struct impact {
     double lost;                /* criticality of the failed functions */
     size_t breaches;
     size_t unjudged;            /* failed functions whose tolerance cannot be judged */
+    FILE *f;                    /* where the tree is printed */
 } impact;
 
 static void impact_release(impact *im)
@@ -303,60 +301,11 @@ static int print_reason(FILE *f, const impact *im, size_t i)
     return rc | print_ids(f, im->inv, members, n);
 }
 
-/* Parent of order[i] in the tree: position of its last-failed cause member,
- * or SIZE_MAX for a root. */
-static size_t tree_parent(const impact *im, size_t i)
+static int print_line(void *ctx, size_t i, size_t depth)
 {
-    size_t parent = SIZE_MAX;
-    for (size_t k = im->cause_start[i]; k < im->cause_start[i + 1]; k++) {
-        size_t p = im->pos[im->cause[k]];
-        if (p < i && (parent == SIZE_MAX || p > parent))
-            parent = p;
-    }
-    return parent;
-}
-
-typedef struct tree {
-    size_t *start;     /* n + 2: children of position p at child[start[p]..start[p+1]); */
-    uint32_t *child;   /*   the roots are the children of the virtual position n */
-} tree;
-
-static int build_tree(tree *t, const impact *im)
-{
-    size_t n = im->n_failed;
-    size_t *parent = malloc((n ? n : 1) * sizeof *parent);
-    t->start = calloc(n + 2, sizeof *t->start);
-    t->child = malloc((n ? n : 1) * sizeof *t->child);
-    if (parent == NULL || t->start == NULL || t->child == NULL) {
-        free(parent);
-        return CRISK_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        parent[i] = tree_parent(im, i);
-        if (parent[i] == SIZE_MAX)
-            parent[i] = n;
-        t->start[parent[i] + 1]++;
-    }
-    for (size_t p = 0; p <= n; p++)
-        t->start[p + 1] += t->start[p];
-    size_t *fill = calloc(n + 1, sizeof *fill);
-    if (fill == NULL) {
-        free(parent);
-        return CRISK_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++)   /* in propagation order: children stay ordered */
-        t->child[t->start[parent[i]] + fill[parent[i]]++] = (uint32_t)i;
-    free(fill);
-    free(parent);
-    return CRISK_OK;
-}
-
-static int print_line(FILE *f, const impact *im, size_t i, size_t depth)
-{
-    size_t indent = depth < MAX_INDENT_LEVELS ? depth : MAX_INDENT_LEVELS;
-    fprintf(f, "%*s", (int)(2 * indent), "");
-    if (depth > MAX_INDENT_LEVELS)
-        fprintf(f, "[level %zu] ", depth);
+    const impact *im = ctx;
+    FILE *f = im->f;
+    crisk__cause_indent(f, depth);
     int rc = print_node(f, im, im->order[i]);
     fputs(": ", f);
     rc |= print_reason(f, im, i);
@@ -364,29 +313,19 @@ static int print_line(FILE *f, const impact *im, size_t i, size_t depth)
     return rc;
 }
 
-/* Depth-first, iteratively: a cascade can be as deep as the graph is long. */
-static int print_tree(FILE *f, const impact *im)
+/* The cascade as a tree (crisk__cause_tree_walk): each node under the
+ * cause member that failed last. */
+static int print_tree(FILE *f, impact *im)
 {
-    size_t n = im->n_failed;
-    tree t = { NULL, NULL };
-    size_t *stack = malloc((n ? 2 * n : 2) * sizeof *stack);   /* (position, depth) */
-    int rc = stack == NULL ? CRISK_ENOMEM : build_tree(&t, im);
-    size_t top = 0;
-    for (size_t k = n ? t.start[n + 1] : 0; rc == CRISK_OK && k > t.start[n]; k--) {
-        stack[top++] = t.child[k - 1];
-        stack[top++] = 0;
-    }
-    while (rc == CRISK_OK && top > 0) {
-        size_t depth = stack[--top], i = stack[--top];
-        rc = print_line(f, im, i, depth);
-        for (size_t k = t.start[i + 1]; k > t.start[i]; k--) {
-            stack[top++] = t.child[k - 1];
-            stack[top++] = depth + 1;
-        }
-    }
-    free(stack);
-    free(t.start);
-    free(t.child);
+    size_t total = im->cause_start[im->n_failed];
+    uint32_t *cause_pos = malloc((total ? total : 1) * sizeof *cause_pos);
+    if (cause_pos == NULL)
+        return CRISK_ENOMEM;
+    for (size_t k = 0; k < total; k++)
+        cause_pos[k] = im->pos[im->cause[k]];
+    im->f = f;
+    int rc = crisk__cause_tree_walk(im->n_failed, im->cause_start, cause_pos, print_line, im);
+    free(cause_pos);
     return rc != CRISK_OK ? CRISK_ENOMEM : CRISK_OK;
 }
 
@@ -536,7 +475,7 @@ static int print_functions(FILE *f, const impact *im)
     return rc;
 }
 
-static int emit_text(FILE *f, const impact *im)
+static int emit_text(FILE *f, impact *im)
 {
     print_scenario(f, im);
     int rc = print_tree(f, im);
