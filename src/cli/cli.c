@@ -238,7 +238,7 @@ static int take_positionals(cli_common *c, int argc, char **argv, int first)
             return cli_usage_error(c->command, "too many inputs");
         c->inputs[c->n_inputs++] = (crisk_input){ NULL, c->nodes, c->edges };
     }
-    if (c->n_inputs == 0)
+    if (c->n_inputs == 0 && !c->inputs_optional)
         return cli_usage_error(c->command, "no inventory given");
     return 0;
 }

@@ -62,6 +62,8 @@ typedef struct cli_common {
     const char *args[CLI_MAX_ARGS];    /* positionals after the inventory (ids) */
     size_t n_args;
     int positional_inputs;             /* how many positionals are inputs: -1 = all */
+    int inputs_optional;               /* set before cli_parse(): no inventory is not an
+                                        * error (the command checks) */
     crisk_provenance prov;             /* options as parsed, for JSON output */
 } cli_common;
 

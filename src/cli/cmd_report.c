@@ -9,14 +9,16 @@
 #include "cli_scenarios.h"
 
 static const char usage[] =
-    "usage: chainrisk report [options] INVENTORY... [-o FILE.html]\n\n"
+    "usage: chainrisk report [options] INVENTORY... [-o FILE.html]\n"
+    "       chainrisk report --incident FILE.json [-o FILE.html]\n\n"
     "Write one self-contained HTML page: summary, risk map, top risks, single\n"
     "points of failure per function, shared dependencies and false redundancy,\n"
     "concentration (HHI on spend and reliance bases, joint failure of provider\n"
     "groups), scenario tests when asked, validation warnings and a provenance\n"
     "block (tool version, input SHA-256 digests, options) for audit evidence.\n"
     "No external resources; readable without scripts; prints to PDF.\n"
-    "Same input, same bytes - unless --timestamp is given.\n\n"
+    "Same input, same bytes - unless --timestamp is given.  With --incident, the\n"
+    "page of a decision record of 'chainrisk incident' instead (no INVENTORY).\n\n"
     "options:\n"
     "  -o FILE.html     output (default: stdout)\n"
     "  --top N          rows of the top-risks table (default 25)\n"
@@ -25,6 +27,9 @@ static const char usage[] =
     "                   heat table of a scenario file (see 'chainrisk scenarios')\n"
     "  --generate       the same for a library generated from the inventory\n"
     "  --top-providers N, --hours H  as for 'chainrisk scenarios'\n"
+    "  --incident FILE.json  render the decision record FILE.json (written by\n"
+    "                   'chainrisk incident --format json -o FILE.json') as an\n"
+    "                   incident page\n"
     "  --timestamp      record when the report was written (UTC; SOURCE_DATE_EPOCH\n"
     "                   is honoured for reproducible builds)\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
@@ -38,7 +43,14 @@ typedef struct report_args {
     cli_scenario_args sc;          /* first: the shared option handlers use it */
     int timestamp;
     int no_map;
+    const char *incident;          /* --incident FILE.json */
 } report_args;
+
+static int opt_incident(void *ctx, const char *value)
+{
+    ((report_args *)ctx)->incident = value;
+    return 0;
+}
 
 static int opt_timestamp(void *ctx, const char *value)
 {
@@ -57,6 +69,7 @@ static int opt_no_map(void *ctx, const char *value)
 static const cli_option report_options[] = {
     { "timestamp", no_argument, opt_timestamp },
     { "no-map",    no_argument, opt_no_map },
+    { "incident",  required_argument, opt_incident },
     CLI_SCENARIO_OPTIONS,
     { NULL, 0, NULL },
 };
@@ -126,13 +139,58 @@ static int analyse_and_write(const cli_common *c, const report_args *args, int s
     return status;
 }
 
+/* --incident: the page of a decision record; the record is outside data,
+ * its problems printed as FILE:LINE:COLUMN. */
+static int write_incident_page(const cli_common *c, const char *path)
+{
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_incident_record *record = NULL;
+    int rc = crisk_incident_record_load(&record, path, &diags, &err);
+    cli_print_diagnostics(c, &diags, rc, &err);
+    crisk_diagnostics_release(&diags);
+    if (rc != CRISK_OK)
+        return crisk_exit_code(rc);
+    crisk_output *out = NULL;
+    rc = cli_open_output(c, &out, &err);
+    if (rc == CRISK_OK)
+        rc = crisk_incident_page_write(crisk_output_file(out), record, &err);
+    if (rc == CRISK_OK) {
+        rc = crisk_output_commit(out, &err);
+        out = NULL;
+    }
+    crisk_output_abort(out);
+    crisk_incident_record_free(record);
+    return rc == CRISK_OK ? EXIT_OK : cli_fail(&err);
+}
+
+static int check_incident_usage(const cli_common *c, const report_args *args)
+{
+    if (args->incident == NULL) {
+        if (c->n_inputs == 0)
+            return cli_usage_error("report", "no inventory given");
+        return 0;
+    }
+    if (c->n_inputs > 0 || c->n_args > 0)
+        return cli_usage_error("report", "--incident renders a decision record by itself: give no "
+                                         "INVENTORY");
+    if (args->sc.file != NULL || args->sc.generate || args->no_map || args->timestamp)
+        return cli_usage_error("report", "--incident takes no other report option");
+    return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
-    cli_common c = { 0 };
+    cli_common c = { .inputs_optional = 1 };
     report_args args = { .sc = CLI_SCENARIO_ARGS_INIT("report") };
     int rc = cli_parse(&c, argc, argv, usage, report_options, &args);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    if (check_incident_usage(&c, &args) != 0)
+        return EXIT_USAGE;
+    if (args.incident != NULL)
+        return write_incident_page(&c, args.incident);
     if (c.n_args > 0) {
         cli_usage_error("report", "unexpected argument '%s'", c.args[0]);
         return EXIT_USAGE;
