@@ -593,3 +593,193 @@ Test(suspects, monte_carlo_agrees_with_enumeration)
         free_case(&c);
     }
 }
+
+/* ---- the decision record ------------------------------------------------------------ */
+
+static char *record_bytes(const crisk_incident_record *r, size_t *len)
+{
+    char *buf = NULL;
+    FILE *f = open_memstream(&buf, len);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_incident_record_write(f, r, &err), CRISK_OK);
+    fclose(f);
+    return buf;
+}
+
+static char *file_bytes(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    char *buf = malloc(1 << 20);
+    *len = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+    return buf;
+}
+
+static crisk_incident_record *sample_record(void)
+{
+    crisk_input in = { CRISK_SOURCE_DIR "/data/sample", NULL, NULL };
+    crisk_inventory *inv = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_load_options lo = CRISK_LOAD_OPTIONS_INIT;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, &lo, &diags, &err), CRISK_OK, "%s", err.message);
+    crisk_diagnostics_release(&diags);
+    static const char *const down[] = { "mainknoten-ix", "parent:Nordwolke Group" };
+    static const char *const suspects[] = { "polder-cloud-ams1", "wachturm-edr" };
+    static const double p[] = { 0.3, 0.05 };
+    crisk_submission sent = { "dora.initial", parse_ok("2026-12-06T09:45Z") };
+    crisk_incident_options o = CRISK_INCIDENT_OPTIONS_INIT;
+    o.down = down;
+    o.n_down = 2;
+    o.suspects = suspects;
+    o.probabilities = p;
+    o.n_suspects = 2;
+    o.since = parse_ok("2026-12-06T08:00Z");
+    o.aware = parse_ok("2026-12-06T08:30Z");
+    o.classified = parse_ok("2026-12-06T10:10+01:00");
+    o.now = parse_ok("2026-12-06T12:00Z");
+    o.submitted = &sent;
+    o.n_submitted = 1;
+    o.tool = "0.1.0 (test)";
+    crisk_incident_record *r = NULL;
+    cr_assert_eq(crisk_incident_run(&r, inv, &o, &err), CRISK_OK, "%s", err.message);
+    crisk_inventory_free(inv);   /* the record holds copies: it outlives the inventory */
+    return r;
+}
+
+/* The fixture was written by `chainrisk incident ... --format json` with the
+ * same inputs (the version replaced): the same inputs give the same bytes. */
+Test(record, same_inputs_same_bytes)
+{
+    crisk_incident_record *a = sample_record(), *b = sample_record();
+    size_t la, lb, lf;
+    char *ba = record_bytes(a, &la), *bb = record_bytes(b, &lb);
+    cr_assert_eq(la, lb);
+    cr_assert_eq(memcmp(ba, bb, la), 0);
+    char *bf = file_bytes(FIXTURE("sample.json"), &lf);
+    /* the fixture's input paths are relative to the repository */
+    cr_assert_not_null(strstr(ba, "\"sha256\": \"0e60577a7ac5fd9795df0ee8810c820bdb78125455412232e86c32846ecaba96\""));
+    const char *tail_a = strstr(ba, "\"model\""), *tail_f = strstr(bf, "\"model\"");
+    cr_assert_not_null(tail_f);
+    cr_assert_eq(la - (size_t)(tail_a - ba), lf - (size_t)(tail_f - bf));
+    cr_assert_eq(memcmp(tail_a, tail_f, la - (size_t)(tail_a - ba)), 0, "the record differs from the fixture");
+    free(ba);
+    free(bb);
+    free(bf);
+    crisk_incident_record_free(a);
+    crisk_incident_record_free(b);
+}
+
+Test(record, reads_back_as_the_same_record)
+{
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_incident_record *r = NULL;
+    cr_assert_eq(crisk_incident_record_load(&r, FIXTURE("sample.json"), &d, &err), CRISK_OK, "%s", err.message);
+    size_t lr, lf;
+    char *br = record_bytes(r, &lr), *bf = file_bytes(FIXTURE("sample.json"), &lf);
+    cr_assert_eq(lr, lf);
+    cr_assert_eq(memcmp(br, bf, lr), 0, "written back, the record differs");
+    /* what the fixture says, read back */
+    cr_expect_eq(r->n_down_nodes, 19);
+    cr_expect_str_eq(r->suspects[1].term, "wachturm-edr");
+    cr_expect_eq(r->suspects[0].probability, 0.3);
+    cr_expect_str_eq(fmt(r->classified), "2026-12-06T09:10:00Z");
+    cr_expect_str_eq(fmt(r->deadlines[4].due), "2026-12-09T09:45:00Z");   /* 72 h from the initial notification */
+    free(br);
+    free(bf);
+    crisk_incident_record_free(r);
+    crisk_diagnostics_release(&d);
+}
+
+static void expect_record_problems(const char *name, int code, const char *want)
+{
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_incident_record *r = NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s", FIXTURE("") );
+    size_t dir = strlen(path);
+    snprintf(path + dir, sizeof path - dir, "%s", name);
+    cr_assert_eq(crisk_incident_record_load(&r, path, &d, &err), code, "%s: %s", name, err.message);
+    cr_assert_null(r);
+    char got[4096] = "", line[1024];
+    for (size_t i = 0; i < d.count; i++) {
+        crisk_diag_format(&d.items[i], line, sizeof line);
+        const char *rel = strncmp(line, path, dir) == 0 ? line + dir : line;
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s\n", rel);
+    }
+    cr_expect_str_eq(got, want);
+    crisk_diagnostics_release(&d);
+}
+
+Test(record, every_problem_is_positioned)
+{
+    expect_record_problems("bad_schema.json", CRISK_EINVALID,
+        "bad_schema.json:2:11: unknown schema 'chainrisk/1' (expected 'chainrisk/incident/1': a decision record of 'chainrisk incident')\n");
+    expect_record_problems("bad_time.json", CRISK_EINVALID,
+        "bad_time.json:10:122: 'now': invalid time: hour 25 out of range (00 to 23) at character 12\n");
+    expect_record_problems("missing_since.json", CRISK_EINVALID, "missing_since.json:10:10: missing member 'since'\n");
+    expect_record_problems("bad_types.json", CRISK_EINVALID,
+        "bad_types.json:18:50: 'probability' must be a probability above 0 and below 1\n"
+        "bad_types.json:23:30: 'functions_total' must be a number, not a string\n");
+    expect_record_problems("bad_member.json", CRISK_EINVALID,
+        "bad_member.json:30:173: a cause member must be the index of an earlier node of 'down' (0 to 3)\n");
+    expect_record_problems("bad_swing.json", CRISK_EINVALID,
+        "bad_swing.json:52:93: 'swing_suspect' must be the index of a suspect (0 to 1)\n");
+    expect_record_problems("syntax.json", CRISK_EINVALID, "syntax.json:6:64: invalid JSON: unterminated string\n");
+    expect_record_problems("no-such.json", CRISK_ENOTFOUND, "no-such.json: cannot open file: No such file or directory\n");
+}
+
+/* The page of a record read back is the page of the record that was written. */
+Test(record, page_is_the_same_for_a_record_read_back)
+{
+    crisk_incident_record *a = sample_record();
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_incident_record *b = NULL;
+    cr_assert_eq(crisk_incident_record_load(&b, FIXTURE("sample.json"), &d, &err), CRISK_OK);
+    char *pa = NULL, *pb = NULL;
+    size_t la, lb;
+    FILE *f = open_memstream(&pa, &la);
+    cr_assert_eq(crisk_incident_page_write(f, a, &err), CRISK_OK);
+    fclose(f);
+    f = open_memstream(&pb, &lb);
+    cr_assert_eq(crisk_incident_page_write(f, b, &err), CRISK_OK);
+    fclose(f);
+    /* the inputs' paths differ (absolute here, relative in the fixture) */
+    const char *ta = strstr(pa, "<h3>Inputs</h3>"), *tb = strstr(pb, "<h3>Inputs</h3>");
+    cr_assert_eq(ta - pa, tb - pb);
+    cr_assert_eq(memcmp(pa, pb, (size_t)(ta - pa)), 0);
+    cr_expect_not_null(strstr(pa, "Directive (EU) 2022/2555 (NIS2), Art. 23(4)(a)"));
+    cr_expect_not_null(strstr(pa, "Content-Security-Policy"));
+    free(pa);
+    free(pb);
+    crisk_incident_record_free(a);
+    crisk_incident_record_free(b);
+    crisk_diagnostics_release(&d);
+}
+
+/* Hostile text in a record reaches the page escaped. */
+Test(record, page_escapes_record_text)
+{
+    crisk_incident_record *r = sample_record();
+    r->functions[0].name = "<script>alert(1)</script>";
+    r->down[0].term = "\"><img src=x>";
+    char *page = NULL;
+    size_t len;
+    crisk_error err = CRISK_ERROR_INIT;
+    FILE *f = open_memstream(&page, &len);
+    cr_assert_eq(crisk_incident_page_write(f, r, &err), CRISK_OK);
+    fclose(f);
+    cr_expect_null(strstr(page, "<script>alert"));
+    cr_expect_null(strstr(page, "<img src=x>"));
+    cr_expect_not_null(strstr(page, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    free(page);
+    crisk_incident_record_free(r);
+}
