@@ -12,7 +12,7 @@
 #include <time.h>
 
 static const char usage[] =
-    "usage: chainrisk incident [options] INVENTORY... --down TERM --since TIME\n\n"
+    "usage: chainrisk incident [options] INVENTORY... --down ID --since TIME\n\n"
     "A live incident (DESIGN §5): the --down terms fail together now.  Shows what\n"
     "is down and why (the cascade, as 'chainrisk impact' prints it), each affected\n"
     "function by when its tolerance is breached (since + rto_hours) and when it is\n"
@@ -28,7 +28,7 @@ static const char usage[] =
     "everything is computed in UTC; one month is the same day of the next month,\n"
     "clamped to its last day.\n\n"
     "options:\n"
-    "  --down TERM                 what is down: a node id or a selector parent:NAME,\n"
+    "  --down ID                   what is down: a node id, or a selector parent:NAME,\n"
     "                              country:CC, category:X, type:X (repeatable)\n"
     "  --since TIME                when the outage started\n"
     "  --aware TIME                when the organisation became aware (default --since)\n"

@@ -50,7 +50,7 @@ cd "$tmp/work" || exit 1
 sample=$src/data/sample
 
 # commands and the tool's own options, from `chainrisk --help`
-check "concentration export impact import map rank report scenarios shared simulate spof validate" ""
+check "concentration export impact import incident map rank report scenarios shared simulate spof validate" ""
 check "rank report" "r"
 check "--version" "--ver"
 check "" "__complete"
@@ -64,6 +64,7 @@ check "csv dot graphml json" "export" "--format" ""
 check "csv" "shared" "--format" "=" "c"   # readline splits --format=c at the =
 check "category country parent" "concentration" "--by" ""
 check "dot neato sfdp" "map" "--layout" ""
+check "both dora nis2" "incident" "--regime" ""
 check "provider service" "rank" "--chains" ""
 # no value to offer for a number
 check "" "simulate" "--runs" ""
@@ -71,6 +72,7 @@ check "" "simulate" "--runs" ""
 # impact's positionals (also behind --nodes, which makes them all ids)
 check "icu-monitoring" "spof" "$sample" "--function" "icu"
 check "wachturm-edr" "map" "$sample" "--focus" "wach"
+check "mainknoten-ix mainport-colo" "incident" "$sample" "--down" "main"
 check "mainknoten-ix mainport-colo" "impact" "$sample" "main"
 check "mainknoten-ix mainport-colo" "impact" "$sample" "mainknoten-ix" "main"
 check "mainknoten-ix mainport-colo" "impact" "--nodes" "$sample/nodes.csv" "--edges" "$sample/edges.csv" "main"
