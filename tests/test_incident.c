@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analysis/suspects.h"
 #include "chainrisk/chainrisk.h"
@@ -782,4 +783,59 @@ Test(record, page_escapes_record_text)
     cr_expect_not_null(strstr(page, "&lt;script&gt;alert(1)&lt;/script&gt;"));
     free(page);
     crisk_incident_record_free(r);
+}
+
+/* A provider without recovery_hours: the function is back at a time nobody
+ * knows - "unknown", never a time - and the record keeps the bounds (0,
+ * exclusive, to unbounded) through a write and a read. */
+Test(record, unknown_recovery_stays_unknown_through_a_round_trip)
+{
+    crisk_inventory *inv = small_inventory();
+    static const char *const down[] = { "q" };
+    crisk_incident_options o = CRISK_INCIDENT_OPTIONS_INIT;
+    o.down = down;
+    o.n_down = 1;
+    o.since = parse_ok("2026-12-06T08:00Z");
+    o.now = parse_ok("2026-12-06T10:00Z");
+    o.tool = "test";
+    crisk_incident_record *r = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_incident_run(&r, inv, &o, &err), CRISK_OK, "%s", err.message);
+    cr_assert_eq(r->n_functions, 1);
+    const crisk_incident_function *fn = &r->functions[0];
+    cr_expect_eq(fn->back_lo, 0);
+    cr_expect(fn->back_lo_open);
+    cr_expect(isinf(fn->back_hi));
+    cr_expect_str_eq(fmt(fn->breach_at), "2026-12-06T12:00:00Z");   /* rto 4 h */
+    char path[] = "/tmp/crisk-incident-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    cr_assert_eq(crisk_incident_record_write(f, r, &err), CRISK_OK);
+    fclose(f);
+    crisk_diagnostics d;
+    crisk_diagnostics_init(&d);
+    crisk_incident_record *back = NULL;
+    cr_assert_eq(crisk_incident_record_load(&back, path, &d, &err), CRISK_OK, "%s", err.message);
+    unlink(path);
+    cr_expect_eq(back->functions[0].back_lo, 0);
+    cr_expect(back->functions[0].back_lo_open);
+    cr_expect(isinf(back->functions[0].back_hi));
+    size_t la, lb;
+    char *ba = record_bytes(r, &la), *bb = record_bytes(back, &lb);
+    cr_assert_eq(la, lb);
+    cr_expect_eq(memcmp(ba, bb, la), 0);
+    char *table = NULL;
+    size_t lt;
+    f = open_memstream(&table, &lt);
+    cr_assert_eq(crisk_emit_incident(f, back, CRISK_FORMAT_TABLE, &err), CRISK_OK);
+    fclose(f);
+    cr_expect_not_null(strstr(table, "breaches in 2 h  unknown"), "%s", table);
+    free(table);
+    free(ba);
+    free(bb);
+    crisk_incident_record_free(back);
+    crisk_incident_record_free(r);
+    crisk_diagnostics_release(&d);
+    crisk_inventory_free(inv);
 }

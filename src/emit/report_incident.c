@@ -97,7 +97,7 @@ static void write_summary(page *p)
         snprintf(v, sizeof v, "\xE2\x80\x93");
     else
         snprintf(v, sizeof v, "%.1f\xE2\x80\xAF%%", 100 * r->lost_share);
-    snprintf(d, sizeof d, "criticality lost of the total");
+    snprintf(d, sizeof d, "of the total criticality of the functions");
     card(p, "card-share", "Criticality lost", r->lost_share > 0, v, d);
     card(p, "card-duration", "Duration so far", 0, crisk_span_format(span, sizeof span, r->now - r->since),
          "since the outage started");
