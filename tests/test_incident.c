@@ -839,3 +839,35 @@ Test(record, unknown_recovery_stays_unknown_through_a_round_trip)
     crisk_diagnostics_release(&d);
     crisk_inventory_free(inv);
 }
+
+/* The edges of the rules: classified exactly 24 h after awareness is still
+ * within them (the initial notification is due then); 30 min later,
+ * Art. 5(2) gives 4 h from the classification.  A report sent exactly at
+ * its deadline is on time. */
+Test(clocks, boundaries_are_on_the_side_the_text_puts_them)
+{
+    crisk_inventory *inv = small_inventory();
+    crisk_error err = CRISK_ERROR_INIT;
+    clock_case c = { "2026-01-27T10:00Z", NULL, "2026-01-28T10:00Z", NULL, CRISK_REGIME_DORA, { { 0 } }, 0 };
+    crisk_incident_record *r = run_case(inv, &c, CRISK_OK, &err);
+    expect_due(r, "dora.initial", "2026-01-28T10:00:00Z");
+    crisk_incident_record_free(r);
+    c.classified = "2026-01-28T10:30Z";
+    r = run_case(inv, &c, CRISK_OK, &err);
+    expect_due(r, "dora.initial", "2026-01-28T14:30:00Z");
+    crisk_incident_record_free(r);
+
+    c = (clock_case){ "2026-01-27T10:00Z", NULL, NULL, "2026-01-29T00:00Z", CRISK_REGIME_DORA,
+                      { { "initial", 0 } }, 1 };
+    c.submitted[0].at = parse_ok("2026-01-28T10:00Z");
+    r = run_case(inv, &c, CRISK_OK, &err);
+    char *text = NULL;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_eq(crisk_emit_incident(f, r, CRISK_FORMAT_TABLE, &err), CRISK_OK);
+    fclose(f);
+    cr_expect_not_null(strstr(text, "due 2026-01-28T10:00:00Z  submitted 2026-01-28T10:00:00Z, on time"), "%s", text);
+    free(text);
+    crisk_incident_record_free(r);
+    crisk_inventory_free(inv);
+}
