@@ -147,7 +147,8 @@ static int opt_suspect(void *ctx, const char *value)
         return cli_usage_error("incident", "too many --suspect terms (at most %d)", CRISK_INCIDENT_MAX_TERMS);
     const char *eq = strrchr(value, '=');
     if (eq == NULL)
-        return cli_usage_error("incident", "invalid --suspect '%s': no '=' (expected %s)", v, expected);
+        return cli_usage_error("incident", "invalid --suspect '%s': no '=' at character %zu (expected %s)",
+                               v, strlen(value) + 1, expected);
     if (eq == value)
         return cli_usage_error("incident", "invalid --suspect '%s': empty term at character 1 (expected %s)",
                                v, expected);
@@ -156,8 +157,8 @@ static int opt_suspect(void *ctx, const char *value)
     if (eq[1 + end] != '\0' || end == 0) {
         char ch[16], one[2] = { eq[1 + end], 0 };
         if (eq[1 + end] == '\0')
-            return cli_usage_error("incident", "invalid --suspect '%s': no probability after '=' "
-                                               "(expected %s)", v, expected);
+            return cli_usage_error("incident", "invalid --suspect '%s': no probability after '=' at "
+                                               "character %zu (expected %s)", v, at + 1, expected);
         return cli_usage_error("incident", "invalid --suspect '%s': unexpected '%s' at character %zu "
                                            "(expected %s)", v, cli_escape(ch, sizeof ch, one, 1),
                                at + end + 1, expected);
@@ -184,9 +185,9 @@ static int opt_submitted(void *ctx, const char *value)
         return cli_usage_error("incident", "too many --submitted reports");
     const char *eq = strchr(value, '=');
     if (eq == NULL || eq == value)
-        return cli_usage_error("incident", "invalid --submitted '%s': %s (expected REPORT=TIME, "
-                                           "such as dora.initial=2026-12-06T11:00Z)",
-                               v, eq == NULL ? "no '='" : "empty report at character 1");
+        return cli_usage_error("incident", "invalid --submitted '%s': %s at character %zu (expected "
+                                           "REPORT=TIME, such as dora.initial=2026-12-06T11:00Z)",
+                               v, eq == NULL ? "no '='" : "empty report", eq == NULL ? strlen(value) + 1 : 1);
     crisk_time at;
     if (parse_time("--submitted", value, eq + 1, (size_t)(eq - value) + 1, &at) != 0)
         return -1;
