@@ -120,6 +120,8 @@ Test(time, malformed_times_are_positioned_errors)
     expect_time_error("2026-12-06T08:00+5", 19, "expected a digit of the offset hour, found the end");
     expect_time_error("2026-12-06T08:00Zx", 18, "unexpected 'x' after the time zone");
     expect_time_error("2026-12-06T08:00Z\x01", 18, "unexpected byte 0x01 after the time zone");
+    expect_time_error("0001-01-01T00:30+01:00", 17, "before 0001-01-01 to 9999-12-31 in UTC once the offset is applied");
+    expect_time_error("9999-12-31T23:30-01:00", 17, "after 0001-01-01 to 9999-12-31 in UTC once the offset is applied");
 }
 
 /* "One month" is the same day of the next month, clamped to its last day. */
@@ -141,6 +143,12 @@ Test(time, a_month_later_is_clamped_to_the_month_end)
         cr_expect_str_eq(fmt(crisk_time_add_months(parse_ok(cases[i].from), cases[i].months)), cases[i].to,
                          "%s + %d", cases[i].from, cases[i].months);
     cr_expect_eq(crisk_time_add_months(CRISK_TIME_NONE, 1), CRISK_TIME_NONE);
+    /* past the calendar: kept at its end, so a record still reads back */
+    cr_expect_eq(crisk_time_add_months(parse_ok("9999-12-15T00:00Z"), 1), CRISK_TIME_MAX);
+    cr_expect_eq(crisk_time_add_hours(parse_ok("2026-12-06T08:00Z"), 1e300), CRISK_TIME_MAX);
+    cr_expect_eq(crisk_time_add_hours(parse_ok("2026-12-06T08:00Z"), -1e300), CRISK_TIME_MIN);
+    cr_expect_str_eq(fmt(crisk_time_add_hours(parse_ok("2026-12-06T08:00Z"), 1.5)), "2026-12-06T09:30:00Z");
+    cr_expect_eq(crisk_time_add_hours(0, NAN), CRISK_TIME_NONE);
 }
 
 Test(time, spans_read_like_a_person_says_them)

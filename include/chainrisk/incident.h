@@ -41,9 +41,12 @@ extern "C" {
 /* Seconds since 1970-01-01T00:00:00Z; leap seconds are not counted (POSIX). */
 typedef int64_t crisk_time;
 #define CRISK_TIME_NONE INT64_MIN   /* not given / not applicable */
+#define CRISK_TIME_MIN  (-62135596800LL)   /* 0001-01-01T00:00:00Z */
+#define CRISK_TIME_MAX  253402300799LL     /* 9999-12-31T23:59:59Z */
 
 /* Read an ISO 8601 time: YYYY-MM-DDTHH:MM[:SS] followed by Z or an offset
- * +hh:mm / -hh:mm (also +hhmm, +hh), year 0001 to 9999.  A time without a
+ * +hh:mm / -hh:mm (also +hhmm, +hh), from CRISK_TIME_MIN to CRISK_TIME_MAX
+ * once in UTC (years 0001 to 9999).  A time without a
  * zone is refused: it would be read in some local time nobody chose.
  * Errors: CRISK_EINVALID with the message ("month 13 out of range (01 to
  * 12)", "missing time zone: add Z for UTC or an offset such as +01:00")
@@ -57,8 +60,15 @@ char *crisk_time_format(char *buf, size_t size, crisk_time t);
 
 /* The same time of day `months` months later in UTC, the day clamped to the
  * last day of that month ("one month" after January 31 is February 28, or
- * 29 in a leap year).  CRISK_TIME_NONE stays so. */
+ * 29 in a leap year).  CRISK_TIME_NONE stays so; a result past the range
+ * is CRISK_TIME_MAX (or CRISK_TIME_MIN). */
 crisk_time crisk_time_add_months(crisk_time t, int months);
+
+/* t + hours (any finite number; rounded to the second), kept within
+ * CRISK_TIME_MIN .. CRISK_TIME_MAX, so that a tolerance of a billion
+ * hours neither overflows nor leaves the calendar.  NaN or
+ * CRISK_TIME_NONE give CRISK_TIME_NONE. */
+crisk_time crisk_time_add_hours(crisk_time t, double hours);
 
 /* A span of time for reading: "3 h 20 min", "2 d 4 h", "45 s", "0 min"
  * (minutes dropped past a day, seconds shown only under a minute).  The

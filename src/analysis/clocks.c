@@ -115,6 +115,8 @@ int crisk__clocks_check(const crisk_incident_options *o, unsigned regime, crisk_
     char keys[256];
     for (size_t i = 0; i < o->n_submitted; i++) {
         const char *key = o->submitted[i].key;
+        if (o->submitted[i].at < CRISK_TIME_MIN || o->submitted[i].at > CRISK_TIME_MAX)
+            return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "a time outside the years 0001 to 9999");
         size_t r = find_rule(key, regime);
         list_keys(keys, sizeof keys, regime);
         if (r == N_RULES + 1)
@@ -148,7 +150,7 @@ static crisk_time submission_of(const crisk_incident_options *o, unsigned regime
 
 static crisk_time plus(crisk_time t, int hours, int months)
 {
-    return crisk_time_add_months(t, months) + (crisk_time)hours * 3600;
+    return crisk_time_add_hours(crisk_time_add_months(t, months), hours);
 }
 
 static const char *limit_text(char *buf, size_t size, const clock_rule *c)
@@ -166,7 +168,7 @@ static crisk_time from_classification(const clock_rule *c, crisk_time aware, cri
                                       char *basis, size_t size, const char **citation)
 {
     char a[32], k[32];
-    crisk_time cap = aware + (crisk_time)c->cap_hours * 3600;
+    crisk_time cap = crisk_time_add_hours(aware, c->cap_hours);
     crisk_time_format(a, sizeof a, aware);
     if (classified == CRISK_TIME_NONE) {
         snprintf(basis, size, "awareness %s + %d h, the latest it can be; the %d h clock starts "
@@ -175,7 +177,7 @@ static crisk_time from_classification(const clock_rule *c, crisk_time aware, cri
         return cap;
     }
     crisk_time_format(k, sizeof k, classified);
-    crisk_time due = classified + (crisk_time)c->hours * 3600;
+    crisk_time due = crisk_time_add_hours(classified, c->hours);
     if (classified > cap) {
         snprintf(basis, size, "classification %s + %d h: classified more than %d h after "
                               "awareness (%s)", k, c->hours, c->cap_hours, late_classification);

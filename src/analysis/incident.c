@@ -63,6 +63,10 @@ static int check_times(const crisk_incident_options *o, crisk_error *err)
 {
     if (o->since == CRISK_TIME_NONE || o->now == CRISK_TIME_NONE)
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "the start and the time now are needed");
+    const crisk_time times[] = { o->since, o->aware, o->classified, o->now };
+    for (size_t i = 0; i < 4; i++)
+        if (times[i] != CRISK_TIME_NONE && (times[i] < CRISK_TIME_MIN || times[i] > CRISK_TIME_MAX))
+            return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "a time outside the years 0001 to 9999");
     if (o->aware != CRISK_TIME_NONE && o->aware < o->since)
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
                                "--aware is before --since: the organisation cannot become aware "
@@ -311,7 +315,7 @@ static void pick_swing(const fn_work *w, size_t f, size_t k, crisk_incident_func
 
 static crisk_time hours_after(crisk_time t, double hours)
 {
-    return t + (crisk_time)llround(hours * 3600);
+    return crisk_time_add_hours(t, hours);
 }
 
 static int record_function(run *x, const fn_work *w, size_t f, crisk_incident_function *out)

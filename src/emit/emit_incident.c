@@ -58,9 +58,8 @@ char *crisk__incident_back_text(char *buf, size_t size, const crisk_incident_rec
         snprintf(buf, size, "-");
         return buf;
     }
-    crisk_time from = r->since + (crisk_time)llround(fn->back_lo * 3600);
-    crisk_time to = isinf(fn->back_hi) ? CRISK_TIME_NONE
-                                       : r->since + (crisk_time)llround(fn->back_hi * 3600);
+    crisk_time from = crisk_time_add_hours(r->since, fn->back_lo);
+    crisk_time to = isinf(fn->back_hi) ? CRISK_TIME_NONE : crisk_time_add_hours(r->since, fn->back_hi);
     crisk_time_format(lo, sizeof lo, from);
     crisk_time_format(hi, sizeof hi, to);
     if (to == CRISK_TIME_NONE && (fn->back_lo_open || fn->back_lo == 0))

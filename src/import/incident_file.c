@@ -126,9 +126,15 @@ static const char *text(reader *rd, const cJSON *obj, const char *key, int flags
     return s;
 }
 
+/* A finite number (cJSON reads 1e999 as infinity, which JSON cannot write
+ * back). */
 static double number(reader *rd, const cJSON *obj, const char *key, int flags)
 {
     const cJSON *item = member(rd, obj, key, cJSON_Number, flags, NULL);
+    if (item != NULL && !isfinite(item->valuedouble)) {
+        fail(rd, item, "'%s' must be a finite number", key);
+        return NAN;
+    }
     return item != NULL ? item->valuedouble : NAN;
 }
 

@@ -11,6 +11,7 @@
  */
 #include "chainrisk/incident.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -197,6 +198,7 @@ int crisk_time_parse(const char *s, crisk_time *out, crisk_error *err)
     int rc = read_date(&r, &y, &m, &d);
     if (rc == CRISK_OK)
         rc = read_clock(&r, &hh, &mm, &ss);
+    size_t zone = r.i;
     if (rc == CRISK_OK)
         rc = read_zone(&r, &offset);
     if (rc != CRISK_OK)
@@ -208,7 +210,12 @@ int crisk_time_parse(const char *s, crisk_time *out, crisk_error *err)
                                "unexpected %s after the time zone", got);
     }
     /* local time = UTC + offset */
-    *out = days_from_civil(y, m, d) * 86400 + (int64_t)hh * 3600 + (int64_t)mm * 60 + ss - offset;
+    crisk_time t = days_from_civil(y, m, d) * 86400 + (int64_t)hh * 3600 + (int64_t)mm * 60 + ss - offset;
+    if (t < CRISK_TIME_MIN || t > CRISK_TIME_MAX)
+        return crisk_error_set(err, CRISK_EINVALID, NULL, 0, zone + 1,
+                               "%s 0001-01-01 to 9999-12-31 in UTC once the offset is applied",
+                               t < CRISK_TIME_MIN ? "before" : "after");
+    *out = t;
     return CRISK_OK;
 }
 
@@ -241,10 +248,28 @@ crisk_time crisk_time_add_months(crisk_time t, int months)
     int64_t index = y * 12 + (m - 1) + months;
     y = floor_div(index, 12);
     m = (int)(index - y * 12) + 1;
+    if (y > 9999)
+        return CRISK_TIME_MAX;
+    if (y < 1)
+        return CRISK_TIME_MIN;
     int last = days_in_month(y, m);
     if (d > last)
         d = last;
-    return days_from_civil(y, m, d) * 86400 + sec;
+    crisk_time out = days_from_civil(y, m, d) * 86400 + sec;
+    return out > CRISK_TIME_MAX ? CRISK_TIME_MAX : out < CRISK_TIME_MIN ? CRISK_TIME_MIN : out;
+}
+
+crisk_time crisk_time_add_hours(crisk_time t, double hours)
+{
+    if (t == CRISK_TIME_NONE || isnan(hours))
+        return CRISK_TIME_NONE;
+    double seconds = hours * 3600;
+    if (seconds >= (double)(CRISK_TIME_MAX - t))
+        return CRISK_TIME_MAX;
+    if (seconds <= (double)(CRISK_TIME_MIN - t))
+        return CRISK_TIME_MIN;
+    crisk_time out = t + (crisk_time)llround(seconds);
+    return out > CRISK_TIME_MAX ? CRISK_TIME_MAX : out < CRISK_TIME_MIN ? CRISK_TIME_MIN : out;
 }
 
 char *crisk_span_format(char *buf, size_t size, int64_t seconds)
