@@ -14,6 +14,7 @@
  * "false-redundancy"); columns that do not apply to a kind are empty.
  */
 #include "emit.h"
+#include "workbook.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -232,25 +233,38 @@ static int csv_row(FILE *f, const crisk__field *row, size_t index, void *ctx)
     return crisk__csv_row(f, row, SHARED_FIELDS);
 }
 
+/* The keys that apply to each kind, as JSON and the workbook's sheets give
+ * them: a shared node's 8 fields, a finding's 7. */
+static void shared_part(crisk__field *out, const crisk__field *row)
+{
+    memcpy(out, row + 1, 8 * sizeof *out);
+    out[0].key = "id";
+}
+
+static void redundancy_part(crisk__field *out, const crisk__field *row)
+{
+    const crisk__field fr[7] = { row[9], row[10], row[11], row[12], row[1], row[2], row[13] };
+    memcpy(out, fr, sizeof fr);
+    out[4].key = "shared";
+    out[5].key = "shared_name";
+}
+
 /* JSON: each kind is its own array, with the keys that apply to it. */
 static int json_row(FILE *f, const crisk__field *row, size_t index, void *ctx)
 {
     const shared_result *r = ctx;
+    crisk__field part[8];
     if (index < r->n_shared) {
-        crisk__field shared[8];
-        memcpy(shared, row + 1, sizeof shared);
-        shared[0].key = "id";
+        shared_part(part, row);
         fputs(index ? ",\n  " : "\n  ", f);
-        crisk__json_object(f, shared, 8);
+        crisk__json_object(f, part, 8);
         return CRISK_OK;
     }
     if (index == r->n_shared)
         fputs(r->n_shared ? "\n],\n \"false_redundancy\": [" : "],\n \"false_redundancy\": [", f);
     fputs(index > r->n_shared ? ",\n  " : "\n  ", f);
-    crisk__field fr[7] = { row[9], row[10], row[11], row[12], row[1], row[2], row[13] };
-    fr[4].key = "shared";
-    fr[5].key = "shared_name";
-    crisk__json_object(f, fr, 7);
+    redundancy_part(part, row);
+    crisk__json_object(f, part, 7);
     return CRISK_OK;
 }
 
@@ -368,4 +382,47 @@ int crisk_emit_shared(FILE *f, const crisk_analysis *a, long top, crisk_format f
     }
     shared_release(&r);
     return rc != CRISK_OK ? rc : crisk__emit_status(f, err);
+}
+
+/* ---- the export's workbook --------------------------------------------------------- */
+
+static void redundancy_header(FILE *f)
+{
+    crisk__field row[SHARED_FIELDS], part[7];
+    blank_row(row);
+    redundancy_part(part, row);
+    crisk__sheet_name(f, "false redundancy");
+    crisk__csv_header(f, part, 7);
+}
+
+static int sheet_row(FILE *f, const crisk__field *row, size_t index, void *ctx)
+{
+    const shared_result *r = ctx;
+    crisk__field part[8];
+    if (index < r->n_shared) {
+        shared_part(part, row);
+        return crisk__csv_row(f, part, 8);
+    }
+    if (index == r->n_shared)
+        redundancy_header(f);
+    redundancy_part(part, row);
+    return crisk__csv_row(f, part, 7);
+}
+
+int crisk__shared_sheets(FILE *f, const crisk_analysis *a, crisk_error *err)
+{
+    shared_result r;
+    int rc = shared_init(&r, a, -1, err);
+    if (rc == CRISK_OK) {
+        crisk__field row[SHARED_FIELDS], part[8];
+        blank_row(row);
+        shared_part(part, row);
+        crisk__sheet_name(f, "shared");
+        crisk__csv_header(f, part, 8);
+        rc = for_each_row(&r, f, sheet_row, &r, err);
+        if (rc == CRISK_OK && r.n_fr == 0)
+            redundancy_header(f);
+    }
+    shared_release(&r);
+    return rc;
 }
