@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -176,8 +177,13 @@ static int handle_common(cli_common *c, int opt, const char *arg)
         c->format_name = arg;
         if (c->own_format)
             return 0;   /* the command reads its own formats */
-        if (crisk_format_parse(arg, &c->format) != CRISK_OK)
-            return cli_usage_error(c->command, "unknown format '%s' (table, csv or json)", arg);
+        /* A workbook is made of the CSV tables' typed rows (cli_emit.c). */
+        c->xlsx = strcmp(arg, "xlsx") == 0;
+        if (c->xlsx)
+            c->format = CRISK_FORMAT_CSV;
+        else if (crisk_format_parse(arg, &c->format) != CRISK_OK)
+            return cli_usage_error(c->command, "unknown format '%s' (table, csv, json or xlsx)",
+                                   arg);
         return 0;
     case OPT_TOP: return cli_parse_long(c->command, "--top", arg, &c->top);
     case OPT_MAP: c->load.map_path = arg; return 0;
@@ -256,6 +262,17 @@ static void record_option(cli_common *c, int opt, const char *name, const char *
     c->prov.n_options++;
 }
 
+int cli_workbook_output(const cli_common *c)
+{
+    if (c->output == NULL)
+        return cli_usage_error(c->command, "--format xlsx needs -o FILE.xlsx (a workbook is not "
+                               "text for a terminal)");
+    if (strcmp(c->output, "-") == 0 && isatty(STDOUT_FILENO))
+        return cli_usage_error(c->command, "will not write a workbook to a terminal: redirect "
+                               "stdout or use -o FILE.xlsx");
+    return 0;
+}
+
 int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
               const cli_option *extra, void *ctx)
 {
@@ -299,7 +316,18 @@ int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
         record_option(c, opt, longindex >= 0 ? longopts[longindex].name : NULL, optarg);
     }
     (void)command;
+    if (c->xlsx && cli_workbook_output(c) != 0)
+        return -1;
     return take_positionals(c, argc, argv, optind);
+}
+
+/* Set by every successful load; the CLI loads, writes and frees in that
+ * order, so it never outlives what it points to while it is read. */
+static const crisk_inventory *loaded;
+
+const crisk_inventory *cli_loaded(void)
+{
+    return loaded;
 }
 
 /* Every stored diagnostic (warnings only without -q), how many more there
@@ -339,6 +367,8 @@ int cli_load_diagnostics(const cli_common *c, crisk_inventory **out, crisk_diagn
     load.progress_ctx = &progress;
     int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &load, diags, &err);
     cli_progress_done(&progress);
+    if (rc == CRISK_OK)
+        loaded = *out;
     cli_print_diagnostics(c, diags, rc, &err);
     return rc;
 }

@@ -50,7 +50,8 @@ typedef struct cli_common {
     size_t n_inputs;
     const char *nodes, *edges;         /* --nodes/--edges */
     const char *output;                /* -o FILE; NULL = stdout */
-    crisk_format format;               /* --format */
+    crisk_format format;               /* --format (CSV for xlsx: the rows the workbook takes) */
+    int xlsx;                          /* --format xlsx: a workbook of the CSV tables */
     const char *format_name;           /* --format as given */
     int own_format;                    /* set before cli_parse(): --format is the command's
                                         * own (format_name), not table|csv|json */
@@ -119,8 +120,16 @@ int cli_parse_integer(const char *command, const char *opt, const char *value, u
 int cli_parse_long(const char *command, const char *opt, const char *value, long *out);
 int cli_parse_double(const char *command, const char *opt, const char *value, double *out);
 
+/* A workbook is binary: -o is required, and "-o -" only when stdout is not
+ * a terminal.  Returns 0, or -1 after a usage error. */
+int cli_workbook_output(const cli_common *c);
+
 /* Open the command's output (-o FILE atomically, or stdout). */
 int cli_open_output(const cli_common *c, crisk_output **out, crisk_error *err);
+
+/* The inventory the last successful cli_load() gave (borrowed; NULL before
+ * one): what a workbook's provenance sheet lists. */
+const crisk_inventory *cli_loaded(void);
 
 /* Provenance for JSON output. */
 void cli_provenance(const cli_common *c, crisk_provenance *p);

@@ -1,6 +1,6 @@
 /*
  * cmd_export.c - `chainrisk export`: the model and all metrics as JSON,
- * GraphML, DOT or CSV.
+ * GraphML, DOT, CSV or an Excel workbook.
  *
  * --format here takes json|graphml|dot|csv, while the common option parser
  * (cli.c) knows table|csv|json only.  So the --format arguments are taken
@@ -17,7 +17,7 @@ static const char usage[] =
     "usage: chainrisk export [options] INVENTORY...\n\n"
     "Write the model and every per-node metric for other tools.\n\n"
     "options:\n"
-    "  --format json|graphml|dot|csv  output format (default json):\n"
+    "  --format json|graphml|dot|csv|xlsx  output format (default json):\n"
     "                              json     nodes (native columns, metrics,\n"
     "                                       pass-through attributes), edges and\n"
     "                                       redundancy groups, with provenance\n"
@@ -25,6 +25,11 @@ static const char usage[] =
     "                              dot      Graphviz text, no layout; ids and names\n"
     "                                       only in escaped labels\n"
     "                              csv      one row per node, sorted by id\n"
+    "                              xlsx     an Excel workbook (needs -o): nodes,\n"
+    "                                       edges, SPOFs, minimal pairs, shared\n"
+    "                                       dependencies, false redundancy,\n"
+    "                                       concentration by category, parent\n"
+    "                                       and country, provenance\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS
@@ -86,7 +91,7 @@ static int take_format(export_cli *x, int argc, char **argv, char **rest, int *n
     rest[k] = NULL;
     *n_rest = k;
     if (crisk_export_format_parse(x->format_name, &x->format) != CRISK_OK)
-        return cli_usage_error("export", "unknown format '%s' (json, graphml, dot or csv)",
+        return cli_usage_error("export", "unknown format '%s' (json, graphml, dot, csv or xlsx)",
                                x->format_name);
     return 0;
 }
@@ -115,6 +120,8 @@ static int parse(cli_common *c, export_cli *x, int argc, char **argv)
         int rc = cli_parse(c, n_rest, rest, usage, NULL, NULL);
         exit_code = rc > 0 ? EXIT_OK : rc < 0 ? EXIT_USAGE : cli_no_args(c) != 0 ? EXIT_USAGE : -1;
     }
+    if (exit_code < 0 && x->format == CRISK_EXPORT_XLSX && cli_workbook_output(c) != 0)
+        exit_code = EXIT_USAGE;
     free(rest);
     if (exit_code >= 0)
         return exit_code + 1;
@@ -134,7 +141,10 @@ int cmd_export(int argc, char **argv)
     if (rc != 0)
         return rc - 1;
     crisk_inventory *inv = NULL;
-    rc = cli_analyse(&c, 0, &inv, &x.a);
+    /* The workbook has sheets for SPOFs, pairs, shared dependencies and
+     * false redundancy: the analysis must keep them. */
+    int keep = x.format == CRISK_EXPORT_XLSX ? CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY : 0;
+    rc = cli_analyse(&c, keep, &inv, &x.a);
     if (rc != EXIT_OK)
         return rc;
     rc = cli_write(&c, emit, &x);

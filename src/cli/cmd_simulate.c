@@ -19,7 +19,8 @@ static const char usage[] =
     "  --seed S                    random seed, 0 to 18446744073709551615 (default 1);\n"
     "                              the same seed gives the same output on every machine\n"
     "  --top N                     the first N functions\n"
-    "  --format table|csv|json     output format (default table)\n"
+    "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
+    "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS
