@@ -5,10 +5,11 @@
  * Detection is by content, not by name: a directory with nodes.csv is a
  * native inventory; a zip archive, or a directory with reports/ (or one
  * sub-directory holding reports/), is a DORA report package; a file starting
- * with '{' is a CycloneDX JSON SBOM.
+ * with '{' is a JSON SBOM, SPDX or CycloneDX by its top-level keys
+ * (sbom_detect.c); SPDX tag-value, RDF/XML or YAML is refused with a hint.
  *
  * The dispatch is the top of import/: it includes each reader's header
- * (csv_native.h, cyclonedx.h, dora/dora.h, mapping.h) and no reader
+ * (csv_native.h, cyclonedx.h, spdx.h, sbom_detect.h, dora/dora.h, mapping.h) and no reader
  * includes it, so adding a reader changes this file and the reader alone.
  *
  * A spreadsheet mapping (`--map`, mapping.h) is read once, before any
@@ -22,6 +23,8 @@
 #include "csv_native.h"
 #include "cyclonedx.h"
 #include "mapping.h"
+#include "sbom_detect.h"
+#include "spdx.h"
 #include "import/dora/dora.h"
 #include "util/infile.h"
 #include "util/util.h"
@@ -34,7 +37,8 @@
 #include <unistd.h>
 
 enum input_kind {
-    INPUT_NATIVE_DIR, INPUT_DORA, INPUT_CYCLONEDX, INPUT_UNKNOWN, INPUT_MISSING,
+    INPUT_NATIVE_DIR, INPUT_DORA, INPUT_CYCLONEDX, INPUT_SPDX, INPUT_SPDX_TEXT, INPUT_UNKNOWN,
+    INPUT_MISSING,
     INPUT_UNREADABLE   /* there, but no regular file: why in detection.why */
 };
 
@@ -43,6 +47,7 @@ typedef struct detection {
     enum input_kind kind;
     int code;
     char why[CRISK_ERROR_MESSAGE_MAX];
+    crisk__sbom_detection sbom;   /* INPUT_SPDX_TEXT: what gave it away */
 } detection;
 
 static int is_dir(const char *path)
@@ -143,12 +148,18 @@ static void detect(const char *path, const struct crisk__colmap *map, detection 
     }
     unsigned char magic[4] = { 0 };
     int c = first_byte(fd, magic);
-    close(fd);
-    d->kind = INPUT_UNKNOWN;
-    if (magic[0] == 'P' && magic[1] == 'K')
+    if (magic[0] == 'P' && magic[1] == 'K') {
+        close(fd);
         d->kind = INPUT_DORA;
-    else if (c == '{')
-        d->kind = INPUT_CYCLONEDX;
+        return;
+    }
+    crisk__sbom_detect(fd, c, &d->sbom);
+    close(fd);
+    static const enum input_kind kinds[] = {
+        [CRISK__SBOM_NONE] = INPUT_UNKNOWN, [CRISK__SBOM_CYCLONEDX] = INPUT_CYCLONEDX,
+        [CRISK__SBOM_SPDX] = INPUT_SPDX, [CRISK__SBOM_SPDX_TEXT] = INPUT_SPDX_TEXT,
+    };
+    d->kind = kinds[d->sbom.kind];
 }
 
 /* The nodes and edges files of a native directory.  The edges file is
@@ -206,6 +217,10 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
         return crisk__dora_load(b, in->path, opts, diags, err);
     case INPUT_CYCLONEDX:
         return crisk__cyclonedx_load(b, in->path, opts, diags, err);
+    case INPUT_SPDX:
+        return crisk__spdx_load(b, in->path, opts, diags, err);
+    case INPUT_SPDX_TEXT:
+        return crisk__spdx_refuse(b, in->path, &d.sbom, diags, err);
     case INPUT_MISSING:
         return missing(in->path, err);
     case INPUT_UNREADABLE:
@@ -213,7 +228,7 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
     default:
         return crisk_error_set(err, CRISK_EINVALID, in->path, 0, 0,
                                "not a chainrisk input: expected a directory with nodes.csv, "
-                               "a DORA report package or a CycloneDX JSON SBOM");
+                               "a DORA report package, or a CycloneDX or SPDX JSON SBOM");
     }
 }
 
