@@ -195,10 +195,12 @@ def check_export(tmp):
     check(wb.sheetnames == EXPORT_SHEETS, "export: sheets %r" % wb.sheetnames)
     check_table("export nodes", wb["nodes"], csv_rows(["export", SAMPLE]))
     spofs = [r for r in csv_rows(["spof", SAMPLE, "--pairs"])[1:]]
+    # spof --pairs: a SPOF has no spof2; a pair has one; a function whose
+    # pairs were cut and that has no SPOF has a row with neither
     check_table("export spofs", wb["spofs"], [["function", "spof"]]
-                + [r[:2] for r in spofs if r[2] == ""])
-    check_table("export pairs", wb["minimal pairs"], [["function", "spof", "spof2"]]
-                + [r for r in spofs if r[2] != ""])
+                + [r[:2] for r in spofs if r[2] == "" and r[1] != ""])
+    check_table("export pairs", wb["minimal pairs"], [["function", "spof", "spof2", "pairs_cut"]]
+                + [r for r in spofs if r[2] != "" or r[1] == ""])
     for by in ("category", "parent", "country"):
         check_table("export concentration " + by, wb["concentration by " + by],
                     csv_rows(["concentration", SAMPLE, "--by", by]))
