@@ -136,10 +136,10 @@ def check_table(name, ws, rows):
             if not same_cell(text, cell):
                 bad.append((cell.coordinate, text, cell.value, cell.data_type))
             key = rows[0][c - 1]
-            if cell.data_type == "n" and (key.endswith("share") or key.endswith("_top1")
-                                          or key.endswith("_top3")):
-                if cell.number_format != "0.0%":
-                    bad.append((cell.coordinate, "format", cell.number_format))
+            share = key.endswith("share") or key.endswith("_top1") or key.endswith("_top3")
+            want = "0.0%" if share else "General"
+            if cell.data_type == "n" and cell.number_format != want:
+                bad.append((cell.coordinate, "format", cell.number_format, want))
     check(not bad, "%s: cells differ from the CSV: %r" % (name, bad[:5]))
 
 
