@@ -11,6 +11,9 @@
  */
 #include <criterion/criterion.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -576,12 +579,13 @@ Test(spdx, tells_spdx_from_cyclonedx_by_the_top_level_keys)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", CRISK_FIXTURES, cases[i].file);
-        FILE *f = fopen(path, "rb");
-        cr_assert_not_null(f, "%s", path);
-        int first = fgetc(f);
-        fclose(f);
+        int fd = open(path, O_RDONLY);
+        cr_assert(fd >= 0, "%s", path);
+        char first = 0;
+        cr_assert_eq(read(fd, &first, 1), 1);
         crisk__sbom_detection d;
-        crisk__sbom_detect(path, first, &d);
+        crisk__sbom_detect(fd, first, &d);
+        close(fd);
         cr_expect_eq(d.kind, cases[i].kind, "%s", cases[i].file);
     }
 }

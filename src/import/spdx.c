@@ -28,13 +28,13 @@
  */
 #include "spdx.h"
 #include "json_text.h"
+#include "util/infile.h"
 #include "util/quote.h"
 #include "util/thread.h"
 #include "util/util.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1382,15 +1382,13 @@ static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size
 static int read_file(spdx *s, unsigned char **data, size_t *len, crisk_error *err)
 {
     *data = NULL;
-    int fd = open(s->path, O_RDONLY);
+    int fd;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        report(s, CRISK_SEV_ERROR, NULL, "cannot open file: %s", strerror(e));
-        return crisk_error_set(err, crisk__open_error_code(e), s->path, 0, 0,
-                               "cannot open file: %s", strerror(e));
+    char why[CRISK_ERROR_MESSAGE_MAX];
+    int rc = crisk__infile_open(s->path, 0, &fd, &st, why, sizeof why);
+    if (rc != CRISK_OK) {
+        fail(s, NULL, "%s", why);
+        return crisk_error_set(err, rc, s->path, 0, 0, "%s", why);
     }
     if ((uint64_t)st.st_size > CRISK_MAX_FILE_BYTES) {
         close(fd);
@@ -1404,15 +1402,17 @@ static int read_file(spdx *s, unsigned char **data, size_t *len, crisk_error *er
         close(fd);
         return crisk_error_set(err, CRISK_ENOMEM, s->path, 0, 0, "out of memory");
     }
+    int e = 0;
     while (n < size) {
         ssize_t got = read(fd, buf + n, size - n);
         if (got < 0 && errno == EINTR)
             continue;
-        if (got <= 0)
+        if (got <= 0) {
+            e = got < 0 ? errno : EIO;   /* shorter than it said: changed under us */
             break;
+        }
         n += (size_t)got;
     }
-    int e = errno;
     close(fd);
     if (n < size) {
         free(buf);
