@@ -138,6 +138,7 @@ int cli_parse_double(const char *command, const char *opt, const char *value, do
 
 enum { OPT_NODES = 1000, OPT_EDGES, OPT_FORMAT, OPT_TOP, OPT_MAP, OPT_INPUT,
        OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_CRITICALITY, OPT_THREADS,
+       OPT_DELIMITER, OPT_THOUSANDS, OPT_ENCODING,
        OPT_EXTRA };
 
 static const struct option common_options[] = {
@@ -153,6 +154,9 @@ static const struct option common_options[] = {
     { "service-nodes", no_argument,       NULL, OPT_SERVICE_NODES },
     { "chains",        required_argument, NULL, OPT_CHAINS },
     { "drop-optional", no_argument,       NULL, OPT_DROP_OPTIONAL },
+    { "delimiter",     required_argument, NULL, OPT_DELIMITER },
+    { "thousands",     required_argument, NULL, OPT_THOUSANDS },
+    { "encoding",      required_argument, NULL, OPT_ENCODING },
     { "criticality",   required_argument, NULL, OPT_CRITICALITY },
     { "threads",       required_argument, NULL, OPT_THREADS },
 };
@@ -198,6 +202,10 @@ static int handle_common(cli_common *c, int opt, const char *arg)
             return cli_usage_error(c->command, "--chains expects 'provider' or 'service', not '%s'", arg);
         return 0;
     case OPT_DROP_OPTIONAL: c->load.cdx_drop_optional = 1; return 0;
+    /* checked by the library (crisk_inventory_load), which knows the values */
+    case OPT_DELIMITER: c->load.csv_delimiter = arg; return 0;
+    case OPT_THOUSANDS: c->load.csv_thousands = arg; return 0;
+    case OPT_ENCODING: c->load.csv_encoding = arg; return 0;
     case OPT_THREADS: {
         uint64_t k = 0;
         if (cli_parse_integer(c->command, "--threads", arg, 1, CRISK_ANALYSIS_MAX_THREADS, &k) != 0)

@@ -25,7 +25,13 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
     "  --criticality N             criticality of each SBOM's root function (default 1)\n" \
     "  --criticality KEY=N,...     DORA criticality table override (docs/dora.md)\n" \
     "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n" \
-    "  --drop-optional             leave out dependencies on optional SBOM components\n"
+    "  --drop-optional             leave out dependencies on optional SBOM components\n" \
+    "  --delimiter ,|;|tab         CSV delimiter (default: detected from the header row)\n" \
+    "  --thousands .|,             thousands separator in CSV numbers (also a space\n" \
+    "                              or an apostrophe; ';'- and tab-separated files\n" \
+    "                              have decimal commas)\n" \
+    "  --encoding utf-8|windows-1252|latin1|utf-16  CSV encoding (default UTF-8;\n" \
+    "                              UTF-16 with a byte order mark is detected)\n"
 #define CLI_HELP_INPUTS \
     "  --input PATH                one more input (like a positional INVENTORY)\n" \
     CLI_HELP_IMPORTERS
@@ -38,7 +44,12 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
     "  --criticality N  criticality of each SBOM's root function (default 1)\n" \
     "  --criticality KEY=N,...  DORA criticality table override (docs/dora.md)\n" \
     "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n" \
-    "  --drop-optional  leave out dependencies on optional SBOM components\n"
+    "  --drop-optional  leave out dependencies on optional SBOM components\n" \
+    "  --delimiter ,|;|tab  CSV delimiter (default: detected from the header row)\n" \
+    "  --thousands .|,  thousands separator in CSV numbers (also a space or an\n" \
+    "                   apostrophe; ';'- and tab-separated files have decimal commas)\n" \
+    "  --encoding utf-8|windows-1252|latin1|utf-16  CSV encoding (default UTF-8;\n" \
+    "                   UTF-16 with a byte order mark is detected)\n"
 #define CLI_HELP_THREADS_NARROW \
     "  --threads N      analysis threads (default: one per CPU; results do\n" \
     "                   not depend on it)\n"

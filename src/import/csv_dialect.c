@@ -58,6 +58,13 @@ const char *crisk__csv_delimiter_word(char delimiter)
 
 /* ---- encodings --------------------------------------------------------------- */
 
+const char *crisk__csv_encoding_word(const char *iconv_name)
+{
+    return strcmp(iconv_name, "WINDOWS-1252") == 0 ? "Windows-1252"
+         : strcmp(iconv_name, "ISO-8859-1") == 0   ? "Latin-1"
+                                                  : iconv_name;
+}
+
 int crisk__csv_encoding(const char *name, const char **iconv_name)
 {
     static const struct { const char *name, *iconv; } names[] = {
@@ -137,8 +144,10 @@ int crisk__csv_number(char *out, size_t size, const char *cell, char delimiter, 
 {
     char decimal = delimiter != ',' && delimiter != 0 ? ',' : '.';
     snprintf(out, size, "%s", cell);
-    if (!looks_numeric(cell) || (thousands == 0 && decimal == '.'))
+    if (!looks_numeric(cell))
         return 0;
+    if (thousands == decimal && strchr(cell, thousands) == NULL)
+        thousands = 0;   /* the clash below concerns only cells that hold it */
     if (thousands == decimal) {
         char q[CRISK__QUOTE_MAX];
         snprintf(msg, CRISK_ERROR_MESSAGE_MAX,
@@ -146,6 +155,8 @@ int crisk__csv_number(char *out, size_t size, const char *cell, char delimiter, 
                  "separator", crisk__quote(q, cell), thousands);
         return -1;
     }
+    if (thousands == 0 && decimal == '.')
+        return 0;
     const char *p = cell;
     size_t o = 0;
     if (*p == '-' || *p == '+')

@@ -33,6 +33,10 @@ char crisk__csv_detect_delimiter(const char *line, size_t len);
  * default), or NULL with -1 for one chainrisk does not read. */
 int crisk__csv_encoding(const char *name, const char **iconv_name);
 
+/* The words for an encoding crisk__csv_encoding() gave, in messages:
+ * "Windows-1252", "Latin-1", "UTF-16". */
+const char *crisk__csv_encoding_word(const char *iconv_name);
+
 /* The delimiter named by a --delimiter value: ",", ";", "tab" (or a tab
  * character), "comma", "semicolon".  Returns it, or 0 for another. */
 char crisk__csv_delimiter_named(const char *name);

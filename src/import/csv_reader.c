@@ -596,22 +596,37 @@ static int looks_cp1252(const unsigned char *s, size_t len, size_t at)
     return is_cp1252(s[at]) && at + 1 < len && (s[at + 1] < 0x80 || s[at + 1] >= 0xC0);
 }
 
+/* Every byte of s[0..len) that is not UTF-8 made a '?'. */
+static void replace_invalid(unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = s[i] < 0x80 ? 1 : crisk__utf8_decode(s + i, &cp);
+        if (n == 0 || i + n > len) {
+            s[i++] = '?';
+            continue;
+        }
+        i += n;
+    }
+}
+
 /* A byte that is not UTF-8.  A file read as UTF-8 whose bytes read as
  * Windows-1252 is such a file (Excel on Windows saves it): one error says
- * so and names the option, instead of one per accented letter, and the
- * file's other bad bytes only reject their rows. */
-static void not_utf8(reader *r, const unsigned char *s, size_t len, size_t at, size_t line,
+ * so and names the option, instead of one per accented letter.  From then
+ * on such bytes become '?' and the rows are delivered: the load fails
+ * anyway, and rows dropped would only make their ids "unknown" in every
+ * edge that names them. */
+static void not_utf8(reader *r, unsigned char *s, size_t len, size_t at, size_t line,
                      size_t column)
 {
-    if (r->not_utf8_said) {
-        r->rec_bad = 1;
-        return;
-    }
-    if (r->cd == (iconv_t)-1 && looks_cp1252(s, len, at)) {
-        fail(r, CRISK_EINVALID, line, column,
-             "not UTF-8 (byte 0x%02x): the file looks like Windows-1252; read it with "
-             "--encoding windows-1252, or save it as UTF-8", s[at]);
+    if (!r->not_utf8_said && r->cd == (iconv_t)-1 && looks_cp1252(s, len, at)) {
+        reader_report(r, CRISK_EINVALID, line, column,
+                      "not UTF-8 (byte 0x%02x): the file looks like Windows-1252; read it with "
+                      "--encoding windows-1252, or save it as UTF-8", s[at]);
         r->not_utf8_said = 1;
+    }
+    if (r->not_utf8_said) {
+        replace_invalid(s, len);
         return;
     }
     fail(r, CRISK_EINVALID, line, column, "invalid UTF-8 in field (byte 0x%02x at offset %zu)",
@@ -619,7 +634,7 @@ static void not_utf8(reader *r, const unsigned char *s, size_t len, size_t at, s
 }
 
 /* Check a field that may hold non-plain bytes, and count its line breaks. */
-static void check_field(reader *r, const unsigned char *s, size_t len, size_t line,
+static void check_field(reader *r, unsigned char *s, size_t len, size_t line,
                         size_t column)
 {
     int is_nul;
@@ -958,13 +973,14 @@ static int convert(reader *r, const char *data, size_t len, int last, const char
     r->converted = at;
     if (rc == (size_t)-1 && errno == EILSEQ) {
         reader_report(r, CRISK_EINVALID, 0, 0, "not %s: byte 0x%02x at offset %llu cannot be "
-                      "read in that encoding", r->encoding, (unsigned char)*in,
+                      "read in that encoding", crisk__csv_encoding_word(r->encoding),
+                      (unsigned char)*in,
                       (unsigned long long)at);
         return r->stop = r->stop ? r->stop : CRISK_EINVALID;
     }
     if (in_left > 0 && last) {
         reader_report(r, CRISK_EINVALID, 0, 0, "the file ends inside a character (%s)",
-                      r->encoding);
+                      crisk__csv_encoding_word(r->encoding));
         return r->stop = r->stop ? r->stop : CRISK_EINVALID;
     }
     memmove(r->in, in, in_left);   /* a character cut by the chunk's end */

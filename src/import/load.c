@@ -20,6 +20,7 @@
  * input is read: its problems would only be repeated as confusing ones in
  * the CSV files.
  */
+#include "csv_dialect.h"
 #include "csv_native.h"
 #include "cyclonedx.h"
 #include "mapping.h"
@@ -198,11 +199,12 @@ static int missing(const char *path, crisk_error *err)
 }
 
 static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_options *opts,
-                    const struct crisk__colmap *map, crisk_diagnostics *diags,
-                    crisk_error *err)
+                    const struct crisk__colmap *map, const crisk__csv_dialect *dialect,
+                    crisk_diagnostics *diags, crisk_error *err)
 {
+    crisk__native_input native = { in->nodes, in->edges, map, dialect };
     if (in->path == NULL)
-        return crisk__native_load(b, in->nodes, in->edges, map, diags, err);
+        return crisk__native_load(b, &native, diags, err);
     char nodes[4096], edges[4096];
     int rc;
     detection d;
@@ -212,7 +214,9 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
         rc = native_paths(in->path, map, nodes, edges, sizeof nodes, diags, err);
         if (rc != CRISK_OK)
             return rc;
-        return crisk__native_load(b, nodes, edges[0] ? edges : NULL, map, diags, err);
+        native.nodes = nodes;
+        native.edges = edges[0] ? edges : NULL;
+        return crisk__native_load(b, &native, diags, err);
     case INPUT_DORA:
         return crisk__dora_load(b, in->path, opts, diags, err);
     case INPUT_CYCLONEDX:
@@ -247,6 +251,32 @@ static int load_mapping(crisk_builder *b, const char *path, struct crisk__colmap
                                     err);
 }
 
+/* The CSV dialect the options ask for (--delimiter, --thousands,
+ * --encoding); CRISK_EUSAGE for a value chainrisk does not know. */
+static int csv_dialect(const crisk_load_options *opts, crisk__csv_dialect *d, crisk_error *err)
+{
+    static const char thousands[] = ".,' ";
+    memset(d, 0, sizeof *d);
+    if (opts->csv_delimiter != NULL) {
+        d->delimiter = crisk__csv_delimiter_named(opts->csv_delimiter);
+        if (d->delimiter == 0)
+            return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "--delimiter expects ',', ';' "
+                                   "or tab, not '%s'", opts->csv_delimiter);
+    }
+    if (opts->csv_thousands != NULL) {
+        const char *t = opts->csv_thousands;
+        if (strlen(t) != 1 || strchr(thousands, t[0]) == NULL)
+            return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "--thousands expects '.', ',', "
+                                   "' ' or an apostrophe, not '%s'", t);
+        d->thousands = t[0];
+    }
+    if (opts->csv_encoding != NULL
+        && crisk__csv_encoding(opts->csv_encoding, &d->encoding) != 0)
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "--encoding expects utf-8, "
+                               "windows-1252, latin1 or utf-16, not '%s'", opts->csv_encoding);
+    return CRISK_OK;
+}
+
 int crisk_inventory_load(crisk_inventory **out, const crisk_input *inputs, size_t n,
                          const crisk_load_options *opts, crisk_diagnostics *diags,
                          crisk_error *err)
@@ -257,8 +287,12 @@ int crisk_inventory_load(crisk_inventory **out, const crisk_input *inputs, size_
     *out = NULL;
     if (opts->diag_limit)
         diags->limit = opts->diag_limit;
+    crisk__csv_dialect dialect;
+    int rc = csv_dialect(opts, &dialect, err);
+    if (rc != CRISK_OK)
+        return rc;
     crisk_builder *b = NULL;
-    int rc = crisk_builder_new(&b, err);
+    rc = crisk_builder_new(&b, err);
     if (rc != CRISK_OK)
         return rc;
     crisk_builder_set_progress(b, opts->progress, opts->progress_ctx);
@@ -266,7 +300,7 @@ int crisk_inventory_load(crisk_inventory **out, const crisk_input *inputs, size_
     rc = load_mapping(b, opts->map_path, &map, diags, err);
     for (size_t i = 0; i < n && rc == CRISK_OK; i++) {
         crisk_builder_begin_input(b);
-        rc = load_one(b, &inputs[i], opts, map, diags, err);
+        rc = load_one(b, &inputs[i], opts, map, &dialect, diags, err);
     }
     if (rc == CRISK_OK)
         rc = crisk_builder_finish(b, out, diags, err);
