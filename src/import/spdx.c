@@ -30,6 +30,7 @@
 #include "json_text.h"
 #include "util/infile.h"
 #include "util/quote.h"
+#include "util/sha256.h"
 #include "util/thread.h"
 #include "util/util.h"
 
@@ -1309,6 +1310,7 @@ typedef struct digest_job {
     const unsigned char *data;
     size_t len;
     char hex[65];
+    int failed;          /* libcrypto could not make it (out of memory) */
     pthread_t thread;
     int started;
 } digest_job;
@@ -1316,7 +1318,9 @@ typedef struct digest_job {
 static void *digest(void *arg)
 {
     digest_job *job = arg;
-    crisk_sha256_hex(job->hex, job->data != NULL ? job->data : (const unsigned char *)"", job->len);
+    job->failed = crisk__sha256_hex(job->hex, job->data != NULL ? job->data
+                                                                : (const unsigned char *)"",
+                                    job->len) != 0;
     return NULL;
 }
 
@@ -1329,12 +1333,13 @@ static void digest_start(digest_job *job, const unsigned char *data, size_t len)
         digest(job);
 }
 
+/* The digest, or NULL when it could not be made. */
 static const char *digest_finish(digest_job *job)
 {
     if (job->started)
         pthread_join(job->thread, NULL);
     job->started = 0;
-    return job->hex;
+    return job->failed ? NULL : job->hex;
 }
 
 /* Load data[0..len) (data[len] must be a NUL). */
@@ -1369,7 +1374,10 @@ static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size
         rc = add_edges(s, b, source, skip, err);
     if (rc == CRISK_OK && skip != NULL && s->errors == 0)
         rc = add_note(s, b, functions, err);
-    crisk_builder_set_source_digest(b, source, digest_finish(&job), len);
+    const char *hex = digest_finish(&job);
+    if (hex == NULL && rc == CRISK_OK)
+        rc = crisk_error_set(err, CRISK_ENOMEM, s->path, 0, 0, "out of memory");
+    crisk_builder_set_source_digest(b, source, hex, len);
     free(skip);
     cJSON_Delete(doc);
     return rc;
