@@ -169,6 +169,10 @@ COMMANDS = [
      ["concentration"]),
     ("simulate", ["simulate", SAMPLE, "--runs", "2000", "--seed", "7"], ["simulate"]),
     ("impact", ["impact", SAMPLE, "mainknoten-ix", "--hours", "8"], ["impact"]),
+    # with --format xlsx, --generate -o takes the results, not a scenario file
+    ("scenarios", ["scenarios", SAMPLE, "--generate", "--hours", "24"], ["scenarios"]),
+    ("scenarios-file", ["scenarios", SAMPLE, "--scenarios",
+                        os.path.join(SAMPLE, "scenarios.csv")], ["scenarios"]),
 ]
 
 
