@@ -199,7 +199,8 @@ static void fill_many(FILE *rows)
 {
     crisk__field row[1] = { crisk__f_number("n", 0) };
     crisk__csv_header(rows, row, 1);
-    for (size_t i = 0; i < 1048576; i++) {   /* one more than a sheet holds below its header */
+    /* one more than two sheets hold below their headers: a third sheet */
+    for (size_t i = 0; i < 2 * 1048575 + 1; i++) {
         row[0].number = (double)i;
         crisk__csv_row(rows, row, 1);
     }
@@ -212,10 +213,16 @@ Test(workbook, goes_on_in_a_second_sheet_past_excel_s_last_row, .timeout = 600)
     cr_assert_eq(make(path, fill_many, &err), CRISK_OK, "%s", err.message);
     char *book = member(path, "xl/workbook.xml");
     cr_assert_not_null(strstr(book, "name=\"t (2)\""), "%s", book);
+    /* the third keeps the table's name (it once lost it: "" then " (2)") */
+    cr_assert_not_null(strstr(book, "name=\"t (3)\""), "%s", book);
     char *second = member(path, "xl/worksheets/sheet2.xml");
-    cr_assert_not_null(strstr(second, "<dimension ref=\"A1:A2\"/>"), "%.300s", second);
+    cr_assert_not_null(strstr(second, "<dimension ref=\"A1:A1048576\"/>"), "%.300s", second);
     cr_assert_not_null(strstr(second, "<t>n</t>"), "no header on the second sheet");
     cr_assert_not_null(strstr(second, "<v>1048575</v>"), "%.600s", second);
+    char *third = member(path, "xl/worksheets/sheet3.xml");
+    cr_assert_not_null(strstr(third, "<dimension ref=\"A1:A2\"/>"), "%.300s", third);
+    cr_assert_not_null(strstr(third, "<v>2097150</v>"), "%.600s", third);
+    free(third);
     free(second);
     free(book);
     unlink(path);

@@ -311,7 +311,8 @@ static void begin_sheet(crisk_workbook *w, const char *name)
 {
     char unique[LXW_SHEETNAME_MAX + 1];
     unique_name(w, name, unique, sizeof unique);
-    snprintf(w->sheet_name, sizeof w->sheet_name, "%s", name);
+    if (name != w->sheet_name)   /* a continued table passes its own name: no copy onto itself */
+        snprintf(w->sheet_name, sizeof w->sheet_name, "%s", name);
     w->sheet = workbook_add_worksheet(w->wb, unique);
     if (w->sheet == NULL) {
         problem(w, CRISK_EINTERNAL, "cannot add a sheet");
