@@ -242,7 +242,7 @@ Test(csv_native, refuses_an_edges_file_without_a_nodes_file)
     crisk_diagnostics d;
     crisk_diagnostics_init(&d);
     cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk__native_input in = { NULL, "edges.csv", NULL, NULL };
+    crisk__native_input in = { NULL, "edges.csv", NULL, NULL, NULL, NULL };
     cr_assert_eq(crisk__native_load(b, &in, &d, &err), CRISK_EUSAGE);
     char buf[1024];
     cr_assert_str_eq(crisk_error_format(&err, buf, sizeof buf),

@@ -138,7 +138,7 @@ int cli_parse_double(const char *command, const char *opt, const char *value, do
 
 enum { OPT_NODES = 1000, OPT_EDGES, OPT_FORMAT, OPT_TOP, OPT_MAP, OPT_INPUT,
        OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_CRITICALITY, OPT_THREADS,
-       OPT_DELIMITER, OPT_THOUSANDS, OPT_ENCODING,
+       OPT_DELIMITER, OPT_THOUSANDS, OPT_ENCODING, OPT_SHEET, OPT_EDGES_SHEET,
        OPT_EXTRA };
 
 static const struct option common_options[] = {
@@ -157,6 +157,8 @@ static const struct option common_options[] = {
     { "delimiter",     required_argument, NULL, OPT_DELIMITER },
     { "thousands",     required_argument, NULL, OPT_THOUSANDS },
     { "encoding",      required_argument, NULL, OPT_ENCODING },
+    { "sheet",         required_argument, NULL, OPT_SHEET },
+    { "edges-sheet",   required_argument, NULL, OPT_EDGES_SHEET },
     { "criticality",   required_argument, NULL, OPT_CRITICALITY },
     { "threads",       required_argument, NULL, OPT_THREADS },
 };
@@ -206,6 +208,8 @@ static int handle_common(cli_common *c, int opt, const char *arg)
     case OPT_DELIMITER: c->load.csv_delimiter = arg; return 0;
     case OPT_THOUSANDS: c->load.csv_thousands = arg; return 0;
     case OPT_ENCODING: c->load.csv_encoding = arg; return 0;
+    case OPT_SHEET: c->load.xlsx_sheet = arg; return 0;
+    case OPT_EDGES_SHEET: c->load.xlsx_edges_sheet = arg; return 0;
     case OPT_THREADS: {
         uint64_t k = 0;
         if (cli_parse_integer(c->command, "--threads", arg, 1, CRISK_ANALYSIS_MAX_THREADS, &k) != 0)

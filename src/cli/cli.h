@@ -31,7 +31,11 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
     "                              or an apostrophe; ';'- and tab-separated files\n" \
     "                              have decimal commas)\n" \
     "  --encoding utf-8|windows-1252|latin1|utf-16  CSV encoding (default UTF-8;\n" \
-    "                              UTF-16 with a byte order mark is detected)\n"
+    "                              UTF-16 with a byte order mark is detected)\n" \
+    "  --sheet NAME                the nodes sheet of an .xlsx workbook (default:\n" \
+    "                              the first)\n" \
+    "  --edges-sheet NAME          the edges sheet (of the --edges workbook, else\n" \
+    "                              of the nodes one)\n"
 #define CLI_HELP_INPUTS \
     "  --input PATH                one more input (like a positional INVENTORY)\n" \
     CLI_HELP_IMPORTERS
@@ -49,7 +53,10 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
     "  --thousands .|,  thousands separator in CSV numbers (also a space or an\n" \
     "                   apostrophe; ';'- and tab-separated files have decimal commas)\n" \
     "  --encoding utf-8|windows-1252|latin1|utf-16  CSV encoding (default UTF-8;\n" \
-    "                   UTF-16 with a byte order mark is detected)\n"
+    "                   UTF-16 with a byte order mark is detected)\n" \
+    "  --sheet NAME     the nodes sheet of an .xlsx workbook (default: the first)\n" \
+    "  --edges-sheet NAME  the edges sheet (of the --edges workbook, else of the\n" \
+    "                   nodes one)\n"
 #define CLI_HELP_THREADS_NARROW \
     "  --threads N      analysis threads (default: one per CPU; results do\n" \
     "                   not depend on it)\n"

@@ -35,6 +35,7 @@
 #include "csv_reader.h"
 #include "mapping.h"
 #include "native_schema.h"
+#include "xlsx.h"
 #include "util/quote.h"
 #include "util/util.h"
 
@@ -416,21 +417,44 @@ static void release_file(native_file *f)
     free(f->columns);
 }
 
-/* Register the file for provenance; its digest is computed while it is
- * read (crisk__csv_read hashes on a second thread) and set afterwards. */
-static int register_source(native_file *f, const char *path)
+/* Register the file for provenance (as `name`: a workbook's sheet is
+ * "book.xlsx[Sheet]"); its digest is computed while it is read
+ * (crisk__csv_read hashes on a second thread) and set afterwards. */
+static int register_source(native_file *f, const char *path, const char *name)
 {
     struct stat st;
     uint64_t bytes = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-    return crisk_builder_add_source(f->b, &f->source, path, f->schema->kind, NULL, bytes, f->err);
+    return crisk_builder_add_source(f->b, &f->source, name, f->schema->kind, NULL, bytes, f->err);
+}
+
+/* Read the sheet of a workbook in place of a CSV file.  CRISK_OK also when
+ * the workbook could not be opened (reported: the load fails). */
+static int read_sheet(native_file *f, const char *path, const char *sheet,
+                      crisk__csv_info *info, int *registered)
+{
+    *registered = 0;
+    crisk__xlsx *x = NULL;
+    char display[CRISK_ERROR_FILE_MAX];
+    memset(info, 0, sizeof *info);
+    int rc = crisk__xlsx_open(&x, &f->rep, path, sheet, display, sizeof display);
+    if (rc != CRISK_OK)
+        return rc;   /* reported */
+    rc = register_source(f, path, display);
+    *registered = rc == CRISK_OK;
+    f->rep.path = display;
+    if (rc == CRISK_OK)
+        rc = crisk__xlsx_read(x, &f->rep, on_record, f, info);
+    f->rep.path = path;
+    crisk__xlsx_close(x);
+    return rc;
 }
 
 /* Read one file.  Returns CRISK_OK unless loading must stop (out of memory,
  * an I/O error); every problem is in `diags`.  `*usable` tells whether the
  * file could be read and had the required columns (may be NULL). */
-static int load_file(crisk_builder *b, const char *path, const crisk__native_schema *s,
-                     const crisk__native_input *in, int add_records,
-                     crisk_diagnostics *diags, crisk_error *err, int *usable)
+static int load_file(crisk_builder *b, const char *path, const char *sheet,
+                     const crisk__native_schema *s, const crisk__native_input *in,
+                     int add_records, crisk_diagnostics *diags, crisk_error *err, int *usable)
 {
     native_file f;
     memset(&f, 0, sizeof f);
@@ -445,14 +469,20 @@ static int load_file(crisk_builder *b, const char *path, const crisk__native_sch
     f.add_records = add_records;
     if (usable != NULL)
         *usable = 0;
-    int rc = register_source(&f, path);
-    if (rc != CRISK_OK)
-        return rc;
     crisk__csv_info info;
-    f.rep.progress = crisk_builder_progress(b, &f.rep.progress_ctx);
-    rc = crisk__csv_read(&f.rep, on_record, &f, 1, &info);
-    crisk_builder_set_source_rows(b, f.source, info.rows);
-    if (info.sha256[0] != '\0')
+    int rc, registered = 1;
+    if (crisk__xlsx_path(path)) {
+        rc = read_sheet(&f, path, sheet, &info, &registered);
+    } else {
+        rc = register_source(&f, path, path);
+        if (rc != CRISK_OK)
+            return rc;
+        f.rep.progress = crisk_builder_progress(b, &f.rep.progress_ctx);
+        rc = crisk__csv_read(&f.rep, on_record, &f, 1, &info);
+    }
+    if (registered)
+        crisk_builder_set_source_rows(b, f.source, info.rows);
+    if (registered && info.sha256[0] != '\0')
         crisk_builder_set_source_digest(b, f.source, info.sha256, info.bytes);
     if (usable != NULL)
         *usable = rc == CRISK_OK && f.header_ok;
@@ -483,13 +513,16 @@ int crisk__native_load(crisk_builder *b, const crisk__native_input *in,
     locale_t previous = c_numeric != (locale_t)0 ? uselocale(c_numeric) : (locale_t)0;
 
     int nodes_usable = 0;
-    int rc = load_file(b, in->nodes, crisk__native_schema_of(CRISK__NATIVE_NODES), in, 1, diags,
-                       err, &nodes_usable);
+    int rc = load_file(b, in->nodes, in->nodes_sheet, crisk__native_schema_of(CRISK__NATIVE_NODES),
+                       in, 1, diags, err, &nodes_usable);
+    /* --edges-sheet alone: the edges are a sheet of the nodes workbook */
+    const char *edges = in->edges == NULL && in->edges_sheet != NULL && crisk__xlsx_path(in->nodes)
+                        ? in->nodes : in->edges;
     /* Without the nodes, every edge would be reported as an unknown node:
      * still check edges.csv, but add none of it. */
-    if (rc == CRISK_OK && in->edges != NULL)
-        rc = load_file(b, in->edges, crisk__native_schema_of(CRISK__NATIVE_EDGES), in,
-                       nodes_usable, diags, err, NULL);
+    if (rc == CRISK_OK && edges != NULL)
+        rc = load_file(b, edges, in->edges_sheet, crisk__native_schema_of(CRISK__NATIVE_EDGES),
+                       in, nodes_usable, diags, err, NULL);
 
     if (c_numeric != (locale_t)0) {
         uselocale(previous);

@@ -20,6 +20,11 @@ typedef struct crisk__native_input {
     const struct crisk__colmap *map;         /* NULL = native column names */
     const struct crisk__csv_dialect *dialect;   /* NULL = detected delimiter, UTF-8,
                                               * no thousands separator */
+    /* A file ending in .xlsx is a workbook (xlsx.h): its sheets to read.
+     * nodes_sheet NULL = the first sheet; with edges_sheet and no edges
+     * file, the edges come from that sheet of the nodes workbook. */
+    const char *nodes_sheet;
+    const char *edges_sheet;
 } crisk__native_input;
 
 /* Read nodes.csv and (if given) edges.csv. */

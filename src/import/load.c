@@ -27,6 +27,7 @@
 #include "sbom_detect.h"
 #include "spdx.h"
 #include "import/dora/dora.h"
+#include "xlsx.h"
 #include "util/infile.h"
 #include "util/util.h"
 
@@ -38,7 +39,7 @@
 #include <unistd.h>
 
 enum input_kind {
-    INPUT_NATIVE_DIR, INPUT_DORA, INPUT_CYCLONEDX, INPUT_SPDX, INPUT_SPDX_TEXT, INPUT_UNKNOWN,
+    INPUT_NATIVE_DIR, INPUT_XLSX, INPUT_DORA, INPUT_CYCLONEDX, INPUT_SPDX, INPUT_SPDX_TEXT, INPUT_UNKNOWN,
     INPUT_MISSING,
     INPUT_UNREADABLE   /* there, but no regular file: why in detection.why */
 };
@@ -140,6 +141,10 @@ static void detect(const char *path, const struct crisk__colmap *map, detection 
         d->kind = INPUT_MISSING;
         return;
     }
+    if (crisk__xlsx_path(path)) {   /* by name: its reader says if it is none */
+        d->kind = INPUT_XLSX;
+        return;
+    }
     int fd;
     struct stat st;
     d->code = crisk__infile_open(path, 0, &fd, &st, d->why, sizeof d->why);
@@ -202,7 +207,8 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
                     const struct crisk__colmap *map, const crisk__csv_dialect *dialect,
                     crisk_diagnostics *diags, crisk_error *err)
 {
-    crisk__native_input native = { in->nodes, in->edges, map, dialect };
+    crisk__native_input native = { in->nodes, in->edges, map, dialect, opts->xlsx_sheet,
+                                   opts->xlsx_edges_sheet };
     if (in->path == NULL)
         return crisk__native_load(b, &native, diags, err);
     char nodes[4096], edges[4096];
@@ -216,6 +222,16 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
             return rc;
         native.nodes = nodes;
         native.edges = edges[0] ? edges : NULL;
+        return crisk__native_load(b, &native, diags, err);
+    case INPUT_XLSX:
+        native.nodes = in->path;
+        native.edges = NULL;
+        /* as for a directory without edges.csv: legal, but said */
+        if (opts->xlsx_edges_sheet == NULL
+            && crisk_diagnostics_add(diags, CRISK_SEV_WARNING, in->path, 0, 0, "no edges sheet "
+                                     "(--edges-sheet NAME): the inventory has no dependencies")
+               != CRISK_OK)
+            return crisk_error_set(err, CRISK_ENOMEM, in->path, 0, 0, "out of memory");
         return crisk__native_load(b, &native, diags, err);
     case INPUT_DORA:
         return crisk__dora_load(b, in->path, opts, diags, err);
