@@ -460,7 +460,18 @@ static time_t inputs_time(const crisk_inventory *inv)
     time_t newest = EPOCH_1980;
     for (size_t i = 0; inv != NULL && i < inv->n_sources; i++) {
         struct stat st;
-        if (stat(inv->sources[i].path, &st) == 0 && st.st_mtime > newest)
+        const char *path = inv->sources[i].path;
+        char book[4096];
+        /* a sheet of a workbook input, "book.xlsx[Sheet]": the workbook's */
+        const char *sheet = strrchr(path, '[');
+        size_t len = strlen(path);
+        if (sheet != NULL && path[len - 1] == ']' && (size_t)(sheet - path) < sizeof book) {
+            memcpy(book, path, (size_t)(sheet - path));
+            book[sheet - path] = '\0';
+            if (stat(path, &st) != 0)
+                path = book;
+        }
+        if (stat(path, &st) == 0 && st.st_mtime > newest)
             newest = st.st_mtime;
     }
     return newest;

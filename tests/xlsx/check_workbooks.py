@@ -253,9 +253,33 @@ def check_hostile(tmp):
     print("ok hostile")
 
 
+def check_workbook_input(tmp):
+    """A workbook made from a workbook: the same cells as from the CSV, the
+    sheets named in provenance with the workbook's digest, and the creation
+    time the workbook file's."""
+    import datetime
+    book = os.path.join(REPO, "tests", "fixtures", "xlsx", "sample.xlsx")
+    args = ["rank", "--nodes", book, "--sheet", "Suppliers", "--edges-sheet", "Dependencies"]
+    path = workbook(args, tmp, "from-xlsx")
+    wb = openpyxl.load_workbook(path)
+    check_table("from-xlsx", wb["rank"], csv_rows(["rank", SAMPLE]))
+    rows = [[c.value for c in r] for r in wb["provenance"].iter_rows()]
+    got = {r[1]: r[3] for r in rows[1:] if r[0] == "input"}
+    with open(book, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    for sheet in ("Suppliers", "Dependencies"):
+        check(got.get("%s[%s]" % (book, sheet)) == digest,
+              "from-xlsx: input %s[%s] %r" % (book, sheet, got))
+    mtime = datetime.datetime.utcfromtimestamp(int(os.path.getmtime(book)))
+    check(wb.properties.created == mtime,
+          "from-xlsx: created %r, the workbook's mtime %r" % (wb.properties.created, mtime))
+    print("ok from-xlsx")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         check_commands(tmp)
+        check_workbook_input(tmp)
         check_export(tmp)
         check_hostile(tmp)
     print("%d passed, %d failed" % (passed, failed))
