@@ -142,6 +142,23 @@ Test(xlsx, reads_a_workbook_through_a_mapping)
     release(&r);
 }
 
+Test(xlsx, reads_a_workbook_a_mapping_names)
+{
+    /* mapping-dir/mapping.json names register.xlsx as the nodes and the
+     * edges file; --sheet and --edges-sheet pick the sheets */
+    char map[1024];
+    snprintf(map, sizeof map, "%s/xlsx/mapping-dir/mapping.json", CRISK_FIXTURES);
+    char *want = data_rank("mapping-example", 1);
+    run r;
+    load(&r, "mapping-dir", 1, "Supplier register", "Dependencies", map);
+    cr_assert_eq(r.rc, CRISK_OK, "%s", r.err.message);
+    char *got = rank_csv(r.inv);
+    cr_expect_str_eq(got, want);
+    free(got);
+    free(want);
+    release(&r);
+}
+
 Test(xlsx, names_the_sheet_and_the_workbook_s_digest_in_provenance)
 {
     run r;
