@@ -848,6 +848,7 @@ Test(csv_native, matches_columns_in_any_order_and_case)
     cr_assert_eq(f1.type, CRISK_NODE_FUNCTION);
     cr_assert_float_eq(f1.rto_hours, 4.0, 1e-12);
     cr_assert_float_eq(f1.criticality, 3.0, 1e-12);
+    cr_assert(f1.criticality_given && s1.criticality_given);
     cr_assert_eq(crisk_inventory_edge_count(r.inv), 1);
     size_t g = crisk_inventory_group_begin(r.inv, node(&r, "f1"));
     cr_assert_str_eq(crisk_inventory_group_member_kind(r.inv, g, 0), "saas");
@@ -878,6 +879,7 @@ Test(csv_native, fills_defaults_for_cells_not_given)
     cr_assert_eq(s1.type, CRISK_NODE_SUPPLIER);
     cr_assert_eq(s1.category, CRISK_CAT_OTHER);
     cr_assert_float_eq(s1.criticality, 1.0, 1e-12);
+    cr_assert_not(s1.criticality_given, "the default is not given");
     cr_assert(isnan(s1.rto_hours) && isnan(s1.recovery_hours));
     cr_assert(isnan(s1.spend) && isnan(s1.probability));
     cr_assert_str_eq(s1.country, "");

@@ -158,6 +158,9 @@ static void expect_same_model(const crisk_inventory *a, const crisk_inventory *b
         cr_expect_eq(y.type, x.type, "type of '%s'", x.id);
         cr_expect_eq(y.category, x.category, "category of '%s'", x.id);
         cr_expect(same_number(y.criticality, x.criticality), "criticality of '%s'", x.id);
+        if (x.type == CRISK_NODE_FUNCTION)
+            cr_expect_eq(y.criticality_given, x.criticality_given,
+                         "whether the criticality of '%s' was given", x.id);
         cr_expect(same_number(y.rto_hours, x.rto_hours), "rto of '%s'", x.id);
         cr_expect(same_number(y.recovery_hours, x.recovery_hours), "recovery of '%s'", x.id);
         cr_expect(same_number(y.spend, x.spend), "spend of '%s'", x.id);

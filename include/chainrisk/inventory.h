@@ -83,7 +83,8 @@ int crisk_substitutability_parse(const char *s, crisk_substitutability *out, con
 typedef struct crisk_inventory crisk_inventory;
 
 /* A borrowed view of one node.  Numbers that were not given are NaN
- * (criticality defaults to 1 and is never NaN). */
+ * (criticality defaults to 1 and is never NaN: `criticality_given` says
+ * whether the input gave it). */
 typedef struct crisk_node_view {
     const char *id;
     const char *name;            /* defaults to id */
@@ -97,6 +98,7 @@ typedef struct crisk_node_view {
     const char *country;         /* "" = not given */
     const char *parent;          /* "" = not given */
     crisk_substitutability substitutability;
+    int criticality_given;       /* the input gave a criticality (not the default 1) */
 } crisk_node_view;
 
 void   crisk_inventory_free(crisk_inventory *inv);
@@ -229,7 +231,7 @@ typedef struct crisk_node_record {
     const char *name;
     crisk_node_type type;
     crisk_category category;
-    double criticality;          /* default 1 */
+    double criticality;          /* NaN = not given (the model stores 1) */
     double rto_hours, recovery_hours, spend, probability;   /* NaN = not given */
     const char *country, *parent;
     crisk_substitutability substitutability;

@@ -243,8 +243,8 @@ int crisk_report_write(FILE *f, const crisk_analysis *a, const crisk_diagnostics
  * country,parent,substitutability,probability, then the pass-through
  * attributes in inventory order; edges: from,to,group,need,kind, by
  * dependant, group and member order.  A name equal to the id, a criticality
- * of 1 on a provider, and the need of an edge without a group are left
- * empty (the defaults).  Numbers use crisk_format_number.  Cells are quoted
+ * the input did not give (or 1 on a provider), and the need of an edge
+ * without a group are left empty (the defaults).  Numbers use crisk_format_number.  Cells are quoted
  * per RFC 4180 but, unlike the report CSVs, not neutralised against
  * spreadsheet formulas: that would change ids such as '@scope/pkg'.
  * Returns CRISK_OK; CRISK_EINVALID, before writing anything, for a value the

@@ -18,7 +18,8 @@
  * for chainrisk, not a report; docs/cyclonedx.md says so.
  *
  * Defaults are left empty where the reader restores them: a name equal to
- * the id, criticality 1 on a provider, the need of an edge without a group.
+ * the id, a criticality the input did not give (or 1 on a provider), the
+ * need of an edge without a group.
  * Group and member order follow the model (the builder keeps input order),
  * so the reloaded model lists them in the same order.
  */
@@ -148,7 +149,7 @@ static void put_node(FILE *f, const crisk_inventory *inv, size_t v)
     putc(',', f);
     crisk__csv_raw(f, strcmp(n.name, n.id) == 0 ? "" : n.name);
     fprintf(f, ",%s,%s,", crisk_node_type_name(n.type), crisk_category_name(n.category));
-    if (n.type == CRISK_NODE_FUNCTION || n.criticality != 1.0)
+    if ((n.type == CRISK_NODE_FUNCTION && n.criticality_given) || n.criticality != 1.0)
         crisk_csv_number(f, n.criticality);
     const double numbers[] = { n.rto_hours, n.recovery_hours, n.spend };
     for (size_t i = 0; i < 3; i++) {

@@ -138,7 +138,7 @@ void crisk_node_record_init(crisk_node_record *rec)
     memset(rec, 0, sizeof *rec);
     rec->type = CRISK_NODE_SUPPLIER;
     rec->category = CRISK_CAT_OTHER;
-    rec->criticality = 1.0;
+    rec->criticality = NAN;   /* not given: the builder stores the default 1 */
     rec->rto_hours = rec->recovery_hours = rec->spend = rec->probability = NAN;
     rec->substitutability = CRISK_SUBST_UNSET;
 }
@@ -326,7 +326,7 @@ static int grow_nodes(crisk_builder *b, size_t need)
     } while (0)
     GROW(inv->id); GROW(inv->name); GROW(inv->country); GROW(inv->parent);
     GROW(inv->type); GROW(inv->category); GROW(inv->subst);
-    GROW(inv->criticality); GROW(inv->rto); GROW(inv->recovery);
+    GROW(inv->criticality); GROW(inv->criticality_given); GROW(inv->rto); GROW(inv->recovery);
     GROW(inv->spend); GROW(inv->probability);
     GROW(b->node_source); GROW(b->node_line); GROW(b->node_col);
 #undef GROW
@@ -344,6 +344,12 @@ static int same_text(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+/* A record's criticality as the model stores it: 1 when not given. */
+static double effective_criticality(const crisk_node_record *rec)
+{
+    return isnan(rec->criticality) ? 1.0 : rec->criticality;
+}
+
 /* The first field in which `rec` disagrees with node `v`, or NULL. */
 static const char *first_difference(const crisk_inventory *inv, uint32_t v,
                                     const crisk_node_record *rec)
@@ -352,7 +358,7 @@ static const char *first_difference(const crisk_inventory *inv, uint32_t v,
     if (!same_text(inv->name[v], name)) return "name";
     if (inv->type[v] != rec->type) return "type";
     if (inv->category[v] != rec->category) return "category";
-    if (!same_number(inv->criticality[v], rec->criticality)) return "criticality";
+    if (!same_number(inv->criticality[v], effective_criticality(rec))) return "criticality";
     if (!same_number(inv->rto[v], rec->rto_hours)) return "rto_hours";
     if (!same_number(inv->recovery[v], rec->recovery_hours)) return "recovery_hours";
     if (!same_number(inv->spend[v], rec->spend)) return "spend";
@@ -392,7 +398,8 @@ static int check_amounts(crisk_builder *b, size_t source, const crisk_node_recor
     const char *path = b->inv->sources[source].path;
     quoted q1;
     char x[CRISK__NUMBER_MAX];
-    if (!(rec->criticality >= 0 && rec->criticality <= CRISK_MAX_CRITICALITY))
+    if (!isnan(rec->criticality)   /* not given: the default 1 */
+        && !(rec->criticality >= 0 && rec->criticality <= CRISK_MAX_CRITICALITY))
         return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
                                      "criticality %s of '%s' is not between 0 and 1000000",
                                      crisk__number_text(x, rec->criticality), Q(q1, rec->id));
@@ -486,7 +493,8 @@ int crisk_builder_add_node(crisk_builder *b, size_t source, const crisk_node_rec
     inv->type[v] = (uint8_t)rec->type;
     inv->category[v] = (uint8_t)rec->category;
     inv->subst[v] = (uint8_t)rec->substitutability;
-    inv->criticality[v] = rec->criticality;
+    inv->criticality[v] = effective_criticality(rec);
+    inv->criticality_given[v] = !isnan(rec->criticality);
     inv->rto[v] = rec->rto_hours;
     inv->recovery[v] = rec->recovery_hours;
     inv->spend[v] = rec->spend;

@@ -15,7 +15,7 @@ void crisk_inventory_free(crisk_inventory *inv)
         igraph_destroy(&inv->graph);
     free(inv->id); free(inv->name); free(inv->country); free(inv->parent);
     free(inv->type); free(inv->category); free(inv->subst);
-    free(inv->criticality); free(inv->rto); free(inv->recovery);
+    free(inv->criticality); free(inv->criticality_given); free(inv->rto); free(inv->recovery);
     free(inv->spend); free(inv->probability);
     free(inv->index);
     free(inv->attr_names); free(inv->attr_values);
@@ -50,6 +50,7 @@ void crisk_inventory_node(const crisk_inventory *inv, size_t v, crisk_node_view 
     out->country = inv->country[v];
     out->parent = inv->parent[v];
     out->substitutability = (crisk_substitutability)inv->subst[v];
+    out->criticality_given = inv->criticality_given[v];
 }
 
 const char *crisk_inventory_node_id(const crisk_inventory *inv, size_t v) { return inv->id[v]; }

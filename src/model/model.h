@@ -36,6 +36,7 @@ struct crisk_inventory {
     const char **id, **name, **country, **parent;   /* country/parent "" if not given */
     uint8_t *type, *category, *subst;
     double *criticality;       /* >= 0, default 1 */
+    uint8_t *criticality_given; /* 1 if the input gave it, 0 for the default */
     double *rto, *recovery;    /* hours; NaN = not given */
     double *spend;             /* per year; NaN = not given */
     double *probability;       /* 0..1; NaN = not given */
