@@ -16,6 +16,7 @@
 #include "analysis.h"
 #include "scenario.h"
 #include "incident.h"
+#include "diff.h"
 #include "output.h"
 
 #ifdef __cplusplus

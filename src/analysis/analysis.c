@@ -14,6 +14,7 @@
  * nodes of a batch tend to share ancestors and each sweep does useful work
  * for all of them.  Nodes nothing depends on are trivial and never swept.
  */
+#include "analysis_internal.h"
 #include "propagate.h"
 #include "util/quote.h"
 #include "util/thread.h"
@@ -967,7 +968,11 @@ double crisk_analysis_pairs_max_work(const crisk_analysis *a)
     return a->pairs_max_work;
 }
 
-/* Position of a node in id order (for callers sorting by id cheaply). */
+int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what)
+{
+    return what == CRISK__KEPT_SPOFS ? a->has_spofs : a->has_fr;
+}
+
 uint32_t crisk__analysis_id_rank(const crisk_analysis *a, size_t node)
 {
     return a->id_rank[node];

@@ -1,0 +1,21 @@
+/*
+ * analysis_internal.h - what analysis.c shares with the rest of the folder
+ * (private).
+ */
+#ifndef CRISK_ANALYSIS_INTERNAL_H
+#define CRISK_ANALYSIS_INTERNAL_H
+
+#include <stdint.h>
+
+#include "chainrisk/chainrisk.h"
+
+/* Position of `node` among the inventory's ids in byte order (strcmp):
+ * the analysis sorts them once, so callers order nodes by id with integer
+ * comparisons.  O(1). */
+uint32_t crisk__analysis_id_rank(const crisk_analysis *a, size_t node);
+
+/* Whether the analysis ran with keep_spofs / keep_false_redundancy. */
+enum crisk__kept { CRISK__KEPT_SPOFS, CRISK__KEPT_FALSE_REDUNDANCY };
+int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what);
+
+#endif
