@@ -12,6 +12,7 @@
 #include "analysis.h"
 #include "scenario.h"
 #include "incident.h"
+#include "diff.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -407,6 +408,25 @@ int   crisk_workbook_close(crisk_workbook *wb, const crisk_inventory *inv,
 /* Drop the workbook (its temporary files removed) and free it; accepts
  * NULL.  Nothing is written to `f`. */
 void  crisk_workbook_free(crisk_workbook *wb);
+
+/* ---- appended for issue 14: diff ---------------------------------------- */
+
+/* What changed between two snapshots (crisk_diff_run), section by section
+ * in the order of chainrisk/diff.h: nodes, edges, redundancy groups, single
+ * points of failure, provider moves (the first `top`; -1 = all), shared Nth
+ * parties, false redundancy, concentration, tolerance breaches.
+ *   table  one table per section that has changes, after a line naming
+ *          both sides and counting the changes ("no changes" when none).
+ *   csv    one row per change: kind,id,name,type,category,function,to,
+ *          group,need,by,market,field,old,new,change,rto_hours,
+ *          recovery_hours,same_name; a provider's move and a market's
+ *          move give one row per number that moved.
+ *   json   the envelope of crisk_json_begin with the inputs of both sides
+ *          ("side": "old" / "new"); results = {"changes", "min_change",
+ *          then one array per section}.
+ * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(changes). */
+int crisk_emit_diff(FILE *f, const crisk_diff *d, long top, crisk_format fmt,
+                    const crisk_provenance *prov, crisk_error *err);
 
 #ifdef __cplusplus
 }

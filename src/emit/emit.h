@@ -58,6 +58,18 @@ void crisk__json_fields(FILE *f, const crisk__field *row, size_t n);
 /* A JSON array of the ids of nodes[0..n). */
 void crisk__json_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, size_t n);
 
+/* One CSV row of a table whose columns are columns[0..n_columns): each cell
+ * is the field of `row` with that key, empty when the row has none (tables
+ * that hold several kinds of row, told apart by a `kind` column).  Returns
+ * CRISK_OK or CRISK_ENOMEM. */
+int crisk__csv_row_columns(FILE *f, const char *const *columns, size_t n_columns,
+                           const crisk__field *row, size_t n);
+
+/* crisk_json_begin for a result about two inventories (a diff): every input
+ * tagged "side": "old" or "new", and the model of each. */
+void crisk__json_begin_pair(FILE *f, const crisk_inventory *old_inv,
+                            const crisk_inventory *new_inv, const crisk_provenance *prov);
+
 /* ---- shared rows ----------------------------------------------------------- */
 
 /* The rank table's columns (DESIGN §5), which `export` also starts each

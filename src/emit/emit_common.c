@@ -94,29 +94,52 @@ static int csv_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, s
     return CRISK_OK;
 }
 
+/* One cell (no separator). */
+static int csv_cell(FILE *f, const crisk__field *c)
+{
+    switch (c->kind) {
+    case CRISK__F_TEXT:
+        if (c->text != NULL)
+            crisk_csv_text(f, c->text);
+        break;
+    case CRISK__F_NUMBER:
+        crisk_csv_number(f, c->number);
+        break;
+    case CRISK__F_BOOL:
+        if (!isnan(c->number))
+            fputs(c->number != 0 ? "true" : "false", f);
+        break;
+    case CRISK__F_IDS:
+        return csv_ids(f, c->inv, c->nodes, c->n);
+    }
+    return CRISK_OK;
+}
+
 int crisk__csv_row(FILE *f, const crisk__field *row, size_t n)
 {
     crisk_workbook *wb = crisk__workbook_of(f);
     if (wb != NULL)
         return crisk__workbook_row(wb, row, n);
     for (size_t i = 0; i < n; i++) {
-        const crisk__field *c = &row[i];
         if (i > 0)
             putc(',', f);
-        switch (c->kind) {
-        case CRISK__F_TEXT:
-            if (c->text != NULL)
-                crisk_csv_text(f, c->text);
-            break;
-        case CRISK__F_NUMBER:
-            crisk_csv_number(f, c->number);
-            break;
-        case CRISK__F_BOOL:
-            if (!isnan(c->number))
-                fputs(c->number != 0 ? "true" : "false", f);
-            break;
-        case CRISK__F_IDS:
-            if (csv_ids(f, c->inv, c->nodes, c->n) != CRISK_OK)
+        if (csv_cell(f, &row[i]) != CRISK_OK)
+            return CRISK_ENOMEM;
+    }
+    putc('\n', f);
+    return CRISK_OK;
+}
+
+int crisk__csv_row_columns(FILE *f, const char *const *columns, size_t n_columns,
+                           const crisk__field *row, size_t n)
+{
+    for (size_t c = 0; c < n_columns; c++) {
+        if (c > 0)
+            putc(',', f);
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(row[i].key, columns[c]) != 0)
+                continue;
+            if (csv_cell(f, &row[i]) != CRISK_OK)
                 return CRISK_ENOMEM;
             break;
         }

@@ -9,6 +9,7 @@
  * here; keys come in a fixed order, so output is byte-stable.
  */
 #include "chainrisk/output.h"
+#include "emit.h"
 #include "model/model.h"
 
 #include <math.h>
@@ -126,17 +127,25 @@ void crisk_json_number(FILE *f, double x)
     fputs(crisk_format_number(buf, sizeof buf, x), f);
 }
 
-void crisk_json_begin(FILE *f, const crisk_inventory *inv, const crisk_provenance *prov)
+static void json_tool(FILE *f, const crisk_provenance *prov)
 {
     fputs("{\n\"schema\": \"chainrisk/1\",\n\"tool\": {\"name\": \"chainrisk\", \"version\": ", f);
     crisk_json_string(f, crisk_version());
     fputs("},\n\"command\": ", f);
     crisk_json_string(f, prov && prov->command ? prov->command : "");
-    fputs(",\n\"inputs\": [", f);
+}
+
+/* The input files of `inv`, each tagged with `side` when it is not NULL. */
+static void json_sources(FILE *f, const crisk_inventory *inv, const char *side, int *first)
+{
     for (size_t i = 0; i < inv->n_sources; i++) {
         const crisk__source *s = &inv->sources[i];
-        fputs(i ? ",\n  " : "\n  ", f);
-        fputs("{\"path\": ", f);
+        fputs(*first ? "\n  " : ",\n  ", f);
+        *first = 0;
+        fputs("{", f);
+        if (side != NULL)
+            fprintf(f, "\"side\": \"%s\", ", side);
+        fputs("\"path\": ", f);
         crisk_json_string(f, s->path);
         fputs(", \"kind\": ", f);
         crisk_json_string(f, s->kind);
@@ -144,19 +153,68 @@ void crisk_json_begin(FILE *f, const crisk_inventory *inv, const crisk_provenanc
         crisk_json_string(f, s->sha256);
         fprintf(f, ", \"bytes\": %llu, \"rows\": %zu}", (unsigned long long)s->bytes, s->rows);
     }
-    fprintf(f, "\n],\n\"model\": {\"nodes\": %zu, \"edges\": %zu, \"groups\": %zu},\n\"options\": {",
-            inv->n, inv->n_edges, inv->n_groups);
+}
+
+static void json_model(FILE *f, const crisk_inventory *inv)
+{
+    fprintf(f, "{\"nodes\": %zu, \"edges\": %zu, \"groups\": %zu}", inv->n, inv->n_edges,
+            inv->n_groups);
+}
+
+static void json_options(FILE *f, const crisk_provenance *prov)
+{
+    fputs(",\n\"options\": {", f);
     for (size_t i = 0; prov && i < prov->n_options; i++) {
         fputs(i ? ", " : "", f);
         crisk_json_string(f, prov->option_names[i]);
         fputs(": ", f);
         crisk_json_string(f, prov->option_values[i]);
     }
-    fputs("},\n\"notes\": [", f);
+    fputs("}", f);
+}
+
+static void json_notes(FILE *f, const crisk_inventory *inv, int *first)
+{
     for (size_t i = 0; i < inv->n_notes; i++) {
-        fputs(i ? ", " : "", f);
+        fputs(*first ? "" : ", ", f);
+        *first = 0;
         crisk_json_string(f, inv->notes[i]);
     }
+}
+
+void crisk_json_begin(FILE *f, const crisk_inventory *inv, const crisk_provenance *prov)
+{
+    int first = 1;
+    json_tool(f, prov);
+    fputs(",\n\"inputs\": [", f);
+    json_sources(f, inv, NULL, &first);
+    fputs("\n],\n\"model\": ", f);
+    json_model(f, inv);
+    json_options(f, prov);
+    fputs(",\n\"notes\": [", f);
+    first = 1;
+    json_notes(f, inv, &first);
+    fputs("],\n\"results\": ", f);
+}
+
+void crisk__json_begin_pair(FILE *f, const crisk_inventory *old_inv,
+                            const crisk_inventory *new_inv, const crisk_provenance *prov)
+{
+    int first = 1;
+    json_tool(f, prov);
+    fputs(",\n\"inputs\": [", f);
+    json_sources(f, old_inv, "old", &first);
+    json_sources(f, new_inv, "new", &first);
+    fputs("\n],\n\"model\": {\"old\": ", f);
+    json_model(f, old_inv);
+    fputs(", \"new\": ", f);
+    json_model(f, new_inv);
+    fputs("}", f);
+    json_options(f, prov);
+    fputs(",\n\"notes\": [", f);
+    first = 1;
+    json_notes(f, old_inv, &first);
+    json_notes(f, new_inv, &first);
     fputs("],\n\"results\": ", f);
 }
 
