@@ -4,7 +4,8 @@
 # CASEDIR holds:
 #   args     the arguments, one per line (run from the current directory,
 #            which ctest sets to the repository root)
-#   stdout   the expected standard output (required)
+#   stdout   the expected standard output (required); @VERSION@ stands for
+#            the version `BIN --version` prints (it holds the git commit)
 #   stderr   the expected standard error (optional: not compared if absent)
 #   status   the expected exit code (optional: 0 if absent)
 # Prints a unified diff for every mismatch; exits 0 only if all match.
@@ -30,8 +31,12 @@ done < "$case_dir/args"
 "$bin" "$@" > "$tmp/stdout" 2> "$tmp/stderr"
 echo $? > "$tmp/status"
 
+# The version as `--version` prints it, made safe for sed's replacement.
+version=$("$bin" --version | sed -e '1s/^chainrisk //' -e '1q' | sed -e 's/[\\&|]/\\&/g')
+sed "s|@VERSION@|$version|g" "$case_dir/stdout" > "$tmp/expected"
+
 failed=0
-if ! diff -u "$case_dir/stdout" "$tmp/stdout" > "$tmp/diff"; then
+if ! diff -u "$tmp/expected" "$tmp/stdout" > "$tmp/diff"; then
     echo "$case_dir: stdout differs:"
     cat "$tmp/diff"
     failed=1

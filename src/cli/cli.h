@@ -82,7 +82,8 @@ typedef struct cli_common {
     size_t n_args;
     int positional_inputs;             /* how many positionals are inputs: -1 = all */
     int inputs_optional;               /* set before cli_parse(): no inventory is not an
-                                        * error (the command checks) */
+                                        * error (the command checks; diff takes its
+                                        * inputs through --old/--new) */
     crisk_provenance prov;             /* options as parsed, for JSON output */
 } cli_common;
 
@@ -175,6 +176,7 @@ int cmd_map(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_complete_ids(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
 int cmd_incident(int argc, char **argv);

@@ -24,6 +24,7 @@ static const cli_command commands[] = {
     { "map",           cmd_map,           "draw the risk map (SVG, PNG, PDF or DOT)" },
     { "report",        cmd_report,        "write everything as one self-contained HTML report" },
     { "export",        cmd_export,        "the model and all metrics as JSON, GraphML, DOT or CSV" },
+    { "diff",          cmd_diff,          "what changed between two snapshots of an inventory" },
     /* Hidden (no summary): for the shell completions only. */
     { "__complete-ids", cmd_complete_ids, NULL },
 };

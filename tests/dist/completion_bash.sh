@@ -50,13 +50,14 @@ cd "$tmp/work" || exit 1
 sample=$src/data/sample
 
 # commands and the tool's own options, from `chainrisk --help`
-check "concentration export impact import incident map rank report scenarios shared simulate spof validate" ""
+check "concentration diff export impact import incident map rank report scenarios shared simulate spof validate" ""
 check "rank report" "r"
 check "--version" "--ver"
 check "" "__complete"
 # each command's options, from its --help
 check "--format" "rank" "--fo"
 check "--pairs --pairs-max-work" "spof" "inv" "--pa"
+check "--min-change" "diff" "--mi"
 check "--delimiter --depth --drop-optional" "map" "--d"
 # --format values per command, as "--format X" and "--format=X"
 check "csv json table xlsx" "rank" "--format" ""

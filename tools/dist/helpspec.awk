@@ -5,6 +5,7 @@
 # Each file is the --help of one command, named after it (chainrisk.txt is
 # `chainrisk --help`).  The texts follow src/cli/README.md ("Help texts"):
 #   usage: chainrisk CMD [options] INVENTORY ID...    positionals, last repeats
+#                                                     (OLD NEW: two inputs, diff)
 #   commands:                                         (chainrisk.txt) then
 #     NAME  SUMMARY                                   one line per command
 #   options:                                          then lines like
@@ -152,7 +153,7 @@ function usage_line(line,    n, w, i, depth, kinds, k) {
         }
         k = w[i]
         sub(/\.\.\.$/, "", k)
-        if (k == "INVENTORY" || k == "INPUT") k = "inputs"
+        if (k == "INVENTORY" || k == "INPUT" || k == "OLD" || k == "NEW") k = "inputs"
         else if (k == "ID") k = "ids"
         else if (k != "<command>") fail("unknown positional '" w[i] "'")
         else continue
