@@ -41,28 +41,6 @@ typedef enum crisk_change {
 
 /* ---- the model ----------------------------------------------------------- */
 
-/* The node columns of DESIGN §3 a change can name, in column order, then
- * the pass-through attributes. */
-typedef enum crisk_node_field {
-    CRISK_FIELD_NONE,               /* an added or removed node */
-    CRISK_FIELD_NAME,
-    CRISK_FIELD_TYPE,
-    CRISK_FIELD_CATEGORY,
-    CRISK_FIELD_CRITICALITY,
-    CRISK_FIELD_RTO_HOURS,
-    CRISK_FIELD_RECOVERY_HOURS,
-    CRISK_FIELD_SPEND,
-    CRISK_FIELD_COUNTRY,
-    CRISK_FIELD_PARENT,
-    CRISK_FIELD_SUBSTITUTABILITY,
-    CRISK_FIELD_PROBABILITY,
-    CRISK_FIELD_ATTRIBUTE           /* a pass-through attribute: see `attribute` */
-} crisk_node_field;
-
-/* The native column name ("rto_hours"); "" for CRISK_FIELD_NONE and
- * CRISK_FIELD_ATTRIBUTE. */
-const char *crisk_node_field_name(crisk_node_field f);
-
 /* A node added, removed, or one field of a node changed (one entry per
  * changed field). */
 typedef struct crisk_node_diff {

@@ -63,6 +63,29 @@ int crisk_node_type_parse(const char *s, crisk_node_type *out, const char **hint
 int crisk_category_parse(const char *s, crisk_category *out, const char **hint);
 int crisk_substitutability_parse(const char *s, crisk_substitutability *out, const char **hint);
 
+/* The node columns of DESIGN §3 but the id, in column order, then the
+ * pass-through attributes: what a diff says changed, what a completeness
+ * rule asks for. */
+typedef enum crisk_node_field {
+    CRISK_FIELD_NONE,               /* an added or removed node */
+    CRISK_FIELD_NAME,
+    CRISK_FIELD_TYPE,
+    CRISK_FIELD_CATEGORY,
+    CRISK_FIELD_CRITICALITY,
+    CRISK_FIELD_RTO_HOURS,
+    CRISK_FIELD_RECOVERY_HOURS,
+    CRISK_FIELD_SPEND,
+    CRISK_FIELD_COUNTRY,
+    CRISK_FIELD_PARENT,
+    CRISK_FIELD_SUBSTITUTABILITY,
+    CRISK_FIELD_PROBABILITY,
+    CRISK_FIELD_ATTRIBUTE           /* a pass-through attribute: see `attribute` */
+} crisk_node_field;
+
+/* The native column name ("rto_hours"); "" for CRISK_FIELD_NONE and
+ * CRISK_FIELD_ATTRIBUTE. */
+const char *crisk_node_field_name(crisk_node_field f);
+
 /* ---- limits (documented in data/README.md) ------------------------------ */
 
 #define CRISK_MAX_FIELD_BYTES   65536u          /* one CSV cell */

@@ -83,16 +83,6 @@ static int rank_nodes(crisk_diff *d)
 
 /* ---- nodes ---------------------------------------------------------------------- */
 
-static const char *const field_names[] = {
-    "", "name", "type", "category", "criticality", "rto_hours", "recovery_hours", "spend",
-    "country", "parent", "substitutability", "probability", ""
-};
-
-const char *crisk_node_field_name(crisk_node_field f)
-{
-    return (unsigned)f < sizeof field_names / sizeof *field_names ? field_names[f] : "";
-}
-
 static int same_number(double x, double y)
 {
     return (isnan(x) && isnan(y)) || x == y;

@@ -1,6 +1,7 @@
 /*
- * enums.c - the spellings of node types, categories and substitutability,
- * as tables, with case-insensitive parsing and "did you mean" hints.
+ * enums.c - the spellings of node types, categories, substitutability and
+ * node fields, as tables, with case-insensitive parsing and "did you mean"
+ * hints.
  */
 #include "chainrisk/inventory.h"
 #include "util/suggest.h"
@@ -15,6 +16,16 @@ static const char *const category_names[CRISK_CAT_COUNT] = {
 static const char *const subst_names[CRISK_SUBST_COUNT] = {
     "", "easy", "medium", "hard", "none"
 };
+
+static const char *const field_names[] = {
+    "", "name", "type", "category", "criticality", "rto_hours", "recovery_hours", "spend",
+    "country", "parent", "substitutability", "probability", ""
+};
+
+const char *crisk_node_field_name(crisk_node_field f)
+{
+    return (unsigned)f < sizeof field_names / sizeof *field_names ? field_names[f] : "";
+}
 
 const char *crisk_node_type_name(crisk_node_type t)
 {
