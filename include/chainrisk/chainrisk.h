@@ -17,6 +17,7 @@
 #include "scenario.h"
 #include "incident.h"
 #include "diff.h"
+#include "policy.h"
 #include "output.h"
 
 #ifdef __cplusplus

@@ -1,0 +1,424 @@
+/*
+ * test_policy.c - the policy file reader (src/import/policy_file.c) and the
+ * checker (src/analysis/check.c).
+ *
+ * Every problem a policy file can have, with its exact position and text
+ * (tests/fixtures/policy/errors/); every rule with a fixture that holds and
+ * one that is violated (tests/fixtures/policy/rules/ on the inventories
+ * busy/ and calm/, whose figures are worked out below), with the exact
+ * violations; the cap on kept violations.  The CLI golden tests
+ * (tests/cli/check_*) and tests/check_junit.py cover the outputs.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chainrisk/chainrisk.h"
+
+#define POLICY(name) CRISK_FIXTURES "/policy/" name
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+typedef struct loaded {
+    crisk_policy *p;
+    crisk_diagnostics diags;
+    crisk_error err;
+    int rc;
+    char text[8192];       /* every diagnostic, one a line, the fixture directory cut */
+} loaded;
+
+static void load_policy(loaded *l, const char *path)
+{
+    memset(l, 0, sizeof *l);
+    crisk_diagnostics_init(&l->diags);
+    l->err = (crisk_error)CRISK_ERROR_INIT;
+    l->rc = crisk_policy_load(&l->p, path, &l->diags, &l->err);
+    size_t o = 0, cut = strlen(CRISK_FIXTURES "/policy/");
+    for (size_t i = 0; i < l->diags.count && o < sizeof l->text; i++) {
+        char line[1024];
+        crisk_diag_format(&l->diags.items[i], line, sizeof line);
+        const char *shown = strncmp(line, CRISK_FIXTURES "/policy/", cut) == 0 ? line + cut : line;
+        o += (size_t)snprintf(l->text + o, sizeof l->text - o, "%s\n", shown);
+    }
+}
+
+static void unload(loaded *l)
+{
+    crisk_policy_free(l->p);
+    crisk_diagnostics_release(&l->diags);
+}
+
+static void expect_errors(const char *fixture, const char *expected)
+{
+    loaded l;
+    load_policy(&l, fixture);
+    cr_expect_eq(l.rc, CRISK_EINVALID, "%s", fixture);
+    cr_expect_null(l.p);
+    cr_expect_str_eq(l.text, expected);
+    unload(&l);
+}
+
+Test(policy, reports_every_problem_of_the_rules_at_its_key_or_value)
+{
+    expect_errors(POLICY("errors/rules.json"),
+        "errors/rules.json:2:3: unknown key 'nmae' (did you mean 'name'?)\n"
+        "errors/rules.json:4:15: unknown rule 'max_hhl' (did you mean 'max_hhi'?)\n"
+        "errors/rules.json:5:32: unknown value 'categry' for 'by' (did you mean 'category'?)\n"
+        "errors/rules.json:5:52: unknown value 'spnd' for 'basis' (did you mean 'spend'?)\n"
+        "errors/rules.json:5:67: 'max' must be an HHI from 0 to 10000, not 12000\n"
+        "errors/rules.json:5:74: unknown key 'bassis' in rule 'max_hhi' (did you mean 'basis'?)\n"
+        "errors/rules.json:6:74: 'max' must be a share from 0 to 1 (40% is 0.4), not 40\n"
+        "errors/rules.json:6:78: 'market' applies to \"by\": \"category\" only (by parent, all "
+        "providers form one market)\n"
+        "errors/rules.json:7:72: 'max' must be a number, not a string\n"
+        "errors/rules.json:7:90: unknown market 'clod' (did you mean 'cloud'?)\n"
+        "errors/rules.json:8:45: 'min_criticality' must be a criticality >= 0, not -1\n"
+        "errors/rules.json:8:70: unknown substitutability 'hrd' (did you mean 'hard'?)\n"
+        "errors/rules.json:8:77: each of 'substitutability' must be a string, not a number\n"
+        "errors/rules.json:8:81: 'max' does not apply to rule 'no_spof' (it takes rule, name, "
+        "description, min_criticality or substitutability)\n"
+        "errors/rules.json:9:33: unknown value 'tier2' for 'of' (did you mean 'tier1'?)\n"
+        "errors/rules.json:10:57: unknown field 'spnd' (did you mean 'spend'?)\n"
+        "errors/rules.json:11:15: 'rule' must be a string, not a number\n"
+        "errors/rules.json:12:5: rule without a 'rule' key (its kind: max_hhi, max_top1_share, "
+        "max_impact_share, no_spof, no_false_redundancy, no_breach or complete)\n"
+        "errors/rules.json:13:5: a rule must be an object, not a string\n"
+        "errors/rules.json:14:5: rule 'max_impact_share' needs 'max'\n"
+        "errors/rules.json:15:36: 'name' must be a string, not a number\n"
+        "errors/rules.json:15:79: 'min_criticality' must be a number, not a string\n"
+        "errors/rules.json:16:56: 'fields' must be an array of column names, not a string\n"
+        "errors/rules.json:17:56: 'fields' is empty: leave it out for the default\n"
+        "errors/rules.json:18:46: 'substitutability' must be a string or an array of strings, "
+        "not a number\n"
+        "errors/rules.json:19:38: unknown key 'colour' in rule 'no_false_redundancy' (expected "
+        "rule, name or description)\n"
+        "errors/rules.json:20:42: 'max' must be a share from 0 to 1 (40% is 0.4), not 1.5\n"
+        "errors/rules.json:20:62: 'description' must be a string, not a number\n");
+}
+
+Test(policy, puts_the_first_problem_in_the_error)
+{
+    loaded l;
+    load_policy(&l, POLICY("errors/rules.json"));
+    cr_expect_eq(l.err.code, CRISK_EINVALID);
+    cr_expect_str_eq(l.err.file, POLICY("errors/rules.json"));
+    cr_expect_eq(l.err.line, 2);
+    cr_expect_eq(l.err.column, 3);
+    cr_expect_str_eq(l.err.message, "unknown key 'nmae' (did you mean 'name'?)");
+    unload(&l);
+}
+
+Test(policy, reports_problems_of_the_whole_file)
+{
+    expect_errors(POLICY("errors/not_an_object.json"),
+                  "errors/not_an_object.json:1:1: a policy must be a JSON object, not an array\n");
+    expect_errors(POLICY("errors/missing_rules.json"),
+                  "errors/missing_rules.json:1:1: missing key 'rules' (the list of rules)\n");
+    expect_errors(POLICY("errors/rules_not_an_array.json"),
+                  "errors/rules_not_an_array.json:2:12: 'rules' must be an array, not an object\n");
+    expect_errors(POLICY("errors/rules_empty.json"),
+                  "errors/rules_empty.json:1:12: 'rules' is empty: a policy needs at least one rule\n");
+    expect_errors(POLICY("errors/policy_name.json"),
+                  "errors/policy_name.json:1:11: 'name' must be a string, not a number\n"
+                  "errors/policy_name.json:1:29: 'description' must be a string, not an array\n");
+    expect_errors(POLICY("errors/empty.json"),
+                  "errors/empty.json: empty file (expected a JSON object)\n");
+}
+
+Test(policy, locates_json_syntax_errors_with_the_shared_json_reader)
+{
+    loaded l;
+    load_policy(&l, POLICY("errors/syntax.json"));
+    cr_expect_eq(l.rc, CRISK_EINVALID);
+    cr_expect_eq(l.err.line, 3);
+    cr_expect_eq(l.err.column, 27);
+    cr_expect(strncmp(l.err.message, "invalid JSON", 12) == 0, "%s", l.err.message);
+    unload(&l);
+}
+
+Test(policy, reports_a_missing_file_and_one_too_large)
+{
+    loaded l;
+    load_policy(&l, POLICY("errors/no-such-file.json"));
+    cr_expect_eq(l.rc, CRISK_ENOTFOUND);
+    cr_expect_str_eq(l.err.message, "cannot open file: No such file or directory");
+    cr_expect_str_eq(l.text, "errors/no-such-file.json: cannot open file: No such file or directory\n");
+    unload(&l);
+
+    char path[] = "/tmp/crisk-policy-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    fputs("{\"rules\": [{\"rule\": \"no_false_redundancy\", \"description\": \"", f);
+    for (size_t i = 0; i < CRISK_MAX_POLICY_BYTES; i++)
+        putc('x', f);
+    fputs("\"}]}", f);
+    fclose(f);
+    load_policy(&l, path);
+    cr_expect_eq(l.rc, CRISK_ELIMIT);
+    cr_expect_str_eq(l.err.message, "file is too large (more than 1048576 bytes)");
+    unload(&l);
+    unlink(path);
+}
+
+Test(policy, reads_a_policy_and_says_what_its_analysis_must_keep)
+{
+    loaded l;
+    load_policy(&l, CRISK_SOURCE_DIR "/data/policy.json");
+    cr_assert_eq(l.rc, CRISK_OK, "%s", l.text);
+    cr_expect_str_eq(crisk_policy_path(l.p), CRISK_SOURCE_DIR "/data/policy.json");
+    cr_expect_str_eq(crisk_policy_name(l.p), "Rheinauen hospital group: supply-chain gate");
+    cr_expect_eq(strlen(crisk_policy_sha256(l.p)), 64);
+    cr_expect_eq(crisk_policy_needs(l.p), CRISK_POLICY_NEEDS_FALSE_REDUNDANCY);
+    unload(&l);
+    load_policy(&l, POLICY("rules/no_breach.json"));
+    cr_expect_eq(crisk_policy_needs(l.p), CRISK_POLICY_NEEDS_SPOFS);
+    cr_expect_null(crisk_policy_name(l.p));
+    cr_expect_eq(crisk_policy_rule_count(l.p), 1);
+    unload(&l);
+}
+
+/* ---- checking --------------------------------------------------------------------- */
+
+typedef struct checked {
+    crisk_inventory *inv;
+    crisk_analysis *a;
+    crisk_policy *p;
+    crisk_check *c;
+    char text[8192];        /* verdict, then each violation: nodes | measured | limit | message */
+} checked;
+
+static void number(char *buf, size_t size, double x)
+{
+    if (isnan(x))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.6g", x);
+}
+
+static void run_check(checked *k, const char *inventory, const char *policy)
+{
+    memset(k, 0, sizeof *k);
+    crisk_input in = { inventory, NULL, NULL };
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_inventory_load(&k->inv, &in, 1, NULL, &diags, &err), CRISK_OK, "%s",
+                 err.message);
+    cr_assert_eq(crisk_policy_load(&k->p, policy, &diags, &err), CRISK_OK, "%s", err.message);
+    crisk_diagnostics_release(&diags);
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    opts.threads = 1;
+    cr_assert_eq(crisk_analysis_run(&k->a, k->inv, &opts, &err), CRISK_OK);
+    cr_assert_eq(crisk_check_run(&k->c, k->p, k->a, &err), CRISK_OK, "%s", err.message);
+    size_t n_rules, n_violations, o = 0;
+    const crisk_rule_result *r = crisk_check_rules(k->c, &n_rules);
+    const crisk_violation *v = crisk_check_violations(k->c, &n_violations);
+    for (size_t i = 0; i < n_rules; i++)
+        o += (size_t)snprintf(k->text + o, sizeof k->text - o, "%s %s checked %zu violations %zu\n",
+                              r[i].rule, r[i].violations ? "violated" : "holds", r[i].checked,
+                              r[i].violations);
+    for (size_t i = 0; i < n_violations && o < sizeof k->text; i++) {
+        char m[32], l[32];
+        number(m, sizeof m, v[i].measured);
+        number(l, sizeof l, v[i].limit);
+        for (size_t j = 0; j < v[i].n_nodes; j++)
+            o += (size_t)snprintf(k->text + o, sizeof k->text - o, "%s%s", j ? "," : "",
+                                  crisk_inventory_node_id(k->inv, v[i].nodes[j]));
+        o += (size_t)snprintf(k->text + o, sizeof k->text - o, " | %s | %s | %s\n", m, l,
+                              v[i].message);
+    }
+}
+
+static void release_check(checked *k)
+{
+    crisk_check_free(k->c);
+    crisk_policy_free(k->p);
+    crisk_analysis_free(k->a);
+    crisk_inventory_free(k->inv);
+}
+
+static void expect_check(const char *inventory, const char *policy, const char *expected)
+{
+    checked k;
+    run_check(&k, inventory, policy);
+    cr_expect_str_eq(k.text, expected, "%s on %s", policy, inventory);
+    release_check(&k);
+}
+
+#define BUSY POLICY("busy")
+#define CALM POLICY("calm")
+
+/*
+ * busy: pay (criticality 5, rto 2) needs 1 of the hosting group {cloud-a,
+ * cloud-b} and 1 of the internet group {isp-1, isp-2}; both clouds run in
+ * dc and both carriers through ix, so dc and ix defeat the groups and are
+ * pay's SPOFs (dc and ix have substitutability none).  mail (2, rto 24) and
+ * ledger (1, no rto) use saas, which runs on cloud-a; hr (criticality not
+ * given, 48) uses lib.  Total criticality 9.  calm: pay (5, rto 8) needs 1
+ * of {a, b}, nothing shared.
+ */
+Test(policy, max_hhi_compares_the_market_s_hhi_with_the_limit)
+{
+    /* cloud spend: cloud-a 700, cloud-b 300: 0.7^2 + 0.3^2 = 5800 */
+    expect_check(BUSY, POLICY("rules/max_hhi_pass.json"), "max_hhi holds checked 1 violations 0\n");
+    expect_check(BUSY, POLICY("rules/max_hhi_fail.json"),
+                 "max_hhi violated checked 1 violations 1\n"
+                 "cloud-a | 5800 | 5000 | market 'cloud': HHI 5800 on the spend basis, above 5000 "
+                 "(largest provider 'cloud-a', 70.0%)\n");
+}
+
+Test(policy, max_top1_share_names_the_largest_entity_and_its_providers)
+{
+    /* by parent, spend: Acme (cloud-a, cloud-b) 1000 of 1200 */
+    expect_check(BUSY, POLICY("rules/max_top1_share_pass.json"),
+                 "max_top1_share holds checked 1 violations 0\n");
+    expect_check(BUSY, POLICY("rules/max_top1_share_fail.json"),
+                 "max_top1_share violated checked 1 violations 1\n"
+                 "cloud-a,cloud-b | 0.833333 | 0.8 | providers by parent: the largest parent, "
+                 "'Acme', has 83.3% on the spend basis, above 80.0%\n");
+}
+
+Test(policy, max_impact_share_finds_the_providers_that_take_down_too_much)
+{
+    /* dc fails pay, mail and ledger: 8 of 9 */
+    expect_check(BUSY, POLICY("rules/max_impact_share_pass.json"),
+                 "max_impact_share holds checked 8 violations 0\n");
+    expect_check(BUSY, POLICY("rules/max_impact_share_fail.json"),
+                 "max_impact_share violated checked 8 violations 1\n"
+                 "dc | 0.888889 | 0.85 | 'dc' takes down 3 of 4 functions alone: criticality 8 "
+                 "of 9, 88.9%, above 85.0%\n");
+}
+
+Test(policy, no_spof_counts_the_spofs_of_critical_functions_by_substitutability)
+{
+    expect_check(BUSY, POLICY("rules/no_spof_pass.json"), "no_spof holds checked 1 violations 0\n");
+    expect_check(BUSY, POLICY("rules/no_spof_fail.json"),
+                 "no_spof violated checked 1 violations 2\n"
+                 "pay,dc | 5 | 5 | 'pay' (criticality 5) fails when 'dc' alone fails "
+                 "(substitutability none)\n"
+                 "pay,ix | 5 | 5 | 'pay' (criticality 5) fails when 'ix' alone fails "
+                 "(substitutability none)\n");
+    expect_check(CALM, POLICY("rules/no_spof_fail.json"), "no_spof holds checked 1 violations 0\n");
+}
+
+Test(policy, no_false_redundancy_reports_each_group_and_what_defeats_it)
+{
+    expect_check(BUSY, POLICY("rules/no_false_redundancy.json"),
+                 "no_false_redundancy violated checked 2 violations 2\n"
+                 "pay,dc | 2 | 1 | group 'hosting' of 'pay' (need 1 of 2) fails when 'dc' fails: "
+                 "2 members down, it can spare 1\n"
+                 "pay,ix | 2 | 1 | group 'internet' of 'pay' (need 1 of 2) fails when 'ix' fails: "
+                 "2 members down, it can spare 1\n");
+    expect_check(CALM, POLICY("rules/no_false_redundancy.json"),
+                 "no_false_redundancy holds checked 1 violations 0\n");
+}
+
+Test(policy, no_breach_compares_recovery_with_the_tolerance_of_each_function_taken_down)
+{
+    /* pay (rto 2): dc 24 h, ix 12 h; mail (rto 24): saas 2, cloud-a 8, dc 24 - none */
+    expect_check(BUSY, POLICY("rules/no_breach.json"),
+                 "no_breach violated checked 2 violations 2\n"
+                 "pay,dc | 24 | 2 | 'pay' fails when 'dc' fails, which needs 24 h to recover; "
+                 "'pay' tolerates 2 h\n"
+                 "pay,ix | 12 | 2 | 'pay' fails when 'ix' fails, which needs 12 h to recover; "
+                 "'pay' tolerates 2 h\n");
+    expect_check(CALM, POLICY("rules/no_breach.json"), "no_breach holds checked 1 violations 0\n");
+}
+
+Test(policy, complete_lists_the_fields_each_node_lacks)
+{
+    expect_check(BUSY, POLICY("rules/complete_functions.json"),
+                 "complete violated checked 4 violations 2\n"
+                 "hr | - | - | function 'hr' has no criticality\n"
+                 "ledger | - | - | function 'ledger' has no rto_hours\n");
+    expect_check(BUSY, POLICY("rules/complete_providers.json"),
+                 "complete violated checked 8 violations 5\n"
+                 "isp-1 | - | - | provider 'isp-1' has no parent\n"
+                 "isp-2 | - | - | provider 'isp-2' has no parent\n"
+                 "ix | - | - | provider 'ix' has no parent\n"
+                 "lib | - | - | provider 'lib' has no substitutability\n"
+                 "saas | - | - | provider 'saas' has no country, parent and substitutability\n");
+    /* tier 1: cloud-a, cloud-b, isp-1, isp-2, saas, lib */
+    expect_check(BUSY, POLICY("rules/complete_tier1.json"),
+                 "complete violated checked 6 violations 1\n"
+                 "lib | - | - | tier-1 provider 'lib' has no spend\n");
+    expect_check(BUSY, POLICY("rules/complete_fields.json"),
+                 "complete violated checked 8 violations 3\n"
+                 "dc | - | - | provider 'dc' has no spend\n"
+                 "ix | - | - | provider 'ix' has no spend\n"
+                 "lib | - | - | provider 'lib' has no recovery_hours and spend\n");
+    static const char *const scopes[] = { "functions", "providers", "tier1", "fields" };
+    for (size_t i = 0; i < 4; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/rules/complete_%s.json", CRISK_FIXTURES "/policy", scopes[i]);
+        checked k;
+        run_check(&k, CALM, path);
+        cr_expect_eq(crisk_check_failed(k.c), 0, "%s", path);
+        release_check(&k);
+    }
+}
+
+Test(policy, refuses_an_analysis_without_what_its_rules_need)
+{
+    checked k;
+    run_check(&k, CALM, POLICY("rules/no_breach.json"));
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    opts.keep_spofs = 0;
+    crisk_analysis *bare = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_run(&bare, k.inv, &opts, &err), CRISK_OK);
+    crisk_check *c = NULL;
+    cr_expect_eq(crisk_check_run(&c, k.p, bare, &err), CRISK_EUSAGE);
+    cr_expect_str_eq(err.message, "the policy needs an analysis that keeps single points of failure");
+    crisk_analysis_free(bare);
+    release_check(&k);
+}
+
+Test(policy, keeps_the_first_violations_of_a_rule_and_counts_them_all)
+{
+    /* 1 200 functions without rto_hours */
+    crisk_builder *b = NULL;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    size_t src;
+    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
+    crisk_builder_begin_input(b);
+    crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err);
+    for (int i = 0; i < 1200; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "f%04d", i);
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        rec.id = id;
+        rec.type = CRISK_NODE_FUNCTION;
+        rec.criticality = 1;
+        cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+    }
+    crisk_inventory *inv = NULL;
+    cr_assert_eq(crisk_builder_finish(b, &inv, &diags, &err), CRISK_OK);
+    crisk_builder_free(b);
+    crisk_analysis *a = NULL;
+    cr_assert_eq(crisk_analysis_run(&a, inv, NULL, &err), CRISK_OK);
+    crisk_policy *p = NULL;
+    cr_assert_eq(crisk_policy_load(&p, POLICY("rules/complete_functions.json"), &diags, &err), CRISK_OK);
+    crisk_check *c = NULL;
+    cr_assert_eq(crisk_check_run(&c, p, a, &err), CRISK_OK);
+    size_t n;
+    const crisk_rule_result *r = crisk_check_rules(c, &n);
+    cr_expect_eq(r[0].violations, 1200);
+    cr_expect_eq(r[0].kept, CRISK_CHECK_KEEP);
+    const crisk_violation *v = crisk_check_violations(c, &n);
+    cr_expect_eq(n, CRISK_CHECK_KEEP);
+    cr_expect_str_eq(v[0].message, "function 'f0000' has no rto_hours");
+    cr_expect_str_eq(v[999].message, "function 'f0999' has no rto_hours");
+    crisk_check_free(c);
+    crisk_policy_free(p);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+    crisk_diagnostics_release(&diags);
+}
