@@ -13,6 +13,7 @@
 #include "scenario.h"
 #include "incident.h"
 #include "diff.h"
+#include "policy.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -427,6 +428,35 @@ void  crisk_workbook_free(crisk_workbook *wb);
  * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(changes). */
 int crisk_emit_diff(FILE *f, const crisk_diff *d, long top, crisk_format fmt,
                     const crisk_provenance *prov, crisk_error *err);
+
+/* ---- appended for issue 14: check ---------------------------------------- */
+
+/* A policy check's verdicts (crisk_check_run):
+ *   table  the rules (where each stands in the policy file as
+ *          POLICY:LINE:COLUMN, verdict, what it checked, its violations,
+ *          what it requires), then every violation listed (the offending
+ *          nodes, measured value, limit, the violation in words), then a
+ *          line "all N rules hold" or "K of N rules violated, V violations".
+ *   csv    one row per rule and per violation listed: kind,rule,name,line,
+ *          column,verdict,checked,violations,requires,nodes,measured,limit,
+ *          message (kind = rule | violation).
+ *   json   the crisk_json_begin envelope; results = {"policy" (path,
+ *          sha256, name), "holds", "rules_checked", "rules_violated",
+ *          "violations", "keep", "rules": [each rule with its "listed"
+ *          violations]}.
+ * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(rules + violations). */
+int crisk_emit_check(FILE *f, const crisk_check *c, crisk_format fmt,
+                     const crisk_provenance *prov, crisk_error *err);
+
+/* The same as JUnit XML for CI systems: one <testsuite> for the policy
+ * (properties: tool version, the policy file and every input with their
+ * SHA-256), one <testcase> per rule (classname chainrisk.check.RULE, the
+ * policy file and line), one <failure> per violation listed (type = the
+ * rule, message = the violation; its text adds the position, the nodes and
+ * the figures), and one saying how many more a rule did not list.
+ * `failures` counts the rules violated.  No timestamps.  Returns CRISK_OK or
+ * CRISK_EIO. */
+int crisk_emit_check_junit(FILE *f, const crisk_check *c, crisk_error *err);
 
 #ifdef __cplusplus
 }

@@ -10,8 +10,8 @@
  *
  * Escaping, per format: CSV cells through crisk_csv_text (RFC 4180 and the
  * OWASP formula guard); JSON through crisk_json_string; XML through
- * xml_text() below, which also replaces what XML 1.0 cannot carry at all
- * (control characters, U+FFFE/U+FFFF, invalid UTF-8) with U+FFFD; DOT
+ * crisk__xml_text() (emit.h), which also replaces what XML 1.0 cannot carry
+ * at all (control characters, U+FFFE/U+FFFF, invalid UTF-8) with U+FFFD; DOT
  * through the map module's crisk__escape() for HTML-like labels, with node
  * names synthetic (n0, n1, ...) so that no input text is ever a DOT
  * identifier (DEPENDENCIES.md: agwrite does not escape backslashes in
@@ -359,41 +359,6 @@ static int export_xlsx(FILE *f, const crisk_analysis *a, const crisk_provenance 
 
 /* ---- GraphML ------------------------------------------------------------------------ */
 
-/* XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
- * (surrogates never decode). */
-static int is_xml_char(uint32_t cp)
-{
-    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
-}
-
-/* Text for XML element content or a quoted attribute value.  Tab, newline
- * and CR become character references, so that attribute-value
- * normalisation and line-end handling give them back unchanged. */
-static void xml_text(FILE *f, const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    while (*s) {
-        uint32_t cp = 0;
-        size_t n = crisk__utf8_decode(s, &cp);
-        if (n == 0 || !is_xml_char(cp)) {
-            fputs("\xEF\xBF\xBD", f);   /* U+FFFD REPLACEMENT CHARACTER */
-            s += n ? n : 1;
-            continue;
-        }
-        switch (cp) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        case '\t': fputs("&#9;", f); break;
-        case '\n': fputs("&#10;", f); break;
-        case '\r': fputs("&#13;", f); break;
-        default: fwrite(s, 1, n, f);
-        }
-        s += n;
-    }
-}
 
 static const char *graphml_type(const crisk__field *c)
 {
@@ -413,7 +378,7 @@ static void graphml_keys(FILE *f, const crisk_inventory *inv, char *const *cols)
                 row[k].key, graphml_type(&row[k]));
     for (size_t i = 0; i < crisk_inventory_attr_count(inv); i++) {
         fprintf(f, "  <key id=\"ka%zu\" for=\"node\" attr.name=\"", i);
-        xml_text(f, cols[i]);
+        crisk__xml_text(f, cols[i]);
         fputs("\" attr.type=\"string\"/>\n", f);
     }
     fputs("  <key id=\"ke0\" for=\"edge\" attr.name=\"group\" attr.type=\"string\"/>\n"
@@ -428,7 +393,7 @@ static void graphml_text(FILE *f, const char *key, const char *text)
     if (text[0] == '\0')
         return;
     fprintf(f, "      <data key=\"%s\">", key);
-    xml_text(f, text);
+    crisk__xml_text(f, text);
     fputs("</data>\n", f);
 }
 
@@ -446,7 +411,7 @@ static void graphml_node(FILE *f, const crisk_analysis *a, size_t v)
             continue;
         fprintf(f, "      <data key=\"kn%zu\">", k);
         if (c->kind == CRISK__F_TEXT)
-            xml_text(f, c->text);
+            crisk__xml_text(f, c->text);
         else if (c->kind == CRISK__F_BOOL)
             fputs(c->number != 0 ? "true" : "false", f);
         else
