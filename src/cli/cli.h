@@ -177,6 +177,7 @@ int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_complete_ids(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
 int cmd_incident(int argc, char **argv);

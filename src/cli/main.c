@@ -25,6 +25,7 @@ static const cli_command commands[] = {
     { "report",        cmd_report,        "write everything as one self-contained HTML report" },
     { "export",        cmd_export,        "the model and all metrics as JSON, GraphML, DOT or CSV" },
     { "diff",          cmd_diff,          "what changed between two snapshots of an inventory" },
+    { "check",         cmd_check,         "a policy gate: check rules, exit 1 on a violation" },
     /* Hidden (no summary): for the shell completions only. */
     { "__complete-ids", cmd_complete_ids, NULL },
 };

@@ -50,7 +50,7 @@ cd "$tmp/work" || exit 1
 sample=$src/data/sample
 
 # commands and the tool's own options, from `chainrisk --help`
-check "concentration diff export impact import incident map rank report scenarios shared simulate spof validate" ""
+check "check concentration diff export impact import incident map rank report scenarios shared simulate spof validate" ""
 check "rank report" "r"
 check "--version" "--ver"
 check "" "__complete"
@@ -62,6 +62,7 @@ check "--delimiter --depth --drop-optional" "map" "--d"
 # --format values per command, as "--format X" and "--format=X"
 check "csv json table xlsx" "rank" "--format" ""
 check "csv dot graphml json xlsx" "export" "--format" ""
+check "csv json junit table" "check" "--format" ""
 check "csv" "shared" "--format" "=" "c"   # readline splits --format=c at the =
 check "category country parent" "concentration" "--by" ""
 check "dot neato sfdp" "map" "--layout" ""

@@ -1,0 +1,146 @@
+/*
+ * cmd_check.c - `chainrisk check INVENTORY --policy FILE`: a policy gate
+ * for CI.
+ *
+ * Exit status (DESIGN §6 with issue 14's gate): 0 every rule holds; 1 a
+ * rule is violated - or the inventory is invalid, as for every command: a
+ * gate that cannot read what it guards fails; 2 a usage error or a bad
+ * policy (the gate's configuration is wrong, not the inventory: the policy
+ * is read first, so it costs nothing to find out); 3 internal error.
+ */
+#include "cli_emit.h"
+
+static const char usage[] =
+    "usage: chainrisk check [options] INVENTORY... --policy POLICY.json\n\n"
+    "Check an inventory against a policy of rules (docs/policy.md): concentration\n"
+    "limits (max_hhi, max_top1_share per market and basis), max_impact_share,\n"
+    "no_spof and no_breach for critical functions, no_false_redundancy, and\n"
+    "completeness of the data.  Each violation names its rule (POLICY:LINE:COLUMN),\n"
+    "the offending nodes and the measured value against the limit.\n\n"
+    "options:\n"
+    "  --policy POLICY.json        the policy (required)\n"
+    "  --format table|csv|json|junit  output format (default table); junit is JUnit\n"
+    "                              XML for CI: one test case per rule, one failure\n"
+    "                              per violation\n"
+    "  -o, --output FILE           write to FILE atomically instead of stdout\n"
+    "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
+    CLI_HELP_INPUTS
+    CLI_HELP_THREADS
+    "  -q, --quiet                 do not print warnings\n"
+    "  -h, --help                  show this help\n\n"
+    "exit status: 0 every rule holds, 1 a rule is violated or the inventory is\n"
+    "invalid, 2 usage error or a bad policy, 3 internal error\n";
+
+typedef struct check_cli {
+    const char *policy_path;
+    int junit;                  /* --format junit */
+    const cli_common *c;
+    const crisk_check *check;
+} check_cli;
+
+static int opt_policy(void *ctx, const char *value)
+{
+    ((check_cli *)ctx)->policy_path = value;
+    return 0;
+}
+
+static const cli_option check_options[] = {
+    { "policy", required_argument, opt_policy },
+    { NULL, 0, NULL },
+};
+
+/* Every problem of the policy file on stderr; then its exit status: 2, or 3
+ * when memory ran out. */
+static int policy_failed(const crisk_diagnostics *diags, const crisk_error *err)
+{
+    char buf[2048];
+    if (diags->count == 0)
+        return cli_fail(err) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
+    for (size_t i = 0; i < diags->count; i++)
+        fprintf(stderr, "%s\n", crisk_diag_format(&diags->items[i], buf, sizeof buf));
+    if (diags->errors > diags->stored_errors)
+        fprintf(stderr, "chainrisk: and %zu more errors\n", diags->errors - diags->stored_errors);
+    fprintf(stderr, "chainrisk: the policy has %zu error%s\n", diags->errors,
+            diags->errors == 1 ? "" : "s");
+    return crisk_exit_code(err->code) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
+}
+
+static int load_policy(const char *path, crisk_policy **out)
+{
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_policy_load(out, path, &diags, &err);
+    int status = rc == CRISK_OK ? EXIT_OK : policy_failed(&diags, &err);
+    crisk_diagnostics_release(&diags);
+    return status;
+}
+
+static int emit(FILE *f, void *ctx, crisk_error *err)
+{
+    const check_cli *x = ctx;
+    if (x->junit)
+        return crisk_emit_check_junit(f, x->check, err);
+    crisk_provenance prov;
+    cli_provenance(x->c, &prov);
+    return crisk_emit_check(f, x->check, x->c->format, &prov, err);
+}
+
+static int run_check(const cli_common *c, check_cli *x, const crisk_policy *p)
+{
+    unsigned needs = crisk_policy_needs(p);
+    int keep = ((needs & CRISK_POLICY_NEEDS_SPOFS) ? CLI_KEEP_SPOFS : 0)
+             | ((needs & CRISK_POLICY_NEEDS_FALSE_REDUNDANCY) ? CLI_KEEP_FALSE_REDUNDANCY : 0);
+    crisk_inventory *inv = NULL;
+    crisk_analysis *a = NULL;
+    crisk_check *check = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = cli_analyse(c, keep, &inv, &a);
+    if (rc == EXIT_OK && crisk_check_run(&check, p, a, &err) != CRISK_OK)
+        rc = cli_fail(&err);
+    if (rc == EXIT_OK) {
+        x->c = c;
+        x->check = check;
+        rc = cli_write(c, emit, x);
+    }
+    if (rc == EXIT_OK && crisk_check_failed(check) > 0)
+        rc = EXIT_INVALID;
+    crisk_check_free(check);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+    return rc;
+}
+
+/* --format: table, csv, json, or junit. */
+static int take_format(cli_common *c, check_cli *x)
+{
+    if (c->format_name == NULL)
+        return 0;
+    x->junit = strcmp(c->format_name, "junit") == 0;
+    if (x->junit || crisk_format_parse(c->format_name, &c->format) == CRISK_OK)
+        return 0;
+    return cli_usage_error("check", "unknown format '%s' (table, csv, json or junit)",
+                           c->format_name);
+}
+
+int cmd_check(int argc, char **argv)
+{
+    cli_common c = { 0 };
+    check_cli x = { 0 };
+    c.own_format = 1;   /* table|csv|json|junit */
+    int rc = cli_parse(&c, argc, argv, usage, check_options, &x);
+    if (rc != 0)
+        return rc > 0 ? EXIT_OK : EXIT_USAGE;
+    if (cli_no_args(&c) != 0 || take_format(&c, &x) != 0)
+        return EXIT_USAGE;
+    if (x.policy_path == NULL) {
+        cli_usage_error("check", "no policy given (--policy FILE)");
+        return EXIT_USAGE;
+    }
+    crisk_policy *p = NULL;
+    rc = load_policy(x.policy_path, &p);
+    if (rc == EXIT_OK)
+        rc = run_check(&c, &x, p);
+    crisk_policy_free(p);
+    return rc;
+}
