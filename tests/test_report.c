@@ -438,3 +438,138 @@ Test(report, parent_and_country_tables_give_the_joint_impact)
     free(page);
     unload(&fx);
 }
+
+/* ---- changes since a baseline, and the policy ---------------------------------------- */
+
+static void write_policy(char path[64], const char *text)
+{
+    snprintf(path, 64, "/tmp/crisk-report-policy-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+typedef struct review {
+    crisk_diff *d;
+    crisk_policy *p;
+    crisk_check *c;
+    crisk_report_options opts;
+} review;
+
+static void review_of(review *r, const fixture *old, const fixture *cur, const char *policy)
+{
+    char path[64];
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    write_policy(path, policy);
+    cr_assert_eq(crisk_policy_load(&r->p, path, &diags, &err), CRISK_OK, "%s", err.message);
+    unlink(path);
+    crisk_diagnostics_release(&diags);
+    cr_assert_eq(crisk_diff_run(&r->d, old->a, cur->a, NULL, &err), CRISK_OK, "%s", err.message);
+    cr_assert_eq(crisk_check_run(&r->c, r->p, cur->a, &err), CRISK_OK, "%s", err.message);
+    r->opts = (crisk_report_options)CRISK_REPORT_OPTIONS_INIT;
+    r->opts.map = 0;
+    r->opts.baseline = r->d;
+    r->opts.policy = r->c;
+}
+
+static void review_release(review *r)
+{
+    crisk_check_free(r->c);
+    crisk_diff_free(r->d);
+    crisk_policy_free(r->p);
+}
+
+/* A quarter later: f2 also needs the new supplier n1 (a new SPOF of f2,
+ * which breaches nothing: n1 has no recovery_hours), Shop B moves to
+ * Shopco's rival (parent concentration moves). */
+static const char next_nodes[] =
+    "id,name,type,category,criticality,rto_hours,recovery_hours,spend,country,parent\n"
+    "f1,Order intake,function,,3,4,,,,\n"
+    "f2,Billing,function,,1,24,,,,\n"
+    "c1,Cloud region,service,cloud,,,8,1000,DE,Cloudco\n"
+    "s1,Shop A,service,software,,,,500,DE,Shopco\n"
+    "s2,Shop B,service,software,,,,300,FR,Rival\n"
+    "edr,EDR sensor,component,software,,,72,0,AT,Watch\n"
+    "h1,Printer,supplier,hardware,,,,50,DE,Print\n"
+    "orphan,Orphan,supplier,other,,,,,,\n"
+    "n1,New supplier,supplier,other,,,,,,\n";
+static const char next_edges[] =
+    "from,to,group,need\n"
+    "f1,s1,shops,1\n"
+    "f1,s2,shops,1\n"
+    "f1,c1,,\n"
+    "f2,c1,,\n"
+    "f2,h1,,\n"
+    "f2,n1,,\n"
+    "s1,edr,,\n"
+    "s2,edr,,\n";
+
+static const char small_policy[] =
+    "{ \"name\": \"Gate\", \"rules\": [\n"
+    "  { \"rule\": \"no_false_redundancy\", \"name\": \"real redundancy\" },\n"
+    "  { \"rule\": \"complete\", \"of\": \"tier1\" } ] }\n";
+
+Test(report, adds_the_changes_since_a_baseline_and_the_policy_s_verdicts)
+{
+    fixture old, cur;
+    load(&old, small_nodes, small_edges);
+    load(&cur, next_nodes, next_edges);
+    review r;
+    review_of(&r, &old, &cur, small_policy);
+    char *page = report(&cur, &r.opts), *again = report(&cur, &r.opts);
+    cr_assert_str_eq(page, again, "byte-identical");
+    check_markup(page);
+    has(page, "<a href=\"#summary\">Summary</a><a href=\"#changes\">Changes</a>"
+              "<a href=\"#policy\">Policy</a>");
+    has(page, "<section id=\"changes\">\n<h2>Changes since the baseline</h2>");
+    has(page, "<li>nodes: 1 added, 0 removed, 1 change of a field</li>");
+    has(page, "<li>dependencies: 1 added, 0 removed, 0 changed</li>");
+    has(page, "<tr><td><code>f2</code></td><td><code>n1</code></td>"
+              "<td><span class=\"tag spof\">appeared</span></td></tr>");
+    has(page, "<tr><td>parent</td><td>all</td><td>spend</td>");
+    has(page, "id=\"changes-breaches-none\"");
+    /* the policy: the shops group is falsely redundant (edr), n1 has no spend */
+    has(page, "<section id=\"policy\">\n<h2>Policy</h2>\n<p class=\"lead\">Gate (<code>");
+    has(page, ": 2 of its 2 rules are violated.</p>");
+    has(page, "<li>group &#39;shops&#39; of &#39;f1&#39; (need 1 of 2) fails when &#39;edr&#39; fails: "
+              "2 members down, it can spare 1</li>");
+    has(page, "<li>tier-1 provider &#39;n1&#39; has no spend</li>");
+    free(page);
+    free(again);
+    crisk_report_options plain = CRISK_REPORT_OPTIONS_INIT;
+    plain.map = 0;
+    page = report(&cur, &plain);
+    cr_assert_null(strstr(page, "id=\"changes\""));
+    cr_assert_null(strstr(page, "id=\"policy\""));
+    cr_assert_null(strstr(page, "href=\"#changes\""));
+    free(page);
+    review_release(&r);
+    unload(&old);
+    unload(&cur);
+}
+
+Test(report, hostile_text_is_escaped_in_the_changes_and_the_policy)
+{
+    fixture old, cur;
+    load(&old, small_nodes, small_edges);
+    load(&cur, hostile_nodes, hostile_edges);
+    review r;
+    review_of(&r, &old, &cur,
+              "{ \"name\": \"<script>alert(2)</script>\", \"rules\": [\n"
+              "  { \"rule\": \"complete\", \"of\": \"providers\", \"name\": \"<img src=x>\" },\n"
+              "  { \"rule\": \"no_false_redundancy\" } ] }\n");
+    char *page = report(&cur, &r.opts);
+    check_markup(page);
+    cr_assert_null(strstr(page, "<img"));
+    has(page, "&lt;script&gt;alert(2)&lt;/script&gt; (<code>");
+    has(page, "&lt;img src=x&gt;");
+    has(page, "<code>s3&quot; onmouseover=&quot;x</code>");
+    has(page, "group &#39;&lt;g onclick=x&gt;&#39; of &#39;f&lt;b&gt;&#39;");
+    free(page);
+    review_release(&r);
+    unload(&old);
+    unload(&cur);
+}

@@ -216,20 +216,25 @@ typedef struct crisk_report_options {
     const crisk_scenario_run *scenarios;  /* scenario tests to show; NULL = no such section.
                                     * It must keep the functions down of its first
                                     * CRISK_REPORT_SCENARIO_ROWS results. */
+    const crisk_diff *baseline;    /* a diff whose NEW side is the report's analysis: adds
+                                    * "Changes since the baseline"; NULL = none */
+    const crisk_check *policy;     /* a check of the report's analysis: adds "Policy" */
 } crisk_report_options;
 
-#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1, NULL }
+#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1, NULL, NULL, NULL }
 
 /* The scenario heat table: scenarios (by criticality lost) and functions
  * (by criticality, then id) shown at most. */
 #define CRISK_REPORT_SCENARIO_ROWS    40
 #define CRISK_REPORT_SCENARIO_COLUMNS 30
 
-/* One self-contained HTML page (DESIGN §7): summary, risk map (inline SVG),
- * top risks, single points of failure per function, shared dependencies and
- * false redundancy, concentration (both bases, and the joint impact of
- * parent and country groups), scenario tests when opts->scenarios is given
- * (a scenario x function heat table, breaches marked), the load's
+/* One self-contained HTML page (DESIGN §7): summary, the changes since a
+ * baseline and the policy's verdicts when the options carry them, risk map
+ * (inline SVG), top risks, single points of failure per function, shared
+ * dependencies and false redundancy, concentration (both bases, and the
+ * joint impact of parent and country groups), scenario tests when
+ * opts->scenarios is given (a scenario x function heat table, breaches
+ * marked), the load's
  * validation warnings from `diags` (may be NULL) and provenance.  No external resource;
  * all input text escaped; a Content-Security-Policy admits only the page's
  * own sorting script.  Needs an analysis run with keep_spofs and

@@ -27,6 +27,7 @@
 #include "map.h"
 #include "report_page.h"
 #include "model/model.h"
+#include "report_review.h"
 
 #define SHARED_ROWS            25    /* shared Nth parties shown */
 #define FALSE_REDUNDANCY_ROWS  50
@@ -227,7 +228,12 @@ static void write_header(report *r)
         fputs("</time>", f);
     }
     fputs("</p>\n</div></header>\n<nav class=\"toc\" aria-label=\"Sections\"><div class=\"wrap\">"
-          "<a href=\"#summary\">Summary</a><a href=\"#map\">Risk map</a><a href=\"#top-risks\">Top risks</a>"
+          "<a href=\"#summary\">Summary</a>", f);
+    if (r->opts->baseline != NULL)
+        fputs("<a href=\"#changes\">Changes</a>", f);
+    if (r->opts->policy != NULL)
+        fputs("<a href=\"#policy\">Policy</a>", f);
+    fputs("<a href=\"#map\">Risk map</a><a href=\"#top-risks\">Top risks</a>"
           "<a href=\"#spofs\">Single points of failure</a><a href=\"#shared\">Shared dependencies</a>"
           "<a href=\"#concentration\">Concentration</a>", f);
     if (r->opts->scenarios != NULL)
@@ -1249,6 +1255,10 @@ static int write_body(report *r)
     write_head(r);
     write_header(r);
     write_summary(r, by_category);
+    if (r->opts->baseline != NULL)
+        crisk__report_changes(r->f, r->opts->baseline);
+    if (r->opts->policy != NULL)
+        crisk__report_policy(r->f, r->opts->policy);
     rc = write_map(r);
     if (rc == CRISK_OK) {
         write_top_risks(r);
