@@ -32,6 +32,49 @@ int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_anal
     return EXIT_OK;
 }
 
+int cli_analyse_paths(const cli_common *c, const char *const *paths, size_t n, int keep,
+                      crisk_inventory **inv, crisk_analysis **a)
+{
+    cli_common side = *c;
+    side.n_inputs = n;
+    for (size_t i = 0; i < n; i++)
+        side.inputs[i] = (crisk_input){ paths[i], NULL, NULL };
+    return cli_analyse(&side, keep, inv, a);
+}
+
+/* Every problem of the policy file on stderr; then its exit status. */
+static int policy_failed(const crisk_diagnostics *diags, const crisk_error *err)
+{
+    char buf[2048];
+    if (diags->count == 0)
+        return cli_fail(err) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
+    for (size_t i = 0; i < diags->count; i++)
+        fprintf(stderr, "%s\n", crisk_diag_format(&diags->items[i], buf, sizeof buf));
+    if (diags->errors > diags->stored_errors)
+        fprintf(stderr, "chainrisk: and %zu more errors\n", diags->errors - diags->stored_errors);
+    fprintf(stderr, "chainrisk: the policy has %zu error%s\n", diags->errors,
+            diags->errors == 1 ? "" : "s");
+    return crisk_exit_code(err->code) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
+}
+
+int cli_load_policy(const char *path, crisk_policy **out)
+{
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_policy_load(out, path, &diags, &err);
+    int status = rc == CRISK_OK ? EXIT_OK : policy_failed(&diags, &err);
+    crisk_diagnostics_release(&diags);
+    return status;
+}
+
+int cli_policy_keep(const crisk_policy *p)
+{
+    unsigned needs = crisk_policy_needs(p);
+    return ((needs & CRISK_POLICY_NEEDS_SPOFS) ? CLI_KEEP_SPOFS : 0)
+         | ((needs & CRISK_POLICY_NEEDS_FALSE_REDUNDANCY) ? CLI_KEEP_FALSE_REDUNDANCY : 0);
+}
+
 int cli_find_node(const crisk_inventory *inv, const char *id, size_t *out)
 {
     crisk_error err = CRISK_ERROR_INIT;

@@ -18,6 +18,20 @@ enum { CLI_KEEP_SPOFS = 1, CLI_KEEP_FALSE_REDUNDANCY = 2 };
  * *inv and *a. */
 int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_analysis **a);
 
+/* cli_analyse() of other inputs than the command line's: `paths` (a diff's
+ * side, a report's baseline), with the command line's importer options. */
+int cli_analyse_paths(const cli_common *c, const char *const *paths, size_t n, int keep,
+                      crisk_inventory **inv, crisk_analysis **a);
+
+/* Read the policy file `path` (--policy), printing its problems on stderr.
+ * Returns an exit code: EXIT_OK, EXIT_USAGE for a bad policy (it is the
+ * command's configuration, not its input), EXIT_INTERNAL when memory ran
+ * out. */
+int cli_load_policy(const char *path, crisk_policy **out);
+
+/* The CLI_KEEP_* flags the policy's rules need. */
+int cli_policy_keep(const crisk_policy *p);
+
 /* Find a node by id, or print "chainrisk: unknown node 'x' (did you mean
  * 'y'?)" (crisk_inventory_resolve: the ids quoted for a terminal) and
  * return -1. */

@@ -49,33 +49,6 @@ static const cli_option check_options[] = {
     { NULL, 0, NULL },
 };
 
-/* Every problem of the policy file on stderr; then its exit status: 2, or 3
- * when memory ran out. */
-static int policy_failed(const crisk_diagnostics *diags, const crisk_error *err)
-{
-    char buf[2048];
-    if (diags->count == 0)
-        return cli_fail(err) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
-    for (size_t i = 0; i < diags->count; i++)
-        fprintf(stderr, "%s\n", crisk_diag_format(&diags->items[i], buf, sizeof buf));
-    if (diags->errors > diags->stored_errors)
-        fprintf(stderr, "chainrisk: and %zu more errors\n", diags->errors - diags->stored_errors);
-    fprintf(stderr, "chainrisk: the policy has %zu error%s\n", diags->errors,
-            diags->errors == 1 ? "" : "s");
-    return crisk_exit_code(err->code) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
-}
-
-static int load_policy(const char *path, crisk_policy **out)
-{
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_error err = CRISK_ERROR_INIT;
-    int rc = crisk_policy_load(out, path, &diags, &err);
-    int status = rc == CRISK_OK ? EXIT_OK : policy_failed(&diags, &err);
-    crisk_diagnostics_release(&diags);
-    return status;
-}
-
 static int emit(FILE *f, void *ctx, crisk_error *err)
 {
     const check_cli *x = ctx;
@@ -88,9 +61,7 @@ static int emit(FILE *f, void *ctx, crisk_error *err)
 
 static int run_check(const cli_common *c, check_cli *x, const crisk_policy *p)
 {
-    unsigned needs = crisk_policy_needs(p);
-    int keep = ((needs & CRISK_POLICY_NEEDS_SPOFS) ? CLI_KEEP_SPOFS : 0)
-             | ((needs & CRISK_POLICY_NEEDS_FALSE_REDUNDANCY) ? CLI_KEEP_FALSE_REDUNDANCY : 0);
+    int keep = cli_policy_keep(p);
     crisk_inventory *inv = NULL;
     crisk_analysis *a = NULL;
     crisk_check *check = NULL;
@@ -138,7 +109,7 @@ int cmd_check(int argc, char **argv)
         return EXIT_USAGE;
     }
     crisk_policy *p = NULL;
-    rc = load_policy(x.policy_path, &p);
+    rc = cli_load_policy(x.policy_path, &p);
     if (rc == EXIT_OK)
         rc = run_check(&c, &x, p);
     crisk_policy_free(p);

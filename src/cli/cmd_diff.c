@@ -100,17 +100,6 @@ static int take_sides(const cli_common *c, diff_cli *x)
     return 0;
 }
 
-/* Load and analyse one side, as the other commands load their inventory. */
-static int analyse_side(const cli_common *c, const diff_cli *x, int s, crisk_inventory **inv,
-                        crisk_analysis **a)
-{
-    cli_common side = *c;
-    side.n_inputs = x->n_side[s];
-    for (size_t i = 0; i < side.n_inputs; i++)
-        side.inputs[i] = (crisk_input){ x->side[s][i], NULL, NULL };
-    return cli_analyse(&side, CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY, inv, a);
-}
-
 static int emit(FILE *f, void *ctx, crisk_error *err)
 {
     const diff_cli *x = ctx;
@@ -148,9 +137,10 @@ int cmd_diff(int argc, char **argv)
         return EXIT_USAGE;
     crisk_inventory *inv[2] = { NULL, NULL };
     crisk_analysis *a[2] = { NULL, NULL };
-    rc = analyse_side(&c, &x, 0, &inv[0], &a[0]);
+    int keep = CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY;
+    rc = cli_analyse_paths(&c, x.side[0], x.n_side[0], keep, &inv[0], &a[0]);
     if (rc == EXIT_OK)
-        rc = analyse_side(&c, &x, 1, &inv[1], &a[1]);
+        rc = cli_analyse_paths(&c, x.side[1], x.n_side[1], keep, &inv[1], &a[1]);
     if (rc == EXIT_OK)
         rc = compare(&c, &x, a);
     for (int s = 0; s < 2; s++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli_emit.h"
 #include "cli_scenarios.h"
 
 static const char usage[] =
@@ -32,18 +33,28 @@ static const char usage[] =
     "                   incident page\n"
     "  --timestamp      record when the report was written (UTC; SOURCE_DATE_EPOCH\n"
     "                   is honoured for reproducible builds)\n"
+    "  --baseline PATH  add \"Changes since the baseline\": what changed since the\n"
+    "                   inventory PATH (repeatable: inputs merged), as chainrisk diff\n"
+    "  --policy POLICY.json  add \"Policy\": each rule's verdict, as chainrisk\n"
+    "                   check gives them (the report is written whatever they are)\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS_NARROW
     CLI_HELP_THREADS_NARROW
     "  -q, --quiet      do not print load warnings (the report still lists them)\n"
     "  -h, --help       show this help\n\n"
-    "exit status: 0 written, 1 invalid input, 2 usage error, 3 internal error\n";
+    "exit status: 0 written, 1 invalid input, 2 usage error or a bad policy,\n"
+    "3 internal error\n";
 
 typedef struct report_args {
     cli_scenario_args sc;          /* first: the shared option handlers use it */
     int timestamp;
     int no_map;
     const char *incident;          /* --incident FILE.json */
+    const char *baseline[CLI_MAX_INPUTS];
+    size_t n_baseline;
+    const char *policy;
+    const crisk_diff *diff;       /* built from the baseline */
+    const crisk_check *check;     /* built from the policy */
 } report_args;
 
 static int opt_incident(void *ctx, const char *value)
@@ -66,10 +77,27 @@ static int opt_no_map(void *ctx, const char *value)
     return 0;
 }
 
+static int opt_baseline(void *ctx, const char *value)
+{
+    report_args *args = ctx;
+    if (args->n_baseline == CLI_MAX_INPUTS)
+        return cli_usage_error("report", "too many baseline inputs (at most %d)", CLI_MAX_INPUTS);
+    args->baseline[args->n_baseline++] = value;
+    return 0;
+}
+
+static int opt_policy(void *ctx, const char *value)
+{
+    ((report_args *)ctx)->policy = value;
+    return 0;
+}
+
 static const cli_option report_options[] = {
-    { "timestamp", no_argument, opt_timestamp },
-    { "no-map",    no_argument, opt_no_map },
+    { "timestamp", no_argument,       opt_timestamp },
+    { "no-map",    no_argument,       opt_no_map },
     { "incident",  required_argument, opt_incident },
+    { "baseline",  required_argument, opt_baseline },
+    { "policy",    required_argument, opt_policy },
     CLI_SCENARIO_OPTIONS,
     { NULL, 0, NULL },
 };
@@ -104,6 +132,8 @@ static int write_report(const crisk_analysis *a, const crisk_diagnostics *diags,
     opts.map = !args->no_map;
     opts.timestamp = args->timestamp ? utc_now(stamp, sizeof stamp) : NULL;
     opts.scenarios = scenarios;
+    opts.baseline = args->diff;
+    opts.policy = args->check;
     crisk_output *out = NULL;
     int rc = cli_open_output(c, &out, &err);
     if (rc == CRISK_OK)
@@ -116,27 +146,54 @@ static int write_report(const crisk_analysis *a, const crisk_diagnostics *diags,
     return rc == CRISK_OK ? EXIT_OK : cli_fail(&err);
 }
 
-/* Analyse, run the scenarios when asked, write the page. */
-static int analyse_and_write(const cli_common *c, const report_args *args, int scenarios,
-                             const crisk_inventory *inv, const crisk_diagnostics *diags)
+/* The baseline's diff against `a`, for "Changes since the baseline". */
+static int compare_baseline(const cli_common *c, report_args *args, const crisk_analysis *a,
+                            crisk_inventory **inv, crisk_analysis **old, crisk_diff **d)
 {
-    crisk_analysis *a = NULL;
-    crisk_scenario_set *set = NULL;
-    crisk_scenario_run *run = NULL;
+    if (args->n_baseline == 0)
+        return EXIT_OK;
+    int rc = cli_analyse_paths(c, args->baseline, args->n_baseline,
+                               CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY, inv, old);
     crisk_error err = CRISK_ERROR_INIT;
-    crisk_analysis_options aopts = CRISK_ANALYSIS_OPTIONS_INIT;
-    aopts.threads = c->threads;
-    int status = crisk_analysis_run(&a, inv, &aopts, &err) == CRISK_OK ? EXIT_OK : cli_fail(&err);
-    if (status == EXIT_OK && scenarios)
-        status = cli_scenarios_load(c, &args->sc, inv, a, &set);
-    if (status == EXIT_OK && scenarios)
-        status = cli_scenarios_run(c, &args->sc, inv, set, CRISK_REPORT_SCENARIO_ROWS, &run);
-    if (status == EXIT_OK)
-        status = write_report(a, diags, c, args, run);
-    crisk_scenario_run_free(run);
-    crisk_scenario_set_free(set);
-    crisk_analysis_free(a);
-    return status;
+    if (rc == EXIT_OK && crisk_diff_run(d, *old, a, NULL, &err) != CRISK_OK)
+        rc = cli_fail(&err);
+    args->diff = *d;
+    return rc;
+}
+
+static int check_policy(const crisk_policy *p, report_args *args, const crisk_analysis *a,
+                        crisk_check **out)
+{
+    crisk_error err = CRISK_ERROR_INIT;
+    if (p != NULL && crisk_check_run(out, p, a, &err) != CRISK_OK)
+        return cli_fail(&err);
+    args->check = *out;
+    return EXIT_OK;
+}
+
+typedef struct report_state {
+    crisk_diagnostics diags;
+    crisk_inventory *inv, *old_inv;
+    crisk_analysis *a, *old;
+    crisk_policy *policy;
+    crisk_diff *diff;
+    crisk_check *check;
+    crisk_scenario_set *set;
+    crisk_scenario_run *run;
+} report_state;
+
+static void release(report_state *s)
+{
+    crisk_scenario_run_free(s->run);
+    crisk_scenario_set_free(s->set);
+    crisk_check_free(s->check);
+    crisk_diff_free(s->diff);
+    crisk_policy_free(s->policy);
+    crisk_analysis_free(s->old);
+    crisk_inventory_free(s->old_inv);
+    crisk_analysis_free(s->a);
+    crisk_inventory_free(s->inv);
+    crisk_diagnostics_release(&s->diags);
 }
 
 /* --incident: the page of a decision record; the record is outside data,
@@ -175,7 +232,8 @@ static int check_incident_usage(const cli_common *c, const report_args *args)
     if (c->n_inputs > 0 || c->n_args > 0)
         return cli_usage_error("report", "--incident renders a decision record by itself: give no "
                                          "INVENTORY");
-    if (args->sc.file != NULL || args->sc.generate || args->no_map || args->timestamp)
+    if (args->sc.file != NULL || args->sc.generate || args->no_map || args->timestamp
+        || args->n_baseline > 0 || args->policy != NULL)
         return cli_usage_error("report", "--incident takes no other report option");
     return 0;
 }
@@ -198,13 +256,29 @@ int cmd_report(int argc, char **argv)
     int scenarios = cli_scenarios_wanted(&args.sc, 0);
     if (scenarios < 0)
         return EXIT_USAGE;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_inventory *inv = NULL;
-    rc = cli_load_diagnostics(&c, &inv, &diags);   /* the report lists the warnings */
-    int status = rc != CRISK_OK ? crisk_exit_code(rc)
-                                : analyse_and_write(&c, &args, scenarios, inv, &diags);
-    crisk_inventory_free(inv);
-    crisk_diagnostics_release(&diags);
+    report_state s = { 0 };
+    crisk_diagnostics_init(&s.diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_analysis_options aopts = CRISK_ANALYSIS_OPTIONS_INIT;
+    aopts.threads = c.threads;
+    int status = args.policy != NULL ? cli_load_policy(args.policy, &s.policy) : EXIT_OK;
+    if (status == EXIT_OK) {
+        rc = cli_load_diagnostics(&c, &s.inv, &s.diags);   /* the report lists the warnings */
+        if (rc != CRISK_OK)
+            status = crisk_exit_code(rc);
+        else if (crisk_analysis_run(&s.a, s.inv, &aopts, &err) != CRISK_OK)
+            status = cli_fail(&err);
+    }
+    if (status == EXIT_OK && scenarios)
+        status = cli_scenarios_load(&c, &args.sc, s.inv, s.a, &s.set);
+    if (status == EXIT_OK && scenarios)
+        status = cli_scenarios_run(&c, &args.sc, s.inv, s.set, CRISK_REPORT_SCENARIO_ROWS, &s.run);
+    if (status == EXIT_OK)
+        status = compare_baseline(&c, &args, s.a, &s.old_inv, &s.old, &s.diff);
+    if (status == EXIT_OK)
+        status = check_policy(s.policy, &args, s.a, &s.check);
+    if (status == EXIT_OK)
+        status = write_report(s.a, &s.diags, &c, &args, s.run);
+    release(&s);
     return status;
 }
