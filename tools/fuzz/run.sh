@@ -262,6 +262,14 @@ seed_mapping() {
     done < <(find tests/fixtures/mapping data/mapping-example -name '*.json' -print0 2>/dev/null)
 }
 
+# Policy files: the JSON under tests/fixtures/policy/ and the example policy.
+seed_policy() {
+    local dir=$1 f
+    while IFS= read -r -d '' f; do
+        add_seed "$dir" "$f"
+    done < <(find tests/fixtures/policy data/policy.json -name '*.json' -print0 2>/dev/null)
+}
+
 # Any other target: the fixtures under tests/fixtures/<name>/.
 seed_generic() {
     local dir=$1 name=$2 f
@@ -293,6 +301,7 @@ make_seeds() {
         cyclonedx) seed_cyclonedx "$dir" ;;
         dora) seed_dora "$dir" ;;
         mapping) seed_mapping "$dir" ;;
+        policy) seed_policy "$dir" ;;
         *) seed_generic "$dir" "$name" ;;
     esac
     seed_regressions "$dir" "$name"
