@@ -38,6 +38,7 @@ static void analyse(side *s)
     crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
     crisk_error err = CRISK_ERROR_INIT;
     opts.threads = 1;
+    opts.keep_fingerprints = 1;   /* the diff compares them; the SPOF lists check it */
     cr_assert_eq(crisk_analysis_run(&s->a, s->inv, &opts, &err), CRISK_OK, "%s", err.message);
 }
 
@@ -459,20 +460,23 @@ Test(diff, finds_the_quarter_s_changes_of_the_sample)
 
 /* ---- contracts ----------------------------------------------------------------------- */
 
-Test(diff, refuses_analyses_that_did_not_keep_spofs_or_false_redundancy)
+Test(diff, refuses_analyses_that_did_not_keep_fingerprints_or_false_redundancy)
 {
     side s = load(CRISK_SOURCE_DIR "/data/sample");
-    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
-    opts.keep_false_redundancy = 0;
-    crisk_analysis *bare = NULL;
     crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_analysis_run(&bare, s.inv, &opts, &err), CRISK_OK);
-    crisk_diff *d = NULL;
-    cr_expect_eq(crisk_diff_run(&d, s.a, bare, NULL, &err), CRISK_EUSAGE);
-    cr_expect_null(d);
-    cr_expect_str_eq(err.message, "a diff needs analyses that keep single points of failure "
-                                  "and false redundancy");
-    crisk_analysis_free(bare);
+    for (int which = 0; which < 2; which++) {
+        crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+        opts.keep_fingerprints = which;
+        opts.keep_false_redundancy = !which;
+        crisk_analysis *bare = NULL;
+        cr_assert_eq(crisk_analysis_run(&bare, s.inv, &opts, &err), CRISK_OK);
+        crisk_diff *d = NULL;
+        cr_expect_eq(crisk_diff_run(&d, s.a, bare, NULL, &err), CRISK_EUSAGE);
+        cr_expect_null(d);
+        cr_expect_str_eq(err.message, "a diff needs analyses that keep fingerprints and false "
+                                      "redundancy");
+        crisk_analysis_free(bare);
+    }
     release(&s);
 }
 

@@ -61,6 +61,7 @@ static void load(fixture *fx, const char *nodes, const char *edges)
     rmdir(fx->dir);
     cr_assert_eq(rc, CRISK_OK, "load: %s", err.message);
     crisk_analysis_options ao = CRISK_ANALYSIS_OPTIONS_INIT;
+    ao.keep_fingerprints = 1;   /* for the diffs of the review sections */
     cr_assert_eq(crisk_analysis_run(&fx->a, fx->inv, &ao, &err), CRISK_OK, "analysis: %s", err.message);
 }
 

@@ -133,9 +133,13 @@ typedef struct crisk_analysis_options {
     unsigned threads;             /* sweeping threads; 0 = one per online CPU */
     double pairs_max_work;        /* edge visits for the minimal pairs of all functions
                                    * together; 0 = CRISK_PAIRS_MAX_WORK */
+    int keep_fingerprints;        /* per node, a 64-bit fingerprint of the functions its
+                                   * lone failure takes down and of those it breaches:
+                                   * what crisk_diff_run compares instead of SPOF lists
+                                   * (16 bytes a node; O(sum of impact) additions) */
 } crisk_analysis_options;
 
-#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0 }
+#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0, 0 }
 #define CRISK_ANALYSIS_MAX_THREADS 16
 
 /* Compute every metric of every node in one pass.

@@ -160,15 +160,19 @@ typedef struct crisk_diff_options {
 
 #define CRISK_DIFF_OPTIONS_INIT { 0 }
 
-/* Compare two analyses.  Both must have been run with keep_spofs and
+/* Compare two analyses.  Both must have been run with keep_fingerprints and
  * keep_false_redundancy (CRISK_EUSAGE otherwise).  Numbers computed by the
  * analysis (metrics, concentration) count as moved when they differ by
  * more than one part in 10^9 (rounding of sums taken in another order is no
  * change); input values are compared exactly.
- * Time O((V + E) log d + S + F) over both sides, d the largest out-degree,
- * S the single points of failure and F the false-redundancy findings, plus
- * O(C log C) to sort C changes; memory O(V + C).  Errors: CRISK_EUSAGE,
- * CRISK_ENOMEM. */
+ * Single points of failure are compared node by node through the
+ * fingerprints of the functions each node takes down: only nodes whose
+ * fingerprints differ are failed again (on the propagation engine, 512 at a
+ * time), so that part costs what changed, at worst one more sweep of each
+ * side; two different sets have equal fingerprints with a chance of about
+ * 2^-64.  The rest is O((V + E) log d + F) over both sides, d the largest
+ * out-degree and F the false-redundancy findings, plus O(C log C) to sort
+ * C changes; memory O(V + C).  Errors: CRISK_EUSAGE, CRISK_ENOMEM. */
 int  crisk_diff_run(crisk_diff **out, const crisk_analysis *old_analysis,
                     const crisk_analysis *new_analysis, const crisk_diff_options *opts,
                     crisk_error *err);

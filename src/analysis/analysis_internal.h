@@ -14,8 +14,16 @@
  * comparisons.  O(1). */
 uint32_t crisk__analysis_id_rank(const crisk_analysis *a, size_t node);
 
-/* Whether the analysis ran with keep_spofs / keep_false_redundancy. */
-enum crisk__kept { CRISK__KEPT_SPOFS, CRISK__KEPT_FALSE_REDUNDANCY };
+/* Whether the analysis ran with keep_spofs / keep_false_redundancy /
+ * keep_fingerprints. */
+enum crisk__kept { CRISK__KEPT_SPOFS, CRISK__KEPT_FALSE_REDUNDANCY, CRISK__KEPT_FINGERPRINTS };
 int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what);
+
+/* The fingerprints of `node` (keep_fingerprints): of the functions its lone
+ * failure takes down, and of those of them it breaches (rto_hours below its
+ * recovery_hours) - sums of the hashes of their ids, so equal sets in two
+ * inventories give equal values.  O(1). */
+void crisk__analysis_fingerprint(const crisk_analysis *a, size_t node, uint64_t *impact,
+                                 uint64_t *breach);
 
 #endif

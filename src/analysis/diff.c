@@ -573,11 +573,11 @@ int crisk_diff_run(crisk_diff **out, const crisk_analysis *old_analysis,
     *out = NULL;
     for (int s = 0; s < 2; s++) {
         const crisk_analysis *a = s ? new_analysis : old_analysis;
-        if (!crisk__analysis_keeps(a, CRISK__KEPT_SPOFS)
+        if (!crisk__analysis_keeps(a, CRISK__KEPT_FINGERPRINTS)
             || !crisk__analysis_keeps(a, CRISK__KEPT_FALSE_REDUNDANCY))
             return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
-                                   "a diff needs analyses that keep single points of failure "
-                                   "and false redundancy");
+                                   "a diff needs analyses that keep fingerprints and false "
+                                   "redundancy");
     }
     crisk_diff *d = calloc(1, sizeof *d);
     if (d == NULL)

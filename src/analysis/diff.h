@@ -3,7 +3,8 @@
  * object, the node matching, and the growing of its change lists.
  *
  * diff.c compares the models (nodes, edges, groups) and runs the whole;
- * diff_risk.c compares what the analyses make of them.  Side 0 is OLD,
+ * diff_risk.c compares what the analyses make of them, diff_spof.c the
+ * single points of failure among that.  Side 0 is OLD,
  * side 1 NEW.  Helpers both halves use are inline here, so that neither
  * file calls the other's functions but diff.c calls diff_risk.c's entry.
  */
@@ -102,9 +103,15 @@ static inline int crisk__diff_sort(void *base, size_t n, size_t size, crisk__dif
     return 0;
 }
 
-/* The second half (diff_risk.c): single points of failure and breaches,
- * metric moves, shared Nth parties, false redundancy, concentration.
- * Returns CRISK_OK or CRISK_ENOMEM (with `err` set). */
+/* The second half (diff_risk.c): single points of failure and breaches
+ * (through diff_spof.c), metric moves, shared Nth parties, false
+ * redundancy, concentration.  Returns CRISK_OK or CRISK_ENOMEM (with `err`
+ * set). */
 int crisk__diff_risk(crisk_diff *d, crisk_error *err);
+
+/* Single points of failure and breaches that appeared or were resolved,
+ * unsorted (diff_spof.c).  Returns CRISK_OK, CRISK_ENOMEM or an igraph
+ * failure of the engine's set-up. */
+int crisk__diff_spofs(crisk_diff *d, crisk_error *err);
 
 #endif

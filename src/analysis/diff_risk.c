@@ -21,94 +21,9 @@ static int oom(crisk_error *err)
     return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* ---- single points of failure and breaches --------------------------------------- */
-
 static int is_function(const crisk_diff *d, int s, uint32_t v)
 {
     return v != DIFF_NONE && d->inv[s]->type[v] == CRISK_NODE_FUNCTION;
-}
-
-/* Node p's failure, which takes function f down, outlasts f's tolerance:
- * rto_hours < recovery_hours, both given (docs/metrics.md, `breaches`). */
-static int breaches(const crisk_diff *d, int s, uint32_t f, uint32_t p)
-{
-    const crisk_inventory *inv = d->inv[s];
-    return !isnan(inv->rto[f]) && !isnan(inv->recovery[p]) && inv->rto[f] < inv->recovery[p];
-}
-
-/* The SPOFs of function f of side s (none when f is no function there). */
-static const uint32_t *spofs_of(const crisk_diff *d, int s, uint32_t f, size_t *count)
-{
-    *count = 0;
-    if (!is_function(d, s, f))
-        return NULL;
-    return crisk_analysis_spofs(d->a[s], f, count);
-}
-
-/* A pair (function f, node p) that holds on side s only: appeared when s
- * is NEW, resolved when it is OLD. */
-static int push_pair(crisk_diff *d, int breach, int s, uint32_t f, uint32_t p)
-{
-    crisk_pair_diff *x = breach ? CRISK__DIFF_PUSH(d, breaches) : CRISK__DIFF_PUSH(d, spofs);
-    if (x == NULL)
-        return -1;
-    uint32_t fo = d->match[s][f], po = d->match[s][p];
-    if (s == 1)
-        *x = (crisk_pair_diff){ CRISK_CHANGE_ADDED, crisk__diff_index(fo), f, crisk__diff_index(po), p };
-    else
-        *x = (crisk_pair_diff){ CRISK_CHANGE_REMOVED, f, crisk__diff_index(fo), p, crisk__diff_index(po) };
-    return 0;
-}
-
-/* A SPOF on side s only: so is its breach, if it breaches there. */
-static int one_side(crisk_diff *d, int s, uint32_t f, uint32_t p)
-{
-    if (push_pair(d, 0, s, f, p) != 0)
-        return -1;
-    return breaches(d, s, f, p) ? push_pair(d, 1, s, f, p) : 0;
-}
-
-/* A SPOF on both sides: its breach may still have appeared or resolved. */
-static int both_sides(crisk_diff *d, uint32_t f0, uint32_t p0, uint32_t f1, uint32_t p1)
-{
-    int b0 = breaches(d, 0, f0, p0), b1 = breaches(d, 1, f1, p1);
-    if (b0 == b1)
-        return 0;
-    return b1 ? push_pair(d, 1, 1, f1, p1) : push_pair(d, 1, 0, f0, p0);
-}
-
-/* Merge the SPOF lists of OLD function f0 and NEW function f1 (either may
- * be DIFF_NONE or no function); both lists are sorted by id, so by rank. */
-static int merge_spofs(crisk_diff *d, uint32_t f0, uint32_t f1)
-{
-    size_t n0, n1, i = 0, j = 0;
-    const uint32_t *x = spofs_of(d, 0, f0, &n0), *y = spofs_of(d, 1, f1, &n1);
-    while (i < n0 || j < n1) {
-        uint32_t r0 = i < n0 ? d->rank[0][x[i]] : UINT32_MAX;
-        uint32_t r1 = j < n1 ? d->rank[1][y[j]] : UINT32_MAX;
-        int rc;
-        if (r0 < r1)
-            rc = one_side(d, 0, f0, x[i++]);
-        else if (r1 < r0)
-            rc = one_side(d, 1, f1, y[j++]);
-        else
-            rc = both_sides(d, f0, x[i++], f1, y[j++]);
-        if (rc != 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int diff_spofs(crisk_diff *d)
-{
-    for (uint32_t v = 0; v < d->inv[1]->n; v++)
-        if (is_function(d, 1, v) && merge_spofs(d, d->match[1][v], v) != 0)
-            return -1;
-    for (uint32_t u = 0; u < d->inv[0]->n; u++)
-        if (is_function(d, 0, u) && !is_function(d, 1, d->match[0][u])
-            && merge_spofs(d, u, DIFF_NONE) != 0)
-            return -1;
-    return 0;
 }
 
 /* ---- metric moves ------------------------------------------------------------------ */
@@ -483,9 +398,12 @@ static int sort_all(crisk_diff *d)
 
 int crisk__diff_risk(crisk_diff *d, crisk_error *err)
 {
-    if (diff_spofs(d) != 0 || diff_moves(d) != 0)
+    int rc = crisk__diff_spofs(d, err);
+    if (rc != CRISK_OK)
+        return rc;
+    if (diff_moves(d) != 0)
         return oom(err);
-    int rc = diff_shared(d, err);
+    rc = diff_shared(d, err);
     if (rc == CRISK_OK && diff_redundancy(d) != 0)
         rc = oom(err);
     static const crisk_concentration_by bases[] = { CRISK_BY_CATEGORY, CRISK_BY_PARENT,

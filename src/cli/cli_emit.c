@@ -17,6 +17,7 @@ int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_anal
     crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
     opts.keep_spofs = (keep & CLI_KEEP_SPOFS) != 0;
     opts.keep_false_redundancy = (keep & CLI_KEEP_FALSE_REDUNDANCY) != 0;
+    opts.keep_fingerprints = (keep & CLI_KEEP_FINGERPRINTS) != 0;
     opts.progress = cli_progress_update;
     opts.progress_ctx = &progress;
     opts.threads = c->threads;

@@ -137,7 +137,7 @@ int cmd_diff(int argc, char **argv)
         return EXIT_USAGE;
     crisk_inventory *inv[2] = { NULL, NULL };
     crisk_analysis *a[2] = { NULL, NULL };
-    int keep = CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY;
+    int keep = CLI_KEEP_FINGERPRINTS | CLI_KEEP_FALSE_REDUNDANCY;
     rc = cli_analyse_paths(&c, x.side[0], x.n_side[0], keep, &inv[0], &a[0]);
     if (rc == EXIT_OK)
         rc = cli_analyse_paths(&c, x.side[1], x.n_side[1], keep, &inv[1], &a[1]);

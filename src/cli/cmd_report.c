@@ -153,7 +153,7 @@ static int compare_baseline(const cli_common *c, report_args *args, const crisk_
     if (args->n_baseline == 0)
         return EXIT_OK;
     int rc = cli_analyse_paths(c, args->baseline, args->n_baseline,
-                               CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY, inv, old);
+                               CLI_KEEP_FINGERPRINTS | CLI_KEEP_FALSE_REDUNDANCY, inv, old);
     crisk_error err = CRISK_ERROR_INIT;
     if (rc == EXIT_OK && crisk_diff_run(d, *old, a, NULL, &err) != CRISK_OK)
         rc = cli_fail(&err);
@@ -261,6 +261,7 @@ int cmd_report(int argc, char **argv)
     crisk_error err = CRISK_ERROR_INIT;
     crisk_analysis_options aopts = CRISK_ANALYSIS_OPTIONS_INIT;
     aopts.threads = c.threads;
+    aopts.keep_fingerprints = args.n_baseline > 0;   /* what the diff compares */
     int status = args.policy != NULL ? cli_load_policy(args.policy, &s.policy) : EXIT_OK;
     if (status == EXIT_OK) {
         rc = cli_load_diagnostics(&c, &s.inv, &s.diags);   /* the report lists the warnings */
