@@ -1,8 +1,9 @@
 /*
- * json_file.c - a JSON file read whole, and the positions of its parsed
- * tree by item (json_file.h).
+ * json_file.c - a small JSON file read whole, parsed, located, and its
+ * problems reported where they are (json_file.h).
  */
 #include "json_file.h"
+#include "util/infile.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -10,6 +11,78 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+void crisk__json_file_init(crisk__json_file *jf, const char *path, crisk_diagnostics *diags)
+{
+    memset(jf, 0, sizeof *jf);
+    jf->path = path;
+    jf->diags = diags;
+}
+
+void crisk__json_file_release(crisk__json_file *jf)
+{
+    free(jf->text);
+    free(jf->at);
+    jf->text = NULL;
+    jf->at = NULL;
+    jf->n = jf->n_at = jf->cap_at = 0;
+}
+
+/* ---- problems ------------------------------------------------------------------- */
+
+static void report(crisk__json_file *jf, size_t line, size_t column, const char *fmt, va_list ap)
+{
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (jf->errors == 0 || line < jf->first_line
+        || (line == jf->first_line && column < jf->first_column)) {
+        jf->first_line = line;
+        jf->first_column = column;
+        snprintf(jf->first_message, sizeof jf->first_message, "%s", msg);
+    }
+    jf->errors++;
+    if (crisk_diagnostics_add(jf->diags, CRISK_SEV_ERROR, jf->path, line, column, "%s", msg)
+        != CRISK_OK)
+        jf->status = CRISK_ENOMEM;
+}
+
+void crisk__json_file_fail_at(crisk__json_file *jf, size_t line, size_t column, const char *fmt,
+                              ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(jf, line, column, fmt, ap);
+    va_end(ap);
+}
+
+void crisk__json_file_fail_value(crisk__json_file *jf, const cJSON *item, const char *fmt, ...)
+{
+    const crisk__json_place *p = crisk__json_file_where(jf, item);
+    va_list ap;
+    va_start(ap, fmt);
+    report(jf, p->line, p->column, fmt, ap);
+    va_end(ap);
+}
+
+void crisk__json_file_fail_key(crisk__json_file *jf, const cJSON *item, const char *fmt, ...)
+{
+    const crisk__json_place *p = crisk__json_file_where(jf, item);
+    va_list ap;
+    va_start(ap, fmt);
+    report(jf, p->key_line, p->key_column, fmt, ap);
+    va_end(ap);
+}
+
+int crisk__json_file_status(const crisk__json_file *jf, crisk_error *err)
+{
+    if (jf->status != CRISK_OK)
+        return crisk_error_set(err, jf->status, jf->path, 0, 0, "out of memory");
+    if (jf->errors == 0)
+        return CRISK_OK;
+    return crisk_error_set(err, CRISK_EINVALID, jf->path, jf->first_line, jf->first_column, "%s",
+                           jf->first_message);
+}
 
 /* ---- the bytes ------------------------------------------------------------------- */
 
@@ -38,49 +111,66 @@ static unsigned char *read_bytes(FILE *f, size_t hint, size_t max, size_t *len, 
     return buf;
 }
 
-int crisk__json_file_read(const char *path, size_t max, unsigned char **out, size_t *len,
-                          char *why, size_t why_size)
+/* A problem with the file itself: a diagnostic without position, and `err`. */
+static int file_problem(crisk__json_file *jf, int code, crisk_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int file_problem(crisk__json_file *jf, int code, crisk_error *err, const char *fmt, ...)
 {
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        int e = errno;
-        snprintf(why, why_size, "cannot open file: %s", strerror(e));
-        return e == ENOENT || e == ENOTDIR ? CRISK_ENOTFOUND : CRISK_EIO;
-    }
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (code != CRISK_ENOMEM)
+        crisk__json_file_fail_at(jf, 0, 0, "%s", msg);
+    return crisk_error_set(err, code, jf->path, 0, 0, "%s", msg);
+}
+
+int crisk__json_file_read(crisk__json_file *jf, size_t max, crisk_error *err)
+{
+    int fd;
     struct stat st;
-    size_t hint = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 4096;
+    char why[CRISK_ERROR_MESSAGE_MAX];
+    int code = crisk__infile_open(jf->path, 0, &fd, &st, why, sizeof why);   /* regular files only */
+    if (code != CRISK_OK)
+        return file_problem(jf, code, err, "%s", why);
+    FILE *f = fdopen(fd, "rb");
+    if (f == NULL) {
+        close(fd);
+        return file_problem(jf, CRISK_ENOMEM, err, "out of memory");
+    }
+    size_t hint = (size_t)st.st_size;
     int failed = 0;
     size_t n = 0;
     unsigned char *buf = read_bytes(f, hint, max, &n, &failed);
     fclose(f);
-    if (buf == NULL) {
-        snprintf(why, why_size, "out of memory");
-        return CRISK_ENOMEM;
-    }
+    if (buf == NULL)
+        return file_problem(jf, CRISK_ENOMEM, err, "out of memory");
     if (failed || n > max) {
         free(buf);
-        if (failed) {
-            snprintf(why, why_size, "cannot read file: %s", strerror(failed));
-            return CRISK_EIO;
-        }
-        snprintf(why, why_size, "file is too large (more than %zu bytes)", max);
-        return CRISK_ELIMIT;
+        if (failed)
+            return file_problem(jf, CRISK_EIO, err, "cannot read file: %s", strerror(failed));
+        return file_problem(jf, CRISK_ELIMIT, err, "file is too large (more than %zu bytes)", max);
     }
     buf[n] = '\0';
-    *out = buf;
-    *len = n;
+    jf->text = buf;
+    jf->n = n;
     return CRISK_OK;
 }
 
-/* ---- positions --------------------------------------------------------------------- */
+/* ---- the tree and its positions ---------------------------------------------------- */
 
-int crisk__json_places_record(void *ctx, const crisk__json_place *at)
+/* A crisk__json_visit_fn: add the place to the table (sorted once the walk
+ * is done). */
+static int record(void *ctx, const crisk__json_place *at)
 {
-    crisk__json_places *p = ctx;
-    if (crisk__grow((void **)&p->at, &p->cap, p->n + 1, sizeof *p->at) != 0)
+    crisk__json_file *jf = ctx;
+    if (crisk__grow((void **)&jf->at, &jf->cap_at, jf->n_at + 1, sizeof *jf->at) != 0) {
+        jf->status = CRISK_ENOMEM;
         return CRISK_ENOMEM;
-    p->at[p->n++] = *at;
+    }
+    jf->at[jf->n_at++] = *at;
     return CRISK_OK;
 }
 
@@ -91,24 +181,27 @@ static int by_item(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void crisk__json_places_sort(crisk__json_places *p)
+cJSON *crisk__json_file_parse(crisk__json_file *jf, const char *expected)
 {
-    crisk__sort(p->at, p->n, sizeof *p->at, by_item);
+    cJSON *root = NULL;
+    crisk_error json = CRISK_ERROR_INIT;
+    int rc = crisk__json_parse(&root, jf->text, jf->n, expected, record, jf, &json);
+    if (rc == CRISK_EINVALID)
+        crisk__json_file_fail_at(jf, json.line, json.column, "%s", json.message);
+    else if (rc != CRISK_OK)
+        jf->status = rc;
+    if (rc != CRISK_OK)
+        return NULL;
+    crisk__sort(jf->at, jf->n_at, sizeof *jf->at, by_item);
+    return root;
 }
 
-const crisk__json_place *crisk__json_places_find(const crisk__json_places *p, const cJSON *item)
+const crisk__json_place *crisk__json_file_where(const crisk__json_file *jf, const cJSON *item)
 {
     static const crisk__json_place none;
     crisk__json_place key = { .item = (cJSON *)item };
     const crisk__json_place *at = NULL;
-    if (p->at != NULL)
-        at = bsearch(&key, p->at, p->n, sizeof *p->at, by_item);
+    if (jf->at != NULL)
+        at = bsearch(&key, jf->at, jf->n_at, sizeof *jf->at, by_item);
     return at != NULL ? at : &none;
-}
-
-void crisk__json_places_release(crisk__json_places *p)
-{
-    free(p->at);
-    p->at = NULL;
-    p->n = p->cap = 0;
 }

@@ -22,8 +22,9 @@
  *
  * Positions.  cJSON records none.  The walk of json_text.c (shared with
  * cyclonedx.c, as are the byte checks and the syntax-error messages) finds
- * where each value and each key starts; they are kept in a side table
- * sorted by item address for lookups.  LINE is the 1-based physical line;
+ * where each value and each key starts; json_file.c keeps them in a side
+ * table sorted by item address for lookups, and reports each problem at
+ * them, as it does for the policy file.  LINE is the 1-based physical line;
  * COLUMN the 1-based character (UTF-8 code point) in it, a BOM counting
  * none: what an editor's status bar shows.  The side table also keeps each
  * number's source text, which is what a translation to a
@@ -37,21 +38,16 @@
  * the file is at most CRISK_MAX_MAPPING_BYTES.
  */
 #include "mapping.h"
-#include "json_text.h"
-#include "util/infile.h"
+#include "json_file.h"
 #include "util/quote.h"
 #include "util/sha256.h"
 #include "util/suggest.h"
 #include "util/util.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define MAX_NATIVE_COLUMNS 16   /* wider than either native schema */
 
@@ -65,24 +61,8 @@ struct crisk__map_block {
 
 /* ---- the reader's state and its messages --------------------------------------- */
 
-typedef struct position {
-    const cJSON *item;
-    size_t line, column;            /* where the value starts */
-    size_t key_line, key_column;    /* where its key starts (members only) */
-    size_t start, end;              /* the value's bytes (numbers' text) */
-} position;
-
 typedef struct reader {
-    const char *path;
-    crisk_diagnostics *diags;
-    int status;                     /* CRISK_ENOMEM once memory ran out */
-    size_t errors;
-    size_t first_line, first_column;   /* the earliest error, for `err` */
-    char first_message[CRISK_ERROR_MESSAGE_MAX];
-    const unsigned char *text;
-    size_t n;
-    position *pos;                  /* sorted by item address after the walk */
-    size_t n_pos, pos_cap;
+    crisk__json_file jf;            /* the file, its positions and its problems */
     struct crisk__colmap *map;
     /* Per native column of the section being read: the user column it
      * reads and the item that named it, for "named twice". */
@@ -90,73 +70,15 @@ typedef struct reader {
     const cJSON *name_item[MAX_NATIVE_COLUMNS];
 } reader;
 
-static void report(reader *r, size_t line, size_t column, const char *fmt, va_list ap)
-{
-    char msg[CRISK_ERROR_MESSAGE_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    int first = r->errors == 0 || line < r->first_line
-                || (line == r->first_line && column < r->first_column);
-    if (first) {
-        r->first_line = line;
-        r->first_column = column;
-        snprintf(r->first_message, sizeof r->first_message, "%s", msg);
-    }
-    r->errors++;
-    if (crisk_diagnostics_add(r->diags, CRISK_SEV_ERROR, r->path, line, column, "%s", msg)
-        != CRISK_OK)
-        r->status = CRISK_ENOMEM;
-}
+/* Problems at the value or the key of an item (json_file.h). */
+#define fail_value(r, ...) crisk__json_file_fail_value(&(r)->jf, __VA_ARGS__)
+#define fail_key(r, ...) crisk__json_file_fail_key(&(r)->jf, __VA_ARGS__)
 
-static void fail_at(reader *r, size_t line, size_t column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail_value(reader *r, const cJSON *item, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void fail_key(reader *r, const cJSON *item, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail_at(reader *r, size_t line, size_t column, const char *fmt, ...)
+/* Where `item` is (a zeroed place, "no position", for one the walk did not
+ * record). */
+static const crisk__json_place *where(const reader *r, const cJSON *item)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    report(r, line, column, fmt, ap);
-    va_end(ap);
-}
-
-static int by_item(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t)((const position *)a)->item;
-    uintptr_t y = (uintptr_t)((const position *)b)->item;
-    return x < y ? -1 : x > y;
-}
-
-/* Where `item` is; never NULL once the walk has run (a zeroed entry
- * otherwise, which renders as "no position"). */
-static const position *where(const reader *r, const cJSON *item)
-{
-    static const position none;
-    position key = { .item = item };
-    const position *p = NULL;
-    if (r->pos != NULL)
-        p = bsearch(&key, r->pos, r->n_pos, sizeof *r->pos, by_item);
-    return p != NULL ? p : &none;
-}
-
-static void fail_value(reader *r, const cJSON *item, const char *fmt, ...)
-{
-    const position *p = where(r, item);
-    va_list ap;
-    va_start(ap, fmt);
-    report(r, p->line, p->column, fmt, ap);
-    va_end(ap);
-}
-
-static void fail_key(reader *r, const cJSON *item, const char *fmt, ...)
-{
-    const position *p = where(r, item);
-    va_list ap;
-    va_start(ap, fmt);
-    report(r, p->key_line, p->key_column, fmt, ap);
-    va_end(ap);
+    return crisk__json_file_where(&r->jf, item);
 }
 
 static const char *type_name(const cJSON *item)
@@ -168,17 +90,6 @@ static const char *type_name(const cJSON *item)
 static const char *quote(char buf[CRISK__QUOTE_MAX], const char *s)
 {
     return crisk__quote(buf, s != NULL ? s : "");
-}
-
-/* "a, b or c" */
-static void name_list(char *buf, size_t size, const char *const *names, size_t n)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && o < size; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
-        o += (size_t)snprintf(buf + o, size - o, "%s%s", sep, names[i]);
-    }
 }
 
 /* ---- keeping strings ------------------------------------------------------------- */
@@ -195,7 +106,7 @@ static const char *keep_trimmed(reader *r, const char *s, size_t len)
         len--;
     struct crisk__map_block *b = malloc(sizeof *b + len + 1);
     if (b == NULL) {
-        r->status = CRISK_ENOMEM;
+        r->jf.status = CRISK_ENOMEM;
         return NULL;
     }
     memcpy(b->text, s, len);
@@ -203,93 +114,6 @@ static const char *keep_trimmed(reader *r, const char *s, size_t len)
     b->next = r->map->strings;
     r->map->strings = b;
     return b->text;
-}
-
-/* ---- reading the file --------------------------------------------------------- */
-
-/* Read up to CRISK_MAX_MAPPING_BYTES + 1 bytes of `f` into a buffer grown
- * from `hint` bytes, with room for a NUL after the last.  Returns the
- * buffer (NULL when out of memory), its length in *len, and in *failed
- * the errno of a read error (0 if none). */
-static unsigned char *read_bytes(FILE *f, size_t hint, size_t *len, int *failed)
-{
-    size_t cap = (hint < CRISK_MAX_MAPPING_BYTES ? hint : CRISK_MAX_MAPPING_BYTES) + 2;
-    size_t n = 0;
-    unsigned char *buf = malloc(cap);
-    errno = 0;
-    while (buf != NULL) {
-        n += fread(buf + n, 1, cap - 1 - n, f);
-        if (n < cap - 1 || n > CRISK_MAX_MAPPING_BYTES)
-            break;   /* end of file, an error, or one byte past the limit */
-        size_t bigger_cap = cap > CRISK_MAX_MAPPING_BYTES / 2 ? CRISK_MAX_MAPPING_BYTES + 2 : 2 * cap;
-        unsigned char *bigger = realloc(buf, bigger_cap);
-        if (bigger == NULL)
-            free(buf);
-        buf = bigger;
-        cap = bigger_cap;
-    }
-    *failed = ferror(f) ? (errno != 0 ? errno : EIO) : 0;
-    *len = n;
-    return buf;
-}
-
-/* The whole file with a NUL after its last byte (crisk__json_parse needs
- * it).  Problems with the file itself are reported and set `err`. */
-static int read_file(reader *r, unsigned char **out, size_t *len, crisk_error *err)
-{
-    *out = NULL;
-    int fd;
-    struct stat st;
-    char why[CRISK_ERROR_MESSAGE_MAX];
-    int code = crisk__infile_open(r->path, 0, &fd, &st, why, sizeof why);
-    FILE *f = code == CRISK_OK ? fdopen(fd, "rb") : NULL;
-    if (code == CRISK_OK && f == NULL) {
-        code = CRISK_ENOMEM;
-        close(fd);
-        snprintf(why, sizeof why, "out of memory");
-    }
-    if (code != CRISK_OK) {
-        fail_at(r, 0, 0, "%s", why);
-        return crisk_error_set(err, code, r->path, 0, 0, "%s", why);
-    }
-    size_t hint = (size_t)st.st_size;
-    int failed = 0;
-    size_t n = 0;
-    unsigned char *buf = read_bytes(f, hint, &n, &failed);
-    fclose(f);
-    if (buf == NULL)
-        return crisk_error_set(err, CRISK_ENOMEM, r->path, 0, 0, "out of memory");
-    if (failed || n > CRISK_MAX_MAPPING_BYTES) {
-        free(buf);
-        if (failed) {
-            fail_at(r, 0, 0, "cannot read file: %s", strerror(failed));
-            return crisk_error_set(err, CRISK_EIO, r->path, 0, 0, "cannot read file: %s",
-                                   strerror(failed));
-        }
-        fail_at(r, 0, 0, "file is too large (more than %u bytes)", CRISK_MAX_MAPPING_BYTES);
-        return crisk_error_set(err, CRISK_ELIMIT, r->path, 0, 0,
-                               "file is too large (more than %u bytes)", CRISK_MAX_MAPPING_BYTES);
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return CRISK_OK;
-}
-
-/* ---- positions ------------------------------------------------------------------- */
-
-/* A crisk__json_visit_fn: add the place to the table (sorted once the walk
- * is done). */
-static int record_position(void *ctx, const crisk__json_place *at)
-{
-    reader *r = ctx;
-    if (crisk__grow((void **)&r->pos, &r->pos_cap, r->n_pos + 1, sizeof *r->pos) != 0) {
-        r->status = CRISK_ENOMEM;
-        return CRISK_ENOMEM;
-    }
-    r->pos[r->n_pos++] = (position){ at->item, at->line, at->column, at->key_line,
-                                     at->key_column, at->start, at->end };
-    return CRISK_OK;
 }
 
 /* ---- keys ------------------------------------------------------------------------ */
@@ -332,7 +156,7 @@ static void unknown_key(reader *r, const cJSON *item, const char *what, const ch
                  quote(q, item->string), where_, hint);
         return;
     }
-    name_list(list, sizeof list, names, n);
+    crisk__or_list(list, sizeof list, names, n);
     fail_key(r, item, "unknown %s '%s'%s (expected %s)", what, quote(q, item->string), where_,
              list);
 }
@@ -373,7 +197,7 @@ static void unknown_column(reader *r, enum crisk__native_file f, const cJSON *it
         fail_key(r, item, "unknown %s column '%s' (did you mean '%s'?)", file_names[f], key, hint);
         return;
     }
-    name_list(list, sizeof list, names, n);
+    crisk__or_list(list, sizeof list, names, n);
     fail_key(r, item, "unknown %s column '%s' (expected %s)", file_names[f], key, list);
 }
 
@@ -389,8 +213,8 @@ static const char *target_text(reader *r, const cJSON *item)
     if (cJSON_IsString(item))
         return keep_trimmed(r, item->valuestring, strlen(item->valuestring));
     if (cJSON_IsNumber(item)) {
-        const position *p = where(r, item);
-        return keep_trimmed(r, (const char *)r->text + p->start, p->end - p->start);
+        const crisk__json_place *p = where(r, item);
+        return keep_trimmed(r, (const char *)r->jf.text + p->start, p->end - p->start);
     }
     return NULL;
 }
@@ -424,7 +248,7 @@ static int sort_values(reader *r, crisk__map_column *col, const cJSON **items)
 {
     sort_entry *e = malloc((col->n_values + 1) * sizeof *e);
     if (e == NULL) {
-        r->status = CRISK_ENOMEM;
+        r->jf.status = CRISK_ENOMEM;
         return CRISK_ENOMEM;
     }
     for (size_t i = 0; i < col->n_values; i++)
@@ -466,7 +290,7 @@ static void read_value(reader *r, enum crisk__native_file f, size_t k, crisk__ma
                    quote(q, item->string), type_name(item));
     else
         to = target_text(r, item);
-    if (r->status != CRISK_OK)
+    if (r->jf.status != CRISK_OK)
         return;
     if (to != NULL && check_target(r, f, k, to, item) != 0)
         to = NULL;
@@ -499,14 +323,14 @@ static void read_values(reader *r, enum crisk__native_file f, size_t k, const cJ
     const cJSON **items = calloc(n + 1, sizeof *items);
     if (col->from == NULL || col->to == NULL || col->sorted == NULL || items == NULL) {
         free(items);
-        r->status = CRISK_ENOMEM;
+        r->jf.status = CRISK_ENOMEM;
         return;
     }
-    for (const cJSON *v = values->child; v != NULL && r->status == CRISK_OK; v = v->next) {
+    for (const cJSON *v = values->child; v != NULL && r->jf.status == CRISK_OK; v = v->next) {
         items[col->n_values] = v;
         read_value(r, f, k, col, v);
     }
-    if (r->status == CRISK_OK)
+    if (r->jf.status == CRISK_OK)
         sort_values(r, col, items);
     free(items);
 }
@@ -605,7 +429,7 @@ static void read_columns(reader *r, enum crisk__native_file f, const cJSON *colu
         return;
     }
     const cJSON *seen[MAX_NATIVE_COLUMNS] = { NULL };
-    for (const cJSON *c = columns->child; c != NULL && r->status == CRISK_OK; c = c->next) {
+    for (const cJSON *c = columns->child; c != NULL && r->jf.status == CRISK_OK; c = c->next) {
         int k = native_index(f, c->string);
         if (k < 0) {
             unknown_column(r, f, c, 1);
@@ -627,7 +451,7 @@ static void read_defaults(reader *r, enum crisk__native_file f, const cJSON *def
         return;
     }
     const cJSON *seen[MAX_NATIVE_COLUMNS] = { NULL };
-    for (const cJSON *d = defaults->child; d != NULL && r->status == CRISK_OK; d = d->next) {
+    for (const cJSON *d = defaults->child; d != NULL && r->jf.status == CRISK_OK; d = d->next) {
         int k = native_index(f, d->string);
         if (k < 0) {
             unknown_column(r, f, d, 0);
@@ -643,7 +467,7 @@ static void read_defaults(reader *r, enum crisk__native_file f, const cJSON *def
             continue;
         }
         const char *text = target_text(r, d);
-        if (text == NULL && r->status == CRISK_OK)
+        if (text == NULL && r->jf.status == CRISK_OK)
             fail_value(r, d, "the default for '%s' must be a string, a number or null, not %s",
                        quote(q, d->string), type_name(d));
         if (text == NULL || check_target(r, f, (size_t)k, text, d) != 0)
@@ -677,7 +501,7 @@ static void read_section(reader *r, enum crisk__native_file f, const cJSON *sect
     memset(r->name, 0, sizeof r->name);
     memset(r->name_item, 0, sizeof r->name_item);
     const cJSON *seen[SECTION_KEYS] = { NULL, NULL, NULL };
-    for (const cJSON *c = section->child; c != NULL && r->status == CRISK_OK; c = c->next) {
+    for (const cJSON *c = section->child; c != NULL && r->jf.status == CRISK_OK; c = c->next) {
         int i = key_index(c->string, section_keys, SECTION_KEYS);
         if (i < 0) {
             unknown_key(r, c, "key", where_, section_keys, SECTION_KEYS);
@@ -704,7 +528,7 @@ static void read_mapping(reader *r, const cJSON *root)
         return;
     }
     const cJSON *seen[CRISK__NATIVE_FILES] = { NULL, NULL };
-    for (const cJSON *c = root->child; c != NULL && r->status == CRISK_OK; c = c->next) {
+    for (const cJSON *c = root->child; c != NULL && r->jf.status == CRISK_OK; c = c->next) {
         int f = key_index(c->string, file_names, CRISK__NATIVE_FILES);
         if (f < 0) {
             unknown_key(r, c, "section", "", file_names, CRISK__NATIVE_FILES);
@@ -763,57 +587,39 @@ void crisk__colmap_free(struct crisk__colmap *map)
     free(map);
 }
 
-/* Parse, locate and read the text; every problem reported. */
-static void read_text(reader *r)
-{
-    cJSON *root = NULL;
-    crisk_error json = CRISK_ERROR_INIT;
-    int rc = crisk__json_parse(&root, r->text, r->n, "a JSON object", record_position, r, &json);
-    if (rc == CRISK_EINVALID)
-        fail_at(r, json.line, json.column, "%s", json.message);
-    if (rc != CRISK_OK)
-        return;
-    crisk__sort(r->pos, r->n_pos, sizeof *r->pos, by_item);
-    read_mapping(r, root);
-    cJSON_Delete(root);
-}
-
 int crisk__colmap_load(struct crisk__colmap **out, const char *path, crisk_diagnostics *diags,
                        crisk_error *err)
 {
     *out = NULL;
     reader r;
     memset(&r, 0, sizeof r);
-    r.path = path;
-    r.diags = diags;
-    unsigned char *text = NULL;
-    int rc = read_file(&r, &text, &r.n, err);
+    crisk__json_file_init(&r.jf, path, diags);
+    int rc = crisk__json_file_read(&r.jf, CRISK_MAX_MAPPING_BYTES, err);
     if (rc != CRISK_OK)
         return rc;
-    r.text = text;
     r.map = new_map(path);
     if (r.map == NULL) {
-        free(text);
+        crisk__json_file_release(&r.jf);
         return crisk_error_set(err, CRISK_ENOMEM, path, 0, 0, "out of memory");
     }
-    if (crisk__sha256_hex(r.map->sha256, text, r.n) != 0) {
-        free(text);
+    if (crisk__sha256_hex(r.map->sha256, r.jf.text, r.jf.n) != 0) {
+        crisk__json_file_release(&r.jf);
         crisk__colmap_free(r.map);
         return crisk_error_set(err, CRISK_ENOMEM, path, 0, 0, "out of memory");
     }
-    r.map->bytes = r.n;
-    read_text(&r);
-    free(text);
-    free(r.pos);
-    if (r.status == CRISK_OK && r.errors == 0) {
+    r.map->bytes = r.jf.n;
+    cJSON *root = crisk__json_file_parse(&r.jf, "a JSON object");
+    if (root != NULL)
+        read_mapping(&r, root);
+    cJSON_Delete(root);
+    crisk__json_file_release(&r.jf);
+    rc = crisk__json_file_status(&r.jf, err);
+    if (rc == CRISK_OK) {
         *out = r.map;
         return CRISK_OK;
     }
     crisk__colmap_free(r.map);
-    if (r.status != CRISK_OK)
-        return crisk_error_set(err, r.status, path, 0, 0, "out of memory");
-    return crisk_error_set(err, CRISK_EINVALID, path, r.first_line, r.first_column, "%s",
-                           r.first_message);
+    return rc;
 }
 
 /* ---- lookups ----------------------------------------------------------------------- */

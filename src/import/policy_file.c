@@ -41,66 +41,15 @@
 /* ---- the reader's state and its messages ----------------------------------------- */
 
 typedef struct reader {
-    const char *path;
-    crisk_diagnostics *diags;
-    int status;                     /* CRISK_ENOMEM once memory ran out */
-    size_t errors;
-    size_t first_line, first_column;   /* the earliest problem, for `err` */
-    char first_message[CRISK_ERROR_MESSAGE_MAX];
-    crisk__json_places places;
+    crisk__json_file jf;            /* the file, its positions and its problems */
     crisk_policy *policy;
     crisk__rule *rules;             /* as read, valid ones only */
     size_t n_rules, cap_rules;
 } reader;
 
-static void report(reader *r, size_t line, size_t column, const char *fmt, va_list ap)
-{
-    char msg[CRISK_ERROR_MESSAGE_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    if (r->errors == 0 || line < r->first_line
-        || (line == r->first_line && column < r->first_column)) {
-        r->first_line = line;
-        r->first_column = column;
-        snprintf(r->first_message, sizeof r->first_message, "%s", msg);
-    }
-    r->errors++;
-    if (crisk_diagnostics_add(r->diags, CRISK_SEV_ERROR, r->path, line, column, "%s", msg)
-        != CRISK_OK)
-        r->status = CRISK_ENOMEM;
-}
-
-static void fail_at(reader *r, size_t line, size_t column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail_value(reader *r, const cJSON *item, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void fail_key(reader *r, const cJSON *item, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail_at(reader *r, size_t line, size_t column, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    report(r, line, column, fmt, ap);
-    va_end(ap);
-}
-
-static void fail_value(reader *r, const cJSON *item, const char *fmt, ...)
-{
-    const crisk__json_place *p = crisk__json_places_find(&r->places, item);
-    va_list ap;
-    va_start(ap, fmt);
-    report(r, p->line, p->column, fmt, ap);
-    va_end(ap);
-}
-
-static void fail_key(reader *r, const cJSON *item, const char *fmt, ...)
-{
-    const crisk__json_place *p = crisk__json_places_find(&r->places, item);
-    va_list ap;
-    va_start(ap, fmt);
-    report(r, p->key_line, p->key_column, fmt, ap);
-    va_end(ap);
-}
+/* Problems at the value or the key of an item (json_file.h). */
+#define fail_value(r, ...) crisk__json_file_fail_value(&(r)->jf, __VA_ARGS__)
+#define fail_key(r, ...) crisk__json_file_fail_key(&(r)->jf, __VA_ARGS__)
 
 static const char *type_name(const cJSON *item)
 {
@@ -111,17 +60,6 @@ static const char *type_name(const cJSON *item)
 static const char *quote(char buf[CRISK__QUOTE_MAX], const char *s)
 {
     return crisk__quote(buf, s != NULL ? s : "");
-}
-
-/* "a, b or c" */
-static void name_list(char *buf, size_t size, const char *const *names, size_t n)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && o < size; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
-        o += (size_t)snprintf(buf + o, size - o, "%s%s", sep, names[i]);
-    }
 }
 
 /* Index of `s` among `names` (exact), or -1. */
@@ -144,7 +82,7 @@ static void unknown(reader *r, const cJSON *item, int at_key, const char *what, 
     if (hint != NULL)
         snprintf(tail, sizeof tail, "did you mean '%s'?", hint);
     else {
-        name_list(list, sizeof list, names, n);
+        crisk__or_list(list, sizeof list, names, n);
         snprintf(tail, sizeof tail, "expected %s", list);
     }
     if (at_key)
@@ -312,7 +250,7 @@ static int rule_kind(reader *r, const cJSON *obj)
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, "rule");
     char list[512];
     if (item == NULL) {
-        name_list(list, sizeof list, crisk__rule_names, CRISK__RULE_KIND_COUNT);
+        crisk__or_list(list, sizeof list, crisk__rule_names, CRISK__RULE_KIND_COUNT);
         fail_value(r, obj, "rule without a 'rule' key (its kind: %s)", list);
         return -1;
     }
@@ -331,7 +269,7 @@ static void foreign_key(reader *r, const cJSON *c, crisk__rule_kind kind)
     char q[CRISK__QUOTE_MAX], list[512];
     const char *names[K_COUNT];
     size_t n = keys_of(kind_keys[kind], names);
-    name_list(list, sizeof list, names, n);
+    crisk__or_list(list, sizeof list, names, n);
     if (index_of(c->string, key_names, K_COUNT) >= 0) {
         fail_key(r, c, "'%s' does not apply to rule '%s' (it takes %s)", quote(q, c->string),
                  crisk__rule_names[kind], list);
@@ -367,7 +305,7 @@ static const char *keep(reader *r, const char *s)
 {
     const char *copy = crisk__pool_copy(&r->policy->pool, s, strlen(s));
     if (copy == NULL)
-        r->status = CRISK_ENOMEM;
+        r->jf.status = CRISK_ENOMEM;
     return copy;
 }
 
@@ -485,13 +423,13 @@ static void read_rule(reader *r, const cJSON *obj)
     if (kind < 0)
         return;
     const cJSON *member[K_COUNT];
-    const crisk__json_place *at = crisk__json_places_find(&r->places, obj);
+    const crisk__json_place *at = crisk__json_file_where(&r->jf, obj);
     crisk__rule rule = { .kind = (crisk__rule_kind)kind, .line = at->line, .column = at->column };
     rule_members(r, obj, rule.kind, member);
     if (read_parameters(r, member, &rule) != 0)
         return;
     if (crisk__grow((void **)&r->rules, &r->cap_rules, r->n_rules + 1, sizeof *r->rules) != 0) {
-        r->status = CRISK_ENOMEM;
+        r->jf.status = CRISK_ENOMEM;
         return;
     }
     r->rules[r->n_rules++] = rule;
@@ -512,7 +450,7 @@ static void read_rules(reader *r, const cJSON *rules)
         fail_value(r, rules, "'rules' is empty: a policy needs at least one rule");
         return;
     }
-    for (const cJSON *c = rules->child; c != NULL && r->status == CRISK_OK; c = c->next)
+    for (const cJSON *c = rules->child; c != NULL && r->jf.status == CRISK_OK; c = c->next)
         read_rule(r, c);
 }
 
@@ -542,24 +480,6 @@ static void read_policy(reader *r, const cJSON *root)
         read_rules(r, member[T_RULES]);
 }
 
-/* Parse, locate and read the text; every problem reported. */
-static void read_text(reader *r, const unsigned char *text, size_t n)
-{
-    cJSON *root = NULL;
-    crisk_error json = CRISK_ERROR_INIT;
-    int rc = crisk__json_parse(&root, text, n, "a JSON object", crisk__json_places_record,
-                               &r->places, &json);
-    if (rc == CRISK_EINVALID)
-        fail_at(r, json.line, json.column, "%s", json.message);
-    else if (rc != CRISK_OK)
-        r->status = rc;
-    if (rc != CRISK_OK)
-        return;
-    crisk__json_places_sort(&r->places);
-    read_policy(r, root);
-    cJSON_Delete(root);
-}
-
 static crisk_policy *new_policy(const char *path)
 {
     crisk_policy *p = calloc(1, sizeof *p);
@@ -574,51 +494,37 @@ static crisk_policy *new_policy(const char *path)
     return p;
 }
 
-/* The outcome of a read: the policy, or the first problem in `err`. */
-static int finish(reader *r, crisk_policy **out, crisk_error *err)
-{
-    if (r->status == CRISK_OK && r->errors == 0) {
-        r->policy->rules = r->rules;
-        r->policy->n_rules = r->n_rules;
-        r->rules = NULL;
-        *out = r->policy;
-        return CRISK_OK;
-    }
-    free(r->rules);
-    crisk_policy_free(r->policy);
-    if (r->status != CRISK_OK)
-        return crisk_error_set(err, r->status, r->path, 0, 0, "out of memory");
-    return crisk_error_set(err, CRISK_EINVALID, r->path, r->first_line, r->first_column, "%s",
-                           r->first_message);
-}
-
 int crisk_policy_load(crisk_policy **out, const char *path, crisk_diagnostics *diags,
                       crisk_error *err)
 {
     *out = NULL;
     reader r;
     memset(&r, 0, sizeof r);
-    r.path = path;
-    r.diags = diags;
-    unsigned char *text = NULL;
-    size_t n = 0;
-    char why[CRISK_ERROR_MESSAGE_MAX];
-    int rc = crisk__json_file_read(path, CRISK_MAX_POLICY_BYTES, &text, &n, why, sizeof why);
-    if (rc != CRISK_OK) {
-        if (rc != CRISK_ENOMEM)
-            fail_at(&r, 0, 0, "%s", why);
-        return crisk_error_set(err, rc, path, 0, 0, "%s", why);
-    }
+    crisk__json_file_init(&r.jf, path, diags);
+    int rc = crisk__json_file_read(&r.jf, CRISK_MAX_POLICY_BYTES, err);
+    if (rc != CRISK_OK)
+        return rc;
     r.policy = new_policy(path);
     if (r.policy == NULL) {
-        free(text);
+        crisk__json_file_release(&r.jf);
         return crisk_error_set(err, CRISK_ENOMEM, path, 0, 0, "out of memory");
     }
-    crisk_sha256_hex(r.policy->sha256, text, n);
-    r.policy->bytes = n;
-    read_text(&r, text, n);
-    free(text);
-    crisk__json_places_release(&r.places);
+    crisk_sha256_hex(r.policy->sha256, r.jf.text, r.jf.n);
+    r.policy->bytes = r.jf.n;
+    cJSON *root = crisk__json_file_parse(&r.jf, "a JSON object");
+    if (root != NULL)
+        read_policy(&r, root);
+    cJSON_Delete(root);
+    crisk__json_file_release(&r.jf);
     crisk_diagnostics_sort(diags);
-    return finish(&r, out, err);
+    rc = crisk__json_file_status(&r.jf, err);
+    if (rc == CRISK_OK) {
+        r.policy->rules = r.rules;
+        r.policy->n_rules = r.n_rules;
+        *out = r.policy;
+        return CRISK_OK;
+    }
+    free(r.rules);
+    crisk_policy_free(r.policy);
+    return rc;
 }

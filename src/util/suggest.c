@@ -37,6 +37,7 @@
  */
 #include "suggest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,4 +218,14 @@ const char *crisk__suggest_index_find(const crisk__suggest_index *x, const char 
 {
     search s = { (const unsigned char *)query, strlen(query), CRISK__SUGGEST_MAX_CELLS, stats };
     return search_all(&s, x->candidates, x->n, x);
+}
+
+void crisk__or_list(char *buf, size_t size, const char *const *names, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        o += (size_t)snprintf(buf + o, size - o, "%s%s", sep, names[i]);
+    }
 }

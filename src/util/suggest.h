@@ -17,6 +17,10 @@
  * gives no hint. */
 const char *crisk__suggest(const char *s, const char *const *candidates, size_t n);
 
+/* When there is no hint: the candidates as "a, b or c" into buf (cut at
+ * `size`), for "(expected a, b or c)". */
+void crisk__or_list(char *buf, size_t size, const char *const *names, size_t n);
+
 /* The work budget of one search: table cells of edit distance. */
 #define CRISK__SUGGEST_MAX_CELLS (UINT64_C(1) << 24)
 
