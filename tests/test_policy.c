@@ -128,6 +128,22 @@ Test(policy, reports_problems_of_the_whole_file)
                   "errors/empty.json: empty file (expected a JSON object)\n");
 }
 
+/* What the JSON reader the JSON inputs share refuses, so that no tool reads
+ * a policy another way than chainrisk does (json_text.c). */
+Test(policy, refuses_a_key_given_twice_and_raw_control_characters)
+{
+    expect_errors(POLICY("errors/duplicate_key.json"),
+                  "errors/duplicate_key.json:3:47: duplicate key 'max' (first on line 3, column 35)\n");
+    expect_errors(POLICY("errors/control_character.json"),
+                  "errors/control_character.json:1:15: invalid JSON: control character 0x09 in a "
+                  "string (write it as \\t)\n");
+}
+
+Test(policy, refuses_what_is_not_a_regular_file)
+{
+    expect_errors(POLICY("errors"), "errors: not a regular file (a directory)\n");
+}
+
 Test(policy, locates_json_syntax_errors_with_the_shared_json_reader)
 {
     loaded l;
