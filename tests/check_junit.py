@@ -6,11 +6,13 @@ hold, some violated, a rule with more violations than it lists, ids full of
 XML's special characters and control characters) and parses what it
 writes with xml.etree, as a CI system would.  Each run must be well-formed
 XML 1.0 with one <testsuite> holding one <testcase> per rule of the policy,
-one <failure> per violation the JSON output lists (plus one "and N more"
-when a rule lists fewer than it has), counts that agree with the test
-cases, failure messages equal to the JSON's violation messages (so escaping
-gives back the text), and the exit status 0 when every rule holds, 1 when
-one does not.  Exits 0 when every run passes, 1 otherwise.
+one <failure> per violation and one <error> per finding that cannot be
+judged the JSON output lists (plus one "and N more" when a rule lists
+fewer than it has), counts that agree with the test cases (failures: rules
+violated; errors: rules that cannot be judged and violate nothing),
+messages equal to the JSON's (so escaping gives back the text), and the
+exit status 0 when every rule holds, 1 when one does not - also when it
+cannot be judged.  Exits 0 when every run passes, 1 otherwise.
 """
 import json
 import os
@@ -61,11 +63,16 @@ def check_one(binary, inventory, policy, problems):
     cases = suite.findall("testcase")
     rules = results["rules"]
     failed = sum(1 for r in rules if r["violations"] > 0)
+    unknown = sum(1 for r in rules if r["violations"] == 0 and r["unknown"] > 0)
+    if results["holds"] != (failed == 0 and unknown == 0):
+        problems.append("%s: holds is %s with %d rules violated, %d unknown"
+                        % (where, results["holds"], failed, unknown))
     for element in (root, suite):
-        if element.get("tests") != str(len(rules)) or element.get("failures") != str(failed):
-            problems.append("%s: <%s> says tests=%s failures=%s, expected %d and %d"
+        if (element.get("tests") != str(len(rules)) or element.get("failures") != str(failed)
+                or element.get("errors") != str(unknown)):
+            problems.append("%s: <%s> says tests=%s failures=%s errors=%s, expected %d, %d and %d"
                             % (where, element.tag, element.get("tests"), element.get("failures"),
-                               len(rules), failed))
+                               element.get("errors"), len(rules), failed, unknown))
     if len(cases) != len(rules):
         problems.append("%s: %d test cases for %d rules" % (where, len(cases), len(rules)))
         return
@@ -74,25 +81,30 @@ def check_one(binary, inventory, policy, problems):
             problems.append("%s: classname %s" % (where, case.get("classname")))
         if case.get("line") != str(rule["line"]):
             problems.append("%s: line %s, expected %d" % (where, case.get("line"), rule["line"]))
-        failures = case.findall("failure")
+        # failures and errors in document order, as the JSON lists its findings
+        failures = [e for e in case if e.tag in ("failure", "error")]
         listed = rule["listed"]
-        extra = 1 if rule["violations"] > len(listed) else 0
+        extra = 1 if rule["violations"] + rule["unknown"] > len(listed) else 0
         if len(failures) != len(listed) + extra:
-            problems.append("%s: rule at line %d has %d failures, expected %d"
+            problems.append("%s: rule at line %d has %d failures and errors, expected %d"
                             % (where, rule["line"], len(failures), len(listed) + extra))
             continue
         for failure, violation in zip(failures, listed):
             if failure.get("message") != violation["message"]:
                 problems.append("%s: failure message %r, expected %r"
                                 % (where, failure.get("message"), violation["message"]))
-            if failure.get("type") != rule["rule"]:
+            is_unknown = violation["finding"] == "unknown"
+            if failure.tag != ("error" if is_unknown else "failure"):
+                problems.append("%s: <%s> for a finding %s" % (where, failure.tag,
+                                                               violation["finding"]))
+            if failure.get("type") != ("unknown" if is_unknown else rule["rule"]):
                 problems.append("%s: failure type %s" % (where, failure.get("type")))
             text = failure.text or ""
             prefix = "%s:%d:%d: %s: " % (policy, rule["line"], rule["column"], rule["rule"])
             if not text.startswith(prefix):
                 problems.append("%s: failure text %r" % (where, text[:80]))
-        if extra and failures[-1].get("message") != "and %d more violations, not listed" % (
-                rule["violations"] - len(listed)):
+        if extra and failures[-1].get("message") != "and %d more findings, not listed" % (
+                rule["violations"] + rule["unknown"] - len(listed)):
             problems.append("%s: last failure %r" % (where, failures[-1].get("message")))
 
 

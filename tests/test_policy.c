@@ -84,7 +84,7 @@ Test(policy, reports_every_problem_of_the_rules_at_its_key_or_value)
         "errors/rules.json:10:57: unknown field 'spnd' (did you mean 'spend'?)\n"
         "errors/rules.json:11:15: 'rule' must be a string, not a number\n"
         "errors/rules.json:12:5: rule without a 'rule' key (its kind: max_hhi, max_top1_share, "
-        "max_impact_share, no_spof, no_false_redundancy, no_breach or complete)\n"
+        "max_impact_share, no_spof, no_false_redundancy, no_breach, complete or scenarios)\n"
         "errors/rules.json:13:5: a rule must be an object, not a string\n"
         "errors/rules.json:14:5: rule 'max_impact_share' needs 'max'\n"
         "errors/rules.json:15:36: 'name' must be a string, not a number\n"
@@ -139,6 +139,59 @@ Test(policy, refuses_a_key_given_twice_and_raw_control_characters)
                   "string (write it as \\t)\n");
 }
 
+/* A scenarios rule names a file beside the policy; whether it is there is
+ * known when the policy is read, so a missing one is a policy error at its
+ * name. */
+Test(policy, reports_every_problem_of_a_scenarios_rule_at_its_key_or_value)
+{
+    expect_errors(POLICY("errors/scenarios.json"),
+        "errors/scenarios.json:2:5: rule 'scenarios' needs 'file'\n"
+        "errors/scenarios.json:3:36: 'file' is empty: name a scenario file\n"
+        "errors/scenarios.json:4:36: 'file' must be a string, not a number\n"
+        "errors/scenarios.json:5:36: scenario file '" CRISK_FIXTURES "/policy/errors/no-such.csv': "
+        "cannot open file: No such file or directory\n"
+        "errors/scenarios.json:5:60: 'hours' must be a number of hours >= 0, not -1\n"
+        "errors/scenarios.json:6:36: scenario file '" CRISK_FIXTURES "/policy/errors/../../scenarios': "
+        "not a regular file (a directory)\n"
+        "errors/scenarios.json:6:64: 'hours' must be a number, not a string\n"
+        "errors/scenarios.json:7:61: 'max' does not apply to rule 'scenarios' (it takes rule, name, "
+        "description, file or hours)\n");
+}
+
+/* What is wrong inside the scenario file is found when it is read against
+ * the inventory, by the scenario file's own reader, at its own positions. */
+Test(policy, reads_a_scenarios_rule_s_file_against_the_inventory)
+{
+    crisk_input in = { POLICY("busy"), NULL, NULL };
+    crisk_inventory *inv = NULL;
+    crisk_policy *p = NULL;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, NULL, &diags, &err), CRISK_OK);
+    cr_assert_eq(crisk_policy_load(&p, POLICY("errors/scenario_file.json"), &diags, &err), CRISK_OK,
+                 "%s", err.message);
+    cr_expect_eq(crisk_policy_needs(p), CRISK_POLICY_NEEDS_SCENARIOS);
+    crisk_diagnostics_release(&diags);
+    cr_expect_eq(crisk_policy_load_scenarios(p, inv, &diags, &err), CRISK_EINVALID);
+    char line[1024];
+    crisk_diag_format(&diags.items[0], line, sizeof line);
+    cr_expect_str_eq(line, CRISK_FIXTURES "/policy/errors/../../scenarios/bad_ids.csv:2:2: "
+                           "unknown node 'mainknoten-ix'");
+    /* the rule holds no scenarios now: checking is refused, not passed */
+    crisk_analysis *a = NULL;
+    cr_assert_eq(crisk_analysis_run(&a, inv, NULL, &err), CRISK_OK);
+    crisk_check *c = NULL;
+    cr_expect_eq(crisk_check_run(&c, p, a, NULL, &err), CRISK_EUSAGE);
+    cr_expect_str_eq(err.message, "the policy's scenario files must be read against the "
+                                  "analysis' inventory first (crisk_policy_load_scenarios)");
+    cr_expect_null(c);
+    crisk_analysis_free(a);
+    crisk_policy_free(p);
+    crisk_inventory_free(inv);
+    crisk_diagnostics_release(&diags);
+}
+
 Test(policy, refuses_what_is_not_a_regular_file)
 {
     expect_errors(POLICY("errors"), "errors: not a regular file (a directory)\n");
@@ -188,7 +241,7 @@ Test(policy, reads_a_policy_and_says_what_its_analysis_must_keep)
     cr_expect_str_eq(crisk_policy_path(l.p), CRISK_SOURCE_DIR "/data/policy.json");
     cr_expect_str_eq(crisk_policy_name(l.p), "Rheinauen hospital group: supply-chain gate");
     cr_expect_eq(strlen(crisk_policy_sha256(l.p)), 64);
-    cr_expect_eq(crisk_policy_needs(l.p), CRISK_POLICY_NEEDS_FALSE_REDUNDANCY);
+    cr_expect_eq(crisk_policy_needs(l.p), CRISK_POLICY_NEEDS_FALSE_REDUNDANCY | CRISK_POLICY_NEEDS_SCENARIOS);
     unload(&l);
     load_policy(&l, POLICY("rules/no_breach.json"));
     cr_expect_eq(crisk_policy_needs(l.p), CRISK_POLICY_NEEDS_SPOFS);
@@ -225,20 +278,29 @@ static void run_check(checked *k, const char *inventory, const char *policy)
     cr_assert_eq(crisk_inventory_load(&k->inv, &in, 1, NULL, &diags, &err), CRISK_OK, "%s",
                  err.message);
     cr_assert_eq(crisk_policy_load(&k->p, policy, &diags, &err), CRISK_OK, "%s", err.message);
+    if (crisk_policy_needs(k->p) & CRISK_POLICY_NEEDS_SCENARIOS)
+        cr_assert_eq(crisk_policy_load_scenarios(k->p, k->inv, &diags, &err), CRISK_OK, "%s",
+                     err.message);
     crisk_diagnostics_release(&diags);
     crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
     opts.threads = 1;
     cr_assert_eq(crisk_analysis_run(&k->a, k->inv, &opts, &err), CRISK_OK);
-    cr_assert_eq(crisk_check_run(&k->c, k->p, k->a, &err), CRISK_OK, "%s", err.message);
+    cr_assert_eq(crisk_check_run(&k->c, k->p, k->a, NULL, &err), CRISK_OK, "%s", err.message);
     size_t n_rules, n_violations, o = 0;
     const crisk_rule_result *r = crisk_check_rules(k->c, &n_rules);
     const crisk_violation *v = crisk_check_violations(k->c, &n_violations);
-    for (size_t i = 0; i < n_rules; i++)
-        o += (size_t)snprintf(k->text + o, sizeof k->text - o, "%s %s checked %zu violations %zu\n",
-                              r[i].rule, r[i].violations ? "violated" : "holds", r[i].checked,
-                              r[i].violations);
+    for (size_t i = 0; i < n_rules; i++) {
+        o += (size_t)snprintf(k->text + o, sizeof k->text - o, "%s %s checked %zu violations %zu",
+                              r[i].rule, crisk_rule_verdict(&r[i]), r[i].checked, r[i].violations);
+        if (r[i].unknown > 0)
+            o += (size_t)snprintf(k->text + o, sizeof k->text - o, " unknown %zu", r[i].unknown);
+        o += (size_t)snprintf(k->text + o, sizeof k->text - o, "\n");
+    }
+    /* a finding that cannot be judged starts with "? " */
     for (size_t i = 0; i < n_violations && o < sizeof k->text; i++) {
         char m[32], l[32];
+        if (v[i].unknown)
+            o += (size_t)snprintf(k->text + o, sizeof k->text - o, "? ");
         number(m, sizeof m, v[i].measured);
         number(l, sizeof l, v[i].limit);
         for (size_t j = 0; j < v[i].n_nodes; j++)
@@ -388,7 +450,7 @@ Test(policy, refuses_an_analysis_without_what_its_rules_need)
     crisk_error err = CRISK_ERROR_INIT;
     cr_assert_eq(crisk_analysis_run(&bare, k.inv, &opts, &err), CRISK_OK);
     crisk_check *c = NULL;
-    cr_expect_eq(crisk_check_run(&c, k.p, bare, &err), CRISK_EUSAGE);
+    cr_expect_eq(crisk_check_run(&c, k.p, bare, NULL, &err), CRISK_EUSAGE);
     cr_expect_str_eq(err.message, "the policy needs an analysis that keeps single points of failure");
     crisk_analysis_free(bare);
     release_check(&k);
@@ -423,7 +485,7 @@ Test(policy, keeps_the_first_violations_of_a_rule_and_counts_them_all)
     crisk_policy *p = NULL;
     cr_assert_eq(crisk_policy_load(&p, POLICY("rules/complete_functions.json"), &diags, &err), CRISK_OK);
     crisk_check *c = NULL;
-    cr_assert_eq(crisk_check_run(&c, p, a, &err), CRISK_OK);
+    cr_assert_eq(crisk_check_run(&c, p, a, NULL, &err), CRISK_OK);
     size_t n;
     const crisk_rule_result *r = crisk_check_rules(c, &n);
     cr_expect_eq(r[0].violations, 1200);
@@ -437,4 +499,145 @@ Test(policy, keeps_the_first_violations_of_a_rule_and_counts_them_all)
     crisk_analysis_free(a);
     crisk_inventory_free(inv);
     crisk_diagnostics_release(&diags);
+}
+
+/* ---- what cannot be judged ---------------------------------------------------------- */
+
+/* busy, every function (no_breach_all): hr (rto 48) fails with lib, which
+ * has no recovery_hours: cannot be judged; ledger has no rto_hours and
+ * saas, cloud-a and dc take it down alone: cannot be judged; mail (rto 24)
+ * breaches nothing (saas 2, cloud-a 8, dc 24: not above 24); pay as in
+ * no_breach.json.  Unknown findings never count as holding. */
+Test(policy, no_breach_reports_what_has_no_hours_to_compare_as_unknown)
+{
+    expect_check(BUSY, POLICY("rules/no_breach_all.json"),
+                 "no_breach violated checked 4 violations 2 unknown 2\n"
+                 "? hr,lib | - | - | 'hr' fails when 'lib' fails, which has no recovery_hours: "
+                 "whether 'hr' (tolerates 48 h) is breached cannot be judged\n"
+                 "? ledger | - | - | 'ledger' has no rto_hours: whether the 3 nodes that take it "
+                 "down alone breach its tolerance cannot be judged\n"
+                 "pay,dc | 24 | 2 | 'pay' fails when 'dc' fails, which needs 24 h to recover; "
+                 "'pay' tolerates 2 h\n"
+                 "pay,ix | 12 | 2 | 'pay' fails when 'ix' fails, which needs 12 h to recover; "
+                 "'pay' tolerates 2 h\n");
+}
+
+/* Without a violation, an unknown finding makes the verdict "unknown": the
+ * check does not hold (crisk_check_unknown), though nothing is violated. */
+Test(policy, a_rule_with_only_unknown_findings_is_unknown_never_holds)
+{
+    checked k;
+    run_check(&k, BUSY, POLICY("rules/scenarios_hours.json"));
+    size_t n;
+    const crisk_rule_result *r = crisk_check_rules(k.c, &n);
+    cr_expect_str_eq(crisk_rule_verdict(&r[0]), "unknown");
+    cr_expect_eq(crisk_check_failed(k.c), 0);
+    cr_expect_eq(crisk_check_unknown(k.c), 1);
+    release_check(&k);
+    run_check(&k, CALM, POLICY("rules/scenarios_hours.json"));
+    r = crisk_check_rules(k.c, &n);
+    cr_expect_str_eq(crisk_rule_verdict(&r[0]), "holds");
+    cr_expect_eq(crisk_check_unknown(k.c), 0);
+    release_check(&k);
+}
+
+/* A spend market whose total is 0 has no HHI: with a provider whose spend
+ * is not given that is not knowing, not an empty market.  busy by category
+ * on spend: cloud 700 + 300 (5800), software saas 100 alone (10000: lib's
+ * spend is not given but the market has a total), telecom 50 + 50 (5000),
+ * other: dc without spend, nothing else - cannot be judged. */
+Test(policy, a_market_without_any_spend_given_cannot_be_judged)
+{
+    expect_check(BUSY, POLICY("rules/max_hhi_unknown.json"),
+                 "max_hhi violated checked 4 violations 3 unknown 1\n"
+                 "cloud-a | 5800 | 2500 | market 'cloud': HHI 5800 on the spend basis, above 2500 "
+                 "(largest provider 'cloud-a', 70.0%)\n"
+                 "saas | 10000 | 2500 | market 'software': HHI 10000 on the spend basis, above 2500 "
+                 "(largest provider 'saas', 100.0%)\n"
+                 "isp-1 | 5000 | 2500 | market 'telecom': HHI 5000 on the spend basis, above 2500 "
+                 "(largest provider 'isp-1', 50.0%)\n"
+                 "? dc | - | - | market 'other': none of its 1 provider has a spend: the HHI on "
+                 "the spend basis cannot be computed\n");
+}
+
+/* ---- scenario tests ----------------------------------------------------------------- */
+
+/*
+ * scenarios/fail.csv on busy, through the scenario engine (DESIGN §4 with
+ * durations):
+ *   fr-4h        country:FR = dc, 4 h: both clouds fail, so pay's hosting
+ *                group is down 4 h > rto 2: breached (earliest: 2 h); mail
+ *                down 4 h < 24; ledger down with no rto_hours.  Breached
+ *                wins over unknown: a violation.
+ *   software-1h  saas and lib, 1 h: mail 1 h < 24, hr 1 h < 48, ledger
+ *                down 1 h with no rto_hours: cannot be judged.
+ *   nl           cloud-b, 8 h: pay keeps cloud-a: nothing fails.  Holds.
+ *   telecom      isp-1, isp-2 (4 h each) and ix (12 h), each its own
+ *                recovery_hours: both carriers are down as long as ix, 12 h,
+ *                so pay's internet group is down 12 h > 2: breached.
+ * Findings in the file's order.  With "hours": 1 every scenario lasts 1 h:
+ * pay is down 1 h < 2, so only ledger's unknowns are left.  On calm the
+ * selectors match nothing but NL's b: nothing fails.
+ */
+Test(policy, scenarios_rule_runs_the_file_through_the_scenario_engine)
+{
+    expect_check(BUSY, POLICY("rules/scenarios_pass.json"), "scenarios holds checked 1 violations 0\n");
+    expect_check(BUSY, POLICY("rules/scenarios_fail.json"),
+                 "scenarios violated checked 4 violations 2 unknown 1\n"
+                 "pay | 1 | 0 | scenario 'fr-4h' breaches the tolerance of 1 function, the first "
+                 "2 h after the onset: 'pay' (down 4 h, tolerates 2 h)\n"
+                 "? ledger | - | - | scenario 'software-1h' takes down 1 function whose tolerance "
+                 "cannot be judged: 'ledger' (down 1 h, no rto_hours)\n"
+                 "pay | 1 | 0 | scenario 'telecom' breaches the tolerance of 1 function, the first "
+                 "2 h after the onset: 'pay' (down 12 h, tolerates 2 h)\n");
+    expect_check(BUSY, POLICY("rules/scenarios_hours.json"),
+                 "scenarios unknown checked 4 violations 0 unknown 2\n"
+                 "? ledger | - | - | scenario 'fr-4h' takes down 1 function whose tolerance cannot "
+                 "be judged: 'ledger' (down 1 h, no rto_hours)\n"
+                 "? ledger | - | - | scenario 'software-1h' takes down 1 function whose tolerance "
+                 "cannot be judged: 'ledger' (down 1 h, no rto_hours)\n");
+    expect_check(CALM, POLICY("rules/scenarios_fail.json"), "scenarios holds checked 4 violations 0\n");
+}
+
+/* The same verdicts whatever the thread count, and the rule's requirement
+ * names the file as the policy does. */
+Test(policy, scenarios_rule_gives_the_same_findings_on_any_thread_count)
+{
+    checked k;
+    run_check(&k, BUSY, POLICY("rules/scenarios_fail.json"));
+    size_t n;
+    const crisk_rule_result *r = crisk_check_rules(k.c, &n);
+    cr_expect_str_eq(r[0].requires, "no scenario of ../scenarios/fail.csv breaches a function's "
+                                    "tolerance");
+    cr_expect_str_eq(r[0].name, "continuity");
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        crisk_check_options opts = CRISK_CHECK_OPTIONS_INIT;
+        opts.threads = threads;
+        crisk_check *c = NULL;
+        crisk_error err = CRISK_ERROR_INIT;
+        cr_assert_eq(crisk_check_run(&c, k.p, k.a, &opts, &err), CRISK_OK, "%s", err.message);
+        size_t na, nb;
+        const crisk_violation *va = crisk_check_violations(k.c, &na);
+        const crisk_violation *vb = crisk_check_violations(c, &nb);
+        cr_assert_eq(na, nb);
+        for (size_t i = 0; i < na; i++)
+            cr_expect_str_eq(va[i].message, vb[i].message);
+        crisk_check_free(c);
+    }
+    release_check(&k);
+}
+
+/* A policy's scenarios belong to the inventory they were read against: a
+ * check of another inventory's analysis is refused. */
+Test(policy, scenarios_read_against_another_inventory_are_refused)
+{
+    checked k, other;
+    run_check(&k, BUSY, POLICY("rules/scenarios_pass.json"));
+    run_check(&other, CALM, POLICY("rules/scenarios_pass.json"));
+    crisk_check *c = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_expect_eq(crisk_check_run(&c, k.p, other.a, NULL, &err), CRISK_EUSAGE);
+    cr_expect_null(c);
+    release_check(&other);
+    release_check(&k);
 }

@@ -469,7 +469,7 @@ static void review_of(review *r, const fixture *old, const fixture *cur, const c
     unlink(path);
     crisk_diagnostics_release(&diags);
     cr_assert_eq(crisk_diff_run(&r->d, old->a, cur->a, NULL, &err), CRISK_OK, "%s", err.message);
-    cr_assert_eq(crisk_check_run(&r->c, r->p, cur->a, &err), CRISK_OK, "%s", err.message);
+    cr_assert_eq(crisk_check_run(&r->c, r->p, cur->a, NULL, &err), CRISK_OK, "%s", err.message);
     r->opts = (crisk_report_options)CRISK_REPORT_OPTIONS_INIT;
     r->opts.map = 0;
     r->opts.baseline = r->d;
@@ -569,6 +569,41 @@ Test(report, hostile_text_is_escaped_in_the_changes_and_the_policy)
     has(page, "&lt;img src=x&gt;");
     has(page, "<code>s3&quot; onmouseover=&quot;x</code>");
     has(page, "group &#39;&lt;g onclick=x&gt;&#39; of &#39;f&lt;b&gt;&#39;");
+    free(page);
+    review_release(&r);
+    unload(&old);
+    unload(&cur);
+}
+
+/* What cannot be judged is shown as such, never as holding: on the next
+ * quarter, the 'other' market (orphan, n1) has no spend given at all, and
+ * f2 (rto 24) fails with h1 and n1, which have no recovery_hours, beside
+ * f1's two breaches (c1 8 h, edr 72 h > 4 h). */
+Test(report, the_policy_section_shows_what_cannot_be_judged)
+{
+    fixture old, cur;
+    load(&old, small_nodes, small_edges);
+    load(&cur, next_nodes, next_edges);
+    review r;
+    review_of(&r, &old, &cur,
+              "{ \"rules\": [\n"
+              "  { \"rule\": \"max_hhi\", \"by\": \"category\", \"market\": \"other\", "
+              "\"basis\": \"spend\", \"max\": 2500 },\n"
+              "  { \"rule\": \"no_breach\" } ] }\n");
+    char *page = report(&cur, &r.opts);
+    check_markup(page);
+    has(page, ": 1 of its 2 rules is violated, 1 cannot be judged.</p>");
+    has(page, "<th class=\"n\">Cannot be judged</th>");
+    has(page, "<td><span class=\"tag breach\">cannot be judged</span></td>"
+              "<td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td></tr>");
+    has(page, "<td><span class=\"tag spof\">violated</span></td>"
+              "<td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">2</td></tr>");
+    has(page, "<li><span class=\"tag\">cannot be judged</span> market &#39;other&#39;: none of "
+              "its 2 providers has a spend: the HHI on the spend basis cannot be computed</li>");
+    has(page, "<li><span class=\"tag\">cannot be judged</span> &#39;f2&#39; fails when &#39;h1&#39; "
+              "fails, which has no recovery_hours: whether &#39;f2&#39; (tolerates 24 h) is "
+              "breached cannot be judged</li>");
+    cr_assert_null(strstr(page, "tag ok\">holds"), "nothing here holds");
     free(page);
     review_release(&r);
     unload(&old);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "error.h"
 #include "analysis.h"
+#include "scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,15 +42,37 @@ const char *crisk_policy_name(const crisk_policy *p);     /* "name", or NULL */
 const char *crisk_policy_sha256(const crisk_policy *p);   /* of the file, 64 hex digits */
 size_t crisk_policy_rule_count(const crisk_policy *p);
 
-/* What the analysis must keep for the policy's rules (crisk_analysis_options). */
-enum { CRISK_POLICY_NEEDS_SPOFS = 1, CRISK_POLICY_NEEDS_FALSE_REDUNDANCY = 2 };
+/* What checking the policy needs: what the analysis must keep
+ * (crisk_analysis_options), and CRISK_POLICY_NEEDS_SCENARIOS when a
+ * `scenarios` rule needs its scenario file read against the inventory
+ * (crisk_policy_load_scenarios) first. */
+enum {
+    CRISK_POLICY_NEEDS_SPOFS = 1,
+    CRISK_POLICY_NEEDS_FALSE_REDUNDANCY = 2,
+    CRISK_POLICY_NEEDS_SCENARIOS = 4
+};
 unsigned crisk_policy_needs(const crisk_policy *p);
+
+/* Read the scenario file of every `scenarios` rule of `p` against `inv`
+ * (crisk_scenario_set_load: its problems go to `diags` as
+ * SCENARIOS:LINE:COLUMN), replacing what an earlier call read.  The file
+ * is the rule's "file", relative to the policy file's folder unless
+ * absolute.  A check of an analysis of `inv` may then run; `p` borrows
+ * `inv` until the next call or crisk_policy_free.  On error the rule that
+ * failed holds no scenarios, `err` has the first problem and the result is
+ * crisk_scenario_set_load's.  Time: the readers'. */
+int crisk_policy_load_scenarios(crisk_policy *p, const crisk_inventory *inv,
+                                crisk_diagnostics *diags, crisk_error *err);
 
 /* ---- checking ---------------------------------------------------------------- */
 
 typedef struct crisk_check crisk_check;
 
-/* Each rule's verdict, in policy order. */
+/* Each rule's verdict, in policy order: "violated" when it found a
+ * violation; else "unknown" when something in its scope cannot be judged
+ * (a tolerance without the hours to compare, a scenario whose downtimes
+ * straddle a tolerance, a market with no spend given): never "holds" for
+ * what could not be checked; else "holds". */
 typedef struct crisk_rule_result {
     const char *rule;           /* its kind: "max_hhi", "no_spof", ... */
     const char *name;           /* the policy's label for it, or NULL */
@@ -57,41 +80,60 @@ typedef struct crisk_rule_result {
     size_t line, column;        /* where the rule starts in the policy file */
     size_t checked;             /* markets, providers, functions, groups or nodes it looked at */
     size_t violations;          /* every violation found */
-    size_t first, kept;         /* the violations kept: crisk_check_violations()[first ..
+    size_t unknown;             /* every finding that cannot be judged */
+    size_t first, kept;         /* the findings kept (violations and unknown ones, in
+                                 * the rule's order): crisk_check_violations()[first ..
                                  * first + kept), at most CRISK_CHECK_KEEP */
 } crisk_rule_result;
 
-/* A rule keeps at most this many violations (the first in its order); its
- * count stays exact. */
+/* "violated", "unknown" or "holds" (above). */
+const char *crisk_rule_verdict(const crisk_rule_result *r);
+
+/* A rule keeps at most this many findings (the first in its order); its
+ * counts stay exact. */
 #define CRISK_CHECK_KEEP 1000
 
-/* One violation: the offending nodes, the measured value against the limit
- * (NaN where the rule measures no number: a missing field), and the
- * violation in words.  Within a rule, violations come in the order the
- * rule's requirement lists them (docs/policy.md). */
+/* One finding, a violation or something that cannot be judged: the
+ * offending nodes, the measured value against the limit (NaN where the
+ * rule measures no number: a missing field, an unknown finding), and the
+ * finding in words.  Within a rule, findings come in the order the rule's
+ * requirement lists them (docs/policy.md). */
 typedef struct crisk_violation {
     size_t rule;                /* index into crisk_check_rules() */
+    int unknown;                /* 1: cannot be judged, not a violation */
     const uint32_t *nodes;      /* node indices of the analysis' inventory */
     size_t n_nodes;
     double measured, limit;
     const char *message;
 } crisk_violation;
 
-/* Evaluate every rule of `p` on `a`.  The analysis must keep what
- * crisk_policy_needs() says (CRISK_EUSAGE otherwise).  Errors: CRISK_EUSAGE,
- * CRISK_ENOMEM.  Time O(V log V) per concentration rule, O(V) per metric or
- * completeness rule, O(S) per SPOF or breach rule (S the SPOF pairs), O(F)
- * for false redundancy (F its findings). */
+typedef struct crisk_check_options {
+    unsigned threads;             /* scenario sweeps; 0 = one per online CPU */
+} crisk_check_options;
+
+#define CRISK_CHECK_OPTIONS_INIT { 0 }
+
+/* Evaluate every rule of `p` on `a` (`opts` may be NULL: the defaults).
+ * The analysis must keep what crisk_policy_needs() says, and a policy with
+ * `scenarios` rules must have read their files against a's inventory
+ * (crisk_policy_load_scenarios); CRISK_EUSAGE otherwise.  Results do not
+ * depend on the thread count.  Errors: CRISK_EUSAGE, CRISK_ENOMEM, the
+ * scenario engine's.  Time O(V log V) per concentration rule, O(V) per
+ * metric or completeness rule, O(S) per SPOF or breach rule (S the SPOF
+ * pairs), O(F) for false redundancy (F its findings), crisk_scenarios_run
+ * per scenarios rule. */
 int  crisk_check_run(crisk_check **out, const crisk_policy *p, const crisk_analysis *a,
-                     crisk_error *err);
+                     const crisk_check_options *opts, crisk_error *err);
 void crisk_check_free(crisk_check *c);
 
 const crisk_policy *crisk_check_policy(const crisk_check *c);
 const crisk_analysis *crisk_check_analysis(const crisk_check *c);
 const crisk_rule_result *crisk_check_rules(const crisk_check *c, size_t *count);
 const crisk_violation *crisk_check_violations(const crisk_check *c, size_t *count);
-/* Rules violated (0: the inventory meets the policy). */
+/* Rules violated; rules whose verdict is "unknown".  The inventory meets
+ * the policy when both are 0. */
 size_t crisk_check_failed(const crisk_check *c);
+size_t crisk_check_unknown(const crisk_check *c);
 
 #ifdef __cplusplus
 }

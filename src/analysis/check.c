@@ -5,11 +5,18 @@
  *
  * Every rule reads what the analysis already holds - metrics, the SPOF
  * lists, the false-redundancy findings - except the concentration rules,
- * which compute the markets of their grouping (once per grouping).  A rule
- * keeps its first CRISK_CHECK_KEEP violations and counts them all, so a
- * policy that fails on a million SPOFs costs bounded memory.  Violations
+ * which compute the markets of their grouping (once per grouping), and the
+ * scenarios rule, which runs its scenario set through the scenario engine
+ * (crisk_scenarios_run, the one `chainrisk scenarios` uses).  A rule
+ * keeps its first CRISK_CHECK_KEEP findings and counts them all, so a
+ * policy that fails on a million SPOFs costs bounded memory.  Findings
  * come in a fixed order (markets in category order, providers by impact,
- * functions and nodes by id), so the same inputs give the same report.
+ * functions and nodes by id, scenarios in file order), so the same inputs
+ * give the same report.
+ *
+ * What cannot be judged is a finding of its own ("unknown"), never a pass:
+ * a breach without the hours to compare, a scenario whose downtimes
+ * straddle a tolerance, a market with no spend given.
  */
 #include "analysis_internal.h"
 #include "model/model.h"
@@ -34,7 +41,8 @@ struct crisk_check {
     size_t *offset;                 /* per violation: where its nodes start (the array moves
                                      * while violations come in) */
     size_t cap_offset;
-    size_t failed;
+    size_t failed, unknown;         /* rules violated; rules that cannot be judged */
+    crisk_check_options opts;
     crisk__pool pool;               /* messages and requirements */
     crisk_concentration *markets[3];   /* by category, parent, country: computed on demand */
     int status;                     /* CRISK_ENOMEM once memory ran out */
@@ -55,17 +63,17 @@ static const char *keep_text(crisk_check *c, const char *s)
 
 /* ---- violations ------------------------------------------------------------------- */
 
-/* Count a violation of rule `rule`; keep it if the rule has room.  Its
- * nodes' pointer is set once every violation is in. */
-static void violation(crisk_check *c, size_t rule, const uint32_t *nodes, size_t n,
-                      double measured, double limit, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
-
-static void violation(crisk_check *c, size_t rule, const uint32_t *nodes, size_t n,
-                      double measured, double limit, const char *fmt, ...)
+/* Count a finding of rule `rule` (a violation, or one that cannot be
+ * judged); keep it if the rule has room.  Its nodes' pointer is set once
+ * every finding is in. */
+static void finding(crisk_check *c, size_t rule, int is_unknown, const uint32_t *nodes,
+                    size_t n, double measured, double limit, const char *fmt, va_list ap)
 {
     crisk_rule_result *r = &c->rules[rule];
-    r->violations++;
+    if (is_unknown)
+        r->unknown++;
+    else
+        r->violations++;
     if (r->kept == CRISK_CHECK_KEEP || c->status != CRISK_OK)
         return;
     if (crisk__grow((void **)&c->violations, &c->cap_violations, c->n_violations + 1,
@@ -77,18 +85,41 @@ static void violation(crisk_check *c, size_t rule, const uint32_t *nodes, size_t
         return;
     }
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     if (r->kept == 0)
         r->first = c->n_violations;
     r->kept++;
     memcpy(c->nodes + c->n_nodes, nodes, n * sizeof *nodes);
     c->offset[c->n_violations] = c->n_nodes;
-    c->violations[c->n_violations++] = (crisk_violation){ rule, NULL, n, measured, limit,
-                                                          keep_text(c, msg) };
+    c->violations[c->n_violations++] = (crisk_violation){ rule, is_unknown, NULL, n, measured,
+                                                          limit, keep_text(c, msg) };
     c->n_nodes += n;
+}
+
+static void violation(crisk_check *c, size_t rule, const uint32_t *nodes, size_t n,
+                      double measured, double limit, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static void violation(crisk_check *c, size_t rule, const uint32_t *nodes, size_t n,
+                      double measured, double limit, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    finding(c, rule, 0, nodes, n, measured, limit, fmt, ap);
+    va_end(ap);
+}
+
+/* A finding that cannot be judged: no measured value, no limit. */
+static void unknown(crisk_check *c, size_t rule, const uint32_t *nodes, size_t n,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void unknown(crisk_check *c, size_t rule, const uint32_t *nodes, size_t n,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    finding(c, rule, 1, nodes, n, NAN, NAN, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- wording --------------------------------------------------------------------- */
@@ -184,6 +215,13 @@ static void requirement(const crisk__rule *r, char *buf, size_t size)
                             "with criticality >= %s that it takes down",
                  num(a, sizeof a, r->min_criticality));
         break;
+    case CRISK__RULE_SCENARIOS:
+        if (r->use_hours)
+            snprintf(buf, size, "no scenario of %s, each lasting %s h, breaches a function's "
+                                "tolerance", r->file, num(a, sizeof a, r->hours));
+        else
+            snprintf(buf, size, "no scenario of %s breaches a function's tolerance", r->file);
+        break;
     default:
         and_list(list, sizeof list, r->fields, field_name, CRISK_FIELD_ATTRIBUTE);
         snprintf(buf, size, "every %s has %s", scope_words[r->scope], list);
@@ -263,6 +301,42 @@ static void market_violation(crisk_check *c, size_t i, const crisk__rule *r, con
                   percent(b, sizeof b, r->max));
 }
 
+/* A spend market whose total is 0 has no HHI.  When some of its providers
+ * have no spend given, that is not knowing the spend, not an empty market:
+ * the rule cannot be judged there. */
+static void unknown_spend(crisk_check *c, size_t i, const crisk__rule *r, const crisk_market *m,
+                          uint32_t *scratch)
+{
+    char q[CRISK__QUOTE_MAX];
+    const crisk_inventory *inv = c->inv;
+    size_t n = 0, providers = 0;
+    for (size_t v = 0; v < inv->n; v++) {
+        if (inv->type[v] == CRISK_NODE_FUNCTION
+            || (r->by == CRISK_BY_CATEGORY
+                && strcmp(crisk_category_name((crisk_category)inv->category[v]), m->market) != 0))
+            continue;
+        providers++;
+        if (isnan(inv->spend[v]))
+            scratch[n++] = (uint32_t)v;
+    }
+    if (n == 0)
+        return;   /* every spend given, all 0: nothing to share */
+    c->rules[i].checked++;
+    char where[CRISK__QUOTE_MAX + 32], given[96];
+    if (r->by == CRISK_BY_CATEGORY)
+        snprintf(where, sizeof where, "market '%s'", crisk__quote(q, m->market));
+    else
+        snprintf(where, sizeof where, "providers by %s", crisk__by_names[r->by]);
+    if (n == providers)
+        snprintf(given, sizeof given, "none of its %zu provider%s has a spend", providers,
+                 providers == 1 ? "" : "s");
+    else
+        snprintf(given, sizeof given, "%zu of its %zu providers have no spend, the others 0", n,
+                 providers);
+    unknown(c, i, scratch, n, "%s: %s: the %s on the spend basis cannot be computed", where, given,
+            r->kind == CRISK__RULE_MAX_HHI ? "HHI" : "top-1 share");
+}
+
 static int check_concentration(crisk_check *c, size_t i, const crisk__rule *r, crisk_error *err)
 {
     const crisk_concentration *con = markets_by(c, r->by, err);
@@ -280,8 +354,10 @@ static int check_concentration(crisk_check *c, size_t i, const crisk__rule *r, c
         double measured = r->basis == CRISK__BASIS_SPEND
             ? (r->kind == CRISK__RULE_MAX_HHI ? m[k].spend_hhi : m[k].spend_top1)
             : (r->kind == CRISK__RULE_MAX_HHI ? m[k].reliance_hhi : m[k].reliance_top1);
+        if (isnan(measured) && r->basis == CRISK__BASIS_SPEND)
+            unknown_spend(c, i, r, &m[k], scratch);
         if (isnan(measured))
-            continue;   /* nothing to share: no spend, or no function relies on the market */
+            continue;   /* nothing to share: no function relies on the market */
         c->rules[i].checked++;
         /* HHIs are compared as shown: integer-rounded */
         if ((r->kind == CRISK__RULE_MAX_HHI ? round(measured) : measured) > r->max)
@@ -356,21 +432,34 @@ static void spof_violations(crisk_check *c, size_t i, const crisk__rule *r, uint
     }
 }
 
+/* A breach needs both hours: a function without rto_hours that some node
+ * takes down alone, or such a node without recovery_hours, cannot be
+ * judged - never a pass. */
 static void breach_violations(crisk_check *c, size_t i, uint32_t f)
 {
     char a[64], b[64], qf[CRISK__QUOTE_MAX], qp[CRISK__QUOTE_MAX];
     size_t n;
     const uint32_t *p = crisk_analysis_spofs(c->a, f, &n);
     double rto = c->inv->rto[f];
-    for (size_t k = 0; k < n && !isnan(rto); k++) {
+    crisk__quote(qf, c->inv->id[f]);
+    if (isnan(rto) && n > 0) {
+        unknown(c, i, &f, 1, "'%s' has no rto_hours: whether the %zu node%s that take%s it down "
+                             "alone breach%s its tolerance cannot be judged", qf, n,
+                n == 1 ? "" : "s", n == 1 ? "s" : "", n == 1 ? "es" : "");
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
         double rec = c->inv->recovery[p[k]];
-        if (isnan(rec) || !(rto < rec))
-            continue;
         uint32_t pair[2] = { f, p[k] };
-        violation(c, i, pair, 2, rec, rto,
-                  "'%s' fails when '%s' fails, which needs %s h to recover; '%s' tolerates %s h",
-                  crisk__quote(qf, c->inv->id[f]), crisk__quote(qp, c->inv->id[p[k]]),
-                  num(a, sizeof a, rec), qf, num(b, sizeof b, rto));
+        crisk__quote(qp, c->inv->id[p[k]]);
+        if (isnan(rec))
+            unknown(c, i, pair, 2, "'%s' fails when '%s' fails, which has no recovery_hours: "
+                                   "whether '%s' (tolerates %s h) is breached cannot be judged",
+                    qf, qp, qf, num(b, sizeof b, rto));
+        else if (rto < rec)
+            violation(c, i, pair, 2, rec, rto,
+                      "'%s' fails when '%s' fails, which needs %s h to recover; '%s' tolerates %s h",
+                      qf, qp, num(a, sizeof a, rec), qf, num(b, sizeof b, rto));
     }
 }
 
@@ -467,6 +556,105 @@ static int check_complete(crisk_check *c, size_t i, const crisk__rule *r, crisk_
     return CRISK_OK;
 }
 
+/* ---- scenario tests ------------------------------------------------------------------------ */
+
+/* A downtime for a message: "8 h", "8 to 12 h", "at least 8 h". */
+static const char *hours_text(char *buf, size_t size, const crisk_duration *d)
+{
+    char a[64], b[64];
+    if (crisk_duration_is_exact(d))
+        snprintf(buf, size, "%s h", num(a, sizeof a, d->lo));
+    else if (isinf(d->hi))
+        snprintf(buf, size, "at least %s h", num(a, sizeof a, d->lo));
+    else
+        snprintf(buf, size, "%s to %s h", num(a, sizeof a, d->lo), num(b, sizeof b, d->hi));
+    return buf;
+}
+
+/* "'f1' (down 8 h, tolerates 4 h), 'f2' (...)": the first three functions
+ * of `fs` whose tolerance is `t`, then "and N more".  Their nodes into
+ * `nodes`; returns how many there are in all. */
+static size_t judged_functions(const crisk_check *c, const crisk_scenario_result *res,
+                               crisk_tolerance t, uint32_t *nodes, char *buf, size_t size)
+{
+    size_t n = 0, o = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < res->functions_down; k++) {
+        const crisk_scenario_function *fn = &res->functions[k];
+        if (fn->tolerance != t)
+            continue;
+        nodes[n++] = fn->function;
+        if (n > 3 || o >= size)
+            continue;
+        char q[CRISK__QUOTE_MAX], d[160], h[64], r[96];
+        double rto = c->inv->rto[fn->function];
+        if (isnan(rto))
+            snprintf(r, sizeof r, "no rto_hours");
+        else
+            snprintf(r, sizeof r, "tolerates %s h", num(h, sizeof h, rto));
+        o += (size_t)snprintf(buf + o, size - o, "%s'%s' (down %s, %s)", n > 1 ? ", " : "",
+                              crisk__quote(q, c->inv->id[fn->function]),
+                              hours_text(d, sizeof d, &fn->downtime), r);
+    }
+    if (n > 3 && o < size)
+        snprintf(buf + o, size - o, " and %zu more", n - 3);
+    return n;
+}
+
+/* One scenario's finding: a violation when it breaches a tolerance for
+ * certain, unknown when it breaches none for certain but cannot be judged
+ * for some function; nothing when every tolerance holds. */
+static void scenario_finding(crisk_check *c, size_t i, const crisk_scenario_set *set,
+                             const crisk_scenario_result *res, uint32_t *nodes)
+{
+    char q[CRISK__QUOTE_MAX], list[700], a[64];
+    crisk_scenario sc;
+    crisk_scenario_set_get(set, res->scenario, &sc);
+    crisk__quote(q, sc.id);
+    if (res->verdict == CRISK_TOLERANCE_BREACHED) {
+        size_t n = judged_functions(c, res, CRISK_TOLERANCE_BREACHED, nodes, list, sizeof list);
+        violation(c, i, nodes, n, (double)res->breached, 0,
+                  "scenario '%s' breaches the tolerance of %zu function%s, the first %s h after "
+                  "the onset: %s", q, res->breached, res->breached == 1 ? "" : "s",
+                  num(a, sizeof a, res->earliest_breach), list);
+    } else if (res->verdict == CRISK_TOLERANCE_UNKNOWN) {
+        size_t n = judged_functions(c, res, CRISK_TOLERANCE_UNKNOWN, nodes, list, sizeof list);
+        unknown(c, i, nodes, n, "scenario '%s' takes down %zu function%s whose tolerance cannot "
+                                "be judged: %s", q, res->unknown, res->unknown == 1 ? "" : "s",
+                list);
+    }
+}
+
+/* Every scenario of the rule's set through the scenario engine; findings
+ * in the order of the scenario file. */
+static int check_scenarios(crisk_check *c, size_t i, const crisk__rule *r, crisk_error *err)
+{
+    crisk_scenario_options opts = CRISK_SCENARIO_OPTIONS_INIT;
+    opts.use_hours = r->use_hours;
+    opts.hours = r->hours;
+    opts.threads = c->opts.threads;
+    crisk_scenario_run *run = NULL;
+    int rc = crisk_scenarios_run(&run, c->inv, r->set, &opts, err);
+    if (rc != CRISK_OK)
+        return rc;
+    size_t n_results, n_functions;
+    const crisk_scenario_result *res = crisk_scenario_run_results(run, &n_results);
+    crisk_scenario_run_functions(run, &n_functions);
+    const crisk_scenario_result **by_scenario = calloc(n_results + 1, sizeof *by_scenario);
+    uint32_t *nodes = malloc((n_functions + 1) * sizeof *nodes);
+    if (by_scenario == NULL || nodes == NULL)
+        rc = oom(err);
+    for (size_t k = 0; rc == CRISK_OK && k < n_results; k++)
+        by_scenario[res[k].scenario] = &res[k];
+    for (size_t k = 0; rc == CRISK_OK && k < n_results; k++)
+        scenario_finding(c, i, r->set, by_scenario[k], nodes);
+    c->rules[i].checked = n_results;
+    free(nodes);
+    free(by_scenario);
+    crisk_scenario_run_free(run);
+    return rc;
+}
+
 /* ---- the whole ---------------------------------------------------------------------------- */
 
 static int check_rule(crisk_check *c, size_t i, crisk_error *err)
@@ -475,7 +663,7 @@ static int check_rule(crisk_check *c, size_t i, crisk_error *err)
     char text[512];
     requirement(r, text, sizeof text);
     c->rules[i] = (crisk_rule_result){ crisk__rule_names[r->kind], r->name, keep_text(c, text),
-                                       r->line, r->column, 0, 0, 0, 0 };
+                                       r->line, r->column, 0, 0, 0, 0, 0 };
     int rc = CRISK_OK;
     switch (r->kind) {
     case CRISK__RULE_MAX_HHI:
@@ -492,6 +680,9 @@ static int check_rule(crisk_check *c, size_t i, crisk_error *err)
     case CRISK__RULE_NO_FALSE_REDUNDANCY:
         check_false_redundancy(c, i);
         break;
+    case CRISK__RULE_SCENARIOS:
+        rc = check_scenarios(c, i, r, err);
+        break;
     default:
         rc = check_complete(c, i, r, err);
         break;
@@ -499,6 +690,7 @@ static int check_rule(crisk_check *c, size_t i, crisk_error *err)
     if (rc == CRISK_OK && c->status != CRISK_OK)
         rc = oom(err);
     c->failed += c->rules[i].violations > 0;
+    c->unknown += c->rules[i].violations == 0 && c->rules[i].unknown > 0;
     return rc;
 }
 
@@ -516,10 +708,24 @@ void crisk_check_free(crisk_check *c)
     free(c);
 }
 
+/* Whether every scenarios rule has its set, read against a's inventory. */
+static int scenarios_ready(const crisk_policy *p, const crisk_analysis *a)
+{
+    for (size_t i = 0; i < p->n_rules; i++)
+        if (p->rules[i].kind == CRISK__RULE_SCENARIOS
+            && (p->rules[i].set == NULL || p->rules[i].set_inv != crisk_analysis_inventory(a)))
+            return 0;
+    return 1;
+}
+
 int crisk_check_run(crisk_check **out, const crisk_policy *p, const crisk_analysis *a,
-                    crisk_error *err)
+                    const crisk_check_options *opts, crisk_error *err)
 {
     *out = NULL;
+    if (!scenarios_ready(p, a))
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "the policy's scenario files must be read against the analysis' "
+                               "inventory first (crisk_policy_load_scenarios)");
     unsigned needs = crisk_policy_needs(p);
     if (((needs & CRISK_POLICY_NEEDS_SPOFS) && !crisk__analysis_keeps(a, CRISK__KEPT_SPOFS))
         || ((needs & CRISK_POLICY_NEEDS_FALSE_REDUNDANCY)
@@ -533,6 +739,7 @@ int crisk_check_run(crisk_check **out, const crisk_policy *p, const crisk_analys
         return oom(err);
     c->p = p;
     c->a = a;
+    c->opts = opts != NULL ? *opts : (crisk_check_options)CRISK_CHECK_OPTIONS_INIT;
     c->inv = crisk_analysis_inventory(a);
     crisk__pool_init(&c->pool);
     c->rules = calloc(p->n_rules + 1, sizeof *c->rules);
@@ -552,6 +759,12 @@ int crisk_check_run(crisk_check **out, const crisk_policy *p, const crisk_analys
 const crisk_policy *crisk_check_policy(const crisk_check *c) { return c->p; }
 const crisk_analysis *crisk_check_analysis(const crisk_check *c) { return c->a; }
 size_t crisk_check_failed(const crisk_check *c) { return c->failed; }
+size_t crisk_check_unknown(const crisk_check *c) { return c->unknown; }
+
+const char *crisk_rule_verdict(const crisk_rule_result *r)
+{
+    return r->violations > 0 ? "violated" : r->unknown > 0 ? "unknown" : "holds";
+}
 
 const crisk_rule_result *crisk_check_rules(const crisk_check *c, size_t *count)
 {

@@ -69,6 +69,25 @@ int cli_load_policy(const char *path, crisk_policy **out)
     return status;
 }
 
+int cli_check_policy(const cli_common *c, crisk_policy *p, const crisk_analysis *a,
+                     crisk_check **out)
+{
+    crisk_error err = CRISK_ERROR_INIT;
+    *out = NULL;
+    if (crisk_policy_needs(p) & CRISK_POLICY_NEEDS_SCENARIOS) {
+        crisk_diagnostics diags;
+        crisk_diagnostics_init(&diags);
+        int rc = crisk_policy_load_scenarios(p, crisk_analysis_inventory(a), &diags, &err);
+        cli_print_diagnostics(c, &diags, rc, &err);
+        crisk_diagnostics_release(&diags);
+        if (rc != CRISK_OK)   /* the scenario files are the policy's: a bad one is a usage error */
+            return crisk_exit_code(rc) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
+    }
+    crisk_check_options opts = CRISK_CHECK_OPTIONS_INIT;
+    opts.threads = c->threads;
+    return crisk_check_run(out, p, a, &opts, &err) == CRISK_OK ? EXIT_OK : cli_fail(&err);
+}
+
 int cli_policy_keep(const crisk_policy *p)
 {
     unsigned needs = crisk_policy_needs(p);

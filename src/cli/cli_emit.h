@@ -29,6 +29,13 @@ int cli_analyse_paths(const cli_common *c, const char *const *paths, size_t n, i
  * out. */
 int cli_load_policy(const char *path, crisk_policy **out);
 
+/* Check `p` against `a`: first read the scenario files of its scenarios
+ * rules against a's inventory (their problems on stderr; a bad one is
+ * EXIT_USAGE, as a bad policy is), then run the checker with the command
+ * line's threads.  Returns an exit code; on EXIT_OK the caller owns *out. */
+int cli_check_policy(const cli_common *c, crisk_policy *p, const crisk_analysis *a,
+                     crisk_check **out);
+
 /* The CLI_KEEP_* flags the policy's rules need. */
 int cli_policy_keep(const crisk_policy *p);
 

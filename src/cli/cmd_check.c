@@ -3,10 +3,11 @@
  * for CI.
  *
  * Exit status (DESIGN §6 with issue 14's gate): 0 every rule holds; 1 a
- * rule is violated - or the inventory is invalid, as for every command: a
- * gate that cannot read what it guards fails; 2 a usage error or a bad
- * policy (the gate's configuration is wrong, not the inventory: the policy
- * is read first, so it costs nothing to find out); 3 internal error.
+ * rule is violated or cannot be judged - or the inventory is invalid, as
+ * for every command: a gate that cannot read what it guards fails; 2 a
+ * usage error or a bad policy, its scenario files included (the gate's
+ * configuration is wrong, not the inventory: the policy is read first, so
+ * it costs nothing to find out); 3 internal error.
  */
 #include "cli_emit.h"
 
@@ -14,22 +15,25 @@ static const char usage[] =
     "usage: chainrisk check [options] INVENTORY... --policy POLICY.json\n\n"
     "Check an inventory against a policy of rules (docs/policy.md): concentration\n"
     "limits (max_hhi, max_top1_share per market and basis), max_impact_share,\n"
-    "no_spof and no_breach for critical functions, no_false_redundancy, and\n"
-    "completeness of the data.  Each violation names its rule (POLICY:LINE:COLUMN),\n"
-    "the offending nodes and the measured value against the limit.\n\n"
+    "no_spof and no_breach for critical functions, no_false_redundancy, scenario\n"
+    "tests that must not breach a tolerance (scenarios), and completeness of the\n"
+    "data.  Each violation names its rule (POLICY:LINE:COLUMN), the offending\n"
+    "nodes and the measured value against the limit.  What cannot be judged (a\n"
+    "tolerance without the hours to compare) is reported as unknown, never as a\n"
+    "pass.\n\n"
     "options:\n"
     "  --policy POLICY.json        the policy (required)\n"
     "  --format table|csv|json|junit  output format (default table); junit is JUnit\n"
     "                              XML for CI: one test case per rule, one failure\n"
-    "                              per violation\n"
+    "                              per violation, one error per unknown finding\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS
     CLI_HELP_THREADS
     "  -q, --quiet                 do not print warnings\n"
     "  -h, --help                  show this help\n\n"
-    "exit status: 0 every rule holds, 1 a rule is violated or the inventory is\n"
-    "invalid, 2 usage error or a bad policy, 3 internal error\n";
+    "exit status: 0 every rule holds, 1 a rule is violated or cannot be judged,\n"
+    "or the inventory is invalid, 2 usage error or a bad policy, 3 internal error\n";
 
 typedef struct check_cli {
     const char *policy_path;
@@ -59,22 +63,22 @@ static int emit(FILE *f, void *ctx, crisk_error *err)
     return crisk_emit_check(f, x->check, x->c->format, &prov, err);
 }
 
-static int run_check(const cli_common *c, check_cli *x, const crisk_policy *p)
+static int run_check(const cli_common *c, check_cli *x, crisk_policy *p)
 {
     int keep = cli_policy_keep(p);
     crisk_inventory *inv = NULL;
     crisk_analysis *a = NULL;
     crisk_check *check = NULL;
-    crisk_error err = CRISK_ERROR_INIT;
     int rc = cli_analyse(c, keep, &inv, &a);
-    if (rc == EXIT_OK && crisk_check_run(&check, p, a, &err) != CRISK_OK)
-        rc = cli_fail(&err);
+    if (rc == EXIT_OK)
+        rc = cli_check_policy(c, p, a, &check);
     if (rc == EXIT_OK) {
         x->c = c;
         x->check = check;
         rc = cli_write(c, emit, x);
     }
-    if (rc == EXIT_OK && crisk_check_failed(check) > 0)
+    /* what cannot be judged does not pass the gate */
+    if (rc == EXIT_OK && (crisk_check_failed(check) > 0 || crisk_check_unknown(check) > 0))
         rc = EXIT_INVALID;
     crisk_check_free(check);
     crisk_analysis_free(a);

@@ -161,14 +161,12 @@ static int compare_baseline(const cli_common *c, report_args *args, const crisk_
     return rc;
 }
 
-static int check_policy(const crisk_policy *p, report_args *args, const crisk_analysis *a,
-                        crisk_check **out)
+static int check_policy(const cli_common *c, crisk_policy *p, report_args *args,
+                        const crisk_analysis *a, crisk_check **out)
 {
-    crisk_error err = CRISK_ERROR_INIT;
-    if (p != NULL && crisk_check_run(out, p, a, &err) != CRISK_OK)
-        return cli_fail(&err);
+    int rc = p != NULL ? cli_check_policy(c, p, a, out) : EXIT_OK;
     args->check = *out;
-    return EXIT_OK;
+    return rc;
 }
 
 typedef struct report_state {
@@ -277,7 +275,7 @@ int cmd_report(int argc, char **argv)
     if (status == EXIT_OK)
         status = compare_baseline(&c, &args, s.a, &s.old_inv, &s.old, &s.diff);
     if (status == EXIT_OK)
-        status = check_policy(s.policy, &args, s.a, &s.check);
+        status = check_policy(&c, s.policy, &args, s.a, &s.check);
     if (status == EXIT_OK)
         status = write_report(s.a, &s.diags, &c, &args, s.run);
     release(&s);

@@ -2,16 +2,19 @@
  * emit_check.c - a policy check's verdicts (`chainrisk check`) as a table,
  * CSV, JSON or JUnit XML.
  *
- * A rule's verdict and each violation are records of typed fields (emit.h),
+ * A rule's verdict and each finding are records of typed fields (emit.h),
  * written as table cells, CSV rows (one wide table told apart by `kind`:
- * "rule" or "violation") and JSON objects (the violations inside their
- * rule's object).  Every rule and violation names where the rule stands in
+ * "rule", "violation" or "unknown") and JSON objects (the findings inside
+ * their rule's object).  A finding that cannot be judged is never shown as
+ * a pass: its rule's verdict is "unknown" and it is listed apart.  Every rule and violation names where the rule stands in
  * the policy file as POLICY:LINE:COLUMN, which editors and CI logs link.
  *
  * JUnit XML (for GitLab, Jenkins and other CI systems): one <testsuite>
  * for the policy, one <testcase> per rule, one <failure> per violation it
- * lists, and one more saying how many were not listed when a rule has more
- * than CRISK_CHECK_KEEP.  `failures` counts the failed test cases (rules).
+ * lists and one <error> per finding that cannot be judged, and one more
+ * saying how many were not listed when a rule has more than
+ * CRISK_CHECK_KEEP.  `failures` counts the violated rules, `errors` the
+ * rules that cannot be judged: both fail the test run.
  * No timestamps or durations: the same inputs give the same bytes.
  */
 #include "emit.h"
@@ -23,17 +26,17 @@
 /* ---- records --------------------------------------------------------------------- */
 
 static const char *const csv_columns[] = {
-    "kind", "rule", "name", "line", "column", "verdict", "checked", "violations", "requires",
-    "nodes", "measured", "limit", "message"
+    "kind", "rule", "name", "line", "column", "verdict", "checked", "violations", "unknown",
+    "requires", "nodes", "measured", "limit", "message"
 };
 #define N_CSV_COLUMNS (sizeof csv_columns / sizeof *csv_columns)
 
 static const char *verdict(const crisk_rule_result *r)
 {
-    return r->violations > 0 ? "violated" : "holds";
+    return crisk_rule_verdict(r);
 }
 
-enum { RULE_FIELDS = 9, VIOLATION_FIELDS = 8 };
+enum { RULE_FIELDS = 10, VIOLATION_FIELDS = 8 };
 
 static void rule_fields(crisk__field *row, const crisk_rule_result *r)
 {
@@ -45,13 +48,14 @@ static void rule_fields(crisk__field *row, const crisk_rule_result *r)
     row[5] = crisk__f_text("verdict", verdict(r));
     row[6] = crisk__f_count("checked", r->checked);
     row[7] = crisk__f_count("violations", r->violations);
-    row[8] = crisk__f_text("requires", r->requires);
+    row[8] = crisk__f_count("unknown", r->unknown);
+    row[9] = crisk__f_text("requires", r->requires);
 }
 
 static void violation_fields(crisk__field *row, const crisk_rule_result *r,
                              const crisk_violation *v, const crisk_inventory *inv)
 {
-    row[0] = crisk__f_text("kind", "violation");
+    row[0] = crisk__f_text("kind", v->unknown ? "unknown" : "violation");
     row[1] = crisk__f_text("rule", r->rule);
     row[2] = crisk__f_count("line", r->line);
     row[3] = crisk__f_count("column", r->column);
@@ -90,6 +94,20 @@ static size_t total_violations(const check_out *o)
     return n;
 }
 
+static size_t total_unknown(const check_out *o)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < o->n_rules; i++)
+        n += o->rules[i].unknown;
+    return n;
+}
+
+/* Every rule holds: none violated, none that cannot be judged. */
+static int holds(const check_out *o)
+{
+    return crisk_check_failed(o->c) == 0 && crisk_check_unknown(o->c) == 0;
+}
+
 /* ---- CSV and JSON ---------------------------------------------------------------------- */
 
 static int emit_csv(const check_out *o)
@@ -125,7 +143,8 @@ static void json_rule(const check_out *o, const crisk_rule_result *r)
         crisk__field v[VIOLATION_FIELDS];
         violation_fields(v, r, &o->violations[k], o->inv);
         fputs(k > r->first ? ",\n    " : "\n    ", o->f);
-        crisk__json_object(o->f, v + 4, VIOLATION_FIELDS - 4);
+        v[3] = crisk__f_text("finding", o->violations[k].unknown ? "unknown" : "violation");
+        crisk__json_object(o->f, v + 3, VIOLATION_FIELDS - 3);
     }
     fputs(r->kept ? "\n  ]}" : "]}", o->f);
 }
@@ -144,9 +163,10 @@ static void emit_json(const check_out *o, const crisk_provenance *prov)
     else
         fputs("null", o->f);
     fprintf(o->f, "},\n \"holds\": %s, \"rules_checked\": %zu, \"rules_violated\": %zu, "
-                  "\"violations\": %zu, \"keep\": %d,\n \"rules\": [",
-            crisk_check_failed(o->c) == 0 ? "true" : "false", o->n_rules, crisk_check_failed(o->c),
-            total_violations(o), CRISK_CHECK_KEEP);
+                  "\"rules_unknown\": %zu, \"violations\": %zu, \"unknown\": %zu, \"keep\": %d,\n"
+                  " \"rules\": [",
+            holds(o) ? "true" : "false", o->n_rules, crisk_check_failed(o->c),
+            crisk_check_unknown(o->c), total_violations(o), total_unknown(o), CRISK_CHECK_KEEP);
     for (size_t i = 0; i < o->n_rules; i++) {
         fputs(i ? ",\n  " : "\n  ", o->f);
         json_rule(o, &o->rules[i]);
@@ -173,7 +193,8 @@ static void table_rule(crisk__table *t, const crisk_rule_result *r)
         crisk__table_text(t, r->rule, 0);
 }
 
-static void fill_tables(const check_out *o, crisk__table *rules, crisk__table *violations)
+static void fill_tables(const check_out *o, crisk__table *rules, crisk__table *violations,
+                        crisk__table *unknown)
 {
     for (size_t i = 0; i < o->n_rules; i++) {
         const crisk_rule_result *r = &o->rules[i];
@@ -182,34 +203,71 @@ static void fill_tables(const check_out *o, crisk__table *rules, crisk__table *v
         crisk__table_text(rules, verdict(r), 0);
         crisk__table_amount(rules, (double)r->checked);
         crisk__table_amount(rules, (double)r->violations);
+        crisk__table_amount(rules, (double)r->unknown);
         crisk__table_text(rules, r->requires, 0);
         for (size_t k = r->first; k < r->first + r->kept; k++) {
             const crisk_violation *v = &o->violations[k];
-            table_where(violations, o, r);
-            table_rule(violations, r);
-            crisk__table_ids(violations, o->inv, v->nodes, v->n_nodes, LIST_WIDTH);
-            crisk__table_amount(violations, v->measured);
-            crisk__table_amount(violations, v->limit);
-            crisk__table_text(violations, v->message, 0);
+            crisk__table *t = v->unknown ? unknown : violations;
+            table_where(t, o, r);
+            table_rule(t, r);
+            crisk__table_ids(t, o->inv, v->nodes, v->n_nodes, LIST_WIDTH);
+            if (!v->unknown) {
+                crisk__table_amount(t, v->measured);
+                crisk__table_amount(t, v->limit);
+            }
+            crisk__table_text(t, v->message, 0);
         }
     }
+}
+
+/* The closing line: "all N rules hold", or what was violated and what
+ * cannot be judged. */
+static void table_summary(const check_out *o)
+{
+    FILE *f = o->f;
+    size_t failed = crisk_check_failed(o->c), unjudged = crisk_check_unknown(o->c);
+    size_t total = total_violations(o), unknown = total_unknown(o);
+    const char *s = o->n_rules == 1 ? "" : "s";
+    if (holds(o)) {
+        if (o->n_rules == 1)
+            fputs("\nthe rule holds\n", f);
+        else
+            fprintf(f, "\nall %zu rules hold\n", o->n_rules);
+        return;
+    }
+    fputc('\n', f);
+    if (failed > 0)
+        fprintf(f, "%zu of %zu rule%s violated, %zu violation%s", failed, o->n_rules, s, total,
+                total == 1 ? "" : "s");
+    if (failed > 0 && unknown > 0)
+        fputs("; ", f);
+    if (unjudged > 0)
+        fprintf(f, "%zu of %zu rule%s cannot be judged, %zu finding%s", unjudged, o->n_rules, s,
+                unknown, unknown == 1 ? "" : "s");
+    else if (unknown > 0)
+        fprintf(f, "%zu finding%s cannot be judged", unknown, unknown == 1 ? "" : "s");
+    fputc('\n', f);
 }
 
 static int emit_table(const check_out *o)
 {
     static const char *const rule_head[] = {
-        "where", "rule", "verdict", "checked", "violations", "requires"
+        "where", "rule", "verdict", "checked", "violations", "unknown", "requires"
     };
     static const char *const violation_head[] = {
         "where", "rule", "nodes", "measured", "limit", "violation"
     };
-    crisk__table rules, violations;
-    crisk__table_init(&rules, 6, rule_head, "lllrrl");
+    static const char *const unknown_head[] = { "where", "rule", "nodes", "cannot be judged" };
+    crisk__table rules, violations, unknown;
+    crisk__table_init(&rules, 7, rule_head, "lllrrrl");
     crisk__table_init(&violations, 6, violation_head, "lllrrl");
-    fill_tables(o, &rules, &violations);
+    crisk__table_init(&unknown, 4, unknown_head, "llll");
+    fill_tables(o, &rules, &violations, &unknown);
     FILE *f = o->f;
     const char *name = crisk_policy_name(o->p);
-    size_t failed = crisk_check_failed(o->c), total = total_violations(o);
+    size_t total = total_violations(o) + total_unknown(o), listed_violations = 0;
+    for (size_t k = 0; k < o->n_violations; k++)
+        listed_violations += !o->violations[k].unknown;
     fputs("policy ", f);
     crisk__print_safe(f, crisk_policy_path(o->p), 0);
     if (name != NULL) {
@@ -219,22 +277,22 @@ static int emit_table(const check_out *o)
     }
     fprintf(f, ": %zu rule%s\n", o->n_rules, o->n_rules == 1 ? "" : "s");
     int rc = crisk__table_print(f, &rules, "  ");
-    if (rc == CRISK_OK && total > 0) {
+    if (rc == CRISK_OK && listed_violations > 0) {
         fputs("\nviolations:\n", f);
         rc = crisk__table_print(f, &violations, "  ");
-        if (o->n_violations < total)
-            fprintf(f, "  (%zu of %zu violations listed: at most %d per rule)\n", o->n_violations,
-                    total, CRISK_CHECK_KEEP);
     }
-    if (rc == CRISK_OK && failed == 0 && o->n_rules == 1)
-        fputs("\nthe rule holds\n", f);
-    else if (rc == CRISK_OK && failed == 0)
-        fprintf(f, "\nall %zu rules hold\n", o->n_rules);
-    else if (rc == CRISK_OK)
-        fprintf(f, "\n%zu of %zu rule%s violated, %zu violation%s\n", failed, o->n_rules,
-                o->n_rules == 1 ? "" : "s", total, total == 1 ? "" : "s");
+    if (rc == CRISK_OK && listed_violations < o->n_violations) {
+        fputs("\ncannot be judged:\n", f);
+        rc = crisk__table_print(f, &unknown, "  ");
+    }
+    if (rc == CRISK_OK && o->n_violations < total)
+        fprintf(f, "  (%zu of %zu findings listed: at most %d per rule)\n", o->n_violations,
+                total, CRISK_CHECK_KEEP);
+    if (rc == CRISK_OK)
+        table_summary(o);
     crisk__table_release(&rules);
     crisk__table_release(&violations);
+    crisk__table_release(&unknown);
     return rc;
 }
 
@@ -278,14 +336,16 @@ static void junit_properties(const check_out *o)
     fputs("</properties>\n", f);
 }
 
-/* One <failure>: the violation's message as its message attribute; in
- * its text, where the rule stands, the nodes and the figures. */
+/* One <failure> for a violation, one <error> for a finding that cannot be
+ * judged: its message as the message attribute; in its text, where the
+ * rule stands, the nodes and the figures. */
 static void junit_failure(const check_out *o, const crisk_rule_result *r, const crisk_violation *v)
 {
     FILE *f = o->f;
+    const char *element = v->unknown ? "error" : "failure";
     char buf[64], where[CRISK_ERROR_FILE_MAX + 64];
-    fputs("<failure", f);
-    xml_attribute(f, "type", r->rule);
+    fprintf(f, "<%s", element);
+    xml_attribute(f, "type", v->unknown ? "unknown" : r->rule);
     xml_attribute(f, "message", v->message);
     putc('>', f);
     snprintf(where, sizeof where, "%s:%zu:%zu: %s: ", crisk_policy_path(o->p), r->line,
@@ -303,7 +363,7 @@ static void junit_failure(const check_out *o, const crisk_rule_result *r, const 
         crisk__xml_text(f, "; limit: ");
         crisk__xml_text(f, crisk_format_number(buf, sizeof buf, v->limit));
     }
-    fputs("</failure>\n", f);
+    fprintf(f, "</%s>\n", element);
 }
 
 static void junit_testcase(const check_out *o, const crisk_rule_result *r)
@@ -320,18 +380,19 @@ static void junit_testcase(const check_out *o, const crisk_rule_result *r)
     xml_attribute(f, "name", name);
     xml_attribute(f, "file", crisk_policy_path(o->p));
     xml_attribute(f, "line", line);
-    if (r->violations == 0) {
+    if (r->violations == 0 && r->unknown == 0) {
         fputs("/>\n", f);
         return;
     }
     fputs(">\n", f);
     for (size_t k = r->first; k < r->first + r->kept; k++)
         junit_failure(o, r, &o->violations[k]);
-    if (r->kept < r->violations) {
+    if (r->kept < r->violations + r->unknown) {
         char more[128];
-        snprintf(more, sizeof more, "and %zu more violations, not listed", r->violations - r->kept);
-        fputs("<failure", f);
-        xml_attribute(f, "type", r->rule);
+        snprintf(more, sizeof more, "and %zu more findings, not listed",
+                 r->violations + r->unknown - r->kept);
+        fputs(r->violations > 0 ? "<failure" : "<error", f);
+        xml_attribute(f, "type", r->violations > 0 ? r->rule : "unknown");
         xml_attribute(f, "message", more);
         fputs("/>\n", f);
     }
@@ -341,20 +402,21 @@ static void junit_testcase(const check_out *o, const crisk_rule_result *r)
 static void emit_junit(const check_out *o)
 {
     FILE *f = o->f;
-    char tests[32], failures[32];
+    char tests[32], failures[32], errors[32];
     const char *name = crisk_policy_name(o->p);
     snprintf(tests, sizeof tests, "%zu", o->n_rules);
     snprintf(failures, sizeof failures, "%zu", crisk_check_failed(o->c));
+    snprintf(errors, sizeof errors, "%zu", crisk_check_unknown(o->c));
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", f);
     xml_attribute(f, "name", "chainrisk check");
     xml_attribute(f, "tests", tests);
     xml_attribute(f, "failures", failures);
-    xml_attribute(f, "errors", "0");
+    xml_attribute(f, "errors", errors);
     fputs(">\n<testsuite", f);
     xml_attribute(f, "name", name != NULL ? name : crisk_policy_path(o->p));
     xml_attribute(f, "tests", tests);
     xml_attribute(f, "failures", failures);
-    xml_attribute(f, "errors", "0");
+    xml_attribute(f, "errors", errors);
     xml_attribute(f, "skipped", "0");
     fputs(">\n", f);
     junit_properties(o);

@@ -303,20 +303,20 @@ static void rule_violations(FILE *f, const crisk_check *c, const crisk_rule_resu
     fputs("<ul>\n", f);
     size_t shown = r->kept < VIOLATION_ROWS ? r->kept : VIOLATION_ROWS;
     for (size_t k = r->first; k < r->first + shown && k < n; k++) {
-        fputs("<li>", f);
+        fputs(v[k].unknown ? "<li><span class=\"tag\">cannot be judged</span> " : "<li>", f);
         text(f, v[k].message);
         fputs("</li>\n", f);
     }
-    if (r->violations > shown)
+    if (r->violations + r->unknown > shown)
         fprintf(f, "<li>and %zu more; <code>chainrisk check</code> lists them</li>\n",
-                r->violations - shown);
+                r->violations + r->unknown - shown);
     fputs("</ul></li>\n", f);
 }
 
 void crisk__report_policy(FILE *f, const crisk_check *c)
 {
     const crisk_policy *p = crisk_check_policy(c);
-    size_t n, failed = crisk_check_failed(c);
+    size_t n, failed = crisk_check_failed(c), unknown = crisk_check_unknown(c);
     const crisk_rule_result *r = crisk_check_rules(c, &n);
     fputs("<section id=\"policy\">\n<h2>Policy</h2>\n<p class=\"lead\">", f);
     if (crisk_policy_name(p) != NULL) {
@@ -329,27 +329,34 @@ void crisk__report_policy(FILE *f, const crisk_check *c)
         text(f, crisk_policy_path(p));
         fputs("</code>", f);
     }
-    if (failed == 0)
+    if (failed == 0 && unknown == 0)
         fprintf(f, ": every one of its %zu rules holds.</p>\n", n);
-    else
+    else if (unknown == 0)
         fprintf(f, ": %zu of its %zu rules %s violated.</p>\n", failed, n, failed == 1 ? "is" : "are");
+    else if (failed == 0)
+        fprintf(f, ": %zu of its %zu rules cannot be judged.</p>\n", unknown, n);
+    else
+        fprintf(f, ": %zu of its %zu rules %s violated, %zu cannot be judged.</p>\n", failed, n,
+                failed == 1 ? "is" : "are", unknown);
     fputs("<div class=\"scroll\"><table class=\"sortable\" id=\"policy-rules\">\n<thead><tr><th>Rule</th>"
           "<th>Requires</th><th>Verdict</th><th class=\"n\">Checked</th><th class=\"n\">Violations</th>"
-          "</tr></thead>\n<tbody>\n", f);
+          "<th class=\"n\">Cannot be judged</th></tr></thead>\n<tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("<tr><td>", f);
         text(f, r[i].name != NULL ? r[i].name : r[i].rule);
         fprintf(f, " <code>%s, line %zu</code></td><td>", r[i].rule, r[i].line);
         text(f, r[i].requires);
         fputs(r[i].violations ? "</td><td><span class=\"tag spof\">violated</span></td>"
+              : r[i].unknown  ? "</td><td><span class=\"tag breach\">cannot be judged</span></td>"
                               : "</td><td><span class=\"tag ok\">holds</span></td>", f);
-        fprintf(f, "<td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n", r[i].checked, r[i].violations);
+        fprintf(f, "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
+                r[i].checked, r[i].violations, r[i].unknown);
     }
     fputs("</tbody></table></div>\n", f);
-    if (failed > 0) {
+    if (failed > 0 || unknown > 0) {
         fputs("<h3>Violations</h3>\n<ul class=\"diag\" id=\"policy-violations\">\n", f);
         for (size_t i = 0; i < n; i++)
-            if (r[i].violations > 0)
+            if (r[i].violations > 0 || r[i].unknown > 0)
                 rule_violations(f, c, &r[i]);
         fputs("</ul>\n", f);
     }

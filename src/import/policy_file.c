@@ -27,6 +27,7 @@
  */
 #include "json_file.h"
 #include "model/policy.h"
+#include "util/infile.h"
 #include "util/quote.h"
 #include "util/suggest.h"
 #include "util/util.h"
@@ -37,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- the reader's state and its messages ----------------------------------------- */
 
@@ -95,12 +97,12 @@ static void unknown(reader *r, const cJSON *item, int at_key, const char *what, 
 
 enum key {
     K_RULE, K_NAME, K_DESCRIPTION, K_BY, K_BASIS, K_MARKET, K_MAX, K_MIN_CRITICALITY,
-    K_SUBSTITUTABILITY, K_OF, K_FIELDS, K_COUNT
+    K_SUBSTITUTABILITY, K_OF, K_FIELDS, K_FILE, K_HOURS, K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
     "rule", "name", "description", "by", "basis", "market", "max", "min_criticality",
-    "substitutability", "of", "fields"
+    "substitutability", "of", "fields", "file", "hours"
 };
 
 #define BIT(k) (1u << (k))
@@ -115,6 +117,7 @@ static const unsigned kind_keys[CRISK__RULE_KIND_COUNT] = {
     [CRISK__RULE_NO_FALSE_REDUNDANCY] = COMMON,
     [CRISK__RULE_NO_BREACH] = COMMON | BIT(K_MIN_CRITICALITY),
     [CRISK__RULE_COMPLETE] = COMMON | BIT(K_OF) | BIT(K_FIELDS),
+    [CRISK__RULE_SCENARIOS] = COMMON | BIT(K_FILE) | BIT(K_HOURS),
 };
 
 static const unsigned kind_required[CRISK__RULE_KIND_COUNT] = {
@@ -122,6 +125,7 @@ static const unsigned kind_required[CRISK__RULE_KIND_COUNT] = {
     [CRISK__RULE_MAX_TOP1_SHARE] = BIT(K_BY) | BIT(K_BASIS) | BIT(K_MAX),
     [CRISK__RULE_MAX_IMPACT_SHARE] = BIT(K_MAX),
     [CRISK__RULE_COMPLETE] = BIT(K_OF),
+    [CRISK__RULE_SCENARIOS] = BIT(K_FILE),
 };
 
 /* The keys of `mask`, in key order, as names. */
@@ -380,6 +384,58 @@ static int read_complete(reader *r, const cJSON *const member[K_COUNT], crisk__r
     return choices(r, member[K_FIELDS], names, N_CHECKABLE, bits, "field", &rule->fields);
 }
 
+/* The scenario file named by `file`, relative to the policy file's folder
+ * unless absolute; NULL when out of memory (the caller frees). */
+static char *beside_policy(const char *policy, const char *file)
+{
+    const char *slash = strrchr(policy, '/');
+    size_t dir = file[0] == '/' || slash == NULL ? 0 : (size_t)(slash - policy) + 1;
+    size_t n = strlen(file);
+    char *path = malloc(dir + n + 1);
+    if (path != NULL) {
+        memcpy(path, policy, dir);
+        memcpy(path + dir, file, n + 1);
+    }
+    return path;
+}
+
+/* file and hours of a scenarios rule.  The file must be there now, so a
+ * missing one is reported at its name in the policy; it is read against
+ * an inventory later (crisk_policy_load_scenarios). */
+static int read_scenarios(reader *r, const cJSON *const member[K_COUNT], crisk__rule *rule)
+{
+    int rc = 0;
+    if (member[K_HOURS] != NULL) {
+        rc |= number_value(r, member[K_HOURS], 0, DBL_MAX, "a number of hours >= 0",
+                           &rule->hours) != 0;
+        rule->use_hours = 1;
+    }
+    const char *file = member[K_FILE] != NULL ? string_value(r, member[K_FILE]) : NULL;
+    if (file == NULL)
+        return -1;
+    if (file[0] == '\0') {
+        fail_value(r, member[K_FILE], "'file' is empty: name a scenario file");
+        return -1;
+    }
+    char *path = beside_policy(r->policy->path, file), why[256], q[CRISK__QUOTE_MAX];
+    if (path == NULL) {
+        r->jf.status = CRISK_ENOMEM;
+        return -1;
+    }
+    int fd;
+    struct stat st;
+    if (crisk__infile_open(path, 0, &fd, &st, why, sizeof why) != CRISK_OK) {
+        fail_value(r, member[K_FILE], "scenario file '%s': %s", quote(q, path), why);
+        rc = 1;
+    } else {
+        close(fd);
+    }
+    rule->file = keep(r, file);
+    rule->file_path = keep(r, path);
+    free(path);
+    return rc ? -1 : 0;
+}
+
 /* The parameters of `rule` (its kind known) from its members. */
 static int read_parameters(reader *r, const cJSON *const member[K_COUNT], crisk__rule *rule)
 {
@@ -408,6 +464,8 @@ static int read_parameters(reader *r, const cJSON *const member[K_COUNT], crisk_
         return read_no_spof(r, member, rule) != 0 || rc ? -1 : 0;
     case CRISK__RULE_COMPLETE:
         return read_complete(r, member, rule) != 0 || rc ? -1 : 0;
+    case CRISK__RULE_SCENARIOS:
+        return read_scenarios(r, member, rule) != 0 || rc ? -1 : 0;
     default:
         return rc ? -1 : 0;
     }
@@ -527,4 +585,22 @@ int crisk_policy_load(crisk_policy **out, const char *path, crisk_diagnostics *d
     free(r.rules);
     crisk_policy_free(r.policy);
     return rc;
+}
+
+int crisk_policy_load_scenarios(crisk_policy *p, const crisk_inventory *inv,
+                                crisk_diagnostics *diags, crisk_error *err)
+{
+    for (size_t i = 0; i < p->n_rules; i++) {
+        crisk__rule *rule = &p->rules[i];
+        if (rule->kind != CRISK__RULE_SCENARIOS)
+            continue;
+        crisk_scenario_set_free(rule->set);
+        rule->set = NULL;
+        rule->set_inv = NULL;
+        int rc = crisk_scenario_set_load(&rule->set, inv, rule->file_path, diags, err);
+        if (rc != CRISK_OK)
+            return rc;
+        rule->set_inv = inv;
+    }
+    return CRISK_OK;
 }

@@ -8,7 +8,7 @@
 
 const char *const crisk__rule_names[CRISK__RULE_KIND_COUNT] = {
     "max_hhi", "max_top1_share", "max_impact_share", "no_spof", "no_false_redundancy",
-    "no_breach", "complete"
+    "no_breach", "complete", "scenarios"
 };
 
 const char *const crisk__scope_names[CRISK__SCOPE_COUNT] = { "functions", "providers", "tier1" };
@@ -22,6 +22,8 @@ void crisk_policy_free(crisk_policy *p)
     if (p == NULL)
         return;
     free(p->path);
+    for (size_t i = 0; i < p->n_rules; i++)
+        crisk_scenario_set_free(p->rules[i].set);
     free(p->rules);
     crisk__pool_release(&p->pool);
     free(p);
@@ -41,6 +43,8 @@ unsigned crisk_policy_needs(const crisk_policy *p)
             needs |= CRISK_POLICY_NEEDS_SPOFS;
         if (k == CRISK__RULE_NO_FALSE_REDUNDANCY)
             needs |= CRISK_POLICY_NEEDS_FALSE_REDUNDANCY;
+        if (k == CRISK__RULE_SCENARIOS)
+            needs |= CRISK_POLICY_NEEDS_SCENARIOS;
     }
     return needs;
 }

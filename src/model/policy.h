@@ -23,6 +23,7 @@ typedef enum crisk__rule_kind {
     CRISK__RULE_NO_FALSE_REDUNDANCY,
     CRISK__RULE_NO_BREACH,
     CRISK__RULE_COMPLETE,
+    CRISK__RULE_SCENARIOS,
     CRISK__RULE_KIND_COUNT
 } crisk__rule_kind;
 
@@ -61,6 +62,13 @@ typedef struct crisk__rule {
                                   * counted (CRISK_SUBST_UNSET = unknown); 0 = every SPOF */
     crisk__scope scope;          /* complete */
     unsigned fields;             /* complete: bit (1 << crisk_node_field) per field */
+    const char *file;            /* scenarios: the scenario file as the policy names it */
+    const char *file_path;       /* scenarios: that file, relative to the policy's folder */
+    int use_hours;               /* scenarios: every scenario lasts `hours` (as --hours) */
+    double hours;
+    crisk_scenario_set *set;     /* scenarios: the file read against `set_inv` by
+                                  * crisk_policy_load_scenarios (owned); NULL until then */
+    const crisk_inventory *set_inv;
 } crisk__rule;
 
 struct crisk_policy {
