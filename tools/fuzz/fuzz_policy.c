@@ -10,11 +10,15 @@
  *     error with at least one, `err` set and holding the first of them),
  *     every diagnostic renders and has a position inside the file when it
  *     has one;
- *   - a loaded policy checks: crisk_check_run on a small inventory (built
- *     once, with SPOFs, false redundancy, breaches and missing fields)
- *     succeeds, every rule has a position and a requirement, each rule's
- *     kept violations are at most its count and CRISK_CHECK_KEEP, and every
- *     violation's nodes are nodes of the inventory; the table, JSON and
+ *   - a loaded policy checks: its scenario files are read against a small
+ *     inventory (built once, with SPOFs, false redundancy, breaches and
+ *     missing fields; scenarios.csv beside policy.json is a valid scenario
+ *     file for it, so a `scenarios` rule naming it runs the scenario
+ *     engine), and when one cannot be read the check is refused, never
+ *     passed; else crisk_check_run succeeds, every rule has a position and
+ *     a requirement and a verdict that agrees with its counts, each rule's
+ *     kept findings are at most its counts and CRISK_CHECK_KEEP, and every
+ *     finding's nodes are nodes of the inventory; the table, JSON and
  *     JUnit emitters write it.
  * Everything is freed before returning: LeakSanitizer checks that too.
  *
@@ -67,8 +71,14 @@ static void build_inventory(void)
         "from,to,group,need\n"
         "pay,a,hosting,1\npay,b,hosting,1\na,dc,,\nb,dc,,\nhr,lib,,\n";
     fuzz_workdir_enter();
+    static const char scenarios[] =
+        "id,fails,hours\n"
+        "dc-4h,dc,4\n"
+        "software,category:software,\n"
+        "nl,country:NL,8\n";
     write_file("nodes.csv", nodes, sizeof nodes - 1);
     write_file("edges.csv", edges, sizeof edges - 1);
+    write_file("scenarios.csv", scenarios, sizeof scenarios - 1);
     crisk_input in = { NULL, "nodes.csv", "edges.csv" };
     crisk_diagnostics diags;
     crisk_diagnostics_init(&diags);
@@ -127,11 +137,32 @@ static void emit_all(const crisk_check *c)
     free(buf);
 }
 
-static void check_policy(const crisk_policy *p)
+/* Read the policy's scenario files; 0 when they could not be, after
+ * checking that the check is then refused. */
+static int load_scenarios(crisk_policy *p)
+{
+    if (!(crisk_policy_needs(p) & CRISK_POLICY_NEEDS_SCENARIOS))
+        return 1;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_policy_load_scenarios(p, inventory, &diags, &err);
+    crisk_diagnostics_release(&diags);
+    if (rc == CRISK_OK)
+        return 1;
+    crisk_check *c = NULL;
+    if (crisk_check_run(&c, p, analysis, NULL, &err) != CRISK_EUSAGE || c != NULL)
+        fail("a policy whose scenarios could not be read was checked");
+    return 0;
+}
+
+static void check_policy(crisk_policy *p)
 {
     crisk_check *c = NULL;
     crisk_error err = CRISK_ERROR_INIT;
-    if (crisk_check_run(&c, p, analysis, &err) != CRISK_OK)
+    if (!load_scenarios(p))
+        return;
+    if (crisk_check_run(&c, p, analysis, NULL, &err) != CRISK_OK)
         fail("a loaded policy did not check");
     size_t n_rules, n_violations, kept = 0;
     const crisk_rule_result *r = crisk_check_rules(c, &n_rules);
@@ -141,8 +172,11 @@ static void check_policy(const crisk_policy *p)
     for (size_t i = 0; i < n_rules; i++) {
         if (r[i].line == 0 || r[i].column == 0 || r[i].requires == NULL)
             fail("a rule without a position or requirement");
-        if (r[i].kept > r[i].violations || r[i].kept > CRISK_CHECK_KEEP)
-            fail("more violations kept than found");
+        if (r[i].kept > r[i].violations + r[i].unknown || r[i].kept > CRISK_CHECK_KEEP)
+            fail("more findings kept than found");
+        const char *verdict = crisk_rule_verdict(&r[i]);
+        if (strcmp(verdict, r[i].violations ? "violated" : r[i].unknown ? "unknown" : "holds") != 0)
+            fail("a verdict that disagrees with its counts");
         kept += r[i].kept;
     }
     if (kept != n_violations)

@@ -262,12 +262,18 @@ seed_mapping() {
     done < <(find tests/fixtures/mapping data/mapping-example -name '*.json' -print0 2>/dev/null)
 }
 
-# Policy files: the JSON under tests/fixtures/policy/ and the example policy.
+# Policy files: the JSON under tests/fixtures/policy/ and the example policy,
+# and one whose scenarios rule names the scenario file fuzz_policy.c keeps
+# beside the policy (the fixtures' files are not there).
 seed_policy() {
     local dir=$1 f
     while IFS= read -r -d '' f; do
         add_seed "$dir" "$f"
     done < <(find tests/fixtures/policy data/policy.json -name '*.json' -print0 2>/dev/null)
+    printf '%s\n' '{"rules": [{"rule": "scenarios", "file": "scenarios.csv", "hours": 2},' \
+        ' {"rule": "scenarios", "name": "own recovery", "file": "scenarios.csv"},' \
+        ' {"rule": "no_breach"}, {"rule": "max_hhi", "by": "category", "basis": "spend", "max": 1}]}' \
+        > "$dir/scenarios-beside.json"
 }
 
 # Any other target: the fixtures under tests/fixtures/<name>/.
