@@ -29,6 +29,7 @@
 #include "model/policy.h"
 #include "util/infile.h"
 #include "util/quote.h"
+#include "util/sha256.h"
 #include "util/suggest.h"
 #include "util/util.h"
 
@@ -563,11 +564,11 @@ int crisk_policy_load(crisk_policy **out, const char *path, crisk_diagnostics *d
     if (rc != CRISK_OK)
         return rc;
     r.policy = new_policy(path);
-    if (r.policy == NULL) {
+    if (r.policy == NULL || crisk__sha256_hex(r.policy->sha256, r.jf.text, r.jf.n) != 0) {
         crisk__json_file_release(&r.jf);
+        crisk_policy_free(r.policy);
         return crisk_error_set(err, CRISK_ENOMEM, path, 0, 0, "out of memory");
     }
-    crisk_sha256_hex(r.policy->sha256, r.jf.text, r.jf.n);
     r.policy->bytes = r.jf.n;
     cJSON *root = crisk__json_file_parse(&r.jf, "a JSON object");
     if (root != NULL)
