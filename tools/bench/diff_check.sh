@@ -42,7 +42,9 @@ measure() {   # measure LABEL CMD...: one Markdown row
     shift
     log=$(mktemp)
     /usr/bin/time -f '%U %S %e %M' -o "$log" "$@" >/dev/null 2>&1 || true
-    awk -v label="$label" '{ printf "| %s | %.1f s | %.1f s | %.0f MB |\n", label, $1 + $2, $3, $4 / 1024 }' "$log"
+    # the last line: GNU time puts "Command exited with non-zero status" first
+    tail -n 1 "$log" | awk -v label="$label" \
+        '{ printf "| %s | %.1f s | %.1f s | %.0f MB |\n", label, $1 + $2, $3, $4 / 1024 }'
     rm -f "$log"
 }
 
