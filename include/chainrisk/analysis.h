@@ -105,6 +105,33 @@ crisk_duration crisk_downtime_of(const crisk_downtime *d, size_t node);
 /* Whether every initial duration was known (every downtime exact). */
 int  crisk_downtime_is_exact(const crisk_downtime *d);
 
+/* ---- dependency cycles (for formats that cannot hold one) --------------- */
+
+/* An edge the walk below cuts: member `index` of `group`, a dependency of
+ * `dependant` on `member`. */
+typedef struct crisk_cut {
+    size_t dependant;
+    size_t group;     /* crisk_inventory_group_* index */
+    size_t index;     /* the member's position in the group */
+    size_t member;    /* the dependency (provider) node */
+} crisk_cut;
+
+typedef struct crisk_cycles crisk_cycles;
+
+/* Find the dependency cycles by one depth-first walk: from every node in
+ * inventory order not yet visited, through each node's groups in order and
+ * each group's members in order.  An edge to a node still on the walk's
+ * path closes a cycle and is a cut; without the cuts the graph is acyclic.
+ * The cuts and the first cycle depend on the inventory alone.
+ * Errors: CRISK_ENOMEM.  Time O(V + E), memory O(V + cuts). */
+int  crisk_cycles_find(crisk_cycles **out, const crisk_inventory *inv, crisk_error *err);
+void crisk_cycles_free(crisk_cycles *c);
+/* The cuts in the order found; none when the inventory is acyclic. */
+const crisk_cut *crisk_cycles_cuts(const crisk_cycles *c, size_t *count);
+/* The first cycle found, in dependency order: node k depends on node k+1
+ * and the last on the first.  Empty when acyclic. */
+const uint32_t *crisk_cycles_first(const crisk_cycles *c, size_t *count);
+
 /* ---- per-node metrics (DESIGN §5) ---------------------------------------- */
 
 typedef struct crisk_node_metrics {

@@ -279,10 +279,11 @@ int crisk_emit_simulation(FILE *f, const crisk_simulation *s, long top, crisk_fo
                           const crisk_provenance *prov, crisk_error *err);
 
 typedef enum crisk_export_format {
-    CRISK_EXPORT_JSON, CRISK_EXPORT_GRAPHML, CRISK_EXPORT_DOT, CRISK_EXPORT_CSV
+    CRISK_EXPORT_JSON, CRISK_EXPORT_GRAPHML, CRISK_EXPORT_DOT, CRISK_EXPORT_CSV,
+    CRISK_EXPORT_MEF
 } crisk_export_format;
 
-/* "json", "graphml", "dot", "csv".  Returns CRISK_OK or CRISK_ENOTFOUND. */
+/* "json", "graphml", "dot", "csv", "mef".  Returns CRISK_OK or CRISK_ENOTFOUND. */
 int crisk_export_format_parse(const char *s, crisk_export_format *out);
 
 /* The model and every per-node metric (DESIGN §5), for other tools.
@@ -304,7 +305,9 @@ int crisk_export_format_parse(const char *s, crisk_export_format *out);
  *   dot      a Graphviz digraph (no layout): nodes n0.., input text only in
  *            escaped HTML-like labels, metrics and enums as attributes.
  *   csv      one row per node, sorted by id, cells neutralised (DESIGN §7).
- * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(V + E) (+ V log V for csv). */
+ *   mef      crisk_export_mef() with its default options (below).
+ * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO (mef: also CRISK_EINVALID).
+ * O(V + E) (+ V log V for csv). */
 int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt,
                        const crisk_provenance *prov, crisk_error *err);
 
@@ -353,6 +356,29 @@ int crisk_emit_incident(FILE *f, const crisk_incident_record *r, crisk_format fm
  * with their SHA-256.  Same record, same bytes.  CRISK_OK, CRISK_ENOMEM or
  * CRISK_EIO. */
 int crisk_incident_page_write(FILE *f, const crisk_incident_record *r, crisk_error *err);
+
+/* ---- appended for issue 15: the Open-PSA MEF fault tree ----------------- */
+
+typedef struct crisk_mef_options {
+    int break_cycles;   /* cut the dependencies crisk_cycles_find() cuts, instead of failing */
+} crisk_mef_options;
+
+#define CRISK_MEF_OPTIONS_INIT { 0 }
+
+/* The inventory as an Open-PSA Model Exchange Format fault tree that SCRAM
+ * 0.16 reads (docs/commands-extra.md): for every function and every node a
+ * function depends on, the basic event X (X fails on its own, with its
+ * probability; 0 when not given) and the gate X-down (OR of the basic event
+ * and the node's groups; a group needing k of n members as `atleast`
+ * n-k+1, `or` when that is 1, `and` when it is n, a bare reference for one
+ * member); per function the top gate top-F.  Names are the ids made MEF
+ * names ([^-.]+(-[^-.]+)*, ASCII) and unique (-2, -3, ...), with the id in
+ * each element's <label>.  Errors: CRISK_EINVALID naming a dependency cycle
+ * (MEF forbids them) unless break_cycles, which leaves the cuts out (each
+ * cut dependency counts as always working) and lists them in a comment;
+ * CRISK_ENOMEM; CRISK_EIO.  Same inventory, same bytes.  O(V + E). */
+int crisk_export_mef(FILE *f, const crisk_inventory *inv, const crisk_mef_options *opts,
+                     crisk_error *err);
 
 #ifdef __cplusplus
 }

@@ -21,7 +21,7 @@
  */
 #include "emit.h"
 #include "map.h"
-#include "util/utf8.h"
+#include "xml.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -32,8 +32,8 @@ enum { NODE_FIELDS = 23 };
 
 int crisk_export_format_parse(const char *s, crisk_export_format *out)
 {
-    static const char *const names[] = { "json", "graphml", "dot", "csv" };
-    for (int i = 0; i < 4; i++)
+    static const char *const names[] = { "json", "graphml", "dot", "csv", "mef" };
+    for (int i = 0; i < 5; i++)
         if (strcmp(s, names[i]) == 0) {
             *out = (crisk_export_format)i;
             return CRISK_OK;
@@ -292,42 +292,6 @@ static int export_csv(FILE *f, const crisk_analysis *a)
 
 /* ---- GraphML ------------------------------------------------------------------------ */
 
-/* XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
- * (surrogates never decode). */
-static int is_xml_char(uint32_t cp)
-{
-    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
-}
-
-/* Text for XML element content or a quoted attribute value.  Tab, newline
- * and CR become character references, so that attribute-value
- * normalisation and line-end handling give them back unchanged. */
-static void xml_text(FILE *f, const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    while (*s) {
-        uint32_t cp = 0;
-        size_t n = crisk__utf8_decode(s, &cp);
-        if (n == 0 || !is_xml_char(cp)) {
-            fputs("\xEF\xBF\xBD", f);   /* U+FFFD REPLACEMENT CHARACTER */
-            s += n ? n : 1;
-            continue;
-        }
-        switch (cp) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        case '\t': fputs("&#9;", f); break;
-        case '\n': fputs("&#10;", f); break;
-        case '\r': fputs("&#13;", f); break;
-        default: fwrite(s, 1, n, f);
-        }
-        s += n;
-    }
-}
-
 static const char *graphml_type(const crisk__field *c)
 {
     if (c->kind == CRISK__F_TEXT)
@@ -346,7 +310,7 @@ static void graphml_keys(FILE *f, const crisk_inventory *inv, char *const *cols)
                 row[k].key, graphml_type(&row[k]));
     for (size_t i = 0; i < crisk_inventory_attr_count(inv); i++) {
         fprintf(f, "  <key id=\"ka%zu\" for=\"node\" attr.name=\"", i);
-        xml_text(f, cols[i]);
+        crisk__xml_text(f, cols[i]);
         fputs("\" attr.type=\"string\"/>\n", f);
     }
     fputs("  <key id=\"ke0\" for=\"edge\" attr.name=\"group\" attr.type=\"string\"/>\n"
@@ -361,7 +325,7 @@ static void graphml_text(FILE *f, const char *key, const char *text)
     if (text[0] == '\0')
         return;
     fprintf(f, "      <data key=\"%s\">", key);
-    xml_text(f, text);
+    crisk__xml_text(f, text);
     fputs("</data>\n", f);
 }
 
@@ -379,7 +343,7 @@ static void graphml_node(FILE *f, const crisk_analysis *a, size_t v)
             continue;
         fprintf(f, "      <data key=\"kn%zu\">", k);
         if (c->kind == CRISK__F_TEXT)
-            xml_text(f, c->text);
+            crisk__xml_text(f, c->text);
         else if (c->kind == CRISK__F_BOOL)
             fputs(c->number != 0 ? "true" : "false", f);
         else
@@ -507,6 +471,7 @@ int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt
     case CRISK_EXPORT_GRAPHML: rc = export_graphml(f, a); break;
     case CRISK_EXPORT_DOT: rc = export_dot(f, a); break;
     case CRISK_EXPORT_CSV: rc = export_csv(f, a); break;
+    case CRISK_EXPORT_MEF: return crisk_export_mef(f, crisk_analysis_inventory(a), NULL, err);
     default: rc = crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "unknown export format");
              return rc;
     }
