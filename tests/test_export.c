@@ -552,5 +552,7 @@ Test(export, format_names_parse)
     cr_assert_eq(f, CRISK_EXPORT_GRAPHML);
     cr_assert_eq(crisk_export_format_parse("dot", &f), CRISK_OK);
     cr_assert_eq(f, CRISK_EXPORT_DOT);
+    cr_assert_eq(crisk_export_format_parse("mef", &f), CRISK_OK);
+    cr_assert_eq(f, CRISK_EXPORT_MEF);
     cr_assert_eq(crisk_export_format_parse("table", &f), CRISK_ENOTFOUND);
 }
