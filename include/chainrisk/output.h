@@ -240,7 +240,7 @@ int crisk_report_write(FILE *f, const crisk_analysis *a, const crisk_diagnostics
 /* Write an inventory as the native CSV files of DESIGN §3, so that loading
  * them again gives the same model (node order, groups, members and kinds).
  * nodes: id,name,type,category,criticality,rto_hours,recovery_hours,spend,
- * country,parent,substitutability,probability, then the pass-through
+ * country,parent,substitutability,probability,loss_per_hour, then the pass-through
  * attributes in inventory order; edges: from,to,group,need,kind, by
  * dependant, group and member order.  A name equal to the id, a criticality
  * of 1 on a provider, and the need of an edge without a group are left
@@ -291,7 +291,7 @@ int crisk_export_format_parse(const char *s, crisk_export_format *out);
  * tier, direct_dependants, dependants, functions, exposure, impact,
  * impact_weight, impact_share, spof, breaches), tier1_dependants, the other
  * native columns (criticality, rto_hours, recovery_hours, spend, country,
- * parent, substitutability, probability), then the pass-through attributes
+ * parent, substitutability, probability, loss_per_hour), then the pass-through attributes
  * (an attribute whose name equals one of those columns, ignoring case, is
  * renamed "attr:NAME" in CSV and GraphML).
  *   json     the crisk_json_begin envelope; results = {"total_criticality",

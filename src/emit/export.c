@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NODE_FIELDS = 23 };
+enum { NODE_FIELDS = 24 };
 
 int crisk_export_format_parse(const char *s, crisk_export_format *out)
 {
@@ -55,7 +55,7 @@ static void node_fields(crisk__field *row, const crisk_inventory *inv, const cri
 {
     static const crisk_node_metrics none = { .tier = -1 };
     crisk_node_view n = { .criticality = NAN, .rto_hours = NAN, .recovery_hours = NAN,
-                          .spend = NAN, .probability = NAN };
+                          .spend = NAN, .probability = NAN, .loss_per_hour = NAN };
     if (m != NULL)
         crisk_inventory_node(inv, v, &n);
     else
@@ -72,6 +72,7 @@ static void node_fields(crisk__field *row, const crisk_inventory *inv, const cri
     row[i++] = crisk__f_text("substitutability",
                              given(crisk_substitutability_name(n.substitutability)));
     row[i++] = crisk__f_number("probability", n.probability);
+    row[i++] = crisk__f_number("loss_per_hour", n.loss_per_hour);
 }
 
 /* Given, i.e. not the "not applicable" value (NULL text, NaN number). */
