@@ -265,16 +265,28 @@ int crisk_inventory_write_native(const crisk_inventory *inv, const char *dir, cr
 
 /* ---- appended for simulate and export ----------------------------------- */
 
-/* The Monte Carlo result of crisk_simulate_run: per function the failure
- * probability with its standard error (probability desc, id; the first `top`
- * functions, -1 = all), the share of runs in which any function failed, and
- * the mean (with its standard error), p50/p90/p95/p99 and max of the total
- * criticality lost per run.  Runs and seed are always written.  CSV header:
- * kind,id,name,criticality,failures,probability,std_error,criticality_lost,runs,seed
- * where kind is `function` (criticality_lost = criticality * probability,
- * the function's share of the mean loss), `any` (a function failed) or
- * `loss` (id = mean, p50, p90, p95, p99 or max; criticality_lost = that
- * statistic).  O(functions). */
+/* The result of crisk_simulate_run: per function (probability desc, id;
+ * the first `top` functions, -1 = all) P(down), P(breach), expected
+ * downtime and loss with standard errors, the probability that some
+ * function is down, the statistics of the criticality and of the money
+ * lost per run, the loss exceedance curve, and the importance of the
+ * measured providers for the total loss and for the functions shown.  An
+ * exact figure's standard error is the text "exact" (CSV, JSON) or the word
+ * "exact" (table).  Runs, seed and the default recovery are always
+ * written.  CSV header:
+ * kind,id,name,target,criticality,rto_hours,loss_per_hour,failures,
+ * probability,std_error,breach_probability,breach_std_error,downtime_hours,
+ * downtime_std_error,loss,loss_std_error,exact,x,q,birnbaum,
+ * birnbaum_std_error,criticality_importance,criticality_importance_std_error,
+ * fussell_vesely,fussell_vesely_std_error,raw,raw_std_error,rrw,
+ * rrw_std_error,criticality_lost,runs,seed,default_recovery_hours,
+ * default_recovery_nodes
+ * where kind is `function`, `any`, `criticality` (id = mean, p50, p90,
+ * p95, p99 or max; criticality_lost = that statistic), `loss` (id = mean,
+ * p50, p90, p95, p99, p99.9, max or bound; loss = that statistic),
+ * `exceedance` (x, probability = P(loss > x)), `loss_importance` (id =
+ * the provider) or `importance` (target = the function).  O(functions *
+ * providers). */
 int crisk_emit_simulation(FILE *f, const crisk_simulation *s, long top, crisk_format fmt,
                           const crisk_provenance *prov, crisk_error *err);
 
