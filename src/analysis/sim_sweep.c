@@ -111,9 +111,11 @@ int sim_seeds_init(sim_seeds *sd, const sim_model *m, const uint32_t *nodes, siz
     sd->stage_start = calloc(m->n_stages + 1, sizeof *sd->stage_start);
     sd->imp_list = malloc((m->n_imp + 1) * sizeof *sd->imp_list);
     sd->imp_seed = malloc((m->n_imp + 1) * sizeof *sd->imp_seed);
+    sd->cond_list = malloc((m->n_imp + 1) * sizeof *sd->cond_list);
+    sd->cond_q = malloc((m->n_imp + 1) * sizeof *sd->cond_q);
     stage_key *keys = malloc((n + 1) * sizeof *keys);
     if (!sd->node || !sd->by_stage || !sd->stage_start || !sd->imp_list || !sd->imp_seed
-        || !keys) {
+        || !sd->cond_list || !sd->cond_q || !keys) {
         free(keys);
         sim_seeds_release(sd);
         return -1;
@@ -140,6 +142,17 @@ int sim_seeds_init(sim_seeds *sd, const sim_model *m, const uint32_t *nodes, siz
     return 0;
 }
 
+void sim_seeds_condition(sim_seeds *sd, size_t k, double q)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < sd->n_imp_list; i++)
+        if (sd->imp_list[i] != k)
+            sd->imp_list[j++] = sd->imp_list[i];
+    sd->n_imp_list = j;
+    sd->cond_list[sd->n_cond] = (uint32_t)k;
+    sd->cond_q[sd->n_cond++] = q;
+}
+
 void sim_seeds_release(sim_seeds *sd)
 {
     free(sd->node);
@@ -147,6 +160,8 @@ void sim_seeds_release(sim_seeds *sd)
     free(sd->stage_start);
     free(sd->imp_list);
     free(sd->imp_seed);
+    free(sd->cond_list);
+    free(sd->cond_q);
     memset(sd, 0, sizeof *sd);
 }
 
@@ -194,15 +209,26 @@ typedef struct layout {
     uint32_t flip[CRISK__W];           /* per word: the seed it flips, or UINT32_MAX */
 } layout;
 
+void sim_lane_weights_init(sim_lane_weights *w)
+{
+    for (int k = 0; k < 8; k++)
+        for (int x = 0; x < 256; x++) {
+            double sum = 0;
+            for (int i = 0; i < 8; i++)
+                sum += (x >> i) & 1 ? w->lane[8 * k + i] : 0;
+            w->byte[k][x] = sum;
+        }
+}
+
 /* The weight of the lanes of `mask` in block b. */
 static double weight_of(const sim_block *b, uint64_t mask)
 {
-    if (b->weight == NULL)
+    if (b->lw == NULL)
         return (double)__builtin_popcountll(mask);
     double sum = 0;
-    for (; mask != 0; mask &= mask - 1)
-        sum += b->weight[__builtin_ctzll(mask)];
-    return sum;
+    for (int k = 0; k < 8; k++, mask >>= 8)
+        sum += b->lw->byte[k][mask & 255];
+    return b->scale * sum;
 }
 
 /* Seed the nodes of stage s.  Returns 1 if any lane was seeded, 0 if none,
@@ -258,6 +284,14 @@ static void collect_stage(sim_sweeper *sw, const layout *l, size_t s, int base, 
             uint64_t f = fresh.w[b * l->v];
             if (base)
                 acc->down[i * m->n_stages + s] += weight_of(blk, f);
+            for (size_t c = 0; base && c < sw->seeds->n_cond; c++) {
+                size_t k = sw->seeds->cond_list[c];
+                double q = sw->seeds->cond_q[c];
+                uint64_t x = blk->word[sw->seeds->imp_seed[k]] & blk->valid;
+                size_t at = ((size_t)k * m->n_fn + i) * m->n_stages + s;
+                acc->imp_a[at] += weight_of(blk, f & x) / q;
+                acc->imp_b[at] += weight_of(blk, f & ~x) / (1 - q);
+            }
             for (size_t v = 1; v < l->v; v++) {
                 size_t k = sw->seeds->imp_list[l->first_imp + v - 1];
                 uint64_t x = blk->word[sw->seeds->imp_seed[k]] & blk->valid;
@@ -301,9 +335,16 @@ static void collect_loss(sim_sweeper *sw, const layout *l, int base, sim_acc *ac
         const double *lf = sw->loss[b * l->v];
         for (uint64_t bits = blk->valid; base && bits != 0; bits &= bits - 1) {
             int lane = __builtin_ctzll(bits);
-            double w = blk->weight != NULL ? blk->weight[lane] : 1.0;
+            double w = sim_lane_weight(blk, lane);
             acc->lf += w * lf[lane];
             acc->lff += w * lf[lane] * lf[lane];
+            for (size_t c = 0; c < sw->seeds->n_cond; c++) {
+                size_t k = sw->seeds->cond_list[c];
+                double q = sw->seeds->cond_q[c];
+                int down = (int)((blk->word[sw->seeds->imp_seed[k]] >> lane) & 1);
+                acc->loss_mom[k * SIM_LOSS_MOMENTS + (down ? SIM_LA : SIM_LB)] +=
+                    w * lf[lane] / (down ? q : 1 - q);
+            }
         }
         for (size_t v = 1; v < l->v; v++) {
             size_t k = sw->seeds->imp_list[l->first_imp + v - 1];
@@ -312,7 +353,7 @@ static void collect_loss(sim_sweeper *sw, const layout *l, int base, sim_acc *ac
             double *mom = &acc->loss_mom[k * SIM_LOSS_MOMENTS];
             for (uint64_t bits = blk->valid; bits != 0; bits &= bits - 1) {
                 int lane = __builtin_ctzll(bits);
-                double w = blk->weight != NULL ? blk->weight[lane] : 1.0;
+                double w = sim_lane_weight(blk, lane);
                 int down = (int)((x >> lane) & 1);
                 double la = down ? lf[lane] : lv[lane], lb = down ? lv[lane] : lf[lane];
                 mom[SIM_LA] += w * la;

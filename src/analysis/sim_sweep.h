@@ -53,22 +53,50 @@ typedef struct sim_seeds {
     uint32_t *by_stage;     /* positions sorted by (stage, node) */
     size_t *stage_start;    /* per stage + 1: its range in by_stage */
     size_t n_imp_list;
-    uint32_t *imp_list;     /* providers measured here */
+    uint32_t *imp_list;     /* providers measured here by variants */
     uint32_t *imp_seed;     /* per provider k of the model: its position, or UINT32_MAX */
+    size_t n_cond;
+    uint32_t *cond_list;    /* providers measured by conditioning instead (below) */
+    double *cond_q;         /* per entry of cond_list: the provider's probability */
 } sim_seeds;
 
 /* Seeds over nodes[0..n) (ascending) measuring the providers of the model
  * that are among them.  Returns 0 or -1 when out of memory. */
 int  sim_seeds_init(sim_seeds *sd, const sim_model *m, const uint32_t *nodes, size_t n);
+/* Measure provider k (a seed whose lanes are enumerated, 0 < q < 1) by
+ * conditioning on its state instead of by variants: in an enumeration
+ * every lane has a twin with the provider flipped, so the base lanes with
+ * it down, weighted by 1/q, give the expectations with it forced down
+ * (with it up, by 1/(1-q)).  Exact figures only: the joint sums of the
+ * two worlds, which only standard errors need, are not formed. */
+void sim_seeds_condition(sim_seeds *sd, size_t k, double q);
 void sim_seeds_release(sim_seeds *sd);
 
-/* One block: valid lanes, lane weights (NULL: 1 each, i.e. random runs)
- * and one failure word per seed. */
+/* Lane weights that factor as scale * lane[l]: an enumeration's low six
+ * variables vary across the lanes of a block, the others only between
+ * blocks.  byte[k][x] sums lane[] over the bits of x at lanes 8k..8k+7,
+ * so the weight of a mask costs eight look-ups (sim_lane_weights_init). */
+typedef struct sim_lane_weights {
+    double lane[64];
+    double byte[8][256];
+} sim_lane_weights;
+
+void sim_lane_weights_init(sim_lane_weights *w);
+
+/* One block: valid lanes, lane weights (lw NULL: 1 each, i.e. random
+ * runs; else scale * lw->lane[l]) and one failure word per seed. */
 typedef struct sim_block {
     uint64_t valid;
-    const double *weight;   /* 64 entries, or NULL */
+    const sim_lane_weights *lw;
+    double scale;
     uint64_t *word;         /* per seed */
 } sim_block;
+
+/* The weight of lane l of block b. */
+static inline double sim_lane_weight(const sim_block *b, int l)
+{
+    return b->lw == NULL ? 1.0 : b->scale * b->lw->lane[l];
+}
 
 /* Weighted sums over lanes (with weights 1 they are counts, and exact as
  * doubles up to 2^53, whatever the order they are added in). */

@@ -281,9 +281,8 @@ static void model_release(sim_model *m)
 
 /* ---- sweeping blocks ----------------------------------------------------------------- */
 
-/* Fills block b: its valid lanes, one word per seed, and its lane weights
- * (into `weights`, pointed to by out->weight; or out->weight = NULL). */
-typedef void (*block_fn)(void *ctx, uint64_t b, sim_block *out, double weights[64]);
+/* Fills block b: its valid lanes, its weights and one word per seed. */
+typedef void (*block_fn)(void *ctx, uint64_t b, sim_block *out);
 
 /* Sweep blocks [0, n_blocks) from `source`, as many per sweep as fit with
  * the providers' variants (all of them when they fit, else SIM_BATCH at a
@@ -296,7 +295,6 @@ static int sweep_blocks(sim_sweeper *sw, block_fn source, void *ctx, uint64_t n_
     size_t k = sw->seeds->n_imp_list, per = k <= SIM_BATCH ? CRISK__W / (1 + k) : 1;
     size_t batches = k <= SIM_BATCH ? 1 : (k + SIM_BATCH - 1) / SIM_BATCH;
     sim_block blocks[CRISK__W];
-    double weights[CRISK__W][64];
     uint64_t *words = malloc(per * (sw->seeds->n + 1) * sizeof *words);
     if (words == NULL)
         return -1;
@@ -306,7 +304,7 @@ static int sweep_blocks(sim_sweeper *sw, block_fn source, void *ctx, uint64_t n_
     for (uint64_t b0 = 0; b0 < n_blocks && rc == 0; b0 += per) {
         size_t nb = n_blocks - b0 < per ? (size_t)(n_blocks - b0) : per;
         for (size_t j = 0; j < nb; j++)
-            source(ctx, b0 + j, &blocks[j], weights[j]);
+            source(ctx, b0 + j, &blocks[j]);
         for (size_t t = 0; t < batches && rc == 0; t++) {
             size_t first = t * SIM_BATCH, n_var = k <= SIM_BATCH ? k : k - first;
             if (n_var > SIM_BATCH && k > SIM_BATCH)
@@ -332,9 +330,8 @@ typedef struct sampler {
     uint64_t next_block;
 } sampler;
 
-static void sample_block(void *ctx, uint64_t b, sim_block *out, double weights[64])
+static void sample_block(void *ctx, uint64_t b, sim_block *out)
 {
-    (void)weights;
     sampler *smp = ctx;
     sim_run *r = smp->r;
     rng gen = smp->base;     /* blocks come in order: b == next_block */
@@ -342,7 +339,8 @@ static void sample_block(void *ctx, uint64_t b, sim_block *out, double weights[6
     smp->next_block = b + 1;
     uint64_t left = r->runs - 64 * b;
     out->valid = left >= 64 ? ~0ull : (1ull << left) - 1;
-    out->weight = NULL;
+    out->lw = NULL;
+    out->scale = 1;
     for (size_t e = 0; e < r->seeds.n; e++)
         out->word[e] = r->always[e] ? ~0ull : r->t[e] != 0 ? bernoulli64(&gen, r->t[e]) : 0;
 }
@@ -573,7 +571,7 @@ typedef struct enumerator {
     int8_t *var_of;          /* per seed: its variable, -1 = not enumerated */
     uint64_t *fixed;         /* per seed: the word when not enumerated */
     double q[LIMIT];
-    double lo[64];           /* weight of the low six variables per lane */
+    sim_lane_weights lo;     /* weight of the low six variables per lane */
 } enumerator;
 
 /* The lanes in use: all 64, or the 2^k assignments of k < 6 variables. */
@@ -582,26 +580,23 @@ static uint64_t enumerated_lanes(size_t k)
     return k >= 6 ? ~0ull : (1ull << (1u << k)) - 1;
 }
 
-/* The probability of each lane's assignment in block b (0 for a lane not
- * in use). */
-static void block_weights(const enumerator *en, uint64_t b, double weights[64])
+/* The weight block b's lanes share: the probability of its variables
+ * from the seventh on. */
+static double block_scale(const enumerator *en, uint64_t b)
 {
-    size_t k = en->g->n_vars;
-    uint64_t valid = enumerated_lanes(k);
     double hi = 1;
-    for (size_t i = 6; i < k; i++)
+    for (size_t i = 6; i < en->g->n_vars; i++)
         hi *= ((b >> (i - 6)) & 1) ? en->q[i] : 1 - en->q[i];
-    for (int lane = 0; lane < 64; lane++)
-        weights[lane] = ((valid >> lane) & 1) ? hi * en->lo[lane] : 0;
+    return hi;
 }
 
 /* Assignment a = 64 b + lane: variable i is bit i of a. */
-static void enumerate_block(void *ctx, uint64_t b, sim_block *out, double weights[64])
+static void enumerate_block(void *ctx, uint64_t b, sim_block *out)
 {
     const enumerator *en = ctx;
     out->valid = enumerated_lanes(en->g->n_vars);
-    block_weights(en, b, weights);
-    out->weight = weights;
+    out->lw = &en->lo;
+    out->scale = block_scale(en, b);
     for (size_t e = 0; e < en->seeds->n; e++) {
         int i = en->var_of[e];
         uint64_t word = en->fixed[e];
@@ -661,7 +656,7 @@ static int enumerate_group(sim_run *r, const group *g, crisk_error *err)
     const crisk_inventory *inv = r->inv;
     uint8_t *region = malloc(inv->n + 1);
     uint32_t *nodes = malloc((inv->n + 1) * sizeof *nodes);
-    enumerator en = { r, g, NULL, NULL, NULL, { 0 }, { 0 } };
+    enumerator en = { r, g, NULL, NULL, NULL, { 0 }, { { 0 }, { { 0 } } } };
     sim_seeds seeds = { 0 };
     sim_sweeper sw = { 0 };
     int rc = CRISK_ENOMEM;
@@ -682,11 +677,20 @@ static int enumerate_group(sim_run *r, const group *g, crisk_error *err)
     }
     for (size_t i = 0; i < g->n_vars; i++)
         en.q[i] = inv->probability[g->vars[i]];
-    for (int lane = 0; lane < 64; lane++) {
-        en.lo[lane] = 1;
-        for (size_t i = 0; i < 6 && i < g->n_vars; i++)
-            en.lo[lane] *= ((lane >> i) & 1) ? en.q[i] : 1 - en.q[i];
+    /* a measured provider that is a variable needs no variant: its lanes
+     * come in pairs, one with it down and one up */
+    for (size_t k = 0; k < r->m.n_imp; k++) {
+        uint32_t e = seeds.imp_seed[k];
+        if (e != UINT32_MAX && en.var_of[e] >= 0)
+            sim_seeds_condition(&seeds, k, en.q[en.var_of[e]]);
     }
+    uint64_t valid = enumerated_lanes(g->n_vars);
+    for (int lane = 0; lane < 64; lane++) {
+        en.lo.lane[lane] = (valid >> lane) & 1;
+        for (size_t i = 0; i < 6 && i < g->n_vars; i++)
+            en.lo.lane[lane] *= ((lane >> i) & 1) ? en.q[i] : 1 - en.q[i];
+    }
+    sim_lane_weights_init(&en.lo);
     rc = sim_sweeper_init(&sw, &r->m, &seeds, &r->topo, g->fns, g->n_fns, region, err);
     if (rc != CRISK_OK)
         goto out_quiet;
@@ -695,8 +699,11 @@ static int enumerate_group(sim_run *r, const group *g, crisk_error *err)
                       r->full ? r->xcrit : NULL, r->full ? r->xmoney : NULL, r->o, 0) == 0
          ? CRISK_OK : CRISK_ENOMEM;
     if (rc == CRISK_OK && r->full)
-        for (uint64_t b = 0; b < n_blocks; b++)
-            block_weights(&en, b, r->xweight + 64 * b);
+        for (uint64_t b = 0; b < n_blocks; b++) {
+            double scale = block_scale(&en, b);
+            for (int lane = 0; lane < 64; lane++)
+                r->xweight[64 * b + (uint64_t)lane] = scale * en.lo.lane[lane];
+        }
     if (rc == CRISK_OK)
         unaffected(r, g, &seeds);
 out:
@@ -871,6 +878,53 @@ static int compare_pair(const void *pa, const void *pb)
     return compare_double(pa, pb);
 }
 
+/* Sort values >= 0 (losses) ascending: the bit patterns of non-negative
+ * doubles order as the numbers do, so an LSD radix sort on 16-bit digits
+ * (four passes, back and forth between the array and one buffer) does it
+ * in O(n), where qsort's comparisons took a quarter of a million-run
+ * simulation.  Returns -1 when out of memory. */
+static int sort_losses(double *value, size_t n)
+{
+    uint64_t *buf = malloc((n + 1) * sizeof *buf);
+    size_t *count = malloc(65536 * sizeof *count);
+    if (buf == NULL || count == NULL) {
+        free(buf);
+        free(count);
+        return -1;
+    }
+    for (int shift = 0; shift < 64; shift += 16) {
+        int into_buf = shift % 32 == 0;   /* passes 1 and 3 read the array */
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t x;
+            if (into_buf)
+                memcpy(&x, &value[i], sizeof x);
+            else
+                x = buf[i];
+            count[(x >> shift) & 0xFFFF]++;
+        }
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t x;
+            if (into_buf) {
+                memcpy(&x, &value[i], sizeof x);
+                buf[count[(x >> shift) & 0xFFFF]++] = x;
+            } else {
+                x = buf[i];
+                memcpy(&value[count[(x >> shift) & 0xFFFF]++], &x, sizeof x);
+            }
+        }
+    }
+    free(buf);
+    free(count);
+    return 0;
+}
+
 /* Sort runs' values in place, or the lanes' (value, weight) pairs into a
  * new array: returns -1 when out of memory. */
 static int dist_make(dist *d, double *value, const double *weight, size_t n)
@@ -878,7 +932,8 @@ static int dist_make(dist *d, double *value, const double *weight, size_t n)
     memset(d, 0, sizeof *d);
     d->n = n;
     if (weight == NULL) {
-        crisk__sort(value, n, sizeof *value, compare_double);
+        if (sort_losses(value, n) != 0)
+            return -1;
         d->value = value;
         d->total = (double)n;
         return 0;
