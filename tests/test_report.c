@@ -220,14 +220,14 @@ static const char *const html_elements[] = {
     "html", "head", "meta", "title", "style", "body", "header", "div", "h1", "h2", "h3", "p", "code", "nav",
     "a", "main", "section", "table", "thead", "tbody", "tr", "th", "td", "span", "ul", "li", "figure", "dl",
     "dt", "dd", "time", "em", "b", "footer", "script", "svg", "rect", "g", "title", "polygon", "ellipse",
-    "path", "text", "polyline", NULL
+    "path", "text", "polyline", "line", "circle", "figcaption", NULL
 };
 static const char *const html_attributes[] = {
     "lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "role", "aria-label",
     "aria-hidden", "title", "data-v", "rowspan", "colspan", "viewBox", "preserveAspectRatio", "width",
     "height", "fill", "xmlns", "xmlns:xlink", "transform", "stroke", "points", "cx", "cy", "rx", "ry", "d",
     "x", "y", "text-anchor", "font-family", "font-size", "font-weight", "font-style", "stroke-width",
-    "stroke-dasharray", "xlink:title", NULL
+    "stroke-dasharray", "xlink:title", "x1", "y1", "x2", "y2", "r", NULL
 };
 
 static int listed(const char *const *list, const char *s, size_t n)
@@ -436,5 +436,92 @@ Test(report, parent_and_country_tables_give_the_joint_impact)
     has(cells, "75.0");
     free(cells);
     free(page);
+    unload(&fx);
+}
+
+/* ---- outages and annual loss ------------------------------------------------------------ */
+
+/* small_* with probabilities, recovery times and losses per hour, and a
+ * hostile name on a measured provider. */
+static const char risk_nodes[] =
+    "id,name,type,category,criticality,rto_hours,recovery_hours,probability,loss_per_hour\n"
+    "f1,Order intake,function,,3,4,,,5000\n"
+    "f2,\"<b>Billing</b>\",function,,1,24,,,800\n"
+    "c1,\"<script>x</script>\",service,cloud,,,8,0.02,\n"
+    "s1,Shop A,service,software,,,4,0.1,\n"
+    "s2,Shop B,service,software,,,12,0.2,\n"
+    "edr,EDR sensor,component,software,,,72,0.01,\n"
+    "h1,Printer,supplier,hardware,,,,0.05,\n";
+static const char risk_edges[] =
+    "from,to,group,need\n"
+    "f1,s1,shops,1\n"
+    "f1,s2,shops,1\n"
+    "f1,c1,,\n"
+    "f2,c1,,\n"
+    "f2,h1,,\n"
+    "s1,edr,,\n"
+    "s2,edr,,\n";
+
+static crisk_simulation *simulate_fixture(const fixture *fx)
+{
+    size_t providers[3];
+    cr_assert_eq(crisk_inventory_find(fx->inv, "c1", &providers[0]), CRISK_OK);
+    cr_assert_eq(crisk_inventory_find(fx->inv, "edr", &providers[1]), CRISK_OK);
+    cr_assert_eq(crisk_inventory_find(fx->inv, "h1", &providers[2]), CRISK_OK);
+    crisk_simulate_options so = CRISK_SIMULATE_OPTIONS_INIT;
+    so.importance = providers;
+    so.n_importance = 3;
+    crisk_simulation *s = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_simulate_run(&s, fx->inv, &so, &err), CRISK_OK, "%s", err.message);
+    return s;
+}
+
+Test(report, shows_outages_loss_and_the_exceedance_curve_when_given_a_simulation)
+{
+    fixture fx;
+    load(&fx, risk_nodes, risk_edges);
+    crisk_simulation *s = simulate_fixture(&fx);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.simulation = s;
+    char *page = report(&fx, &opts), *again = report(&fx, &opts);
+    cr_assert_str_eq(page, again, "byte-stable");
+    check_markup(page);
+    has(page, "<a href=\"#loss\">Outages and loss</a>");
+    has(page, "<section id=\"loss\">");
+    has(page, "Every figure is exact");
+    has(page, "<div class=\"k\">Expected annual loss</div>");
+    has(page, "<figure class=\"lec\"><svg xmlns=\"http://www.w3.org/2000/svg\"");
+    has(page, "<polyline fill=\"none\"");
+    has(page, ">P(loss &gt; x)</text>");
+    has(page, "&lt;b&gt;Billing&lt;/b&gt;");
+    has(page, "&lt;script&gt;x&lt;/script&gt;");
+    has(page, "Providers that matter most for the loss");
+    cr_assert_null(strstr(page, "<b>Billing"));
+    /* without a simulation there is no such section */
+    char *plain = report(&fx, NULL);
+    cr_assert_null(strstr(plain, "id=\"loss\""));
+    cr_assert_null(strstr(plain, "#loss"));
+    free(page);
+    free(again);
+    free(plain);
+    crisk_simulation_free(s);
+    unload(&fx);
+}
+
+Test(report, says_when_no_function_has_a_loss_per_hour)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    crisk_simulation *s = NULL;
+    crisk_simulate_options so = CRISK_SIMULATE_OPTIONS_INIT;
+    cr_assert_eq(crisk_simulate_run(&s, fx.inv, &so, NULL), CRISK_OK);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.simulation = s;
+    char *page = report(&fx, &opts);
+    has(page, "No function has a <code>loss_per_hour</code>");
+    cr_assert_null(strstr(page, "<figure class=\"lec\">"));
+    free(page);
+    crisk_simulation_free(s);
     unload(&fx);
 }

@@ -214,9 +214,11 @@ typedef struct crisk_report_options {
     const crisk_scenario_run *scenarios;  /* scenario tests to show; NULL = no such section.
                                     * It must keep the functions down of its first
                                     * CRISK_REPORT_SCENARIO_ROWS results. */
+    const crisk_simulation *simulation;   /* outages and annual loss with the loss exceedance
+                                           * curve (an inline SVG chart); NULL = no section */
 } crisk_report_options;
 
-#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1, NULL }
+#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1, NULL, NULL }
 
 /* The scenario heat table: scenarios (by criticality lost) and functions
  * (by criticality, then id) shown at most. */
@@ -224,7 +226,9 @@ typedef struct crisk_report_options {
 #define CRISK_REPORT_SCENARIO_COLUMNS 30
 
 /* One self-contained HTML page (DESIGN §7): summary, risk map (inline SVG),
- * top risks, single points of failure per function, shared dependencies and
+ * top risks, single points of failure per function, outages and annual loss
+ * (with opts->simulation: its figures and the loss exceedance curve as an
+ * inline SVG chart), shared dependencies and
  * false redundancy, concentration (both bases, and the joint impact of
  * parent and country groups), scenario tests when opts->scenarios is given
  * (a scenario x function heat table, breaches marked), the load's
