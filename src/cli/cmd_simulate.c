@@ -124,9 +124,10 @@ static int choose_providers(simulate_cli *s, const crisk_inventory *inv)
         if (cli_find_node(inv, s->ids[k], &s->nodes[k]) != 0)
             return EXIT_INVALID;
         for (size_t j = 0; j < k; j++)
-            if (s->nodes[j] == s->nodes[k])
-                return cli_usage_error("simulate", "--importance names '%s' twice", s->ids[k]) ,
-                       EXIT_USAGE;
+            if (s->nodes[j] == s->nodes[k]) {
+                cli_usage_error("simulate", "--importance names '%s' twice", s->ids[k]);
+                return EXIT_USAGE;
+            }
     }
     s->opts.importance = s->nodes;
     s->opts.n_importance = s->n_ids;
