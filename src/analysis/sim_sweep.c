@@ -258,20 +258,25 @@ static int seed_stage(sim_sweeper *sw, const layout *l, size_t s)
     return any;
 }
 
-/* The lanes of collected function j that first fail at stage s, per word. */
-static void collect_stage(sim_sweeper *sw, const layout *l, size_t s, int base, sim_acc *acc)
+/* The lanes of collected function j that first fail at stage s, per word.
+ * Returns 1 when every collected function is down in every lane: later
+ * stages can only fail lanes already down, which keeps their downtimes. */
+static int collect_stage(sim_sweeper *sw, const layout *l, size_t s, int base, sim_acc *acc)
 {
     const sim_model *m = sw->m;
     double hours = m->hours[s];
+    int saturated = 1;
     for (size_t j = 0; j < sw->n_fns; j++) {
         uint32_t i = sw->fns[j];
         const crisk__mask *g = crisk__prop_grp(&sw->prop, m->fn[i]);
         crisk__mask fresh;
         uint64_t any = 0;
         for (size_t w = 0; w < l->words; w++) {
-            fresh.w[w] = g->w[w] & l->blocks[w / l->v].valid & ~sw->seen[j].w[w];
+            uint64_t valid = l->blocks[w / l->v].valid;
+            fresh.w[w] = g->w[w] & valid & ~sw->seen[j].w[w];
             sw->seen[j].w[w] |= fresh.w[w];
             any |= fresh.w[w];
+            saturated &= sw->seen[j].w[w] == valid;
         }
         if (any == 0)
             continue;
@@ -302,6 +307,7 @@ static void collect_stage(sim_sweeper *sw, const layout *l, size_t s, int base, 
             }
         }
     }
+    return saturated;
 }
 
 /* After the last stage: the joint counts of the importance worlds. */
@@ -417,7 +423,8 @@ int sim_sweep(sim_sweeper *sw, const sim_block *blocks, size_t n_blocks, size_t 
         if (seeded == 0)
             continue;
         crisk__prop_run(&sw->prop);
-        collect_stage(sw, &l, s, base, acc);
+        if (collect_stage(sw, &l, s, base, acc))
+            break;
     }
     if (n_var > 0)
         collect_importance(sw, &l, acc);
