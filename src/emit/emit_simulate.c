@@ -593,12 +593,63 @@ static void table_measures(crisk__table *t, const crisk_importance *im, int mone
     table_estimate(t, im->rrw, im->rrw_std_error, im->exact, 3, 0);
 }
 
+/* Importance rows in table order: by target as in the simulation, then
+ * Birnbaum desc, then provider id. */
+typedef struct imp_key {
+    const crisk_importance *im;
+    size_t target_rank;      /* 0 = the total loss, 1 + the function's position */
+    double birnbaum;         /* to 10 significant digits: rounding noise of exact sums
+                              * must not decide the order of equal measures */
+    const char *provider;
+} imp_key;
+
+static int compare_imp(const void *pa, const void *pb)
+{
+    const imp_key *a = pa, *b = pb;
+    if (a->target_rank != b->target_rank)
+        return a->target_rank < b->target_rank ? -1 : 1;
+    if (a->birnbaum != b->birnbaum)
+        return a->birnbaum > b->birnbaum ? -1 : 1;
+    return strcmp(a->provider, b->provider);
+}
+
+static double ten_digits(double x)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.10g", x);
+    return strtod(buf, NULL);
+}
+
+static imp_key *importance_order(const crisk_simulation *s, size_t *count)
+{
+    const crisk_inventory *inv = crisk_simulation_inventory(s);
+    const crisk_importance *im = crisk_simulation_importance(s, count);
+    size_t n_fn;
+    const crisk_function_risk *fr = crisk_simulation_functions(s, &n_fn);
+    imp_key *keys = malloc((*count + 1) * sizeof *keys);
+    for (size_t i = 0; keys != NULL && i < *count; i++) {
+        size_t rank = 0;
+        for (size_t j = 0; im[i].target != CRISK_IMPORTANCE_TOTAL_LOSS && j < n_fn; j++)
+            if (fr[j].node == im[i].target)
+                rank = j + 1;
+        keys[i] = (imp_key){ &im[i], rank, ten_digits(im[i].birnbaum),
+                             crisk_inventory_node_id(inv, im[i].provider) };
+    }
+    if (keys != NULL)
+        crisk__sort(keys, *count, sizeof *keys, compare_imp);
+    return keys;
+}
+
 static int table_importance(FILE *f, const crisk_simulation *s, long top)
 {
     size_t count;
-    const crisk_importance *im = crisk_simulation_importance(s, &count);
-    if (count == 0)
+    imp_key *keys = importance_order(s, &count);
+    if (keys == NULL)
+        return CRISK_ENOMEM;
+    if (count == 0) {
+        free(keys);
         return CRISK_OK;
+    }
     const crisk_inventory *inv = crisk_simulation_inventory(s);
     fputs("\nimportance of providers (every run also evaluated with the provider forced down "
           "and up):\n", f);
@@ -607,36 +658,37 @@ static int table_importance(FILE *f, const crisk_simulation *s, long top)
     crisk__table t;
     crisk__table_init(&t, 7, loss_head, "lrrrrrr");
     for (size_t i = 0; i < count; i++) {
-        if (im[i].target != CRISK_IMPORTANCE_TOTAL_LOSS)
+        const crisk_importance *im = keys[i].im;
+        if (im->target != CRISK_IMPORTANCE_TOTAL_LOSS)
             continue;
-        crisk__table_text(&t, crisk_inventory_node_id(inv, im[i].provider), 0);
-        crisk__table_printf(&t, "%g", im[i].q);
-        table_measures(&t, &im[i], 1);
+        crisk__table_text(&t, keys[i].provider, 0);
+        crisk__table_printf(&t, "%g", im->q);
+        table_measures(&t, im, 1);
     }
     int rc = CRISK_OK;
     if (crisk__table_rows(&t) > 0) {
-        fputs("for the total loss (birnbaum in money: expected loss with it down minus up):\n", f);
+        fputs("for the total loss (birnbaum in money: expected loss with it down minus up;\n"
+              "largest first):\n", f);
         rc = crisk__table_print(f, &t, "  ");
     }
     crisk__table_release(&t);
     static const char *const fn_head[] = { "function", "provider", "birnbaum", "criticality",
                                            "fussell_vesely", "raw", "rrw" };
     crisk__table_init(&t, 7, fn_head, "llrrrrr");
-    size_t n_fn;
-    const crisk_function_risk *fr = crisk_simulation_functions(s, &n_fn);
-    for (size_t j = 0; j < shown(s, top); j++)
-        for (size_t i = 0; i < count; i++) {
-            if (im[i].target != fr[j].node || im[i].birnbaum == 0)
-                continue;
-            crisk__table_text(&t, crisk_inventory_node_id(inv, fr[j].node), 0);
-            crisk__table_text(&t, crisk_inventory_node_id(inv, im[i].provider), 0);
-            table_measures(&t, &im[i], 0);
-        }
+    for (size_t i = 0; i < count; i++) {
+        const crisk_importance *im = keys[i].im;
+        if (keys[i].target_rank == 0 || keys[i].target_rank > shown(s, top) || im->birnbaum == 0)
+            continue;
+        crisk__table_text(&t, crisk_inventory_node_id(inv, im->target), 0);
+        crisk__table_text(&t, keys[i].provider, 0);
+        table_measures(&t, im, 0);
+    }
     if (rc == CRISK_OK && crisk__table_rows(&t) > 0) {
-        fputs("for each function (providers whose state changes it):\n", f);
+        fputs("for each function (providers whose state changes it, largest birnbaum first):\n", f);
         rc = crisk__table_print(f, &t, "  ");
     }
     crisk__table_release(&t);
+    free(keys);
     return rc;
 }
 
