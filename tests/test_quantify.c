@@ -189,6 +189,23 @@ Test(quantify, loss_distribution_and_exceedance_curve_are_exact)
     crisk_inventory_free(inv);
 }
 
+/* The curve ends at the first point of the 1-2-5 series at or above the
+ * bound: with a bound of exactly 1000 that is 1000 itself. */
+Test(quantify, exceedance_curve_ends_at_a_bound_on_the_series)
+{
+    crisk_inventory *inv = load("id,type,probability,recovery_hours,loss_per_hour\n"
+                                "f,function,,,100\na,supplier,0.5,10,\n", "from,to\nf,a\n");
+    crisk_simulation *s = run(inv, 1000, 1, 1, NULL, 0);
+    const crisk_money_loss *m = crisk_simulation_money(s);
+    cr_assert_eq(m->bound, 1000);
+    cr_assert_eq(m->n_curve, 14, "0, then 0.1 .. 1000");
+    cr_assert_eq(m->curve_x[m->n_curve - 1], 1000);
+    cr_assert_eq(m->curve_p[m->n_curve - 1], 0, "a loss of 1000 does not exceed 1000");
+    NEAR(m->curve_p[m->n_curve - 2], 0.5, 1e-12, "P(loss > 500)");
+    crisk_simulation_free(s);
+    crisk_inventory_free(inv);
+}
+
 Test(quantify, no_loss_per_hour_means_no_loss_figures)
 {
     crisk_inventory *inv = load("id,type,probability\nf,function,\na,supplier,0.5\n", "from,to\nf,a\n");

@@ -509,6 +509,29 @@ Test(report, shows_outages_loss_and_the_exceedance_curve_when_given_a_simulation
     unload(&fx);
 }
 
+/* The probability axis ends at the first of 1%, 2%, 4%, 10%, 20%, 40%,
+ * 80%, 100% at or above the curve: P(loss > 0) = 0.4 exactly gives 40%. */
+Test(report, chart_axis_ends_at_the_first_round_top_above_the_curve)
+{
+    fixture fx;
+    load(&fx, "id,type,probability,recovery_hours,loss_per_hour\nf,function,,,100\n"
+              "a,supplier,0.4,10,\n", "from,to\nf,a\n");
+    crisk_simulation *s = NULL;
+    crisk_simulate_options so = CRISK_SIMULATE_OPTIONS_INIT;
+    cr_assert_eq(crisk_simulate_run(&s, fx.inv, &so, NULL), CRISK_OK);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.simulation = s;
+    char *page = report(&fx, &opts);
+    has(page, "text-anchor=\"end\">40%</text>");
+    has(page, "text-anchor=\"end\">10%</text>");
+    cr_assert_null(strstr(page, ">80%</text>"));
+    /* the curve's first point, P(loss > 0.1) = 0.4, sits at the top */
+    has(page, "<circle cx=\"56.0\" cy=\"14.0\" r=\"3\">");
+    free(page);
+    crisk_simulation_free(s);
+    unload(&fx);
+}
+
 Test(report, says_when_no_function_has_a_loss_per_hour)
 {
     fixture fx;
