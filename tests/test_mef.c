@@ -438,9 +438,13 @@ Test(cycles, cuts_make_random_graphs_acyclic_and_name_a_real_cycle)
 
 /* ---- other readers ------------------------------------------------------------------ */
 
-static void write_file(const char *path, const char *text)
+/* Write text to a new temporary file named after `path` (a mkstemp
+ * template, filled in). */
+static void write_temp(char *path, const char *text)
 {
-    FILE *f = fopen(path, "w");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
     cr_assert_not_null(f);
     fputs(text, f);
     fclose(f);
@@ -454,10 +458,7 @@ Test(mef, reads_back_in_python)
     crisk_inventory *inv = load(names_nodes, names_edges);
     char *text = mef_ok(inv, 0);
     char path[] = "/tmp/crisk-mef-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    write_file(path, text);
+    write_temp(path, text);
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
              "python3 -c 'import sys, xml.dom.minidom as m\n"
@@ -483,10 +484,7 @@ Test(mef, scram_validates_it)
     crisk_inventory *inv = load(names_nodes, names_edges);
     char *text = mef_ok(inv, 0);
     char path[] = "/tmp/crisk-mef-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    write_file(path, text);
+    write_temp(path, text);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "scram --validate %s >/dev/null 2>&1", path);
     cr_assert_eq(system(cmd), 0, "scram --validate refused:\n%s", text);

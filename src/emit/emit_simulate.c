@@ -332,41 +332,43 @@ static void json_se(FILE *f, const char *name, double se, int exact)
         crisk_json_number(f, se);
 }
 
+/* Statistics rows as the members of one JSON object: the mean with its
+ * error and exactness, the other statistics, then "exact" (that of the
+ * percentiles). */
+static void json_stats(FILE *f, const sim_row *rows, size_t n, int money, int exact)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_stat(f, rows[i].id, money ? rows[i].loss : rows[i].lost, i == 0);
+        if (i > 0)
+            continue;
+        json_se(f, "mean_std_error", money ? rows[0].loss_se : rows[0].se, rows[0].exact);
+        fprintf(f, ", \"mean_exact\": %s", rows[0].exact ? "true" : "false");
+    }
+    fprintf(f, ", \"exact\": %s", exact ? "true" : "false");
+}
+
 static void json_criticality(FILE *f, const crisk_simulation *s)
 {
-    const crisk_loss_summary *l = crisk_simulation_loss(s);
+    sim_row rows[8];
+    size_t n = criticality_rows(rows, s);
     fputs(",\n\"criticality_lost\": {", f);
-    json_stat(f, "mean", l->mean, 1);
-    json_se(f, "mean_std_error", l->mean_std_error, l->mean_exact);
-    fprintf(f, ", \"mean_exact\": %s", l->mean_exact ? "true" : "false");
-    json_stat(f, "p50", l->p50, 0);
-    json_stat(f, "p90", l->p90, 0);
-    json_stat(f, "p95", l->p95, 0);
-    json_stat(f, "p99", l->p99, 0);
-    json_stat(f, "max", l->max, 0);
-    fprintf(f, ", \"exact\": %s}", l->exact ? "true" : "false");
+    json_stats(f, rows, n, 0, crisk_simulation_loss(s)->exact);
+    putc('}', f);
 }
 
 static void json_money(FILE *f, const crisk_simulation *s)
 {
     const crisk_money_loss *m = crisk_simulation_money(s);
+    sim_row rows[8];
+    size_t n = money_rows(rows, s);
     fputs(",\n\"loss\": ", f);
     if (!m->given) {
         fputs("null", f);
         return;
     }
     putc('{', f);
-    json_stat(f, "mean", m->mean, 1);
-    json_se(f, "mean_std_error", m->mean_std_error, m->mean_exact);
-    fprintf(f, ", \"mean_exact\": %s", m->mean_exact ? "true" : "false");
-    json_stat(f, "p50", m->p50, 0);
-    json_stat(f, "p90", m->p90, 0);
-    json_stat(f, "p95", m->p95, 0);
-    json_stat(f, "p99", m->p99, 0);
-    json_stat(f, "p99.9", m->p999, 0);
-    json_stat(f, "max", m->max, 0);
-    json_stat(f, "bound", m->bound, 0);
-    fprintf(f, ", \"exact\": %s,\n  \"exceedance\": [", m->exact ? "true" : "false");
+    json_stats(f, rows, n, 1, m->exact);
+    fputs(",\n  \"exceedance\": [", f);
     for (size_t c = 0; c < m->n_curve; c++) {
         fputs(c ? ", {" : "{", f);
         json_stat(f, "x", m->curve_x[c], 1);

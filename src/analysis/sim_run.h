@@ -1,0 +1,41 @@
+/*
+ * sim_run.h - the state of one crisk_simulate_run, shared by its steps
+ * (private): the model and topology (simulate.c), the sampled sums
+ * (simulate.c), the exact groups (sim_exact.c) and the summaries
+ * (sim_summary.c).
+ */
+#ifndef CRISK_SIM_RUN_H
+#define CRISK_SIM_RUN_H
+
+#include "sim_sweep.h"
+
+typedef struct sim_run {
+    const crisk_inventory *inv;
+    const crisk_simulate_options *o;
+    sim_model m;
+    crisk__topo topo;
+    uint8_t *seedable;        /* per node: can fail on its own, or is measured */
+    size_t default_nodes;
+    /* sampling */
+    uint64_t runs;
+    sim_seeds seeds;
+    uint64_t *t;              /* per seed: threshold (0 = not random) */
+    uint8_t *always;          /* per seed */
+    sim_acc acc;
+    double *crit, *money;     /* per run */
+    /* exact */
+    uint8_t *fn_exact;        /* per function */
+    size_t exact_functions, exact_nodes;
+    int full;                 /* one enumeration holds every function */
+    sim_acc xacc;             /* exact sums (each group's weights add to 1) */
+    double *xcrit, *xmoney, *xweight;   /* per lane of the full enumeration */
+    size_t n_lanes;
+} sim_run;
+
+/* Strictly between 0 and 1: the nodes whose state is uncertain. */
+static inline int sim_is_probabilistic(double p)
+{
+    return p > 0 && p < 1;
+}
+
+#endif
