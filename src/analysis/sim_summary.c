@@ -317,31 +317,63 @@ static int all_exact(const sim_run *r)
     return r->m.n_fn > 0 && r->exact_functions == r->m.n_fn;
 }
 
-/* Criticality lost per run; fig[i] holds function i's figures. */
-static int summarise_criticality(crisk_loss_summary *out, sim_run *r,
-                                 const crisk_function_risk *fig)
+/* What both per-run losses report. */
+typedef struct loss_stats {
+    double mean, mean_std_error;
+    int mean_exact;
+    double p50, p90, p95, p99, p999, max;
+} loss_stats;
+
+/* The statistics of a per-run loss: from the enumerated lanes (`lanes`,
+ * exact) when one enumeration holds every function, else from the sampled
+ * runs (`runs`, sorted in place); its mean is exact anyway when every
+ * function is, as the sum of coef[i] times the function's `by_downtime ?
+ * downtime : probability`.  *d keeps the distribution for the caller,
+ * who releases it.  Returns -1 when out of memory. */
+static int loss_statistics(loss_stats *out, dist *d, sim_run *r, double *runs, double *lanes,
+                           const double *coef, const crisk_function_risk *fig, int by_downtime)
 {
-    dist d;
-    int rc = r->full ? dist_make(&d, r->xcrit, r->xweight, r->n_lanes)
-                     : dist_make(&d, r->crit, NULL, (size_t)r->runs);
+    int rc = r->full ? dist_make(d, lanes, r->xweight, r->n_lanes)
+                     : dist_make(d, runs, NULL, (size_t)r->runs);
     if (rc != 0)
         return -1;
-    memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < r->m.n_fn; i++)
-        out->total_criticality += r->m.crit[i];
-    dist_mean(&d, &out->mean, &out->mean_std_error);
+    dist_mean(d, &out->mean, &out->mean_std_error);
     out->mean_exact = r->full || all_exact(r);
     if (!r->full && all_exact(r)) {
         out->mean = 0;
         for (size_t i = 0; i < r->m.n_fn; i++)
-            out->mean += r->m.crit[i] * fig[i].probability;
+            out->mean += coef[i] * (by_downtime ? fig[i].downtime : fig[i].probability);
         out->mean_std_error = 0;
     }
-    out->p50 = dist_quantile(&d, 500);
-    out->p90 = dist_quantile(&d, 900);
-    out->p95 = dist_quantile(&d, 950);
-    out->p99 = dist_quantile(&d, 990);
-    out->max = dist_max(&d);
+    out->p50 = dist_quantile(d, 500);
+    out->p90 = dist_quantile(d, 900);
+    out->p95 = dist_quantile(d, 950);
+    out->p99 = dist_quantile(d, 990);
+    out->p999 = dist_quantile(d, 999);
+    out->max = dist_max(d);
+    return 0;
+}
+
+/* Criticality lost per run; fig[i] holds function i's figures. */
+static int summarise_criticality(crisk_loss_summary *out, sim_run *r,
+                                 const crisk_function_risk *fig)
+{
+    loss_stats st;
+    dist d;
+    if (loss_statistics(&st, &d, r, r->crit, r->xcrit, r->m.crit, fig, 0) != 0)
+        return -1;
+    dist_release(&d);
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < r->m.n_fn; i++)
+        out->total_criticality += r->m.crit[i];
+    out->mean = st.mean;
+    out->mean_std_error = st.mean_std_error;
+    out->mean_exact = st.mean_exact;
+    out->p50 = st.p50;
+    out->p90 = st.p90;
+    out->p95 = st.p95;
+    out->p99 = st.p99;
+    out->max = st.max;
     out->exact = r->full;
     if (r->full) {
         out->any_probability = r->xacc.any / r->xacc.total;
@@ -351,7 +383,6 @@ static int summarise_criticality(crisk_loss_summary *out, sim_run *r,
         out->any_probability = p;
         out->any_std_error = sqrt(p * (1 - p) / (double)r->runs);
     }
-    dist_release(&d);
     return 0;
 }
 
@@ -363,25 +394,19 @@ static int summarise_money(crisk_money_loss *out, sim_run *r, const crisk_functi
         out->bound += r->m.lph[i] * r->m.hours[0];
     if (!out->given)
         return 0;
+    loss_stats st;
     dist d;
-    int rc = r->full ? dist_make(&d, r->xmoney, r->xweight, r->n_lanes)
-                     : dist_make(&d, r->money, NULL, (size_t)r->runs);
-    if (rc != 0)
+    if (loss_statistics(&st, &d, r, r->money, r->xmoney, r->m.lph, fig, 1) != 0)
         return -1;
-    dist_mean(&d, &out->mean, &out->mean_std_error);
-    out->mean_exact = r->full || all_exact(r);
-    if (!r->full && all_exact(r)) {
-        out->mean = 0;
-        for (size_t i = 0; i < r->m.n_fn; i++)
-            out->mean += r->m.lph[i] * fig[i].downtime;
-        out->mean_std_error = 0;
-    }
-    out->p50 = dist_quantile(&d, 500);
-    out->p90 = dist_quantile(&d, 900);
-    out->p95 = dist_quantile(&d, 950);
-    out->p99 = dist_quantile(&d, 990);
-    out->p999 = dist_quantile(&d, 999);
-    out->max = dist_max(&d);
+    out->mean = st.mean;
+    out->mean_std_error = st.mean_std_error;
+    out->mean_exact = st.mean_exact;
+    out->p50 = st.p50;
+    out->p90 = st.p90;
+    out->p95 = st.p95;
+    out->p99 = st.p99;
+    out->p999 = st.p999;
+    out->max = st.max;
     out->exact = r->full;
     out->n_curve = curve_grid(out->bound, out->curve_x);
     for (size_t c = 0; c < out->n_curve; c++) {
