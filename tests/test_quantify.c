@@ -788,3 +788,49 @@ Test(quantify, figures_do_not_depend_on_the_sweep_layout)
     crisk_simulation_free(base);
     crisk_inventory_free(inv);
 }
+
+/* Chunks of runs are swept on any number of threads, but their sums start
+ * and are added at fixed chunks: every figure is the same bytes for one
+ * thread or several, sampled or exact. */
+Test(quantify, figures_do_not_depend_on_the_thread_count)
+{
+    char nb[2048], eb[2048];
+    crisk_inventory *inv = load(wide_nodes(nb, sizeof nb), wide_edges(eb, sizeof eb));
+    size_t prov[] = { 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+    const crisk_simulation *one = NULL;
+    crisk_simulation *sims[4];
+    const unsigned threads[] = { 1, 2, 3, 16 };
+    for (size_t t = 0; t < COUNT(threads); t++) {
+        crisk_simulate_options o = CRISK_SIMULATE_OPTIONS_INIT;
+        o.runs = 9000;   /* several chunks of 4096 runs, the last one short */
+        o.seed = 4;
+        o.importance = prov;
+        o.n_importance = COUNT(prov);
+        o.threads = threads[t];
+        cr_assert_eq(crisk_simulate_run(&sims[t], inv, &o, NULL), CRISK_OK);
+        if (t == 0) {
+            one = sims[0];
+            continue;
+        }
+        size_t n0, n1;
+        const crisk_function_risk *a = crisk_simulation_functions(one, &n0);
+        const crisk_function_risk *b = crisk_simulation_functions(sims[t], &n1);
+        cr_assert_eq(memcmp(a, b, n0 * sizeof *a), 0, "%u threads", threads[t]);
+        cr_assert_eq(memcmp(crisk_simulation_money(one), crisk_simulation_money(sims[t]),
+                            sizeof *crisk_simulation_money(one)), 0);
+        cr_assert_eq(memcmp(crisk_simulation_loss(one), crisk_simulation_loss(sims[t]),
+                            sizeof *crisk_simulation_loss(one)), 0);
+        const crisk_importance *x = crisk_simulation_importance(one, &n0);
+        const crisk_importance *y = crisk_simulation_importance(sims[t], &n1);
+        cr_assert_eq(n0, n1);
+        for (size_t i = 0; i < n0; i++)
+            cr_assert((x[i].birnbaum == y[i].birnbaum || (isnan(x[i].birnbaum) && isnan(y[i].birnbaum)))
+                      && (x[i].raw_std_error == y[i].raw_std_error
+                          || (isnan(x[i].raw_std_error) && isnan(y[i].raw_std_error))),
+                      "%u threads: importance row %zu", threads[t], i);
+    }
+    for (size_t t = 0; t < COUNT(threads); t++)
+        crisk_simulation_free(sims[t]);
+    crisk_inventory_free(inv);
+}
+

@@ -14,7 +14,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "analysis/propagate.h"   /* CRISK__SCENARIOS: runs per sweep */
+#include "analysis/sim_plan.h"    /* SIM_CHUNK_BLOCKS: blocks per progress report */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -515,21 +515,21 @@ static void on_progress(void *ctx, const char *stage, uint64_t done, uint64_t to
     log->last_total = total;
 }
 
-Test(simulate, reports_progress_per_sweep)
+Test(simulate, reports_progress_per_chunk_of_runs)
 {
     crisk_inventory *inv = build(mixed_nodes, COUNT(mixed_nodes), mixed_edges, COUNT(mixed_edges));
     progress_log log = { 0 };
     crisk_simulate_options opts = CRISK_SIMULATE_OPTIONS_INIT;
-    opts.runs = 1000;
+    opts.runs = 10000;
     opts.exact = 0;
     opts.progress = on_progress;
     opts.progress_ctx = &log;
     crisk_simulation *s = NULL;
     cr_assert_eq(crisk_simulate_run(&s, inv, &opts, NULL), CRISK_OK);
-    /* one call per sweep of CRISK__SCENARIOS runs */
-    cr_assert_eq(log.calls, (1000 + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS);
-    cr_assert_eq(log.last_done, 1000);
-    cr_assert_eq(log.last_total, 1000);
+    /* one call per chunk of SIM_CHUNK_BLOCKS blocks of 64 runs */
+    cr_assert_eq(log.calls, (10000 + 64 * SIM_CHUNK_BLOCKS - 1) / (64 * SIM_CHUNK_BLOCKS));
+    cr_assert_eq(log.last_done, 10000);
+    cr_assert_eq(log.last_total, 10000);
     crisk_simulation_free(s);
     crisk_inventory_free(inv);
 }

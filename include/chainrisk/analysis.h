@@ -312,9 +312,12 @@ typedef struct crisk_simulate_options {
     size_t n_importance;          /* 0 .. CRISK_SIMULATE_MAX_IMPORTANCE, no repeats */
     int exact;                    /* compute exactly where cheap (default 1); 0 samples
                                    * everything (to check the sampler) */
+    unsigned threads;             /* sweeping threads; 0 = one per online CPU (at most
+                                   * CRISK_ANALYSIS_MAX_THREADS); results do not depend
+                                   * on it */
 } crisk_simulate_options;
 
-#define CRISK_SIMULATE_OPTIONS_INIT { 10000, 1, NULL, NULL, CRISK_DEFAULT_RECOVERY_HOURS, NULL, 0, 1 }
+#define CRISK_SIMULATE_OPTIONS_INIT { 10000, 1, NULL, NULL, CRISK_DEFAULT_RECOVERY_HOURS, NULL, 0, 1, 0 }
 
 /* One function's outcome.  Exact figures have standard errors of 0. */
 typedef struct crisk_function_risk {
@@ -404,7 +407,8 @@ typedef struct crisk_importance {
  * stream per block of 64 runs (2^128 draws apart, by xoshiro's jump), so
  * results depend on nothing but the inventory, the options and the run
  * number: the first N runs are the same whatever `runs` is, on every
- * machine.  Probabilities are used exactly to 2^-64 (a Bernoulli draw
+ * machine, and whatever the number of threads (partial sums start and are
+ * added at fixed chunks of runs).  Probabilities are used exactly to 2^-64 (a Bernoulli draw
  * compares a uniform 64-bit integer, bit by bit, with p * 2^64).
  * Errors: CRISK_EUSAGE for runs 0 or above CRISK_SIMULATE_MAX_RUNS, a
  * default_recovery that is negative or not finite, too many, repeated or

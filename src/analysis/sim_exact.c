@@ -19,6 +19,7 @@
  * rarely allow.
  */
 #include "sim_exact.h"
+#include "sim_plan.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,15 +38,21 @@ typedef struct group {
 
 /* The probabilistic nodes function f depends on, itself included, into
  * out (ascending); LIMIT + 1 when there are more, or when the walk would
- * exceed the work left in *budget (edge visits). */
+ * exceed the work left in *budget (edge visits).  *providers gets bit k
+ * for each measured provider k among the nodes (imp_of: per node, k or
+ * -1), complete when the walk is. */
 static size_t probabilistic_of(const crisk_inventory *inv, uint32_t f, uint32_t *stamp,
-                               uint32_t mark, uint32_t *stack, uint32_t *out, uint64_t *budget)
+                               uint32_t mark, uint32_t *stack, uint32_t *out, uint64_t *budget,
+                               const int8_t *imp_of, uint64_t *providers)
 {
     size_t top = 0, count = 0;
     stack[top++] = f;
     stamp[f] = mark;
+    *providers = 0;
     while (top > 0) {
         uint32_t v = stack[--top];
+        if (imp_of[v] >= 0)
+            *providers |= 1ull << imp_of[v];
         if (sim_is_probabilistic(inv->probability[v])) {
             if (count == LIMIT)
                 return LIMIT + 1;
@@ -122,13 +129,20 @@ static int plan_groups(sim_run *r, group **out, size_t *n_out)
     uint32_t *stack = malloc((inv->n + 1) * sizeof *stack);
     candidate *c = malloc((n_fn + 1) * sizeof *c);
     group *g = calloc(n_fn + 1, sizeof *g);
+    int8_t *imp_of = malloc(inv->n + 1);
+    r->fn_imp = calloc(n_fn + 1, sizeof *r->fn_imp);
     size_t n_c = 0, n_g = 0;
     uint64_t budget = 64 * (uint64_t)(inv->n + inv->n_edges);
-    int rc = stamp && stack && c && g ? 0 : -1;
+    int rc = stamp && stack && c && g && imp_of && r->fn_imp ? 0 : -1;
+    if (rc == 0) {
+        memset(imp_of, -1, inv->n);
+        for (size_t k = 0; k < r->m.n_imp; k++)
+            imp_of[r->m.imp[k]] = (int8_t)k;
+    }
     for (size_t i = 0; rc == 0 && i < n_fn; i++) {
         c[n_c].fn = (uint32_t)i;
         c[n_c].n_vars = probabilistic_of(inv, r->m.fn[i], stamp, (uint32_t)i + 1, stack,
-                                         c[n_c].vars, &budget);
+                                         c[n_c].vars, &budget, imp_of, &r->fn_imp[i]);
         n_c += c[n_c].n_vars <= LIMIT;
     }
     if (rc == 0)
@@ -158,6 +172,7 @@ static int plan_groups(sim_run *r, group **out, size_t *n_out)
     free(stamp);
     free(stack);
     free(c);
+    free(imp_of);
     *out = g;
     *n_out = n_g;
     return rc;
@@ -221,7 +236,7 @@ static double block_scale(const enumerator *en, uint64_t b)
 }
 
 /* Assignment a = 64 b + lane: variable i is bit i of a. */
-static void enumerate_block(void *ctx, uint64_t b, sim_block *out)
+static void enumerate_block(const void *ctx, uint64_t b, sim_block *out)
 {
     const enumerator *en = ctx;
     out->valid = enumerated_lanes(en->g->n_vars);
@@ -241,16 +256,18 @@ static void enumerate_block(void *ctx, uint64_t b, sim_block *out)
     }
 }
 
-/* Importance of providers outside the group's region: the function is the
- * same in both worlds. */
-static void unaffected(sim_run *r, const group *g, const sim_seeds *seeds)
+/* Importance of providers a function does not depend on: it is the same
+ * in both worlds, exactly (conditioning on such a provider's lanes would
+ * leave rounding noise of the order of 1e-17 instead of 0). */
+static void unaffected(sim_run *r, const group *g)
 {
     size_t S = r->m.n_stages, n_fn = r->m.n_fn;
-    for (size_t k = 0; k < r->m.n_imp; k++) {
-        if (seeds->imp_seed[k] != UINT32_MAX)
-            continue;
-        for (size_t j = 0; j < g->n_fns; j++) {
-            size_t i = g->fns[j], at = k * n_fn + i;
+    for (size_t j = 0; j < g->n_fns; j++) {
+        size_t i = g->fns[j];
+        for (size_t k = 0; k < r->m.n_imp; k++) {
+            if ((r->fn_imp[i] >> k) & 1)
+                continue;
+            size_t at = k * n_fn + i;
             double down = 0;
             for (size_t s = 0; s < S; s++) {
                 r->xacc.imp_a[at * S + s] = r->xacc.down[i * S + s];
@@ -288,7 +305,6 @@ static int enumerate_group(sim_run *r, const group *g, crisk_error *err)
     uint32_t *nodes = malloc((inv->n + 1) * sizeof *nodes);
     enumerator en = { r, g, NULL, NULL, NULL, { 0 }, { { 0 }, { { 0 } } } };
     sim_seeds seeds = { 0 };
-    sim_sweeper sw = { 0 };
     int rc = CRISK_ENOMEM;
     if (region == NULL || nodes == NULL || group_region(r, g, region) != 0)
         goto out;
@@ -321,26 +337,23 @@ static int enumerate_group(sim_run *r, const group *g, crisk_error *err)
             en.lo.lane[lane] *= ((lane >> i) & 1) ? en.q[i] : 1 - en.q[i];
     }
     sim_lane_weights_init(&en.lo);
-    rc = sim_sweeper_init(&sw, &r->m, &seeds, &r->topo, g->fns, g->n_fns, region, err);
+    uint64_t n_blocks = g->n_vars > 6 ? 1ull << (g->n_vars - 6) : 1;
+    sim_plan plan = { &r->m, &seeds, &r->topo, g->fns, g->n_fns, region, enumerate_block, &en,
+                      n_blocks, r->full ? r->xcrit : NULL, r->full ? r->xmoney : NULL, r->o, 0 };
+    rc = sim_plan_run(&plan, &r->xacc, err);
     if (rc != CRISK_OK)
         goto out_quiet;
-    uint64_t n_blocks = g->n_vars > 6 ? 1ull << (g->n_vars - 6) : 1;
-    rc = sim_sweep_blocks(&sw, enumerate_block, &en, n_blocks, &r->xacc,
-                      r->full ? r->xcrit : NULL, r->full ? r->xmoney : NULL, r->o, 0) == 0
-         ? CRISK_OK : CRISK_ENOMEM;
-    if (rc == CRISK_OK && r->full)
+    if (r->full)
         for (uint64_t b = 0; b < n_blocks; b++) {
             double scale = block_scale(&en, b);
             for (int lane = 0; lane < 64; lane++)
                 r->xweight[64 * b + (uint64_t)lane] = scale * en.lo.lane[lane];
         }
-    if (rc == CRISK_OK)
-        unaffected(r, g, &seeds);
+    unaffected(r, g);
 out:
     if (rc == CRISK_ENOMEM)
         crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
 out_quiet:
-    sim_sweeper_release(&sw);
     sim_seeds_release(&seeds);
     free(region);
     free(nodes);

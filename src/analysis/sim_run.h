@@ -25,6 +25,7 @@ typedef struct sim_run {
     double *crit, *money;     /* per run */
     /* exact */
     uint8_t *fn_exact;        /* per function */
+    uint64_t *fn_imp;         /* per exact function: bit k = it depends on provider k */
     size_t exact_functions, exact_nodes;
     int full;                 /* one enumeration holds every function */
     sim_acc xacc;             /* exact sums (each group's weights add to 1) */

@@ -434,39 +434,3 @@ int sim_sweep(sim_sweeper *sw, const sim_block *blocks, size_t n_blocks, size_t 
         collect_base(sw, &l, acc, crit_out, money_out);
     return 0;
 }
-
-/* ---- many blocks --------------------------------------------------------------------- */
-
-int sim_sweep_blocks(sim_sweeper *sw, sim_block_fn source, void *ctx, uint64_t n_blocks,
-                     sim_acc *acc, double *crit_out, double *money_out,
-                     const crisk_simulate_options *o, uint64_t runs)
-{
-    size_t k = sw->seeds->n_imp_list, per = k <= SIM_BATCH ? CRISK__W / (1 + k) : 1;
-    size_t batches = k <= SIM_BATCH ? 1 : (k + SIM_BATCH - 1) / SIM_BATCH;
-    sim_block blocks[CRISK__W];
-    uint64_t *words = malloc(per * (sw->seeds->n + 1) * sizeof *words);
-    if (words == NULL)
-        return -1;
-    for (size_t j = 0; j < per; j++)
-        blocks[j].word = words + j * (sw->seeds->n + 1);
-    int rc = 0;
-    for (uint64_t b0 = 0; b0 < n_blocks && rc == 0; b0 += per) {
-        size_t nb = n_blocks - b0 < per ? (size_t)(n_blocks - b0) : per;
-        for (size_t j = 0; j < nb; j++)
-            source(ctx, b0 + j, &blocks[j]);
-        for (size_t t = 0; t < batches && rc == 0; t++) {
-            size_t first = t * SIM_BATCH, n_var = k <= SIM_BATCH ? k : k - first;
-            if (n_var > SIM_BATCH && k > SIM_BATCH)
-                n_var = SIM_BATCH;
-            rc = sim_sweep(sw, blocks, nb, first, n_var, t == 0, acc,
-                           crit_out != NULL ? crit_out + 64 * b0 : NULL,
-                           money_out != NULL ? money_out + 64 * b0 : NULL);
-        }
-        if (o->progress != NULL && runs > 0) {
-            uint64_t done = 64 * (b0 + nb) < runs ? 64 * (b0 + nb) : runs;
-            o->progress(o->progress_ctx, "simulating", done, runs);
-        }
-    }
-    free(words);
-    return rc;
-}

@@ -158,17 +158,4 @@ static inline int sim_fits(size_t n_blocks, size_t n_var)
 int sim_sweep(sim_sweeper *sw, const sim_block *blocks, size_t n_blocks, size_t first_imp,
               size_t n_var, int base, sim_acc *acc, double *crit_out, double *money_out);
 
-/* Fills block b: its valid lanes, its weights and one word per seed. */
-typedef void (*sim_block_fn)(void *ctx, uint64_t b, sim_block *out);
-
-/* Sweep blocks [0, n_blocks) from `source` (called in block order), as
- * many per sweep as fit with the variants of the seeds' measured
- * providers (all of them when they fit, else SIM_BATCH at a time with one
- * block per sweep), adding to `acc` and writing per-lane losses at
- * out[64 * block + lane] (when not NULL).  Reports progress through
- * o->progress when `runs` > 0.  Returns -1 when out of memory. */
-int sim_sweep_blocks(sim_sweeper *sw, sim_block_fn source, void *ctx, uint64_t n_blocks,
-                     sim_acc *acc, double *crit_out, double *money_out,
-                     const crisk_simulate_options *o, uint64_t runs);
-
 #endif

@@ -39,6 +39,7 @@
  * not depend on how runs are laid out in sweeps.
  */
 #include "sim_exact.h"
+#include "sim_plan.h"
 #include "sim_summary.h"
 
 #include <math.h>
@@ -243,19 +244,18 @@ static void model_release(sim_model *m)
 
 /* ---- sampling ----------------------------------------------------------------------- */
 
+/* Block b's random stream is the seed's generator jumped b times: worked
+ * out once per block, in order, so that any thread can draw any block. */
 typedef struct sampler {
-    sim_run *r;
-    rng base;               /* the next block's stream */
-    uint64_t next_block;
+    const sim_run *r;
+    rng *stream;            /* per block */
 } sampler;
 
-static void sample_block(void *ctx, uint64_t b, sim_block *out)
+static void sample_block(const void *ctx, uint64_t b, sim_block *out)
 {
-    sampler *smp = ctx;
-    sim_run *r = smp->r;
-    rng gen = smp->base;     /* blocks come in order: b == next_block */
-    rng_jump(&smp->base);
-    smp->next_block = b + 1;
+    const sampler *smp = ctx;
+    const sim_run *r = smp->r;
+    rng gen = smp->stream[b];
     uint64_t left = r->runs - 64 * b;
     out->valid = left >= 64 ? ~0ull : (1ull << left) - 1;
     out->lw = NULL;
@@ -264,51 +264,57 @@ static void sample_block(void *ctx, uint64_t b, sim_block *out)
         out->word[e] = r->always[e] ? ~0ull : r->t[e] != 0 ? bernoulli64(&gen, r->t[e]) : 0;
 }
 
-static int sample(sim_run *r, crisk_error *err)
+/* The seeds: every node that can fail on its own or is measured, with its
+ * threshold. */
+static int sample_seeds(sim_run *r)
 {
     const crisk_inventory *inv = r->inv;
     uint32_t *nodes = malloc((inv->n + 1) * sizeof *nodes);
-    uint32_t *all = malloc((r->m.n_fn + 1) * sizeof *all);
     size_t n = 0;
-    if (nodes == NULL || all == NULL)
-        goto nomem;
+    if (nodes == NULL)
+        return -1;
     for (size_t v = 0; v < inv->n; v++)
         if (r->seedable[v])
             nodes[n++] = (uint32_t)v;
-    for (size_t i = 0; i < r->m.n_fn; i++)
-        all[i] = (uint32_t)i;
     r->t = malloc((n + 1) * sizeof *r->t);
     r->always = malloc(n + 1);
-    r->crit = malloc(((size_t)r->runs + 64) * sizeof *r->crit);
-    r->money = r->m.has_loss ? malloc(((size_t)r->runs + 64) * sizeof *r->money) : NULL;
-    if (!r->t || !r->always || !r->crit || (r->m.has_loss && !r->money)
-        || sim_seeds_init(&r->seeds, &r->m, nodes, n) != 0
-        || sim_acc_init(&r->acc, r->m.n_fn, r->m.n_stages, r->m.n_imp) != 0)
-        goto nomem;
-    for (size_t e = 0; e < n; e++) {
+    int rc = r->t && r->always && sim_seeds_init(&r->seeds, &r->m, nodes, n) == 0 ? 0 : -1;
+    for (size_t e = 0; rc == 0 && e < n; e++) {
         int always = 0;
         r->t[e] = threshold(inv->probability[nodes[e]], &always);
         r->always[e] = (uint8_t)always;
     }
-    sim_sweeper sw;
-    int rc = sim_sweeper_init(&sw, &r->m, &r->seeds, &r->topo, all, r->m.n_fn, NULL, err);
-    if (rc != CRISK_OK) {
-        free(nodes);
-        free(all);
-        return rc;
+    free(nodes);
+    return rc;
+}
+
+static int sample(sim_run *r, crisk_error *err)
+{
+    uint64_t n_blocks = (r->runs + 63) / 64;
+    uint32_t *all = malloc((r->m.n_fn + 1) * sizeof *all);
+    sampler smp = { r, malloc(((size_t)n_blocks + 1) * sizeof *smp.stream) };
+    r->crit = malloc(((size_t)r->runs + 64) * sizeof *r->crit);
+    r->money = r->m.has_loss ? malloc(((size_t)r->runs + 64) * sizeof *r->money) : NULL;
+    int rc = CRISK_OK;
+    if (all == NULL || smp.stream == NULL || r->crit == NULL || (r->m.has_loss && !r->money)
+        || sample_seeds(r) != 0 || sim_acc_init(&r->acc, r->m.n_fn, r->m.n_stages, r->m.n_imp) != 0)
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == CRISK_OK) {
+        for (size_t i = 0; i < r->m.n_fn; i++)
+            all[i] = (uint32_t)i;
+        rng base;
+        rng_seed(&base, r->o->seed);
+        for (uint64_t b = 0; b < n_blocks; b++) {
+            smp.stream[b] = base;
+            rng_jump(&base);
+        }
+        sim_plan plan = { &r->m, &r->seeds, &r->topo, all, r->m.n_fn, NULL, sample_block, &smp,
+                          n_blocks, r->crit, r->money, r->o, r->runs };
+        rc = sim_plan_run(&plan, &r->acc, err);
     }
-    sampler smp = { r, { { 0 } }, 0 };
-    rng_seed(&smp.base, r->o->seed);
-    rc = sim_sweep_blocks(&sw, sample_block, &smp, (r->runs + 63) / 64, &r->acc, r->crit, r->money,
-                      r->o, r->runs);
-    sim_sweeper_release(&sw);
-    free(nodes);
     free(all);
-    return rc == 0 ? CRISK_OK : crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-nomem:
-    free(nodes);
-    free(all);
-    return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    free(smp.stream);
+    return rc;
 }
 
 /* ---- public API ------------------------------------------------------------- */
@@ -354,6 +360,7 @@ static void run_release(sim_run *r)
     free(r->crit);
     free(r->money);
     free(r->fn_exact);
+    free(r->fn_imp);
     sim_acc_release(&r->xacc);
     free(r->xcrit);
     free(r->xmoney);

@@ -106,7 +106,8 @@ static const cli_option report_options[] = {
 
 /* The simulation behind the loss section, when some node has a
  * probability: without one every figure would be 0. */
-static int simulate(const crisk_analysis *a, report_args *args, crisk_simulation **out)
+static int simulate(const crisk_analysis *a, unsigned threads, report_args *args,
+                    crisk_simulation **out)
 {
     const crisk_inventory *inv = crisk_analysis_inventory(a);
     size_t n = crisk_inventory_node_count(inv), given = 0;
@@ -122,6 +123,7 @@ static int simulate(const crisk_analysis *a, report_args *args, crisk_simulation
     crisk_simulate_top_providers(a, IMPORTANCE_TOP, providers, &args->sim.n_importance);
     args->sim.importance = providers;
     crisk_error err = CRISK_ERROR_INIT;
+    args->sim.threads = threads;
     int rc = crisk_simulate_run(out, inv, &args->sim, &err);
     args->sim.importance = NULL;
     return rc == CRISK_OK ? EXIT_OK : cli_fail(&err);
@@ -184,7 +186,7 @@ static int analyse_and_write(const cli_common *c, report_args *args, int scenari
     aopts.threads = c->threads;
     int status = crisk_analysis_run(&a, inv, &aopts, &err) == CRISK_OK ? EXIT_OK : cli_fail(&err);
     if (status == EXIT_OK)
-        status = simulate(a, args, &sim);
+        status = simulate(a, c->threads, args, &sim);
     if (status == EXIT_OK && scenarios)
         status = cli_scenarios_load(c, &args->sc, inv, a, &set);
     if (status == EXIT_OK && scenarios)

@@ -154,6 +154,7 @@ static int simulate(simulate_cli *s, const crisk_inventory *inv)
     cli_progress_init(&progress, s->c->quiet);
     s->opts.progress = cli_progress_update;
     s->opts.progress_ctx = &progress;
+    s->opts.threads = s->c->threads;
     crisk_error err = CRISK_ERROR_INIT;
     rc = crisk_simulate_run(&s->sim, inv, &s->opts, &err);
     cli_progress_done(&progress);
