@@ -415,6 +415,27 @@ static void brute_downtimes(brute *b)
     }
 }
 
+/* The engine every command shares (downtime.c) gives the brute force's
+ * downtimes on the same world: so the exact figures compared with the
+ * brute force below are downtime.c's too. */
+static void brute_matches_downtime_engine(const brute *b)
+{
+    crisk_outage out[64];
+    size_t n = 0;
+    for (size_t v = 0; v < b->n; v++)
+        if (b->own[v] >= 0)
+            out[n++] = (crisk_outage){ v, b->own[v] };
+    crisk_downtime *d = NULL;
+    cr_assert_eq(crisk_downtime_run(&d, b->inv, out, n, NULL), CRISK_OK);
+    for (size_t v = 0; v < b->n; v++) {
+        crisk_duration got = crisk_downtime_of(d, v);
+        double want = b->down[v];
+        cr_assert_eq(crisk_downtime_is_failed(d, v), want >= 0);
+        cr_assert_eq(got.lo, want >= 0 ? want : 0);
+    }
+    crisk_downtime_free(d);
+}
+
 /* Exact figures by enumeration. */
 typedef struct truth {
     double p, breach, downtime;          /* per function */
@@ -456,6 +477,7 @@ static size_t brute_enumerate(brute *b, size_t force, int forced, truth *t, worl
         if (force != SIZE_MAX)
             b->own[force] = forced ? b->hours[force] : -1;
         brute_downtimes(b);
+        brute_matches_downtime_engine(b);
         double loss = 0, crit = 0;
         size_t i = 0;
         for (size_t v = 0; v < b->n; v++) {

@@ -39,4 +39,26 @@ static inline int sim_is_probabilistic(double p)
     return p > 0 && p < 1;
 }
 
+/* One block of a simulation as its sweep sees it, for tests that hold the
+ * sweep to the one definition of downtimes (downtime.c): the lanes' draws
+ * and every function's downtime, in the base world and in each importance
+ * provider's flipped world. */
+typedef struct sim_trace {
+    size_t n_fn, n_seeds, n_worlds;   /* worlds: the base, then one per provider */
+    uint32_t *fn;          /* per function: its node */
+    uint32_t *seed;        /* per seed: its node */
+    double *seed_hours;    /* per seed: how long it is down when it fails */
+    uint32_t *world_node;  /* per world: the provider flipped (UINT32_MAX: base) */
+    uint64_t valid;        /* the block's lanes */
+    uint64_t *fails;       /* [world * n_seeds + e]: lanes in which seed e fails at the onset */
+    double *downtime;      /* [(world * n_fn + i) * 64 + lane]: hours down, -1 = up */
+} sim_trace;
+
+/* Draw block `block` of the simulation crisk_simulate_run(inv, o) samples
+ * (the same draws, with o->exact ignored) and sweep it.  Errors as
+ * crisk_simulate_run. */
+int  crisk__simulate_trace(sim_trace *out, const crisk_inventory *inv,
+                           const crisk_simulate_options *o, uint64_t block, crisk_error *err);
+void crisk__sim_trace_release(sim_trace *t);
+
 #endif

@@ -280,6 +280,9 @@ static int collect_stage(sim_sweeper *sw, const layout *l, size_t s, int base, s
         }
         if (any == 0)
             continue;
+        for (size_t w = 0; sw->first_stage != NULL && w < l->words; w++)
+            for (uint64_t bits = fresh.w[w]; bits != 0; bits &= bits - 1)
+                sw->first_stage[(w * sw->n_fns + j) * 64 + (size_t)__builtin_ctzll(bits)] = (uint32_t)s;
         double per_lane = m->lph[i] * hours;
         for (size_t w = 0; per_lane > 0 && w < l->words; w++)
             for (uint64_t bits = fresh.w[w]; bits != 0; bits &= bits - 1)
@@ -416,6 +419,8 @@ int sim_sweep(sim_sweeper *sw, const sim_block *blocks, size_t n_blocks, size_t 
     crisk__prop_clear(&sw->prop);
     memset(sw->seen, 0, sw->n_fns * sizeof *sw->seen);
     memset(sw->loss, 0, CRISK__W * sizeof *sw->loss);
+    for (size_t i = 0; sw->first_stage != NULL && i < l.words * sw->n_fns * 64; i++)
+        sw->first_stage[i] = UINT32_MAX;
     for (size_t s = 0; s < sw->m->n_stages; s++) {
         int seeded = seed_stage(sw, &l, s);
         if (seeded < 0)

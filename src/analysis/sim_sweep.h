@@ -17,7 +17,10 @@
  * seeds of each stage are added to the same propagation in turn, and a lane
  * in which a function first fails at stage s is down for stage s's hours.
  * So a sweep costs one propagation per stage that has seeds, and every
- * result is exact for the recovery values given.
+ * result is exact for the recovery values given.  This is downtime.c's rule
+ * (the one definition, there fed one failure at a time) on 64 * CRISK__W
+ * lanes; tests/test_sim_downtime.c holds every lane of sampled blocks to
+ * crisk_downtime_run through crisk__simulate_trace (sim_run.h).
  */
 #ifndef CRISK_SIM_SWEEP_H
 #define CRISK_SIM_SWEEP_H
@@ -131,6 +134,10 @@ typedef struct sim_sweeper {
     size_t n_fns;
     crisk__mask *seen;      /* per collected function: lanes down so far */
     double (*loss)[64];     /* per word: money loss per lane */
+    uint32_t *first_stage;  /* NULL, or set by the caller to record at
+                             * [(word * n_fns + j) * 64 + lane] the stage at which
+                             * collected function j first fails (UINT32_MAX: never):
+                             * its downtime is m->hours[stage] (sim_trace) */
 } sim_sweeper;
 
 /* A sweeper over topology `t`, collecting functions fns[0..n_fns) (indices

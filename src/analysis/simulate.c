@@ -269,7 +269,7 @@ static void sample_block(const void *ctx, uint64_t b, sim_block *out)
 static int sample_seeds(sim_run *r)
 {
     const crisk_inventory *inv = r->inv;
-    uint32_t *nodes = malloc((inv->n + 1) * sizeof *nodes);
+    uint32_t *nodes = calloc(inv->n + 1, sizeof *nodes);   /* calloc: GCC 12 cannot see n <= inv->n */
     size_t n = 0;
     if (nodes == NULL)
         return -1;
@@ -365,6 +365,131 @@ static void run_release(sim_run *r)
     free(r->xcrit);
     free(r->xmoney);
     free(r->xweight);
+}
+
+/* ---- one block, traced (sim_run.h) ------------------------------------------ */
+
+void crisk__sim_trace_release(sim_trace *t)
+{
+    free(t->fn);
+    free(t->seed);
+    free(t->seed_hours);
+    free(t->world_node);
+    free(t->fails);
+    free(t->downtime);
+    memset(t, 0, sizeof *t);
+}
+
+static int trace_alloc(sim_trace *t, const sim_run *r)
+{
+    memset(t, 0, sizeof *t);
+    t->n_fn = r->m.n_fn;
+    t->n_seeds = r->seeds.n;
+    t->n_worlds = 1 + r->seeds.n_imp_list;
+    t->fn = malloc((t->n_fn + 1) * sizeof *t->fn);
+    t->seed = malloc((t->n_seeds + 1) * sizeof *t->seed);
+    t->seed_hours = malloc((t->n_seeds + 1) * sizeof *t->seed_hours);
+    t->world_node = malloc(t->n_worlds * sizeof *t->world_node);
+    t->fails = malloc((t->n_worlds * t->n_seeds + 1) * sizeof *t->fails);
+    t->downtime = malloc((t->n_worlds * t->n_fn * 64 + 1) * sizeof *t->downtime);
+    if (!t->fn || !t->seed || !t->seed_hours || !t->world_node || !t->fails || !t->downtime)
+        return -1;
+    memcpy(t->fn, r->m.fn, t->n_fn * sizeof *t->fn);
+    for (size_t e = 0; e < t->n_seeds; e++) {
+        t->seed[e] = r->seeds.node[e];
+        t->seed_hours[e] = r->m.hours[r->m.stage_of[t->seed[e]]];
+    }
+    t->world_node[0] = UINT32_MAX;
+    for (size_t k = 0; k < r->seeds.n_imp_list; k++)
+        t->world_node[1 + k] = r->m.imp[r->seeds.imp_list[k]];
+    return 0;
+}
+
+/* World `world` from word `word` of the sweep just made. */
+static void trace_world(sim_trace *t, const sim_run *r, const sim_sweeper *sw,
+                        const sim_block *blk, size_t world, size_t word)
+{
+    uint32_t flip = world == 0 ? UINT32_MAX : r->seeds.imp_seed[r->seeds.imp_list[world - 1]];
+    for (size_t e = 0; e < t->n_seeds; e++)
+        t->fails[world * t->n_seeds + e] = (e == flip ? ~blk->word[e] : blk->word[e]) & blk->valid;
+    for (size_t i = 0; i < t->n_fn; i++)
+        for (size_t lane = 0; lane < 64; lane++) {
+            uint32_t s = sw->first_stage[(word * t->n_fn + i) * 64 + lane];
+            t->downtime[(world * t->n_fn + i) * 64 + lane] = s == UINT32_MAX ? -1 : r->m.hours[s];
+        }
+}
+
+/* Sweep the traced block once per provider (one variant a sweep). */
+static int trace_sweep(sim_trace *t, sim_run *r, const sim_block *blk, crisk_error *err)
+{
+    uint32_t *all = malloc((r->m.n_fn + 1) * sizeof *all);
+    sim_sweeper sw = { 0 };
+    int rc = all != NULL ? CRISK_OK : crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; rc == CRISK_OK && i < r->m.n_fn; i++)
+        all[i] = (uint32_t)i;
+    if (rc == CRISK_OK)
+        rc = sim_sweeper_init(&sw, &r->m, &r->seeds, &r->topo, all, r->m.n_fn, NULL, err);
+    if (rc == CRISK_OK) {
+        sw.first_stage = malloc((2 * r->m.n_fn * 64 + 1) * sizeof *sw.first_stage);
+        if (sw.first_stage == NULL || sim_acc_init(&r->acc, r->m.n_fn, r->m.n_stages, r->m.n_imp) != 0)
+            rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t k = 0; rc == CRISK_OK && k < t->n_worlds; k++) {
+        size_t n_var = t->n_worlds > 1 ? 1 : 0, first = k > 0 ? k - 1 : 0;
+        if (sim_sweep(&sw, blk, 1, first, n_var, 1, &r->acc, NULL, NULL) != 0) {
+            rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        trace_world(t, r, &sw, blk, 0, 0);
+        if (k > 0)
+            trace_world(t, r, &sw, blk, k, 1);
+    }
+    free(sw.first_stage);
+    sw.first_stage = NULL;
+    sim_sweeper_release(&sw);
+    free(all);
+    return rc;
+}
+
+int crisk__simulate_trace(sim_trace *out, const crisk_inventory *inv,
+                          const crisk_simulate_options *o, uint64_t block, crisk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = check_options(inv, o, err);
+    if (rc != CRISK_OK)
+        return rc;
+    if (block >= (o->runs + 63) / 64)
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "block %llu out of range",
+                               (unsigned long long)block);
+    sim_run r = { .inv = inv, .o = o, .runs = o->runs };
+    rng *stream = malloc(((size_t)block + 1) * sizeof *stream);
+    uint64_t *words = NULL;
+    if (stream == NULL || model_functions(&r) != 0 || model_stages(&r) != 0)
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == CRISK_OK)
+        rc = crisk__topo_init(&r.topo, inv, err);
+    if (rc == CRISK_OK && (sample_seeds(&r) != 0 || trace_alloc(out, &r) != 0
+                           || (words = malloc((r.seeds.n + 1) * sizeof *words)) == NULL))
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == CRISK_OK) {
+        rng base;
+        rng_seed(&base, o->seed);
+        for (uint64_t b = 0; b <= block; b++) {
+            stream[b] = base;
+            rng_jump(&base);
+        }
+        sampler smp = { &r, stream };
+        sim_block blk = { .word = words };
+        sample_block(&smp, block, &blk);
+        out->valid = blk.valid;
+        rc = trace_sweep(out, &r, &blk, err);
+    }
+    free(stream);
+    free(words);
+    run_release(&r);
+    if (rc != CRISK_OK)
+        crisk__sim_trace_release(out);
+    return rc;
 }
 
 int crisk_simulate_run(crisk_simulation **out, const crisk_inventory *inv,
