@@ -509,6 +509,45 @@ Test(report, shows_outages_loss_and_the_exceedance_curve_when_given_a_simulation
     unload(&fx);
 }
 
+/* Both optional sections on one page: the loss section after the SPOFs,
+ * the scenario tests after concentration, each once in the contents, in
+ * the order of the page. */
+Test(report, loss_and_scenario_sections_share_a_page_in_order)
+{
+    fixture fx;
+    load(&fx, risk_nodes, risk_edges);
+    crisk_simulation *s = simulate_fixture(&fx);
+    size_t c1;
+    cr_assert_eq(crisk_inventory_find(fx.inv, "c1", &c1), CRISK_OK);
+    uint32_t nodes[] = { (uint32_t)c1 };
+    crisk_scenario cloud = { .id = "cloud", .name = "Cloud", .fails = "c1", .hours = 8,
+                             .nodes = nodes, .n_nodes = 1 };
+    crisk_scenario_set *set = NULL;
+    crisk_scenario_run *run = NULL;
+    cr_assert_eq(crisk_scenario_set_new(&set, NULL), CRISK_OK);
+    cr_assert_eq(crisk_scenario_set_add(set, &cloud, NULL), CRISK_OK);
+    cr_assert_eq(crisk_scenarios_run(&run, fx.inv, set, NULL, NULL), CRISK_OK);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.map = 0;
+    opts.simulation = s;
+    opts.scenarios = run;
+    char *page = report(&fx, &opts);
+    check_markup(page);
+    has(page, "<a href=\"#spofs\">Single points of failure</a><a href=\"#loss\">Outages and loss</a>"
+              "<a href=\"#shared\">Shared dependencies</a><a href=\"#concentration\">Concentration</a>"
+              "<a href=\"#scenarios\">Scenario tests</a><a href=\"#warnings\">Validation</a>");
+    const char *spofs = strstr(page, "<section id=\"spofs\">"), *loss = strstr(page, "<section id=\"loss\">");
+    const char *conc = strstr(page, "<section id=\"concentration\">");
+    const char *scen = strstr(page, "<section id=\"scenarios\">");
+    cr_assert(spofs && loss && conc && scen && spofs < loss && loss < conc && conc < scen);
+    cr_assert_null(strstr(loss + 1, "<section id=\"loss\">"), "one loss section");
+    free(page);
+    crisk_scenario_run_free(run);
+    crisk_scenario_set_free(set);
+    crisk_simulation_free(s);
+    unload(&fx);
+}
+
 /* The probability axis ends at the first of 1%, 2%, 4%, 10%, 20%, 40%,
  * 80%, 100% at or above the curve: P(loss > 0) = 0.4 exactly gives 40%. */
 Test(report, chart_axis_ends_at_the_first_round_top_above_the_curve)
