@@ -78,6 +78,20 @@ static const crisk_importance *importance_of(const crisk_simulation *s, size_t p
     return NULL;
 }
 
+/* The simulation as `chainrisk simulate --format F` writes it. */
+static char *emit(const crisk_simulation *s, crisk_format fmt)
+{
+    char *data = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&data, &size);
+    cr_assert_not_null(f);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_provenance prov = { .command = "simulate" };
+    cr_assert_eq(crisk_emit_simulation(f, s, -1, fmt, &prov, &err), CRISK_OK, "%s", err.message);
+    fclose(f);
+    return data;
+}
+
 #define NEAR(got, want, tol, ...) \
     cr_assert(fabs((got) - (want)) <= (tol), __VA_ARGS__)
 
@@ -185,6 +199,22 @@ Test(quantify, loss_distribution_and_exceedance_curve_are_exact)
     }
     NEAR(risk(s, "f")->breach_probability, 0.5, 1e-12, "10 h > 8 h");
     NEAR(risk(s, "g")->breach_probability, 0, 1e-12, "4 h <= 8 h");
+    /* the same figures in JSON and CSV, with "exact" for the errors */
+    char *json = emit(s, CRISK_FORMAT_JSON), *csv = emit(s, CRISK_FORMAT_CSV);
+    cr_assert(strstr(json, "\"loss\": {\"mean\": 550, \"mean_std_error\": \"exact\", \"mean_exact\": "
+                           "true, \"p50\": 200, \"p90\": 1200, \"p95\": 1200, \"p99\": 1200, "
+                           "\"p99.9\": 1200, \"max\": 1200, \"bound\": 1500, \"exact\": true,\n"
+                           "  \"exceedance\": [{\"x\": 0, \"probability\": 0.625, \"std_error\": "
+                           "\"exact\"}, ") != NULL, "%s", json);
+    cr_assert(strstr(json, "{\"x\": 200, \"probability\": 0.5, \"std_error\": \"exact\"}, "
+                           "{\"x\": 500, \"probability\": 0.5, \"std_error\": \"exact\"}, "
+                           "{\"x\": 1000, \"probability\": 0.125, \"std_error\": \"exact\"}, "
+                           "{\"x\": 2000, \"probability\": 0, \"std_error\": \"exact\"}]}") != NULL,
+              "%s", json);
+    cr_assert(strstr(csv, "\nexceedance,,,,,,,,0.125,exact,,,,,,,true,1000,") != NULL, "%s", csv);
+    cr_assert(strstr(csv, "\nexceedance,,,,,,,,0,exact,,,,,,,true,2000,") != NULL, "%s", csv);
+    free(json);
+    free(csv);
     crisk_simulation_free(s);
     crisk_inventory_free(inv);
 }
