@@ -515,6 +515,8 @@ static void on_progress(void *ctx, const char *stage, uint64_t done, uint64_t to
     log->last_total = total;
 }
 
+/* On one thread: one call per chunk of SIM_CHUNK_BLOCKS blocks of 64 runs
+ * (10 000 runs: 3 chunks of 4 096), the last at 10 000 of 10 000. */
 Test(simulate, reports_progress_per_chunk_of_runs)
 {
     crisk_inventory *inv = build(mixed_nodes, COUNT(mixed_nodes), mixed_edges, COUNT(mixed_edges));
@@ -522,15 +524,40 @@ Test(simulate, reports_progress_per_chunk_of_runs)
     crisk_simulate_options opts = CRISK_SIMULATE_OPTIONS_INIT;
     opts.runs = 10000;
     opts.exact = 0;
+    opts.threads = 1;
     opts.progress = on_progress;
     opts.progress_ctx = &log;
     crisk_simulation *s = NULL;
     cr_assert_eq(crisk_simulate_run(&s, inv, &opts, NULL), CRISK_OK);
-    /* one call per chunk of SIM_CHUNK_BLOCKS blocks of 64 runs */
+    crisk_simulation_free(s);
     cr_assert_eq(log.calls, (10000 + 64 * SIM_CHUNK_BLOCKS - 1) / (64 * SIM_CHUNK_BLOCKS));
     cr_assert_eq(log.last_done, 10000);
     cr_assert_eq(log.last_total, 10000);
-    crisk_simulation_free(s);
+    crisk_inventory_free(inv);
+}
+
+/* On several threads the calling thread reports the chunks merged when it
+ * finishes one of its own - which ones depends on the scheduler - and the
+ * last report is always "all done", whoever merged the last chunk. */
+Test(simulate, progress_ends_at_all_runs_on_any_number_of_threads)
+{
+    crisk_inventory *inv = build(mixed_nodes, COUNT(mixed_nodes), mixed_edges, COUNT(mixed_edges));
+    for (unsigned threads = 2; threads <= 4; threads++) {
+        progress_log log = { 0 };
+        crisk_simulate_options opts = CRISK_SIMULATE_OPTIONS_INIT;
+        opts.runs = 20000;
+        opts.exact = 0;
+        opts.threads = threads;
+        opts.progress = on_progress;
+        opts.progress_ctx = &log;
+        crisk_simulation *s = NULL;
+        cr_assert_eq(crisk_simulate_run(&s, inv, &opts, NULL), CRISK_OK);
+        crisk_simulation_free(s);
+        cr_assert_geq(log.calls, 1);
+        cr_assert_leq(log.calls, (20000 + 64 * SIM_CHUNK_BLOCKS - 1) / (64 * SIM_CHUNK_BLOCKS));
+        cr_assert_eq(log.last_done, 20000, "%u threads", threads);
+        cr_assert_eq(log.last_total, 20000);
+    }
     crisk_inventory_free(inv);
 }
 

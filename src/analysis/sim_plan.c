@@ -33,6 +33,7 @@ typedef struct shared {
     pthread_mutex_t lock;
     pthread_cond_t turn;
     uint64_t merged;              /* chunks added to acc (under lock) */
+    uint64_t reported;            /* runs last reported done (calling thread only) */
 } shared;
 
 typedef struct worker {
@@ -96,7 +97,19 @@ static void report(const worker *w)
     uint64_t blocks = w->sh->merged * SIM_CHUNK_BLOCKS;
     pthread_mutex_unlock(&w->sh->lock);
     uint64_t done = 64 * blocks < p->runs ? 64 * blocks : p->runs;
+    if (done == w->sh->reported)
+        return;
+    w->sh->reported = done;
     p->o->progress(p->o->progress_ctx, "simulating", done, p->runs);
+}
+
+/* Once every thread is done: the last chunks may have been merged by other
+ * threads after the calling thread's last report, so say "all done". */
+static void report_end(const shared *sh)
+{
+    const sim_plan *p = sh->p;
+    if (p->o->progress != NULL && p->runs > 0 && sh->reported != p->runs)
+        p->o->progress(p->o->progress_ctx, "simulating", p->runs, p->runs);
 }
 
 static void *work(void *arg)
@@ -183,6 +196,8 @@ int sim_plan_run(const sim_plan *p, sim_acc *acc, crisk_error *err)
         for (size_t i = 0; i < n; i++)
             if (w[i].failed)
                 rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+        if (rc == CRISK_OK)
+            report_end(&sh);
     }
     for (size_t i = 0; w != NULL && i < n; i++)
         worker_release(&w[i]);
