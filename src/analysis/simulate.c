@@ -16,8 +16,9 @@
  * (sim_exact.c); when one enumeration holds every function, nothing is
  * sampled.  The figures are formed from the sums in sim_summary.c.
  *
- * Randomness is ours, not rand(): xoshiro256** (Blackman & Vigna) seeded
- * from the user's seed through splitmix64.  Every block of 64 runs has its
+ * Randomness is ours, not rand() (rng.h, shared with suspects.c):
+ * xoshiro256** (Blackman & Vigna) seeded from the user's seed through
+ * splitmix64.  Every block of 64 runs has its
  * own stream, the base generator advanced by xoshiro's jump (2^128 steps)
  * once per block, and within a block the nodes draw in index order.  So a
  * run's outcome depends only on the seed, the inventory and the run number -
@@ -38,6 +39,7 @@
  * lane in run order, and summaries sort per-run values.  So the figures do
  * not depend on how runs are laid out in sweeps.
  */
+#include "rng.h"
 #include "sim_exact.h"
 #include "sim_plan.h"
 #include "sim_summary.h"
@@ -55,91 +57,6 @@ struct crisk_simulation {
     sim_results res;
     size_t exact_functions, exact_nodes;
 };
-
-/* ---- random numbers ------------------------------------------------------- */
-
-typedef struct rng {
-    uint64_t s[4];
-} rng;
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static void rng_seed(rng *r, uint64_t seed)
-{
-    uint64_t x = seed;
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&x);
-}
-
-/* xoshiro256** 1.0 */
-static uint64_t rng_next(rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Advance by 2^128 draws: the start of the next block's stream. */
-static void rng_jump(rng *r)
-{
-    static const uint64_t jump[] = { 0x180ec6d33cfd0abaull, 0xd5a61266f0c9392cull,
-                                     0xa9582618e03fc9aaull, 0x39abdc4529b1661cull };
-    uint64_t s[4] = { 0, 0, 0, 0 };
-    for (int i = 0; i < 4; i++)
-        for (int b = 0; b < 64; b++) {
-            if (jump[i] & (1ull << b))
-                for (int k = 0; k < 4; k++)
-                    s[k] ^= r->s[k];
-            rng_next(r);
-        }
-    memcpy(r->s, s, sizeof s);
-}
-
-/* 64 independent draws of "U < t" for uniform 64-bit U: each bit is set with
- * probability exactly t / 2^64.  Below t's lowest set bit a still undecided
- * lane can only end equal or above, so the loop stops there. */
-static uint64_t bernoulli64(rng *r, uint64_t t)
-{
-    uint64_t failed = 0, open = ~0ull;
-    int low = __builtin_ctzll(t);
-    for (int bit = 63; bit >= low && open != 0; bit--) {
-        uint64_t u = rng_next(r);
-        if ((t >> bit) & 1) {
-            failed |= open & ~u;
-            open &= u;
-        } else {
-            open &= ~u;
-        }
-    }
-    return failed;
-}
-
-/* p as a 64-bit threshold: 0 = never draws, UINT64_MAX with `always`. */
-static uint64_t threshold(double p, int *always)
-{
-    *always = p >= 1;
-    if (!(p > 0) || p >= 1)
-        return 0;
-    return (uint64_t)ldexp(p, 64);   /* exact: p has 53 significant bits */
-}
 
 /* ---- the model --------------------------------------------------------------- */
 
