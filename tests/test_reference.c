@@ -49,6 +49,7 @@
 #define MAX_REPORTED      12    /* differing values printed per graph */
 #define LARGE_PER_TEST    60    /* graphs of 63..300 nodes per test (two tests) */
 #define HUGE_GRAPHS       4     /* graphs of 1000..1500 nodes */
+#define CHAIN_GRAPHS      150   /* graphs of long chains, 2..600 nodes */
 #define SHRINK_SECONDS    60.0  /* per failing graph, on top of one pass */
 
 /* ---- seeded PRNG (splitmix64) ------------------------------------------ */
@@ -1323,6 +1324,90 @@ static void make_huge(rng *r, ref_model *g)
         spread_values(r, g);
 }
 
+/* Add edge from -> to in group `label` (need `need`) unless it exists. */
+static void add_new_edge(ref_model *g, int from, int to, const char *label, int need)
+{
+    if (from != to && !has_edge(g, from, to, label))
+        ref_add_edge(g, from, to, label, need);
+}
+
+/* Long dependency chains: the analysis lets a node with one dependant
+ * inherit that dependant's results instead of sweeping it (analysis.c,
+ * "Chains").  Nodes in a random order, each depending on the next; a link
+ * is a plain edge, or sits in an OR, all-of-n or k-of-n group with side
+ * providers (a group of the dependant that the link alone defeats, or
+ * not); chains break at random; functions sit inside the chains; a few
+ * random edges give nodes a second dependant or close a cycle. */
+static void chain_inventory(rng *r, ref_model *g, int n, int function_pct, int breaks)
+{
+    gen_params p;
+    memset(&p, 0, sizeof p);
+    p.n = n;
+    p.function_pct = function_pct;
+    int *layer = malloc(((size_t)p.n + 1) * sizeof *layer);
+    ref_model_init(g);
+    gen_nodes(r, g, &p, layer);
+    free(layer);
+    int extra = rng_below(r, 1 + n / 10);
+    for (int i = 0; i + 1 < n; i++) {
+        if (rng_chance(r, breaks))
+            continue;
+        int side = rng_below(r, n), side2 = rng_below(r, n);
+        switch (rng_below(r, 10)) {
+        case 0:   /* OR with a side provider: the link alone defeats nothing */
+            add_new_edge(g, i, i + 1, "a", 1);
+            add_new_edge(g, i, side, "a", 1);
+            break;
+        case 1:   /* all of two: the link alone defeats the group */
+            add_new_edge(g, i, i + 1, "b", 2);
+            add_new_edge(g, i, side, "b", 2);
+            break;
+        case 2:   /* 2 of 3 */
+            add_new_edge(g, i, i + 1, "c", 2);
+            add_new_edge(g, i, side, "c", 2);
+            add_new_edge(g, i, side2, "c", 2);
+            break;
+        case 3:   /* a plain edge and the same pair in an OR group */
+            add_new_edge(g, i, i + 1, "", 0);
+            add_new_edge(g, i, i + 1, "a", 1);
+            add_new_edge(g, i, side, "a", 1);
+            break;
+        default:
+            add_new_edge(g, i, i + 1, "", rng_chance(r, 20) ? 1 : 0);
+        }
+    }
+    for (int k = 0; k < extra; k++)
+        add_new_edge(g, rng_below(r, n), rng_below(r, n), "", 0);
+    /* every member of a group carries the group's need: fix what a skipped
+     * duplicate left short (a group of fewer members than its need) */
+    for (int e = 0; e < g->m; e++) {
+        ref_edge *ed = &g->edges[e];
+        if (ed->group[0] == '\0')
+            continue;
+        int size = 0;
+        for (int f = 0; f < g->m; f++)
+            size += g->edges[f].from == ed->from && strcmp(g->edges[f].group, ed->group) == 0;
+        if (ed->need > size)
+            for (int f = 0; f < g->m; f++)
+                if (g->edges[f].from == ed->from && strcmp(g->edges[f].group, ed->group) == 0)
+                    g->edges[f].need = size;
+    }
+    shuffle(r, g);
+}
+
+static void make_chains(rng *r, ref_model *g)
+{
+    int n = rng_chance(r, 30) ? 2 + rng_below(r, 60) : 60 + rng_below(r, 541);
+    int function_pct = rng_chance(r, 10) ? 0 : 3 + rng_below(r, 30);
+    chain_inventory(r, g, n, function_pct, rng_below(r, 15));
+}
+
+/* 5 000 nodes, few functions, chains hundreds long. */
+static void make_long_chain(rng *r, ref_model *g)
+{
+    chain_inventory(r, g, 5000, 1 + rng_below(r, 3), rng_below(r, 2));
+}
+
 /* Check graphs seed_begin .. seed_end-1; returns the number that failed. */
 static int run_range(uint64_t seed_begin, uint64_t seed_end, make_fn make)
 {
@@ -1435,6 +1520,16 @@ Test(reference, engine_matches_brute_force_on_random_inventories_of_1000_to_1500
     check_range(200000, 200000 + HUGE_GRAPHS, make_huge);
     cr_assert(getenv("CRISK_REF_SEED") || seen.many_values >= 1,
               "no graph has over 32 distinct function criticalities or rtos");
+}
+
+Test(reference, engine_matches_brute_force_on_random_inventories_of_long_chains)
+{
+    check_range(300000, 300000 + CHAIN_GRAPHS, make_chains);
+}
+
+Test(reference, engine_matches_brute_force_on_chains_of_5000_nodes)
+{
+    check_range(310000, 310002, make_long_chain);
 }
 
 /* The generator must really produce the features the comparison is meant to
