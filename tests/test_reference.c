@@ -658,6 +658,82 @@ static void check_shared(checker *c, const crisk_analysis *an, const ref_model *
     free(expect);
 }
 
+/* crisk_analysis_tier1_each over every node, in reverse index order (so
+ * batches mix unrelated nodes), must give the reference's lists too. */
+typedef struct tier1_each_check {
+    checker *c;
+    const ref_model *g;
+    const ref_analysis *ra;
+    const uint32_t *nodes;
+    int *expect;
+    size_t calls;
+} tier1_each_check;
+
+static int check_one_tier1(void *ctx, size_t i, const uint32_t *list, size_t count)
+{
+    tier1_each_check *k = ctx;
+    char what[64];
+    int v = (int)k->nodes[i];
+    if (i != k->calls++)
+        mismatch(k->c, "tier1_each", "call %zu for node %zu", k->calls - 1, i);
+    snprintf(what, sizeof what, "tier1_each '%s'", k->g->nodes[v].id);
+    check_list(k->c, "tier1_each", what, k->g, list, count, k->expect,
+               ref_tier1_of(k->ra, k->g, v, k->expect));
+    return CRISK_OK;
+}
+
+static void check_tier1_each(checker *c, const crisk_analysis *an, const ref_model *g,
+                             const ref_analysis *ra)
+{
+    uint32_t *nodes = malloc(((size_t)g->n + 1) * sizeof *nodes);
+    int *expect = malloc(((size_t)g->n + 1) * sizeof *expect);
+    for (int v = 0; v < g->n; v++)
+        nodes[v] = (uint32_t)(g->n - 1 - v);
+    tier1_each_check k = { c, g, ra, nodes, expect, 0 };
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_analysis_tier1_each(an, nodes, (size_t)g->n, check_one_tier1, &k, &err);
+    if (rc != CRISK_OK || k.calls != (size_t)g->n)
+        mismatch(c, "tier1_each", "rc %d (%s), %zu calls for %d nodes", rc, err.message, k.calls,
+                 g->n);
+    free(nodes);
+    free(expect);
+}
+
+/* crisk_analysis_false_redundancy_failed: each finding's failed members are
+ * the members of its group in the reference cascade of its shared node. */
+static void check_fr_failed(checker *c, const crisk_analysis *an, const crisk_inventory *inv,
+                            const ref_model *g, const ref_groups *gs)
+{
+    size_t count = 0, *begin = NULL;
+    uint32_t *failed = NULL;
+    const crisk_false_redundancy *fr = crisk_analysis_false_redundancy(an, &count);
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_analysis_false_redundancy_failed(an, &begin, &failed, &err);
+    if (rc != CRISK_OK) {
+        mismatch(c, "false_redundancy.failed", "rc %d (%s)", rc, err.message);
+        return;
+    }
+    unsigned char *down = malloc((size_t)g->n + 1);
+    for (size_t i = 0; i < count; i++) {
+        memset(down, 0, (size_t)g->n);
+        down[fr[i].shared] = 1;
+        ref_cascade(g, gs, down);
+        size_t k = begin[i];
+        for (size_t j = 0; j < crisk_inventory_group_size(inv, fr[i].group); j++) {
+            size_t m = crisk_inventory_group_member(inv, fr[i].group, j);
+            if (down[m] && (k >= begin[i + 1] || failed[k++] != m))
+                mismatch(c, "false_redundancy.failed", "finding %zu: member '%s' missing or "
+                         "out of order", i, id_of(g, m));
+        }
+        if (k != begin[i + 1] || begin[i + 1] - begin[i] != fr[i].failed_members)
+            mismatch(c, "false_redundancy.failed", "finding %zu: %zu members listed, %zu failed",
+                     i, begin[i + 1] - begin[i], fr[i].failed_members);
+    }
+    free(down);
+    free(begin);
+    free(failed);
+}
+
 static void check_tier1_of(checker *c, const crisk_analysis *an, const ref_model *g,
                            const ref_analysis *ra)
 {
@@ -1117,6 +1193,8 @@ static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_o
     check_shared(c, an, g, &ra, 2);
     check_shared(c, an, g, &ra, (size_t)(seed % 4 == 2 ? 3 : seed % 4));
     check_tier1_of(c, an, g, &ra);
+    check_tier1_each(c, an, g, &ra);
+    check_fr_failed(c, an, inv, g, &ra.groups);
     check_pairs(c, an, g, &ra);
     check_cascades(c, inv, g, &ra.groups, seed);
     check_downtimes(c, inv, g, &ra.groups, seed);

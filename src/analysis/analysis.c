@@ -1124,38 +1124,52 @@ static int compare_rank(const void *pa, const void *pb, void *ctx)
     return a->id_rank[u] < a->id_rank[v] ? -1 : a->id_rank[u] > a->id_rank[v];
 }
 
-static int compare_u64(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
-/* SPOF pairs as CSR per function, each list in id order. */
+/* SPOF pairs as CSR per function, each list in id order.  Two counting
+ * passes instead of a comparison sort (tens of millions of pairs on large
+ * inventories): the pairs are bucketed by their node's id rank, then
+ * dealt to their functions rank by rank.  O(pairs + nodes). */
 static int index_spofs(crisk_analysis *a, growing *g)
 {
-    size_t n = a->inv->n;
-    for (size_t i = 0; i < g->n_spof; i++) {   /* sort key: function, then id rank */
-        uint32_t f = (uint32_t)(g->spof_pairs[i] >> 32), v = (uint32_t)g->spof_pairs[i];
-        g->spof_pairs[i] = ((uint64_t)f << 32) | a->id_rank[v];
-    }
-    crisk__sort(g->spof_pairs, g->n_spof, sizeof *g->spof_pairs, compare_u64);
+    size_t n = a->inv->n, count = g->n_spof;
     uint32_t *by_rank = malloc((n + 1) * sizeof *by_rank);
+    uint32_t *rank_start = calloc(n + 2, sizeof *rank_start);
+    uint32_t *fn_by_rank = malloc((count + 1) * sizeof *fn_by_rank);
+    uint32_t *fill = malloc((n + 1) * sizeof *fill);
     a->spof_start = calloc(n + 1, sizeof *a->spof_start);
-    a->spof = malloc((g->n_spof + 1) * sizeof *a->spof);
-    if (by_rank == NULL || a->spof_start == NULL || a->spof == NULL) {
-        free(by_rank);
-        return -1;
-    }
+    int rc = -1;
+    if (by_rank == NULL || rank_start == NULL || fn_by_rank == NULL || fill == NULL
+        || a->spof_start == NULL)
+        goto out;
     for (size_t v = 0; v < n; v++)
         by_rank[a->id_rank[v]] = (uint32_t)v;
-    for (size_t i = 0; i < g->n_spof; i++) {
+    for (size_t i = 0; i < count; i++) {
+        rank_start[a->id_rank[(uint32_t)g->spof_pairs[i]] + 2]++;
         a->spof_start[(g->spof_pairs[i] >> 32) + 1]++;
-        a->spof[i] = by_rank[(uint32_t)g->spof_pairs[i]];
     }
+    for (size_t r = 0; r < n; r++)
+        rank_start[r + 2] += rank_start[r + 1];
+    for (size_t i = 0; i < count; i++)
+        fn_by_rank[rank_start[a->id_rank[(uint32_t)g->spof_pairs[i]] + 1]++] =
+            (uint32_t)(g->spof_pairs[i] >> 32);
+    free(g->spof_pairs);   /* no longer needed: make room for the index */
+    g->spof_pairs = NULL;
+    g->n_spof = g->cap_spof = 0;
+    a->spof = malloc((count + 1) * sizeof *a->spof);
+    if (a->spof == NULL)
+        goto out;
     for (size_t v = 0; v < n; v++)
         a->spof_start[v + 1] += a->spof_start[v];
+    memcpy(fill, a->spof_start, n * sizeof *fill);
+    for (size_t r = 0; r < n; r++)
+        for (uint32_t j = rank_start[r]; j < rank_start[r + 1]; j++)
+            a->spof[fill[fn_by_rank[j]]++] = by_rank[r];
+    rc = 0;
+out:
     free(by_rank);
-    return 0;
+    free(rank_start);
+    free(fn_by_rank);
+    free(fill);
+    return rc;
 }
 
 static int compare_fr(const void *pa, const void *pb, void *ctx)
@@ -1401,6 +1415,196 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
     }
     *out = list;
     *count = k;
+    return CRISK_OK;
+}
+
+/* ---- many nodes at once ------------------------------------------------------------ */
+
+/* Whether u depends directly on `node` (dep lists are ascending). */
+static int is_direct_dependant(const crisk_inventory *inv, size_t node, uint32_t u)
+{
+    uint32_t lo = inv->dep_start[node], hi = inv->dep_start[node + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (inv->dep[mid] == u)
+            return 1;
+        if (inv->dep[mid] < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* Per scenario of a batch, a growing list of nodes. */
+typedef struct batch_lists {
+    uint32_t *list[CRISK__SCENARIOS];
+    size_t len[CRISK__SCENARIOS], cap[CRISK__SCENARIOS];
+} batch_lists;
+
+static void batch_lists_release(batch_lists *b)
+{
+    for (size_t s = 0; s < CRISK__SCENARIOS; s++)
+        free(b->list[s]);
+}
+
+/* Seed nodes[0 .. size) as scenarios 0 .. size-1 and propagate. */
+static int sweep_nodes(crisk__prop *p, const uint32_t *nodes, size_t size)
+{
+    crisk__prop_clear(p);
+    for (size_t s = 0; s < size; s++)
+        if (crisk__prop_seed_one(p, nodes[s], s) != 0)
+            return -1;
+    crisk__prop_run(p);
+    return 0;
+}
+
+/* Every tier-1 node reached by the batch's scenarios goes to their lists;
+ * visiting the tier-1 nodes in id order keeps each list sorted by id. */
+int crisk_analysis_tier1_each(const crisk_analysis *a, const uint32_t *nodes, size_t n,
+                              crisk_tier1_fn each, void *ctx, crisk_error *err)
+{
+    const crisk_inventory *inv = a->inv;
+    if (n == 0)
+        return CRISK_OK;
+    size_t n_t1 = 0;
+    uint32_t *t1 = malloc((inv->n + 1) * sizeof *t1);
+    batch_lists *bl = calloc(1, sizeof *bl);
+    crisk__prop p;
+    memset(&p, 0, sizeof p);
+    int rc = t1 == NULL || bl == NULL ? oom(err) : crisk__prop_init(&p, inv, err);
+    if (rc == CRISK_OK) {
+        for (size_t v = 0; v < inv->n; v++)
+            t1[a->id_rank[v]] = (uint32_t)v;
+        for (size_t i = 0; i < inv->n; i++)
+            if (a->m[t1[i]].tier == 1)
+                t1[n_t1++] = t1[i];
+    }
+    for (size_t first = 0; rc == CRISK_OK && first < n; first += CRISK__SCENARIOS) {
+        size_t size = n - first < CRISK__SCENARIOS ? n - first : CRISK__SCENARIOS;
+        const uint32_t *batch = nodes + first;
+        if (sweep_nodes(&p, batch, size) != 0) {
+            rc = oom(err);
+            break;
+        }
+        memset(bl->len, 0, sizeof bl->len);
+        for (size_t i = 0; i < n_t1 && rc == CRISK_OK; i++) {
+            uint32_t u = t1[i];
+            const crisk__mask *m = crisk__prop_all(&p, u);
+            for (int w = 0; w < CRISK__W && rc == CRISK_OK; w++)
+                for (uint64_t bits = m->w[w]; bits != 0; bits &= bits - 1) {
+                    size_t s = SCENARIO(w, __builtin_ctzll(bits));
+                    if (u == batch[s] || (is_own_service(inv, u, batch[s])
+                                          && is_direct_dependant(inv, batch[s], u)))
+                        continue;
+                    if (crisk__grow((void **)&bl->list[s], &bl->cap[s], bl->len[s] + 1,
+                                    sizeof *bl->list[s]) != 0) {
+                        rc = oom(err);
+                        break;
+                    }
+                    bl->list[s][bl->len[s]++] = u;
+                }
+        }
+        for (size_t s = 0; s < size && rc == CRISK_OK; s++)
+            rc = each(ctx, first + s, bl->list[s], bl->len[s]);
+    }
+    if (p.st != NULL)
+        crisk__prop_release(&p);
+    if (bl != NULL)
+        batch_lists_release(bl);
+    free(bl);
+    free(t1);
+    return rc;
+}
+
+static int compare_finding_shared(const void *pa, const void *pb, void *ctx)
+{
+    const crisk_false_redundancy *fr = ctx;
+    uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+    if (fr[x].shared != fr[y].shared)
+        return fr[x].shared < fr[y].shared ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Findings grouped by shared node; up to CRISK__SCENARIOS distinct shared
+ * nodes per sweep. */
+int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **begin_out,
+                                           uint32_t **failed_out, crisk_error *err)
+{
+    const crisk_inventory *inv = a->inv;
+    size_t n_fr = a->n_fr, total = 0;
+    *begin_out = NULL;
+    *failed_out = NULL;
+    size_t *begin = calloc(n_fr + 1, sizeof *begin);
+    uint32_t *order = malloc((n_fr + 1) * sizeof *order);
+    for (size_t i = 0; i < n_fr; i++)
+        total += inv->member_start[a->fr[i].group + 1] - inv->member_start[a->fr[i].group];
+    uint32_t *failed = malloc((total + 1) * sizeof *failed);
+    crisk__prop p;
+    memset(&p, 0, sizeof p);
+    int rc = begin == NULL || order == NULL || failed == NULL ? oom(err)
+             : n_fr == 0 ? CRISK_OK : crisk__prop_init(&p, inv, err);
+    if (rc == CRISK_OK) {
+        for (size_t i = 0; i < n_fr; i++)
+            order[i] = (uint32_t)i;
+        if (crisk__sort_r(order, n_fr, sizeof *order, compare_finding_shared, a->fr) != 0)
+            rc = oom(err);
+        p.want_all = 0;
+    }
+    /* count[i] first, in begin[i + 1]; members at the group-size offsets */
+    size_t *at = malloc((n_fr + 1) * sizeof *at);
+    if (rc == CRISK_OK && at == NULL)
+        rc = oom(err);
+    for (size_t i = 0, off = 0; rc == CRISK_OK && i < n_fr; i++) {
+        at[i] = off;
+        off += inv->member_start[a->fr[i].group + 1] - inv->member_start[a->fr[i].group];
+    }
+    uint32_t batch[CRISK__SCENARIOS];
+    for (size_t k = 0; rc == CRISK_OK && k < n_fr;) {
+        size_t size = 0, end = k;
+        for (; end < n_fr; end++) {
+            uint32_t v = (uint32_t)a->fr[order[end]].shared;
+            if (size == 0 || batch[size - 1] != v) {
+                if (size == CRISK__SCENARIOS)
+                    break;
+                batch[size++] = v;
+            }
+        }
+        if (sweep_nodes(&p, batch, size) != 0) {
+            rc = oom(err);
+            break;
+        }
+        for (size_t s = 0; k < end; k++) {
+            const crisk_false_redundancy *x = &a->fr[order[k]];
+            while (batch[s] != x->shared)
+                s++;
+            size_t c = 0;
+            for (uint32_t e = inv->member_start[x->group]; e < inv->member_start[x->group + 1]; e++) {
+                uint32_t m = inv->member[e];
+                if ((crisk__prop_grp(&p, m)->w[s >> 6] >> (s & 63)) & 1)
+                    failed[at[order[k]] + c++] = m;
+            }
+            begin[order[k] + 1] = c;
+        }
+    }
+    /* compact: counts to offsets, members to their final place (left to right,
+     * so a move never overwrites what is still to move) */
+    for (size_t i = 0; rc == CRISK_OK && i < n_fr; i++) {
+        size_t c = begin[i + 1];
+        begin[i + 1] = begin[i] + c;
+        memmove(failed + begin[i], failed + at[i], c * sizeof *failed);
+    }
+    free(at);
+    free(order);
+    if (p.st != NULL)
+        crisk__prop_release(&p);
+    if (rc != CRISK_OK) {
+        free(begin);
+        free(failed);
+        return rc;
+    }
+    *begin_out = begin;
+    *failed_out = failed;
     return CRISK_OK;
 }
 
