@@ -1237,9 +1237,9 @@ Test(dora_package, members_of_one_zip_inflate_to_a_bounded_total)
     crisk_error err = CRISK_ERROR_INIT;
     dora_package p;
     cr_assert_eq(dora_package_open(&p, zip, &d, &err), CRISK_OK);
-    cr_assert_eq(p.max_inflated, 4294967296ull);
-    cr_assert_eq(p.max_ratio, 100u);
-    p.max_ratio = 1000000;   /* only the total counts here */
+    cr_assert_eq(p.limits.max_inflated, 4294967296ull);
+    cr_assert_eq(p.limits.max_ratio, 100u);
+    p.limits.max_ratio = 1000000;   /* only the total counts here */
     /* up to the limit exactly is within it, on the declared and the
      * inflated size; one byte more is not */
     int code = 0;
@@ -1247,7 +1247,7 @@ Test(dora_package, members_of_one_zip_inflate_to_a_bounded_total)
     zip_stat_t st;
     cr_assert_eq(zip_stat(z, "pkg/reports/b_05.01.csv", 0, &st), 0);
     zip_discard(z);
-    p.max_inflated = st.size;
+    p.limits.max_inflated = st.size;
     size_t rows = 0, errors = 0;
     crisk__csv_info info;
     cr_assert_eq(dora_package_read_csv(&p, dora_package_find(&p, "b_05.01.csv"),
@@ -1263,15 +1263,15 @@ Test(dora_package, members_of_one_zip_inflate_to_a_bounded_total)
     expect_member_error(&p, "b_06.01.csv", want);
     dora_package_close(&p);
     cr_assert_eq(dora_package_open(&p, zip, &d, &err), CRISK_OK);
-    p.max_ratio = 1000000;
-    p.max_inflated = 1500;
+    p.limits.max_ratio = 1000000;
+    p.limits.max_inflated = 1500;
     expect_member_error(&p, "b_02.01.csv", "reports/b_02.01.csv: the members read from the zip "
                         "inflate to more than 1500 bytes in all: refused as a possible zip bomb");
     dora_package_close(&p);
     patch_member(zip, "pkg/reports/b_02.01.csv", 300, 0);
     cr_assert_eq(dora_package_open(&p, zip, &d, &err), CRISK_OK);
-    p.max_ratio = 1000000;
-    p.max_inflated = 100000;
+    p.limits.max_ratio = 1000000;
+    p.limits.max_inflated = 100000;
     expect_member_error(&p, "b_02.01.csv", "reports/b_02.01.csv: the members read from the zip "
                         "inflate to more than 100000 bytes in all: refused as a possible zip bomb");
     dora_package_close(&p);

@@ -7,7 +7,8 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       libigraph-dev libcsv-dev libcjson-dev libgraphviz-dev graphviz
-      libcriterion-dev libzip-dev libssl-dev help2man)
+      libcriterion-dev libzip-dev libssl-dev libxlsxwriter-dev libexpat1-dev help2man
+      python3 python3-openpyxl)
 # tools/package.sh: CPack's DEB generator runs dpkg-shlibdeps (dpkg-dev);
 # tests/dist/fresh_root.sh installs the .deb into a fresh Debian root.
 package=(dpkg-dev debootstrap)

@@ -219,6 +219,24 @@ int crisk_analysis_shared(const crisk_analysis *a, size_t min, uint32_t **out,
 int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out,
                             size_t *count, crisk_error *err);
 
+/* The tier-1 lists of many nodes, as crisk_analysis_tier1_of gives them:
+ * calls each(ctx, i, list, count) for nodes[i], i ascending; the list is
+ * borrowed for the call.  Stops at the first non-zero return of `each` and
+ * returns it.  The nodes go through the batched propagation engine 512 at
+ * a time, so the time is about n / 512 sweeps plus the lists' length,
+ * rather than one search per node. */
+typedef int (*crisk_tier1_fn)(void *ctx, size_t i, const uint32_t *list, size_t count);
+int crisk_analysis_tier1_each(const crisk_analysis *a, const uint32_t *nodes, size_t n,
+                              crisk_tier1_fn each, void *ctx, crisk_error *err);
+
+/* For each false-redundancy finding (crisk_analysis_false_redundancy), the
+ * members of its group that fail with its shared node, in the group's
+ * member order: finding i's are (*failed)[(*begin)[i] .. (*begin)[i + 1]).
+ * Caller frees *begin and *failed with free().  The distinct shared nodes
+ * go through the batched engine 512 at a time. */
+int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **begin,
+                                           uint32_t **failed, crisk_error *err);
+
 /* Minimal pairs of `function`: {a, b}, neither a SPOF of it, whose joint
  * failure fails it.  Pairs come as 2*count node indices, each pair ordered by
  * id and the list sorted.  Time O(D^2/512 * E_D) for D = the nodes the

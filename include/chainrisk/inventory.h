@@ -193,9 +193,25 @@ typedef struct crisk_load_options {
     size_t diag_limit;             /* per severity; 0 = CRISK_DIAGNOSTICS_LIMIT */
     crisk_progress_fn progress;    /* may be NULL: reports bytes read per file */
     void *progress_ctx;
+    /* CSV as spreadsheets save it (data/README.md), for native and mapped
+     * files; an unknown value fails the load with CRISK_EUSAGE: */
+    const char *csv_delimiter;     /* --delimiter: ",", ";" or "tab"; NULL = detect from
+                                    * the header row */
+    const char *csv_thousands;     /* --thousands: ".", ",", " " or "'" separates thousands
+                                    * in numbers; NULL = none.  ';'- and tab-separated files
+                                    * have decimal commas */
+    const char *csv_encoding;      /* --encoding: "windows-1252", "latin1", "utf-16" or
+                                    * "utf-8"; NULL = UTF-8 (UTF-16 with a byte order mark
+                                    * is detected) */
+    /* Excel workbooks (a nodes file, edges file or input ending in .xlsx): */
+    const char *xlsx_sheet;        /* --sheet: the nodes sheet; NULL = the first */
+    const char *xlsx_edges_sheet;  /* --edges-sheet: the edges sheet (of the edges
+                                    * workbook, else of the nodes one); NULL = none
+                                    * unless an edges file is given (its first sheet) */
 } crisk_load_options;
 
-#define CRISK_LOAD_OPTIONS_INIT { NULL, 0, 0, NULL, 1.0, 0, 0, NULL, NULL }
+#define CRISK_LOAD_OPTIONS_INIT { NULL, 0, 0, NULL, 1.0, 0, 0, NULL, NULL, NULL, NULL, NULL, \
+                                  NULL, NULL }
 
 /* Load, validate and merge `n` inputs into one inventory.
  * Every problem found goes to `diags` (errors and warnings, sorted); on any

@@ -296,10 +296,11 @@ int crisk_emit_simulation(FILE *f, const crisk_simulation *s, long top, crisk_fo
 
 typedef enum crisk_export_format {
     CRISK_EXPORT_JSON, CRISK_EXPORT_GRAPHML, CRISK_EXPORT_DOT, CRISK_EXPORT_CSV,
-    CRISK_EXPORT_MEF
+    CRISK_EXPORT_MEF, CRISK_EXPORT_XLSX
 } crisk_export_format;
 
-/* "json", "graphml", "dot", "csv", "mef".  Returns CRISK_OK or CRISK_ENOTFOUND. */
+/* "json", "graphml", "dot", "csv", "mef", "xlsx".  Returns CRISK_OK or
+ * CRISK_ENOTFOUND. */
 int crisk_export_format_parse(const char *s, crisk_export_format *out);
 
 /* The model and every per-node metric (DESIGN §5), for other tools.
@@ -322,6 +323,16 @@ int crisk_export_format_parse(const char *s, crisk_export_format *out);
  *            escaped HTML-like labels, metrics and enums as attributes.
  *   csv      one row per node, sorted by id, cells neutralised (DESIGN §7).
  *   mef      crisk_export_mef() with its default options (below).
+ *   xlsx     an Excel workbook (crisk_workbook_new) with one sheet per
+ *            table: "nodes" (the csv rows), "edges" (from, to, group,
+ *            need, kind, group_size), "spofs" (function, spof), "minimal
+ *            pairs" (function, spof, spof2), "shared" and "false
+ *            redundancy" (the shared command's two tables), "concentration
+ *            by category", "... by parent", "... by country" (the
+ *            concentration command's rows, top 3 and HHI on both bases),
+ *            then "provenance".  Needs an analysis run with keep_spofs and
+ *            keep_false_redundancy; the minimal pairs cost what `spof
+ *            --pairs` costs.
  * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO (mef: also CRISK_EINVALID).
  * O(V + E) (+ V log V for csv). */
 int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt,
@@ -395,6 +406,48 @@ typedef struct crisk_mef_options {
  * CRISK_ENOMEM; CRISK_EIO.  Same inventory, same bytes.  O(V + E). */
 int crisk_export_mef(FILE *f, const crisk_inventory *inv, const crisk_mef_options *opts,
                      crisk_error *err);
+
+/* ---- appended for issue 16: Excel workbooks ----------------------------- */
+
+typedef struct crisk_workbook crisk_workbook;
+
+/* An Excel workbook (.xlsx, DESIGN §7) to be written to `f` (the caller's:
+ * an atomic output's file, say) by crisk_workbook_close().  Every emitter
+ * fills one: give it crisk_workbook_rows(wb) as its FILE* and
+ * CRISK_FORMAT_CSV as its format, and each table it would write as CSV
+ * becomes a sheet - the CSV header as a bold header row, frozen, with a
+ * filter on every column; numbers as numbers (shares formatted as
+ * percentages), true/false as booleans, text as text cells, never a
+ * formula, so no cell can run whatever the input holds.  The first sheet
+ * is named `sheet` (at most 31 characters, none of []:*?/\), a second
+ * table's `sheet (2)`, and so on.  Columns are as wide as their text (up
+ * to 60 characters).  Text that is not valid UTF-8 is written with U+FFFD
+ * for the bad bytes; a cell longer than Excel's 32,767 characters is cut
+ * with an ellipsis; a table longer than Excel's 1,048,576 rows goes on in
+ * a further sheet with the same header.
+ * Returns CRISK_OK, CRISK_ENOMEM, or CRISK_EIO when the temporary file
+ * libxlsxwriter needs cannot be made (it writes to a file name: the
+ * workbook is made in $TMPDIR, else /tmp, and copied to `f`). */
+int   crisk_workbook_new(crisk_workbook **out, FILE *f, const char *sheet, crisk_error *err);
+/* The stream to hand to emitters.  Bytes written to it that are not typed
+ * rows (an emitter writing text of its own) make crisk_workbook_close()
+ * fail with CRISK_EINTERNAL rather than lose them. */
+FILE *crisk_workbook_rows(crisk_workbook *wb);
+/* Add the "provenance" sheet (tool version, command, every input of `inv`
+ * with its kind, SHA-256, size and rows, the options of `prov`, the
+ * model's size and the importers' notes; `inv` and `prov` may be NULL),
+ * write the workbook to `f` and free `wb`.  The workbook's creation time
+ * (its document properties) is the newest modification time of the
+ * inventory's input files, not the clock, so the same files and options
+ * give the same bytes (1980-01-01 when none can be read).  On error
+ * nothing more is written to `f`, but part of the workbook may have been.
+ * Errors: the first problem any table met (CRISK_ENOMEM, CRISK_EINTERNAL),
+ * CRISK_EIO "write error: ...". */
+int   crisk_workbook_close(crisk_workbook *wb, const crisk_inventory *inv,
+                           const crisk_provenance *prov, crisk_error *err);
+/* Drop the workbook (its temporary files removed) and free it; accepts
+ * NULL.  Nothing is written to `f`. */
+void  crisk_workbook_free(crisk_workbook *wb);
 
 #ifdef __cplusplus
 }

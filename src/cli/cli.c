@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_usage_error(const char *command, const char *fmt, ...)
 {
@@ -137,6 +138,7 @@ int cli_parse_double(const char *command, const char *opt, const char *value, do
 
 enum { OPT_NODES = 1000, OPT_EDGES, OPT_FORMAT, OPT_TOP, OPT_MAP, OPT_INPUT,
        OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_CRITICALITY, OPT_THREADS,
+       OPT_DELIMITER, OPT_THOUSANDS, OPT_ENCODING, OPT_SHEET, OPT_EDGES_SHEET,
        OPT_EXTRA };
 
 static const struct option common_options[] = {
@@ -152,6 +154,11 @@ static const struct option common_options[] = {
     { "service-nodes", no_argument,       NULL, OPT_SERVICE_NODES },
     { "chains",        required_argument, NULL, OPT_CHAINS },
     { "drop-optional", no_argument,       NULL, OPT_DROP_OPTIONAL },
+    { "delimiter",     required_argument, NULL, OPT_DELIMITER },
+    { "thousands",     required_argument, NULL, OPT_THOUSANDS },
+    { "encoding",      required_argument, NULL, OPT_ENCODING },
+    { "sheet",         required_argument, NULL, OPT_SHEET },
+    { "edges-sheet",   required_argument, NULL, OPT_EDGES_SHEET },
     { "criticality",   required_argument, NULL, OPT_CRITICALITY },
     { "threads",       required_argument, NULL, OPT_THREADS },
 };
@@ -176,8 +183,13 @@ static int handle_common(cli_common *c, int opt, const char *arg)
         c->format_name = arg;
         if (c->own_format)
             return 0;   /* the command reads its own formats */
-        if (crisk_format_parse(arg, &c->format) != CRISK_OK)
-            return cli_usage_error(c->command, "unknown format '%s' (table, csv or json)", arg);
+        /* A workbook is made of the CSV tables' typed rows (cli_emit.c). */
+        c->xlsx = strcmp(arg, "xlsx") == 0;
+        if (c->xlsx)
+            c->format = CRISK_FORMAT_CSV;
+        else if (crisk_format_parse(arg, &c->format) != CRISK_OK)
+            return cli_usage_error(c->command, "unknown format '%s' (table, csv, json or xlsx)",
+                                   arg);
         return 0;
     case OPT_TOP: return cli_parse_long(c->command, "--top", arg, &c->top);
     case OPT_MAP: c->load.map_path = arg; return 0;
@@ -192,6 +204,12 @@ static int handle_common(cli_common *c, int opt, const char *arg)
             return cli_usage_error(c->command, "--chains expects 'provider' or 'service', not '%s'", arg);
         return 0;
     case OPT_DROP_OPTIONAL: c->load.cdx_drop_optional = 1; return 0;
+    /* checked by the library (crisk_inventory_load), which knows the values */
+    case OPT_DELIMITER: c->load.csv_delimiter = arg; return 0;
+    case OPT_THOUSANDS: c->load.csv_thousands = arg; return 0;
+    case OPT_ENCODING: c->load.csv_encoding = arg; return 0;
+    case OPT_SHEET: c->load.xlsx_sheet = arg; return 0;
+    case OPT_EDGES_SHEET: c->load.xlsx_edges_sheet = arg; return 0;
     case OPT_THREADS: {
         uint64_t k = 0;
         if (cli_parse_integer(c->command, "--threads", arg, 1, CRISK_ANALYSIS_MAX_THREADS, &k) != 0)
@@ -256,6 +274,17 @@ static void record_option(cli_common *c, int opt, const char *name, const char *
     c->prov.n_options++;
 }
 
+int cli_workbook_output(const cli_common *c)
+{
+    if (c->output == NULL)
+        return cli_usage_error(c->command, "--format xlsx needs -o FILE.xlsx (a workbook is not "
+                               "text for a terminal)");
+    if (strcmp(c->output, "-") == 0 && isatty(STDOUT_FILENO))
+        return cli_usage_error(c->command, "will not write a workbook to a terminal: redirect "
+                               "stdout or use -o FILE.xlsx");
+    return 0;
+}
+
 int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
               const cli_option *extra, void *ctx)
 {
@@ -299,7 +328,18 @@ int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
         record_option(c, opt, longindex >= 0 ? longopts[longindex].name : NULL, optarg);
     }
     (void)command;
+    if (c->xlsx && cli_workbook_output(c) != 0)
+        return -1;
     return take_positionals(c, argc, argv, optind);
+}
+
+/* Set by every successful load; the CLI loads, writes and frees in that
+ * order, so it never outlives what it points to while it is read. */
+static const crisk_inventory *loaded;
+
+const crisk_inventory *cli_loaded(void)
+{
+    return loaded;
 }
 
 /* Every stored diagnostic (warnings only without -q), how many more there
@@ -339,6 +379,8 @@ int cli_load_diagnostics(const cli_common *c, crisk_inventory **out, crisk_diagn
     load.progress_ctx = &progress;
     int rc = crisk_inventory_load(out, c->inputs, c->n_inputs, &load, diags, &err);
     cli_progress_done(&progress);
+    if (rc == CRISK_OK)
+        loaded = *out;
     cli_print_diagnostics(c, diags, rc, &err);
     return rc;
 }

@@ -25,7 +25,17 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
     "  --criticality N             criticality of each SBOM's root function (default 1)\n" \
     "  --criticality KEY=N,...     DORA criticality table override (docs/dora.md)\n" \
     "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n" \
-    "  --drop-optional             leave out dependencies on optional SBOM components\n"
+    "  --drop-optional             leave out dependencies on optional SBOM components\n" \
+    "  --delimiter ,|;|tab         CSV delimiter (default: detected from the header row)\n" \
+    "  --thousands .|,             thousands separator in CSV numbers (also a space\n" \
+    "                              or an apostrophe; ';'- and tab-separated files\n" \
+    "                              have decimal commas)\n" \
+    "  --encoding utf-8|windows-1252|latin1|utf-16  CSV encoding (default UTF-8;\n" \
+    "                              UTF-16 with a byte order mark is detected)\n" \
+    "  --sheet NAME                the nodes sheet of an .xlsx workbook (default:\n" \
+    "                              the first)\n" \
+    "  --edges-sheet NAME          the edges sheet (of the --edges workbook, else\n" \
+    "                              of the nodes one)\n"
 #define CLI_HELP_INPUTS \
     "  --input PATH                one more input (like a positional INVENTORY)\n" \
     CLI_HELP_IMPORTERS
@@ -38,7 +48,15 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
     "  --criticality N  criticality of each SBOM's root function (default 1)\n" \
     "  --criticality KEY=N,...  DORA criticality table override (docs/dora.md)\n" \
     "  --service-nodes, --chains provider|service  DORA mapping (docs/dora.md)\n" \
-    "  --drop-optional  leave out dependencies on optional SBOM components\n"
+    "  --drop-optional  leave out dependencies on optional SBOM components\n" \
+    "  --delimiter ,|;|tab  CSV delimiter (default: detected from the header row)\n" \
+    "  --thousands .|,  thousands separator in CSV numbers (also a space or an\n" \
+    "                   apostrophe; ';'- and tab-separated files have decimal commas)\n" \
+    "  --encoding utf-8|windows-1252|latin1|utf-16  CSV encoding (default UTF-8;\n" \
+    "                   UTF-16 with a byte order mark is detected)\n" \
+    "  --sheet NAME     the nodes sheet of an .xlsx workbook (default: the first)\n" \
+    "  --edges-sheet NAME  the edges sheet (of the --edges workbook, else of the\n" \
+    "                   nodes one)\n"
 #define CLI_HELP_THREADS_NARROW \
     "  --threads N      analysis threads (default: one per CPU; results do\n" \
     "                   not depend on it)\n"
@@ -50,7 +68,8 @@ typedef struct cli_common {
     size_t n_inputs;
     const char *nodes, *edges;         /* --nodes/--edges */
     const char *output;                /* -o FILE; NULL = stdout */
-    crisk_format format;               /* --format */
+    crisk_format format;               /* --format (CSV for xlsx: the rows the workbook takes) */
+    int xlsx;                          /* --format xlsx: a workbook of the CSV tables */
     const char *format_name;           /* --format as given */
     int own_format;                    /* set before cli_parse(): --format is the command's
                                         * own (format_name), not table|csv|json */
@@ -119,8 +138,16 @@ int cli_parse_integer(const char *command, const char *opt, const char *value, u
 int cli_parse_long(const char *command, const char *opt, const char *value, long *out);
 int cli_parse_double(const char *command, const char *opt, const char *value, double *out);
 
+/* A workbook is binary: -o is required, and "-o -" only when stdout is not
+ * a terminal.  Returns 0, or -1 after a usage error. */
+int cli_workbook_output(const cli_common *c);
+
 /* Open the command's output (-o FILE atomically, or stdout). */
 int cli_open_output(const cli_common *c, crisk_output **out, crisk_error *err);
+
+/* The inventory the last successful cli_load() gave (borrowed; NULL before
+ * one): what a workbook's provenance sheet lists. */
+const crisk_inventory *cli_loaded(void);
 
 /* Provenance for JSON output. */
 void cli_provenance(const cli_common *c, crisk_provenance *p);

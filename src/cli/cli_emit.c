@@ -48,8 +48,40 @@ int cli_no_args(const cli_common *c)
     return cli_usage_error(c->command, "unexpected argument '%s'", c->args[0]);
 }
 
+/* --format xlsx: the emitter writes its CSV tables into a workbook
+ * (crisk_workbook_rows), which is then written to the output, with a
+ * provenance sheet for the inventory loaded. */
+static int write_workbook(const cli_common *c, cli_emit_fn emit, void *ctx)
+{
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_output *out = NULL;
+    crisk_workbook *wb = NULL;
+    int rc = cli_open_output(c, &out, &err);
+    if (rc == CRISK_OK)
+        rc = crisk_workbook_new(&wb, crisk_output_file(out), c->command, &err);
+    if (rc == CRISK_OK)
+        rc = emit(crisk_workbook_rows(wb), ctx, &err);
+    if (rc == CRISK_OK) {
+        crisk_provenance prov;
+        cli_provenance(c, &prov);
+        rc = crisk_workbook_close(wb, cli_loaded(), &prov, &err);
+        wb = NULL;
+    }
+    crisk_workbook_free(wb);
+    /* A write error is reported by the commit, which names the file. */
+    if (out != NULL && (rc == CRISK_OK || rc == CRISK_EIO)) {
+        crisk_error_clear(&err);
+        return crisk_output_commit(out, &err) == CRISK_OK && rc == CRISK_OK ? EXIT_OK
+                                                                              : cli_fail(&err);
+    }
+    crisk_output_abort(out);
+    return cli_fail(&err);
+}
+
 int cli_write(const cli_common *c, cli_emit_fn emit, void *ctx)
 {
+    if (c->xlsx)
+        return write_workbook(c, emit, ctx);
     crisk_error err = CRISK_ERROR_INIT;
     crisk_output *out = NULL;
     int rc = cli_open_output(c, &out, &err);

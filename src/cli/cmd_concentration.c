@@ -18,7 +18,8 @@ static const char usage[] =
     "  --by category|parent|country  one grouping (repeat or comma-separate for\n"
     "                              several; default all three, one section each)\n"
     "  --top N                     only the first N entities of each market\n"
-    "  --format table|csv|json     output format (default table)\n"
+    "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
+    "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS

@@ -1,6 +1,7 @@
 /*
  * cmd_export.c - `chainrisk export`: the model and all metrics as JSON,
- * GraphML, DOT or CSV, or the model as an Open-PSA MEF fault tree.
+ * GraphML, DOT, CSV or an Excel workbook, or the model as an Open-PSA MEF
+ * fault tree.
  *
  * --format here takes json|graphml|dot|csv, while the common option parser
  * (cli.c) knows table|csv|json only.  So the --format arguments are taken
@@ -17,7 +18,7 @@ static const char usage[] =
     "usage: chainrisk export [options] INVENTORY...\n\n"
     "Write the model and every per-node metric for other tools.\n\n"
     "options:\n"
-    "  --format json|graphml|dot|csv  output format (default json):\n"
+    "  --format json|graphml|dot|csv|mef|xlsx\n                              output format (default json):\n"
     "                              json     nodes (native columns, metrics,\n"
     "                                       pass-through attributes), edges and\n"
     "                                       redundancy groups, with provenance\n"
@@ -28,6 +29,11 @@ static const char usage[] =
     "                              mef      an Open-PSA fault tree (SCRAM reads it):\n"
     "                                       per node a basic event X and a gate\n"
     "                                       X-down, per function a top gate top-F\n"
+    "                              xlsx     an Excel workbook (needs -o): nodes,\n"
+    "                                       edges, SPOFs, minimal pairs, shared\n"
+    "                                       dependencies, false redundancy,\n"
+    "                                       concentration by category, parent\n"
+    "                                       and country, provenance\n"
     "  --break-cycles              mef: cut the dependencies that close cycles\n"
     "                              (listed on stderr and in the output) instead\n"
     "                              of failing on the first cycle\n"
@@ -107,7 +113,7 @@ static int take_format(export_cli *x, int argc, char **argv, char **rest, int *n
     rest[k] = NULL;
     *n_rest = k;
     if (crisk_export_format_parse(x->format_name, &x->format) != CRISK_OK)
-        return cli_usage_error("export", "unknown format '%s' (json, graphml, dot, csv or mef)",
+        return cli_usage_error("export", "unknown format '%s' (json, graphml, dot, csv, mef or xlsx)",
                                x->format_name);
     return 0;
 }
@@ -162,6 +168,8 @@ static int parse(cli_common *c, export_cli *x, int argc, char **argv)
         int rc = cli_parse(c, n_rest, rest, usage, options, x);
         exit_code = rc > 0 ? EXIT_OK : rc < 0 ? EXIT_USAGE : cli_no_args(c) != 0 ? EXIT_USAGE : -1;
     }
+    if (exit_code < 0 && x->format == CRISK_EXPORT_XLSX && cli_workbook_output(c) != 0)
+        exit_code = EXIT_USAGE;
     free(rest);
     if (exit_code >= 0)
         return exit_code + 1;
@@ -185,8 +193,11 @@ int cmd_export(int argc, char **argv)
     if (rc != 0)
         return rc - 1;
     crisk_inventory *inv = NULL;
-    /* the fault tree needs the model only, not the metrics */
-    rc = cli_analyse(&c, 0, &inv, x.format == CRISK_EXPORT_MEF ? NULL : &x.a);
+    /* The workbook has sheets for SPOFs, pairs, shared dependencies and
+     * false redundancy: the analysis must keep them.  The fault tree needs
+     * the model only, not the metrics. */
+    int keep = x.format == CRISK_EXPORT_XLSX ? CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY : 0;
+    rc = cli_analyse(&c, keep, &inv, x.format == CRISK_EXPORT_MEF ? NULL : &x.a);
     if (rc != EXIT_OK)
         return rc;
     x.inv = inv;

@@ -14,7 +14,8 @@ static const char usage[] =
     "  --category C                only category C (cloud, managed-service, software,\n"
     "                              hardware, telecom, other)\n"
     "  --top N                     the first N rows (after filtering)\n"
-    "  --format table|csv|json     output format (default table)\n"
+    "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
+    "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS

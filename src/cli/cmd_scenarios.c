@@ -28,6 +28,7 @@ static const char usage[] =
     "                              every shared Nth party, every node that defeats a\n"
     "                              redundancy group, the top providers by impact;\n"
     "                              with -o FILE, write them as a scenario file to edit\n"
+    "                              (with --format xlsx, -o takes the results instead)\n"
     "  --top-providers N           with --generate: the N highest-impact providers\n"
     "                              (default 10)\n"
     "  --hours H                   every scenario lasts H hours (default: a scenario's\n"
@@ -35,9 +36,10 @@ static const char usage[] =
     "                              own recovery_hours, unknown where not given)\n"
     "  --fail-on-breach            exit 1 when a scenario breaches a tolerance (for CI)\n"
     "  --top N                     the first N scenarios\n"
-    "  --format table|csv|json     output format (default table); CSV and JSON add the\n"
-    "                              scenario x function matrix (unaffected, down,\n"
-    "                              breached, unknown)\n"
+    "  --format table|csv|json|xlsx  output format (default table); CSV, JSON and\n"
+    "                              xlsx add the scenario x function matrix\n"
+    "                              (unaffected, down, breached, unknown); xlsx: an\n"
+    "                              Excel workbook of the CSV rows (needs -o FILE.xlsx)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS
@@ -145,7 +147,7 @@ int cmd_scenarios(int argc, char **argv)
     crisk_analysis *a = NULL;
     rc = scenarios(&s, &inv, &a);
     if (rc == EXIT_OK)
-        rc = s.sc.generate && c.output != NULL ? write_library(&s) : run(&s, inv);
+        rc = s.sc.generate && c.output != NULL && !c.xlsx ? write_library(&s) : run(&s, inv);
     crisk_scenario_run_free(s.run);
     crisk_scenario_set_free(s.set);
     crisk_analysis_free(a);

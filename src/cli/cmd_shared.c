@@ -14,8 +14,10 @@ static const char usage[] =
     "more than n - k members).\n\n"
     "options:\n"
     "  --top N                     only the first N shared dependencies\n"
-    "  --format table|csv|json     output format (default table); CSV has one row\n"
-    "                              per finding, kind = shared | false-redundancy\n"
+    "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
+    "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
+    "                              CSV has one row per finding, kind = shared |\n"
+    "                              false-redundancy\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS

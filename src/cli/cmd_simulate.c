@@ -35,7 +35,8 @@ static const char usage[] =
     "                              --importance is given (default 7; 0 = none)\n"
     "  --no-exact                  sample every figure, even where exact is cheap\n"
     "  --top N                     the first N functions\n"
-    "  --format table|csv|json     output format (default table)\n"
+    "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
+    "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS

@@ -17,9 +17,10 @@ static const char usage[] =
     "                              about a minute); a function that would exceed what\n"
     "                              is left is cut: its pairs are not computed and the\n"
     "                              output says so\n"
-    "  --format table|csv|json     output format (default table); CSV columns\n"
-    "                              function,spof (with --pairs: function,spof,spof2,\n"
-    "                              pairs_cut)\n"
+    "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
+    "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
+    "                              CSV columns function,spof (with --pairs:\n"
+    "                              function,spof,spof2,pairs_cut)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS

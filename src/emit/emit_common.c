@@ -3,6 +3,7 @@
  * (see emit.h).
  */
 #include "emit.h"
+#include "workbook.h"
 #include "util/quote.h"
 #include "util/utf8.h"
 
@@ -56,6 +57,11 @@ void crisk__csv_raw(FILE *f, const char *s)
 
 void crisk__csv_header(FILE *f, const crisk__field *row, size_t n)
 {
+    crisk_workbook *wb = crisk__workbook_of(f);
+    if (wb != NULL) {
+        crisk__workbook_header(wb, row, n);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             putc(',', f);
@@ -90,6 +96,9 @@ static int csv_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, s
 
 int crisk__csv_row(FILE *f, const crisk__field *row, size_t n)
 {
+    crisk_workbook *wb = crisk__workbook_of(f);
+    if (wb != NULL)
+        return crisk__workbook_row(wb, row, n);
     for (size_t i = 0; i < n; i++) {
         const crisk__field *c = &row[i];
         if (i > 0)

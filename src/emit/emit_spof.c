@@ -17,7 +17,10 @@
  * never ran.
  */
 #include "emit.h"
+#include "workbook.h"
 #include "util/quote.h"
+
+#include <math.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,32 +95,49 @@ static int spof_set_get(spof_set *s, const crisk_analysis *a, size_t function, i
 
 /* ---- CSV and JSON ------------------------------------------------------------- */
 
-/* A row: `a` and `b` may be SIZE_MAX (an empty cell). */
-static void csv_ids(FILE *f, const crisk_inventory *inv, size_t function, size_t a, size_t b,
-                    int pairs, int cut)
+/* A CSV row: the function, a SPOF or the first of a pair, the second of a
+ * pair (SIZE_MAX: an empty cell), and whether the function's pairs were
+ * cut; `function` SIZE_MAX gives the keys alone, for the header. */
+static void spof_fields(crisk__field *row, const crisk_inventory *inv, size_t function, size_t a,
+                        size_t b, int cut)
 {
-    crisk_csv_text(f, crisk_inventory_node_id(inv, function));
-    putc(',', f);
-    if (a != SIZE_MAX)
-        crisk_csv_text(f, crisk_inventory_node_id(inv, a));
-    if (pairs) {
-        putc(',', f);
-        if (b != SIZE_MAX)
-            crisk_csv_text(f, crisk_inventory_node_id(inv, b));
-        fputs(cut ? ",true" : ",false", f);
-    }
-    putc('\n', f);
+    int keys = function == SIZE_MAX;
+    row[0] = crisk__f_text("function", keys ? NULL : crisk_inventory_node_id(inv, function));
+    row[1] = crisk__f_text("spof", keys || a == SIZE_MAX ? NULL : crisk_inventory_node_id(inv, a));
+    row[2] = crisk__f_text("spof2", keys || b == SIZE_MAX ? NULL : crisk_inventory_node_id(inv, b));
+    row[3] = crisk__f_bool("pairs_cut", keys ? NAN : cut);
 }
 
-static void emit_csv_function(FILE *f, const crisk_inventory *inv, size_t function,
-                              const spof_set *s, int pairs)
+static void csv_header(FILE *f, int pairs)
 {
-    for (size_t i = 0; i < s->n_spofs; i++)
-        csv_ids(f, inv, function, s->spofs[i], SIZE_MAX, pairs, s->cut);
-    for (size_t i = 0; i < s->n_pairs; i++)
-        csv_ids(f, inv, function, s->pairs[2 * i], s->pairs[2 * i + 1], pairs, s->cut);
-    if (s->cut && s->n_spofs == 0)
-        csv_ids(f, inv, function, SIZE_MAX, SIZE_MAX, pairs, s->cut);
+    crisk__field row[4];
+    spof_fields(row, NULL, SIZE_MAX, 0, 0, 0);
+    crisk__csv_header(f, row, pairs ? 4 : 2);
+}
+
+/* One function's rows: its SPOFs (`singles`) and, with `pairs`, its pairs
+ * (or one row saying they were cut when it has no SPOF row to say it on);
+ * the spof2 and pairs_cut columns only with `pairs`.  Returns CRISK_OK or
+ * CRISK_ENOMEM. */
+static int emit_csv_function(FILE *f, const crisk_inventory *inv, size_t function,
+                             const spof_set *s, int singles, int pairs)
+{
+    crisk__field row[4];
+    size_t columns = pairs ? 4 : 2;
+    int rc = CRISK_OK;
+    for (size_t i = 0; singles && i < s->n_spofs && rc == CRISK_OK; i++) {
+        spof_fields(row, inv, function, s->spofs[i], SIZE_MAX, s->cut);
+        rc = crisk__csv_row(f, row, columns);
+    }
+    for (size_t i = 0; pairs && i < s->n_pairs && rc == CRISK_OK; i++) {
+        spof_fields(row, inv, function, s->pairs[2 * i], s->pairs[2 * i + 1], s->cut);
+        rc = crisk__csv_row(f, row, columns);
+    }
+    if (rc == CRISK_OK && s->cut && (s->n_spofs == 0 || !singles)) {
+        spof_fields(row, inv, function, SIZE_MAX, SIZE_MAX, s->cut);
+        rc = crisk__csv_row(f, row, columns);
+    }
+    return rc;
 }
 
 static void emit_json_function(FILE *f, const crisk_inventory *inv, size_t function,
@@ -267,7 +287,7 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
     if (rc != CRISK_OK)
         return rc;
     if (fmt == CRISK_FORMAT_CSV)
-        fputs(pairs ? "function,spof,spof2,pairs_cut\n" : "function,spof\n", f);
+        csv_header(f, pairs);
     else if (fmt == CRISK_FORMAT_JSON) {
         crisk_json_begin(f, inv, prov);
         fputs("{\"functions\": [", f);
@@ -279,9 +299,10 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
         if (rc != CRISK_OK)
             break;
         with_spof += s.n_spofs > 0;
-        if (fmt == CRISK_FORMAT_CSV)
-            emit_csv_function(f, inv, fn[i], &s, pairs);
-        else if (fmt == CRISK_FORMAT_JSON)
+        if (fmt == CRISK_FORMAT_CSV) {
+            if (emit_csv_function(f, inv, fn[i], &s, 1, pairs) != CRISK_OK)
+                rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+        } else if (fmt == CRISK_FORMAT_JSON)
             emit_json_function(f, inv, fn[i], &s, pairs, i == 0);
         else {
             if (i > 0)
@@ -302,4 +323,28 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
     }
     free(fn);
     return rc != CRISK_OK ? rc : crisk__emit_status(f, err);
+}
+
+/* Two tables for the export's workbook: every (function, SPOF), then every
+ * (function, minimal pair) with pairs_cut, functions by id. */
+int crisk__spof_sheets(FILE *f, const crisk_analysis *a, crisk_error *err)
+{
+    const crisk_inventory *inv = crisk_analysis_inventory(a);
+    uint32_t *fn = NULL;
+    size_t k = 0;
+    int rc = select_functions(a, -1, &fn, &k, err);
+    for (int part = 0; part < 2 && rc == CRISK_OK; part++) {
+        crisk__sheet_name(f, part == 0 ? "spofs" : "minimal pairs");
+        csv_header(f, part == 1);
+        for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
+            spof_set s;
+            rc = spof_set_get(&s, a, fn[i], part == 1, err);
+            if (rc == CRISK_OK && emit_csv_function(f, inv, fn[i], &s, part == 0, part == 1)
+                                      != CRISK_OK)
+                rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+            free(s.pairs);
+        }
+    }
+    free(fn);
+    return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * export.c - the model and every per-node metric for other tools
- * (`chainrisk export`): JSON, GraphML, DOT and CSV.
+ * (`chainrisk export`): JSON, GraphML, DOT, CSV and an Excel workbook.
  *
  * A node is described once as a list of typed fields (emit.h): the rank
  * columns, tier1_dependants, then the native columns the rank table does not
@@ -22,6 +22,8 @@
 #include "emit.h"
 #include "map.h"
 #include "xml.h"
+#include "workbook.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -32,8 +34,8 @@ enum { NODE_FIELDS = 24 };
 
 int crisk_export_format_parse(const char *s, crisk_export_format *out)
 {
-    static const char *const names[] = { "json", "graphml", "dot", "csv", "mef" };
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = { "json", "graphml", "dot", "csv", "mef", "xlsx" };
+    for (int i = 0; i < 6; i++)
         if (strcmp(s, names[i]) == 0) {
             *out = (crisk_export_format)i;
             return CRISK_OK;
@@ -291,6 +293,72 @@ static int export_csv(FILE *f, const crisk_analysis *a)
     return rc;
 }
 
+/* ---- workbook ----------------------------------------------------------------------- */
+
+enum { EDGE_FIELDS = 6 };
+
+/* An edge's fields; r = NULL gives the keys alone. */
+static void edge_fields(crisk__field *row, const crisk_inventory *inv, const edge_ref *r)
+{
+    int keys = r == NULL;
+    row[0] = crisk__f_text("from", keys ? NULL : crisk_inventory_node_id(inv, r->v));
+    row[1] = crisk__f_text("to", keys ? NULL : member_id(inv, r->g, r->i));
+    row[2] = crisk__f_text("group", keys ? NULL : crisk_inventory_group_name(inv, r->g));
+    row[3] = crisk__f_number("need", keys ? NAN : (double)crisk_inventory_group_need(inv, r->g));
+    row[4] = crisk__f_text("kind", keys ? NULL : crisk_inventory_group_member_kind(inv, r->g, r->i));
+    row[5] = crisk__f_number("group_size",
+                             keys ? NAN : (double)crisk_inventory_group_size(inv, r->g));
+}
+
+static void sheet_edge(FILE *f, const crisk_inventory *inv, const edge_ref *r)
+{
+    crisk__field row[EDGE_FIELDS];
+    edge_fields(row, inv, r);
+    crisk__csv_row(f, row, EDGE_FIELDS);   /* out of memory: kept by the workbook */
+}
+
+/* Every table of the model and its metrics, one sheet each (output.h). */
+static int export_sheets(FILE *f, const crisk_analysis *a, const crisk_provenance *prov,
+                         crisk_error *err)
+{
+    static const struct { crisk_concentration_by by; const char *sheet; } markets[] = {
+        { CRISK_BY_CATEGORY, "concentration by category" },
+        { CRISK_BY_PARENT, "concentration by parent" },
+        { CRISK_BY_COUNTRY, "concentration by country" },
+    };
+    const crisk_inventory *inv = crisk_analysis_inventory(a);
+    crisk__sheet_name(f, "nodes");
+    if (export_csv(f, a) != CRISK_OK)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    crisk__field row[EDGE_FIELDS];
+    edge_fields(row, inv, NULL);
+    crisk__sheet_name(f, "edges");
+    crisk__csv_header(f, row, EDGE_FIELDS);
+    each_edge(f, inv, sheet_edge);
+    int rc = crisk__spof_sheets(f, a, err);
+    if (rc == CRISK_OK)
+        rc = crisk__shared_sheets(f, a, err);
+    for (size_t i = 0; rc == CRISK_OK && i < sizeof markets / sizeof *markets; i++) {
+        crisk__sheet_name(f, markets[i].sheet);
+        rc = crisk_emit_concentration(f, a, &markets[i].by, 1, -1, CRISK_FORMAT_CSV, prov, err);
+    }
+    return rc;
+}
+
+/* The workbook written to `f`: the sheets, then provenance. */
+static int export_xlsx(FILE *f, const crisk_analysis *a, const crisk_provenance *prov,
+                       crisk_error *err)
+{
+    crisk_workbook *wb = NULL;
+    int rc = crisk_workbook_new(&wb, f, "nodes", err);
+    if (rc == CRISK_OK)
+        rc = export_sheets(crisk_workbook_rows(wb), a, prov, err);
+    if (rc == CRISK_OK)
+        return crisk_workbook_close(wb, crisk_analysis_inventory(a), prov, err);
+    crisk_workbook_free(wb);
+    return rc;
+}
+
 /* ---- GraphML ------------------------------------------------------------------------ */
 
 static const char *graphml_type(const crisk__field *c)
@@ -473,6 +541,9 @@ int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt
     case CRISK_EXPORT_DOT: rc = export_dot(f, a); break;
     case CRISK_EXPORT_CSV: rc = export_csv(f, a); break;
     case CRISK_EXPORT_MEF: return crisk_export_mef(f, crisk_analysis_inventory(a), NULL, err);
+    case CRISK_EXPORT_XLSX:
+        rc = export_xlsx(f, a, prov, err);
+        return rc != CRISK_OK ? rc : crisk__emit_status(f, err);
     default: rc = crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "unknown export format");
              return rc;
     }

@@ -31,9 +31,11 @@
  * 'Tier 4' in column 'Business impact', with a hint from the value map).
  */
 #include "csv_native.h"
+#include "csv_dialect.h"
 #include "csv_reader.h"
 #include "mapping.h"
 #include "native_schema.h"
+#include "xlsx.h"
 #include "util/quote.h"
 #include "util/util.h"
 
@@ -76,6 +78,8 @@ typedef struct native_file {
     const char *unmapped;               /* the cell being read, when its
                                          * column's value map misses it */
     size_t unmapped_column;             /* its schema column */
+    const crisk__csv_dialect *dialect;  /* NULL = the default */
+    char number[256];                   /* a number cell as the C locale reads it */
 } native_file;
 
 /* ---- cells ----------------------------------------------------------------- */
@@ -195,6 +199,35 @@ static const char *cell_text(native_file *f, size_t k, const char *cell)
     return v;
 }
 
+/* The columns that hold numbers, by schema column: read through the file's
+ * number format (decimal commas, thousands separators). */
+static int is_number_column(enum crisk__native_file file, size_t k)
+{
+    if (file == CRISK__NATIVE_EDGES)
+        return k == CRISK__EDGE_NEED;
+    return k == CRISK__NODE_CRITICALITY || k == CRISK__NODE_RTO || k == CRISK__NODE_RECOVERY
+        || k == CRISK__NODE_SPEND || k == CRISK__NODE_PROBABILITY;
+}
+
+/* The text of schema column `k` (cell_text's) with a number as written in
+ * the file rewritten as the rules read it ("1,5" with ';'-separated values
+ * is 1.5).  NULL when the number is ambiguous (reported: *result CELL_BAD,
+ * or a fatal code). */
+static const char *number_text(native_file *f, size_t k, const char *cell, const char *v,
+                               const crisk__csv_record *rec, size_t i, int *result)
+{
+    *result = CELL_OK;
+    char thousands = f->dialect != NULL ? f->dialect->thousands : 0;
+    if (v != cell || !is_number_column(f->schema->file, k) || strlen(v) >= sizeof f->number)
+        return v;   /* translated by the mapping (native already), or not a number */
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    if (crisk__csv_number(f->number, sizeof f->number, v, rec->delimiter, thousands, msg) == 0)
+        return f->number;
+    f->unmapped = NULL;   /* the number's own message, not the value map's */
+    *result = cell_error(f, &rec->fields[i], i + 1, CRISK__CELL_UNREADABLE, msg);
+    return NULL;
+}
+
 /* Combine cell results: remember a bad cell, stop only on a fatal code. */
 static int merge(int *bad, int rc)
 {
@@ -211,9 +244,13 @@ static int node_row(native_file *f, crisk__csv_record *rec)
     for (size_t i = 0; i < rec->count && rc == CRISK_OK; i++) {
         const csv_column *col = &f->columns[i];
         char *v = trim(&rec->fields[i]);
-        if (col->role == ROLE_SCHEMA)
-            rc = merge(&bad, node_cell(f, &node, col->index, cell_text(f, col->index, v),
-                                       &rec->fields[i], i + 1));
+        int result;
+        const char *text = col->role == ROLE_SCHEMA
+            ? number_text(f, col->index, v, cell_text(f, col->index, v), rec, i, &result) : NULL;
+        if (col->role == ROLE_SCHEMA && text == NULL)
+            rc = merge(&bad, result);
+        else if (col->role == ROLE_SCHEMA)
+            rc = merge(&bad, node_cell(f, &node, col->index, text, &rec->fields[i], i + 1));
         else if (col->role == ROLE_ATTR)
             f->attr_values[col->index] = v;
     }
@@ -244,10 +281,15 @@ static int edge_row(native_file *f, crisk__csv_record *rec)
     int bad = 0, rc = CRISK_OK;
     for (size_t i = 0; i < rec->count && rc == CRISK_OK; i++) {
         const csv_column *col = &f->columns[i];
-        if (col->role == ROLE_SCHEMA)
-            rc = merge(&bad, edge_cell(f, &edge, col->index,
-                                       cell_text(f, col->index, trim(&rec->fields[i])),
-                                       &rec->fields[i], i + 1));
+        if (col->role != ROLE_SCHEMA)
+            continue;
+        char *v = trim(&rec->fields[i]);
+        int result;
+        const char *text = number_text(f, col->index, v, cell_text(f, col->index, v), rec, i,
+                                       &result);
+        rc = merge(&bad, text == NULL ? result
+                                      : edge_cell(f, &edge, col->index, text, &rec->fields[i],
+                                                  i + 1));
     }
     f->unmapped = NULL;
     for (size_t k = 0; k < CRISK__EDGE_COLUMNS && rc == CRISK_OK; k++)
@@ -375,26 +417,51 @@ static void release_file(native_file *f)
     free(f->columns);
 }
 
-/* Register the file for provenance; its digest is computed while it is
- * read (crisk__csv_read hashes on a second thread) and set afterwards. */
-static int register_source(native_file *f, const char *path)
+/* Register the file for provenance (as `name`: a workbook's sheet is
+ * "book.xlsx[Sheet]"); its digest is computed while it is read
+ * (crisk__csv_read hashes on a second thread) and set afterwards. */
+static int register_source(native_file *f, const char *path, const char *name)
 {
     struct stat st;
     uint64_t bytes = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-    return crisk_builder_add_source(f->b, &f->source, path, f->schema->kind, NULL, bytes, f->err);
+    return crisk_builder_add_source(f->b, &f->source, name, f->schema->kind, NULL, bytes, f->err);
+}
+
+/* Read the sheet of a workbook in place of a CSV file.  CRISK_OK also when
+ * the workbook could not be opened (reported: the load fails). */
+static int read_sheet(native_file *f, const char *path, const char *sheet,
+                      crisk__csv_info *info, int *registered)
+{
+    *registered = 0;
+    crisk__xlsx *x = NULL;
+    char display[CRISK_ERROR_FILE_MAX];
+    memset(info, 0, sizeof *info);
+    int rc = crisk__xlsx_open(&x, &f->rep, path, sheet, display, sizeof display);
+    if (rc != CRISK_OK)
+        return rc;   /* reported */
+    rc = register_source(f, path, display);
+    *registered = rc == CRISK_OK;
+    f->rep.path = display;
+    if (rc == CRISK_OK)
+        rc = crisk__xlsx_read(x, &f->rep, on_record, f, info);
+    f->rep.path = path;
+    crisk__xlsx_close(x);
+    return rc;
 }
 
 /* Read one file.  Returns CRISK_OK unless loading must stop (out of memory,
  * an I/O error); every problem is in `diags`.  `*usable` tells whether the
  * file could be read and had the required columns (may be NULL). */
-static int load_file(crisk_builder *b, const char *path, const crisk__native_schema *s,
-                     const struct crisk__colmap *map, int add_records,
-                     crisk_diagnostics *diags, crisk_error *err, int *usable)
+static int load_file(crisk_builder *b, const char *path, const char *sheet,
+                     const crisk__native_schema *s, const crisk__native_input *in,
+                     int add_records, crisk_diagnostics *diags, crisk_error *err, int *usable)
 {
     native_file f;
     memset(&f, 0, sizeof f);
     f.schema = s;
-    f.map = map;
+    f.map = in->map;
+    f.dialect = in->dialect;
+    f.rep.dialect = in->dialect;
     f.rep.path = path;
     f.rep.diags = diags;
     f.b = b;
@@ -402,14 +469,20 @@ static int load_file(crisk_builder *b, const char *path, const crisk__native_sch
     f.add_records = add_records;
     if (usable != NULL)
         *usable = 0;
-    int rc = register_source(&f, path);
-    if (rc != CRISK_OK)
-        return rc;
     crisk__csv_info info;
-    f.rep.progress = crisk_builder_progress(b, &f.rep.progress_ctx);
-    rc = crisk__csv_read(&f.rep, on_record, &f, 1, &info);
-    crisk_builder_set_source_rows(b, f.source, info.rows);
-    if (info.sha256[0] != '\0')
+    int rc, registered = 1;
+    if (crisk__xlsx_path(path)) {
+        rc = read_sheet(&f, path, sheet, &info, &registered);
+    } else {
+        rc = register_source(&f, path, path);
+        if (rc != CRISK_OK)
+            return rc;
+        f.rep.progress = crisk_builder_progress(b, &f.rep.progress_ctx);
+        rc = crisk__csv_read(&f.rep, on_record, &f, 1, &info);
+    }
+    if (registered)
+        crisk_builder_set_source_rows(b, f.source, info.rows);
+    if (registered && info.sha256[0] != '\0')
         crisk_builder_set_source_digest(b, f.source, info.sha256, info.bytes);
     if (usable != NULL)
         *usable = rc == CRISK_OK && f.header_ok;
@@ -429,25 +502,27 @@ static int load_file(crisk_builder *b, const char *path, const crisk__native_sch
     }
 }
 
-int crisk__native_load(crisk_builder *b, const char *nodes_path, const char *edges_path,
-                       const struct crisk__colmap *map, crisk_diagnostics *diags,
-                       crisk_error *err)
+int crisk__native_load(crisk_builder *b, const crisk__native_input *in,
+                       crisk_diagnostics *diags, crisk_error *err)
 {
-    if (nodes_path == NULL)
-        return crisk_error_set(err, CRISK_EUSAGE, edges_path, 0, 0,
+    if (in->nodes == NULL)
+        return crisk_error_set(err, CRISK_EUSAGE, in->edges, 0, 0,
                                "an edges file needs a nodes file (--nodes)");
     /* Numbers are read in the C locale whatever the caller set. */
     locale_t c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     locale_t previous = c_numeric != (locale_t)0 ? uselocale(c_numeric) : (locale_t)0;
 
     int nodes_usable = 0;
-    int rc = load_file(b, nodes_path, crisk__native_schema_of(CRISK__NATIVE_NODES), map, 1, diags,
-                       err, &nodes_usable);
+    int rc = load_file(b, in->nodes, in->nodes_sheet, crisk__native_schema_of(CRISK__NATIVE_NODES),
+                       in, 1, diags, err, &nodes_usable);
+    /* --edges-sheet alone: the edges are a sheet of the nodes workbook */
+    const char *edges = in->edges == NULL && in->edges_sheet != NULL && crisk__xlsx_path(in->nodes)
+                        ? in->nodes : in->edges;
     /* Without the nodes, every edge would be reported as an unknown node:
      * still check edges.csv, but add none of it. */
-    if (rc == CRISK_OK && edges_path != NULL)
-        rc = load_file(b, edges_path, crisk__native_schema_of(CRISK__NATIVE_EDGES), map,
-                       nodes_usable, diags, err, NULL);
+    if (rc == CRISK_OK && edges != NULL)
+        rc = load_file(b, edges, in->edges_sheet, crisk__native_schema_of(CRISK__NATIVE_EDGES),
+                       in, nodes_usable, diags, err, NULL);
 
     if (c_numeric != (locale_t)0) {
         uselocale(previous);

@@ -40,6 +40,7 @@
  * GNU extension).
  */
 #include "csv_reader.h"
+#include "csv_dialect.h"
 #include "util/infile.h"
 #include "util/sha256.h"
 #include "util/utf8.h"
@@ -49,6 +50,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -271,6 +273,7 @@ typedef struct stream {
     void *ctx;
     crisk__csv_field *fields;    /* MAX_STORED */
     int rc;                      /* CRISK_OK, or why the consumer stopped */
+    char delimiter;              /* the file's, set by the reader before its first event */
 } stream;
 
 typedef struct slot {
@@ -292,7 +295,8 @@ static int replay_record(stream *st, const event *ev)
         st->fields[i].line = (size_t)ev->b + refs[i].line_delta;
         text += refs[i].len + 1;
     }
-    crisk__csv_record rec = { (size_t)ev->a, (size_t)ev->b, ev->count, st->fields };
+    crisk__csv_record rec = { (size_t)ev->a, (size_t)ev->b, ev->count, st->fields,
+                              st->delimiter };
     return st->fn(st->ctx, &rec);
 }
 
@@ -454,12 +458,23 @@ typedef struct reader {
     size_t data_rows;            /* delivered or rejected, excluding the header */
     int header_ok;
     uint64_t content_bytes;      /* bytes after the BOM */
+
+    /* The dialect (csv_dialect.h): the delimiter, chosen at the first chunk,
+     * and the conversion to UTF-8 of a file in another encoding. */
+    const crisk__csv_dialect *dialect;   /* NULL: the default */
+    char delimiter;              /* 0 until chosen */
+    iconv_t cd;                  /* (iconv_t)-1: the file is UTF-8 */
+    const char *encoding;        /* the words for it in messages */
+    char *in, *out;              /* the chunk with what the last one left over, converted */
+    size_t in_cap, out_cap, carry;
+    uint64_t converted;          /* input bytes converted so far (for offsets) */
+    int not_utf8_said;           /* the one "looks like Windows-1252" error is out */
 } reader;
 
 /* Report an error of the file through the stream.  Returns CRISK_OK, or
  * CRISK_ENOMEM (also in r->stop); a stopped consumer stops the reader. */
-static int reader_report_v(reader *r, int code, size_t line, size_t column, const char *fmt,
-                           va_list ap)
+static int reader_event_v(reader *r, crisk_severity sev, int code, size_t line, size_t column,
+                          const char *fmt, va_list ap)
 {
     char msg[CRISK_ERROR_MESSAGE_MAX];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -470,7 +485,7 @@ static int reader_report_v(reader *r, int code, size_t line, size_t column, cons
         return CRISK_ENOMEM;
     }
     ev->kind = EVENT_DIAG;
-    ev->severity = CRISK_SEV_ERROR;
+    ev->severity = sev;
     ev->code = code;
     ev->a = line;
     ev->b = column;
@@ -480,8 +495,25 @@ static int reader_report_v(reader *r, int code, size_t line, size_t column, cons
     return CRISK_OK;
 }
 
+static int reader_report_v(reader *r, int code, size_t line, size_t column, const char *fmt,
+                           va_list ap)
+{
+    return reader_event_v(r, CRISK_SEV_ERROR, code, line, column, fmt, ap);
+}
+
 static int reader_report(reader *r, int code, size_t line, size_t column, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+static int reader_warn(reader *r, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int reader_warn(reader *r, size_t line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = reader_event_v(r, CRISK_SEV_WARNING, CRISK_OK, line, 0, fmt, ap);
+    va_end(ap);
+    return rc;
+}
 
 static int reader_report(reader *r, int code, size_t line, size_t column, const char *fmt, ...)
 {
@@ -545,8 +577,64 @@ static int has_bom(const unsigned char *s, size_t len)
     return 0;
 }
 
+/* Bytes 0x80-0xFF that Windows-1252 leaves undefined. */
+static int is_cp1252(unsigned char byte)
+{
+    return byte >= 0x80 && byte != 0x81 && byte != 0x8D && byte != 0x8F && byte != 0x90
+           && byte != 0x9D;
+}
+
+/* Whether the field s[0..len), valid UTF-8 up to s[at], reads as
+ * Windows-1252 text: no UTF-8 sequence before the bad byte, which
+ * Windows-1252 defines and which is no start of a broken sequence (a lead
+ * byte followed by a continuation byte, or cut off by the field's end). */
+static int looks_cp1252(const unsigned char *s, size_t len, size_t at)
+{
+    for (size_t i = 0; i < at; i++)
+        if (s[i] >= 0x80)
+            return 0;
+    return is_cp1252(s[at]) && at + 1 < len && (s[at + 1] < 0x80 || s[at + 1] >= 0xC0);
+}
+
+/* Every byte of s[0..len) that is not UTF-8 made a '?'. */
+static void replace_invalid(unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = s[i] < 0x80 ? 1 : crisk__utf8_decode(s + i, &cp);
+        if (n == 0 || i + n > len) {
+            s[i++] = '?';
+            continue;
+        }
+        i += n;
+    }
+}
+
+/* A byte that is not UTF-8.  A file read as UTF-8 whose bytes read as
+ * Windows-1252 is such a file (Excel on Windows saves it): one error says
+ * so and names the option, instead of one per accented letter.  From then
+ * on such bytes become '?' and the rows are delivered: the load fails
+ * anyway, and rows dropped would only make their ids "unknown" in every
+ * edge that names them. */
+static void not_utf8(reader *r, unsigned char *s, size_t len, size_t at, size_t line,
+                     size_t column)
+{
+    if (!r->not_utf8_said && r->cd == (iconv_t)-1 && looks_cp1252(s, len, at)) {
+        reader_report(r, CRISK_EINVALID, line, column,
+                      "not UTF-8 (byte 0x%02x): the file looks like Windows-1252; read it with "
+                      "--encoding windows-1252, or save it as UTF-8", s[at]);
+        r->not_utf8_said = 1;
+    }
+    if (r->not_utf8_said) {
+        replace_invalid(s, len);
+        return;
+    }
+    fail(r, CRISK_EINVALID, line, column, "invalid UTF-8 in field (byte 0x%02x at offset %zu)",
+         s[at], at);
+}
+
 /* Check a field that may hold non-plain bytes, and count its line breaks. */
-static void check_field(reader *r, const unsigned char *s, size_t len, size_t line,
+static void check_field(reader *r, unsigned char *s, size_t len, size_t line,
                         size_t column)
 {
     int is_nul;
@@ -557,8 +645,7 @@ static void check_field(reader *r, const unsigned char *s, size_t len, size_t li
         if (is_nul)
             fail(r, CRISK_EINVALID, line, column, "field contains a NUL byte (at offset %zu)", at);
         else
-            fail(r, CRISK_EINVALID, line, column,
-                 "invalid UTF-8 in field (byte 0x%02x at offset %zu)", s[at], at);
+            not_utf8(r, s, len, at, line, column);
     } else if (has_bom(s, len)) {
         /* U+FEFF is valid UTF-8 but invisible: an id holding it looks like
          * another id.  It usually means two exported files were joined. */
@@ -828,16 +915,95 @@ static ssize_t read_full(crisk__csv_source *src, char *buf, size_t size)
 }
 
 /* The byte order mark, if any, at the start of the file: returns the bytes
- * to skip, or -1 for UTF-16 (reported). */
-static int skip_bom(reader *r, const unsigned char *s, size_t n)
+ * to skip.  A UTF-16 one (Excel's "Unicode text") says how to read the
+ * file: the conversion takes the mark (and the byte order) itself. */
+static size_t skip_bom(reader *r, const unsigned char *s, size_t n)
 {
-    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+    if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+        r->encoding = NULL;   /* the mark says UTF-8, whatever --encoding said */
         return 3;
-    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
-        reader_report(r, CRISK_EINVALID, 0, 0, "file is UTF-16 encoded (save it as UTF-8)");
-        return -1;
     }
+    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+        r->encoding = "UTF-16";
     return 0;
+}
+
+/* Start converting the file from r->encoding to UTF-8 (nothing to do for
+ * UTF-8).  Returns CRISK_OK, else the stop code (reported). */
+static int start_conversion(reader *r)
+{
+    if (r->encoding == NULL)
+        return CRISK_OK;
+    r->cd = iconv_open("UTF-8", r->encoding);
+    if (r->cd != (iconv_t)-1)
+        return CRISK_OK;
+    reader_report(r, CRISK_EINVALID, 0, 0, "cannot read the encoding '%s' (this system's iconv "
+                  "lacks it)", r->encoding);
+    return r->stop ? r->stop : CRISK_EINVALID;
+}
+
+/* Make room for `need` bytes in *buf. */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    char *bigger = realloc(*buf, need);
+    if (bigger == NULL)
+        return -1;
+    *buf = bigger;
+    *cap = need;
+    return 0;
+}
+
+/* Convert data[0..len) (after what the last chunk left: a character cut at
+ * its end) to UTF-8 in r->out; *text and *text_len say where it is.
+ * `last`: no more input, so a cut character is an error.  Returns
+ * CRISK_OK, else the stop code (reported). */
+static int convert(reader *r, const char *data, size_t len, int last, const char **text,
+                   size_t *text_len)
+{
+    if (reserve(&r->in, &r->in_cap, r->carry + len + 1) != 0
+        || reserve(&r->out, &r->out_cap, 4 * (r->carry + len) + 16) != 0)
+        return r->stop = CRISK_ENOMEM;
+    memcpy(r->in + r->carry, data, len);
+    char *in = r->in, *out = r->out;
+    size_t in_left = r->carry + len, out_left = r->out_cap;
+    size_t rc = iconv(r->cd, &in, &in_left, &out, &out_left);
+    uint64_t at = r->converted + (uint64_t)(in - r->in);
+    r->converted = at;
+    if (rc == (size_t)-1 && errno == EILSEQ) {
+        reader_report(r, CRISK_EINVALID, 0, 0, "not %s: byte 0x%02x at offset %llu cannot be "
+                      "read in that encoding", crisk__csv_encoding_word(r->encoding),
+                      (unsigned char)*in,
+                      (unsigned long long)at);
+        return r->stop = r->stop ? r->stop : CRISK_EINVALID;
+    }
+    if (in_left > 0 && last) {
+        reader_report(r, CRISK_EINVALID, 0, 0, "the file ends inside a character (%s)",
+                      crisk__csv_encoding_word(r->encoding));
+        return r->stop = r->stop ? r->stop : CRISK_EINVALID;
+    }
+    memmove(r->in, in, in_left);   /* a character cut by the chunk's end */
+    r->carry = in_left;
+    *text = r->out;
+    *text_len = (size_t)(out - r->out);
+    return CRISK_OK;
+}
+
+/* The delimiter: the dialect's, else the header row's (the first line of
+ * the first chunk); one other than the comma is said once. */
+static void choose_delimiter(reader *r, const char *text, size_t len)
+{
+    char d = r->dialect != NULL ? r->dialect->delimiter : 0;
+    if (d == 0) {
+        d = crisk__csv_detect_delimiter(text, len);
+        if (d != ',')
+            reader_warn(r, 1, "reading %s-separated values (the delimiter was detected from "
+                        "the header row; --delimiter sets it)", d == ';' ? "';'" : "tab");
+    }
+    r->delimiter = d;
+    r->st->delimiter = d;
+    csv_set_delim(&r->parser, (unsigned char)d);
 }
 
 static int too_large(reader *r)
@@ -870,6 +1036,25 @@ static void progress(reader *r, uint64_t done, uint64_t size)
         r->stop = STOPPED_BY_CONSUMER;
 }
 
+/* The first bytes of the file: the byte order mark, the encoding. */
+static int start_file(reader *r, const char *buf, size_t n, size_t *skip)
+{
+    r->encoding = r->dialect != NULL ? r->dialect->encoding : NULL;
+    *skip = skip_bom(r, (const unsigned char *)buf, n);
+    return start_conversion(r);
+}
+
+/* One chunk's bytes (`last`: the end of the file, maybe no bytes) to the
+ * parser, in UTF-8. */
+static void parse_chunk(reader *r, const char *data, size_t len, int last)
+{
+    if (r->cd != (iconv_t)-1 && convert(r, data, len, last, &data, &len) != CRISK_OK)
+        return;
+    if (r->delimiter == 0 && (len > 0 || last))
+        choose_delimiter(r, data, len);
+    feed(r, data, len);
+}
+
 /* Read, hash and parse the file chunk by chunk; `bufs` holds two chunks. */
 static int read_chunks(reader *r, crisk__csv_source *src, char *bufs, size_t chunk, hasher *h,
                        crisk__csv_info *info)
@@ -886,20 +1071,20 @@ static int read_chunks(reader *r, crisk__csv_source *src, char *bufs, size_t chu
         if (h != NULL)
             hasher_add(h, buf, (size_t)n);
         size_t skip = 0;
-        if (info->bytes == 0) {
-            int bom = skip_bom(r, (const unsigned char *)buf, (size_t)n);
-            if (bom < 0)
-                return r->stop ? r->stop : CRISK_EINVALID;
-            skip = (size_t)bom;
-        }
+        if (info->bytes == 0 && start_file(r, buf, (size_t)n, &skip) != CRISK_OK)
+            return r->stop ? r->stop : CRISK_EINVALID;
         info->bytes += (uint64_t)n;
         r->content_bytes += (uint64_t)n - skip;
-        feed(r, buf + skip, (size_t)n - skip);
+        parse_chunk(r, buf + skip, (size_t)n - skip, 0);
         if (r->stop)
             return r->stop;
         if (r->want_progress)
             progress(r, info->bytes, src->size);
     }
+    if (r->cd != (iconv_t)-1 || r->delimiter == 0)
+        parse_chunk(r, "", 0, 1);
+    if (r->stop)
+        return r->stop;
     finish(r);
     return r->stop;
 }
@@ -1001,6 +1186,8 @@ int crisk__csv_read_source(crisk__csv_report *rep, crisk__csv_source *src,
     r.st = &st;
     r.want_progress = rep->progress != NULL;
     r.line = 1;
+    r.dialect = rep->dialect;
+    r.cd = (iconv_t)-1;
 
     size_t chunk = chunk_size(src);
     hasher h;
@@ -1024,6 +1211,10 @@ int crisk__csv_read_source(crisk__csv_report *rep, crisk__csv_source *src,
     info->rows = r.data_rows;
     info->header_ok = r.header_ok;
 out:
+    if (r.cd != (iconv_t)-1)
+        iconv_close(r.cd);
+    free(r.in);
+    free(r.out);
     csv_free(&r.parser);
     free(bufs);
     free(r.slots);

@@ -7,7 +7,12 @@
  * LINE is the physical line on which a field starts and COLUMN its 1-based
  * field number:
  *
- *   - a UTF-8 byte order mark is skipped; a UTF-16 one is rejected;
+ *   - a UTF-8 byte order mark is skipped; a file with a UTF-16 one, or in
+ *     the encoding the dialect names, is converted to UTF-8 (iconv) as it
+ *     is read; a file read as UTF-8 that looks like Windows-1252 gets one
+ *     error saying so;
+ *   - the delimiter is the dialect's, else detected from the header row
+ *     (',', ';' or tab; one other than ',' is said in a warning);
  *   - CRLF and LF line ends; RFC 4180 quoting (embedded commas, quotes,
  *     line breaks); spaces and tabs around unquoted fields are dropped;
  *   - stray quotes and unterminated quoted fields (at the line where the
@@ -47,12 +52,17 @@
 /* Where an importer's problems go: every diagnostic of one file names
  * `path` (as the user gave it).  `status` is CRISK_OK until the first error
  * reported through this file, then that error's code. */
+struct crisk__csv_dialect;
+
 typedef struct crisk__csv_report {
     const char *path;
     crisk_diagnostics *diags;
     int status;
     crisk_progress_fn progress;   /* optional: bytes read of the file's size */
     void *progress_ctx;
+    const struct crisk__csv_dialect *dialect;   /* optional (csv_dialect.h): the
+                                                 * delimiter and encoding; NULL =
+                                                 * detect the delimiter, UTF-8 */
 } crisk__csv_report;
 
 /* Append a diagnostic positioned at `line`/`column` (0 = not given) of the
@@ -74,6 +84,8 @@ typedef struct crisk__csv_record {
     size_t line;        /* line on which the record starts */
     size_t count;       /* fields; for data rows, equal to the header's */
     crisk__csv_field *fields;   /* valid during the callback only */
+    char delimiter;     /* the file's: ',', ';' or '\t' (numbers with a decimal
+                         * comma come with the other two) */
 } crisk__csv_record;
 
 /* Called for every well-formed record, header first.  If the header itself

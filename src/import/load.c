@@ -5,10 +5,11 @@
  * Detection is by content, not by name: a directory with nodes.csv is a
  * native inventory; a zip archive, or a directory with reports/ (or one
  * sub-directory holding reports/), is a DORA report package; a file starting
- * with '{' is a CycloneDX JSON SBOM.
+ * with '{' is a JSON SBOM, SPDX or CycloneDX by its top-level keys
+ * (sbom_detect.c); SPDX tag-value, RDF/XML or YAML is refused with a hint.
  *
  * The dispatch is the top of import/: it includes each reader's header
- * (csv_native.h, cyclonedx.h, dora/dora.h, mapping.h) and no reader
+ * (csv_native.h, cyclonedx.h, spdx.h, sbom_detect.h, dora/dora.h, mapping.h) and no reader
  * includes it, so adding a reader changes this file and the reader alone.
  *
  * A spreadsheet mapping (`--map`, mapping.h) is read once, before any
@@ -19,10 +20,14 @@
  * input is read: its problems would only be repeated as confusing ones in
  * the CSV files.
  */
+#include "csv_dialect.h"
 #include "csv_native.h"
 #include "cyclonedx.h"
 #include "mapping.h"
+#include "sbom_detect.h"
+#include "spdx.h"
 #include "import/dora/dora.h"
+#include "xlsx.h"
 #include "util/infile.h"
 #include "util/util.h"
 
@@ -34,7 +39,8 @@
 #include <unistd.h>
 
 enum input_kind {
-    INPUT_NATIVE_DIR, INPUT_DORA, INPUT_CYCLONEDX, INPUT_UNKNOWN, INPUT_MISSING,
+    INPUT_NATIVE_DIR, INPUT_XLSX, INPUT_DORA, INPUT_CYCLONEDX, INPUT_SPDX, INPUT_SPDX_TEXT, INPUT_UNKNOWN,
+    INPUT_MISSING,
     INPUT_UNREADABLE   /* there, but no regular file: why in detection.why */
 };
 
@@ -43,6 +49,7 @@ typedef struct detection {
     enum input_kind kind;
     int code;
     char why[CRISK_ERROR_MESSAGE_MAX];
+    crisk__sbom_detection sbom;   /* INPUT_SPDX_TEXT: what gave it away */
 } detection;
 
 static int is_dir(const char *path)
@@ -134,6 +141,10 @@ static void detect(const char *path, const struct crisk__colmap *map, detection 
         d->kind = INPUT_MISSING;
         return;
     }
+    if (crisk__xlsx_path(path)) {   /* by name: its reader says if it is none */
+        d->kind = INPUT_XLSX;
+        return;
+    }
     int fd;
     struct stat st;
     d->code = crisk__infile_open(path, 0, &fd, &st, d->why, sizeof d->why);
@@ -143,12 +154,18 @@ static void detect(const char *path, const struct crisk__colmap *map, detection 
     }
     unsigned char magic[4] = { 0 };
     int c = first_byte(fd, magic);
-    close(fd);
-    d->kind = INPUT_UNKNOWN;
-    if (magic[0] == 'P' && magic[1] == 'K')
+    if (magic[0] == 'P' && magic[1] == 'K') {
+        close(fd);
         d->kind = INPUT_DORA;
-    else if (c == '{')
-        d->kind = INPUT_CYCLONEDX;
+        return;
+    }
+    crisk__sbom_detect(fd, c, &d->sbom);
+    close(fd);
+    static const enum input_kind kinds[] = {
+        [CRISK__SBOM_NONE] = INPUT_UNKNOWN, [CRISK__SBOM_CYCLONEDX] = INPUT_CYCLONEDX,
+        [CRISK__SBOM_SPDX] = INPUT_SPDX, [CRISK__SBOM_SPDX_TEXT] = INPUT_SPDX_TEXT,
+    };
+    d->kind = kinds[d->sbom.kind];
 }
 
 /* The nodes and edges files of a native directory.  The edges file is
@@ -187,11 +204,13 @@ static int missing(const char *path, crisk_error *err)
 }
 
 static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_options *opts,
-                    const struct crisk__colmap *map, crisk_diagnostics *diags,
-                    crisk_error *err)
+                    const struct crisk__colmap *map, const crisk__csv_dialect *dialect,
+                    crisk_diagnostics *diags, crisk_error *err)
 {
+    crisk__native_input native = { in->nodes, in->edges, map, dialect, opts->xlsx_sheet,
+                                   opts->xlsx_edges_sheet };
     if (in->path == NULL)
-        return crisk__native_load(b, in->nodes, in->edges, map, diags, err);
+        return crisk__native_load(b, &native, diags, err);
     char nodes[4096], edges[4096];
     int rc;
     detection d;
@@ -201,11 +220,27 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
         rc = native_paths(in->path, map, nodes, edges, sizeof nodes, diags, err);
         if (rc != CRISK_OK)
             return rc;
-        return crisk__native_load(b, nodes, edges[0] ? edges : NULL, map, diags, err);
+        native.nodes = nodes;
+        native.edges = edges[0] ? edges : NULL;
+        return crisk__native_load(b, &native, diags, err);
+    case INPUT_XLSX:
+        native.nodes = in->path;
+        native.edges = NULL;
+        /* as for a directory without edges.csv: legal, but said */
+        if (opts->xlsx_edges_sheet == NULL
+            && crisk_diagnostics_add(diags, CRISK_SEV_WARNING, in->path, 0, 0, "no edges sheet "
+                                     "(--edges-sheet NAME): the inventory has no dependencies")
+               != CRISK_OK)
+            return crisk_error_set(err, CRISK_ENOMEM, in->path, 0, 0, "out of memory");
+        return crisk__native_load(b, &native, diags, err);
     case INPUT_DORA:
         return crisk__dora_load(b, in->path, opts, diags, err);
     case INPUT_CYCLONEDX:
         return crisk__cyclonedx_load(b, in->path, opts, diags, err);
+    case INPUT_SPDX:
+        return crisk__spdx_load(b, in->path, opts, diags, err);
+    case INPUT_SPDX_TEXT:
+        return crisk__spdx_refuse(b, in->path, &d.sbom, diags, err);
     case INPUT_MISSING:
         return missing(in->path, err);
     case INPUT_UNREADABLE:
@@ -213,7 +248,7 @@ static int load_one(crisk_builder *b, const crisk_input *in, const crisk_load_op
     default:
         return crisk_error_set(err, CRISK_EINVALID, in->path, 0, 0,
                                "not a chainrisk input: expected a directory with nodes.csv, "
-                               "a DORA report package or a CycloneDX JSON SBOM");
+                               "a DORA report package, or a CycloneDX or SPDX JSON SBOM");
     }
 }
 
@@ -232,6 +267,32 @@ static int load_mapping(crisk_builder *b, const char *path, struct crisk__colmap
                                     err);
 }
 
+/* The CSV dialect the options ask for (--delimiter, --thousands,
+ * --encoding); CRISK_EUSAGE for a value chainrisk does not know. */
+static int csv_dialect(const crisk_load_options *opts, crisk__csv_dialect *d, crisk_error *err)
+{
+    static const char thousands[] = ".,' ";
+    memset(d, 0, sizeof *d);
+    if (opts->csv_delimiter != NULL) {
+        d->delimiter = crisk__csv_delimiter_named(opts->csv_delimiter);
+        if (d->delimiter == 0)
+            return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "--delimiter expects ',', ';' "
+                                   "or tab, not '%s'", opts->csv_delimiter);
+    }
+    if (opts->csv_thousands != NULL) {
+        const char *t = opts->csv_thousands;
+        if (strlen(t) != 1 || strchr(thousands, t[0]) == NULL)
+            return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "--thousands expects '.', ',', "
+                                   "' ' or an apostrophe, not '%s'", t);
+        d->thousands = t[0];
+    }
+    if (opts->csv_encoding != NULL
+        && crisk__csv_encoding(opts->csv_encoding, &d->encoding) != 0)
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "--encoding expects utf-8, "
+                               "windows-1252, latin1 or utf-16, not '%s'", opts->csv_encoding);
+    return CRISK_OK;
+}
+
 int crisk_inventory_load(crisk_inventory **out, const crisk_input *inputs, size_t n,
                          const crisk_load_options *opts, crisk_diagnostics *diags,
                          crisk_error *err)
@@ -242,8 +303,12 @@ int crisk_inventory_load(crisk_inventory **out, const crisk_input *inputs, size_
     *out = NULL;
     if (opts->diag_limit)
         diags->limit = opts->diag_limit;
+    crisk__csv_dialect dialect;
+    int rc = csv_dialect(opts, &dialect, err);
+    if (rc != CRISK_OK)
+        return rc;
     crisk_builder *b = NULL;
-    int rc = crisk_builder_new(&b, err);
+    rc = crisk_builder_new(&b, err);
     if (rc != CRISK_OK)
         return rc;
     crisk_builder_set_progress(b, opts->progress, opts->progress_ctx);
@@ -251,7 +316,7 @@ int crisk_inventory_load(crisk_inventory **out, const crisk_input *inputs, size_
     rc = load_mapping(b, opts->map_path, &map, diags, err);
     for (size_t i = 0; i < n && rc == CRISK_OK; i++) {
         crisk_builder_begin_input(b);
-        rc = load_one(b, &inputs[i], opts, map, diags, err);
+        rc = load_one(b, &inputs[i], opts, map, &dialect, diags, err);
     }
     if (rc == CRISK_OK)
         rc = crisk_builder_finish(b, out, diags, err);

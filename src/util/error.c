@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int crisk_error_set(crisk_error *err, int code, const char *file, size_t line,
                     size_t column, const char *fmt, ...)
@@ -36,13 +37,45 @@ void crisk_error_clear(crisk_error *err)
         *err = (crisk_error)CRISK_ERROR_INIT;
 }
 
+/* Whether `file` names a sheet of a workbook, "book.xlsx[Sheet]"
+ * (import/xlsx.h): its columns are shown as Excel's letters. */
+static int is_sheet(const char *file)
+{
+    size_t n = strlen(file);
+    if (n == 0 || file[n - 1] != ']')
+        return 0;
+    for (const char *p = strchr(file, '['); p != NULL; p = strchr(p + 1, '['))
+        if (p - file >= 5 && strncasecmp(p - 5, ".xlsx", 5) == 0)
+            return 1;
+    return 0;
+}
+
+/* Column 1 as "A", 26 as "Z", 27 as "AA"; 0 as "0" (the whole row). */
+static const char *column_letters(char out[16], size_t column)
+{
+    if (column == 0)
+        return "0";
+    char rev[16];
+    size_t n = 0;
+    for (; column > 0 && n < sizeof rev - 1; column = (column - 1) / 26)
+        rev[n++] = (char)('A' + (column - 1) % 26);
+    for (size_t i = 0; i < n; i++)
+        out[i] = rev[n - 1 - i];
+    out[n] = '\0';
+    return out;
+}
+
 static char *format_position(char *buf, size_t size, const char *file, size_t line,
                              size_t column, const char *prefix, const char *message)
 {
+    char letters[16];
     if (file == NULL || file[0] == '\0')
         snprintf(buf, size, "%s%s", prefix, message);
     else if (line == 0)
         snprintf(buf, size, "%s: %s%s", file, prefix, message);
+    else if (is_sheet(file))
+        snprintf(buf, size, "%s:%zu:%s: %s%s", file, line, column_letters(letters, column),
+                 prefix, message);
     else
         snprintf(buf, size, "%s:%zu:%zu: %s%s", file, line, column, prefix, message);
     return buf;

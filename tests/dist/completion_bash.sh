@@ -57,10 +57,10 @@ check "" "__complete"
 # each command's options, from its --help
 check "--format" "rank" "--fo"
 check "--pairs --pairs-max-work" "spof" "inv" "--pa"
-check "--depth --drop-optional" "map" "--d"
+check "--delimiter --depth --drop-optional" "map" "--d"
 # --format values per command, as "--format X" and "--format=X"
-check "csv json table" "rank" "--format" ""
-check "csv dot graphml json" "export" "--format" ""
+check "csv json table xlsx" "rank" "--format" ""
+check "csv dot graphml json xlsx" "export" "--format" ""
 check "csv" "shared" "--format" "=" "c"   # readline splits --format=c at the =
 check "category country parent" "concentration" "--by" ""
 check "dot neato sfdp" "map" "--layout" ""

@@ -48,8 +48,8 @@ commands=$("$bin" --help | awk '/^commands:$/ { on = 1; next } on && /^$/ { exit
                                  on { name = $1; sub(/^ *[^ ]+ +/, ""); printf " %s:%s", name, $0 }')
 check "_describe${commands}" ""
 check "_describe -h:show this help --help:show this help --version:print the version (and, for a build from git, the commit)" "--"
-check "compadd table csv json" "rank" "--format" ""
-check "compadd json graphml dot csv" "export" "--format=j"
+check "compadd table csv json xlsx" "rank" "--format" ""
+check "compadd json graphml dot csv xlsx" "export" "--format=j"
 check "compadd category parent country" "concentration" "--by" ""
 check "compadd mainknoten-ix mainport-colo" "impact" "data/sample" "main"
 check "compadd icu-monitoring" "spof" "data/sample" "--function" "icu"

@@ -114,8 +114,8 @@ if [ -n "${CRISK_FUZZ_CFLAGS:-}" ] && [ "$mode" != ci ]; then
     cflags+=("${extra_cflags[@]}")
     echo "run.sh: extra flags from CRISK_FUZZ_CFLAGS: $CRISK_FUZZ_CFLAGS" >&2
 fi
-read -r -a pkg_cflags <<< "$(pkg-config --cflags igraph libcjson libgvc libcgraph libzip libcrypto)"
-read -r -a pkg_libs <<< "$(pkg-config --libs igraph libcjson libgvc libcgraph libzip libcrypto)"
+read -r -a pkg_cflags <<< "$(pkg-config --cflags igraph libcjson libgvc libcgraph libzip libcrypto xlsxwriter expat)"
+read -r -a pkg_libs <<< "$(pkg-config --libs igraph libcjson libgvc libcgraph libzip libcrypto xlsxwriter expat)"
 
 # The library's sources: every .c under src/ (one folder per layer) except
 # the CLI in src/cli/, in a stable order.

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "import/csv_reader.h"
+#include "import/zip_limits.h"
 #include "util/quote.h"
 #include "util/util.h"
 
@@ -235,19 +236,10 @@ typedef struct dora_package {
     size_t count;
     char sha256[65];             /* of the .zip file; "" for a folder */
     uint64_t bytes;
-    uint64_t inflated;           /* zip: bytes inflated from its members so far */
-    uint64_t max_inflated;       /* zip bomb limits (DORA_MAX_*: tests lower them) */
-    unsigned max_ratio;
+    crisk__zip_budget limits;    /* zip bomb limits (zip_limits.h: tests lower them) */
 } dora_package;
 
-/* Zip bomb limits (docs/dora.md, "Limits").  A member may inflate to at
- * most DORA_MAX_RATIO times its compressed size once past DORA_RATIO_GRACE
- * bytes (real tables compress 5-15 to 1; deflate allows 1032 to 1), and
- * all members read to DORA_MAX_INFLATED bytes: the package as a whole may
- * hold what one input file may. */
-#define DORA_MAX_RATIO    100u
-#define DORA_RATIO_GRACE  (1u << 20)
-#define DORA_MAX_INFLATED CRISK_MAX_FILE_BYTES
+/* Zip bomb limits: those of every zip archive read (../zip_limits.h). */
 
 /* Open `path` (a .zip, an unpacked package folder, or a folder holding one)
  * and list reports/.  A path that is not a package is reported to `diags`

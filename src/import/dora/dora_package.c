@@ -431,8 +431,7 @@ int dora_package_open(dora_package *p, const char *path, crisk_diagnostics *diag
 {
     memset(p, 0, sizeof *p);
     p->path = path;
-    p->max_inflated = DORA_MAX_INFLATED;
-    p->max_ratio = DORA_MAX_RATIO;
+    crisk__zip_budget_init(&p->limits);
     if (is_dir(path))
         return open_folder(p, diags, err);
     return open_zip(p, diags, err);
@@ -529,13 +528,6 @@ typedef struct zip_member {
     uint64_t inflated;           /* so far */
 } zip_member;
 
-/* Over the ratio: more than max_ratio times the compressed size, past the
- * grace.  (Division, not multiplication: no overflow.) */
-static int over_ratio(const dora_package *p, uint64_t inflated, uint64_t compressed)
-{
-    return inflated > DORA_RATIO_GRACE && inflated / p->max_ratio > compressed;
-}
-
 static ssize_t bomb(crisk__csv_source *src, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -562,18 +554,10 @@ static ssize_t read_member(crisk__csv_source *src, char *buf, size_t size)
         return -1;
     }
     m->inflated += (uint64_t)n;
-    p->inflated += (uint64_t)n;
-    if (over_ratio(p, m->inflated, m->compressed)) {
-        /* The bound crossed; the product cannot overflow, being below m->inflated. */
-        uint64_t bound = m->compressed * p->max_ratio;
-        return bomb(src, "compression ratio over %u:1 (%llu bytes inflate to more than %llu): "
-                    "refused as a possible zip bomb", p->max_ratio,
-                    (unsigned long long)m->compressed,
-                    (unsigned long long)(bound > DORA_RATIO_GRACE ? bound : DORA_RATIO_GRACE));
-    }
-    if (p->inflated > p->max_inflated)
-        return bomb(src, "the members read from the zip inflate to more than %llu bytes in all: "
-                    "refused as a possible zip bomb", (unsigned long long)p->max_inflated);
+    char why[CRISK_ERROR_MESSAGE_MAX];
+    if (crisk__zip_count_inflated(&p->limits, (uint64_t)n, m->inflated, m->compressed, why,
+                                  sizeof why) != 0)
+        return bomb(src, "%s", why);
     return (ssize_t)n;
 }
 
@@ -584,17 +568,10 @@ static int check_declared(const dora_package *p, const zip_stat_t *st, const cha
 {
     if (!(st->valid & ZIP_STAT_SIZE) || !(st->valid & ZIP_STAT_COMP_SIZE))
         return CRISK_OK;   /* then only the inflated bytes are checked */
-    int rc = CRISK_OK;
-    if (over_ratio(p, st->size, st->comp_size))
-        rc = member_problem(diags, display, errors, "compression ratio over %u:1 (%llu bytes "
-                            "inflate to %llu): refused as a possible zip bomb", p->max_ratio,
-                            (unsigned long long)st->comp_size, (unsigned long long)st->size);
-    else if (p->inflated > p->max_inflated || st->size > p->max_inflated - p->inflated)
-        rc = member_problem(diags, display, errors, "the members read from the zip inflate to "
-                            "more than %llu bytes in all: refused as a possible zip bomb",
-                            (unsigned long long)p->max_inflated);
-    else
+    char why[CRISK_ERROR_MESSAGE_MAX];
+    if (crisk__zip_check_declared(&p->limits, st->size, st->comp_size, why, sizeof why) == 0)
         return CRISK_OK;
+    int rc = member_problem(diags, display, errors, "%s", why);
     return rc == CRISK_OK ? CRISK_EINVALID : rc;
 }
 

@@ -57,7 +57,7 @@ _chainrisk_act()
         files) _filedir "${args// /|}" ;;
         output)
             case $format in
-                csv | json | graphml | dot) _filedir "$format" ;;
+                csv | json | graphml | dot | xlsx) _filedir "$format" ;;
                 *) _filedir ;;
             esac
             ;;

@@ -75,7 +75,7 @@ _chainrisk_act() {
             ;;
         output)
             case $format in
-                csv | json | graphml | dot) _files -g "*.$format(-.)" ;;
+                csv | json | graphml | dot | xlsx) _files -g "*.$format(-.)" ;;
                 *) _files ;;
             esac
             ;;

@@ -1,0 +1,1496 @@
+/*
+ * spdx.c - the SPDX SBOM importer: SPDX 2.2/2.3 JSON and SPDX 3.0 JSON-LD.
+ *
+ * Implements formats/spdx-mapping.md (restated for users, with each
+ * decision taken where it is silent, in docs/spdx.md): the described
+ * packages (rootElement in 3.0) are functions, the other packages
+ * components, and the runtime relationships AND edges "A depends on B"
+ * whichever way the relationship type points; files count but make no
+ * node; every anomaly of its §3 is a warning at a position.
+ *
+ * Steps, one function each: read the file whole; check its bytes, parse it
+ * and find every value's position (json_text.c, shared with the CycloneDX
+ * reader and the mapping file); tell 2.x from 3.0; collect the elements
+ * (packages, files, and in 3.0 the agents a package's supplier names);
+ * find the described packages; read the relationships into edges; infer
+ * the root edges the document leaves unsaid; check what the functions
+ * reach; hand the result to the builder.  Both versions meet in one model
+ * of elements and edges, so everything after the reading is shared.  The
+ * builder gets nothing from a file with an error.
+ *
+ * Positions are kept in the cJSON items as the CycloneDX reader keeps
+ * them (a string's or an object's line in `valuedouble`, its column in
+ * `valueint`; cyclonedx.c says why).
+ *
+ * Cost: O(bytes + V + E) time and the file, the cJSON tree and a few
+ * arrays of V and E entries in memory; the edges are sorted once to unite
+ * repeated pairs (O(E log E)).
+ */
+#include "spdx.h"
+#include "json_text.h"
+#include "util/infile.h"
+#include "util/quote.h"
+#include "util/sha256.h"
+#include "util/thread.h"
+#include "util/util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NONE UINT32_MAX
+#define ROOT_ID "spdx-root"
+
+enum elem_kind { ELEM_PACKAGE, ELEM_FILE, ELEM_OTHER };
+
+/* What a relationship type does (mapping §1, §2). */
+enum action {
+    ACT_FORWARD,      /* A TYPE B: A depends on B */
+    ACT_REVERSE,      /* B TYPE A: A depends on B */
+    ACT_OPTIONAL,     /* reversed, kind optional/provided: --drop-optional drops it */
+    ACT_NOT_RUNTIME,  /* build, development and test relationships: counted */
+    ACT_DESCRIBES,    /* the document describes B */
+    ACT_DESCRIBED_BY, /* A is described by the document */
+    ACT_OTHER         /* counted */
+};
+
+typedef struct elem {
+    const char *id;
+    const char *name;          /* "name@version"; NULL = the id */
+    const char *parent;        /* supplier / originator; NULL = none */
+    const char *purl;          /* NULL = none */
+    const cJSON *at;           /* its id string, else its object */
+    const cJSON *obj;          /* its object (3.0 agents: for the name) */
+    uint8_t kind;              /* enum elem_kind */
+    uint8_t category;          /* crisk_category */
+    uint8_t function;          /* described: a function */
+    uint8_t out;               /* has an edge out */
+} elem;
+
+typedef struct edge {
+    uint32_t from, to;
+    const char *kind;          /* the relationship type, as the mapping words it */
+    const cJSON *at;           /* where the target is named; NULL for inferred edges */
+    uint8_t optional;
+} edge;
+
+struct block {
+    struct block *next;
+    size_t used, size;
+    char data[];
+};
+
+typedef struct counts {
+    size_t packages, files, snippets, relationships;
+    size_t kept, implicit_root;
+    size_t to_files, not_runtime, other_types, none_targets, complete_empty;
+    size_t optional_dropped, external, unknown, self, repeated, duplicate_ids;
+    size_t unreachable;
+} counts;
+
+typedef struct spdx {
+    const char *path;
+    const crisk_load_options *opts;
+    crisk_diagnostics *diags;
+    int status;                /* CRISK_ENOMEM once memory ran out */
+    size_t errors;
+    int v3;                    /* SPDX 3.0 JSON-LD */
+    const char *version;       /* spdxVersion / specVersion as written */
+    const char *doc_id;        /* the document's own id */
+    const char *doc_name;
+    elem *elems;
+    size_t n_elems, elem_cap;
+    edge *edges;
+    size_t n_edges, edge_cap;
+    struct slot *index;        /* ids, open addressing; elem NONE = empty */
+    size_t index_mask;
+    const char *last_ref[2];   /* per end of a relationship, the id resolve() found */
+    uint32_t last_elem[2];     /*   last, its element and its kind: relationships */
+    uint8_t last_kind[2];      /*   come grouped */
+    const cJSON *first_unknown, *first_external;   /* positions of the summary warnings */
+    const char *unknown_id;
+    counts n;
+    struct block *made;        /* strings made here */
+} spdx;
+
+/* ---- positions and messages -------------------------------------------------- */
+
+static int set_position(void *ctx, const crisk__json_place *at)
+{
+    (void)ctx;
+    if (!cJSON_IsNumber(at->item)) {
+        at->item->valuedouble = (double)at->line;
+        at->item->valueint = at->column > INT_MAX ? 0 : (int)at->column;
+    }
+    return CRISK_OK;
+}
+
+static size_t line_of(const cJSON *at)
+{
+    return at != NULL && !cJSON_IsNumber(at) ? (size_t)at->valuedouble : 0;
+}
+
+static size_t column_of(const cJSON *at)
+{
+    return at != NULL && !cJSON_IsNumber(at) && at->valueint > 0 ? (size_t)at->valueint : 0;
+}
+
+static void report(spdx *s, crisk_severity sev, const cJSON *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report(spdx *s, crisk_severity sev, const cJSON *at, const char *fmt, ...)
+{
+    char msg[CRISK_ERROR_MESSAGE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (sev == CRISK_SEV_ERROR)
+        s->errors++;
+    if (crisk_diagnostics_add(s->diags, sev, s->path, line_of(at), column_of(at), "%s", msg)
+        != CRISK_OK)
+        s->status = CRISK_ENOMEM;
+}
+
+#define fail(s, at, ...) report((s), CRISK_SEV_ERROR, (at), __VA_ARGS__)
+#define warn(s, at, ...) report((s), CRISK_SEV_WARNING, (at), __VA_ARGS__)
+
+static const char *plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* ---- strings made here ------------------------------------------------------- */
+
+/* Room for a string of `len` bytes and its NUL that lives as long as the
+ * reader; NULL when out of memory (recorded).  Blocks of 64 KiB and more,
+ * chained: a large document makes a name per package. */
+static char *reserve(spdx *s, size_t len)
+{
+    struct block *b = s->made;
+    if (b == NULL || b->size - b->used < len + 1) {
+        size_t size = len + 1 > 65536 ? len + 1 : 65536;
+        struct block *fresh = malloc(sizeof *fresh + size);
+        if (fresh == NULL) {
+            s->status = CRISK_ENOMEM;
+            return NULL;
+        }
+        *fresh = (struct block){ b, 0, size };
+        s->made = b = fresh;
+    }
+    char *out = b->data + b->used;
+    b->used += len + 1;
+    out[len] = '\0';
+    return out;
+}
+
+static const char *make_string(spdx *s, const char *text, size_t len)
+{
+    char *out = reserve(s, len);
+    if (out != NULL)
+        memcpy(out, text, len);
+    return out;
+}
+
+static void free_strings(spdx *s)
+{
+    while (s->made != NULL) {
+        struct block *next = s->made->next;
+        free(s->made);
+        s->made = next;
+    }
+}
+
+/* s without surrounding white space: s itself, or a copy; NULL if empty. */
+static const char *trimmed(spdx *s, const char *text)
+{
+    if (text == NULL)
+        return NULL;
+    size_t len = strlen(text), start = 0;
+    while (start < len && crisk__json_is_space((unsigned char)text[start]))
+        start++;
+    while (len > start && crisk__json_is_space((unsigned char)text[len - 1]))
+        len--;
+    if (len == start)
+        return NULL;
+    return start == 0 && text[len] == '\0' ? text : make_string(s, text + start, len - start);
+}
+
+static void check_length(spdx *s, const cJSON *at, const char *what, const char *text)
+{
+    size_t len = text != NULL ? strlen(text) : 0;
+    if (len > CRISK_MAX_FIELD_BYTES)
+        fail(s, at, "%s is too long (%zu bytes, limit %u)", what, len, CRISK_MAX_FIELD_BYTES);
+}
+
+/* ---- typed access to the tree ------------------------------------------------- */
+
+static const cJSON *where(const cJSON *value, const cJSON *holder)
+{
+    return cJSON_IsNumber(value) ? holder : value;
+}
+
+/* Member `key` of `obj` of JSON type `type`; absent or null: NULL; another
+ * type: an error, NULL. */
+static const cJSON *member(spdx *s, const cJSON *obj, const char *key, int type)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL || cJSON_IsNull(v))
+        return NULL;
+    if ((v->type & 0xFF) == type)
+        return v;
+    fail(s, where(v, obj), "'%s' must be %s (found %s)", key, crisk__json_type_name(type),
+         crisk__json_type_name(v->type));
+    return NULL;
+}
+
+static const char *text(spdx *s, const cJSON *obj, const char *key)
+{
+    const cJSON *v = member(s, obj, key, cJSON_String);
+    return v != NULL && v->valuestring[0] != '\0' ? v->valuestring : NULL;
+}
+
+/* The members of `obj` named keys[0..n), in one pass over its members
+ * (a lookup per key would compare each key again and again): out[k] is the
+ * first member named keys[k], or NULL. */
+static void pick(const cJSON *obj, const char *const *keys, size_t n, const cJSON **out)
+{
+    for (size_t k = 0; k < n; k++)
+        out[k] = NULL;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, obj)
+        for (size_t k = 0; k < n; k++)
+            if (out[k] == NULL && m->string != NULL && strcmp(m->string, keys[k]) == 0) {
+                out[k] = m;
+                break;
+            }
+}
+
+/* A picked member of JSON type `type`, as member() checks it. */
+static const cJSON *typed(spdx *s, const cJSON *v, const cJSON *obj, int type)
+{
+    if (v == NULL || cJSON_IsNull(v))
+        return NULL;
+    if ((v->type & 0xFF) == type)
+        return v;
+    fail(s, where(v, obj), "'%s' must be %s (found %s)", v->string, crisk__json_type_name(type),
+         crisk__json_type_name(v->type));
+    return NULL;
+}
+
+/* A picked string member, or NULL when absent or empty. */
+static const char *typed_text(spdx *s, const cJSON *v, const cJSON *obj)
+{
+    v = typed(s, v, obj, cJSON_String);
+    return v != NULL && v->valuestring[0] != '\0' ? v->valuestring : NULL;
+}
+
+/* The entries of array `key` of `obj` that are objects; others are errors. */
+static int is_object_entry(spdx *s, const cJSON *entry, const cJSON *list, const char *key)
+{
+    if (cJSON_IsObject(entry))
+        return 1;
+    fail(s, where(entry, list), "each entry of '%s' must be an object (found %s)", key,
+         crisk__json_type_name(entry->type));
+    return 0;
+}
+
+static int is_string_entry(spdx *s, const cJSON *entry, const cJSON *list, const char *key)
+{
+    if (cJSON_IsString(entry))
+        return 1;
+    fail(s, where(entry, list), "each entry of '%s' must be a string (found %s)", key,
+         crisk__json_type_name(entry->type));
+    return 0;
+}
+
+/* ---- the id index -------------------------------------------------------------
+ *
+ * Open addressing over the elements' ids.  A slot holds what a lookup
+ * needs: the id (copied into the reader's arena, so that the ids lie
+ * together rather than scattered over the whole tree), part of its hash,
+ * so that a probe rarely compares another id, and the element's kind, so
+ * that a relationship is judged without touching the element.  A lookup
+ * is then one cache miss, not three: a large document resolves two ids per
+ * relationship. */
+
+struct slot {
+    const char *id;            /* the element's id (the reader's copy) */
+    uint32_t elem;             /* NONE = empty */
+    uint32_t tag;              /* the hash's upper 24 bits, then the element's kind */
+};
+
+#define TAG(hash) ((uint32_t)((hash) >> 40) << 8)
+
+/* The element whose id is `id`, or NONE; *kind gets its kind (may be NULL). */
+static uint32_t find_kind(const spdx *s, const char *id, uint8_t *kind)
+{
+    if (s->index == NULL)
+        return NONE;
+    uint64_t hash = crisk__hash(id, strlen(id));
+    uint32_t tag = TAG(hash);
+    for (size_t h = hash & s->index_mask; s->index[h].elem != NONE; h = (h + 1) & s->index_mask) {
+        const struct slot *slot = &s->index[h];
+        if ((slot->tag & ~0xFFu) == tag && strcmp(slot->id, id) == 0) {
+            if (kind != NULL)
+                *kind = (uint8_t)(slot->tag & 0xFF);
+            return slot->elem;
+        }
+    }
+    return NONE;
+}
+
+static uint32_t find(const spdx *s, const char *id)
+{
+    return find_kind(s, id, NULL);
+}
+
+static void put(struct slot *index, size_t mask, const elem *e, uint32_t v)
+{
+    uint64_t hash = crisk__hash(e->id, strlen(e->id));
+    size_t h = hash & mask;
+    while (index[h].elem != NONE)
+        h = (h + 1) & mask;
+    index[h] = (struct slot){ e->id, v, TAG(hash) | e->kind };
+}
+
+/* Index element v by its id (load factor at most 1/2). */
+static void index_add(spdx *s, uint32_t v)
+{
+    size_t cap = s->index != NULL ? s->index_mask + 1 : 0;
+    if (2 * s->n_elems > cap) {
+        size_t ncap = cap != 0 ? 2 * cap : 1024;
+        while (2 * s->n_elems > ncap)
+            ncap *= 2;
+        struct slot *index = malloc(ncap * sizeof *index);
+        if (index == NULL) {
+            s->status = CRISK_ENOMEM;
+            return;
+        }
+        for (size_t h = 0; h < ncap; h++)
+            index[h].elem = NONE;
+        for (size_t h = 0; h < cap; h++)
+            if (s->index[h].elem != NONE)
+                put(index, ncap - 1, &s->elems[s->index[h].elem], s->index[h].elem);
+        free(s->index);
+        s->index = index;
+        s->index_mask = ncap - 1;
+    }
+    put(s->index, s->index_mask, &s->elems[v], v);
+}
+
+/* ---- elements ----------------------------------------------------------------- */
+
+/* A new element `id` (at `at`) of `kind`, or the one that already has the
+ * id: a repeated id is a warning naming both places, and the first
+ * definition wins (mapping §3).  NONE when the id repeats or memory ran out. */
+static uint32_t add_elem(spdx *s, const char *id, const cJSON *at, const cJSON *obj,
+                         enum elem_kind kind)
+{
+    char q[CRISK__QUOTE_MAX];
+    uint32_t v = find(s, id);
+    if (v != NONE) {
+        s->n.duplicate_ids++;
+        warn(s, at, "duplicate id '%s' (first defined on line %zu, column %zu): the first "
+             "definition is used", crisk__quote(q, id), line_of(s->elems[v].at),
+             column_of(s->elems[v].at));
+        return NONE;
+    }
+    if (crisk__grow((void **)&s->elems, &s->elem_cap, s->n_elems + 1, sizeof *s->elems) != 0) {
+        s->status = CRISK_ENOMEM;
+        return NONE;
+    }
+    const char *copy = make_string(s, id, strlen(id));
+    if (copy == NULL)
+        return NONE;
+    v = (uint32_t)s->n_elems++;
+    s->elems[v] = (elem){ .id = copy, .at = at, .obj = obj, .kind = (uint8_t)kind,
+                          .category = CRISK_CAT_SOFTWARE };
+    index_add(s, v);
+    return s->status == CRISK_OK ? v : NONE;
+}
+
+/* "name@version", or the name alone, or NULL. */
+static const char *compose_name(spdx *s, const cJSON *at, const char *name, const char *version)
+{
+    name = trimmed(s, name);
+    version = trimmed(s, version);
+    if (name == NULL || version == NULL)
+        return name;
+    size_t n = strlen(name), v = strlen(version);
+    char *out = reserve(s, n + v + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, name, n);
+    out[n] = '@';
+    memcpy(out + n + 1, version, v);
+    check_length(s, at, "name", out);
+    return out;
+}
+
+/* The organisation or person of an SPDX 2 supplier/originator:
+ * "Organization: X (mail)" and "Organization: X <mail>" give X, case kept;
+ * NOASSERTION gives none; text without a known prefix is taken whole. */
+static const char *entity_name(spdx *s, const char *value)
+{
+    static const char *const prefixes[] = { "Organization:", "Person:", "Tool:" };
+    if (value == NULL || strcmp(value, "NOASSERTION") == 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        size_t l = strlen(prefixes[i]);
+        if (strncmp(value, prefixes[i], l) == 0) {
+            value += l;
+            break;
+        }
+    }
+    size_t len = strcspn(value, "(<");
+    while (len > 0 && crisk__json_is_space((unsigned char)value[len - 1]))
+        len--;
+    while (len > 0 && crisk__json_is_space((unsigned char)*value)) {
+        value++;
+        len--;
+    }
+    return len > 0 ? make_string(s, value, len) : NULL;
+}
+
+/* primaryPackagePurpose (2.x, upper case with '-') or software_primaryPurpose
+ * (3.0, camel case): devices and firmware are hardware, the rest software. */
+static crisk_category purpose_category(const char *purpose)
+{
+    static const char *const hardware[] = { "DEVICE", "FIRMWARE", "device", "firmware" };
+    for (size_t i = 0; purpose != NULL && i < sizeof hardware / sizeof *hardware; i++)
+        if (strcmp(purpose, hardware[i]) == 0)
+            return CRISK_CAT_HARDWARE;
+    return CRISK_CAT_SOFTWARE;
+}
+
+/* ---- SPDX 2.x: packages and files ---------------------------------------------- */
+
+/* The purl among a package's externalRefs[] (referenceType "purl"). */
+static const char *purl_of(spdx *s, const cJSON *refs)
+{
+    static const char *const keys[] = { "referenceType", "referenceLocator" };
+    const cJSON *ref;
+    cJSON_ArrayForEach(ref, refs) {
+        if (!is_object_entry(s, ref, refs, "externalRefs"))
+            continue;
+        const cJSON *v[2];
+        pick(ref, keys, 2, v);
+        const char *type = typed_text(s, v[0], ref);
+        if (type != NULL && strcmp(type, "purl") == 0)
+            return trimmed(s, typed_text(s, v[1], ref));
+    }
+    return NULL;
+}
+
+/* The id of a file or snippet: its SPDXID, checked. */
+static const cJSON *spdxid_of(spdx *s, const cJSON *obj, const cJSON *given, const char *what)
+{
+    const cJSON *id = typed(s, given, obj, cJSON_String);
+    if (id == NULL || id->valuestring[0] == '\0') {
+        if (given == NULL || cJSON_IsNull(given) || cJSON_IsString(given))
+            warn(s, obj, "%s without an SPDXID (ignored: nothing can name it)", what);
+        return NULL;
+    }
+    check_length(s, id, "SPDXID", id->valuestring);
+    return id;
+}
+
+enum { P_ID, P_NAME, P_VERSION, P_SUPPLIER, P_ORIGINATOR, P_REFS, P_PURPOSE, P_KEYS };
+
+static void read_package_v2(spdx *s, const cJSON *pkg)
+{
+    static const char *const keys[P_KEYS] = { "SPDXID", "name", "versionInfo", "supplier",
+                                              "originator", "externalRefs",
+                                              "primaryPackagePurpose" };
+    const cJSON *v[P_KEYS];
+    s->n.packages++;
+    pick(pkg, keys, P_KEYS, v);
+    const cJSON *id = spdxid_of(s, pkg, v[P_ID], "package");
+    uint32_t e = id != NULL ? add_elem(s, id->valuestring, id, pkg, ELEM_PACKAGE) : NONE;
+    if (e == NONE)
+        return;
+    const char *name = compose_name(s, pkg, typed_text(s, v[P_NAME], pkg),
+                                    typed_text(s, v[P_VERSION], pkg));
+    const char *parent = entity_name(s, typed_text(s, v[P_SUPPLIER], pkg));
+    if (parent == NULL)
+        parent = entity_name(s, typed_text(s, v[P_ORIGINATOR], pkg));
+    const char *purl = purl_of(s, typed(s, v[P_REFS], pkg, cJSON_Array));
+    crisk_category category = purpose_category(typed_text(s, v[P_PURPOSE], pkg));
+    check_length(s, pkg, "supplier name", parent);
+    check_length(s, pkg, "purl", purl);
+    elem *el = &s->elems[e];
+    el->name = name;
+    el->parent = parent;
+    el->purl = purl;
+    el->category = (uint8_t)category;
+}
+
+static void read_files_v2(spdx *s, const cJSON *doc, const char *key, size_t *count)
+{
+    const cJSON *list = member(s, doc, key, cJSON_Array);
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, list) {
+        if (!is_object_entry(s, entry, list, key))
+            continue;
+        (*count)++;
+        const cJSON *id = spdxid_of(s, entry, cJSON_GetObjectItemCaseSensitive(entry, "SPDXID"),
+                                    key[0] == 'f' ? "file" : "snippet");
+        if (id != NULL)
+            add_elem(s, id->valuestring, id, entry, ELEM_FILE);
+    }
+}
+
+static void collect_v2(spdx *s, const cJSON *doc)
+{
+    const cJSON *list = member(s, doc, "packages", cJSON_Array);
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, list)
+        if (is_object_entry(s, entry, list, "packages") && s->status == CRISK_OK)
+            read_package_v2(s, entry);
+    read_files_v2(s, doc, "files", &s->n.files);
+    read_files_v2(s, doc, "snippets", &s->n.snippets);
+}
+
+/* ---- SPDX 3.0: the graph's elements ------------------------------------------- */
+
+/* The name of the agent (Person, Organization, ...) `ref` names. */
+static const char *agent_name(spdx *s, const cJSON *ref)
+{
+    if (!cJSON_IsString(ref))
+        return NULL;
+    uint32_t a = find(s, ref->valuestring);
+    if (a == NONE || s->elems[a].obj == NULL)
+        return NULL;
+    return trimmed(s, text(s, s->elems[a].obj, "name"));
+}
+
+/* suppliedBy, else the first of originatedBy. */
+static const char *supplier_v3(spdx *s, const cJSON *pkg)
+{
+    const cJSON *by = cJSON_GetObjectItemCaseSensitive(pkg, "suppliedBy");
+    const char *name = agent_name(s, by);
+    if (name != NULL)
+        return name;
+    const cJSON *origin = member(s, pkg, "originatedBy", cJSON_Array);
+    return origin != NULL ? agent_name(s, origin->child) : NULL;
+}
+
+/* software_packageUrl, else an externalIdentifier of type packageUrl. */
+static const char *purl_v3(spdx *s, const cJSON *pkg)
+{
+    const char *purl = trimmed(s, text(s, pkg, "software_packageUrl"));
+    const cJSON *ids = member(s, pkg, "externalIdentifier", cJSON_Array);
+    const cJSON *ref;
+    cJSON_ArrayForEach(ref, ids) {
+        if (purl != NULL || !cJSON_IsObject(ref))
+            break;
+        const char *type = text(s, ref, "externalIdentifierType");
+        if (type != NULL && strcmp(type, "packageUrl") == 0)
+            purl = trimmed(s, text(s, ref, "identifier"));
+    }
+    return purl;
+}
+
+static void describe_package_v3(spdx *s, uint32_t v)
+{
+    const cJSON *pkg = s->elems[v].obj;
+    const char *name = compose_name(s, pkg, text(s, pkg, "name"),
+                                    text(s, pkg, "software_packageVersion"));
+    const char *parent = supplier_v3(s, pkg);
+    const char *purl = purl_v3(s, pkg);
+    check_length(s, pkg, "supplier name", parent);
+    check_length(s, pkg, "purl", purl);
+    elem *e = &s->elems[v];
+    e->name = name;
+    e->parent = parent;
+    e->purl = purl;
+    e->category = (uint8_t)purpose_category(text(s, pkg, "software_primaryPurpose"));
+}
+
+static enum elem_kind kind_v3(const char *type)
+{
+    if (type == NULL)
+        return ELEM_OTHER;
+    if (strcmp(type, "software_Package") == 0)
+        return ELEM_PACKAGE;
+    if (strcmp(type, "software_File") == 0 || strcmp(type, "software_Snippet") == 0)
+        return ELEM_FILE;
+    return ELEM_OTHER;
+}
+
+/* Every element with an spdxId (relationships included: they are elements
+ * too, and an id must be unique among all of them); then the packages'
+ * details, once every agent is known. */
+static void collect_v3(spdx *s, const cJSON *graph)
+{
+    const cJSON *obj;
+    cJSON_ArrayForEach(obj, graph) {
+        if (!is_object_entry(s, obj, graph, "@graph") || s->status != CRISK_OK)
+            continue;
+        const char *type = text(s, obj, "type");
+        enum elem_kind kind = kind_v3(type);
+        s->n.packages += kind == ELEM_PACKAGE;
+        s->n.files += type != NULL && strcmp(type, "software_File") == 0;
+        s->n.snippets += type != NULL && strcmp(type, "software_Snippet") == 0;
+        const cJSON *id = member(s, obj, "spdxId", cJSON_String);
+        if (id == NULL || id->valuestring[0] == '\0') {
+            if (kind == ELEM_PACKAGE)
+                warn(s, obj, "package without an spdxId (ignored: nothing can name it)");
+            continue;
+        }
+        check_length(s, id, "spdxId", id->valuestring);
+        add_elem(s, id->valuestring, id, obj, kind);
+    }
+    for (size_t v = 0; v < s->n_elems && s->status == CRISK_OK; v++)
+        if (s->elems[v].kind == ELEM_PACKAGE)
+            describe_package_v3(s, (uint32_t)v);
+}
+
+/* ---- relationships ------------------------------------------------------------- */
+
+typedef struct rel_type {
+    const char *name;
+    enum action action;
+    const char *kind;          /* the edge's kind; NULL: makes no edge */
+} rel_type;
+
+static const rel_type types_v2[] = {
+    { "DEPENDS_ON", ACT_FORWARD, "depends_on" },
+    { "CONTAINS", ACT_FORWARD, "contains" },
+    { "HAS_PREREQUISITE", ACT_FORWARD, "has_prerequisite" },
+    { "DYNAMIC_LINK", ACT_FORWARD, "dynamic_link" },
+    { "STATIC_LINK", ACT_FORWARD, "static_link" },
+    { "DEPENDENCY_OF", ACT_REVERSE, "dependency_of" },
+    { "RUNTIME_DEPENDENCY_OF", ACT_REVERSE, "runtime_dependency_of" },
+    { "CONTAINED_BY", ACT_REVERSE, "contained_by" },
+    { "PREREQUISITE_FOR", ACT_REVERSE, "prerequisite_for" },
+    { "PACKAGE_OF", ACT_REVERSE, "package_of" },
+    { "OPTIONAL_DEPENDENCY_OF", ACT_OPTIONAL, "optional" },
+    { "PROVIDED_DEPENDENCY_OF", ACT_OPTIONAL, "provided" },
+    { "BUILD_DEPENDENCY_OF", ACT_NOT_RUNTIME, NULL },
+    { "DEV_DEPENDENCY_OF", ACT_NOT_RUNTIME, NULL },
+    { "TEST_DEPENDENCY_OF", ACT_NOT_RUNTIME, NULL },
+    { "BUILD_TOOL_OF", ACT_NOT_RUNTIME, NULL },
+    { "DEV_TOOL_OF", ACT_NOT_RUNTIME, NULL },
+    { "TEST_OF", ACT_NOT_RUNTIME, NULL },
+    { "TEST_TOOL_OF", ACT_NOT_RUNTIME, NULL },
+    { "DESCRIBES", ACT_DESCRIBES, NULL },
+    { "DESCRIBED_BY", ACT_DESCRIBED_BY, NULL },
+};
+
+/* 3.0 kinds are the type as written (mapping §2). */
+static const rel_type types_v3[] = {
+    { "dependsOn", ACT_FORWARD, "dependsOn" },
+    { "contains", ACT_FORWARD, "contains" },
+    { "hasPrerequisite", ACT_FORWARD, "hasPrerequisite" },
+    { "hasDynamicLink", ACT_FORWARD, "hasDynamicLink" },
+    { "hasStaticLink", ACT_FORWARD, "hasStaticLink" },
+    { "describes", ACT_DESCRIBES, NULL },
+};
+
+static const rel_type *lookup_type(const spdx *s, const char *name)
+{
+    const rel_type *table = s->v3 ? types_v3 : types_v2;
+    size_t n = s->v3 ? sizeof types_v3 / sizeof *types_v3 : sizeof types_v2 / sizeof *types_v2;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, table[i].name) == 0)
+            return &table[i];
+    return NULL;
+}
+
+/* A 2.x target that names nothing in this document: NONE, NOASSERTION
+ * ("known to have none" / "unknown"), or an element of another document. */
+static int is_elsewhere(spdx *s, const cJSON *target)
+{
+    const char *id = target->valuestring;
+    if (id[0] != 'N' && id[0] != 'D')
+        return 0;   /* the common case, without a strcmp */
+    if (strcmp(id, "NONE") == 0 || strcmp(id, "NOASSERTION") == 0) {
+        s->n.none_targets++;
+        return 1;
+    }
+    if (strncmp(id, "DocumentRef-", 12) == 0 && strchr(id, ':') != NULL) {
+        if (s->n.external++ == 0)
+            s->first_external = target;
+        return 1;
+    }
+    return 0;
+}
+
+/* The element `ref` names, or NONE (counted, the first one's place kept).
+ * `end` (0 or 1) is the end of the relationship it stands at: each end
+ * remembers its last answer, since relationships come grouped by source
+ * (and syft's by target). */
+static uint32_t resolve(spdx *s, const cJSON *ref, int end, uint8_t *kind)
+{
+    if (s->last_ref[end] != NULL && strcmp(ref->valuestring, s->last_ref[end]) == 0) {
+        *kind = s->last_kind[end];
+        return s->last_elem[end];
+    }
+    uint32_t v = find_kind(s, ref->valuestring, kind);
+    if (v != NONE) {
+        s->last_ref[end] = ref->valuestring;
+        s->last_elem[end] = v;
+        s->last_kind[end] = *kind;
+    }
+    if (v == NONE && s->n.unknown++ == 0) {
+        s->first_unknown = ref;
+        s->unknown_id = ref->valuestring;
+    }
+    return v;
+}
+
+static void add_edge(spdx *s, uint32_t from, uint32_t to, const char *kind, const cJSON *at,
+                     int optional)
+{
+    if (crisk__grow((void **)&s->edges, &s->edge_cap, s->n_edges + 1, sizeof *s->edges) != 0) {
+        s->status = CRISK_ENOMEM;
+        return;
+    }
+    s->edges[s->n_edges++] = (edge){ from, to, kind, at, (uint8_t)optional };
+}
+
+/* "A depends on B" from the element named by `a_ref` on the one `b_ref`
+ * names, if both are packages in this document and the edge is kept. */
+static void depend(spdx *s, const cJSON *a_ref, const cJSON *b_ref, const cJSON *at,
+                   const char *kind, int optional)
+{
+    if (!s->v3 && (is_elsewhere(s, a_ref) || is_elsewhere(s, b_ref)))
+        return;
+    uint8_t ka = ELEM_OTHER, kb = ELEM_OTHER;
+    uint32_t a = resolve(s, a_ref, 0, &ka), b = a != NONE ? resolve(s, b_ref, 1, &kb) : NONE;
+    if (a == NONE || b == NONE)
+        return;
+    if (ka != ELEM_PACKAGE || kb != ELEM_PACKAGE) {
+        s->n.to_files += ka == ELEM_FILE || kb == ELEM_FILE;
+        s->n.other_types += ka == ELEM_OTHER || kb == ELEM_OTHER;
+        return;
+    }
+    if (a == b) {
+        char q[CRISK__QUOTE_MAX];
+        s->n.self++;
+        warn(s, at, "'%s' depends on itself (relationship dropped)",
+             crisk__quote(q, s->elems[a].id));
+        return;
+    }
+    if (optional && s->opts->cdx_drop_optional) {
+        s->n.optional_dropped++;
+        return;
+    }
+    add_edge(s, a, b, kind, at, optional);
+}
+
+/* Mark the element `ref` names as described (a function if a package). */
+static void describe(spdx *s, const cJSON *ref)
+{
+    if (!s->v3 && is_elsewhere(s, ref))
+        return;
+    uint8_t kind = ELEM_OTHER;
+    uint32_t v = resolve(s, ref, 1, &kind);
+    if (v != NONE && kind == ELEM_PACKAGE)
+        s->elems[v].function = 1;
+}
+
+/* One relationship, whichever version: `a` and `b` the string items of its
+ * two ends, `type` its type; `described` says whether DESCRIBES and
+ * DESCRIBED_BY still decide the functions. */
+static void relate(spdx *s, const cJSON *a, const cJSON *b, const cJSON *type, int described)
+{
+    const rel_type *t = lookup_type(s, type->valuestring);
+    enum action act = t != NULL ? t->action : ACT_OTHER;
+    const char *kind = t != NULL ? t->kind : NULL;
+    switch (act) {
+    case ACT_FORWARD: depend(s, a, b, b, kind, 0); break;
+    case ACT_REVERSE: depend(s, b, a, a, kind, 0); break;
+    case ACT_OPTIONAL: depend(s, b, a, a, kind, 1); break;
+    case ACT_NOT_RUNTIME: s->n.not_runtime++; break;
+    case ACT_DESCRIBES:
+        if (!described && strcmp(a->valuestring, s->doc_id) == 0)
+            describe(s, b);
+        break;
+    case ACT_DESCRIBED_BY:
+        if (!described && strcmp(b->valuestring, s->doc_id) == 0)
+            describe(s, a);
+        break;
+    case ACT_OTHER: s->n.other_types++; break;
+    }
+}
+
+/* The three members of a 2.x relationship. */
+static int relationship_members(spdx *s, const cJSON *rel, const cJSON *v[3])
+{
+    static const char *const keys[] = { "spdxElementId", "relatedSpdxElement",
+                                        "relationshipType" };
+    pick(rel, keys, 3, v);
+    for (int k = 0; k < 3; k++) {
+        if (v[k] != NULL && cJSON_IsString(v[k]))
+            continue;
+        if (v[k] == NULL || cJSON_IsNull(v[k]))
+            warn(s, rel, "relationship without '%s' (ignored)", keys[k]);
+        else
+            typed(s, v[k], rel, cJSON_String);   /* the error */
+        return 0;
+    }
+    return 1;
+}
+
+static void read_relationships_v2(spdx *s, const cJSON *doc, int described)
+{
+    const cJSON *list = member(s, doc, "relationships", cJSON_Array);
+    const cJSON *rel;
+    cJSON_ArrayForEach(rel, list) {
+        if (!is_object_entry(s, rel, list, "relationships") || s->status != CRISK_OK)
+            continue;
+        s->n.relationships++;
+        const cJSON *v[3];
+        if (relationship_members(s, rel, v))
+            relate(s, v[0], v[1], v[2], described);
+    }
+}
+
+/* A 3.0 relationship: from -> each of to[]; build-time scopes dropped. */
+static void read_relationship_v3(spdx *s, const cJSON *rel, int described)
+{
+    static const char *const dropped[] = { "build", "development", "test", "design" };
+    const cJSON *from = member(s, rel, "from", cJSON_String);
+    const cJSON *type = member(s, rel, "relationshipType", cJSON_String);
+    const cJSON *to = member(s, rel, "to", cJSON_Array);
+    const char *scope = text(s, rel, "scope");
+    if (from == NULL || type == NULL) {
+        if (s->errors == 0)
+            warn(s, rel, "relationship without '%s' (ignored)", from == NULL ? "from"
+                                                               : "relationshipType");
+        return;
+    }
+    for (size_t i = 0; scope != NULL && i < sizeof dropped / sizeof *dropped; i++)
+        if (strcmp(scope, dropped[i]) == 0) {
+            s->n.not_runtime++;
+            return;
+        }
+    const char *completeness = text(s, rel, "completeness");
+    if (to == NULL || to->child == NULL) {
+        s->n.complete_empty += completeness != NULL && strcmp(completeness, "complete") == 0;
+        return;
+    }
+    const cJSON *target;
+    cJSON_ArrayForEach(target, to)
+        if (is_string_entry(s, target, to, "to"))
+            relate(s, from, target, type, described);
+}
+
+static int is_relationship_v3(spdx *s, const cJSON *obj)
+{
+    const char *type = cJSON_IsObject(obj) ? text(s, obj, "type") : NULL;
+    return type != NULL && (strcmp(type, "Relationship") == 0
+                            || strcmp(type, "LifecycleScopedRelationship") == 0);
+}
+
+static void read_relationships_v3(spdx *s, const cJSON *graph, int described)
+{
+    const cJSON *obj;
+    cJSON_ArrayForEach(obj, graph)
+        if (is_relationship_v3(s, obj) && s->status == CRISK_OK) {
+            s->n.relationships++;
+            read_relationship_v3(s, obj, described);
+        }
+}
+
+/* ---- the functions ----------------------------------------------------------- */
+
+/* documentDescribes[] (2.x) or rootElement[] (3.0, of the SpdxDocument or an
+ * Sbom): whether the document says what it describes this way. */
+static int read_described(spdx *s, const cJSON *holder, const char *key)
+{
+    const cJSON *list = member(s, holder, key, cJSON_Array);
+    const cJSON *ref;
+    int any = 0;
+    cJSON_ArrayForEach(ref, list)
+        if (is_string_entry(s, ref, list, key)) {
+            describe(s, ref);
+            any = 1;
+        }
+    return any;
+}
+
+/* 3.0: the root elements of the SpdxDocument and of every Sbom. */
+static int read_roots_v3(spdx *s, const cJSON *graph)
+{
+    const cJSON *obj;
+    int any = 0;
+    cJSON_ArrayForEach(obj, graph) {
+        const char *type = cJSON_IsObject(obj) ? text(s, obj, "type") : NULL;
+        if (type != NULL && (strcmp(type, "SpdxDocument") == 0 || strcmp(type, "software_Sbom") == 0))
+            any |= read_described(s, obj, "rootElement");
+    }
+    return any;
+}
+
+static size_t count_functions(const spdx *s)
+{
+    size_t k = 0;
+    for (size_t v = 0; v < s->n_elems; v++)
+        k += s->elems[v].function;
+    return k;
+}
+
+/* ---- edges the document leaves unsaid ----------------------------------------- */
+
+typedef struct edge_key {
+    uint32_t from, to, index;
+} edge_key;
+
+static int compare_keys(const void *pa, const void *pb)
+{
+    const edge_key *a = pa, *b = pb;
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    if (a->to != b->to)
+        return a->to < b->to ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Mark in `skip` every repeat of a pair: the first statement in document
+ * order gives the edge its kind. */
+static int unite_pairs(spdx *s, uint8_t *skip)
+{
+    edge_key *keys = malloc((s->n_edges + 1) * sizeof *keys);
+    if (keys == NULL)
+        return -1;
+    for (size_t i = 0; i < s->n_edges; i++)
+        keys[i] = (edge_key){ s->edges[i].from, s->edges[i].to, (uint32_t)i };
+    crisk__sort(keys, s->n_edges, sizeof *keys, compare_keys);
+    for (size_t k = 1; k < s->n_edges; k++)
+        if (keys[k].from == keys[k - 1].from && keys[k].to == keys[k - 1].to) {
+            skip[keys[k].index] = 1;
+            s->n.repeated++;
+        }
+    free(keys);
+    return 0;
+}
+
+/* Packages nothing depends on (in-degree 0 over the kept edges), functions
+ * aside: what a function that says nothing of its own depends on. */
+static uint8_t *top_packages(spdx *s, const uint8_t *skip)
+{
+    uint8_t *top = malloc(s->n_elems + 1);
+    if (top == NULL)
+        return NULL;
+    for (size_t v = 0; v < s->n_elems; v++)
+        top[v] = s->elems[v].kind == ELEM_PACKAGE && !s->elems[v].function;
+    for (size_t i = 0; i < s->n_edges; i++)
+        if (!skip[i])
+            top[s->edges[i].to] = 0;
+    return top;
+}
+
+/* A function without an edge of its own depends on the top packages
+ * (kind implicit-root; mapping §1); so does the synthetic root. */
+static void infer_root_edges(spdx *s, const uint8_t *top, const uint8_t *skip)
+{
+    size_t n_edges = s->n_edges;
+    for (size_t i = 0; i < n_edges; i++)
+        if (!skip[i])
+            s->elems[s->edges[i].from].out = 1;
+    size_t n = s->n_elems;
+    for (size_t f = 0; f < n && s->status == CRISK_OK; f++) {
+        if (!s->elems[f].function || s->elems[f].out)
+            continue;
+        size_t added = 0;
+        for (size_t v = 0; v < n && s->status == CRISK_OK; v++)
+            if (top[v]) {
+                add_edge(s, (uint32_t)f, (uint32_t)v, "implicit-root", NULL, 0);
+                added++;
+            }
+        s->n.implicit_root += added;
+        char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
+        if (s->elems[f].obj == NULL)   /* the synthetic root */
+            warn(s, NULL, "the document describes no package: using a synthetic function '%s' "
+                 "named '%s' that depends on every package nothing depends on (%zu "
+                 "implicit-root edge%s)", crisk__quote(q1, s->elems[f].id),
+                 crisk__quote(q2, s->doc_name != NULL ? s->doc_name : ""), added, plural(added));
+        else if (added > 0)
+            warn(s, s->elems[f].at, "described package '%s' has no relationship of its own: "
+                 "assuming it depends on every package nothing depends on (%zu implicit-root "
+                 "edge%s)", crisk__quote(q1, s->elems[f].id), added, plural(added));
+    }
+}
+
+/* No described package: a function "spdx-root" named after the document. */
+static void add_synthetic_root(spdx *s, const cJSON *doc)
+{
+    const char *id = ROOT_ID;
+    char buf[32];
+    for (unsigned k = 2; find(s, id) != NONE; k++) {
+        snprintf(buf, sizeof buf, "%s~%u", ROOT_ID, k);
+        id = buf;
+    }
+    id = make_string(s, id, strlen(id));
+    uint32_t v = id != NULL ? add_elem(s, id, doc, NULL, ELEM_PACKAGE) : NONE;
+    if (v == NONE)
+        return;
+    s->elems[v].function = 1;
+    s->elems[v].name = s->doc_name;
+    s->elems[v].at = NULL;   /* the whole document */
+}
+
+/* Warn about every package no function reaches (kept, without an edge). */
+static int check_reachability(spdx *s, const uint8_t *skip)
+{
+    size_t n = s->n_elems;
+    uint32_t *start = calloc(n + 2, sizeof *start), *adj = malloc((s->n_edges + 1) * sizeof *adj);
+    uint32_t *queue = malloc((n + 1) * sizeof *queue);
+    uint8_t *seen = calloc(n + 1, 1);
+    int rc = -1;
+    if (start == NULL || adj == NULL || queue == NULL || seen == NULL)
+        goto out;
+    for (size_t i = 0; i < s->n_edges; i++)
+        if (!skip[i])
+            start[s->edges[i].from + 2]++;
+    for (size_t v = 0; v < n; v++)
+        start[v + 2] += start[v + 1];
+    for (size_t i = 0; i < s->n_edges; i++)
+        if (!skip[i])
+            adj[start[s->edges[i].from + 1]++] = s->edges[i].to;
+    size_t head = 0, tail = 0;
+    for (size_t v = 0; v < n; v++)
+        if (s->elems[v].function) {
+            seen[v] = 1;
+            queue[tail++] = (uint32_t)v;
+        }
+    while (head < tail) {
+        uint32_t u = queue[head++];
+        for (uint32_t k = start[u]; k < start[u + 1]; k++)
+            if (!seen[adj[k]]) {
+                seen[adj[k]] = 1;
+                queue[tail++] = adj[k];
+            }
+    }
+    for (size_t v = 0; v < n; v++)
+        if (s->elems[v].kind == ELEM_PACKAGE && !seen[v]) {
+            char q[CRISK__QUOTE_MAX];
+            s->n.unreachable++;
+            warn(s, s->elems[v].at, "package '%s' is not reachable from any described package",
+                 crisk__quote(q, s->elems[v].id));
+        }
+    rc = 0;
+out:
+    free(start);
+    free(adj);
+    free(queue);
+    free(seen);
+    return rc;
+}
+
+/* The summary warnings of mapping §1/§3: unknown elements, other documents. */
+static void summary_warnings(spdx *s)
+{
+    char q[CRISK__QUOTE_MAX];
+    if (s->n.unknown > 0)
+        warn(s, s->first_unknown, "%zu relationship%s name%s an element this document does not "
+             "define (dropped; the first: '%s')", s->n.unknown, plural(s->n.unknown),
+             s->n.unknown == 1 ? "s" : "", crisk__quote(q, s->unknown_id));
+    if (s->n.external > 0)
+        warn(s, s->first_external, "%zu relationship%s name%s an element of another document "
+             "(DocumentRef-...: dropped)", s->n.external, plural(s->n.external),
+             s->n.external == 1 ? "s" : "");
+}
+
+/* ---- handing over ---------------------------------------------------------------- */
+
+static int add_nodes(spdx *s, crisk_builder *b, size_t source, crisk_error *err)
+{
+    static const char *const attr_names[] = { "purl", "spdxid" };
+    for (size_t v = 0; v < s->n_elems; v++) {
+        const elem *e = &s->elems[v];
+        if (e->kind != ELEM_PACKAGE)
+            continue;
+        const int synthetic = e->obj == NULL;
+        const char *attr_values[2] = { e->purl != NULL ? e->purl : "", synthetic ? "" : e->id };
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        rec.id = e->id;
+        rec.name = e->name;
+        rec.type = e->function ? CRISK_NODE_FUNCTION : CRISK_NODE_COMPONENT;
+        rec.category = e->function ? CRISK_CAT_OTHER : (crisk_category)e->category;
+        rec.criticality = e->function ? s->opts->cdx_criticality : 1.0;
+        rec.parent = e->function ? NULL : e->parent;
+        rec.attr_count = 2;
+        rec.attr_names = attr_names;
+        rec.attr_values = attr_values;
+        rec.line = line_of(e->at);
+        rec.id_column = column_of(e->at) <= UINT16_MAX ? column_of(e->at) : 0;
+        int rc = crisk_builder_add_node(b, source, &rec, s->diags, err);
+        if (rc != CRISK_OK)
+            return rc;
+    }
+    return CRISK_OK;
+}
+
+static int add_edges(spdx *s, crisk_builder *b, size_t source, const uint8_t *skip,
+                     crisk_error *err)
+{
+    for (size_t i = 0; i < s->n_edges; i++) {
+        if (skip[i])
+            continue;
+        const edge *e = &s->edges[i];
+        const cJSON *at = e->at != NULL ? e->at : s->elems[e->to].at;
+        crisk_edge_record rec;
+        crisk_edge_record_init(&rec);
+        rec.from = s->elems[e->from].id;
+        rec.to = s->elems[e->to].id;
+        rec.kind = e->kind;
+        rec.line = line_of(at);
+        rec.to_column = e->at != NULL && column_of(at) <= UINT16_MAX ? column_of(at) : 0;
+        int rc = crisk_builder_add_edge(b, source, &rec, s->diags, err);
+        if (rc != CRISK_OK)
+            return rc;
+    }
+    return CRISK_OK;
+}
+
+/* The provenance note: what was read, inferred and dropped. */
+static int add_note(spdx *s, crisk_builder *b, size_t functions, crisk_error *err)
+{
+    const counts *k = &s->n;
+    const char *fmt =
+        "spdx %s: %s, %zu function%s, %zu packages, %zu files, %zu snippets, %zu relationships; "
+        "edges kept: %zu, %zu implicit-root; dropped: %zu to files, %zu not runtime, "
+        "%zu of other types, %zu to NONE/NOASSERTION, %zu optional, %zu to other documents, "
+        "%zu to unknown elements, %zu self, %zu repeated; %zu stated complete with none; "
+        "%zu duplicate ids; %zu unreachable";
+#define NOTE_ARGS s->path, s->version != NULL ? s->version : "?", functions, plural(functions), \
+        k->packages, k->files, k->snippets, k->relationships, k->kept, k->implicit_root,       \
+        k->to_files, k->not_runtime, k->other_types, k->none_targets, k->optional_dropped,     \
+        k->external, k->unknown, k->self, k->repeated, k->complete_empty, k->duplicate_ids, \
+        k->unreachable
+    int len = snprintf(NULL, 0, fmt, NOTE_ARGS);
+    char *note = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (note == NULL)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    snprintf(note, (size_t)len + 1, fmt, NOTE_ARGS);
+#undef NOTE_ARGS
+    int rc = crisk_builder_add_note(b, note, err);
+    free(note);
+    return rc;
+}
+
+/* ---- the whole document ------------------------------------------------------------ */
+
+/* "@context" naming spdx.org/rdf/3.0 (a string, or one in an array). */
+static int is_v3_context(const cJSON *context)
+{
+    if (cJSON_IsString(context))
+        return strstr(context->valuestring, "spdx.org/rdf/3.") != NULL;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, context)
+        if (cJSON_IsString(c) && strstr(c->valuestring, "spdx.org/rdf/3.") != NULL)
+            return 1;
+    return 0;
+}
+
+/* Tell the version; check what each needs.  Returns 0, or -1 (reported). */
+static int check_document(spdx *s, const cJSON *doc)
+{
+    char q[CRISK__QUOTE_MAX];
+    if (!cJSON_IsObject(doc)) {
+        fail(s, where(doc, NULL), "not an SPDX document (the document is %s, not an object)",
+             crisk__json_type_name(doc->type));
+        return -1;
+    }
+    const cJSON *context = cJSON_GetObjectItemCaseSensitive(doc, "@context");
+    if (context != NULL) {
+        s->v3 = 1;
+        if (!is_v3_context(context)) {
+            fail(s, context, "not an SPDX 3.0 document ('@context' does not name "
+                 "spdx.org/rdf/3.0)");
+            return -1;
+        }
+        s->version = "SPDX-3.0";
+        return member(s, doc, "@graph", cJSON_Array) != NULL ? 0 : (fail(s, doc, "no '@graph' "
+                                                                   "array of elements"), -1);
+    }
+    const cJSON *version = member(s, doc, "spdxVersion", cJSON_String);
+    if (version == NULL) {
+        if (s->errors == 0)
+            fail(s, doc, "not an SPDX document ('spdxVersion' is missing)");
+        return -1;
+    }
+    s->version = version->valuestring;
+    if (strncmp(s->version, "SPDX-2.", 7) != 0) {
+        fail(s, version, "unsupported spdxVersion '%s' (expected SPDX-2.2, SPDX-2.3 or SPDX 3.0 "
+             "JSON-LD)", crisk__quote(q, s->version));
+        return -1;
+    }
+    if (strcmp(s->version, "SPDX-2.2") != 0 && strcmp(s->version, "SPDX-2.3") != 0)
+        warn(s, version, "unsupported spdxVersion '%s' (read as SPDX-2.3)",
+             crisk__quote(q, s->version));
+    s->doc_id = text(s, doc, "SPDXID");
+    if (s->doc_id == NULL)
+        s->doc_id = "SPDXRef-DOCUMENT";
+    s->doc_name = trimmed(s, text(s, doc, "name"));
+    return 0;
+}
+
+/* The SpdxDocument element of a 3.0 graph: its id and name. */
+static void find_document_v3(spdx *s, const cJSON *graph)
+{
+    const cJSON *obj;
+    s->doc_id = "";
+    cJSON_ArrayForEach(obj, graph) {
+        const char *type = cJSON_IsObject(obj) ? text(s, obj, "type") : NULL;
+        if (type != NULL && strcmp(type, "SpdxDocument") == 0) {
+            const char *id = text(s, obj, "spdxId");
+            s->doc_id = id != NULL ? id : "";
+            s->doc_name = trimmed(s, text(s, obj, "name"));
+            return;
+        }
+    }
+}
+
+/* Elements, the described ones, and the relationships. */
+static void read_document(spdx *s, const cJSON *doc)
+{
+    const cJSON *graph = s->v3 ? cJSON_GetObjectItemCaseSensitive(doc, "@graph") : NULL;
+    int described;
+    if (s->v3) {
+        find_document_v3(s, graph);
+        collect_v3(s, graph);
+        described = read_roots_v3(s, graph);
+        read_relationships_v3(s, graph, described);
+    } else {
+        collect_v2(s, doc);
+        described = read_described(s, doc, "documentDescribes");
+        read_relationships_v2(s, doc, described);
+    }
+}
+
+/* From the tree to elements and edges; `*skip` gets the per-edge mask of
+ * what is not handed over. */
+static void map_document(spdx *s, const cJSON *doc, uint8_t **skip)
+{
+    read_document(s, doc);
+    if (s->status == CRISK_OK && count_functions(s) == 0)
+        add_synthetic_root(s, doc);
+    size_t declared = s->n_edges;
+    *skip = s->status == CRISK_OK ? calloc(declared + 1, 1) : NULL;
+    if (s->status == CRISK_OK && (*skip == NULL || unite_pairs(s, *skip) != 0))
+        s->status = CRISK_ENOMEM;
+    uint8_t *top = s->status == CRISK_OK ? top_packages(s, *skip) : NULL;
+    if (s->status == CRISK_OK && top == NULL)
+        s->status = CRISK_ENOMEM;
+    if (s->status == CRISK_OK)
+        infer_root_edges(s, top, *skip);
+    free(top);
+    /* the inferred edges are new and never repeats: room for them in skip */
+    uint8_t *bigger = s->status == CRISK_OK ? realloc(*skip, s->n_edges + 1) : NULL;
+    if (bigger != NULL) {
+        memset(bigger + declared, 0, s->n_edges + 1 - declared);
+        *skip = bigger;
+    } else if (s->status == CRISK_OK) {
+        s->status = CRISK_ENOMEM;
+    }
+    if (s->status == CRISK_OK && check_reachability(s, *skip) != 0)
+        s->status = CRISK_ENOMEM;
+    for (size_t i = 0; s->status == CRISK_OK && i < declared; i++)
+        s->n.kept += !(*skip)[i];
+    summary_warnings(s);
+}
+
+/* The SHA-256 of the document, made on a helper thread while the main one
+ * parses and maps (a fifth of the time of a large document otherwise). */
+typedef struct digest_job {
+    const unsigned char *data;
+    size_t len;
+    char hex[65];
+    int failed;          /* libcrypto could not make it (out of memory) */
+    pthread_t thread;
+    int started;
+} digest_job;
+
+static void *digest(void *arg)
+{
+    digest_job *job = arg;
+    job->failed = crisk__sha256_hex(job->hex, job->data != NULL ? job->data
+                                                                : (const unsigned char *)"",
+                                    job->len) != 0;
+    return NULL;
+}
+
+static void digest_start(digest_job *job, const unsigned char *data, size_t len)
+{
+    job->data = data;
+    job->len = len;
+    job->started = crisk__thread_start(&job->thread, digest, job) == 0;
+    if (!job->started)
+        digest(job);
+}
+
+/* The digest, or NULL when it could not be made. */
+static const char *digest_finish(digest_job *job)
+{
+    if (job->started)
+        pthread_join(job->thread, NULL);
+    job->started = 0;
+    return job->failed ? NULL : job->hex;
+}
+
+/* Load data[0..len) (data[len] must be a NUL). */
+static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size_t len,
+                      crisk_error *err)
+{
+    size_t source = 0;
+    uint8_t *skip = NULL;
+    cJSON *doc = NULL;
+    int rc = crisk_builder_add_source(b, &source, s->path, "spdx", NULL, len, err);
+    if (rc != CRISK_OK)
+        return rc;
+    digest_job job;
+    digest_start(&job, data, len);
+    crisk_error json = CRISK_ERROR_INIT;
+    if (crisk__json_parse(&doc, data, len, "an SPDX JSON document", set_position, NULL, &json)
+        != CRISK_OK) {
+        s->errors++;
+        if (crisk_diagnostics_add(s->diags, CRISK_SEV_ERROR, s->path, json.line, json.column,
+                                  "%s", json.message) != CRISK_OK)
+            s->status = CRISK_ENOMEM;
+    } else if (check_document(s, doc) == 0) {
+        map_document(s, doc, &skip);
+    }
+    crisk_builder_set_source_rows(b, source, s->n.packages);
+    size_t functions = count_functions(s);
+    if (s->status != CRISK_OK)
+        rc = crisk_error_set(err, s->status, s->path, 0, 0, "out of memory");
+    else if (skip != NULL && s->errors == 0)
+        rc = add_nodes(s, b, source, err);
+    if (rc == CRISK_OK && skip != NULL && s->errors == 0)
+        rc = add_edges(s, b, source, skip, err);
+    if (rc == CRISK_OK && skip != NULL && s->errors == 0)
+        rc = add_note(s, b, functions, err);
+    const char *hex = digest_finish(&job);
+    if (hex == NULL && rc == CRISK_OK)
+        rc = crisk_error_set(err, CRISK_ENOMEM, s->path, 0, 0, "out of memory");
+    crisk_builder_set_source_digest(b, source, hex, len);
+    free(skip);
+    cJSON_Delete(doc);
+    return rc;
+}
+
+/* ---- reading the file ------------------------------------------------------------- */
+
+/* The whole file with a NUL after it; *data NULL when it is too large or
+ * cannot be read (reported; CRISK_EIO returned for a read error). */
+static int read_file(spdx *s, unsigned char **data, size_t *len, crisk_error *err)
+{
+    *data = NULL;
+    int fd;
+    struct stat st;
+    char why[CRISK_ERROR_MESSAGE_MAX];
+    int rc = crisk__infile_open(s->path, 0, &fd, &st, why, sizeof why);
+    if (rc != CRISK_OK) {
+        fail(s, NULL, "%s", why);
+        return crisk_error_set(err, rc, s->path, 0, 0, "%s", why);
+    }
+    if ((uint64_t)st.st_size > CRISK_MAX_FILE_BYTES) {
+        close(fd);
+        fail(s, NULL, "file is too large (%llu bytes, limit %llu)",
+             (unsigned long long)st.st_size, (unsigned long long)CRISK_MAX_FILE_BYTES);
+        return CRISK_OK;
+    }
+    size_t size = (size_t)st.st_size, n = 0;
+    unsigned char *buf = malloc(size + 1);
+    if (buf == NULL) {
+        close(fd);
+        return crisk_error_set(err, CRISK_ENOMEM, s->path, 0, 0, "out of memory");
+    }
+    int e = 0;
+    while (n < size) {
+        ssize_t got = read(fd, buf + n, size - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            e = got < 0 ? errno : EIO;   /* shorter than it said: changed under us */
+            break;
+        }
+        n += (size_t)got;
+    }
+    close(fd);
+    if (n < size) {
+        free(buf);
+        fail(s, NULL, "cannot read file: %s", strerror(e));
+        return crisk_error_set(err, CRISK_EIO, s->path, 0, 0, "cannot read file: %s", strerror(e));
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return CRISK_OK;
+}
+
+static int start(spdx *s, const char *path, const crisk_load_options *opts,
+                 crisk_diagnostics *diags, crisk_error *err)
+{
+    static const crisk_load_options defaults = CRISK_LOAD_OPTIONS_INIT;
+    memset(s, 0, sizeof *s);
+    s->path = path;
+    s->opts = opts != NULL ? opts : &defaults;
+    s->diags = diags;
+    s->doc_id = "SPDXRef-DOCUMENT";
+    if (!(s->opts->cdx_criticality >= 0) || !isfinite(s->opts->cdx_criticality))
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "--criticality must be a number >= 0");
+    return CRISK_OK;
+}
+
+static void finish(spdx *s)
+{
+    free(s->elems);
+    free(s->edges);
+    free(s->index);
+    free_strings(s);
+}
+
+int crisk__spdx_load(crisk_builder *b, const char *path, const crisk_load_options *opts,
+                     crisk_diagnostics *diags, crisk_error *err)
+{
+    spdx s;
+    int rc = start(&s, path, opts, diags, err);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (rc == CRISK_OK)
+        rc = read_file(&s, &data, &len, err);
+    if (rc == CRISK_OK && data != NULL)
+        rc = load_bytes(&s, b, data, len, err);
+    else if (rc == CRISK_OK)   /* unreadable or too large: reported; listed all the same */
+        rc = crisk_builder_add_source(b, &(size_t){ 0 }, path, "spdx",
+                                      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                                      0, err);
+    free(data);
+    finish(&s);
+    return rc;
+}
+
+int crisk__spdx_load_buffer(crisk_builder *b, const char *path, const void *data, size_t len,
+                            const crisk_load_options *opts, crisk_diagnostics *diags,
+                            crisk_error *err)
+{
+    spdx s;
+    int rc = start(&s, path, opts, diags, err);
+    unsigned char *copy = rc == CRISK_OK ? malloc(len + 1) : NULL;
+    if (rc == CRISK_OK && copy == NULL)
+        rc = crisk_error_set(err, CRISK_ENOMEM, path, 0, 0, "out of memory");
+    if (rc == CRISK_OK) {
+        memcpy(copy, data, len);
+        copy[len] = '\0';
+        rc = load_bytes(&s, b, copy, len, err);
+    }
+    free(copy);
+    finish(&s);
+    return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * spdx.h - the SPDX JSON SBOM reader (private): SPDX 2.2/2.3 JSON and SPDX
+ * 3.0 JSON-LD, mapped per formats/spdx-mapping.md (docs/spdx.md).  Like
+ * every reader, it reports each problem into `diags` (FILE:LINE:COLUMN:
+ * message) and feeds valid records into the builder.
+ */
+#ifndef CRISK_SPDX_H
+#define CRISK_SPDX_H
+
+#include <stddef.h>
+
+#include "chainrisk/chainrisk.h"
+
+/* An SPDX JSON document. */
+int crisk__spdx_load(crisk_builder *b, const char *path, const crisk_load_options *opts,
+                     crisk_diagnostics *diags, crisk_error *err);
+
+/* The same from memory, for the fuzz target and tests: `path` only names
+ * the input in messages. */
+int crisk__spdx_load_buffer(crisk_builder *b, const char *path, const void *data, size_t len,
+                            const crisk_load_options *opts, crisk_diagnostics *diags,
+                            crisk_error *err);
+
+#endif

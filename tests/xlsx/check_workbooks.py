@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""check_workbooks.py - read back chainrisk's Excel workbooks with openpyxl.
+
+    check_workbooks.py CHAINRISK REPO_DIR
+
+For every command that writes a table, run it once with --format csv and
+twice with --format xlsx -o FILE, then check, with openpyxl (Debian's
+python3-openpyxl, not chainrisk's own reader):
+
+  - the sheet names, the header row (equal to the CSV header), the header
+    frozen and a filter over the whole table, fitted column widths;
+  - every cell equal to the CSV cell of the same command: numbers as numbers
+    (openpyxl type 'n'), true/false as booleans, text as text ('s'), a CSV
+    cell neutralised against formulas (a leading "'") as the raw text;
+  - no formula anywhere in the workbook (no cell of type 'f', no <f> element
+    in any sheet's XML);
+  - shares in a percentage format;
+  - the same bytes on the second run (the creation time comes from the
+    inputs, not the clock);
+  - the provenance sheet: tool, command, every input with its SHA-256.
+
+Then `export --format xlsx`: its sheets, the nodes sheet against
+`export --format csv`, the edges against the inventory, and the hostile
+fixtures (formulas, invalid UTF-8) as text.
+
+Prints one line per check group and "N passed, N failed" at the end; exits
+1 if any check failed.
+"""
+import csv
+import hashlib
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import openpyxl
+
+BIN, REPO = sys.argv[1], sys.argv[2]
+SAMPLE = os.path.join(REPO, "data", "sample")
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+
+
+def run(args, expect=0):
+    p = subprocess.run([BIN] + args, capture_output=True)
+    if p.returncode != expect:
+        raise SystemExit("chainrisk %s: exit %d, expected %d\n%s"
+                         % (" ".join(args), p.returncode, expect, p.stderr.decode()))
+    return p.stdout.decode()
+
+
+def csv_rows(args):
+    return list(csv.reader(io.StringIO(run(args + ["--format", "csv"]))))
+
+
+def workbook(args, tmp, name):
+    """Run with --format xlsx twice; check the bytes match; return the path."""
+    paths = []
+    for k in (1, 2):
+        path = os.path.join(tmp, "%s-%d.xlsx" % (name, k))
+        run(args + ["--format", "xlsx", "-o", path])
+        paths.append(path)
+    with open(paths[0], "rb") as a, open(paths[1], "rb") as b:
+        check(a.read() == b.read(), "%s: two runs give different bytes" % name)
+    return paths[0]
+
+
+def same_cell(text, cell):
+    """Whether an openpyxl cell holds what the CSV cell `text` says."""
+    value = cell.value
+    if text == "":
+        return value is None
+    if text in ("true", "false") and cell.data_type == "b":
+        return value == (text == "true")
+    if cell.data_type == "n":
+        # libxlsxwriter writes 16 significant digits ("%.16g"): one more
+        # than Excel shows, one fewer than an exact round trip needs.
+        try:
+            x, y = float(text), float(value)
+        except ValueError:
+            return False
+        return x == y or abs(x - y) <= 1e-15 * max(abs(x), abs(y))
+    if cell.data_type != "s":
+        return False
+    # CSV neutralises a leading = + - @ tab CR with a quote; the workbook
+    # keeps the text as it is, in a text cell that cannot run.
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        text = text[1:]
+    # Control characters are stored as _xHHHH_ (OOXML's escape, which
+    # Excel decodes); openpyxl 3.0 leaves inline strings as stored.
+    value = re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+    return value == text
+
+
+def no_formulas(path, wb):
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    return False
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and b"<f>" in z.read(name):
+                return False
+    return True
+
+
+def check_table(name, ws, rows):
+    """The sheet `ws` against the CSV rows (header first)."""
+    header = [c.value for c in ws[1]]
+    check(header == rows[0], "%s: header %r, CSV %r" % (name, header, rows[0]))
+    check(ws.max_row == len(rows), "%s: %d rows, CSV %d" % (name, ws.max_row, len(rows)))
+    check(ws.freeze_panes == "A2", "%s: header not frozen (%r)" % (name, ws.freeze_panes))
+    last = openpyxl.utils.get_column_letter(len(rows[0]))
+    ref = "A1:%s%d" % (last, len(rows))
+    check(ws.auto_filter.ref == ref, "%s: filter %r, expected %r" % (name, ws.auto_filter.ref, ref))
+    for col in range(1, len(rows[0]) + 1):
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width
+        check(width is not None and width >= len(rows[0][col - 1]) + 1,
+              "%s: column %d not fitted (%r)" % (name, col, width))
+    bad = []
+    for r, row in enumerate(rows[1:], start=2):
+        for c, text in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            if not same_cell(text, cell):
+                bad.append((cell.coordinate, text, cell.value, cell.data_type))
+            key = rows[0][c - 1]
+            share = key.endswith("share") or key.endswith("_top1") or key.endswith("_top3")
+            want = "0.0%" if share else "General"
+            if cell.data_type == "n" and cell.number_format != want:
+                bad.append((cell.coordinate, "format", cell.number_format, want))
+    check(not bad, "%s: cells differ from the CSV: %r" % (name, bad[:5]))
+
+
+def check_provenance(name, wb, command, inputs):
+    check(wb.sheetnames[-1] == "provenance", "%s: last sheet %r" % (name, wb.sheetnames[-1]))
+    ws = wb["provenance"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    check(rows[0] == ["item", "value", "kind", "sha256", "bytes", "rows"],
+          "%s: provenance header %r" % (name, rows[0]))
+    items = {r[0]: r[1] for r in rows[1:] if r[0] != "input"}
+    check(items.get("command") == command, "%s: command %r" % (name, items.get("command")))
+    check(str(items.get("tool", "")).startswith("0.1.0"), "%s: tool %r" % (name, items.get("tool")))
+    got = {r[1]: r[3] for r in rows[1:] if r[0] == "input"}
+    for path in inputs:
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        check(got.get(path) == digest, "%s: input %s sha256 %r" % (name, path, got.get(path)))
+
+
+COMMANDS = [
+    ("rank", ["rank", SAMPLE], ["rank"]),
+    ("rank-top", ["rank", SAMPLE, "--top", "5", "--type", "service"], ["rank"]),
+    ("spof", ["spof", SAMPLE], ["spof"]),
+    ("spof-pairs", ["spof", SAMPLE, "--pairs"], ["spof"]),
+    ("shared", ["shared", SAMPLE], ["shared"]),
+    ("concentration", ["concentration", SAMPLE, "--by", "category,parent,country"],
+     ["concentration"]),
+    ("simulate", ["simulate", SAMPLE, "--runs", "2000", "--seed", "7"], ["simulate"]),
+    ("impact", ["impact", SAMPLE, "mainknoten-ix", "--hours", "8"], ["impact"]),
+    # with --format xlsx, --generate -o takes the results, not a scenario file
+    ("scenarios", ["scenarios", SAMPLE, "--generate", "--hours", "24"], ["scenarios"]),
+    ("scenarios-file", ["scenarios", SAMPLE, "--scenarios",
+                        os.path.join(SAMPLE, "scenarios.csv")], ["scenarios"]),
+]
+
+
+def check_commands(tmp):
+    inputs = [os.path.join(SAMPLE, "nodes.csv"), os.path.join(SAMPLE, "edges.csv")]
+    for name, args, sheets in COMMANDS:
+        path = workbook(args, tmp, name)
+        wb = openpyxl.load_workbook(path)
+        check(wb.sheetnames == sheets + ["provenance"], "%s: sheets %r" % (name, wb.sheetnames))
+        check_table(name, wb[sheets[0]], csv_rows(args))
+        check(no_formulas(path, wb), "%s: a formula in the workbook" % name)
+        check_provenance(name, wb, args[0], inputs)
+        print("ok %s" % name)
+
+
+EXPORT_SHEETS = ["nodes", "edges", "spofs", "minimal pairs", "shared", "false redundancy",
+                 "concentration by category", "concentration by parent",
+                 "concentration by country", "provenance"]
+
+
+def check_export(tmp):
+    path = workbook(["export", SAMPLE], tmp, "export")
+    wb = openpyxl.load_workbook(path)
+    check(wb.sheetnames == EXPORT_SHEETS, "export: sheets %r" % wb.sheetnames)
+    check_table("export nodes", wb["nodes"], csv_rows(["export", SAMPLE]))
+    spofs = [r for r in csv_rows(["spof", SAMPLE, "--pairs"])[1:]]
+    # spof --pairs: a SPOF has no spof2; a pair has one; a function whose
+    # pairs were cut and that has no SPOF has a row with neither
+    check_table("export spofs", wb["spofs"], [["function", "spof"]]
+                + [r[:2] for r in spofs if r[2] == "" and r[1] != ""])
+    check_table("export pairs", wb["minimal pairs"], [["function", "spof", "spof2", "pairs_cut"]]
+                + [r for r in spofs if r[2] != "" or r[1] == ""])
+    for by in ("category", "parent", "country"):
+        check_table("export concentration " + by, wb["concentration by " + by],
+                    csv_rows(["concentration", SAMPLE, "--by", by]))
+    shared = csv_rows(["shared", SAMPLE])
+    n_shared = sum(1 for r in shared[1:] if r[0] == "shared")
+    n_false = sum(1 for r in shared[1:] if r[0] == "false-redundancy")
+    check(wb["shared"].max_row == 1 + n_shared, "export: shared rows")
+    check(wb["false redundancy"].max_row == 1 + n_false, "export: false redundancy rows")
+    edges = wb["edges"]
+    check([c.value for c in edges[1]] == ["from", "to", "group", "need", "kind", "group_size"],
+          "export: edges header")
+    with open(os.path.join(SAMPLE, "edges.csv"), newline="") as f:
+        native = list(csv.DictReader(f))
+    check(edges.max_row == 1 + len(native), "export: %d edges, edges.csv %d"
+          % (edges.max_row - 1, len(native)))
+    pairs = {(r[0].value, r[1].value) for r in edges.iter_rows(min_row=2)}
+    check(pairs == {(e["from"], e["to"]) for e in native}, "export: edges differ from edges.csv")
+    check(all(isinstance(r[3].value, int) for r in edges.iter_rows(min_row=2)),
+          "export: need is not a number")
+    check(no_formulas(path, wb), "export: a formula in the workbook")
+    check_provenance("export", wb, "export",
+                     [os.path.join(SAMPLE, "nodes.csv"), os.path.join(SAMPLE, "edges.csv")])
+    print("ok export")
+
+
+def check_hostile(tmp):
+    formulas = os.path.join(REPO, "tests", "fixtures", "hostile", "formulas")
+    path = workbook(["export", formulas], tmp, "hostile")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["nodes"]
+    names = {r[0].value: r[1] for r in ws.iter_rows(min_row=2)}
+    cell = names.get("=calc")
+    check(cell is not None and cell.data_type == "s" and cell.value == "+cmd|' /C calc'!A0",
+          "hostile: '=calc' name %r" % (cell.value if cell else None))
+    check(no_formulas(path, wb), "hostile: a formula in the workbook")
+    check_table("hostile rank", openpyxl.load_workbook(workbook(["rank", formulas], tmp,
+                                                                "hostile-rank"))["rank"],
+              csv_rows(["rank", formulas]))
+    control = ["rank", "--nodes",
+               os.path.join(REPO, "tests", "fixtures", "hostile", "control_chars", "nodes.csv")]
+    path = workbook(control, tmp, "control")
+    check_table("control characters", openpyxl.load_workbook(path)["rank"], csv_rows(control))
+    with zipfile.ZipFile(path) as z:
+        check(b"a_x001B_[2Jb" in z.read("xl/worksheets/sheet1.xml"),
+              "control characters: ESC not escaped as _x001B_")
+    print("ok hostile")
+
+
+def check_workbook_input(tmp):
+    """A workbook made from a workbook: the same cells as from the CSV, the
+    sheets named in provenance with the workbook's digest, and the creation
+    time the workbook file's."""
+    import datetime
+    book = os.path.join(REPO, "tests", "fixtures", "xlsx", "sample.xlsx")
+    args = ["rank", "--nodes", book, "--sheet", "Suppliers", "--edges-sheet", "Dependencies"]
+    path = workbook(args, tmp, "from-xlsx")
+    wb = openpyxl.load_workbook(path)
+    check_table("from-xlsx", wb["rank"], csv_rows(["rank", SAMPLE]))
+    rows = [[c.value for c in r] for r in wb["provenance"].iter_rows()]
+    got = {r[1]: r[3] for r in rows[1:] if r[0] == "input"}
+    with open(book, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    for sheet in ("Suppliers", "Dependencies"):
+        check(got.get("%s[%s]" % (book, sheet)) == digest,
+              "from-xlsx: input %s[%s] %r" % (book, sheet, got))
+    mtime = datetime.datetime.utcfromtimestamp(int(os.path.getmtime(book)))
+    check(wb.properties.created == mtime,
+          "from-xlsx: created %r, the workbook's mtime %r" % (wb.properties.created, mtime))
+    print("ok from-xlsx")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        check_commands(tmp)
+        check_workbook_input(tmp)
+        check_export(tmp)
+        check_hostile(tmp)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
