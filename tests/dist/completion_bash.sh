@@ -60,7 +60,7 @@ check "--pairs --pairs-max-work" "spof" "inv" "--pa"
 check "--delimiter --depth --drop-optional" "map" "--d"
 # --format values per command, as "--format X" and "--format=X"
 check "csv json table xlsx" "rank" "--format" ""
-check "csv dot graphml json xlsx" "export" "--format" ""
+check "csv dot graphml json mef xlsx" "export" "--format" ""
 check "csv" "shared" "--format" "=" "c"   # readline splits --format=c at the =
 check "category country parent" "concentration" "--by" ""
 check "dot neato sfdp" "map" "--layout" ""
