@@ -687,17 +687,21 @@ Test(csv_native, reports_numbers_that_do_not_parse_or_are_out_of_range)
     expect_diag(&r, 'N', ":2:4: invalid recovery_hours '-0.5' (must be >= 0)");
     expect_diag(&r, 'N', ":2:5: invalid spend '-10' (must be >= 0)");
     expect_diag(&r, 'N', ":2:6: invalid probability '1.5' (must be between 0 and 1)");
+    expect_diag(&r, 'N', ":2:7: invalid loss_per_hour '-250' (must be >= 0)");
     expect_diag(&r, 'N', ":3:2: invalid criticality 'nan' (not a number)");
     expect_diag(&r, 'N', ":3:3: invalid rto_hours 'inf' (not a number)");
     expect_diag(&r, 'N', ":3:4: invalid recovery_hours '0x10' (not a number)");
     expect_diag(&r, 'N', ":3:5: invalid spend '1e999' (not a number)");
     expect_diag(&r, 'N', ":3:6: invalid probability '-0.1' (must be between 0 and 1)");
+    expect_diag(&r, 'N', ":3:7: invalid loss_per_hour '1e400' (not a number)");
     expect_diag(&r, 'N', ":4:2: invalid criticality '1e' (not a number)");
     expect_diag(&r, 'N', ":4:3: invalid rto_hours '1.2.3' (not a number)");
     expect_diag(&r, 'N', ":4:4: invalid recovery_hours '+-1' (not a number)");
     expect_diag(&r, 'N', ":4:5: invalid spend '.' (not a number)");
     expect_diag(&r, 'N', ":4:6: invalid probability 'e5' (not a number)");
-    expect_counts(&r, 15, 0);
+    expect_diag(&r, 'N', ":4:7: invalid loss_per_hour '1,500' (not a number)");
+    expect_diag(&r, 'N', ":8:7: invalid loss_per_hour '2e15' (must be at most 1e15)");
+    expect_counts(&r, 19, 0);
     release(&r);
 }
 
@@ -901,6 +905,8 @@ Test(csv_native, reads_enums_in_any_case_numbers_and_country_codes)
     cr_assert_float_eq(f1.rto_hours, 0.0, 1e-12);
     cr_assert_float_eq(f1.probability, 1.0, 1e-12);
     cr_assert_str_eq(f1.country, "DE");
+    cr_assert_float_eq(f1.loss_per_hour, 12500.5, 1e-9);
+    cr_assert(isnan(s1.loss_per_hour));
     cr_assert_eq(s1.type, CRISK_NODE_SUPPLIER);
     cr_assert_eq(s1.category, CRISK_CAT_CLOUD);
     cr_assert_eq(s1.substitutability, CRISK_SUBST_EASY);

@@ -428,7 +428,7 @@ Test(export, json_parses_and_has_every_node_edge_group_and_attribute)
         "id", "name", "type", "category", "tier", "direct_dependants", "dependants", "functions",
         "exposure", "impact", "impact_weight", "impact_share", "spof", "breaches",
         "tier1_dependants", "criticality", "rto_hours", "recovery_hours", "spend", "country",
-        "parent", "substitutability", "probability", "attributes",
+        "parent", "substitutability", "probability", "loss_per_hour", "attributes",
     };
     for (int i = 0; i < (int)N_NODES; i++) {
         cJSON *node = cJSON_GetArrayItem(ns, i);
@@ -521,7 +521,8 @@ Test(export, csv_has_rank_native_and_attribute_columns_sorted_by_id)
     const char *header =
         "id,name,type,category,tier,direct_dependants,dependants,functions,exposure,impact,"
         "impact_weight,impact_share,spof,breaches,tier1_dependants,criticality,rto_hours,"
-        "recovery_hours,spend,country,parent,substitutability,probability,attr:Impact,note<&>\n";
+        "recovery_hours,spend,country,parent,substitutability,probability,loss_per_hour,"
+        "attr:Impact,note<&>\n";
     cr_assert_eq(strncmp(doc, header, strlen(header)), 0, "%s", doc);
     /* byte order of ids: "=cmd()" < "a&b..." < "backup" < "f1" < "n0" */
     const char *rows[] = { "\"'=cmd()\",\"'-2+3\",supplier,", "\"a&b<c>\"\"d'e\",", "backup,",
@@ -538,7 +539,7 @@ Test(export, csv_has_rank_native_and_attribute_columns_sorted_by_id)
     }
     cr_assert_eq(*p, '\0');
     cr_assert(strstr(doc, ",\"'=HYPERLINK(\"\"x\"\")\"\n") != NULL, "%s", doc);
-    cr_assert(strstr(doc, ",0.1,,\"'=HYPERLINK") != NULL, "%s", doc);
+    cr_assert(strstr(doc, ",0.1,,,\"'=HYPERLINK") != NULL, "%s", doc);
     /* f1 has no recovery_hours: an empty breaches cell after spof */
     cr_assert(strstr(doc, "\nf1,Billing,function,other,0,0,0,0,0,0,0,0,false,,") != NULL, "%s", doc);
     free(doc);
@@ -552,5 +553,7 @@ Test(export, format_names_parse)
     cr_assert_eq(f, CRISK_EXPORT_GRAPHML);
     cr_assert_eq(crisk_export_format_parse("dot", &f), CRISK_OK);
     cr_assert_eq(f, CRISK_EXPORT_DOT);
+    cr_assert_eq(crisk_export_format_parse("mef", &f), CRISK_OK);
+    cr_assert_eq(f, CRISK_EXPORT_MEF);
     cr_assert_eq(crisk_export_format_parse("table", &f), CRISK_ENOTFOUND);
 }

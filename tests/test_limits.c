@@ -68,7 +68,8 @@ Test(limits, a_table_prints_a_huge_number_in_full)
 
 /* One node record straight into the builder, as the DORA and CycloneDX
  * importers and API callers make them: the bounds hold there too. */
-static void expect_node_error(double criticality, double spend, const char *want)
+static void expect_node_error_lph(double criticality, double spend, double loss_per_hour,
+                                  const char *want)
 {
     crisk_error err = CRISK_ERROR_INIT;
     crisk_diagnostics diags;
@@ -84,6 +85,7 @@ static void expect_node_error(double criticality, double spend, const char *want
     r.type = CRISK_NODE_SUPPLIER;
     r.criticality = criticality;
     r.spend = spend;
+    r.loss_per_hour = loss_per_hour;
     r.line = 7;
     r.id_column = 2;
     cr_assert_eq(crisk_builder_add_node(b, src, &r, &diags, &err), CRISK_OK);
@@ -102,6 +104,11 @@ static void expect_node_error(double criticality, double spend, const char *want
         cr_assert_str_eq(line, want);
     }
     crisk_diagnostics_release(&diags);
+}
+
+static void expect_node_error(double criticality, double spend, const char *want)
+{
+    expect_node_error_lph(criticality, spend, NAN, want);
 }
 
 Test(limits, the_builder_rejects_amounts_above_the_maxima_at_the_row)
@@ -123,6 +130,13 @@ Test(limits, the_builder_rejects_amounts_above_the_maxima_at_the_row)
                       "register.csv:7:2: spend -1 of 'acme\\x1b[0m' is not between 0 and 1e15");
     expect_node_error(1, INFINITY,
                       "register.csv:7:2: spend inf of 'acme\\x1b[0m' is not between 0 and 1e15");
+    expect_node_error_lph(1, NAN, CRISK_MAX_LOSS_PER_HOUR, NULL);
+    expect_node_error_lph(1, NAN, 2e15,
+                          "register.csv:7:2: loss_per_hour 2e+15 of 'acme\\x1b[0m' is not "
+                          "between 0 and 1e15");
+    expect_node_error_lph(1, NAN, -5,
+                          "register.csv:7:2: loss_per_hour -5 of 'acme\\x1b[0m' is not "
+                          "between 0 and 1e15");
 }
 
 Test(limits, cyclonedx_criticality_option_is_bounded_too)

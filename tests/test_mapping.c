@@ -507,7 +507,7 @@ Test(mapping, reports_every_column_problem_at_its_key_or_value)
     expect_map(&r, ":6:7: unknown nodes column 'critcality' (did you mean 'criticality'?)");
     expect_map(&r, ":7:7: unknown nodes column 'Business unit' (expected id, name, type, "
                    "category, criticality, rto_hours, recovery_hours, spend, country, parent, "
-                   "substitutability or probability)");
+                   "substitutability, probability or loss_per_hour)");
     expect_map(&r, ":8:7: 'from' is an edges column, not a nodes column");
     expect_map(&r, ":9:7: column 'ID' is mapped twice (first on line 4)");
     expect_map(&r, ":10:17: column 'supplier id' is already mapped to 'id' (line 4)");

@@ -67,9 +67,9 @@ static void write_native(const char *dir)
 {
     write_text(dir, "nodes.csv",
                "id,name,type,category,criticality,rto_hours,recovery_hours,spend,country,parent,"
-               "substitutability,probability,owner\n"
-               "payments,Online payments,function,,5,4,,,,,,,finance\n"
-               "hostco,HostCo,supplier,cloud,,,8,120000,de,HostCo Group,hard,0.01,it\n");
+               "substitutability,probability,loss_per_hour,owner\n"
+               "payments,Online payments,function,,5,4,,,,,,,12500.5,finance\n"
+               "hostco,HostCo,supplier,cloud,,,8,120000,de,HostCo Group,hard,0.01,,it\n");
     write_text(dir, "edges.csv",
                "from,to,group,need,kind\n"
                "payments,pkg:npm/shop-web@2.1.0,,,runs\n"
@@ -165,6 +165,7 @@ static void expect_same_model(const crisk_inventory *a, const crisk_inventory *b
         cr_expect(same_number(y.recovery_hours, x.recovery_hours), "recovery of '%s'", x.id);
         cr_expect(same_number(y.spend, x.spend), "spend of '%s'", x.id);
         cr_expect(same_number(y.probability, x.probability), "probability of '%s'", x.id);
+        cr_expect(same_number(y.loss_per_hour, x.loss_per_hour), "loss_per_hour of '%s'", x.id);
         cr_expect_str_eq(y.country, x.country, "country of '%s'", x.id);
         cr_expect_str_eq(y.parent, x.parent, "parent of '%s'", x.id);
         cr_expect_eq(y.substitutability, x.substitutability, "substitutability of '%s'", x.id);
@@ -369,12 +370,12 @@ Test(merge, writes_the_native_columns_in_order_and_text_verbatim)
     /* no formula neutralising: '@' and '=' stay as they are */
     cr_expect_str_eq(nodes,
         "id,name,type,category,criticality,rto_hours,recovery_hours,spend,country,parent,"
-        "substitutability,probability\n"
-        "pkg:npm/%40acme/shop@1.0.0?arch=x64&os=linux#src,@acme/shop@1.0.0,function,other,1,,,,,,,\n"
+        "substitutability,probability,loss_per_hour\n"
+        "pkg:npm/%40acme/shop@1.0.0?arch=x64&os=linux#src,@acme/shop@1.0.0,function,other,1,,,,,,,,\n"
         "pkg:npm/%40angular/core@17.0.0,@angular/core@17.0.0,component,software,,,,,,"
-        "\"=HYPERLINK(\"\"http://x\"\")\",,\n"
-        "a|b=c:d/e?f,\"with, comma and \"\"quotes\"\"\",component,software,,,,,,-minus,,\n"
-        "\"multi\nline\",padded name,component,software,,,,,,+plus,,\n");
+        "\"=HYPERLINK(\"\"http://x\"\")\",,,\n"
+        "a|b=c:d/e?f,\"with, comma and \"\"quotes\"\"\",component,software,,,,,,-minus,,,\n"
+        "\"multi\nline\",padded name,component,software,,,,,,+plus,,,\n");
     free(nodes);
     snprintf(path, sizeof path, "%s/edges.csv", dir);
     char *edges = read_text(path);

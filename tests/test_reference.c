@@ -49,6 +49,7 @@
 #define MAX_REPORTED      12    /* differing values printed per graph */
 #define LARGE_PER_TEST    60    /* graphs of 63..300 nodes per test (two tests) */
 #define HUGE_GRAPHS       4     /* graphs of 1000..1500 nodes */
+#define CHAIN_GRAPHS      100   /* graphs of long chains, 2..600 nodes */
 #define SHRINK_SECONDS    60.0  /* per failing graph, on top of one pass */
 
 /* ---- seeded PRNG (splitmix64) ------------------------------------------ */
@@ -657,6 +658,82 @@ static void check_shared(checker *c, const crisk_analysis *an, const ref_model *
     free(expect);
 }
 
+/* crisk_analysis_tier1_each over every node, in reverse index order (so
+ * batches mix unrelated nodes), must give the reference's lists too. */
+typedef struct tier1_each_check {
+    checker *c;
+    const ref_model *g;
+    const ref_analysis *ra;
+    const uint32_t *nodes;
+    int *expect;
+    size_t calls;
+} tier1_each_check;
+
+static int check_one_tier1(void *ctx, size_t i, const uint32_t *list, size_t count)
+{
+    tier1_each_check *k = ctx;
+    char what[64];
+    int v = (int)k->nodes[i];
+    if (i != k->calls++)
+        mismatch(k->c, "tier1_each", "call %zu for node %zu", k->calls - 1, i);
+    snprintf(what, sizeof what, "tier1_each '%s'", k->g->nodes[v].id);
+    check_list(k->c, "tier1_each", what, k->g, list, count, k->expect,
+               ref_tier1_of(k->ra, k->g, v, k->expect));
+    return CRISK_OK;
+}
+
+static void check_tier1_each(checker *c, const crisk_analysis *an, const ref_model *g,
+                             const ref_analysis *ra)
+{
+    uint32_t *nodes = malloc(((size_t)g->n + 1) * sizeof *nodes);
+    int *expect = malloc(((size_t)g->n + 1) * sizeof *expect);
+    for (int v = 0; v < g->n; v++)
+        nodes[v] = (uint32_t)(g->n - 1 - v);
+    tier1_each_check k = { c, g, ra, nodes, expect, 0 };
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_analysis_tier1_each(an, nodes, (size_t)g->n, check_one_tier1, &k, &err);
+    if (rc != CRISK_OK || k.calls != (size_t)g->n)
+        mismatch(c, "tier1_each", "rc %d (%s), %zu calls for %d nodes", rc, err.message, k.calls,
+                 g->n);
+    free(nodes);
+    free(expect);
+}
+
+/* crisk_analysis_false_redundancy_failed: each finding's failed members are
+ * the members of its group in the reference cascade of its shared node. */
+static void check_fr_failed(checker *c, const crisk_analysis *an, const crisk_inventory *inv,
+                            const ref_model *g, const ref_groups *gs)
+{
+    size_t count = 0, *begin = NULL;
+    uint32_t *failed = NULL;
+    const crisk_false_redundancy *fr = crisk_analysis_false_redundancy(an, &count);
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_analysis_false_redundancy_failed(an, &begin, &failed, &err);
+    if (rc != CRISK_OK) {
+        mismatch(c, "false_redundancy.failed", "rc %d (%s)", rc, err.message);
+        return;
+    }
+    unsigned char *down = malloc((size_t)g->n + 1);
+    for (size_t i = 0; i < count; i++) {
+        memset(down, 0, (size_t)g->n);
+        down[fr[i].shared] = 1;
+        ref_cascade(g, gs, down);
+        size_t k = begin[i];
+        for (size_t j = 0; j < crisk_inventory_group_size(inv, fr[i].group); j++) {
+            size_t m = crisk_inventory_group_member(inv, fr[i].group, j);
+            if (down[m] && (k >= begin[i + 1] || failed[k++] != m))
+                mismatch(c, "false_redundancy.failed", "finding %zu: member '%s' missing or "
+                         "out of order", i, id_of(g, m));
+        }
+        if (k != begin[i + 1] || begin[i + 1] - begin[i] != fr[i].failed_members)
+            mismatch(c, "false_redundancy.failed", "finding %zu: %zu members listed, %zu failed",
+                     i, begin[i + 1] - begin[i], fr[i].failed_members);
+    }
+    free(down);
+    free(begin);
+    free(failed);
+}
+
 static void check_tier1_of(checker *c, const crisk_analysis *an, const ref_model *g,
                            const ref_analysis *ra)
 {
@@ -1116,6 +1193,8 @@ static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_o
     check_shared(c, an, g, &ra, 2);
     check_shared(c, an, g, &ra, (size_t)(seed % 4 == 2 ? 3 : seed % 4));
     check_tier1_of(c, an, g, &ra);
+    check_tier1_each(c, an, g, &ra);
+    check_fr_failed(c, an, inv, g, &ra.groups);
     check_pairs(c, an, g, &ra);
     check_cascades(c, inv, g, &ra.groups, seed);
     check_downtimes(c, inv, g, &ra.groups, seed);
@@ -1323,6 +1402,95 @@ static void make_huge(rng *r, ref_model *g)
         spread_values(r, g);
 }
 
+/* Add edge from -> to in group `label` (need `need`) unless it exists. */
+static void add_new_edge(ref_model *g, int from, int to, const char *label, int need)
+{
+    if (from != to && !has_edge(g, from, to, label))
+        ref_add_edge(g, from, to, label, need);
+}
+
+/* Long dependency chains: the analysis lets a node with one dependant
+ * inherit that dependant's results instead of sweeping it (analysis.c,
+ * "Chains").  Nodes in a random order, each depending on the next; a link
+ * is a plain edge, or sits in an OR, all-of-n or k-of-n group with side
+ * providers (a group of the dependant that the link alone defeats, or
+ * not); chains break at random; functions sit inside the chains; a few
+ * random edges give nodes a second dependant or close a cycle. */
+static void chain_inventory(rng *r, ref_model *g, int n, int function_pct, int breaks,
+                            int max_extra, int side_pool)
+{
+    gen_params p;
+    memset(&p, 0, sizeof p);
+    p.n = n;
+    p.function_pct = function_pct;
+    int *layer = malloc(((size_t)p.n + 1) * sizeof *layer);
+    ref_model_init(g);
+    gen_nodes(r, g, &p, layer);
+    free(layer);
+    int extra = rng_below(r, 1 + max_extra);
+    /* side providers: any node, or only the last side_pool (off the chain) */
+    int chained = n - side_pool, sides = side_pool > 0 ? side_pool : n;
+    for (int i = 0; i + 1 < chained; i++) {
+        if (rng_chance(r, breaks))
+            continue;
+        int side = n - sides + rng_below(r, sides), side2 = n - sides + rng_below(r, sides);
+        switch (rng_below(r, 10)) {
+        case 0:   /* OR with a side provider: the link alone defeats nothing */
+            add_new_edge(g, i, i + 1, "a", 1);
+            add_new_edge(g, i, side, "a", 1);
+            break;
+        case 1:   /* all of two: the link alone defeats the group */
+            add_new_edge(g, i, i + 1, "b", 2);
+            add_new_edge(g, i, side, "b", 2);
+            break;
+        case 2:   /* 2 of 3 */
+            add_new_edge(g, i, i + 1, "c", 2);
+            add_new_edge(g, i, side, "c", 2);
+            add_new_edge(g, i, side2, "c", 2);
+            break;
+        case 3:   /* a plain edge and the same pair in an OR group */
+            add_new_edge(g, i, i + 1, "", 0);
+            add_new_edge(g, i, i + 1, "a", 1);
+            add_new_edge(g, i, side, "a", 1);
+            break;
+        default:
+            add_new_edge(g, i, i + 1, "", rng_chance(r, 20) ? 1 : 0);
+        }
+    }
+    for (int k = 0; k < extra; k++)
+        add_new_edge(g, rng_below(r, n), rng_below(r, n), "", 0);
+    /* every member of a group carries the group's need: fix what a skipped
+     * duplicate left short (a group of fewer members than its need) */
+    for (int e = 0; e < g->m; e++) {
+        ref_edge *ed = &g->edges[e];
+        if (ed->group[0] == '\0')
+            continue;
+        int size = 0;
+        for (int f = 0; f < g->m; f++)
+            size += g->edges[f].from == ed->from && strcmp(g->edges[f].group, ed->group) == 0;
+        if (ed->need > size)
+            for (int f = 0; f < g->m; f++)
+                if (g->edges[f].from == ed->from && strcmp(g->edges[f].group, ed->group) == 0)
+                    g->edges[f].need = size;
+    }
+    shuffle(r, g);
+}
+
+static void make_chains(rng *r, ref_model *g)
+{
+    int n = rng_chance(r, 30) ? 2 + rng_below(r, 60) : 60 + rng_below(r, 541);
+    int function_pct = rng_chance(r, 10) ? 0 : 3 + rng_below(r, 30);
+    chain_inventory(r, g, n, function_pct, rng_below(r, 15), n / 10,
+                    rng_chance(r, 50) ? 0 : 1 + n / 20);
+}
+
+/* 5 000 nodes, few functions, chains hundreds long: at most 25 random
+ * edges, 1 % of breaks, side providers off the chain. */
+static void make_long_chain(rng *r, ref_model *g)
+{
+    chain_inventory(r, g, 5000, 1 + rng_below(r, 3), rng_below(r, 2), 25, 50);
+}
+
 /* Check graphs seed_begin .. seed_end-1; returns the number that failed. */
 static int run_range(uint64_t seed_begin, uint64_t seed_end, make_fn make)
 {
@@ -1435,6 +1603,16 @@ Test(reference, engine_matches_brute_force_on_random_inventories_of_1000_to_1500
     check_range(200000, 200000 + HUGE_GRAPHS, make_huge);
     cr_assert(getenv("CRISK_REF_SEED") || seen.many_values >= 1,
               "no graph has over 32 distinct function criticalities or rtos");
+}
+
+Test(reference, engine_matches_brute_force_on_random_inventories_of_long_chains)
+{
+    check_range(300000, 300000 + CHAIN_GRAPHS, make_chains);
+}
+
+Test(reference, engine_matches_brute_force_on_a_chained_inventory_of_5000_nodes)
+{
+    check_range(310000, 310001, make_long_chain);
 }
 
 /* The generator must really produce the features the comparison is meant to

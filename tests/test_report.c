@@ -221,14 +221,14 @@ static const char *const html_elements[] = {
     "html", "head", "meta", "title", "style", "body", "header", "div", "h1", "h2", "h3", "p", "code", "nav",
     "a", "main", "section", "table", "thead", "tbody", "tr", "th", "td", "span", "ul", "li", "figure", "dl",
     "dt", "dd", "time", "em", "b", "footer", "script", "svg", "rect", "g", "title", "polygon", "ellipse",
-    "path", "text", "polyline", NULL
+    "path", "text", "polyline", "line", "circle", "figcaption", NULL
 };
 static const char *const html_attributes[] = {
     "lang", "charset", "name", "content", "http-equiv", "class", "id", "href", "role", "aria-label",
     "aria-hidden", "title", "data-v", "rowspan", "colspan", "viewBox", "preserveAspectRatio", "width",
     "height", "fill", "xmlns", "xmlns:xlink", "transform", "stroke", "points", "cx", "cy", "rx", "ry", "d",
     "x", "y", "text-anchor", "font-family", "font-size", "font-weight", "font-style", "stroke-width",
-    "stroke-dasharray", "xlink:title", NULL
+    "stroke-dasharray", "xlink:title", "x1", "y1", "x2", "y2", "r", NULL
 };
 
 static int listed(const char *const *list, const char *s, size_t n)
@@ -608,4 +608,153 @@ Test(report, the_policy_section_shows_what_cannot_be_judged)
     review_release(&r);
     unload(&old);
     unload(&cur);
+}
+
+/* ---- outages and annual loss ------------------------------------------------------------ */
+
+/* small_* with probabilities, recovery times and losses per hour, and a
+ * hostile name on a measured provider. */
+static const char risk_nodes[] =
+    "id,name,type,category,criticality,rto_hours,recovery_hours,probability,loss_per_hour\n"
+    "f1,Order intake,function,,3,4,,,5000\n"
+    "f2,\"<b>Billing</b>\",function,,1,24,,,800\n"
+    "c1,\"<script>x</script>\",service,cloud,,,8,0.02,\n"
+    "s1,Shop A,service,software,,,4,0.1,\n"
+    "s2,Shop B,service,software,,,12,0.2,\n"
+    "edr,EDR sensor,component,software,,,72,0.01,\n"
+    "h1,Printer,supplier,hardware,,,,0.05,\n";
+static const char risk_edges[] =
+    "from,to,group,need\n"
+    "f1,s1,shops,1\n"
+    "f1,s2,shops,1\n"
+    "f1,c1,,\n"
+    "f2,c1,,\n"
+    "f2,h1,,\n"
+    "s1,edr,,\n"
+    "s2,edr,,\n";
+
+static crisk_simulation *simulate_fixture(const fixture *fx)
+{
+    size_t providers[3];
+    cr_assert_eq(crisk_inventory_find(fx->inv, "c1", &providers[0]), CRISK_OK);
+    cr_assert_eq(crisk_inventory_find(fx->inv, "edr", &providers[1]), CRISK_OK);
+    cr_assert_eq(crisk_inventory_find(fx->inv, "h1", &providers[2]), CRISK_OK);
+    crisk_simulate_options so = CRISK_SIMULATE_OPTIONS_INIT;
+    so.importance = providers;
+    so.n_importance = 3;
+    crisk_simulation *s = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_simulate_run(&s, fx->inv, &so, &err), CRISK_OK, "%s", err.message);
+    return s;
+}
+
+Test(report, shows_outages_loss_and_the_exceedance_curve_when_given_a_simulation)
+{
+    fixture fx;
+    load(&fx, risk_nodes, risk_edges);
+    crisk_simulation *s = simulate_fixture(&fx);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.simulation = s;
+    char *page = report(&fx, &opts), *again = report(&fx, &opts);
+    cr_assert_str_eq(page, again, "byte-stable");
+    check_markup(page);
+    has(page, "<a href=\"#loss\">Outages and loss</a>");
+    has(page, "<section id=\"loss\">");
+    has(page, "Every figure is exact");
+    has(page, "<div class=\"k\">Expected annual loss</div>");
+    has(page, "<figure class=\"lec\"><svg xmlns=\"http://www.w3.org/2000/svg\"");
+    has(page, "<polyline fill=\"none\"");
+    has(page, ">P(loss &gt; x)</text>");
+    has(page, "&lt;b&gt;Billing&lt;/b&gt;");
+    has(page, "&lt;script&gt;x&lt;/script&gt;");
+    has(page, "Providers that matter most for the loss");
+    cr_assert_null(strstr(page, "<b>Billing"));
+    /* without a simulation there is no such section */
+    char *plain = report(&fx, NULL);
+    cr_assert_null(strstr(plain, "id=\"loss\""));
+    cr_assert_null(strstr(plain, "#loss"));
+    free(page);
+    free(again);
+    free(plain);
+    crisk_simulation_free(s);
+    unload(&fx);
+}
+
+/* Both optional sections on one page: the loss section after the SPOFs,
+ * the scenario tests after concentration, each once in the contents, in
+ * the order of the page. */
+Test(report, loss_and_scenario_sections_share_a_page_in_order)
+{
+    fixture fx;
+    load(&fx, risk_nodes, risk_edges);
+    crisk_simulation *s = simulate_fixture(&fx);
+    size_t c1;
+    cr_assert_eq(crisk_inventory_find(fx.inv, "c1", &c1), CRISK_OK);
+    uint32_t nodes[] = { (uint32_t)c1 };
+    crisk_scenario cloud = { .id = "cloud", .name = "Cloud", .fails = "c1", .hours = 8,
+                             .nodes = nodes, .n_nodes = 1 };
+    crisk_scenario_set *set = NULL;
+    crisk_scenario_run *run = NULL;
+    cr_assert_eq(crisk_scenario_set_new(&set, NULL), CRISK_OK);
+    cr_assert_eq(crisk_scenario_set_add(set, &cloud, NULL), CRISK_OK);
+    cr_assert_eq(crisk_scenarios_run(&run, fx.inv, set, NULL, NULL), CRISK_OK);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.map = 0;
+    opts.simulation = s;
+    opts.scenarios = run;
+    char *page = report(&fx, &opts);
+    check_markup(page);
+    has(page, "<a href=\"#spofs\">Single points of failure</a><a href=\"#loss\">Outages and loss</a>"
+              "<a href=\"#shared\">Shared dependencies</a><a href=\"#concentration\">Concentration</a>"
+              "<a href=\"#scenarios\">Scenario tests</a><a href=\"#warnings\">Validation</a>");
+    const char *spofs = strstr(page, "<section id=\"spofs\">"), *loss = strstr(page, "<section id=\"loss\">");
+    const char *conc = strstr(page, "<section id=\"concentration\">");
+    const char *scen = strstr(page, "<section id=\"scenarios\">");
+    cr_assert(spofs && loss && conc && scen && spofs < loss && loss < conc && conc < scen);
+    cr_assert_null(strstr(loss + 1, "<section id=\"loss\">"), "one loss section");
+    free(page);
+    crisk_scenario_run_free(run);
+    crisk_scenario_set_free(set);
+    crisk_simulation_free(s);
+    unload(&fx);
+}
+
+/* The probability axis ends at the first of 1%, 2%, 4%, 10%, 20%, 40%,
+ * 80%, 100% at or above the curve: P(loss > 0) = 0.4 exactly gives 40%. */
+Test(report, chart_axis_ends_at_the_first_round_top_above_the_curve)
+{
+    fixture fx;
+    load(&fx, "id,type,probability,recovery_hours,loss_per_hour\nf,function,,,100\n"
+              "a,supplier,0.4,10,\n", "from,to\nf,a\n");
+    crisk_simulation *s = NULL;
+    crisk_simulate_options so = CRISK_SIMULATE_OPTIONS_INIT;
+    cr_assert_eq(crisk_simulate_run(&s, fx.inv, &so, NULL), CRISK_OK);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.simulation = s;
+    char *page = report(&fx, &opts);
+    has(page, "text-anchor=\"end\">40%</text>");
+    has(page, "text-anchor=\"end\">10%</text>");
+    cr_assert_null(strstr(page, ">80%</text>"));
+    /* the curve's first point, P(loss > 0.1) = 0.4, sits at the top */
+    has(page, "<circle cx=\"56.0\" cy=\"14.0\" r=\"3\">");
+    free(page);
+    crisk_simulation_free(s);
+    unload(&fx);
+}
+
+Test(report, says_when_no_function_has_a_loss_per_hour)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    crisk_simulation *s = NULL;
+    crisk_simulate_options so = CRISK_SIMULATE_OPTIONS_INIT;
+    cr_assert_eq(crisk_simulate_run(&s, fx.inv, &so, NULL), CRISK_OK);
+    crisk_report_options opts = CRISK_REPORT_OPTIONS_INIT;
+    opts.simulation = s;
+    char *page = report(&fx, &opts);
+    has(page, "No function has a <code>loss_per_hour</code>");
+    cr_assert_null(strstr(page, "<figure class=\"lec\">"));
+    free(page);
+    crisk_simulation_free(s);
+    unload(&fx);
 }

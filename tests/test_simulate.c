@@ -1,7 +1,9 @@
 /*
- * test_simulate.c - the Monte Carlo simulation (DESIGN §5) on hand-worked
+ * test_simulate.c - the Monte Carlo sampler (DESIGN §5) on hand-worked
  * graphs, its determinism, exact edge cases, and the propagation it uses
- * against the cascade engine on random graphs.
+ * against the cascade engine on random graphs.  Every simulation here
+ * samples (exact = 0): exactness, downtimes, loss and importance are
+ * tests/test_quantify.c's.
  *
  * Statistical checks allow 4 standard errors: with independent runs a
  * correct engine fails one of them about once in 16 000 (and the seed is
@@ -12,7 +14,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "analysis/propagate.h"   /* CRISK__SCENARIOS: runs per sweep */
+#include "analysis/sim_plan.h"    /* SIM_CHUNK_BLOCKS: blocks per progress report */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +84,7 @@ static crisk_simulation *simulate(const crisk_inventory *inv, uint64_t runs, uin
     crisk_simulate_options opts = CRISK_SIMULATE_OPTIONS_INIT;
     opts.runs = runs;
     opts.seed = seed;
+    opts.exact = 0;
     crisk_simulation *s = NULL;
     crisk_error err = CRISK_ERROR_INIT;
     cr_assert_eq(crisk_simulate_run(&s, inv, &opts, &err), CRISK_OK, "%s", err.message);
@@ -512,27 +515,55 @@ static void on_progress(void *ctx, const char *stage, uint64_t done, uint64_t to
     log->last_total = total;
 }
 
-Test(simulate, reports_progress_per_sweep)
+/* On one thread: one call per chunk of SIM_CHUNK_BLOCKS blocks of 64 runs
+ * (10 000 runs: 3 chunks of 4 096), the last at 10 000 of 10 000. */
+Test(simulate, reports_progress_per_chunk_of_runs)
 {
     crisk_inventory *inv = build(mixed_nodes, COUNT(mixed_nodes), mixed_edges, COUNT(mixed_edges));
     progress_log log = { 0 };
     crisk_simulate_options opts = CRISK_SIMULATE_OPTIONS_INIT;
-    opts.runs = 1000;
+    opts.runs = 10000;
+    opts.exact = 0;
+    opts.threads = 1;
     opts.progress = on_progress;
     opts.progress_ctx = &log;
     crisk_simulation *s = NULL;
     cr_assert_eq(crisk_simulate_run(&s, inv, &opts, NULL), CRISK_OK);
-    /* one call per sweep of CRISK__SCENARIOS runs */
-    cr_assert_eq(log.calls, (1000 + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS);
-    cr_assert_eq(log.last_done, 1000);
-    cr_assert_eq(log.last_total, 1000);
     crisk_simulation_free(s);
+    cr_assert_eq(log.calls, (10000 + 64 * SIM_CHUNK_BLOCKS - 1) / (64 * SIM_CHUNK_BLOCKS));
+    cr_assert_eq(log.last_done, 10000);
+    cr_assert_eq(log.last_total, 10000);
+    crisk_inventory_free(inv);
+}
+
+/* On several threads the calling thread reports the chunks merged when it
+ * finishes one of its own - which ones depends on the scheduler - and the
+ * last report is always "all done", whoever merged the last chunk. */
+Test(simulate, progress_ends_at_all_runs_on_any_number_of_threads)
+{
+    crisk_inventory *inv = build(mixed_nodes, COUNT(mixed_nodes), mixed_edges, COUNT(mixed_edges));
+    for (unsigned threads = 2; threads <= 4; threads++) {
+        progress_log log = { 0 };
+        crisk_simulate_options opts = CRISK_SIMULATE_OPTIONS_INIT;
+        opts.runs = 20000;
+        opts.exact = 0;
+        opts.threads = threads;
+        opts.progress = on_progress;
+        opts.progress_ctx = &log;
+        crisk_simulation *s = NULL;
+        cr_assert_eq(crisk_simulate_run(&s, inv, &opts, NULL), CRISK_OK);
+        crisk_simulation_free(s);
+        cr_assert_geq(log.calls, 1);
+        cr_assert_leq(log.calls, (20000 + 64 * SIM_CHUNK_BLOCKS - 1) / (64 * SIM_CHUNK_BLOCKS));
+        cr_assert_eq(log.last_done, 20000, "%u threads", threads);
+        cr_assert_eq(log.last_total, 20000);
+    }
     crisk_inventory_free(inv);
 }
 
 /* ---- output ---------------------------------------------------------------------------- */
 
-Test(simulate, csv_has_function_any_and_loss_rows_with_runs_and_seed)
+Test(simulate, csv_has_function_any_and_criticality_rows_with_runs_and_seed)
 {
     static const node_spec nodes[] = {
         { "f1", CRISK_NODE_FUNCTION, 2, NAN },
@@ -544,28 +575,43 @@ Test(simulate, csv_has_function_any_and_loss_rows_with_runs_and_seed)
     crisk_inventory *inv = build(nodes, COUNT(nodes), edges, COUNT(edges));
     crisk_simulation *s = simulate(inv, 10, 18446744073709551615ull);
     char *csv = emit(s, CRISK_FORMAT_CSV);
-    cr_assert_str_eq(csv,
-        "kind,id,name,criticality,failures,probability,std_error,criticality_lost,runs,seed,"
-        "nodes_without_probability\n"
-        "function,f1,f1,2,10,1,0,2,10,18446744073709551615,2\n"
-        "function,\"'=f2\",\"'=f2\",3,0,0,0,0,10,18446744073709551615,2\n"
-        "any,,,,10,1,0,,10,18446744073709551615,2\n"
-        "loss,mean,,,,,0,2,10,18446744073709551615,2\n"
-        "loss,p50,,,,,,2,10,18446744073709551615,2\n"
-        "loss,p90,,,,,,2,10,18446744073709551615,2\n"
-        "loss,p95,,,,,,2,10,18446744073709551615,2\n"
-        "loss,p99,,,,,,2,10,18446744073709551615,2\n"
-        "loss,max,,,,,,2,10,18446744073709551615,2\n");
+    const char *tail = ",10,18446744073709551615,24,1,2\n";
+    char want[4096];
+    snprintf(want, sizeof want,
+        "kind,id,name,target,criticality,rto_hours,loss_per_hour,failures,probability,std_error,"
+        "breach_probability,breach_std_error,downtime_hours,downtime_std_error,loss,"
+        "loss_std_error,exact,x,q,birnbaum,birnbaum_std_error,criticality_importance,"
+        "criticality_importance_std_error,fussell_vesely,fussell_vesely_std_error,raw,"
+        "raw_std_error,rrw,rrw_std_error,criticality_lost,runs,seed,default_recovery_hours,"
+        "default_recovery_nodes,nodes_without_probability\n"
+        "function,f1,f1,,2,,,10,1,0,,,24,0,,,false,,,,,,,,,,,,,2%s"
+        "function,\"'=f2\",\"'=f2\",,3,,,0,0,0,,,0,0,,,false,,,,,,,,,,,,,0%s"
+        "any,,,,,,,10,1,0,,,,,,,false,,,,,,,,,,,,,%s"
+        "criticality,mean,,,,,,,,0,,,,,,,false,,,,,,,,,,,,,2%s"
+        "criticality,p50,,,,,,,,,,,,,,,false,,,,,,,,,,,,,2%s"
+        "criticality,p90,,,,,,,,,,,,,,,false,,,,,,,,,,,,,2%s"
+        "criticality,p95,,,,,,,,,,,,,,,false,,,,,,,,,,,,,2%s"
+        "criticality,p99,,,,,,,,,,,,,,,false,,,,,,,,,,,,,2%s"
+        "criticality,max,,,,,,,,,,,,,,,false,,,,,,,,,,,,,2%s",
+        tail, tail, tail, tail, tail, tail, tail, tail, tail);
+    cr_assert_str_eq(csv, want);
     free(csv);
     char *json = emit(s, CRISK_FORMAT_JSON);
     cr_assert(strstr(json, "\"results\": {\"runs\": 10, \"seed\": 18446744073709551615, "
-                           "\"nodes_without_probability\": 2, \"total_criticality\": 5,\n") != NULL,
-              "%s", json);
-    cr_assert(strstr(json, "\"criticality_lost\": {\"mean\": 2, \"mean_std_error\": 0, \"p50\": 2, "
-                           "\"p90\": 2, \"p95\": 2, \"p99\": 2, \"max\": 2}") != NULL, "%s", json);
-    cr_assert(strstr(json, "{\"id\": \"f1\", \"name\": \"f1\", \"criticality\": 2, \"failures\": 10, "
-                           "\"probability\": 1, \"std_error\": 0, \"criticality_lost\": 2}") != NULL,
-              "%s", json);
+                           "\"nodes_without_probability\": 2, \"default_recovery_hours\": 24, "
+                           "\"default_recovery_nodes\": 1,\n"
+                           "\"exact\": {\"functions\": 0, \"of\": 2, \"largest_enumeration_nodes\": 0, "
+                           "\"everything\": false},\n\"total_criticality\": 5,\n") != NULL, "%s", json);
+    cr_assert(strstr(json, "\"criticality_lost\": {\"mean\": 2, \"mean_std_error\": 0, "
+                           "\"mean_exact\": false, \"p50\": 2, \"p90\": 2, \"p95\": 2, \"p99\": 2, "
+                           "\"max\": 2, \"exact\": false}") != NULL, "%s", json);
+    cr_assert(strstr(json, "\"loss\": null") != NULL, "%s", json);
+    cr_assert(strstr(json, "{\"id\": \"f1\", \"name\": \"f1\", \"criticality\": 2, "
+                           "\"rto_hours\": null, \"loss_per_hour\": null, \"failures\": 10, "
+                           "\"probability\": 1, \"std_error\": 0, \"breach_probability\": null, "
+                           "\"breach_std_error\": null, \"downtime_hours\": 24, "
+                           "\"downtime_std_error\": 0, \"loss\": null, \"loss_std_error\": null, "
+                           "\"exact\": false, \"criticality_lost\": 2}") != NULL, "%s", json);
     free(json);
     crisk_simulation_free(s);
     crisk_inventory_free(inv);
@@ -586,22 +632,30 @@ Test(simulate, every_format_says_how_many_nodes_have_no_probability)
     cr_assert_eq(crisk_simulation_without_probability(s), 2);
     char *table = emit(s, CRISK_FORMAT_TABLE);
     cr_assert_str_eq(table,
-        "monte carlo: 5 runs, seed 1\n"
-        "each run fails every node independently with its probability, then\n"
-        "propagates the failures through dependencies and redundancy groups\n"
+        "monte carlo: 5 runs, seed 1; exact for 0 of 1 functions (at most 20 probabilistic "
+        "nodes each)\n"
+        "each node fails on its own with its probability and stays down for its recovery_hours;\n"
+        "downtimes propagate through dependencies and redundancy groups\n"
         "2 of 3 nodes have no probability: they fail only through what they depend on\n"
+        "0 nodes that can fail have no recovery_hours: they use 24 h (--default-recovery)\n"
         "\n"
-        "#  id  name  criticality  failures  probability  std_error  expected_loss\n"
-        "1  f   f               1         0       0.0000     0.0000              0\n"
+        "#  id  criticality  rto_h         P(down)  P(breach)  downtime_h  loss\n"
+        "1  f             1      -  0.0000 ±0.0000          -  0.00 ±0.00     -\n"
         "\n"
-        "any function failed in 0 of 5 runs: probability 0.0000 (std_error 0.0000)\n"
-        "criticality lost per run (of 1): mean 0 (std_error 0.0000), p50 0, p90 0, p95 0, "
-        "p99 0, max 0\n");
+        "some function down in 0 of 5 runs: probability 0.0000 ±0.0000\n"
+        "criticality lost per run (of 1): mean 0 ±0.0000, p50 0, p90 0, p95 0, p99 0, max 0\n"
+        "no function has a loss_per_hour: no loss figures\n");
     free(table);
     char *csv = emit(s, CRISK_FORMAT_CSV);
-    static const char head[] = "kind,id,name,criticality,failures,probability,std_error,"
-                               "criticality_lost,runs,seed,nodes_without_probability\n"
-                               "function,f,f,1,0,0,0,0,5,1,2\n";
+    static const char head[] = "kind,id,name,target,criticality,rto_hours,loss_per_hour,failures,"
+                               "probability,std_error,breach_probability,breach_std_error,"
+                               "downtime_hours,downtime_std_error,loss,loss_std_error,exact,x,q,"
+                               "birnbaum,birnbaum_std_error,criticality_importance,"
+                               "criticality_importance_std_error,fussell_vesely,"
+                               "fussell_vesely_std_error,raw,raw_std_error,rrw,rrw_std_error,"
+                               "criticality_lost,runs,seed,default_recovery_hours,"
+                               "default_recovery_nodes,nodes_without_probability\n"
+                               "function,f,f,,1,,,0,0,0,,,0,0,,,false,,,,,,,,,,,,,0,5,1,24,0,2\n";
     cr_assert(strncmp(csv, head, sizeof head - 1) == 0, "%s", csv);
     free(csv);
     char *json = emit(s, CRISK_FORMAT_JSON);
@@ -619,7 +673,7 @@ Test(simulate, every_format_says_how_many_nodes_have_no_probability)
     cr_assert_eq(crisk_simulation_without_probability(s), 1);
     table = emit(s, CRISK_FORMAT_TABLE);
     cr_assert_not_null(strstr(table, "groups\n1 of 2 nodes has no probability: it fails only "
-                                     "through what it depends on\n\n"), "%s", table);
+                                     "through what it depends on\n1 node that"), "%s", table);
     free(table);
     crisk_simulation_free(s);
     crisk_inventory_free(inv);

@@ -2,7 +2,7 @@
 # Install every build, test and runtime dependency of chainrisk on Debian 12.
 # Idempotent: when everything is present it prints nothing and does not touch apt.
 # Works as root or through sudo.
-# Usage: tools/setup.sh [--bench] [--browser] [--fuzz] [--valgrind] [--package] [--all]
+# Usage: tools/setup.sh [--bench] [--browser] [--fuzz] [--valgrind] [--package] [--scram] [--all]
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
@@ -22,8 +22,9 @@ for arg in "$@"; do
         --fuzz)    pkgs+=(clang libclang-rt-14-dev) ;;
         --valgrind) pkgs+=(valgrind) ;;
         --package) pkgs+=("${package[@]}") ;;
+        --scram)   pkgs+=(scram python3) ;;   # the Open-PSA cross-check (tests/scram/)
         --all)     pkgs+=(python3 python3-networkx python3-igraph time chromium clang libclang-rt-14-dev valgrind
-                          "${package[@]}" "${dist[@]}") ;;
+                          scram "${package[@]}" "${dist[@]}") ;;
         *) echo "setup.sh: unknown option '$arg'" >&2; exit 2 ;;
     esac
 done

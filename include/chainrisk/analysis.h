@@ -105,6 +105,33 @@ crisk_duration crisk_downtime_of(const crisk_downtime *d, size_t node);
 /* Whether every initial duration was known (every downtime exact). */
 int  crisk_downtime_is_exact(const crisk_downtime *d);
 
+/* ---- dependency cycles (for formats that cannot hold one) --------------- */
+
+/* An edge the walk below cuts: member `index` of `group`, a dependency of
+ * `dependant` on `member`. */
+typedef struct crisk_cut {
+    size_t dependant;
+    size_t group;     /* crisk_inventory_group_* index */
+    size_t index;     /* the member's position in the group */
+    size_t member;    /* the dependency (provider) node */
+} crisk_cut;
+
+typedef struct crisk_cycles crisk_cycles;
+
+/* Find the dependency cycles by one depth-first walk: from every node in
+ * inventory order not yet visited, through each node's groups in order and
+ * each group's members in order.  An edge to a node still on the walk's
+ * path closes a cycle and is a cut; without the cuts the graph is acyclic.
+ * The cuts and the first cycle depend on the inventory alone.
+ * Errors: CRISK_ENOMEM.  Time O(V + E), memory O(V + cuts). */
+int  crisk_cycles_find(crisk_cycles **out, const crisk_inventory *inv, crisk_error *err);
+void crisk_cycles_free(crisk_cycles *c);
+/* The cuts in the order found; none when the inventory is acyclic. */
+const crisk_cut *crisk_cycles_cuts(const crisk_cycles *c, size_t *count);
+/* The first cycle found, in dependency order: node k depends on node k+1
+ * and the last on the first.  Empty when acyclic. */
+const uint32_t *crisk_cycles_first(const crisk_cycles *c, size_t *count);
+
 /* ---- per-node metrics (DESIGN §5) ---------------------------------------- */
 
 typedef struct crisk_node_metrics {
@@ -196,6 +223,24 @@ int crisk_analysis_shared(const crisk_analysis *a, size_t min, uint32_t **out,
 int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out,
                             size_t *count, crisk_error *err);
 
+/* The tier-1 lists of many nodes, as crisk_analysis_tier1_of gives them:
+ * calls each(ctx, i, list, count) for nodes[i], i ascending; the list is
+ * borrowed for the call.  Stops at the first non-zero return of `each` and
+ * returns it.  The nodes go through the batched propagation engine 512 at
+ * a time, so the time is about n / 512 sweeps plus the lists' length,
+ * rather than one search per node. */
+typedef int (*crisk_tier1_fn)(void *ctx, size_t i, const uint32_t *list, size_t count);
+int crisk_analysis_tier1_each(const crisk_analysis *a, const uint32_t *nodes, size_t n,
+                              crisk_tier1_fn each, void *ctx, crisk_error *err);
+
+/* For each false-redundancy finding (crisk_analysis_false_redundancy), the
+ * members of its group that fail with its shared node, in the group's
+ * member order: finding i's are (*failed)[(*begin)[i] .. (*begin)[i + 1]).
+ * Caller frees *begin and *failed with free().  The distinct shared nodes
+ * go through the batched engine 512 at a time. */
+int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **begin,
+                                           uint32_t **failed, crisk_error *err);
+
 /* Minimal pairs of `function`: {a, b}, neither a SPOF of it, whose joint
  * failure fails it.  Pairs come as 2*count node indices, each pair ordered by
  * id and the list sorted.  Time O(D^2/512 * E_D) for D = the nodes the
@@ -265,24 +310,51 @@ const crisk_share  *crisk_concentration_shares(const crisk_concentration *c, siz
 
 typedef struct crisk_simulation crisk_simulation;
 
-/* Runs beyond this are refused (one double per run is kept for percentiles). */
+/* Runs beyond this are refused (two doubles per run are kept for the
+ * percentiles: criticality and money lost). */
 #define CRISK_SIMULATE_MAX_RUNS 100000000ull
+/* Providers whose importance one simulation measures, at most. */
+#define CRISK_SIMULATE_MAX_IMPORTANCE 64
+/* A function is computed exactly when its failure depends on at most this
+ * many probabilistic nodes (probability strictly between 0 and 1). */
+#define CRISK_SIMULATE_EXACT_NODES 20
+/* Hours down for a node that fails without a recovery_hours. */
+#define CRISK_DEFAULT_RECOVERY_HOURS 24.0
+/* Points of the loss exceedance curve, at most. */
+#define CRISK_LOSS_CURVE_MAX 32
 
 typedef struct crisk_simulate_options {
     uint64_t runs;                /* scenarios, 1 .. CRISK_SIMULATE_MAX_RUNS */
     uint64_t seed;                /* any value; same seed, same runs, same bytes */
     crisk_progress_fn progress;   /* may be NULL: runs done of runs */
     void *progress_ctx;
+    double default_recovery;      /* hours, >= 0 and finite: a failed node without
+                                   * recovery_hours stays down this long */
+    const size_t *importance;     /* providers to measure (node indices), or NULL */
+    size_t n_importance;          /* 0 .. CRISK_SIMULATE_MAX_IMPORTANCE, no repeats */
+    int exact;                    /* compute exactly where cheap (default 1); 0 samples
+                                   * everything (to check the sampler) */
+    unsigned threads;             /* sweeping threads; 0 = one per online CPU (at most
+                                   * CRISK_ANALYSIS_MAX_THREADS); results do not depend
+                                   * on it */
 } crisk_simulate_options;
 
-#define CRISK_SIMULATE_OPTIONS_INIT { 10000, 1, NULL, NULL }
+#define CRISK_SIMULATE_OPTIONS_INIT { 10000, 1, NULL, NULL, CRISK_DEFAULT_RECOVERY_HOURS, NULL, 0, 1, 0 }
 
-/* One function's outcome over all runs. */
+/* One function's outcome.  Exact figures have standard errors of 0. */
 typedef struct crisk_function_risk {
-    size_t node;             /* the function's node index */
-    uint64_t failures;       /* runs in which it failed */
-    double probability;      /* failures / runs */
-    double std_error;        /* sqrt(p (1 - p) / runs) */
+    size_t node;                  /* the function's node index */
+    uint64_t failures;            /* sampled runs in which it was down (0 if not sampled) */
+    double probability;           /* P(down at some time in the year) */
+    double std_error;             /* sqrt(p (1 - p) / runs) */
+    int exact;                    /* every figure of this row is exact */
+    double breach_probability;    /* P(downtime > rto_hours); NaN without rto_hours */
+    double breach_std_error;
+    double downtime;              /* expected hours down */
+    double downtime_std_error;    /* sample standard deviation / sqrt(runs) */
+    double loss;                  /* loss_per_hour * expected downtime; NaN without
+                                   * loss_per_hour */
+    double loss_std_error;
 } crisk_function_risk;
 
 /* Total criticality lost per run (sum over the failed functions).
@@ -293,27 +365,90 @@ typedef struct crisk_loss_summary {
     double mean, mean_std_error;   /* sample standard deviation / sqrt(runs) */
     double p50, p90, p95, p99, max;
     uint64_t runs_with_failure;    /* runs in which at least one function failed */
+    double any_probability;        /* P(some function down) */
+    double any_std_error;
+    int mean_exact;                /* mean (and any_probability when exact) exact */
+    int exact;                     /* percentiles and any_probability exact */
 } crisk_loss_summary;
+
+/* Money lost per run: sum over functions of loss_per_hour * downtime.
+ * Percentiles are nearest-rank as above (p999 is the 99.9th). */
+typedef struct crisk_money_loss {
+    int given;                     /* some function has loss_per_hour > 0 */
+    double mean, mean_std_error;
+    int mean_exact;
+    double p50, p90, p95, p99, p999, max;
+    int exact;                     /* percentiles and curve exact */
+    double bound;                  /* the most a run can lose: every function down for
+                                    * the longest duration that occurs */
+    size_t n_curve;                /* loss exceedance curve: P(loss > x) */
+    double curve_x[CRISK_LOSS_CURVE_MAX];
+    double curve_p[CRISK_LOSS_CURVE_MAX];
+    double curve_std_error[CRISK_LOSS_CURVE_MAX];
+} crisk_money_loss;
+
+/* The importance of a provider p for a target: a function (failure) or the
+ * total money loss.  With q = p's probability of failing on its own (0
+ * without one), D/U = the target's probability (expected loss) with p
+ * forced down / up and F without forcing:
+ *   birnbaum = D - U             criticality = q (D - U) / F
+ *   fussell_vesely = q D / F     (the share of F that comes with p failed)
+ *   raw = D / F                  rrw = F / U
+ * NaN where a denominator is 0 (rrw: INFINITY when only U is). */
+#define CRISK_IMPORTANCE_TOTAL_LOSS ((size_t)-1)
+
+typedef struct crisk_importance {
+    size_t provider;               /* node */
+    size_t target;                 /* function node, or CRISK_IMPORTANCE_TOTAL_LOSS */
+    double q;
+    int exact;
+    double birnbaum, birnbaum_std_error;
+    double criticality, criticality_std_error;
+    double fussell_vesely, fussell_vesely_std_error;
+    double raw, raw_std_error;
+    double rrw, rrw_std_error;
+} crisk_importance;
 
 /* Monte Carlo over node `probability` (DESIGN §5): in every run each node
  * with a probability p fails initially with probability p, independently of
- * the others (a node without probability never fails initially), and the
- * failures propagate to the least fixed point of DESIGN §4.
+ * the others (a node without probability never fails initially), stays down
+ * for its recovery_hours (or opts->default_recovery), and the failures
+ * propagate with the downtimes of DESIGN §4 "Durations".
+ * Per function: P(down), P(breach: downtime > rto_hours), expected
+ * downtime and loss; per run the criticality and the money lost, their
+ * means, percentiles and the loss exceedance curve; the importance of the
+ * providers in opts->importance for every function and for the total loss,
+ * from common random numbers: every run is also evaluated with each
+ * provider flipped, so each run has the provider down and up.
+ * Exact where cheap: a function whose failure depends on at most
+ * CRISK_SIMULATE_EXACT_NODES probabilistic nodes is computed by enumerating
+ * their states (grouped with others while the union stays within the
+ * limit); when every function's nodes together are within it, so is every
+ * figure and nothing is sampled (runs = 0).
  * Randomness: xoshiro256** seeded through splitmix64 from `seed`, one
  * stream per block of 64 runs (2^128 draws apart, by xoshiro's jump), so
- * results depend on nothing but the inventory, the seed and the run number:
- * the first N runs are the same whatever `runs` is, on every machine.
- * Probabilities are used exactly to 2^-64 (a Bernoulli draw compares a
- * uniform 64-bit integer, bit by bit, with p * 2^64; no floating point).
- * 256 runs are propagated at once by the bit-parallel engine.
- * Errors: CRISK_EUSAGE for runs 0 or above CRISK_SIMULATE_MAX_RUNS,
- * CRISK_ENOMEM, igraph failures.  The simulation borrows `inv`.
- * Time O(runs/256 * (V + E touched)), memory O(V * 64 bytes + runs * 8). */
+ * results depend on nothing but the inventory, the options and the run
+ * number: the first N runs are the same whatever `runs` is, on every
+ * machine, and whatever the number of threads (partial sums start and are
+ * added at fixed chunks of runs).  Probabilities are used exactly to 2^-64 (a Bernoulli draw
+ * compares a uniform 64-bit integer, bit by bit, with p * 2^64).
+ * Errors: CRISK_EUSAGE for runs 0 or above CRISK_SIMULATE_MAX_RUNS, a
+ * default_recovery that is negative or not finite, too many, repeated or
+ * out-of-range importance providers; CRISK_ENOMEM; igraph failures.  The
+ * simulation borrows `inv`.  Time O(runs/64 * ceil((1+K)/8) * S * (V + E
+ * touched)) for K providers and S distinct durations, plus 2^20 lanes per
+ * exact group at most; memory O(V * 128 bytes + runs * 16). */
 int  crisk_simulate_run(crisk_simulation **out, const crisk_inventory *inv,
                         const crisk_simulate_options *opts, crisk_error *err);
 void crisk_simulation_free(crisk_simulation *s);
 
+/* The first `n` providers (not functions) of the analysis' default ranking
+ * (impact_weight desc, exposure desc, id) with an impact of at least 1,
+ * into out[0..*count).  For crisk_simulate_options.importance. */
+void crisk_simulate_top_providers(const crisk_analysis *a, size_t n, size_t *out, size_t *count);
+
 const crisk_inventory *crisk_simulation_inventory(const crisk_simulation *s);
+/* Runs sampled: 0 when every figure is exact. */
 uint64_t crisk_simulation_runs(const crisk_simulation *s);
 uint64_t crisk_simulation_seed(const crisk_simulation *s);
 /* Nodes without a probability: they never fail on their own, only through
@@ -324,6 +459,18 @@ size_t crisk_simulation_without_probability(const crisk_simulation *s);
 /* Every function, by probability desc then id.  Borrowed array. */
 const crisk_function_risk *crisk_simulation_functions(const crisk_simulation *s, size_t *count);
 const crisk_loss_summary  *crisk_simulation_loss(const crisk_simulation *s);
+const crisk_money_loss    *crisk_simulation_money(const crisk_simulation *s);
+/* Per provider (in the order given): the total loss, then every function in
+ * the order of crisk_simulation_functions.  Borrowed array. */
+const crisk_importance *crisk_simulation_importance(const crisk_simulation *s, size_t *count);
+/* The default recovery used, and how many nodes that can fail (probability
+ * > 0, or measured for importance) have no recovery_hours and use it. */
+double crisk_simulation_default_recovery(const crisk_simulation *s);
+size_t crisk_simulation_default_recovery_nodes(const crisk_simulation *s);
+/* Functions computed exactly; the probabilistic nodes of the largest exact
+ * enumeration (2^that states). */
+size_t crisk_simulation_exact_functions(const crisk_simulation *s);
+size_t crisk_simulation_exact_nodes(const crisk_simulation *s);
 
 #ifdef __cplusplus
 }

@@ -100,6 +100,9 @@ const char *crisk_node_field_name(crisk_node_field f);
  * squares the simulation adds.  data/README.md gives the reasons. */
 #define CRISK_MAX_CRITICALITY   1e6
 #define CRISK_MAX_SPEND         1e15
+/* The largest loss_per_hour, for the same reason: the simulation's loss per
+ * run is a sum of loss_per_hour x hours down over the functions. */
+#define CRISK_MAX_LOSS_PER_HOUR 1e15
 
 /* ---- reading an inventory ------------------------------------------------ */
 
@@ -118,6 +121,8 @@ typedef struct crisk_node_view {
     double recovery_hours;       /* hours; NaN = not given */
     double spend;                /* currency units per year; NaN = not given */
     double probability;          /* 0..1; NaN = not given */
+    double loss_per_hour;        /* a function's loss per hour down, currency units;
+                                  * NaN = not given */
     const char *country;         /* "" = not given */
     const char *parent;          /* "" = not given */
     crisk_substitutability substitutability;
@@ -256,6 +261,7 @@ typedef struct crisk_node_record {
     crisk_category category;
     double criticality;          /* NaN = not given (the model stores 1) */
     double rto_hours, recovery_hours, spend, probability;   /* NaN = not given */
+    double loss_per_hour;        /* NaN = not given */
     const char *country, *parent;
     crisk_substitutability substitutability;
     size_t attr_count;           /* pass-through attributes */

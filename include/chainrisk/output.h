@@ -216,12 +216,14 @@ typedef struct crisk_report_options {
     const crisk_scenario_run *scenarios;  /* scenario tests to show; NULL = no such section.
                                     * It must keep the functions down of its first
                                     * CRISK_REPORT_SCENARIO_ROWS results. */
+    const crisk_simulation *simulation;   /* outages and annual loss with the loss exceedance
+                                           * curve (an inline SVG chart); NULL = no section */
     const crisk_diff *baseline;    /* a diff whose NEW side is the report's analysis: adds
                                     * "Changes since the baseline"; NULL = none */
     const crisk_check *policy;     /* a check of the report's analysis: adds "Policy" */
 } crisk_report_options;
 
-#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1, NULL, NULL, NULL }
+#define CRISK_REPORT_OPTIONS_INIT { NULL, NULL, 25, 1, NULL, NULL, NULL, NULL }
 
 /* The scenario heat table: scenarios (by criticality lost) and functions
  * (by criticality, then id) shown at most. */
@@ -230,11 +232,12 @@ typedef struct crisk_report_options {
 
 /* One self-contained HTML page (DESIGN §7): summary, the changes since a
  * baseline and the policy's verdicts when the options carry them, risk map
- * (inline SVG), top risks, single points of failure per function, shared
- * dependencies and false redundancy, concentration (both bases, and the
- * joint impact of parent and country groups), scenario tests when
- * opts->scenarios is given (a scenario x function heat table, breaches
- * marked), the load's
+ * (inline SVG), top risks, single points of failure per function, outages
+ * and annual loss (with opts->simulation: its figures and the loss
+ * exceedance curve as an inline SVG chart), shared dependencies and false
+ * redundancy, concentration (both bases, and the joint impact of parent and
+ * country groups), scenario tests when opts->scenarios is given (a scenario
+ * x function heat table, breaches marked), the load's
  * validation warnings from `diags` (may be NULL) and provenance.  No external resource;
  * all input text escaped; a Content-Security-Policy admits only the page's
  * own sorting script.  Needs an analysis run with keep_spofs and
@@ -247,7 +250,7 @@ int crisk_report_write(FILE *f, const crisk_analysis *a, const crisk_diagnostics
 /* Write an inventory as the native CSV files of DESIGN §3, so that loading
  * them again gives the same model (node order, groups, members and kinds).
  * nodes: id,name,type,category,criticality,rto_hours,recovery_hours,spend,
- * country,parent,substitutability,probability, then the pass-through
+ * country,parent,substitutability,probability,loss_per_hour, then the pass-through
  * attributes in inventory order; edges: from,to,group,need,kind, by
  * dependant, group and member order.  A name equal to the id, a criticality
  * the input did not give (or 1 on a provider), and the need of an edge
@@ -272,25 +275,37 @@ int crisk_inventory_write_native(const crisk_inventory *inv, const char *dir, cr
 
 /* ---- appended for simulate and export ----------------------------------- */
 
-/* The Monte Carlo result of crisk_simulate_run: per function the failure
- * probability with its standard error (probability desc, id; the first `top`
- * functions, -1 = all), the share of runs in which any function failed, and
- * the mean (with its standard error), p50/p90/p95/p99 and max of the total
- * criticality lost per run.  Runs and seed are always written.  CSV header:
- * kind,id,name,criticality,failures,probability,std_error,criticality_lost,runs,seed
- * where kind is `function` (criticality_lost = criticality * probability,
- * the function's share of the mean loss), `any` (a function failed) or
- * `loss` (id = mean, p50, p90, p95, p99 or max; criticality_lost = that
- * statistic).  O(functions). */
+/* The result of crisk_simulate_run: per function (probability desc, id;
+ * the first `top` functions, -1 = all) P(down), P(breach), expected
+ * downtime and loss with standard errors, the probability that some
+ * function is down, the statistics of the criticality and of the money
+ * lost per run, the loss exceedance curve, and the importance of the
+ * measured providers for the total loss and for the functions shown.  An
+ * exact figure's standard error is the text "exact" (CSV, JSON) or the word
+ * "exact" (table).  Runs, seed and the default recovery are always
+ * written.  CSV header:
+ * kind,id,name,target,criticality,rto_hours,loss_per_hour,failures,
+ * probability,std_error,breach_probability,breach_std_error,downtime_hours,
+ * downtime_std_error,loss,loss_std_error,exact,x,q,birnbaum,
+ * birnbaum_std_error,criticality_importance,criticality_importance_std_error,
+ * fussell_vesely,fussell_vesely_std_error,raw,raw_std_error,rrw,
+ * rrw_std_error,criticality_lost,runs,seed,default_recovery_hours,
+ * default_recovery_nodes
+ * where kind is `function`, `any`, `criticality` (id = mean, p50, p90,
+ * p95, p99 or max; criticality_lost = that statistic), `loss` (id = mean,
+ * p50, p90, p95, p99, p99.9, max or bound; loss = that statistic),
+ * `exceedance` (x, probability = P(loss > x)), `loss_importance` (id =
+ * the provider) or `importance` (target = the function).  O(functions *
+ * providers). */
 int crisk_emit_simulation(FILE *f, const crisk_simulation *s, long top, crisk_format fmt,
                           const crisk_provenance *prov, crisk_error *err);
 
 typedef enum crisk_export_format {
     CRISK_EXPORT_JSON, CRISK_EXPORT_GRAPHML, CRISK_EXPORT_DOT, CRISK_EXPORT_CSV,
-    CRISK_EXPORT_XLSX
+    CRISK_EXPORT_MEF, CRISK_EXPORT_XLSX
 } crisk_export_format;
 
-/* "json", "graphml", "dot", "csv", "xlsx".  Returns CRISK_OK or
+/* "json", "graphml", "dot", "csv", "mef", "xlsx".  Returns CRISK_OK or
  * CRISK_ENOTFOUND. */
 int crisk_export_format_parse(const char *s, crisk_export_format *out);
 
@@ -299,7 +314,7 @@ int crisk_export_format_parse(const char *s, crisk_export_format *out);
  * tier, direct_dependants, dependants, functions, exposure, impact,
  * impact_weight, impact_share, spof, breaches), tier1_dependants, the other
  * native columns (criticality, rto_hours, recovery_hours, spend, country,
- * parent, substitutability, probability), then the pass-through attributes
+ * parent, substitutability, probability, loss_per_hour), then the pass-through attributes
  * (an attribute whose name equals one of those columns, ignoring case, is
  * renamed "attr:NAME" in CSV and GraphML).
  *   json     the crisk_json_begin envelope; results = {"total_criticality",
@@ -313,6 +328,7 @@ int crisk_export_format_parse(const char *s, crisk_export_format *out);
  *   dot      a Graphviz digraph (no layout): nodes n0.., input text only in
  *            escaped HTML-like labels, metrics and enums as attributes.
  *   csv      one row per node, sorted by id, cells neutralised (DESIGN §7).
+ *   mef      crisk_export_mef() with its default options (below).
  *   xlsx     an Excel workbook (crisk_workbook_new) with one sheet per
  *            table: "nodes" (the csv rows), "edges" (from, to, group,
  *            need, kind, group_size), "spofs" (function, spof), "minimal
@@ -323,7 +339,8 @@ int crisk_export_format_parse(const char *s, crisk_export_format *out);
  *            then "provenance".  Needs an analysis run with keep_spofs and
  *            keep_false_redundancy; the minimal pairs cost what `spof
  *            --pairs` costs.
- * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(V + E) (+ V log V for csv). */
+ * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO (mef: also CRISK_EINVALID).
+ * O(V + E) (+ V log V for csv). */
 int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt,
                        const crisk_provenance *prov, crisk_error *err);
 
@@ -372,6 +389,29 @@ int crisk_emit_incident(FILE *f, const crisk_incident_record *r, crisk_format fm
  * with their SHA-256.  Same record, same bytes.  CRISK_OK, CRISK_ENOMEM or
  * CRISK_EIO. */
 int crisk_incident_page_write(FILE *f, const crisk_incident_record *r, crisk_error *err);
+
+/* ---- appended for issue 15: the Open-PSA MEF fault tree ----------------- */
+
+typedef struct crisk_mef_options {
+    int break_cycles;   /* cut the dependencies crisk_cycles_find() cuts, instead of failing */
+} crisk_mef_options;
+
+#define CRISK_MEF_OPTIONS_INIT { 0 }
+
+/* The inventory as an Open-PSA Model Exchange Format fault tree that SCRAM
+ * 0.16 reads (docs/commands-extra.md): for every function and every node a
+ * function depends on, the basic event X (X fails on its own, with its
+ * probability; 0 when not given) and the gate X-down (OR of the basic event
+ * and the node's groups; a group needing k of n members as `atleast`
+ * n-k+1, `or` when that is 1, `and` when it is n, a bare reference for one
+ * member); per function the top gate top-F.  Names are the ids made MEF
+ * names ([^-.]+(-[^-.]+)*, ASCII) and unique (-2, -3, ...), with the id in
+ * each element's <label>.  Errors: CRISK_EINVALID naming a dependency cycle
+ * (MEF forbids them) unless break_cycles, which leaves the cuts out (each
+ * cut dependency counts as always working) and lists them in a comment;
+ * CRISK_ENOMEM; CRISK_EIO.  Same inventory, same bytes.  O(V + E). */
+int crisk_export_mef(FILE *f, const crisk_inventory *inv, const crisk_mef_options *opts,
+                     crisk_error *err);
 
 /* ---- appended for issue 16: Excel workbooks ----------------------------- */
 

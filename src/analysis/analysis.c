@@ -165,12 +165,21 @@ typedef struct fr_slot {
     uint32_t failed[CRISK_FALSE_REDUNDANCY_KEEP];
 } fr_slot;
 
+/* A false-redundancy finding of a swept node that nodes inheriting from it
+ * (see "chains" below) share, including the groups its own membership keeps
+ * from being "outside". */
+typedef struct fr_record {
+    uint32_t root, dependant, group, failed;
+} fr_record;
+
 typedef struct growing {
     uint64_t *spof_pairs;          /* (function << 32) | node */
     size_t n_spof, cap_spof;
     uint32_t *slot_of;             /* group -> slot, UINT32_MAX = none yet */
     fr_slot *slots;
     size_t n_slots, cap_slots;
+    fr_record *fr_rec;             /* findings of the swept roots of chains */
+    size_t n_fr_rec, cap_fr_rec;
 } growing;
 
 static int push_spof(growing *g, uint32_t function, uint32_t node)
@@ -249,11 +258,20 @@ static int merge_growing(const crisk_analysis *a, growing *into, growing *from)
         for (size_t k = 0; k < src->kept; k++)
             fr_keep(a, dst, src->shared[k], src->failed[k]);
     }
+    if (from->n_fr_rec > 0) {
+        if (crisk__grow((void **)&into->fr_rec, &into->cap_fr_rec,
+                        into->n_fr_rec + from->n_fr_rec, sizeof *into->fr_rec))
+            return -1;
+        memcpy(into->fr_rec + into->n_fr_rec, from->fr_rec,
+               from->n_fr_rec * sizeof *from->fr_rec);
+        into->n_fr_rec += from->n_fr_rec;
+    }
     return 0;
 }
 
 static void growing_release(growing *g)
 {
+    free(g->fr_rec);
     free(g->spof_pairs);
     free(g->slot_of);
     free(g->slots);
@@ -285,6 +303,7 @@ typedef struct batch {
     uint32_t node[CRISK__SCENARIOS];
     size_t size;
     crisk__mask valid;         /* the scenarios in use */
+    crisk__mask rec;           /* scenarios whose findings strong inheritors share */
 } batch;
 
 #define SCENARIO(w, bit) ((size_t)(w) * 64 + (size_t)(bit))
@@ -322,6 +341,7 @@ static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, 
         crisk__prop_group_fails(p, grp, &fails);
         for (int w = 0; w < CRISK__W; w++) {
             uint64_t f = fails.w[w] & bt->valid.w[w];
+            uint64_t rec = f & bt->rec.w[w];
             for (uint32_t e = t->member_start[grp]; f && e < t->member_start[grp + 1]; e++)
                 f &= ~crisk__prop_initial_at(p, t->member[e]).w[w];   /* a member failing is not "outside" */
             while (f) {
@@ -330,6 +350,18 @@ static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, 
                 if (push_fr(a, g, t->order[q], t->group_id[grp], bt->node[s],
                             failed_members(p, grp, s)) != 0)
                     return -1;
+            }
+            /* For inheritors the scenario's node is outside every group:
+             * keep all the groups that fail, its own included. */
+            while (rec) {
+                size_t s = SCENARIO(w, __builtin_ctzll(rec));
+                rec &= rec - 1;
+                if (crisk__grow((void **)&g->fr_rec, &g->cap_fr_rec, g->n_fr_rec + 1,
+                                sizeof *g->fr_rec))
+                    return -1;
+                g->fr_rec[g->n_fr_rec++] = (fr_record){ bt->node[s], t->order[q],
+                                                        t->group_id[grp],
+                                                        (uint32_t)failed_members(p, grp, s) };
             }
         }
     }
@@ -355,6 +387,36 @@ typedef struct class_counters {
     counters fail[FN_CLASSES_MAX][CRISK__W];       /* by criticality class */
     counters fail_rto[FN_CLASSES_MAX][CRISK__W];   /* by rto class */
 } class_counters;
+
+/* Chains.  A node v with one dependant u, neither of them on a cycle,
+ * inherits from u instead of being swept (a chain a million long would
+ * otherwise cost a sweep over everything above each of its nodes):
+ *   - its ancestors are u and u's ancestors, so dependants, tier-1
+ *     dependants, and functions and exposure per criticality class follow
+ *     from u's;
+ *   - it is "strong" when a group of u needing all its members (an edge
+ *     without a group is one) holds v: then v failing fails u, and what
+ *     fails is v plus what fails with u, so impact, impact weight, breaches
+ *     (per rto class, against v's own recovery), SPOFs and false-redundancy
+ *     findings follow from u's.  Otherwise v failing fails nothing else.
+ * A finding of scenario u whose group u belongs to was not "outside" for u
+ * but is for v, so swept nodes with strong inheritors record every group
+ * that fails (fr_record).  Only with per-value function counters
+ * (fn_classes.fast): the sums then add the same terms in the same order as
+ * a sweep, so results are the same to the last bit.  Nodes are visited
+ * dependants first (descending position); O(V + E + SPOFs + findings). */
+#define NO_NODE UINT32_MAX
+
+typedef struct chains {
+    size_t n_inherit;           /* nodes that inherit; 0: every node is swept */
+    uint32_t *parent;           /* node -> the dependant it inherits from, or NO_NODE */
+    uint8_t *strong;            /* node -> its failure alone fails its parent */
+    uint8_t *recorded;          /* node -> swept, with a strong inheritor (batch.rec) */
+    uint32_t *row;              /* node -> its row of `counts` (inherited from), or NO_NODE */
+    uint32_t *counts;           /* per row: reach per criticality class, failures per
+                                 * criticality class, failures per rto class */
+    size_t width, n_rows;
+} chains;
 
 static int compare_double_asc(const void *pa, const void *pb)
 {
@@ -433,18 +495,28 @@ static void class_counts(const counters by_word[CRISK__W], uint64_t n[CRISK__SCE
 
 /* The per-class counts of one batch into its scenario nodes' metrics, class
  * by class in ascending value order. */
+/* Keep count n[s] of class column `col` where scenario s's node has a row. */
+static void keep_class_counts(const chains *ch, const batch *bt, size_t col, const uint64_t *n)
+{
+    for (size_t s = 0; ch->n_inherit > 0 && s < bt->size; s++)
+        if (ch->row[bt->node[s]] != NO_NODE)
+            ch->counts[ch->row[bt->node[s]] * ch->width + col] = (uint32_t)n[s];
+}
+
 static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
-                                  const fn_classes *fc, const batch *bt)
+                                  const fn_classes *fc, const chains *ch, const batch *bt)
 {
     uint64_t n[CRISK__SCENARIOS];
     for (size_t c = 0; c < fc->n_crit; c++) {
         class_counts(cc->reach[c], n);
+        keep_class_counts(ch, bt, c, n);
         for (size_t s = 0; s < bt->size; s++) {
             crisk_node_metrics *m = &a->m[bt->node[s]];
             m->functions += (size_t)n[s];
             m->exposure += fc->crit[c] * (double)n[s];
         }
         class_counts(cc->fail[c], n);
+        keep_class_counts(ch, bt, fc->n_crit + c, n);
         for (size_t s = 0; s < bt->size; s++) {
             crisk_node_metrics *m = &a->m[bt->node[s]];
             m->impact += (size_t)n[s];
@@ -453,6 +525,7 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
     }
     for (size_t r = 0; r < fc->n_rto; r++) {
         class_counts(cc->fail_rto[r], n);
+        keep_class_counts(ch, bt, 2 * fc->n_crit + r, n);
         for (size_t s = 0; s < bt->size; s++)
             if (fc->rto[r] < a->inv->recovery[bt->node[s]])   /* false when NaN */
                 a->m[bt->node[s]].breaches += (long)n[s];
@@ -507,7 +580,7 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
  * nodes' metrics are written, so batches can run on different threads. */
 static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt,
                       const uint8_t *kind, growing *g, const crisk_analysis_options *opts,
-                      const fn_classes *fc, class_counters *cc)
+                      const fn_classes *fc, const chains *ch, class_counters *cc)
 {
     if (fc->fast)
         class_counters_clear(cc, fc);
@@ -538,8 +611,274 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt,
         a->m[bt->node[s]].tier1_dependants = (size_t)counters_get(&tier1[s >> 6], (int)(s & 63));
     }
     if (fc->fast)
-        class_counters_finish(a, cc, fc, bt);
+        class_counters_finish(a, cc, fc, ch, bt);
     return 0;
+}
+
+/* ---- chains -------------------------------------------------------------------------- */
+
+static void chains_release(chains *ch)
+{
+    free(ch->parent);
+    free(ch->strong);
+    free(ch->recorded);
+    free(ch->row);
+    free(ch->counts);
+    memset(ch, 0, sizeof *ch);
+}
+
+/* Which nodes inherit, from whom, and how (see "Chains" above). */
+static int chains_init(chains *ch, const crisk_inventory *inv, const crisk__topo *t,
+                       const fn_classes *fc)
+{
+    memset(ch, 0, sizeof *ch);
+    if (!fc->fast)
+        return 0;
+    size_t n = inv->n;
+    ch->parent = malloc((n + 1) * sizeof *ch->parent);
+    if (ch->parent == NULL)
+        return -1;
+    for (size_t v = 0; v < n; v++) {
+        uint32_t d0 = inv->dep_start[v];
+        ch->parent[v] = NO_NODE;
+        if (inv->dep_start[v + 1] - d0 == 1 && !t->cyclic[v] && !t->cyclic[inv->dep[d0]]) {
+            ch->parent[v] = inv->dep[d0];
+            ch->n_inherit++;
+        }
+    }
+    if (ch->n_inherit == 0) {
+        chains_release(ch);
+        return 0;
+    }
+    ch->strong = calloc(n + 1, 1);
+    ch->recorded = calloc(n + 1, 1);
+    ch->row = malloc((n + 1) * sizeof *ch->row);
+    if (ch->strong == NULL || ch->recorded == NULL || ch->row == NULL) {
+        chains_release(ch);
+        return -1;
+    }
+    for (size_t u = 0; u < n; u++)
+        for (uint32_t g = inv->group_start[u]; g < inv->group_start[u + 1]; g++)
+            if (inv->need[g] >= inv->member_start[g + 1] - inv->member_start[g])
+                for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
+                    if (ch->parent[inv->member[e]] == u)
+                        ch->strong[inv->member[e]] = 1;
+    memset(ch->row, 0xff, (n + 1) * sizeof *ch->row);
+    for (size_t v = 0; v < n; v++) {
+        uint32_t u = ch->parent[v];
+        if (u == NO_NODE)
+            continue;
+        if (ch->row[u] == NO_NODE)
+            ch->row[u] = (uint32_t)ch->n_rows++;
+        if (ch->strong[v] && ch->parent[u] == NO_NODE)
+            ch->recorded[u] = 1;
+    }
+    ch->width = 2 * fc->n_crit + fc->n_rto;
+    ch->counts = calloc(ch->n_rows * ch->width + 1, sizeof *ch->counts);
+    if (ch->counts == NULL) {
+        chains_release(ch);
+        return -1;
+    }
+    return 0;
+}
+
+/* Per node, the values of (key, value) pairs with that key, in pair order:
+ * values[start[v] .. start[v + 1]).  `key` and `value` read pair i. */
+typedef struct by_node {
+    uint32_t *start, *values;
+} by_node;
+
+static int by_node_init(by_node *b, size_t n, size_t count, const void *ctx,
+                        uint32_t (*key)(const void *, size_t),
+                        uint32_t (*value)(const void *, size_t))
+{
+    b->start = calloc(n + 2, sizeof *b->start);
+    b->values = malloc((count + 1) * sizeof *b->values);
+    if (b->start == NULL || b->values == NULL)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        if (key(ctx, i) != NO_NODE)
+            b->start[key(ctx, i) + 2]++;
+    for (size_t v = 0; v < n; v++)
+        b->start[v + 2] += b->start[v + 1];
+    for (size_t i = 0; i < count; i++)
+        if (key(ctx, i) != NO_NODE)
+            b->values[b->start[key(ctx, i) + 1]++] = value(ctx, i);
+    return 0;
+}
+
+static void by_node_release(by_node *b)
+{
+    free(b->start);
+    free(b->values);
+}
+
+typedef struct chain_ctx {
+    const chains *ch;
+    const crisk_inventory *inv;
+    const growing *g;
+    uint32_t *e_group;          /* E pairs: (member, group) */
+    uint32_t *e_member;
+} chain_ctx;
+
+static uint32_t spof_root(const void *ctx, size_t i)
+{
+    const chain_ctx *c = ctx;
+    uint32_t v = (uint32_t)c->g->spof_pairs[i];
+    return c->ch->recorded[v] ? v : NO_NODE;
+}
+
+static uint32_t spof_function(const void *ctx, size_t i)
+{
+    return (uint32_t)(((const chain_ctx *)ctx)->g->spof_pairs[i] >> 32);
+}
+
+static uint32_t record_root(const void *ctx, size_t i)
+{
+    return ((const chain_ctx *)ctx)->g->fr_rec[i].root;
+}
+
+static uint32_t record_index(const void *ctx, size_t i)
+{
+    (void)ctx;
+    return (uint32_t)i;
+}
+
+static uint32_t e_member(const void *ctx, size_t i)
+{
+    return ((const chain_ctx *)ctx)->e_member[i];
+}
+
+static uint32_t e_group(const void *ctx, size_t i)
+{
+    return ((const chain_ctx *)ctx)->e_group[i];
+}
+
+/* The groups of `parent[x]` that x alone defeats (x inherits, is in the
+ * group, and the group needs all of its two or more members): for a node
+ * below x they are defeated from outside.  As (member, group) pairs. */
+static int chain_own_groups(const chains *ch, const crisk_inventory *inv, chain_ctx *c,
+                            size_t *count)
+{
+    size_t k = 0, cap = 0;
+    c->e_group = c->e_member = NULL;
+    for (size_t u = 0; u < inv->n; u++)
+        for (uint32_t g = inv->group_start[u]; g < inv->group_start[u + 1]; g++) {
+            uint32_t size = inv->member_start[g + 1] - inv->member_start[g];
+            if (size < 2 || inv->need[g] < size)
+                continue;
+            for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++) {
+                if (ch->parent[inv->member[e]] != u)
+                    continue;
+                size_t cap2 = cap;
+                if (crisk__grow((void **)&c->e_group, &cap, k + 1, sizeof *c->e_group)
+                    || crisk__grow((void **)&c->e_member, &cap2, k + 1, sizeof *c->e_member))
+                    return -1;
+                c->e_group[k] = g;
+                c->e_member[k++] = inv->member[e];
+            }
+        }
+    *count = k;
+    return 0;
+}
+
+/* The metrics, SPOFs and findings of the nodes that inherit, from the swept
+ * ones (see "Chains" above). */
+static int chains_finish(crisk_analysis *a, const chains *ch, const crisk__topo *t,
+                         const fn_classes *fc, growing *g, const crisk_analysis_options *opts)
+{
+    if (ch->n_inherit == 0)
+        return 0;
+    const crisk_inventory *inv = a->inv;
+    size_t n = inv->n, nc = fc->n_crit, width = ch->width, n_e = 0;
+    chain_ctx c = { .ch = ch, .inv = inv, .g = g };
+    by_node root_fn = { NULL, NULL }, root_rec = { NULL, NULL }, own = { NULL, NULL };
+    uint32_t *jump = malloc((n + 1) * sizeof *jump);      /* SPOF walk */
+    uint32_t *jump_fr = malloc((n + 1) * sizeof *jump_fr);
+    int rc = -1;
+    if (jump == NULL || jump_fr == NULL
+        || (opts->keep_spofs
+            && by_node_init(&root_fn, n, g->n_spof, &c, spof_root, spof_function) != 0)
+        || (opts->keep_false_redundancy
+            && (by_node_init(&root_rec, n, g->n_fr_rec, &c, record_root, record_index) != 0
+                || chain_own_groups(ch, inv, &c, &n_e) != 0
+                || by_node_init(&own, n, n_e, &c, e_member, e_group) != 0)))
+        goto out;
+    for (size_t q = n; q-- > 0;) {   /* dependants first */
+        uint32_t v = t->order[q], u = ch->parent[v];
+        if (u == NO_NODE)
+            continue;
+        uint32_t r[3 * FN_CLASSES_MAX];
+        memcpy(r, ch->counts + (size_t)ch->row[u] * width, width * sizeof *r);
+        uint32_t qu = t->pos[u];
+        int u_fn = inv->type[u] == CRISK_NODE_FUNCTION;
+        if (u_fn)
+            r[fc->crit_of[qu]]++;
+        if (!ch->strong[v])
+            memset(r + nc, 0, (width - nc) * sizeof *r);
+        else if (u_fn) {
+            r[nc + fc->crit_of[qu]]++;
+            if (fc->rto_of[qu] < fc->n_rto)
+                r[2 * nc + fc->rto_of[qu]]++;
+        }
+        if (ch->row[v] != NO_NODE)
+            memcpy(ch->counts + (size_t)ch->row[v] * width, r, width * sizeof *r);
+        /* the same sums as class_counters_finish, in the same order */
+        crisk_node_metrics *m = &a->m[v];
+        m->dependants = a->m[u].dependants + 1;
+        m->tier1_dependants = a->m[u].tier1_dependants + (a->m[u].tier == 1);
+        for (size_t k = 0; k < nc; k++) {
+            m->functions += r[k];
+            m->exposure += fc->crit[k] * (double)r[k];
+            m->impact += r[nc + k];
+            m->impact_weight += fc->crit[k] * (double)r[nc + k];
+        }
+        for (size_t k = 0; k < fc->n_rto; k++)
+            if (fc->rto[k] < inv->recovery[v])   /* false when NaN */
+                m->breaches += (long)r[2 * nc + k];
+        /* Walks up the chain, skipping the nodes that add nothing: what
+         * fails with v is, up to the first weak link or swept node, every
+         * node on the way; the swept node adds what it recorded. */
+        int u_root = ch->parent[u] == NO_NODE;
+        jump[v] = !ch->strong[v] ? NO_NODE : u_fn || u_root ? u : jump[u];
+        for (uint32_t x = jump[v]; opts->keep_spofs && x != NO_NODE; x = jump[x]) {
+            if (inv->type[x] == CRISK_NODE_FUNCTION && push_spof(g, x, v) != 0)
+                goto out;
+            if (ch->parent[x] != NO_NODE)
+                continue;
+            for (uint32_t i = root_fn.start[x]; i < root_fn.start[x + 1]; i++)
+                if (push_spof(g, root_fn.values[i], v) != 0)
+                    goto out;
+            break;
+        }
+        if (!opts->keep_false_redundancy)
+            continue;
+        int u_own = !u_root && own.start[u] != own.start[u + 1];
+        jump_fr[v] = !ch->strong[v] ? NO_NODE : u_own || u_root ? u : jump_fr[u];
+        for (uint32_t x = jump_fr[v]; x != NO_NODE; x = jump_fr[x]) {
+            if (ch->parent[x] == NO_NODE) {
+                for (uint32_t i = root_rec.start[x]; i < root_rec.start[x + 1]; i++) {
+                    const fr_record *f = &g->fr_rec[root_rec.values[i]];
+                    if (push_fr(a, g, f->dependant, f->group, v, f->failed) != 0)
+                        goto out;
+                }
+                break;
+            }
+            for (uint32_t i = own.start[x]; i < own.start[x + 1]; i++)
+                if (push_fr(a, g, ch->parent[x], own.values[i], v, 1) != 0)
+                    goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(jump);
+    free(jump_fr);
+    free(c.e_group);
+    free(c.e_member);
+    by_node_release(&root_fn);
+    by_node_release(&root_rec);
+    by_node_release(&own);
+    return rc;
 }
 
 /* ---- batch order ------------------------------------------------------------------ */
@@ -579,8 +918,8 @@ static int compare_key(const void *pa, const void *pb)
 }
 
 /* The nodes to sweep (those something depends on), in batch order. */
-static int scenario_order(const crisk_inventory *inv, const crisk__topo *t, uint32_t **out,
-                          size_t *count)
+static int scenario_order(const crisk_inventory *inv, const crisk__topo *t, const chains *ch,
+                          uint32_t **out, size_t *count)
 {
     size_t n = inv->n, k = 0;
     uint32_t *sig = calloc(n + 1, sizeof *sig);
@@ -593,7 +932,8 @@ static int scenario_order(const crisk_inventory *inv, const crisk__topo *t, uint
         return -1;
     }
     for (size_t v = 0; v < n; v++)
-        if (inv->dep_start[v] != inv->dep_start[v + 1]) {
+        if (inv->dep_start[v] != inv->dep_start[v + 1]
+            && (ch->n_inherit == 0 || ch->parent[v] == NO_NODE)) {
             keys[k].pos = t->pos[v];
             keys[k].node = (uint32_t)v;
             k++;
@@ -629,6 +969,7 @@ typedef struct sweep_plan {
     const crisk__topo *topo;
     const uint8_t *kind;
     const fn_classes *fc;
+    const chains *ch;
     const uint32_t *todo;
     size_t n_todo;
     atomic_size_t next;        /* first scenario of the next batch to take */
@@ -658,6 +999,10 @@ static void *sweep_batches(void *arg)
                                                           : CRISK__SCENARIOS;
         memcpy(bt.node, plan->todo + first, bt.size * sizeof *bt.node);
         crisk__mask_first(&bt.valid, bt.size);
+        memset(&bt.rec, 0, sizeof bt.rec);
+        for (size_t s = 0; plan->ch->n_inherit > 0 && s < bt.size; s++)
+            if (plan->ch->recorded[bt.node[s]])
+                bt.rec.w[s >> 6] |= 1ull << (s & 63);
         crisk__prop_clear(&sw->p);
         int seeded = 0;
         for (size_t s = 0; s < bt.size; s++)
@@ -668,7 +1013,8 @@ static void *sweep_batches(void *arg)
             break;
         }
         crisk__prop_run(&sw->p);
-        if (accumulate(plan->a, &sw->p, &bt, plan->kind, &sw->g, plan->opts, plan->fc, sw->cc)
+        if (accumulate(plan->a, &sw->p, &bt, plan->kind, &sw->g, plan->opts, plan->fc, plan->ch,
+                       sw->cc)
             != 0) {
             sw->failed = 1;
             atomic_store(&plan->stop, 1);
@@ -703,8 +1049,7 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     uint32_t *todo = NULL;
     size_t n_todo = 0;
     uint8_t *kind = calloc(inv->n + 1, 1);
-    if (kind == NULL || scenario_order(inv, &topo, &todo, &n_todo) != 0) {
-        free(kind);
+    if (kind == NULL) {
         crisk__topo_release(&topo);
         return oom(err);
     }
@@ -717,7 +1062,11 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
                 kind[q] |= KIND_REDUNDANT;
     }
     fn_classes fc;
-    if (fn_classes_init(&fc, inv, &topo) != 0) {
+    chains ch;
+    memset(&ch, 0, sizeof ch);
+    if (fn_classes_init(&fc, inv, &topo) != 0 || chains_init(&ch, inv, &topo, &fc) != 0
+        || scenario_order(inv, &topo, &ch, &todo, &n_todo) != 0) {
+        chains_release(&ch);
         fn_classes_release(&fc);
         free(kind);
         free(todo);
@@ -725,7 +1074,7 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
         return oom(err);
     }
     sweep_plan plan = { .a = a, .opts = opts, .topo = &topo, .kind = kind, .fc = &fc,
-                        .todo = todo, .n_todo = n_todo };
+                        .ch = &ch, .todo = todo, .n_todo = n_todo };
     atomic_init(&plan.next, 0);
     atomic_init(&plan.done, 0);
     atomic_init(&plan.stop, 0);
@@ -760,10 +1109,13 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
         if (sw[i].p.st != NULL)
             crisk__prop_release(&sw[i].p);
     }
+    if (rc == CRISK_OK && chains_finish(a, &ch, &topo, &fc, g, opts) != 0)
+        rc = oom(err);
     free(sw);
     free(tid);
     free(todo);
     free(kind);
+    chains_release(&ch);
     fn_classes_release(&fc);
     crisk__topo_release(&topo);
     return rc;
@@ -783,38 +1135,52 @@ static int compare_rank(const void *pa, const void *pb, void *ctx)
     return a->id_rank[u] < a->id_rank[v] ? -1 : a->id_rank[u] > a->id_rank[v];
 }
 
-static int compare_u64(const void *pa, const void *pb)
-{
-    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-    return a < b ? -1 : a > b;
-}
-
-/* SPOF pairs as CSR per function, each list in id order. */
+/* SPOF pairs as CSR per function, each list in id order.  Two counting
+ * passes instead of a comparison sort (tens of millions of pairs on large
+ * inventories): the pairs are bucketed by their node's id rank, then
+ * dealt to their functions rank by rank.  O(pairs + nodes). */
 static int index_spofs(crisk_analysis *a, growing *g)
 {
-    size_t n = a->inv->n;
-    for (size_t i = 0; i < g->n_spof; i++) {   /* sort key: function, then id rank */
-        uint32_t f = (uint32_t)(g->spof_pairs[i] >> 32), v = (uint32_t)g->spof_pairs[i];
-        g->spof_pairs[i] = ((uint64_t)f << 32) | a->id_rank[v];
-    }
-    crisk__sort(g->spof_pairs, g->n_spof, sizeof *g->spof_pairs, compare_u64);
+    size_t n = a->inv->n, count = g->n_spof;
     uint32_t *by_rank = malloc((n + 1) * sizeof *by_rank);
+    uint32_t *rank_start = calloc(n + 2, sizeof *rank_start);
+    uint32_t *fn_by_rank = malloc((count + 1) * sizeof *fn_by_rank);
+    uint32_t *fill = malloc((n + 1) * sizeof *fill);
     a->spof_start = calloc(n + 1, sizeof *a->spof_start);
-    a->spof = malloc((g->n_spof + 1) * sizeof *a->spof);
-    if (by_rank == NULL || a->spof_start == NULL || a->spof == NULL) {
-        free(by_rank);
-        return -1;
-    }
+    int rc = -1;
+    if (by_rank == NULL || rank_start == NULL || fn_by_rank == NULL || fill == NULL
+        || a->spof_start == NULL)
+        goto out;
     for (size_t v = 0; v < n; v++)
         by_rank[a->id_rank[v]] = (uint32_t)v;
-    for (size_t i = 0; i < g->n_spof; i++) {
+    for (size_t i = 0; i < count; i++) {
+        rank_start[a->id_rank[(uint32_t)g->spof_pairs[i]] + 2]++;
         a->spof_start[(g->spof_pairs[i] >> 32) + 1]++;
-        a->spof[i] = by_rank[(uint32_t)g->spof_pairs[i]];
     }
+    for (size_t r = 0; r < n; r++)
+        rank_start[r + 2] += rank_start[r + 1];
+    for (size_t i = 0; i < count; i++)
+        fn_by_rank[rank_start[a->id_rank[(uint32_t)g->spof_pairs[i]] + 1]++] =
+            (uint32_t)(g->spof_pairs[i] >> 32);
+    free(g->spof_pairs);   /* no longer needed: make room for the index */
+    g->spof_pairs = NULL;
+    g->n_spof = g->cap_spof = 0;
+    a->spof = malloc((count + 1) * sizeof *a->spof);
+    if (a->spof == NULL)
+        goto out;
     for (size_t v = 0; v < n; v++)
         a->spof_start[v + 1] += a->spof_start[v];
+    memcpy(fill, a->spof_start, n * sizeof *fill);
+    for (size_t r = 0; r < n; r++)
+        for (uint32_t j = rank_start[r]; j < rank_start[r + 1]; j++)
+            a->spof[fill[fn_by_rank[j]]++] = by_rank[r];
+    rc = 0;
+out:
     free(by_rank);
-    return 0;
+    free(rank_start);
+    free(fn_by_rank);
+    free(fill);
+    return rc;
 }
 
 static int compare_fr(const void *pa, const void *pb, void *ctx)
@@ -1100,6 +1466,196 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
     }
     *out = list;
     *count = k;
+    return CRISK_OK;
+}
+
+/* ---- many nodes at once ------------------------------------------------------------ */
+
+/* Whether u depends directly on `node` (dep lists are ascending). */
+static int is_direct_dependant(const crisk_inventory *inv, size_t node, uint32_t u)
+{
+    uint32_t lo = inv->dep_start[node], hi = inv->dep_start[node + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (inv->dep[mid] == u)
+            return 1;
+        if (inv->dep[mid] < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* Per scenario of a batch, a growing list of nodes. */
+typedef struct batch_lists {
+    uint32_t *list[CRISK__SCENARIOS];
+    size_t len[CRISK__SCENARIOS], cap[CRISK__SCENARIOS];
+} batch_lists;
+
+static void batch_lists_release(batch_lists *b)
+{
+    for (size_t s = 0; s < CRISK__SCENARIOS; s++)
+        free(b->list[s]);
+}
+
+/* Seed nodes[0 .. size) as scenarios 0 .. size-1 and propagate. */
+static int sweep_nodes(crisk__prop *p, const uint32_t *nodes, size_t size)
+{
+    crisk__prop_clear(p);
+    for (size_t s = 0; s < size; s++)
+        if (crisk__prop_seed_one(p, nodes[s], s) != 0)
+            return -1;
+    crisk__prop_run(p);
+    return 0;
+}
+
+/* Every tier-1 node reached by the batch's scenarios goes to their lists;
+ * visiting the tier-1 nodes in id order keeps each list sorted by id. */
+int crisk_analysis_tier1_each(const crisk_analysis *a, const uint32_t *nodes, size_t n,
+                              crisk_tier1_fn each, void *ctx, crisk_error *err)
+{
+    const crisk_inventory *inv = a->inv;
+    if (n == 0)
+        return CRISK_OK;
+    size_t n_t1 = 0;
+    uint32_t *t1 = malloc((inv->n + 1) * sizeof *t1);
+    batch_lists *bl = calloc(1, sizeof *bl);
+    crisk__prop p;
+    memset(&p, 0, sizeof p);
+    int rc = t1 == NULL || bl == NULL ? oom(err) : crisk__prop_init(&p, inv, err);
+    if (rc == CRISK_OK) {
+        for (size_t v = 0; v < inv->n; v++)
+            t1[a->id_rank[v]] = (uint32_t)v;
+        for (size_t i = 0; i < inv->n; i++)
+            if (a->m[t1[i]].tier == 1)
+                t1[n_t1++] = t1[i];
+    }
+    for (size_t first = 0; rc == CRISK_OK && first < n; first += CRISK__SCENARIOS) {
+        size_t size = n - first < CRISK__SCENARIOS ? n - first : CRISK__SCENARIOS;
+        const uint32_t *batch = nodes + first;
+        if (sweep_nodes(&p, batch, size) != 0) {
+            rc = oom(err);
+            break;
+        }
+        memset(bl->len, 0, sizeof bl->len);
+        for (size_t i = 0; i < n_t1 && rc == CRISK_OK; i++) {
+            uint32_t u = t1[i];
+            const crisk__mask *m = crisk__prop_all(&p, u);
+            for (int w = 0; w < CRISK__W && rc == CRISK_OK; w++)
+                for (uint64_t bits = m->w[w]; bits != 0; bits &= bits - 1) {
+                    size_t s = SCENARIO(w, __builtin_ctzll(bits));
+                    if (u == batch[s] || (is_own_service(inv, u, batch[s])
+                                          && is_direct_dependant(inv, batch[s], u)))
+                        continue;
+                    if (crisk__grow((void **)&bl->list[s], &bl->cap[s], bl->len[s] + 1,
+                                    sizeof *bl->list[s]) != 0) {
+                        rc = oom(err);
+                        break;
+                    }
+                    bl->list[s][bl->len[s]++] = u;
+                }
+        }
+        for (size_t s = 0; s < size && rc == CRISK_OK; s++)
+            rc = each(ctx, first + s, bl->list[s], bl->len[s]);
+    }
+    if (p.st != NULL)
+        crisk__prop_release(&p);
+    if (bl != NULL)
+        batch_lists_release(bl);
+    free(bl);
+    free(t1);
+    return rc;
+}
+
+static int compare_finding_shared(const void *pa, const void *pb, void *ctx)
+{
+    const crisk_false_redundancy *fr = ctx;
+    uint32_t x = *(const uint32_t *)pa, y = *(const uint32_t *)pb;
+    if (fr[x].shared != fr[y].shared)
+        return fr[x].shared < fr[y].shared ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Findings grouped by shared node; up to CRISK__SCENARIOS distinct shared
+ * nodes per sweep. */
+int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **begin_out,
+                                           uint32_t **failed_out, crisk_error *err)
+{
+    const crisk_inventory *inv = a->inv;
+    size_t n_fr = a->n_fr, total = 0;
+    *begin_out = NULL;
+    *failed_out = NULL;
+    size_t *begin = calloc(n_fr + 1, sizeof *begin);
+    uint32_t *order = malloc((n_fr + 1) * sizeof *order);
+    for (size_t i = 0; i < n_fr; i++)
+        total += inv->member_start[a->fr[i].group + 1] - inv->member_start[a->fr[i].group];
+    uint32_t *failed = malloc((total + 1) * sizeof *failed);
+    crisk__prop p;
+    memset(&p, 0, sizeof p);
+    int rc = begin == NULL || order == NULL || failed == NULL ? oom(err)
+             : n_fr == 0 ? CRISK_OK : crisk__prop_init(&p, inv, err);
+    if (rc == CRISK_OK) {
+        for (size_t i = 0; i < n_fr; i++)
+            order[i] = (uint32_t)i;
+        if (crisk__sort_r(order, n_fr, sizeof *order, compare_finding_shared, a->fr) != 0)
+            rc = oom(err);
+        p.want_all = 0;
+    }
+    /* count[i] first, in begin[i + 1]; members at the group-size offsets */
+    size_t *at = malloc((n_fr + 1) * sizeof *at);
+    if (rc == CRISK_OK && at == NULL)
+        rc = oom(err);
+    for (size_t i = 0, off = 0; rc == CRISK_OK && i < n_fr; i++) {
+        at[i] = off;
+        off += inv->member_start[a->fr[i].group + 1] - inv->member_start[a->fr[i].group];
+    }
+    uint32_t batch[CRISK__SCENARIOS];
+    for (size_t k = 0; rc == CRISK_OK && k < n_fr;) {
+        size_t size = 0, end = k;
+        for (; end < n_fr; end++) {
+            uint32_t v = (uint32_t)a->fr[order[end]].shared;
+            if (size == 0 || batch[size - 1] != v) {
+                if (size == CRISK__SCENARIOS)
+                    break;
+                batch[size++] = v;
+            }
+        }
+        if (sweep_nodes(&p, batch, size) != 0) {
+            rc = oom(err);
+            break;
+        }
+        for (size_t s = 0; k < end; k++) {
+            const crisk_false_redundancy *x = &a->fr[order[k]];
+            while (batch[s] != x->shared)
+                s++;
+            size_t c = 0;
+            for (uint32_t e = inv->member_start[x->group]; e < inv->member_start[x->group + 1]; e++) {
+                uint32_t m = inv->member[e];
+                if ((crisk__prop_grp(&p, m)->w[s >> 6] >> (s & 63)) & 1)
+                    failed[at[order[k]] + c++] = m;
+            }
+            begin[order[k] + 1] = c;
+        }
+    }
+    /* compact: counts to offsets, members to their final place (left to right,
+     * so a move never overwrites what is still to move) */
+    for (size_t i = 0; rc == CRISK_OK && i < n_fr; i++) {
+        size_t c = begin[i + 1];
+        begin[i + 1] = begin[i] + c;
+        memmove(failed + begin[i], failed + at[i], c * sizeof *failed);
+    }
+    free(at);
+    free(order);
+    if (p.st != NULL)
+        crisk__prop_release(&p);
+    if (rc != CRISK_OK) {
+        free(begin);
+        free(failed);
+        return rc;
+    }
+    *begin_out = begin;
+    *failed_out = failed;
     return CRISK_OK;
 }
 

@@ -38,6 +38,8 @@ static int topological_order(crisk__topo *t, const igraph_vector_int_t *membersh
         goto out;
     for (size_t v = 0; v < n; v++)
         scc_start[VECTOR(*membership)[v] + 1]++;
+    for (size_t v = 0; v < n; v++)
+        t->cyclic[v] = scc_start[VECTOR(*membership)[v] + 1] > 1;
     for (size_t c = 0; c < k; c++)
         scc_start[c + 1] += scc_start[c];
     {
@@ -136,9 +138,10 @@ int crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *er
     t->member = malloc((inv->n_edges + 1) * sizeof *t->member);
     t->dep_start = malloc((n + 1) * sizeof *t->dep_start);
     t->dep = malloc((n_dep + 1) * sizeof *t->dep);
+    t->cyclic = malloc(n + 1);
     if (!t->pos || !t->order || !t->group_start || !t->group_id || !t->need
         || !t->member_start || !t->member
-        || !t->dep_start || !t->dep) {
+        || !t->dep_start || !t->dep || !t->cyclic) {
         crisk__topo_release(t);
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -178,6 +181,7 @@ void crisk__topo_release(crisk__topo *t)
     free(t->member);
     free(t->dep_start);
     free(t->dep);
+    free(t->cyclic);
     memset(t, 0, sizeof *t);
 }
 

@@ -61,6 +61,7 @@ typedef struct crisk__topo {
     uint32_t *member;       /* members, as positions */
     uint32_t *dep_start;    /* position -> its distinct dependants, as positions */
     uint32_t *dep;
+    uint8_t *cyclic;        /* node -> 1 when its strong component has other nodes */
 } crisk__topo;
 
 int  crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *err);

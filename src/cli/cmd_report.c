@@ -15,8 +15,10 @@ static const char usage[] =
     "Write one self-contained HTML page: summary, risk map, top risks, single\n"
     "points of failure per function, shared dependencies and false redundancy,\n"
     "concentration (HHI on spend and reliance bases, joint failure of provider\n"
-    "groups), scenario tests when asked, validation warnings and a provenance\n"
-    "block (tool version, input SHA-256 digests, options) for audit evidence.\n"
+    "groups), outages and annual loss with the loss exceedance curve, scenario\n"
+    "tests when asked, the changes since a baseline and a policy's verdicts when\n"
+    "asked, validation warnings and a provenance block (tool version, input\n"
+    "SHA-256 digests, options) for audit evidence.\n"
     "No external resources; readable without scripts; prints to PDF.\n"
     "Same input, same bytes - unless --timestamp is given.  With --incident, the\n"
     "page of a decision record of 'chainrisk incident' instead (no INVENTORY).\n\n"
@@ -28,6 +30,9 @@ static const char usage[] =
     "                   heat table of a scenario file (see 'chainrisk scenarios')\n"
     "  --generate       the same for a library generated from the inventory\n"
     "  --top-providers N, --hours H  as for 'chainrisk scenarios'\n"
+    "  --runs N, --seed S  the simulation behind the outages-and-loss section\n"
+    "                   (default 10000 runs, seed 1; as in `chainrisk simulate`)\n"
+    "  --no-simulation  leave the outages-and-loss section out\n"
     "  --incident FILE.json  render the decision record FILE.json (written by\n"
     "                   'chainrisk incident --format json -o FILE.json') as an\n"
     "                   incident page\n"
@@ -55,7 +60,11 @@ typedef struct report_args {
     const char *policy;
     const crisk_diff *diff;       /* built from the baseline */
     const crisk_check *check;     /* built from the policy */
+    int no_simulation;
+    crisk_simulate_options sim;
 } report_args;
+
+#define IMPORTANCE_TOP 7   /* as `chainrisk simulate` */
 
 static int opt_incident(void *ctx, const char *value)
 {
@@ -92,15 +101,62 @@ static int opt_policy(void *ctx, const char *value)
     return 0;
 }
 
+static int opt_no_simulation(void *ctx, const char *value)
+{
+    (void)value;
+    ((report_args *)ctx)->no_simulation = 1;
+    return 0;
+}
+
+static int opt_runs(void *ctx, const char *value)
+{
+    return cli_parse_integer("report", "--runs", value, 1, CRISK_SIMULATE_MAX_RUNS,
+                             &((report_args *)ctx)->sim.runs);
+}
+
+static int opt_seed(void *ctx, const char *value)
+{
+    return cli_parse_integer("report", "--seed", value, 0, UINT64_MAX,
+                             &((report_args *)ctx)->sim.seed);
+}
+
 static const cli_option report_options[] = {
     { "timestamp", no_argument,       opt_timestamp },
     { "no-map",    no_argument,       opt_no_map },
+    { "no-simulation", no_argument,   opt_no_simulation },
+    { "runs",      required_argument, opt_runs },
+    { "seed",      required_argument, opt_seed },
     { "incident",  required_argument, opt_incident },
     { "baseline",  required_argument, opt_baseline },
     { "policy",    required_argument, opt_policy },
     CLI_SCENARIO_OPTIONS,
     { NULL, 0, NULL },
 };
+
+/* The simulation behind the loss section, when some node has a
+ * probability: without one every figure would be 0. */
+static int simulate(const crisk_analysis *a, unsigned threads, report_args *args,
+                    crisk_simulation **out)
+{
+    const crisk_inventory *inv = crisk_analysis_inventory(a);
+    size_t n = crisk_inventory_node_count(inv), given = 0;
+    for (size_t v = 0; v < n; v++) {
+        crisk_node_view nv;
+        crisk_inventory_node(inv, v, &nv);
+        given += nv.probability == nv.probability;   /* not NaN */
+    }
+    *out = NULL;
+    if (args->no_simulation || given == 0)
+        return EXIT_OK;
+    size_t providers[IMPORTANCE_TOP];
+    crisk_simulate_top_providers(a, IMPORTANCE_TOP, providers, &args->sim.n_importance);
+    args->sim.importance = providers;
+    crisk_error err = CRISK_ERROR_INIT;
+    args->sim.threads = threads;
+    int rc = crisk_simulate_run(out, inv, &args->sim, &err);
+    args->sim.importance = NULL;
+    return rc == CRISK_OK ? EXIT_OK : cli_fail(&err);
+}
 
 /* Now (or SOURCE_DATE_EPOCH) as ISO 8601 UTC. */
 static const char *utc_now(char *buf, size_t size)
@@ -119,7 +175,8 @@ static const char *utc_now(char *buf, size_t size)
     return buf;
 }
 
-static int write_report(const crisk_analysis *a, const crisk_diagnostics *diags, const cli_common *c,
+static int write_report(const crisk_analysis *a, const crisk_simulation *sim,
+                        const crisk_diagnostics *diags, const cli_common *c,
                         const report_args *args, const crisk_scenario_run *scenarios)
 {
     crisk_error err = CRISK_ERROR_INIT;
@@ -130,6 +187,7 @@ static int write_report(const crisk_analysis *a, const crisk_diagnostics *diags,
     opts.prov = &prov;
     opts.top = c->top >= 0 ? c->top : 25;
     opts.map = !args->no_map;
+    opts.simulation = sim;
     opts.timestamp = args->timestamp ? utc_now(stamp, sizeof stamp) : NULL;
     opts.scenarios = scenarios;
     opts.baseline = args->diff;
@@ -178,11 +236,13 @@ typedef struct report_state {
     crisk_check *check;
     crisk_scenario_set *set;
     crisk_scenario_run *run;
+    crisk_simulation *sim;
 } report_state;
 
 static void release(report_state *s)
 {
     crisk_scenario_run_free(s->run);
+    crisk_simulation_free(s->sim);
     crisk_scenario_set_free(s->set);
     crisk_check_free(s->check);
     crisk_diff_free(s->diff);
@@ -231,7 +291,7 @@ static int check_incident_usage(const cli_common *c, const report_args *args)
         return cli_usage_error("report", "--incident renders a decision record by itself: give no "
                                          "INVENTORY");
     if (args->sc.file != NULL || args->sc.generate || args->no_map || args->timestamp
-        || args->n_baseline > 0 || args->policy != NULL)
+        || args->no_simulation || args->n_baseline > 0 || args->policy != NULL)
         return cli_usage_error("report", "--incident takes no other report option");
     return 0;
 }
@@ -239,7 +299,7 @@ static int check_incident_usage(const cli_common *c, const report_args *args)
 int cmd_report(int argc, char **argv)
 {
     cli_common c = { .inputs_optional = 1 };
-    report_args args = { .sc = CLI_SCENARIO_ARGS_INIT("report") };
+    report_args args = { .sc = CLI_SCENARIO_ARGS_INIT("report"), .sim = CRISK_SIMULATE_OPTIONS_INIT };
     int rc = cli_parse(&c, argc, argv, usage, report_options, &args);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;
@@ -268,6 +328,8 @@ int cmd_report(int argc, char **argv)
         else if (crisk_analysis_run(&s.a, s.inv, &aopts, &err) != CRISK_OK)
             status = cli_fail(&err);
     }
+    if (status == EXIT_OK)
+        status = simulate(s.a, c.threads, &args, &s.sim);
     if (status == EXIT_OK && scenarios)
         status = cli_scenarios_load(&c, &args.sc, s.inv, s.a, &s.set);
     if (status == EXIT_OK && scenarios)
@@ -277,7 +339,7 @@ int cmd_report(int argc, char **argv)
     if (status == EXIT_OK)
         status = check_policy(&c, s.policy, &args, s.a, &s.check);
     if (status == EXIT_OK)
-        status = write_report(s.a, &s.diags, &c, &args, s.run);
+        status = write_report(s.a, s.sim, &s.diags, &c, &args, s.run);
     release(&s);
     return status;
 }

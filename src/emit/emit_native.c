@@ -37,7 +37,7 @@
 
 static const char *const node_columns[] = {
     "id", "name", "type", "category", "criticality", "rto_hours", "recovery_hours",
-    "spend", "country", "parent", "substitutability", "probability"
+    "spend", "country", "parent", "substitutability", "probability", "loss_per_hour"
 };
 #define NODE_COLUMN_COUNT (sizeof node_columns / sizeof *node_columns)
 
@@ -162,6 +162,8 @@ static void put_node(FILE *f, const crisk_inventory *inv, size_t v)
     crisk__csv_raw(f, n.parent);
     fprintf(f, ",%s,", crisk_substitutability_name(n.substitutability));
     crisk_csv_number(f, n.probability);
+    putc(',', f);
+    crisk_csv_number(f, n.loss_per_hour);
     for (size_t a = 0; a < crisk_inventory_attr_count(inv); a++) {
         putc(',', f);
         crisk__csv_raw(f, crisk_inventory_node_attr(inv, v, a));

@@ -6,9 +6,10 @@
  * directly or transitively (sorted by the analysis), with those tier-1
  * dependants, the functions exposed and their exposure.  Part two: every
  * redundancy group that one node outside it defeats, with the members that
- * node takes down.  The analysis says how many members fail; which ones
- * comes from one cascade per distinct shared node (O(V + E) each) - the
- * findings are grouped by shared node first so none runs twice.
+ * node takes down.  The analysis says how many members fail and, through
+ * its batched engine, which ones (crisk_analysis_false_redundancy_failed);
+ * the tier-1 lists come 512 nodes at a time (crisk_analysis_tier1_each) and
+ * are written as they come, never all held at once.
  *
  * CSV is one table, one row per finding, told apart by `kind` ("shared" or
  * "false-redundancy"); columns that do not apply to a kind are empty.
@@ -32,82 +33,14 @@ typedef struct shared_result {
     const crisk_false_redundancy *fr;   /* findings (borrowed) */
     size_t n_fr;
     size_t *failed_begin;               /* per finding: its failed members are */
-    size_t *failed_count;               /*   failed[begin .. begin + count) */
-    uint32_t *failed;
+    uint32_t *failed;                   /*   failed[begin[i] .. begin[i + 1]) */
 } shared_result;
 
 static void shared_release(shared_result *r)
 {
     free(r->shared);
     free(r->failed_begin);
-    free(r->failed_count);
     free(r->failed);
-}
-
-/* ---- which members a shared node fails ----------------------------------------- */
-
-typedef struct finding_key {
-    size_t shared, index;
-} finding_key;
-
-static int compare_finding_key(const void *pa, const void *pb)
-{
-    const finding_key *a = pa, *b = pb;
-    if (a->shared != b->shared)
-        return a->shared < b->shared ? -1 : 1;
-    return a->index < b->index ? -1 : a->index > b->index;
-}
-
-static void record_failed(shared_result *r, size_t i, const crisk_cascade *c)
-{
-    size_t g = r->fr[i].group, k = 0;
-    uint32_t *out = r->failed + r->failed_begin[i];
-    for (size_t j = 0; j < crisk_inventory_group_size(r->inv, g); j++) {
-        size_t m = crisk_inventory_group_member(r->inv, g, j);
-        if (crisk_cascade_is_failed(c, m))
-            out[k++] = (uint32_t)m;
-    }
-    r->failed_count[i] = k;
-}
-
-static int run_cascades(shared_result *r, finding_key *keys, crisk_error *err)
-{
-    crisk__sort(keys, r->n_fr, sizeof *keys, compare_finding_key);
-    crisk_cascade *c = NULL;
-    int rc = CRISK_OK;
-    for (size_t k = 0; k < r->n_fr && rc == CRISK_OK; k++) {
-        if (k == 0 || keys[k - 1].shared != keys[k].shared) {
-            crisk_cascade_free(c);
-            c = NULL;
-            rc = crisk_cascade_run(&c, r->inv, &keys[k].shared, 1, err);
-        }
-        if (rc == CRISK_OK)
-            record_failed(r, keys[k].index, c);
-    }
-    crisk_cascade_free(c);
-    return rc;
-}
-
-static int collect_failed(shared_result *r, crisk_error *err)
-{
-    size_t n = r->n_fr ? r->n_fr : 1, total = 0;
-    r->failed_begin = malloc(n * sizeof *r->failed_begin);
-    r->failed_count = calloc(n, sizeof *r->failed_count);
-    finding_key *keys = malloc(n * sizeof *keys);
-    if (r->failed_begin == NULL || r->failed_count == NULL || keys == NULL) {
-        free(keys);
-        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    for (size_t i = 0; i < r->n_fr; i++) {
-        r->failed_begin[i] = total;
-        total += crisk_inventory_group_size(r->inv, r->fr[i].group);
-        keys[i] = (finding_key){ r->fr[i].shared, i };
-    }
-    r->failed = malloc((total ? total : 1) * sizeof *r->failed);
-    int rc = r->failed != NULL ? run_cascades(r, keys, err)
-                               : crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    free(keys);
-    return rc;
 }
 
 static int shared_init(shared_result *r, const crisk_analysis *a, long top, crisk_error *err)
@@ -122,7 +55,7 @@ static int shared_init(shared_result *r, const crisk_analysis *a, long top, cris
     r->fr = crisk_analysis_false_redundancy(a, &r->n_fr);
     if (r->fr == NULL)
         r->n_fr = 0;
-    return collect_failed(r, err);
+    return crisk_analysis_false_redundancy_failed(a, &r->failed_begin, &r->failed, err);
 }
 
 /* ---- rows ------------------------------------------------------------------------ */
@@ -181,7 +114,7 @@ static void redundancy_row(crisk__field *row, const shared_result *r, size_t i, 
     row[11] = crisk__f_count("need", crisk_inventory_group_need(r->inv, x->group));
     row[12] = crisk__f_ids("members", r->inv, members, size);
     row[13] = crisk__f_ids("failed_members", r->inv, r->failed + r->failed_begin[i],
-                           r->failed_count[i]);
+                           r->failed_begin[i + 1] - r->failed_begin[i]);
 }
 
 static size_t largest_group(const shared_result *r)
@@ -199,23 +132,29 @@ static size_t largest_group(const shared_result *r)
 /* Calls `emit` for each row: shared rows first, then false redundancy. */
 typedef int (*row_fn)(FILE *f, const crisk__field *row, size_t index, void *ctx);
 
+typedef struct row_sink {
+    const shared_result *r;
+    FILE *f;
+    row_fn emit;
+    void *ctx;
+} row_sink;
+
+static int emit_shared_row(void *ctx, size_t i, const uint32_t *tier1, size_t n_tier1)
+{
+    const row_sink *k = ctx;
+    crisk__field row[SHARED_FIELDS];
+    shared_row(row, k->r, k->r->shared[i], tier1, n_tier1);
+    return k->emit(k->f, row, i, k->ctx);
+}
+
 static int for_each_row(const shared_result *r, FILE *f, row_fn emit, void *ctx, crisk_error *err)
 {
     crisk__field row[SHARED_FIELDS];
     uint32_t *members = malloc(largest_group(r) * sizeof *members);
     if (members == NULL)
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    int rc = CRISK_OK;
-    for (size_t i = 0; i < r->n_shared && rc == CRISK_OK; i++) {
-        uint32_t *tier1 = NULL;
-        size_t n_tier1 = 0;
-        rc = crisk_analysis_tier1_of(r->a, r->shared[i], &tier1, &n_tier1, err);
-        if (rc != CRISK_OK)
-            break;
-        shared_row(row, r, r->shared[i], tier1, n_tier1);
-        rc = emit(f, row, i, ctx);
-        free(tier1);
-    }
+    row_sink sink = { r, f, emit, ctx };
+    int rc = crisk_analysis_tier1_each(r->a, r->shared, r->n_shared, emit_shared_row, &sink, err);
     for (size_t i = 0; i < r->n_fr && rc == CRISK_OK; i++) {
         redundancy_row(row, r, i, members);
         rc = emit(f, row, r->n_shared + i, ctx);

@@ -21,6 +21,7 @@
  */
 #include "emit.h"
 #include "map.h"
+#include "xml.h"
 #include "workbook.h"
 #include "util/utf8.h"
 
@@ -29,12 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NODE_FIELDS = 23 };
+enum { NODE_FIELDS = 24 };
 
 int crisk_export_format_parse(const char *s, crisk_export_format *out)
 {
-    static const char *const names[] = { "json", "graphml", "dot", "csv", "xlsx" };
-    for (int i = 0; i < 5; i++)
+    static const char *const names[] = { "json", "graphml", "dot", "csv", "mef", "xlsx" };
+    for (int i = 0; i < 6; i++)
         if (strcmp(s, names[i]) == 0) {
             *out = (crisk_export_format)i;
             return CRISK_OK;
@@ -56,7 +57,7 @@ static void node_fields(crisk__field *row, const crisk_inventory *inv, const cri
 {
     static const crisk_node_metrics none = { .tier = -1 };
     crisk_node_view n = { .criticality = NAN, .rto_hours = NAN, .recovery_hours = NAN,
-                          .spend = NAN, .probability = NAN };
+                          .spend = NAN, .probability = NAN, .loss_per_hour = NAN };
     if (m != NULL)
         crisk_inventory_node(inv, v, &n);
     else
@@ -73,6 +74,7 @@ static void node_fields(crisk__field *row, const crisk_inventory *inv, const cri
     row[i++] = crisk__f_text("substitutability",
                              given(crisk_substitutability_name(n.substitutability)));
     row[i++] = crisk__f_number("probability", n.probability);
+    row[i++] = crisk__f_number("loss_per_hour", n.loss_per_hour);
 }
 
 /* Given, i.e. not the "not applicable" value (NULL text, NaN number). */
@@ -359,7 +361,6 @@ static int export_xlsx(FILE *f, const crisk_analysis *a, const crisk_provenance 
 
 /* ---- GraphML ------------------------------------------------------------------------ */
 
-
 static const char *graphml_type(const crisk__field *c)
 {
     if (c->kind == CRISK__F_TEXT)
@@ -539,6 +540,7 @@ int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt
     case CRISK_EXPORT_GRAPHML: rc = export_graphml(f, a); break;
     case CRISK_EXPORT_DOT: rc = export_dot(f, a); break;
     case CRISK_EXPORT_CSV: rc = export_csv(f, a); break;
+    case CRISK_EXPORT_MEF: return crisk_export_mef(f, crisk_analysis_inventory(a), NULL, err);
     case CRISK_EXPORT_XLSX:
         rc = export_xlsx(f, a, prov, err);
         return rc != CRISK_OK ? rc : crisk__emit_status(f, err);

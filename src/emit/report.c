@@ -28,6 +28,7 @@
 #include "report_page.h"
 #include "model/model.h"
 #include "report_review.h"
+#include "report_loss.h"
 
 #define SHARED_ROWS            25    /* shared Nth parties shown */
 #define FALSE_REDUNDANCY_ROWS  50
@@ -234,7 +235,10 @@ static void write_header(report *r)
     if (r->opts->policy != NULL)
         fputs("<a href=\"#policy\">Policy</a>", f);
     fputs("<a href=\"#map\">Risk map</a><a href=\"#top-risks\">Top risks</a>"
-          "<a href=\"#spofs\">Single points of failure</a><a href=\"#shared\">Shared dependencies</a>"
+          "<a href=\"#spofs\">Single points of failure</a>", f);
+    if (r->opts->simulation != NULL)
+        fputs("<a href=\"#loss\">Outages and loss</a>", f);
+    fputs("<a href=\"#shared\">Shared dependencies</a>"
           "<a href=\"#concentration\">Concentration</a>", f);
     if (r->opts->scenarios != NULL)
         fputs("<a href=\"#scenarios\">Scenario tests</a>", f);
@@ -1264,6 +1268,8 @@ static int write_body(report *r)
         write_top_risks(r);
         rc = write_spofs(r);
     }
+    if (rc == CRISK_OK && r->opts->simulation != NULL)
+        crisk__report_loss(r->f, r->opts->simulation, r->opts->top);
     if (rc == CRISK_OK)
         rc = write_shared(r);
     if (rc == CRISK_OK)

@@ -27,7 +27,7 @@
 
 static const char *const node_names[CRISK__NODE_COLUMNS] = {
     "id", "name", "type", "category", "criticality", "rto_hours", "recovery_hours",
-    "spend", "country", "parent", "substitutability", "probability"
+    "spend", "country", "parent", "substitutability", "probability", "loss_per_hour"
 };
 
 static const char *const edge_names[CRISK__EDGE_COLUMNS] = {
@@ -77,6 +77,8 @@ static const number_rule number_rules[] = {
     { CRISK__NODE_RECOVERY,    0.0, INFINITY,              "must be >= 0", NULL },
     { CRISK__NODE_SPEND,       0.0, CRISK_MAX_SPEND,       "must be >= 0", "must be at most 1e15" },
     { CRISK__NODE_PROBABILITY, 0.0, 1.0, "must be between 0 and 1", "must be between 0 and 1" },
+    { CRISK__NODE_LOSS_PER_HOUR, 0.0, CRISK_MAX_LOSS_PER_HOUR, "must be >= 0",
+      "must be at most 1e15" },
 };
 
 /* ---- cells ----------------------------------------------------------------- */
@@ -113,6 +115,7 @@ static double *number_target(crisk_node_record *rec, enum crisk__node_column c)
     case CRISK__NODE_RTO:         return &rec->rto_hours;
     case CRISK__NODE_RECOVERY:    return &rec->recovery_hours;
     case CRISK__NODE_SPEND:       return &rec->spend;
+    case CRISK__NODE_LOSS_PER_HOUR: return &rec->loss_per_hour;
     default:                      return &rec->probability;
     }
 }

@@ -140,6 +140,7 @@ void crisk_node_record_init(crisk_node_record *rec)
     rec->category = CRISK_CAT_OTHER;
     rec->criticality = NAN;   /* not given: the builder stores the default 1 */
     rec->rto_hours = rec->recovery_hours = rec->spend = rec->probability = NAN;
+    rec->loss_per_hour = NAN;
     rec->substitutability = CRISK_SUBST_UNSET;
 }
 
@@ -327,7 +328,7 @@ static int grow_nodes(crisk_builder *b, size_t need)
     GROW(inv->id); GROW(inv->name); GROW(inv->country); GROW(inv->parent);
     GROW(inv->type); GROW(inv->category); GROW(inv->subst);
     GROW(inv->criticality); GROW(inv->criticality_given); GROW(inv->rto); GROW(inv->recovery);
-    GROW(inv->spend); GROW(inv->probability);
+    GROW(inv->spend); GROW(inv->probability); GROW(inv->loss_per_hour);
     GROW(b->node_source); GROW(b->node_line); GROW(b->node_col);
 #undef GROW
     b->node_cap = cap;
@@ -363,6 +364,7 @@ static const char *first_difference(const crisk_inventory *inv, uint32_t v,
     if (!same_number(inv->recovery[v], rec->recovery_hours)) return "recovery_hours";
     if (!same_number(inv->spend[v], rec->spend)) return "spend";
     if (!same_number(inv->probability[v], rec->probability)) return "probability";
+    if (!same_number(inv->loss_per_hour[v], rec->loss_per_hour)) return "loss_per_hour";
     if (!same_text(inv->country[v], rec->country)) return "country";
     if (!same_text(inv->parent[v], rec->parent)) return "parent";
     if (inv->subst[v] != rec->substitutability) return "substitutability";
@@ -389,7 +391,7 @@ static int report_existing_node(crisk_builder *b, uint32_t v, size_t source,
 }
 
 /* The bounds that keep every sum finite (CRISK_MAX_CRITICALITY,
- * CRISK_MAX_SPEND).  The native reader checks them cell by cell; this is
+ * CRISK_MAX_SPEND, CRISK_MAX_LOSS_PER_HOUR).  The native reader checks them cell by cell; this is
  * for what other importers compute (a DORA provider's spend is the sum of
  * its arrangements) and for callers of the API. */
 static int check_amounts(crisk_builder *b, size_t source, const crisk_node_record *rec,
@@ -407,6 +409,11 @@ static int check_amounts(crisk_builder *b, size_t source, const crisk_node_recor
         return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
                                      "spend %s of '%s' is not between 0 and 1e15",
                                      crisk__number_text(x, rec->spend), Q(q1, rec->id));
+    if (!isnan(rec->loss_per_hour)
+        && !(rec->loss_per_hour >= 0 && rec->loss_per_hour <= CRISK_MAX_LOSS_PER_HOUR))
+        return crisk_diagnostics_add(diags, CRISK_SEV_ERROR, path, rec->line, rec->id_column,
+                                     "loss_per_hour %s of '%s' is not between 0 and 1e15",
+                                     crisk__number_text(x, rec->loss_per_hour), Q(q1, rec->id));
     return CRISK_OK;
 }
 
@@ -499,6 +506,7 @@ int crisk_builder_add_node(crisk_builder *b, size_t source, const crisk_node_rec
     inv->recovery[v] = rec->recovery_hours;
     inv->spend[v] = rec->spend;
     inv->probability[v] = rec->probability;
+    inv->loss_per_hour[v] = rec->loss_per_hour;
     b->node_source[v] = (uint32_t)source;
     b->node_line[v] = (uint32_t)rec->line;
     b->node_col[v] = (uint16_t)rec->id_column;

@@ -16,7 +16,7 @@ void crisk_inventory_free(crisk_inventory *inv)
     free(inv->id); free(inv->name); free(inv->country); free(inv->parent);
     free(inv->type); free(inv->category); free(inv->subst);
     free(inv->criticality); free(inv->criticality_given); free(inv->rto); free(inv->recovery);
-    free(inv->spend); free(inv->probability);
+    free(inv->spend); free(inv->probability); free(inv->loss_per_hour);
     free(inv->index);
     free(inv->attr_names); free(inv->attr_values);
     free(inv->group_start); free(inv->group_owner); free(inv->need);
@@ -47,6 +47,7 @@ void crisk_inventory_node(const crisk_inventory *inv, size_t v, crisk_node_view 
     out->recovery_hours = inv->recovery[v];
     out->spend = inv->spend[v];
     out->probability = inv->probability[v];
+    out->loss_per_hour = inv->loss_per_hour[v];
     out->country = inv->country[v];
     out->parent = inv->parent[v];
     out->substitutability = (crisk_substitutability)inv->subst[v];

@@ -40,6 +40,7 @@ struct crisk_inventory {
     double *rto, *recovery;    /* hours; NaN = not given */
     double *spend;             /* per year; NaN = not given */
     double *probability;       /* 0..1; NaN = not given */
+    double *loss_per_hour;     /* currency units per hour down; NaN = not given */
 
     uint64_t *index;           /* id hash: (tag << 32) | node; UINT64_MAX = empty slot */
     size_t index_mask;

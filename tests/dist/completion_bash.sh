@@ -61,7 +61,7 @@ check "--min-change" "diff" "--mi"
 check "--delimiter --depth --drop-optional" "map" "--d"
 # --format values per command, as "--format X" and "--format=X"
 check "csv json table xlsx" "rank" "--format" ""
-check "csv dot graphml json xlsx" "export" "--format" ""
+check "csv dot graphml json mef xlsx" "export" "--format" ""
 check "csv json junit table" "check" "--format" ""
 check "csv" "shared" "--format" "=" "c"   # readline splits --format=c at the =
 check "category country parent" "concentration" "--by" ""

@@ -49,7 +49,7 @@ commands=$("$bin" --help | awk '/^commands:$/ { on = 1; next } on && /^$/ { exit
 check "_describe${commands}" ""
 check "_describe -h:show this help --help:show this help --version:print the version (and, for a build from git, the commit)" "--"
 check "compadd table csv json xlsx" "rank" "--format" ""
-check "compadd json graphml dot csv xlsx" "export" "--format=j"
+check "compadd json graphml dot csv mef xlsx" "export" "--format=j"
 check "compadd category parent country" "concentration" "--by" ""
 check "compadd mainknoten-ix mainport-colo" "impact" "data/sample" "main"
 check "compadd icu-monitoring" "spof" "data/sample" "--function" "icu"

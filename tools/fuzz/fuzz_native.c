@@ -14,7 +14,9 @@
  * and, when it loads, analysed (crisk_analysis_run with SPOFs and false
  * redundancy kept) and queried: a cascade from the first node, the shared
  * dependencies, the SPOF pairs of the first function, concentration by each
- * basis, and the rank table as CSV and JSON into /dev/null, so the engine
+ * basis, the rank table as CSV and JSON, a small simulation (exact groups,
+ * sampled runs and two importance providers) as JSON and the Open-PSA MEF
+ * export (refusing a cycle, then cutting it) into /dev/null, so the engine
  * and the emitters see every graph the loader accepts.  Everything is freed
  * before returning: LeakSanitizer checks that too.
  *
@@ -65,6 +67,34 @@ static void write_file(const char *path, const uint8_t *data, size_t len)
         perror(path);
         abort();   /* the harness, not the library, failed */
     }
+}
+
+/* A small simulation: 128 runs on one thread, the two providers of highest
+ * impact measured, exact where cheap - unless over 12 nodes are uncertain,
+ * which could make an enumeration of 2^20 states outlast the time limit
+ * per input; and its JSON. */
+static void simulate(const crisk_analysis *a)
+{
+    const crisk_inventory *inv = crisk_analysis_inventory(a);
+    size_t uncertain = 0, n = crisk_inventory_node_count(inv);
+    for (size_t v = 0; v < n; v++) {
+        crisk_node_view view;
+        crisk_inventory_node(inv, v, &view);
+        uncertain += view.probability > 0 && view.probability < 1;
+    }
+    size_t providers[2], n_providers = 0;
+    crisk_simulate_top_providers(a, 2, providers, &n_providers);
+    crisk_simulate_options o = CRISK_SIMULATE_OPTIONS_INIT;
+    o.runs = 128;
+    o.threads = 1;
+    o.exact = uncertain <= 12;
+    o.importance = providers;
+    o.n_importance = n_providers;
+    crisk_simulation *s = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    if (crisk_simulate_run(&s, inv, &o, &err) == CRISK_OK)
+        crisk_emit_simulation(sink, s, -1, CRISK_FORMAT_JSON, NULL, &err);
+    crisk_simulation_free(s);
 }
 
 /* Exercise the analysis queries once the inventory loaded. */
@@ -120,6 +150,11 @@ static void analyse(const crisk_inventory *inv)
     crisk_emit_rank(sink, a, &rank, CRISK_FORMAT_JSON, NULL, &err);
     crisk_emit_shared(sink, a, -1, CRISK_FORMAT_JSON, NULL, &err);
     crisk_emit_spof(sink, a, -1, 0, CRISK_FORMAT_CSV, NULL, &err);
+    simulate(a);
+    crisk_mef_options mef = CRISK_MEF_OPTIONS_INIT;
+    crisk_export_mef(sink, inv, &mef, &err);
+    mef.break_cycles = 1;
+    crisk_export_mef(sink, inv, &mef, &err);
     crisk_analysis_free(a);
 }
 

@@ -321,7 +321,7 @@ write_native_dict() {
     local f=$1 w
     : > "$f"
     for w in id name type category criticality rto_hours recovery_hours spend country \
-             parent substitutability probability from to group need kind function \
+             parent substitutability probability loss_per_hour from to group need kind function \
              supplier service component cloud managed-service software hardware \
              telecom other easy medium hard none; do
         printf '"%s"\n' "$w" >> "$f"
