@@ -65,12 +65,6 @@ void crisk__json_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes,
 int crisk__csv_row_columns(FILE *f, const char *const *columns, size_t n_columns,
                            const crisk__field *row, size_t n);
 
-/* Text for XML element content or a quoted attribute value (GraphML,
- * JUnit): & < > " ' escaped; tab, newline and CR as character references
- * (attribute-value normalisation gives them back); what XML 1.0 cannot
- * carry at all (other control characters, U+FFFE, U+FFFF) and invalid
- * UTF-8 as U+FFFD. */
-void crisk__xml_text(FILE *f, const char *s);
 
 /* crisk_json_begin for a result about two inventories (a diff): every input
  * tagged "side": "old" or "new", and the model of each. */

@@ -18,6 +18,7 @@
  * No timestamps or durations: the same inputs give the same bytes.
  */
 #include "emit.h"
+#include "xml.h"
 
 #include <math.h>
 #include <stdlib.h>

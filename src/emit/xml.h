@@ -1,6 +1,6 @@
 /*
- * xml.h - text inside XML written by the exports (private): GraphML
- * (export.c) and the Open-PSA MEF fault tree (export_mef.c).
+ * xml.h - text inside XML (private): GraphML (export.c), the Open-PSA MEF
+ * fault tree (export_mef.c) and check's JUnit XML (emit_check.c).
  */
 #ifndef CRISK_XML_H
 #define CRISK_XML_H
