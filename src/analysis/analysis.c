@@ -627,12 +627,17 @@ static void chains_release(chains *ch)
     memset(ch, 0, sizeof *ch);
 }
 
-/* Which nodes inherit, from whom, and how (see "Chains" above). */
+/* Which nodes inherit, from whom, and how (see "Chains" above).  None do
+ * when the analysis keeps fingerprints (a diff's): a node's breach
+ * fingerprint depends on its own recovery_hours against each function's
+ * rto, which the sums of the node it would inherit from cannot give, so
+ * every node is swept - long chains then cost what they did before
+ * chains were linear (docs/performance.md). */
 static int chains_init(chains *ch, const crisk_inventory *inv, const crisk__topo *t,
-                       const fn_classes *fc)
+                       const fn_classes *fc, int fingerprints)
 {
     memset(ch, 0, sizeof *ch);
-    if (!fc->fast)
+    if (!fc->fast || fingerprints)
         return 0;
     size_t n = inv->n;
     ch->parent = malloc((n + 1) * sizeof *ch->parent);
@@ -1064,7 +1069,7 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     fn_classes fc;
     chains ch;
     memset(&ch, 0, sizeof ch);
-    if (fn_classes_init(&fc, inv, &topo) != 0 || chains_init(&ch, inv, &topo, &fc) != 0
+    if (fn_classes_init(&fc, inv, &topo) != 0 || chains_init(&ch, inv, &topo, &fc, a->fp_impact != NULL) != 0
         || scenario_order(inv, &topo, &ch, &todo, &n_todo) != 0) {
         chains_release(&ch);
         fn_classes_release(&fc);
