@@ -74,7 +74,7 @@ expect() {   # expect WHAT EXPECTED GOT
 }
 expect "bash completes commands" "rank report" "$(complete_line chainrisk r | xargs)"
 expect "bash completes node ids" "mainknoten-ix" "$(complete_line chainrisk impact $sample mainkn)"
-expect "bash completes --format values" "json graphml dot csv" \
+expect "bash completes --format values" "json graphml dot csv mef xlsx" \
        "$(complete_line chainrisk export --format "" | xargs)"
 check "zsh completion installed" test -f /usr/share/zsh/vendor-completions/_chainrisk
 
