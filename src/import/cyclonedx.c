@@ -16,7 +16,7 @@
  * fails anyway, and every problem of the file has been reported by then.
  *
  * Positions.  cJSON records none: json_text.c finds where each value starts
- * (LINE and COLUMN as an editor's status bar shows them), and set_position()
+ * (LINE and COLUMN as an editor's status bar shows them), and crisk__json_keep_position()
  * stores a value's line in its own `valuedouble` and its column in
  * `valueint`: cJSON reads those fields for numbers only, and the mapping
  * never points at a number (a misplaced number is reported at the object
@@ -121,31 +121,10 @@ typedef struct cdx {
 
 /* ---- positions and messages -------------------------------------------------- */
 
-/* A crisk__json_visit_fn: keep the position in the item itself. */
-static int set_position(void *ctx, const crisk__json_place *at)
-{
-    (void)ctx;
-    if (!cJSON_IsNumber(at->item)) {
-        at->item->valuedouble = (double)at->line;
-        at->item->valueint = at->column > INT_MAX ? 0 : (int)at->column;
-    }
-    return CRISK_OK;
-}
-
-static size_t line_of(const cJSON *at)
-{
-    return at != NULL && !cJSON_IsNumber(at) ? (size_t)at->valuedouble : 0;
-}
-
-static size_t column_of(const cJSON *at)
-{
-    return at != NULL && !cJSON_IsNumber(at) && at->valueint > 0 ? (size_t)at->valueint : 0;
-}
-
 /* The builder keeps 16-bit columns: a wider one would wrap, so say none. */
 static size_t builder_column(const cJSON *at)
 {
-    size_t col = column_of(at);
+    size_t col = crisk__json_column(at);
     return col <= UINT16_MAX ? col : 0;
 }
 
@@ -179,7 +158,7 @@ static void fail(cdx *c, const cJSON *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(c, CRISK_SEV_ERROR, line_of(at), column_of(at), fmt, ap);
+    vreport(c, CRISK_SEV_ERROR, crisk__json_line(at), crisk__json_column(at), fmt, ap);
     va_end(ap);
 }
 
@@ -187,7 +166,7 @@ static void warn(cdx *c, const cJSON *at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vreport(c, CRISK_SEV_WARNING, line_of(at), column_of(at), fmt, ap);
+    vreport(c, CRISK_SEV_WARNING, crisk__json_line(at), crisk__json_column(at), fmt, ap);
     va_end(ap);
 }
 
@@ -605,7 +584,7 @@ static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t cont
         char q[CRISK__QUOTE_MAX];
         c->n.duplicate_refs++;
         warn(c, ref, "duplicate bom-ref '%s' (first defined on line %zu): merged into the first",
-             crisk__quote(q, ref->valuestring), line_of(c->nodes[v].at));
+             crisk__quote(q, ref->valuestring), crisk__json_line(c->nodes[v].at));
     } else {
         v = new_node(c, kind);
         if (v == NONE)
@@ -1172,7 +1151,7 @@ static int add_nodes(cdx *c, crisk_builder *b, size_t source, crisk_error *err)
         rec.category = (crisk_category)node->category;
         rec.criticality = node->kind == KIND_ROOT ? c->opts->cdx_criticality : 1.0;
         rec.parent = node->parent;
-        rec.line = line_of(node->at);
+        rec.line = crisk__json_line(node->at);
         rec.id_column = builder_column(node->at);
         int rc = crisk_builder_add_node(b, source, &rec, c->diags, err);
         if (rc != CRISK_OK)
@@ -1193,7 +1172,7 @@ static int add_edges(cdx *c, crisk_builder *b, size_t source, const uint8_t *ski
         rec.from = c->nodes[e->from].id;
         rec.to = c->nodes[e->to].id;
         rec.kind = edge_label(c, e);
-        rec.line = e->at != NULL ? line_of(e->at) : line_of(c->nodes[e->to].at);
+        rec.line = e->at != NULL ? crisk__json_line(e->at) : crisk__json_line(c->nodes[e->to].at);
         rec.to_column = e->at != NULL ? builder_column(e->at) : 0;
         int rc = crisk_builder_add_edge(b, source, &rec, c->diags, err);
         if (rc != CRISK_OK)
@@ -1314,7 +1293,7 @@ static int load_bytes(cdx *c, crisk_builder *b, const unsigned char *data, size_
     if (rc != CRISK_OK)
         return rc;
     crisk_error json = CRISK_ERROR_INIT;
-    if (crisk__json_parse(&bom, data, len, "a CycloneDX JSON SBOM", set_position, NULL, &json)
+    if (crisk__json_parse(&bom, data, len, "a CycloneDX JSON SBOM", crisk__json_keep_position, NULL, &json)
         != CRISK_OK)
         fail_at(c, json.line, json.column, "%s", json.message);
     else if (check_document(c, bom) == 0)

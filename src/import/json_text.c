@@ -24,6 +24,7 @@
 #include "util/utf8.h"
 #include "util/util.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -464,4 +465,24 @@ int crisk__json_parse(cJSON **out, const unsigned char *s, size_t n, const char 
     }
     *out = root;
     return CRISK_OK;
+}
+
+int crisk__json_keep_position(void *ctx, const crisk__json_place *at)
+{
+    (void)ctx;
+    if (!cJSON_IsNumber(at->item)) {
+        at->item->valuedouble = (double)at->line;
+        at->item->valueint = at->column > INT_MAX ? 0 : (int)at->column;
+    }
+    return CRISK_OK;
+}
+
+size_t crisk__json_line(const cJSON *at)
+{
+    return at != NULL && !cJSON_IsNumber(at) ? (size_t)at->valuedouble : 0;
+}
+
+size_t crisk__json_column(const cJSON *at)
+{
+    return at != NULL && !cJSON_IsNumber(at) && at->valueint > 0 ? (size_t)at->valueint : 0;
 }

@@ -65,4 +65,14 @@ int crisk__json_is_space(unsigned char ch);
  * for a cJSON type (`item->type`, or a cJSON_* constant). */
 const char *crisk__json_type_name(int type);
 
+/* Positions kept in the tree itself, for readers that report on items long
+ * after the parse (the SBOM readers): crisk__json_keep_position is a
+ * crisk__json_visit_fn that stores each non-number value's line in its
+ * valuedouble and its column in its valueint (0 past INT_MAX);
+ * crisk__json_line and crisk__json_column read them back (0 for NULL or a
+ * number, whose fields hold its value). */
+int crisk__json_keep_position(void *ctx, const crisk__json_place *at);
+size_t crisk__json_line(const cJSON *at);
+size_t crisk__json_column(const cJSON *at);
+
 #endif

@@ -122,26 +122,6 @@ typedef struct spdx {
 
 /* ---- positions and messages -------------------------------------------------- */
 
-static int set_position(void *ctx, const crisk__json_place *at)
-{
-    (void)ctx;
-    if (!cJSON_IsNumber(at->item)) {
-        at->item->valuedouble = (double)at->line;
-        at->item->valueint = at->column > INT_MAX ? 0 : (int)at->column;
-    }
-    return CRISK_OK;
-}
-
-static size_t line_of(const cJSON *at)
-{
-    return at != NULL && !cJSON_IsNumber(at) ? (size_t)at->valuedouble : 0;
-}
-
-static size_t column_of(const cJSON *at)
-{
-    return at != NULL && !cJSON_IsNumber(at) && at->valueint > 0 ? (size_t)at->valueint : 0;
-}
-
 static void report(spdx *s, crisk_severity sev, const cJSON *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -154,7 +134,7 @@ static void report(spdx *s, crisk_severity sev, const cJSON *at, const char *fmt
     va_end(ap);
     if (sev == CRISK_SEV_ERROR)
         s->errors++;
-    if (crisk_diagnostics_add(s->diags, sev, s->path, line_of(at), column_of(at), "%s", msg)
+    if (crisk_diagnostics_add(s->diags, sev, s->path, crisk__json_line(at), crisk__json_column(at), "%s", msg)
         != CRISK_OK)
         s->status = CRISK_ENOMEM;
 }
@@ -399,8 +379,8 @@ static uint32_t add_elem(spdx *s, const char *id, const cJSON *at, const cJSON *
     if (v != NONE) {
         s->n.duplicate_ids++;
         warn(s, at, "duplicate id '%s' (first defined on line %zu, column %zu): the first "
-             "definition is used", crisk__quote(q, id), line_of(s->elems[v].at),
-             column_of(s->elems[v].at));
+             "definition is used", crisk__quote(q, id), crisk__json_line(s->elems[v].at),
+             crisk__json_column(s->elems[v].at));
         return NONE;
     }
     if (crisk__grow((void **)&s->elems, &s->elem_cap, s->n_elems + 1, sizeof *s->elems) != 0) {
@@ -1125,8 +1105,8 @@ static int add_nodes(spdx *s, crisk_builder *b, size_t source, crisk_error *err)
         rec.attr_count = 2;
         rec.attr_names = attr_names;
         rec.attr_values = attr_values;
-        rec.line = line_of(e->at);
-        rec.id_column = column_of(e->at) <= UINT16_MAX ? column_of(e->at) : 0;
+        rec.line = crisk__json_line(e->at);
+        rec.id_column = crisk__json_column(e->at) <= UINT16_MAX ? crisk__json_column(e->at) : 0;
         int rc = crisk_builder_add_node(b, source, &rec, s->diags, err);
         if (rc != CRISK_OK)
             return rc;
@@ -1147,8 +1127,8 @@ static int add_edges(spdx *s, crisk_builder *b, size_t source, const uint8_t *sk
         rec.from = s->elems[e->from].id;
         rec.to = s->elems[e->to].id;
         rec.kind = e->kind;
-        rec.line = line_of(at);
-        rec.to_column = e->at != NULL && column_of(at) <= UINT16_MAX ? column_of(at) : 0;
+        rec.line = crisk__json_line(at);
+        rec.to_column = e->at != NULL && crisk__json_column(at) <= UINT16_MAX ? crisk__json_column(at) : 0;
         int rc = crisk_builder_add_edge(b, source, &rec, s->diags, err);
         if (rc != CRISK_OK)
             return rc;
@@ -1355,7 +1335,7 @@ static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size
     digest_job job;
     digest_start(&job, data, len);
     crisk_error json = CRISK_ERROR_INIT;
-    if (crisk__json_parse(&doc, data, len, "an SPDX JSON document", set_position, NULL, &json)
+    if (crisk__json_parse(&doc, data, len, "an SPDX JSON document", crisk__json_keep_position, NULL, &json)
         != CRISK_OK) {
         s->errors++;
         if (crisk_diagnostics_add(s->diags, CRISK_SEV_ERROR, s->path, json.line, json.column,
