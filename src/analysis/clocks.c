@@ -111,7 +111,7 @@ static void list_keys(char *buf, size_t size, unsigned regime)
 
 int crisk__clocks_check(const crisk_incident_options *o, unsigned regime, crisk_error *err)
 {
-    size_t seen[N_RULES + 2];
+    size_t seen[N_RULES + 2] = { 0 };   /* only entries below i are read */
     char keys[256];
     for (size_t i = 0; i < o->n_submitted; i++) {
         const char *key = o->submitted[i].key;
