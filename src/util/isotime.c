@@ -191,7 +191,7 @@ static int read_zone(reader *r, int64_t *offset)
 int crisk_time_parse(const char *s, crisk_time *out, crisk_error *err)
 {
     reader r = { s, 0, err };
-    int y, m, d, hh, mm, ss;
+    int y = 0, m = 0, d = 0, hh = 0, mm = 0, ss = 0;
     int64_t offset;
     if (s[0] == '\0')
         return crisk_error_set(err, CRISK_EINVALID, NULL, 0, 1, "empty time");
