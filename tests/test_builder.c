@@ -1,0 +1,128 @@
+/*
+ * test_builder.c - the builder's own bookkeeping (src/model/builder.c): the
+ * numbered table of group and kind names its edge records carry, and the
+ * igraph cache of the model.  The builder's cross-record checks are tested
+ * through the readers (test_csv_native.c, the CLI golden cases).
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "chainrisk/chainrisk.h"
+#include "model/model.h"
+
+#define NODES 300
+
+typedef struct built {
+    crisk_builder *b;
+    crisk_diagnostics diags;
+    crisk_error err;
+    size_t src;
+} built;
+
+static void start(built *t)
+{
+    memset(t, 0, sizeof *t);
+    t->err = (crisk_error)CRISK_ERROR_INIT;
+    crisk_diagnostics_init(&t->diags);
+    cr_assert_eq(crisk_builder_new(&t->b, &t->err), CRISK_OK);
+    crisk_builder_begin_input(t->b);
+    cr_assert_eq(crisk_builder_add_source(t->b, &t->src, "edges.csv", "edges", NULL, 0, &t->err),
+                 CRISK_OK);
+    for (int i = 0; i < NODES; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "n%d", i);
+        crisk_node_record r;
+        crisk_node_record_init(&r);
+        r.id = id;
+        r.type = i == 0 ? CRISK_NODE_FUNCTION : CRISK_NODE_SUPPLIER;
+        r.line = (size_t)i + 2;
+        r.id_column = 1;
+        cr_assert_eq(crisk_builder_add_node(t->b, t->src, &r, &t->diags, &t->err), CRISK_OK);
+    }
+}
+
+static void edge(built *t, int from, int to, const char *group, size_t need, const char *kind,
+                 size_t line)
+{
+    char f[16], g[16];
+    snprintf(f, sizeof f, "n%d", from);
+    snprintf(g, sizeof g, "n%d", to);
+    crisk_edge_record e;
+    crisk_edge_record_init(&e);
+    e.from = f;
+    e.to = g;
+    e.group = group;
+    e.need = need;
+    e.kind = kind;
+    e.line = line;
+    e.from_column = 1;
+    e.to_column = 2;
+    e.group_column = 3;
+    e.need_column = 4;
+    cr_assert_eq(crisk_builder_add_edge(t->b, t->src, &e, &t->diags, &t->err), CRISK_OK);
+}
+
+/* More names than the name index starts with (64 slots), a group name equal
+ * to a kind, and names repeated far apart: every group keeps its name and
+ * every edge its kind. */
+Test(builder, keeps_every_group_and_kind_name_of_hundreds)
+{
+    built t;
+    start(&t);
+    char group[32], kind[32];
+    size_t line = 2;
+    for (int i = 0; i + 2 < NODES; i++) {
+        snprintf(group, sizeof group, i % 7 == 0 ? "kind-%d" : "group-%d", i % 211);
+        snprintf(kind, sizeof kind, "kind-%d", (i * 37) % 131);
+        edge(&t, i, i + 1, group, 0, kind, line++);
+        edge(&t, i, i + 2, group, 2, i % 3 ? kind : "", line++);
+    }
+    crisk_inventory *inv = NULL;
+    cr_assert_eq(crisk_builder_finish(t.b, &inv, &t.diags, &t.err), CRISK_OK, "%s",
+                 t.err.message);
+    for (int i = 0; i + 2 < NODES; i++) {
+        size_t g = crisk_inventory_group_begin(inv, (size_t)i);
+        snprintf(group, sizeof group, i % 7 == 0 ? "kind-%d" : "group-%d", i % 211);
+        snprintf(kind, sizeof kind, "kind-%d", (i * 37) % 131);
+        cr_assert_eq(crisk_inventory_group_begin(inv, (size_t)i + 1), g + 1);
+        cr_assert_str_eq(crisk_inventory_group_name(inv, g), group);
+        cr_assert_eq(crisk_inventory_group_need(inv, g), 2);
+        cr_assert_eq(crisk_inventory_group_size(inv, g), 2);
+        cr_assert_str_eq(crisk_inventory_group_member_kind(inv, g, 0), kind);
+        cr_assert_str_eq(crisk_inventory_group_member_kind(inv, g, 1), i % 3 ? kind : "");
+    }
+    crisk_inventory_free(inv);
+    crisk_builder_free(t.b);
+    crisk_diagnostics_release(&t.diags);
+}
+
+/* Diagnostics that name a group read the name back from its number. */
+Test(builder, names_the_group_in_duplicate_and_need_errors)
+{
+    built t;
+    start(&t);
+    edge(&t, 1, 2, "", 0, "hosting", 2);           /* no group: its own */
+    edge(&t, 1, 3, "cloud", 0, "hosting", 3);
+    edge(&t, 1, 4, "cloud", 1, "saas", 4);
+    edge(&t, 1, 3, "cloud", 0, "saas", 5);           /* duplicate in 'cloud' */
+    edge(&t, 1, 5, "cloud", 2, "saas", 6);           /* need differs */
+    edge(&t, 1, 2, "", 0, "saas", 7);                 /* duplicate plain edge */
+    crisk_inventory *inv = NULL;
+    cr_assert_eq(crisk_builder_finish(t.b, &inv, &t.diags, &t.err), CRISK_EINVALID);
+    cr_assert_null(inv);
+    static const char *const want[] = {
+        "edges.csv:5:2: duplicate edge 'n1' -> 'n3' in group 'cloud' (first on edges.csv:3)",
+        "edges.csv:6:4: need 2 of group 'cloud' of 'n1' differs from need 1 on line 4",
+        "edges.csv:7:2: duplicate edge 'n1' -> 'n2' (first on edges.csv:2)",
+    };
+    cr_assert_eq(t.diags.errors, 3);
+    for (size_t i = 0; i < 3; i++) {
+        char text[1024];
+        crisk_diag_format(&t.diags.items[i], text, sizeof text);
+        cr_assert_str_eq(text, want[i]);
+    }
+    crisk_builder_free(t.b);
+    crisk_diagnostics_release(&t.diags);
+}
