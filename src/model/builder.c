@@ -1240,6 +1240,15 @@ int crisk__inventory_graph(const crisk_inventory *cinv, const igraph_t **out, cr
     return CRISK_OK;
 }
 
+void crisk__inventory_graph_release(const crisk_inventory *cinv)
+{
+    crisk_inventory *inv = (crisk_inventory *)cinv;   /* a cache, as above */
+    if (inv == NULL || !inv->has_graph)
+        return;
+    igraph_destroy(&inv->graph);
+    inv->has_graph = 0;
+}
+
 static int build_graph(crisk_inventory *inv, crisk_error *err)
 {
     crisk_igraph_init();

@@ -112,6 +112,12 @@ const char *crisk__inventory_suggest(crisk_inventory *inv, const char *id);
 /* The model as an igraph_t (built on first use; see builder.c). */
 int crisk__inventory_graph(const crisk_inventory *inv, const igraph_t **out, crisk_error *err);
 
+/* Free the igraph_t that crisk__inventory_graph() built, if any: 32 bytes
+ * an edge (330 MB at ten million edges) that a caller done with the graph
+ * need not keep while the model lives.  A later crisk__inventory_graph()
+ * builds it again; the pointer it returned before is invalid. */
+void crisk__inventory_graph_release(const crisk_inventory *inv);
+
 /* igraph glue: map the status of an igraph call to a crisk code, with the
  * message the handler recorded. */
 int crisk__igraph_check(igraph_error_t rc, const char *what, crisk_error *err);
