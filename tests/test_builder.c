@@ -1,16 +1,19 @@
 /*
  * test_builder.c - the builder's own bookkeeping (src/model/builder.c): the
- * numbered table of group and kind names its edge records carry, and the
- * igraph cache of the model.  The builder's cross-record checks are tested
- * through the readers (test_csv_native.c, the CLI golden cases).
+ * numbered table of group and kind names its edge records carry, the
+ * igraph cache of the model and the helper that faults its layout in.  The
+ * builder's cross-record checks are tested through the readers
+ * (test_csv_native.c, the CLI golden cases).
  */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
 #include "model/model.h"
+#include "util/prefault.h"
 
 #define NODES 300
 
@@ -154,4 +157,31 @@ Test(builder, builds_the_graph_again_after_it_was_released)
     crisk_inventory_free(inv);
     crisk_builder_free(t.b);
     crisk_diagnostics_release(&t.diags);
+}
+
+/* The prefault helper the builder starts (util/prefault.h) maps pages
+ * without touching a byte: what was written before and while it runs is
+ * there afterwards, and odd sizes, NULL and empty arrays are no trouble. */
+Test(builder, prefaulting_leaves_every_byte_as_written)
+{
+    size_t size = (size_t)9 << 20, odd = 12345;
+    unsigned char *a = malloc(size), *c = malloc(odd);
+    cr_assert_not_null(a);
+    cr_assert_not_null(c);
+    for (size_t i = 0; i < size / 2; i++)
+        a[i] = (unsigned char)(i * 7 + 1);
+    void *const ptr[] = { a + 1, NULL, c, a };
+    const size_t bytes[] = { size - 1, 100, odd, 0 };
+    crisk__prefault *pf = crisk__prefault_start(ptr, bytes, 4);
+    for (size_t i = size / 2; i < size; i++)
+        a[i] = (unsigned char)(i * 7 + 1);
+    memset(c, 0x5a, odd);
+    crisk__prefault_finish(pf);
+    crisk__prefault_finish(NULL);
+    for (size_t i = 0; i < size; i++)
+        cr_assert_eq(a[i], (unsigned char)(i * 7 + 1), "byte %zu", i);
+    for (size_t i = 0; i < odd; i++)
+        cr_assert_eq(c[i], 0x5a);
+    free(a);
+    free(c);
 }

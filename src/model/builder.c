@@ -25,6 +25,7 @@
  * much of the cost of a load.
  */
 #include "model.h"
+#include "util/prefault.h"
 #include "util/quote.h"
 
 #include <math.h>
@@ -88,6 +89,7 @@ struct crisk_builder {
 
     edge_rec *edge_block[EDGE_BLOCKS];   /* see edge_at() */
     size_t n_edges, n_blocks;
+    size_t n_plain;             /* edges without a group: each is a group */
     edge_origin *origins;
     size_t n_origins, origin_cap;
     const char **pending;       /* endpoint names not known when the edge came */
@@ -743,6 +745,7 @@ int crisk_builder_add_edge(crisk_builder *b, size_t source, const crisk_edge_rec
     e->need = (uint32_t)rec->need;
     e->line = (uint32_t)rec->line;
     b->n_edges++;
+    b->n_plain += !has_group;
     if (batch_target(b, (uint32_t)(b->n_edges - 1), rec->to) != 0)
         return oom(err);
     return CRISK_OK;
@@ -1013,6 +1016,22 @@ static int layout_init(layout *L, size_t nodes, size_t edges)
            && L->member && L->edge_kind ? 0 : -1;
 }
 
+/* Fault the layout's pages in on a helper thread while this one buckets
+ * the edges (util/prefault.h): the members and kinds of every edge, and of
+ * the group arrays only what is sure to be used - at least one group per
+ * edge without a group - so no page is made resident that stays unused. */
+static crisk__prefault *prefault_layout(const crisk_builder *b, const layout *L, size_t nodes)
+{
+    size_t groups = b->n_plain, edges = b->n_edges;
+    void *const ptr[] = { L->group_start, L->member, L->edge_kind, L->group_owner, L->need,
+                          (void *)L->group_name, L->member_start };
+    const size_t bytes[] = { (nodes + 1) * sizeof *L->group_start, edges * sizeof *L->member,
+                             edges * sizeof *L->edge_kind, groups * sizeof *L->group_owner,
+                             groups * sizeof *L->need, groups * sizeof *L->group_name,
+                             groups * sizeof *L->member_start };
+    return crisk__prefault_start(ptr, bytes, sizeof ptr / sizeof *ptr);
+}
+
 static void layout_push_group(layout *L, uint32_t owner, const char *name, uint32_t need)
 {
     L->group_owner[L->n_groups] = owner;
@@ -1139,8 +1158,11 @@ static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags
     layout L;
     memset(&L, 0, sizeof L);
     int rc = CRISK_ENOMEM;
-    if (layout_init(&L, inv->n, b->n_edges) != 0
-        || bucket_by_dependant(b, bad, &order, &start) != 0)
+    crisk__prefault *pf = NULL;
+    if (layout_init(&L, inv->n, b->n_edges) != 0)
+        goto out;
+    pf = prefault_layout(b, &L, inv->n);
+    if (bucket_by_dependant(b, bad, &order, &start) != 0)
         goto out;
     for (size_t v = 0; v < inv->n; v++) {
         L.group_start[v] = (uint32_t)L.n_groups;
@@ -1164,6 +1186,7 @@ static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags
     memset(&L, 0, sizeof L);
     rc = CRISK_OK;
 out:
+    crisk__prefault_finish(pf);
     free(order);
     free(start);
     free(spans);
