@@ -185,3 +185,51 @@ Test(builder, prefaulting_leaves_every_byte_as_written)
     free(a);
     free(c);
 }
+
+/* A load long enough for the builder to fault its edge blocks in ahead of
+ * the writes (a window moves on every 4 MiB of edge records, 150 000
+ * edges): every one of 675 000 edges is laid out as added. */
+Test(builder, keeps_every_edge_of_a_load_faulted_in_ahead)
+{
+    built t;
+    start(&t);
+    enum { TARGETS = 250, SETS = 8 };
+    static const char *const sets[SETS] = { "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7" };
+    size_t line = 2;
+    for (int i = 0; i < NODES; i++)
+        for (int k = 1; k <= TARGETS; k++) {
+            edge(&t, i, (i + k) % NODES, k % 5 ? "" : "alt", 0, k % 2 ? "saas" : "hosting",
+                 line++);
+            for (int j = 0; j < SETS; j++)
+                edge(&t, i, (i + k) % NODES, sets[j], 0, "", line++);
+        }
+    crisk_inventory *inv = NULL;
+    cr_assert_eq(crisk_builder_finish(t.b, &inv, &t.diags, &t.err), CRISK_OK, "%s",
+                 t.err.message);
+    size_t members = 0;
+    for (int i = 0; i < NODES; i++) {
+        size_t g = crisk_inventory_group_begin(inv, (size_t)i);
+        size_t end = crisk_inventory_group_begin(inv, (size_t)i + 1);
+        cr_assert_eq(end - g, TARGETS - TARGETS / 5 + 1 + SETS);
+        for (size_t h = g; h < end; h++) {
+            const char *name = crisk_inventory_group_name(inv, h);
+            size_t size = crisk_inventory_group_size(inv, h);
+            for (size_t m = 0; m < size; m++) {
+                size_t to = crisk_inventory_group_member(inv, h, m);
+                int k = (int)((to + NODES - (size_t)i) % NODES);
+                const char *kind = crisk_inventory_group_member_kind(inv, h, m);
+                if (name[0] == 's') {
+                    cr_assert_str_eq(kind, "");
+                } else {
+                    cr_assert_str_eq(name, k % 5 ? "" : "alt");
+                    cr_assert_str_eq(kind, k % 2 ? "saas" : "hosting");
+                }
+            }
+            members += size;
+        }
+    }
+    cr_assert_eq(members, (size_t)NODES * TARGETS * (SETS + 1));
+    crisk_inventory_free(inv);
+    crisk_builder_free(t.b);
+    crisk_diagnostics_release(&t.diags);
+}

@@ -90,6 +90,8 @@ struct crisk_builder {
     edge_rec *edge_block[EDGE_BLOCKS];   /* see edge_at() */
     size_t n_edges, n_blocks;
     size_t n_plain;             /* edges without a group: each is a group */
+    crisk__prefault *edge_pf;   /* faulting in the edges ahead (see prefault_edges) */
+    size_t edge_pf_next;        /* edge count at which to move the window on */
     edge_origin *origins;
     size_t n_origins, origin_cap;
     const char **pending;       /* endpoint names not known when the edge came */
@@ -147,6 +149,38 @@ static int add_edge_block(crisk_builder *b)
     return 0;
 }
 
+/* Fresh edge blocks cost the calling thread a page fault and the kernel's
+ * zeroing per page as it fills them (7 % of a 1M load's samples).  The
+ * reader threads leave the other core mostly idle, so a helper faults the
+ * window of PREFAULT_EDGES edges after the next PREFAULT_EDGES in (a new
+ * helper each time the writer has moved one window on; the last one has
+ * long finished by then).  At most two windows past the last edge are made
+ * resident without being used: 8 MiB. */
+#define PREFAULT_EDGES (((size_t)4 << 20) / sizeof(edge_rec))
+
+static void prefault_edges(crisk_builder *b)
+{
+    crisk__prefault_finish(b->edge_pf);
+    b->edge_pf = NULL;
+    b->edge_pf_next = b->n_edges + PREFAULT_EDGES;
+    size_t from = b->n_edges + PREFAULT_EDGES, to = from + PREFAULT_EDGES;
+    if (to > edges_capacity(b->n_blocks))
+        to = edges_capacity(b->n_blocks);   /* blocks not there yet: their writer faults them */
+    void *ptr[CRISK__PREFAULT_MAX];
+    size_t bytes[CRISK__PREFAULT_MAX], n = 0;
+    while (from < to && n < CRISK__PREFAULT_MAX) {
+        /* the part of [from, to) in from's block */
+        size_t j = from + ((size_t)1 << EDGE_BLOCK0_LOG);
+        unsigned k = (unsigned)(63 - __builtin_clzll((unsigned long long)j)) - EDGE_BLOCK0_LOG;
+        size_t block_end = edges_capacity(k + 1), end = to < block_end ? to : block_end;
+        ptr[n] = edge_at(b, from);
+        bytes[n++] = (end - from) * sizeof(edge_rec);
+        from = end;
+    }
+    if (n > 0)
+        b->edge_pf = crisk__prefault_start(ptr, bytes, n);
+}
+
 /* ---- records ----------------------------------------------------------------- */
 
 void crisk_node_record_init(crisk_node_record *rec)
@@ -188,6 +222,7 @@ void crisk_builder_free(crisk_builder *b)
 {
     if (b == NULL)
         return;
+    crisk__prefault_finish(b->edge_pf);
     crisk_inventory_free(b->inv);
     free(b->node_source);
     free(b->node_line);
@@ -746,6 +781,8 @@ int crisk_builder_add_edge(crisk_builder *b, size_t source, const crisk_edge_rec
     e->line = (uint32_t)rec->line;
     b->n_edges++;
     b->n_plain += !has_group;
+    if (b->n_edges >= b->edge_pf_next)
+        prefault_edges(b);
     if (batch_target(b, (uint32_t)(b->n_edges - 1), rec->to) != 0)
         return oom(err);
     return CRISK_OK;
@@ -1333,6 +1370,8 @@ int crisk_builder_finish(crisk_builder *b, crisk_inventory **out,
     *out = NULL;
     crisk_inventory *inv = b->inv;
     int rc = CRISK_OK;
+    crisk__prefault_finish(b->edge_pf);   /* before the blocks are freed */
+    b->edge_pf = NULL;
     if (flush_batch(b) != 0)
         return oom(err);
     uint8_t *bad = calloc(b->n_edges + 1, 1);
