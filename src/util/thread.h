@@ -2,7 +2,8 @@
  * thread.h - starting the library's helper threads (private).
  *
  * The library uses threads only as helpers: the CSV reader parses and hashes
- * on two more threads, the analysis sweeps batches on one per CPU.  Every
+ * on two more threads, the builder faults fresh memory in on one more
+ * (prefault.h), the analysis sweeps batches on one per CPU.  Every
  * caller does the work on its own thread when a helper cannot start, so a
  * build may refuse to start any: built with CRISK_NO_THREADS (the fuzz
  * targets' deterministic CI build, tools/fuzz/run.sh --ci) a run takes the
