@@ -62,15 +62,56 @@ static void release(side *s)
     crisk_inventory_free(s->inv);
 }
 
+/* Pairs the diffs of this test hold in memory before they spill sorted
+ * runs to a temporary file (0: the library's default). */
+static size_t pairs_in_memory = 0;
+
 static crisk_diff *run_diff(const side *o, const side *n, double min_change)
 {
     crisk_diff *d = NULL;
     crisk_diff_options opts = CRISK_DIFF_OPTIONS_INIT;
     opts.min_change = min_change;
+    opts.pairs_in_memory = pairs_in_memory;
     crisk_error err = CRISK_ERROR_INIT;
     cr_assert_eq(crisk_diff_run(&d, o->a, n->a, &opts, &err), CRISK_OK, "%s", err.message);
     return d;
 }
+
+/* Every pair of a diff's list, read through its cursor into an array (kept
+ * reachable until the test's process ends). */
+static const crisk_pair_diff *read_pairs(const crisk_diff *d, crisk_diff_pairs_of which,
+                                         size_t *count)
+{
+    static crisk_pair_diff *arrays[64];
+    static size_t n_arrays;
+    size_t appeared, resolved;
+    crisk_diff_pair_counts(d, which, &appeared, &resolved);
+    crisk_pair_diff *x = malloc((appeared + resolved + 1) * sizeof *x);
+    cr_assert_not_null(x);
+    crisk_diff_cursor *c = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_diff_pairs_open(&c, d, which, &err), CRISK_OK, "%s", err.message);
+    size_t n = 0;
+    int got;
+    while ((got = crisk_diff_pairs_next(c, &x[n], &err)) == 1) {
+        cr_assert_lt(n, appeared + resolved, "more pairs than counted");
+        n++;
+    }
+    cr_assert_eq(got, 0, "%s", err.message);
+    cr_assert_eq(n, appeared + resolved, "fewer pairs than counted");
+    crisk_diff_pairs_close(c);
+    if (n_arrays == 64) {
+        free(arrays[0]);
+        memmove(arrays, arrays + 1, 63 * sizeof *arrays);
+        n_arrays--;
+    }
+    arrays[n_arrays++] = x;
+    *count = n;
+    return x;
+}
+
+#define crisk_diff_spofs(d, count) read_pairs(d, CRISK_DIFF_SPOFS, count)
+#define crisk_diff_breaches(d, count) read_pairs(d, CRISK_DIFF_BREACHES, count)
 
 static const char *id_of(const side *s, size_t v)
 {
@@ -1143,6 +1184,74 @@ static void expect_mirror(const crisk_diff *d, const crisk_diff *back, uint64_t 
     cr_expect_eq(added, removed, "seed %llu: mirrored SPOFs", (unsigned long long)seed);
 }
 
+/* The pairs of a list come in their documented order: SPOFs by function
+ * id, appeared before resolved, node id; breaches appeared before
+ * resolved, then function id, node id.  Each pair once. */
+static int pair_compare(const side *o, const side *n, const crisk_pair_diff *x,
+                        const crisk_pair_diff *y, int breaches)
+{
+    const side *sx = x->change == CRISK_CHANGE_ADDED ? n : o, *sy = y->change == CRISK_CHANGE_ADDED ? n : o;
+    size_t fx = x->change == CRISK_CHANGE_ADDED ? x->new_function : x->old_function;
+    size_t fy = y->change == CRISK_CHANGE_ADDED ? y->new_function : y->old_function;
+    size_t px = x->change == CRISK_CHANGE_ADDED ? x->new_node : x->old_node;
+    size_t py = y->change == CRISK_CHANGE_ADDED ? y->new_node : y->old_node;
+    int c = strcmp(id_of(sx, fx), id_of(sy, fy));
+    int k = (x->change == CRISK_CHANGE_REMOVED) - (y->change == CRISK_CHANGE_REMOVED);
+    if (breaches && k != 0)
+        return k;
+    if (c != 0)
+        return c;
+    if (k != 0)
+        return k;
+    return strcmp(id_of(sx, px), id_of(sy, py));
+}
+
+static void expect_pair_order(const crisk_diff *d, const side *o, const side *n, uint64_t seed)
+{
+    for (int b = 0; b < 2; b++) {
+        size_t count;
+        const crisk_pair_diff *x = read_pairs(d, b ? CRISK_DIFF_BREACHES : CRISK_DIFF_SPOFS, &count);
+        for (size_t i = 1; i < count; i++)
+            cr_expect_lt(pair_compare(o, n, &x[i - 1], &x[i], b), 0,
+                         "seed %llu: %s %zu and %zu out of order", (unsigned long long)seed,
+                         b ? "breaches" : "SPOFs", i - 1, i);
+    }
+}
+
+/* The diff written in `fmt` (NUL-terminated; the caller frees). */
+static char *emitted(const crisk_diff *d, crisk_format fmt)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&buf, &size);
+    cr_assert_not_null(f);
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_provenance prov = { 0 };
+    cr_assert_eq(crisk_emit_diff(f, d, -1, fmt, &prov, &err), CRISK_OK, "%s", err.message);
+    fclose(f);
+    return buf;
+}
+
+/* A diff whose pairs spill to a temporary file every few pairs writes the
+ * same bytes, in every format, as one that holds them all in memory. */
+static void expect_same_when_spilled(const side *o, const side *n, const crisk_diff *d,
+                                     uint64_t seed)
+{
+    size_t saved = pairs_in_memory;
+    pairs_in_memory = 2 + seed % 5;
+    crisk_diff *spilled = run_diff(o, n, 0);
+    pairs_in_memory = saved;
+    static const crisk_format formats[] = { CRISK_FORMAT_CSV, CRISK_FORMAT_JSON, CRISK_FORMAT_TABLE };
+    for (size_t i = 0; i < 3; i++) {
+        char *x = emitted(d, formats[i]), *y = emitted(spilled, formats[i]);
+        cr_expect_str_eq(y, x, "seed %llu: format %zu differs once the pairs spill",
+                         (unsigned long long)seed, i);
+        free(x);
+        free(y);
+    }
+    crisk_diff_free(spilled);
+}
+
 static void check_random_pair(uint64_t seed)
 {
     rng r = { seed };
@@ -1166,6 +1275,8 @@ static void check_random_pair(uint64_t seed)
     check_set(&o, &n, shared_set, apply_shared, d, "the shared Nth parties", seed);
     check_set(&o, &n, redundancy_set, apply_redundancy, d, "the falsely redundant groups", seed);
     check_moves(d, &o, &n, seed);
+    expect_pair_order(d, &o, &n, seed);
+    expect_same_when_spilled(&o, &n, d, seed);
     crisk_diff *back = run_diff(&n, &o, 0);
     expect_mirror(d, back, seed);
     crisk_diff_free(back);

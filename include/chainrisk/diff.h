@@ -15,7 +15,8 @@
  *
  * Ownership: a diff borrows both analyses (and their inventories): free the
  * diff first.  Arrays the getters return are borrowed and live as long as
- * the diff.
+ * the diff.  Single points of failure and breaches, which can be far too
+ * many for arrays, are read through cursors (crisk_diff_pairs_open).
  */
 #ifndef CHAINRISK_DIFF_H
 #define CHAINRISK_DIFF_H
@@ -155,10 +156,14 @@ typedef struct crisk_market_diff {
 typedef struct crisk_diff crisk_diff;
 
 typedef struct crisk_diff_options {
-    double min_change;   /* leave out provider moves whose size is below this; 0 = none */
+    double min_change;      /* leave out provider moves whose size is below this; 0 = none */
+    size_t pairs_in_memory; /* SPOF and breach changes held in memory (8 bytes each) before
+                             * they go, as sorted runs, to a temporary file (see
+                             * crisk_diff_pairs_open); 0 = CRISK_DIFF_PAIRS_IN_MEMORY */
 } crisk_diff_options;
 
-#define CRISK_DIFF_OPTIONS_INIT { 0 }
+#define CRISK_DIFF_PAIRS_IN_MEMORY ((size_t)1 << 22)
+#define CRISK_DIFF_OPTIONS_INIT { 0, 0 }
 
 /* Compare two analyses.  Both must have been run with keep_fingerprints and
  * keep_false_redundancy (CRISK_EUSAGE otherwise).  Numbers computed by the
@@ -172,7 +177,13 @@ typedef struct crisk_diff_options {
  * side; two different sets have equal fingerprints with a chance of about
  * 2^-64.  The rest is O((V + E) log d + F) over both sides, d the largest
  * out-degree and F the false-redundancy findings, plus O(C log C) to sort
- * C changes; memory O(V + C).  Errors: CRISK_EUSAGE, CRISK_ENOMEM. */
+ * the C changes of the model.  Memory O(V + E + C) - not O(P) for the P
+ * (function, node) pairs that appeared or were resolved, which can be
+ * hundreds of millions: at most pairs_in_memory of them are held, and the
+ * rest go to a temporary file as sorted runs (2 to 3 bytes a pair), read
+ * back merged by crisk_diff_pairs_next.  Errors: CRISK_EUSAGE,
+ * CRISK_ENOMEM, CRISK_EIO (the temporary file), CRISK_ELIMIT (more than
+ * 2^31 nodes on both sides together). */
 int  crisk_diff_run(crisk_diff **out, const crisk_analysis *old_analysis,
                     const crisk_analysis *new_analysis, const crisk_diff_options *opts,
                     crisk_error *err);
@@ -192,9 +203,6 @@ const crisk_node_diff *crisk_diff_nodes(const crisk_diff *d, size_t *count);
 const crisk_edge_diff *crisk_diff_edges(const crisk_diff *d, size_t *count);
 /* Added, removed, changed; each by dependant id, group name, field. */
 const crisk_group_diff *crisk_diff_groups(const crisk_diff *d, size_t *count);
-/* Single points of failure: by function id, appeared before resolved,
- * then node id. */
-const crisk_pair_diff *crisk_diff_spofs(const crisk_diff *d, size_t *count);
 /* By size desc, then id. */
 const crisk_move *crisk_diff_moves(const crisk_diff *d, size_t *count);
 /* Appeared (by id), then disappeared (by id). */
@@ -203,8 +211,34 @@ const crisk_shared_diff *crisk_diff_shared(const crisk_diff *d, size_t *count);
 const crisk_redundancy_diff *crisk_diff_false_redundancy(const crisk_diff *d, size_t *count);
 /* By category (markets in category order), then parent, then country. */
 const crisk_market_diff *crisk_diff_concentration(const crisk_diff *d, size_t *count);
-/* Tolerance breaches: appeared before resolved, then function id, node id. */
-const crisk_pair_diff *crisk_diff_breaches(const crisk_diff *d, size_t *count);
+
+/* ---- single points of failure and breaches, read in order ------------------ */
+
+/* The (function, node) pairs that appeared or were resolved are not held
+ * as arrays: on large inventories they are hundreds of millions (see
+ * crisk_diff_run).  They are read, in order, through a cursor:
+ *   CRISK_DIFF_SPOFS     by function id, appeared before resolved, node id;
+ *   CRISK_DIFF_BREACHES  appeared before resolved, then function id, node id.
+ * Several cursors may be open at once; each costs a small buffer per
+ * sorted run.  Close them before freeing the diff. */
+typedef enum crisk_diff_pairs_of {
+    CRISK_DIFF_SPOFS,
+    CRISK_DIFF_BREACHES
+} crisk_diff_pairs_of;
+
+/* How many pairs appeared (ADDED) and how many were resolved (REMOVED);
+ * either pointer may be NULL. */
+void crisk_diff_pair_counts(const crisk_diff *d, crisk_diff_pairs_of which, size_t *appeared,
+                            size_t *resolved);
+
+typedef struct crisk_diff_cursor crisk_diff_cursor;
+/* Errors: CRISK_ENOMEM, CRISK_EIO. */
+int  crisk_diff_pairs_open(crisk_diff_cursor **out, const crisk_diff *d, crisk_diff_pairs_of which,
+                           crisk_error *err);
+/* 1 and the next pair in *pair; 0 after the last; CRISK_EIO (reading the
+ * temporary file failed). */
+int  crisk_diff_pairs_next(crisk_diff_cursor *c, crisk_pair_diff *pair, crisk_error *err);
+void crisk_diff_pairs_close(crisk_diff_cursor *c);
 
 #ifdef __cplusplus
 }

@@ -26,4 +26,12 @@ int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what);
 void crisk__analysis_fingerprint(const crisk_analysis *a, size_t node, uint64_t *impact,
                                  uint64_t *breach);
 
+/* crisk_concentration_compute, with the joint impact of each entity
+ * (joint_*) only when `joint`: otherwise 0 and NaN, and no scenario is run
+ * - the markets' figures (HHI, top shares) and the rows' shares do not
+ * need it, and for parents and countries it costs a sweep per batch of
+ * entities. */
+int crisk__concentration_compute(crisk_concentration **out, const crisk_analysis *a,
+                                 crisk_concentration_by by, int joint, crisk_error *err);
+
 #endif

@@ -234,7 +234,7 @@ static void requirement(const crisk__rule *r, char *buf, size_t size)
 static const crisk_concentration *markets_by(crisk_check *c, crisk_concentration_by by,
                                              crisk_error *err)
 {
-    if (c->markets[by] == NULL && crisk_concentration_compute(&c->markets[by], c->a, by, err) != CRISK_OK)
+    if (c->markets[by] == NULL && crisk__concentration_compute(&c->markets[by], c->a, by, 0, err) != CRISK_OK)
         return NULL;
     return c->markets[by];
 }

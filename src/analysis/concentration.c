@@ -17,6 +17,7 @@
  * more providers is a scenario for the batched engine (scenarios.c), and
  * an entity of one provider has that provider's impact.
  */
+#include "analysis_internal.h"
 #include "model/model.h"
 
 #include <math.h>
@@ -227,8 +228,25 @@ static const char *entity_of(const crisk_inventory *inv, size_t v, crisk_concent
     }
 }
 
+/* Rows whose joint impact was not asked for: unknown. */
+static int no_joint_impact(crisk_share *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        rows[i].joint_functions = 0;
+        rows[i].joint_criticality = NAN;
+        rows[i].joint_share = NAN;
+    }
+    return CRISK_OK;
+}
+
 int crisk_concentration_compute(crisk_concentration **out, const crisk_analysis *a,
                                 crisk_concentration_by by, crisk_error *err)
+{
+    return crisk__concentration_compute(out, a, by, 1, err);
+}
+
+int crisk__concentration_compute(crisk_concentration **out, const crisk_analysis *a,
+                                 crisk_concentration_by by, int joint, crisk_error *err)
 {
     *out = NULL;
     const crisk_inventory *inv = crisk_analysis_inventory(a);
@@ -260,7 +278,8 @@ int crisk_concentration_compute(crisk_concentration **out, const crisk_analysis 
         if (rows == 0 && by == CRISK_BY_CATEGORY)
             continue;   /* an empty category is no market */
         rows = merge_entities(c->shares + first, rows);
-        int rc = joint_impact(a, by, c->shares + first, rows, crisk_analysis_total_criticality(a),
+        int rc = !joint ? no_joint_impact(c->shares + first, rows)
+               : joint_impact(a, by, c->shares + first, rows, crisk_analysis_total_criticality(a),
                               err);
         if (rc != CRISK_OK) {
             crisk_concentration_free(c);

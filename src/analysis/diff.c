@@ -544,15 +544,17 @@ void crisk_diff_free(crisk_diff *d)
         free(d->match[s]);
         free(d->rank[s]);
     }
+    for (int k = 0; k < 2; k++) {
+        crisk__keyset_release(&d->pairs[k]);
+        free(d->by_rank[k]);
+    }
     free(d->nodes);
     free(d->edges);
     free(d->groups);
-    free(d->spofs);
     free(d->moves);
     free(d->shared);
     free(d->redundancy);
     free(d->markets);
-    free(d->breaches);
     free(d);
 }
 
@@ -587,6 +589,9 @@ int crisk_diff_run(crisk_diff **out, const crisk_analysis *old_analysis,
     d->inv[0] = crisk_analysis_inventory(old_analysis);
     d->inv[1] = crisk_analysis_inventory(new_analysis);
     d->opts = opts != NULL ? *opts : defaults;
+    for (int k = 0; k < 2; k++)
+        crisk__keyset_init(&d->pairs[k], d->opts.pairs_in_memory ? d->opts.pairs_in_memory
+                                                                 : CRISK_DIFF_PAIRS_IN_MEMORY);
     int rc = diff_model(d, err);
     if (rc == CRISK_OK)
         rc = crisk__diff_risk(d, err);
@@ -604,8 +609,9 @@ const crisk_diff_options *crisk_diff_options_of(const crisk_diff *d) { return &d
 
 size_t crisk_diff_count(const crisk_diff *d)
 {
-    return d->n_nodes + d->n_edges + d->n_groups + d->n_spofs + d->n_moves + d->n_shared
-         + d->n_redundancy + d->n_markets + d->n_breaches;
+    return d->n_nodes + d->n_edges + d->n_groups + (size_t)crisk__keyset_count(&d->pairs[0])
+         + d->n_moves + d->n_shared + d->n_redundancy + d->n_markets
+         + (size_t)crisk__keyset_count(&d->pairs[1]);
 }
 
 #define GETTER(type, name, list)                                          \
@@ -618,9 +624,7 @@ size_t crisk_diff_count(const crisk_diff *d)
 GETTER(crisk_node_diff, nodes, nodes)
 GETTER(crisk_edge_diff, edges, edges)
 GETTER(crisk_group_diff, groups, groups)
-GETTER(crisk_pair_diff, spofs, spofs)
 GETTER(crisk_move, moves, moves)
 GETTER(crisk_shared_diff, shared, shared)
 GETTER(crisk_redundancy_diff, false_redundancy, redundancy)
 GETTER(crisk_market_diff, concentration, markets)
-GETTER(crisk_pair_diff, breaches, breaches)

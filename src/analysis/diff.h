@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "util/keyset.h"
 
 #define DIFF_NONE UINT32_MAX
 
@@ -31,12 +32,16 @@ struct crisk_diff {
     crisk_node_diff *nodes;            size_t n_nodes, cap_nodes;
     crisk_edge_diff *edges;            size_t n_edges, cap_edges;
     crisk_group_diff *groups;          size_t n_groups, cap_groups;
-    crisk_pair_diff *spofs;            size_t n_spofs, cap_spofs;
+    /* SPOFs and breaches that appeared or were resolved, as sorted keys
+     * (diff_spof.c): pairs[CRISK_DIFF_SPOFS], pairs[CRISK_DIFF_BREACHES] */
+    crisk__keyset pairs[2];
+    size_t pair_count[2][2];            /* [which][0 appeared, 1 resolved] */
+    unsigned rank_bits;                 /* bits of a rank in a key */
+    uint32_t *by_rank[2];               /* rank -> node of side s, or DIFF_NONE */
     crisk_move *moves;                 size_t n_moves, cap_moves;
     crisk_shared_diff *shared;         size_t n_shared, cap_shared;
     crisk_redundancy_diff *redundancy; size_t n_redundancy, cap_redundancy;
     crisk_market_diff *markets;        size_t n_markets, cap_markets;
-    crisk_pair_diff *breaches;         size_t n_breaches, cap_breaches;
 };
 
 /* Append one element to a change list; NULL when out of memory. */
@@ -110,8 +115,8 @@ static inline int crisk__diff_sort(void *base, size_t n, size_t size, crisk__dif
 int crisk__diff_risk(crisk_diff *d, crisk_error *err);
 
 /* Single points of failure and breaches that appeared or were resolved,
- * unsorted (diff_spof.c).  Returns CRISK_OK, CRISK_ENOMEM or an igraph
- * failure of the engine's set-up. */
+ * into d->pairs, finished (diff_spof.c).  Returns CRISK_OK, CRISK_ENOMEM,
+ * CRISK_EIO, CRISK_ELIMIT or an igraph failure of the engine's set-up. */
 int crisk__diff_spofs(crisk_diff *d, crisk_error *err);
 
 #endif

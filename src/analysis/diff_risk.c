@@ -10,6 +10,7 @@
  * matched nodes: linear in what the analyses hold.  Only concentration is
  * recomputed, three bases per side, O(V log V) each.
  */
+#include "analysis_internal.h"
 #include "diff.h"
 
 #include <math.h>
@@ -294,9 +295,9 @@ static int compare_market(crisk_diff *d, crisk_concentration_by by, const char *
 static int diff_basis(crisk_diff *d, crisk_concentration_by by, crisk_error *err)
 {
     crisk_concentration *c[2] = { NULL, NULL };
-    int rc = crisk_concentration_compute(&c[0], d->a[0], by, err);
+    int rc = crisk__concentration_compute(&c[0], d->a[0], by, 0, err);
     if (rc == CRISK_OK)
-        rc = crisk_concentration_compute(&c[1], d->a[1], by, err);
+        rc = crisk__concentration_compute(&c[1], d->a[1], by, 0, err);
     size_t markets = by == CRISK_BY_CATEGORY ? CRISK_CAT_COUNT : 1;
     for (size_t k = 0; k < markets && rc == CRISK_OK; k++) {
         const char *name = by == CRISK_BY_CATEGORY ? crisk_category_name((crisk_category)k) : "all";
@@ -318,24 +319,6 @@ static crisk__diff_key *new_keys(size_t n)
 static uint64_t rank_of(const crisk_diff *d, size_t old_node, size_t new_node)
 {
     return new_node != CRISK_DIFF_NONE ? d->rank[1][new_node] : d->rank[0][old_node];
-}
-
-/* SPOFs: by function, appeared before resolved, node.  Breaches: appeared
- * before resolved, function, node. */
-static int sort_pairs(crisk_diff *d, crisk_pair_diff *list, size_t n, int change_first)
-{
-    crisk__diff_key *k = new_keys(n);
-    if (k == NULL)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        const crisk_pair_diff *x = &list[i];
-        uint64_t f = rank_of(d, x->old_function, x->new_function);
-        uint64_t a = change_first ? (uint64_t)x->change << 32 | f : f << 2 | x->change;
-        k[i] = (crisk__diff_key){ a, NULL, rank_of(d, x->old_node, x->new_node), (uint32_t)i };
-    }
-    int rc = crisk__diff_sort(list, n, sizeof *list, k);
-    free(k);
-    return rc;
 }
 
 /* Moves: size desc (the bits of a non-negative double order as it does),
@@ -391,9 +374,7 @@ static int sort_redundancy(crisk_diff *d)
 
 static int sort_all(crisk_diff *d)
 {
-    return sort_pairs(d, d->spofs, d->n_spofs, 0) != 0
-        || sort_pairs(d, d->breaches, d->n_breaches, 1) != 0 || sort_moves(d) != 0
-        || sort_shared(d) != 0 || sort_redundancy(d) != 0 ? -1 : 0;
+    return sort_moves(d) != 0 || sort_shared(d) != 0 || sort_redundancy(d) != 0 ? -1 : 0;
 }
 
 int crisk__diff_risk(crisk_diff *d, crisk_error *err)

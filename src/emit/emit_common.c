@@ -137,7 +137,8 @@ int crisk__csv_row_columns(FILE *f, const char *const *columns, size_t n_columns
         if (c > 0)
             putc(',', f);
         for (size_t i = 0; i < n; i++) {
-            if (strcmp(row[i].key, columns[c]) != 0)
+            /* the first byte first: a wide table's rows name few of its columns */
+            if (row[i].key[0] != columns[c][0] || strcmp(row[i].key, columns[c]) != 0)
                 continue;
             if (csv_cell(f, &row[i]) != CRISK_OK)
                 return CRISK_ENOMEM;

@@ -72,6 +72,7 @@ typedef struct writer {
     uint32_t *ids[2];             /* scratch lists of nodes, one per side */
     size_t cap_ids;
     size_t written[S_COUNT];      /* records of each section written (JSON commas) */
+    crisk_error *err;
     struct crisk__table *tables;  /* table format: one per enum table_id */
 } writer;
 
@@ -443,6 +444,52 @@ static size_t moves_shown(const writer *w, size_t n)
     return w->top >= 0 && (size_t)w->top < n ? (size_t)w->top : n;
 }
 
+/* The pairs of SPOFs or breaches shown: all, but in a table only the
+ * first TABLE_PAIRS (they can be millions; CSV and JSON stream them all). */
+#define TABLE_PAIRS 1000
+
+static size_t pairs_total(const crisk_diff *d, enum section s)
+{
+    size_t appeared, resolved;
+    crisk_diff_pair_counts(d, s == S_SPOFS ? CRISK_DIFF_SPOFS : CRISK_DIFF_BREACHES, &appeared,
+                           &resolved);
+    return appeared + resolved;
+}
+
+static size_t pairs_shown(const writer *w, enum section s)
+{
+    size_t n = pairs_total(w->d, s);
+    return w->tables != NULL && n > TABLE_PAIRS ? TABLE_PAIRS : n;
+}
+
+/* Read the pairs of section s (S_SPOFS or S_BREACHES) in order from the
+ * diff's cursor, one record at a time: the diff never holds them all. */
+static int walk_pairs(writer *w, enum section s, record_fn fn)
+{
+    crisk_diff_cursor *c = NULL;
+    crisk_diff_pairs_of which = s == S_SPOFS ? CRISK_DIFF_SPOFS : CRISK_DIFF_BREACHES;
+    int rc = crisk_diff_pairs_open(&c, w->d, which, w->err);
+    size_t limit = pairs_shown(w, s);
+    for (size_t i = 0; rc == CRISK_OK && i < limit; i++) {
+        crisk_pair_diff x;
+        int got = crisk_diff_pairs_next(c, &x, w->err);
+        if (got != 1) {
+            /* a temporary file that cannot be read back, or ends early */
+            rc = got < 0 ? CRISK_EINTERNAL
+               : crisk_error_set(w->err, CRISK_EINTERNAL, NULL, 0, 0,
+                                 "the diff's temporary file ended early");
+            break;
+        }
+        record r = { .n = 0 };
+        pair_record(w, &x, s == S_BREACHES, &r);
+        rc = fn(w, s, i, &r);
+    }
+    crisk_diff_pairs_close(c);
+    if (rc == CRISK_EIO)
+        rc = CRISK_EINTERNAL;   /* not the output's: err names the temporary file */
+    return rc;
+}
+
 /* Call `fn` for every record of section s, in order. */
 static int walk_section(writer *w, enum section s, record_fn fn)
 {
@@ -472,12 +519,7 @@ static int walk_section(writer *w, enum section s, record_fn fn)
                 rc = fn(w, s, i, &r);
         }
     } else if (s == S_SPOFS || s == S_BREACHES) {
-        const crisk_pair_diff *x = s == S_SPOFS ? crisk_diff_spofs(d, &n) : crisk_diff_breaches(d, &n);
-        for (size_t i = 0; i < n && rc == CRISK_OK; i++) {
-            record r = { .n = 0 };
-            pair_record(w, &x[i], s == S_BREACHES, &r);
-            rc = fn(w, s, i, &r);
-        }
+        rc = walk_pairs(w, s, fn);
     } else if (s == S_MOVES) {
         const crisk_move *x = crisk_diff_moves(d, &n);
         n = moves_shown(w, n);
@@ -590,12 +632,12 @@ static size_t section_count(const crisk_diff *d, enum section s)
     case S_NODES:         crisk_diff_nodes(d, &n); break;
     case S_EDGES:         crisk_diff_edges(d, &n); break;
     case S_GROUPS:        crisk_diff_groups(d, &n); break;
-    case S_SPOFS:         crisk_diff_spofs(d, &n); break;
+    case S_SPOFS:         n = pairs_total(d, s); break;
     case S_MOVES:         crisk_diff_moves(d, &n); break;
     case S_SHARED:        crisk_diff_shared(d, &n); break;
     case S_REDUNDANCY:    crisk_diff_false_redundancy(d, &n); break;
     case S_CONCENTRATION: crisk_diff_concentration(d, &n); break;
-    default:              crisk_diff_breaches(d, &n); break;
+    default:              n = pairs_total(d, s); break;
     }
     return n;
 }
@@ -897,6 +939,11 @@ static int print_tables(writer *w)
             continue;
         fprintf(f, "\n%s:\n", specs[t].heading);
         rc = crisk__table_print(f, &w->tables[t], "  ");
+        enum section ps = t == T_SPOFS ? S_SPOFS : S_BREACHES;
+        if (rc == CRISK_OK && (t == T_SPOFS || t == T_BREACHES)
+            && pairs_shown(w, ps) < pairs_total(w->d, ps))
+            fprintf(f, "  ... and %zu more (--format csv or json lists them all)\n",
+                    pairs_total(w->d, ps) - pairs_shown(w, ps));
     }
     size_t n = 0;
     crisk_diff_moves(w->d, &n);
@@ -933,6 +980,7 @@ int crisk_emit_diff(FILE *f, const crisk_diff *d, long top, crisk_format fmt,
     w.d = d;
     w.fmt = fmt;
     w.top = top;
+    w.err = err;
     for (int s = 0; s < 2; s++) {
         w.a[s] = s ? crisk_diff_new(d) : crisk_diff_old(d);
         w.inv[s] = crisk_analysis_inventory(w.a[s]);
@@ -946,7 +994,7 @@ int crisk_emit_diff(FILE *f, const crisk_diff *d, long top, crisk_format fmt,
         rc = emit_table(&w);
     free(w.ids[0]);
     free(w.ids[1]);
-    if (rc == CRISK_ENOMEM)
+    if (rc == CRISK_ENOMEM && err->code != CRISK_ENOMEM)
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     return rc != CRISK_OK ? rc : crisk__emit_status(f, err);
 }

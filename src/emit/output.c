@@ -38,7 +38,13 @@ char *crisk_format_number(char *buf, size_t size, double x)
     if (x == 0)
         x = 0;   /* no "-0" */
     char text[CRISK__NUMBER_MAX];
-    snprintf(buf, size, "%s", crisk__number_text(text, x));
+    size_t n = strlen(crisk__number_text(text, x));
+    if (size == 0)
+        return buf;
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
     return buf;
 }
 

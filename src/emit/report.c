@@ -1260,10 +1260,11 @@ static int write_body(report *r)
     write_header(r);
     write_summary(r, by_category);
     if (r->opts->baseline != NULL)
-        crisk__report_changes(r->f, r->opts->baseline);
-    if (r->opts->policy != NULL)
+        rc = crisk__report_changes(r->f, r->opts->baseline, r->err);
+    if (rc == CRISK_OK && r->opts->policy != NULL)
         crisk__report_policy(r->f, r->opts->policy);
-    rc = write_map(r);
+    if (rc == CRISK_OK)
+        rc = write_map(r);
     if (rc == CRISK_OK) {
         write_top_risks(r);
         rc = write_spofs(r);

@@ -114,20 +114,46 @@ static void change_counts(FILE *f, const crisk_diff *d)
             changed == 1 ? "" : "s");
 }
 
-static void changes_spofs(FILE *f, const crisk_diff *d)
+/* The first pairs of a diff's list, at most CHANGE_ROWS, read through its
+ * cursor; those that appeared only, when `appeared_only`. */
+static int first_pairs(const crisk_diff *d, crisk_diff_pairs_of which, int appeared_only,
+                       crisk_pair_diff *out, size_t *count, crisk_error *err)
 {
-    size_t n;
-    const crisk_pair_diff *x = crisk_diff_spofs(d, &n);
+    crisk_diff_cursor *c = NULL;
+    *count = 0;
+    int rc = crisk_diff_pairs_open(&c, d, which, err);
+    while (rc == CRISK_OK && *count < CHANGE_ROWS) {
+        int got = crisk_diff_pairs_next(c, &out[*count], err);
+        if (got < 0)
+            rc = got;
+        if (got != 1 || (appeared_only && out[*count].change != CRISK_CHANGE_ADDED))
+            break;
+        (*count)++;
+    }
+    crisk_diff_pairs_close(c);
+    return rc;
+}
+
+static int changes_spofs(FILE *f, const crisk_diff *d, crisk_error *err)
+{
+    size_t n, appeared, resolved;
+    crisk_pair_diff x[CHANGE_ROWS];
+    crisk_diff_pair_counts(d, CRISK_DIFF_SPOFS, &appeared, &resolved);
+    n = appeared + resolved;
     const crisk_inventory *inv[2] = { crisk_analysis_inventory(crisk_diff_old(d)),
                                       crisk_analysis_inventory(crisk_diff_new(d)) };
     fputs("<h3>Single points of failure</h3>\n", f);
     if (n == 0) {
         fputs("<p class=\"note\" id=\"changes-spofs-none\">None appeared or was resolved.</p>\n", f);
-        return;
+        return CRISK_OK;
     }
+    size_t shown;
+    int rc = first_pairs(d, CRISK_DIFF_SPOFS, 0, x, &shown, err);
+    if (rc != CRISK_OK)
+        return rc;
     fputs("<div class=\"scroll\"><table class=\"sortable\" id=\"changes-spofs\">\n<thead><tr>"
           "<th>Function</th><th>Single point of failure</th><th>Change</th></tr></thead>\n<tbody>\n", f);
-    for (size_t i = 0; i < n && i < CHANGE_ROWS; i++) {
+    for (size_t i = 0; i < shown; i++) {
         int s = x[i].change == CRISK_CHANGE_ADDED;
         fputs("<tr>", f);
         td_id(f, inv[s], s ? x[i].new_function : x[i].old_function);
@@ -136,7 +162,8 @@ static void changes_spofs(FILE *f, const crisk_diff *d)
                 : "<td><span class=\"tag ok\">resolved</span></td></tr>\n", f);
     }
     fputs("</tbody></table></div>\n", f);
-    capped(f, n < CHANGE_ROWS ? n : CHANGE_ROWS, n, "chainrisk diff");
+    capped(f, shown, n, "chainrisk diff");
+    return CRISK_OK;
 }
 
 static void changes_moves(FILE *f, const crisk_diff *d)
@@ -203,21 +230,25 @@ static void changes_concentration(FILE *f, const crisk_diff *d)
     fputs("</tbody></table></div>\n", f);
 }
 
-static void changes_breaches(FILE *f, const crisk_diff *d)
+static int changes_breaches(FILE *f, const crisk_diff *d, crisk_error *err)
 {
-    size_t n;
-    const crisk_pair_diff *x = crisk_diff_breaches(d, &n);
+    size_t appeared, resolved;
+    crisk_diff_pair_counts(d, CRISK_DIFF_BREACHES, &appeared, &resolved);
     const crisk_inventory *inv = crisk_analysis_inventory(crisk_diff_new(d));
-    size_t appeared = count_change(x, n, sizeof *x, CRISK_CHANGE_ADDED);
     fputs("<h3>New tolerance breaches</h3>\n", f);
     if (appeared == 0)
         fputs("<p class=\"note\" id=\"changes-breaches-none\">No provider now outlasts the tolerance of a "
               "function it takes down that it did not before.</p>\n", f);
     else {
+        crisk_pair_diff x[CHANGE_ROWS];
+        size_t shown;
+        int rc = first_pairs(d, CRISK_DIFF_BREACHES, 1, x, &shown, err);
+        if (rc != CRISK_OK)
+            return rc;
         fputs("<div class=\"scroll\"><table class=\"sortable\" id=\"changes-breaches\">\n<thead><tr>"
               "<th>Function</th><th class=\"n\">RTO (h)</th><th>Provider</th><th class=\"n\">Recovery (h)</th>"
               "</tr></thead>\n<tbody>\n", f);
-        for (size_t i = 0; i < n && i < CHANGE_ROWS && x[i].change == CRISK_CHANGE_ADDED; i++) {
+        for (size_t i = 0; i < shown; i++) {
             crisk_node_view fv, pv;
             crisk_inventory_node(inv, x[i].new_function, &fv);
             crisk_inventory_node(inv, x[i].new_node, &pv);
@@ -229,10 +260,11 @@ static void changes_breaches(FILE *f, const crisk_diff *d)
             fputs("</tr>\n", f);
         }
         fputs("</tbody></table></div>\n", f);
-        capped(f, appeared < CHANGE_ROWS ? appeared : CHANGE_ROWS, appeared, "chainrisk diff");
+        capped(f, shown, appeared, "chainrisk diff");
     }
-    if (n > appeared)
-        fprintf(f, "<p class=\"note\">%zu breach%s resolved.</p>\n", n - appeared, n - appeared == 1 ? "" : "es");
+    if (resolved > 0)
+        fprintf(f, "<p class=\"note\">%zu breach%s resolved.</p>\n", resolved, resolved == 1 ? "" : "es");
+    return CRISK_OK;
 }
 
 /* Shared Nth parties and false redundancy that came or went, as lists. */
@@ -270,7 +302,7 @@ static void changes_shared(FILE *f, const crisk_diff *d)
     fputs("</ul>\n", f);
 }
 
-void crisk__report_changes(FILE *f, const crisk_diff *d)
+int crisk__report_changes(FILE *f, const crisk_diff *d, crisk_error *err)
 {
     const crisk_inventory *old_inv = crisk_analysis_inventory(crisk_diff_old(d));
     size_t total = crisk_diff_count(d);
@@ -282,12 +314,17 @@ void crisk__report_changes(FILE *f, const crisk_diff *d)
     fputs("<ul class=\"diag\" id=\"changes-counts\">\n", f);
     change_counts(f, d);
     fputs("</ul>\n", f);
-    changes_spofs(f, d);
+    int rc = changes_spofs(f, d, err);
+    if (rc != CRISK_OK)
+        return rc;
     changes_moves(f, d);
     changes_concentration(f, d);
-    changes_breaches(f, d);
+    rc = changes_breaches(f, d, err);
+    if (rc != CRISK_OK)
+        return rc;
     changes_shared(f, d);
     fputs("</section>\n", f);
+    return CRISK_OK;
 }
 
 /* ---- the policy ------------------------------------------------------------------ */

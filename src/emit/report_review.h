@@ -16,8 +16,9 @@
  * change, single points of failure that appeared or were resolved, the
  * largest provider moves, concentration that moved, tolerance breaches that
  * appeared, shared Nth parties and false redundancy that came or went.
- * Tables are capped, each cap stated with the command that lists all. */
-void crisk__report_changes(FILE *f, const crisk_diff *d);
+ * Tables are capped, each cap stated with the command that lists all.
+ * Returns CRISK_OK, or the error of reading the diff's pairs (err set). */
+int crisk__report_changes(FILE *f, const crisk_diff *d, crisk_error *err);
 
 /* <section id="policy">: each rule's verdict and the violations it lists
  * (capped per rule). */

@@ -69,6 +69,23 @@ void crisk__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, con
 
 char *crisk__number_text(char buf[CRISK__NUMBER_MAX], double x)
 {
+    /* Whole numbers below 10^15 as "%.15g" writes them, without printf:
+     * output writes millions of hours, counts and ids' numbers. */
+    if (x == floor(x) && fabs(x) < 1e15 && !(x == 0 && signbit(x))) {
+        char digits[24];
+        unsigned long long v = (unsigned long long)fabs(x);
+        size_t n = 0, o = 0;
+        do {
+            digits[n++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        if (x < 0)
+            buf[o++] = '-';
+        while (n > 0)
+            buf[o++] = digits[--n];
+        buf[o] = '\0';
+        return buf;
+    }
     snprintf(buf, CRISK__NUMBER_MAX, "%.15g", x);
     if (strtod(buf, NULL) != x && !isnan(x))
         snprintf(buf, CRISK__NUMBER_MAX, "%.17g", x);
