@@ -163,6 +163,49 @@ Test(policy, reports_every_problem_of_a_scenarios_rule_at_its_key_or_value)
         "description, file or hours)\n");
 }
 
+/* A scenario file that is gone by the time it is read reports no position
+ * of its own: the rule that named it says what happened. */
+Test(policy, names_the_rule_of_a_scenario_file_that_cannot_be_read)
+{
+    char dir[] = "/tmp/crisk-policy-dir-XXXXXX", policy[512], scenarios[512];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(policy, sizeof policy, "%s/policy.json", dir);
+    snprintf(scenarios, sizeof scenarios, "%s/gone.csv", dir);
+    FILE *f = fopen(scenarios, "w");
+    cr_assert_not_null(f);
+    fputs("id,fail\na,lib\n", f);
+    fclose(f);
+    f = fopen(policy, "w");
+    cr_assert_not_null(f);
+    fputs("{\"rules\": [\n  {\"rule\": \"scenarios\", \"name\": \"outages\", \"file\": \"gone.csv\"}]}\n", f);
+    fclose(f);
+    crisk_input in = { POLICY("busy"), NULL, NULL };
+    crisk_inventory *inv = NULL;
+    crisk_policy *p = NULL;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, NULL, &diags, &err), CRISK_OK);
+    cr_assert_eq(crisk_policy_load(&p, policy, &diags, &err), CRISK_OK, "%s", err.message);
+    crisk_diagnostics_release(&diags);
+    unlink(scenarios);
+    cr_expect_eq(crisk_policy_load_scenarios(p, inv, &diags, &err), CRISK_ENOTFOUND);
+    cr_assert_eq(diags.count, 2);
+    char line[2048], want[2048];
+    crisk_diag_format(&diags.items[0], line, sizeof line);
+    snprintf(want, sizeof want, "%s: cannot open file: No such file or directory", scenarios);
+    cr_expect_str_eq(line, want);
+    crisk_diag_format(&diags.items[1], line, sizeof line);
+    snprintf(want, sizeof want, "%s:2:52: rule 1 (scenarios 'outages') names scenario file "
+                                "'gone.csv', which cannot be used: 1 error above", policy);
+    cr_expect_str_eq(line, want);
+    crisk_policy_free(p);
+    crisk_inventory_free(inv);
+    crisk_diagnostics_release(&diags);
+    unlink(policy);
+    rmdir(dir);
+}
+
 /* What is wrong inside the scenario file is found when it is read against
  * the inventory, by the scenario file's own reader, at its own positions. */
 Test(policy, reads_a_scenarios_rule_s_file_against_the_inventory)
@@ -183,6 +226,12 @@ Test(policy, reads_a_scenarios_rule_s_file_against_the_inventory)
     crisk_diag_format(&diags.items[0], line, sizeof line);
     cr_expect_str_eq(line, CRISK_FIXTURES "/policy/errors/../../scenarios/bad_ids.csv:2:2: "
                            "unknown node 'mainknoten-ix'");
+    /* after the file's own errors, the rule that named it, at its "file" */
+    cr_assert_eq(diags.count, 6);
+    crisk_diag_format(&diags.items[5], line, sizeof line);
+    cr_expect_str_eq(line, CRISK_FIXTURES "/policy/errors/scenario_file.json:1:42: rule 1 "
+                           "(scenarios) names scenario file '../../scenarios/bad_ids.csv', which "
+                           "cannot be used: 5 errors above");
     /* the rule holds no scenarios now: checking is refused, not passed */
     crisk_analysis *a = NULL;
     cr_assert_eq(crisk_analysis_run(&a, inv, NULL, &err), CRISK_OK);
@@ -251,7 +300,7 @@ Test(policy, reads_a_policy_and_says_what_its_analysis_must_keep)
     cr_expect_eq(crisk_policy_needs(l.p), CRISK_POLICY_NEEDS_FALSE_REDUNDANCY | CRISK_POLICY_NEEDS_SCENARIOS);
     unload(&l);
     load_policy(&l, POLICY("rules/no_breach.json"));
-    cr_expect_eq(crisk_policy_needs(l.p), CRISK_POLICY_NEEDS_SPOFS);
+    cr_expect_eq(crisk_policy_needs(l.p), 0);   /* the check scans the pairs itself */
     cr_expect_null(crisk_policy_name(l.p));
     cr_expect_eq(crisk_policy_rule_count(l.p), 1);
     unload(&l);
@@ -450,17 +499,168 @@ Test(policy, complete_lists_the_fields_each_node_lacks)
 Test(policy, refuses_an_analysis_without_what_its_rules_need)
 {
     checked k;
-    run_check(&k, CALM, POLICY("rules/no_breach.json"));
+    run_check(&k, CALM, POLICY("rules/no_false_redundancy.json"));
     crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
-    opts.keep_spofs = 0;
+    opts.keep_false_redundancy = 0;
     crisk_analysis *bare = NULL;
     crisk_error err = CRISK_ERROR_INIT;
     cr_assert_eq(crisk_analysis_run(&bare, k.inv, &opts, &err), CRISK_OK);
     crisk_check *c = NULL;
     cr_expect_eq(crisk_check_run(&c, k.p, bare, NULL, &err), CRISK_EUSAGE);
-    cr_expect_str_eq(err.message, "the policy needs an analysis that keeps single points of failure");
+    cr_expect_str_eq(err.message, "the policy needs an analysis that keeps false redundancy");
     crisk_analysis_free(bare);
     release_check(&k);
+}
+
+/* The SPOF and breach rules scan the pairs themselves: an analysis that
+ * kept no SPOF lists gives the same findings as one that did. */
+Test(policy, checks_spofs_and_breaches_without_the_analysis_spof_lists)
+{
+    checked k;
+    run_check(&k, BUSY, POLICY("rules/no_breach_all.json"));
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    opts.keep_spofs = 0;
+    opts.keep_false_redundancy = 0;
+    crisk_analysis *bare = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_run(&bare, k.inv, &opts, &err), CRISK_OK);
+    crisk_check *c = NULL;
+    cr_assert_eq(crisk_check_run(&c, k.p, bare, NULL, &err), CRISK_OK, "%s", err.message);
+    size_t n1, n2;
+    const crisk_violation *x = crisk_check_violations(k.c, &n1), *y = crisk_check_violations(c, &n2);
+    cr_expect_eq(n1, 4);
+    cr_assert_eq(n1, n2);
+    for (size_t i = 0; i < n1; i++)
+        cr_expect_str_eq(y[i].message, x[i].message);
+    crisk_check_free(c);
+    crisk_analysis_free(bare);
+    release_check(&k);
+}
+
+/* A policy file with `text`, checked against `inv` analysed without SPOF
+ * lists. */
+static crisk_check *check_text(const crisk_inventory *inv, crisk_analysis **a, crisk_policy **p,
+                               const char *text)
+{
+    char path[] = "/tmp/crisk-policy-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    fputs(text, f);
+    fclose(f);
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_policy_load(p, path, &diags, &err), CRISK_OK, "%s", err.message);
+    unlink(path);
+    crisk_diagnostics_release(&diags);
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    opts.keep_spofs = 0;
+    cr_assert_eq(crisk_analysis_run(a, inv, &opts, &err), CRISK_OK);
+    crisk_check *c = NULL;
+    cr_assert_eq(crisk_check_run(&c, *p, *a, NULL, &err), CRISK_OK, "%s", err.message);
+    return c;
+}
+
+/* 1 200 functions f0000..f1199 (criticality 5), each depending on q,
+ * which depends on p: every function has the two SPOFs p (hard, 10 h to
+ * recover) and q (easy, no recovery_hours) - 2 400 pairs.  Functions
+ * f0000, f0007, ... (i % 7 == 0: 172 of them) have no rto_hours, the
+ * others tolerate 1 h.  The rules keep the first 1 000 findings in order
+ * (functions by id, then nodes by id) and count every one:
+ *   no_spof, every SPOF:  2 400; the 1 000th is (f0499, q);
+ *   no_spof, hard only:   1 200 (p's); the 1 000th is (f0999, p);
+ *   no_breach:            1 028 functions with rto 1: p breaches (10 > 1),
+ *                         q cannot be judged (no recovery_hours): 1 028
+ *                         violations and 1 028 + 172 unknown findings;
+ *                         f0000 comes first, alone ("has no rto_hours"). */
+Test(policy, keeps_the_first_spof_and_breach_findings_of_a_rule_and_counts_them_all)
+{
+    crisk_builder *b = NULL;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    size_t src, esrc;
+    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
+    crisk_builder_begin_input(b);
+    crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err);
+    crisk_builder_add_source(b, &esrc, "edges.csv", "edges", NULL, 0, &err);
+    char ids[1200][8];
+    for (int i = 0; i < 1200; i++) {
+        snprintf(ids[i], sizeof ids[i], "f%04d", i);
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        rec.id = ids[i];
+        rec.type = CRISK_NODE_FUNCTION;
+        rec.criticality = 5;
+        rec.rto_hours = i % 7 == 0 ? NAN : 1;
+        cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+    }
+    const char *providers[2] = { "p", "q" };
+    for (int i = 0; i < 2; i++) {
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        rec.id = providers[i];
+        rec.type = CRISK_NODE_SUPPLIER;
+        rec.recovery_hours = i == 0 ? 10 : NAN;
+        rec.substitutability = i == 0 ? CRISK_SUBST_HARD : CRISK_SUBST_EASY;
+        cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+    }
+    for (int i = 0; i < 1200; i++) {
+        crisk_edge_record e;
+        crisk_edge_record_init(&e);
+        e.from = ids[i];
+        e.to = "q";
+        cr_assert_eq(crisk_builder_add_edge(b, esrc, &e, &diags, &err), CRISK_OK);
+    }
+    crisk_edge_record e;
+    crisk_edge_record_init(&e);
+    e.from = "q";
+    e.to = "p";
+    cr_assert_eq(crisk_builder_add_edge(b, esrc, &e, &diags, &err), CRISK_OK);
+    crisk_inventory *inv = NULL;
+    cr_assert_eq(crisk_builder_finish(b, &inv, &diags, &err), CRISK_OK, "%s", err.message);
+    crisk_builder_free(b);
+    crisk_diagnostics_release(&diags);
+
+    crisk_analysis *a = NULL;
+    crisk_policy *p = NULL;
+    crisk_check *c = check_text(inv, &a, &p,
+        "{\"rules\": [{\"rule\": \"no_spof\"},\n"
+        " {\"rule\": \"no_spof\", \"substitutability\": [\"hard\"]},\n"
+        " {\"rule\": \"no_breach\"}]}\n");
+    size_t n_rules, n;
+    const crisk_rule_result *r = crisk_check_rules(c, &n_rules);
+    const crisk_violation *v = crisk_check_violations(c, &n);
+    cr_assert_eq(n_rules, 3);
+    cr_expect_eq(r[0].violations, 2400);
+    cr_expect_eq(r[0].kept, CRISK_CHECK_KEEP);
+    cr_expect_eq(r[0].checked, 1200);
+    cr_expect_str_eq(v[r[0].first].message,
+                     "'f0000' (criticality 5) fails when 'p' alone fails (substitutability hard)");
+    cr_expect_str_eq(v[r[0].first + 1].message,
+                     "'f0000' (criticality 5) fails when 'q' alone fails (substitutability easy)");
+    cr_expect_str_eq(v[r[0].first + 999].message,
+                     "'f0499' (criticality 5) fails when 'q' alone fails (substitutability easy)");
+    cr_expect_eq(r[1].violations, 1200);
+    cr_expect_eq(r[1].kept, CRISK_CHECK_KEEP);
+    cr_expect_str_eq(v[r[1].first + 999].message,
+                     "'f0999' (criticality 5) fails when 'p' alone fails (substitutability hard)");
+    cr_expect_eq(r[2].violations, 1028);
+    cr_expect_eq(r[2].unknown, 1028 + 172);
+    cr_expect_eq(r[2].kept, CRISK_CHECK_KEEP);
+    cr_expect_str_eq(v[r[2].first].message,
+                     "'f0000' has no rto_hours: whether the 2 nodes that take it down alone "
+                     "breach its tolerance cannot be judged");
+    cr_expect_str_eq(v[r[2].first + 1].message,
+                     "'f0001' fails when 'p' fails, which needs 10 h to recover; 'f0001' tolerates 1 h");
+    cr_expect_eq(v[r[2].first + 1].unknown, 0);
+    cr_expect_eq(v[r[2].first + 2].unknown, 1);
+    cr_expect_eq(crisk_check_failed(c), 3);
+    crisk_check_free(c);
+    crisk_policy_free(p);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
 }
 
 Test(policy, keeps_the_first_violations_of_a_rule_and_counts_them_all)

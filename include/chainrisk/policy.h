@@ -45,7 +45,9 @@ size_t crisk_policy_rule_count(const crisk_policy *p);
 /* What checking the policy needs: what the analysis must keep
  * (crisk_analysis_options), and CRISK_POLICY_NEEDS_SCENARIOS when a
  * `scenarios` rule needs its scenario file read against the inventory
- * (crisk_policy_load_scenarios) first. */
+ * (crisk_policy_load_scenarios) first.  No rule needs the SPOF lists any
+ * more (no_spof and no_breach scan the pairs themselves): the flag stays
+ * for callers that test it, and is never set. */
 enum {
     CRISK_POLICY_NEEDS_SPOFS = 1,
     CRISK_POLICY_NEEDS_FALSE_REDUNDANCY = 2,
@@ -119,9 +121,11 @@ typedef struct crisk_check_options {
  * (crisk_policy_load_scenarios); CRISK_EUSAGE otherwise.  Results do not
  * depend on the thread count.  Errors: CRISK_EUSAGE, CRISK_ENOMEM, the
  * scenario engine's.  Time O(V log V) per concentration rule, O(V) per
- * metric or completeness rule, O(S) per SPOF or breach rule (S the SPOF
- * pairs), O(F) for false redundancy (F its findings), crisk_scenarios_run
- * per scenarios rule. */
+ * metric or completeness rule, one sweep of the nodes that take a function
+ * down for all SPOF and breach rules together plus O(S r) for the S SPOF
+ * pairs and r such rules (memory O(V + r CRISK_CHECK_KEEP): the pairs are
+ * counted, not kept), O(F) for false redundancy (F its findings),
+ * crisk_scenarios_run per scenarios rule. */
 int  crisk_check_run(crisk_check **out, const crisk_policy *p, const crisk_analysis *a,
                      const crisk_check_options *opts, crisk_error *err);
 void crisk_check_free(crisk_check *c);

@@ -3,13 +3,16 @@
  * rule's verdict and its violations, with the offending nodes, the measured
  * value against the limit, and the violation in words.
  *
- * Every rule reads what the analysis already holds - metrics, the SPOF
- * lists, the false-redundancy findings - except the concentration rules,
- * which compute the markets of their grouping (once per grouping), and the
- * scenarios rule, which runs its scenario set through the scenario engine
- * (crisk_scenarios_run, the one `chainrisk scenarios` uses).  A rule
- * keeps its first CRISK_CHECK_KEEP findings and counts them all, so a
- * policy that fails on a million SPOFs costs bounded memory.  Findings
+ * Every rule reads what the analysis already holds - metrics, the
+ * false-redundancy findings - except the concentration rules, which
+ * compute the markets of their grouping (once per grouping, without the
+ * joint impacts they do not use), the no_spof and no_breach rules, which
+ * share one scan that fails again every node that takes a function down
+ * (pair_scan.c: the SPOF lists would be a billion pairs at a million
+ * nodes), and the scenarios rule, which runs its scenario set through the
+ * scenario engine (crisk_scenarios_run, the one `chainrisk scenarios`
+ * uses).  A rule keeps its first CRISK_CHECK_KEEP findings and counts them
+ * all, so a policy that fails on a million SPOFs costs bounded memory.  Findings
  * come in a fixed order (markets in category order, providers by impact,
  * functions and nodes by id, scenarios in file order), so the same inputs
  * give the same report.
@@ -21,6 +24,7 @@
 #include "analysis_internal.h"
 #include "model/model.h"
 #include "model/policy.h"
+#include "pair_scan.h"
 #include "util/quote.h"
 
 #include <math.h>
@@ -45,6 +49,9 @@ struct crisk_check {
     crisk_check_options opts;
     crisk__pool pool;               /* messages and requirements */
     crisk_concentration *markets[3];   /* by category, parent, country: computed on demand */
+    crisk__pair_rule *pair_rules;   /* the no_spof and no_breach rules' scan (pair_scan.h) */
+    size_t *pair_rule_of;           /* per rule: its entry in pair_rules */
+    uint32_t *spofs;                /* per node: nodes that take it down alone (the scan's) */
     int status;                     /* CRISK_ENOMEM once memory ran out */
 };
 
@@ -401,82 +408,71 @@ static uint32_t *id_order(const crisk_check *c)
     return order;
 }
 
-/* Functions with criticality >= min, in id order. */
-static uint32_t *functions_in_scope(const crisk_check *c, double min, size_t *count)
-{
-    uint32_t *list = id_order(c);
-    size_t n = 0;
-    for (size_t k = 0; list != NULL && k < c->inv->n; k++) {
-        uint32_t v = list[k];
-        if (c->inv->type[v] == CRISK_NODE_FUNCTION && c->inv->criticality[v] >= min)
-            list[n++] = v;
-    }
-    *count = n;
-    return list;
-}
-
-static void spof_violations(crisk_check *c, size_t i, const crisk__rule *r, uint32_t f)
+/* Finding (f, p) of a no_spof rule. */
+static void spof_finding(crisk_check *c, size_t i, const crisk__rule *r, uint32_t f, uint32_t p)
 {
     char a[64], qf[CRISK__QUOTE_MAX], qp[CRISK__QUOTE_MAX];
-    size_t n;
-    const uint32_t *p = crisk_analysis_spofs(c->a, f, &n);
-    for (size_t k = 0; k < n; k++) {
-        crisk_substitutability s = (crisk_substitutability)c->inv->subst[p[k]];
-        if (r->substitutability != 0 && !(r->substitutability & (1u << s)))
-            continue;
-        uint32_t pair[2] = { f, p[k] };
-        violation(c, i, pair, 2, c->inv->criticality[f], r->min_criticality,
-                  "'%s' (criticality %s) fails when '%s' alone fails (substitutability %s)",
-                  crisk__quote(qf, c->inv->id[f]), num(a, sizeof a, c->inv->criticality[f]),
-                  crisk__quote(qp, c->inv->id[p[k]]), subst_name((int)s));
-    }
+    crisk_substitutability s = (crisk_substitutability)c->inv->subst[p];
+    uint32_t pair[2] = { f, p };
+    violation(c, i, pair, 2, c->inv->criticality[f], r->min_criticality,
+              "'%s' (criticality %s) fails when '%s' alone fails (substitutability %s)",
+              crisk__quote(qf, c->inv->id[f]), num(a, sizeof a, c->inv->criticality[f]),
+              crisk__quote(qp, c->inv->id[p]), subst_name((int)s));
 }
 
-/* A breach needs both hours: a function without rto_hours that some node
- * takes down alone, or such a node without recovery_hours, cannot be
- * judged - never a pass. */
-static void breach_violations(crisk_check *c, size_t i, uint32_t f)
+/* Finding (f, p) of a no_breach rule; p = PAIR_SCAN_FUNCTION for f without
+ * rto_hours, which `n` nodes take down alone.  A breach needs both hours:
+ * a function without rto_hours that some node takes down alone, or such a
+ * node without recovery_hours, cannot be judged - never a pass. */
+static void breach_finding(crisk_check *c, size_t i, uint32_t f, uint32_t p, size_t n)
 {
     char a[64], b[64], qf[CRISK__QUOTE_MAX], qp[CRISK__QUOTE_MAX];
-    size_t n;
-    const uint32_t *p = crisk_analysis_spofs(c->a, f, &n);
     double rto = c->inv->rto[f];
     crisk__quote(qf, c->inv->id[f]);
-    if (isnan(rto) && n > 0) {
+    if (p == PAIR_SCAN_FUNCTION) {
         unknown(c, i, &f, 1, "'%s' has no rto_hours: whether the %zu node%s that take%s it down "
                              "alone breach%s its tolerance cannot be judged", qf, n,
                 n == 1 ? "" : "s", n == 1 ? "s" : "", n == 1 ? "es" : "");
         return;
     }
-    for (size_t k = 0; k < n; k++) {
-        double rec = c->inv->recovery[p[k]];
-        uint32_t pair[2] = { f, p[k] };
-        crisk__quote(qp, c->inv->id[p[k]]);
-        if (isnan(rec))
-            unknown(c, i, pair, 2, "'%s' fails when '%s' fails, which has no recovery_hours: "
-                                   "whether '%s' (tolerates %s h) is breached cannot be judged",
-                    qf, qp, qf, num(b, sizeof b, rto));
-        else if (rto < rec)
-            violation(c, i, pair, 2, rec, rto,
-                      "'%s' fails when '%s' fails, which needs %s h to recover; '%s' tolerates %s h",
-                      qf, qp, num(a, sizeof a, rec), qf, num(b, sizeof b, rto));
-    }
+    double rec = c->inv->recovery[p];
+    uint32_t pair[2] = { f, p };
+    crisk__quote(qp, c->inv->id[p]);
+    if (isnan(rec))
+        unknown(c, i, pair, 2, "'%s' fails when '%s' fails, which has no recovery_hours: "
+                               "whether '%s' (tolerates %s h) is breached cannot be judged",
+                qf, qp, qf, num(b, sizeof b, rto));
+    else
+        violation(c, i, pair, 2, rec, rto,
+                  "'%s' fails when '%s' fails, which needs %s h to recover; '%s' tolerates %s h",
+                  qf, qp, num(a, sizeof a, rec), qf, num(b, sizeof b, rto));
 }
 
+/* A no_spof or no_breach rule, from the pair scan (crisk_check_run): its
+ * kept findings in order (functions by id, then nodes by id), then the
+ * count of those past the cap. */
 static int check_functions(crisk_check *c, size_t i, const crisk__rule *r, crisk_error *err)
 {
-    size_t n;
-    uint32_t *f = functions_in_scope(c, r->min_criticality, &n);
-    if (f == NULL)
+    const crisk__pair_rule *pr = &c->pair_rules[c->pair_rule_of[i]];
+    uint32_t *order = id_order(c);
+    if (order == NULL)
         return oom(err);
-    c->rules[i].checked = n;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t v = 0; v < c->inv->n; v++)
+        c->rules[i].checked += c->inv->type[v] == CRISK_NODE_FUNCTION
+                             && c->inv->criticality[v] >= r->min_criticality;
+    size_t violations = c->rules[i].violations, unknowns = c->rules[i].unknown;
+    for (size_t k = 0; k < pr->n_kept; k++) {
+        uint32_t f = order[pr->kept[k] >> 32], rank = (uint32_t)pr->kept[k];
+        uint32_t p = rank == PAIR_SCAN_FUNCTION ? PAIR_SCAN_FUNCTION : order[rank];
         if (r->kind == CRISK__RULE_NO_SPOF)
-            spof_violations(c, i, r, f[k]);
+            spof_finding(c, i, r, f, p);
         else
-            breach_violations(c, i, f[k]);
+            breach_finding(c, i, f, p, c->spofs[f]);
     }
-    free(f);
+    /* findings past the cap were counted by the scan, not kept */
+    c->rules[i].violations = violations + pr->violations;
+    c->rules[i].unknown = unknowns + pr->unknown;
+    free(order);
     return CRISK_OK;
 }
 
@@ -700,12 +696,40 @@ void crisk_check_free(crisk_check *c)
         return;
     for (int k = 0; k < 3; k++)
         crisk_concentration_free(c->markets[k]);
+    if (c->pair_rules != NULL)
+        crisk__pair_rules_release(c->pair_rules, c->p->n_rules);
+    free(c->pair_rules);
+    free(c->pair_rule_of);
+    free(c->spofs);
     free(c->rules);
     free(c->violations);
     free(c->nodes);
     free(c->offset);
     crisk__pool_release(&c->pool);
     free(c);
+}
+
+/* The no_spof and no_breach rules, all in one scan of the pairs. */
+static int scan_pairs(crisk_check *c, crisk_error *err)
+{
+    const crisk_policy *p = c->p;
+    c->pair_rules = calloc(p->n_rules + 1, sizeof *c->pair_rules);
+    c->pair_rule_of = calloc(p->n_rules + 1, sizeof *c->pair_rule_of);
+    if (c->pair_rules == NULL || c->pair_rule_of == NULL)
+        return oom(err);
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const crisk__rule *r = &p->rules[i];
+        if (r->kind != CRISK__RULE_NO_SPOF && r->kind != CRISK__RULE_NO_BREACH)
+            continue;
+        c->pair_rule_of[i] = n;
+        c->pair_rules[n++] = (crisk__pair_rule){ r->kind == CRISK__RULE_NO_BREACH,
+                                                 r->min_criticality, r->substitutability,
+                                                 NULL, 0, 0, 0 };
+    }
+    if (n == 0)
+        return CRISK_OK;
+    return crisk__pair_scan(c->a, c->pair_rules, n, CRISK_CHECK_KEEP, &c->spofs, err);
 }
 
 /* Whether every scenarios rule has its set, read against a's inventory. */
@@ -727,13 +751,10 @@ int crisk_check_run(crisk_check **out, const crisk_policy *p, const crisk_analys
                                "the policy's scenario files must be read against the analysis' "
                                "inventory first (crisk_policy_load_scenarios)");
     unsigned needs = crisk_policy_needs(p);
-    if (((needs & CRISK_POLICY_NEEDS_SPOFS) && !crisk__analysis_keeps(a, CRISK__KEPT_SPOFS))
-        || ((needs & CRISK_POLICY_NEEDS_FALSE_REDUNDANCY)
-            && !crisk__analysis_keeps(a, CRISK__KEPT_FALSE_REDUNDANCY)))
+    if ((needs & CRISK_POLICY_NEEDS_FALSE_REDUNDANCY)
+        && !crisk__analysis_keeps(a, CRISK__KEPT_FALSE_REDUNDANCY))
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
-                               "the policy needs an analysis that keeps %s",
-                               (needs & CRISK_POLICY_NEEDS_SPOFS) ? "single points of failure"
-                                                                  : "false redundancy");
+                               "the policy needs an analysis that keeps false redundancy");
     crisk_check *c = calloc(1, sizeof *c);
     if (c == NULL)
         return oom(err);
@@ -744,6 +765,8 @@ int crisk_check_run(crisk_check **out, const crisk_policy *p, const crisk_analys
     crisk__pool_init(&c->pool);
     c->rules = calloc(p->n_rules + 1, sizeof *c->rules);
     int rc = c->rules != NULL ? CRISK_OK : oom(err);
+    if (rc == CRISK_OK)
+        rc = scan_pairs(c, err);
     for (size_t i = 0; i < p->n_rules && rc == CRISK_OK; i++)
         rc = check_rule(c, i, err);
     if (rc != CRISK_OK) {

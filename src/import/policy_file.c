@@ -431,8 +431,11 @@ static int read_scenarios(reader *r, const cJSON *const member[K_COUNT], crisk__
     } else {
         close(fd);
     }
+    const crisk__json_place *at = crisk__json_file_where(&r->jf, member[K_FILE]);
     rule->file = keep(r, file);
     rule->file_path = keep(r, path);
+    rule->file_line = at->line;
+    rule->file_column = at->column;
     free(path);
     return rc ? -1 : 0;
 }
@@ -588,6 +591,33 @@ int crisk_policy_load(crisk_policy **out, const char *path, crisk_diagnostics *d
     return rc;
 }
 
+/* Rule i's scenario file could not be read: say, at the rule's "file" in
+ * the policy, which rule named it - after the file's own positioned
+ * errors (`found` of them), or with the file's problem (in `err`) when it
+ * reported none.  Returns the load's error again (CRISK_EINVALID when the
+ * file's errors were reported). */
+static int blame_rule(const crisk_policy *p, size_t i, size_t found, crisk_diagnostics *diags,
+                      crisk_error *err)
+{
+    const crisk__rule *rule = &p->rules[i];
+    char q[CRISK__QUOTE_MAX], label[CRISK__QUOTE_MAX + 16], why[CRISK_ERROR_FILE_MAX + 700];
+    if (rule->name != NULL)
+        snprintf(label, sizeof label, " '%s'", crisk__quote(q, rule->name));
+    else
+        label[0] = '\0';
+    if (found > 0)
+        snprintf(why, sizeof why, "%zu error%s above", found, found == 1 ? "" : "s");
+    else
+        crisk_error_format(err, why, sizeof why);
+    int code = err->code != CRISK_OK ? err->code : CRISK_EINVALID;
+    if (crisk_diagnostics_add(diags, CRISK_SEV_ERROR, p->path, rule->file_line, rule->file_column,
+                              "rule %zu (scenarios%s) names scenario file '%s', which cannot be "
+                              "used: %s", i + 1, label, crisk__quote(q, rule->file), why)
+        != CRISK_OK)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    return code;
+}
+
 int crisk_policy_load_scenarios(crisk_policy *p, const crisk_inventory *inv,
                                 crisk_diagnostics *diags, crisk_error *err)
 {
@@ -598,7 +628,10 @@ int crisk_policy_load_scenarios(crisk_policy *p, const crisk_inventory *inv,
         crisk_scenario_set_free(rule->set);
         rule->set = NULL;
         rule->set_inv = NULL;
+        size_t before = diags->errors;
         int rc = crisk_scenario_set_load(&rule->set, inv, rule->file_path, diags, err);
+        if (rc != CRISK_OK && rc != CRISK_ENOMEM)
+            rc = blame_rule(p, i, diags->errors - before, diags, err);
         if (rc != CRISK_OK)
             return rc;
         rule->set_inv = inv;

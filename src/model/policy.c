@@ -39,8 +39,6 @@ unsigned crisk_policy_needs(const crisk_policy *p)
     unsigned needs = 0;
     for (size_t i = 0; i < p->n_rules; i++) {
         crisk__rule_kind k = p->rules[i].kind;
-        if (k == CRISK__RULE_NO_SPOF || k == CRISK__RULE_NO_BREACH)
-            needs |= CRISK_POLICY_NEEDS_SPOFS;
         if (k == CRISK__RULE_NO_FALSE_REDUNDANCY)
             needs |= CRISK_POLICY_NEEDS_FALSE_REDUNDANCY;
         if (k == CRISK__RULE_SCENARIOS)

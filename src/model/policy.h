@@ -64,6 +64,7 @@ typedef struct crisk__rule {
     unsigned fields;             /* complete: bit (1 << crisk_node_field) per field */
     const char *file;            /* scenarios: the scenario file as the policy names it */
     const char *file_path;       /* scenarios: that file, relative to the policy's folder */
+    size_t file_line, file_column;   /* scenarios: where "file"'s value stands in the policy */
     int use_hours;               /* scenarios: every scenario lasts `hours` (as --hours) */
     double hours;
     crisk_scenario_set *set;     /* scenarios: the file read against `set_inv` by

@@ -1,0 +1,51 @@
+/*
+ * pair_scan.h - counting an analysis' (function, node) single points of
+ * failure and tolerance breaches against rules, keeping only the first
+ * few, without the SPOF lists (private; check.c's `no_spof` and
+ * `no_breach`).
+ *
+ * The SPOF lists of a generated 1M-node inventory hold about a billion
+ * pairs (13.8 GB); a policy rule needs how many pairs break it and the
+ * first CRISK_CHECK_KEEP of them.  So every node whose lone failure takes
+ * a function down (impact > 0) is failed again, 512 at a time on the
+ * propagation engine, and each pair is counted and offered to each rule's
+ * bounded heap of the smallest keys: memory O(V + rules x keep), time one
+ * sweep of those nodes.
+ */
+#ifndef CRISK_PAIR_SCAN_H
+#define CRISK_PAIR_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chainrisk/chainrisk.h"
+
+/* A finding's key: (function's id rank << 32) | node's id rank, so keys
+ * sort as a rule lists its findings (functions by id, then nodes by id).
+ * A breach rule's function without rto_hours has one finding, "cannot be
+ * judged", keyed with node rank PAIR_SCAN_FUNCTION. */
+#define PAIR_SCAN_FUNCTION UINT32_MAX
+
+typedef struct crisk__pair_rule {
+    /* what the rule asks */
+    int breach;                 /* 0: no_spof; 1: no_breach */
+    double min_criticality;     /* functions in scope: criticality >= this */
+    unsigned substitutability;  /* no_spof: bit s set = only SPOFs of substitutability s;
+                                 * 0 = every SPOF */
+    /* what the scan found */
+    uint64_t *kept;             /* the smallest keys, ascending (malloc'ed) */
+    size_t n_kept;
+    size_t violations, unknown; /* every finding, kept or not */
+} crisk__pair_rule;
+
+/* Scan the pairs of `a` against rules[0..n), keeping at most `keep`
+ * findings per rule.  *spofs (malloc'ed, one count per node, meaningful
+ * for functions) receives how many nodes take each function down alone.
+ * Returns CRISK_OK or CRISK_ENOMEM (err set); on error nothing is kept. */
+int crisk__pair_scan(const crisk_analysis *a, crisk__pair_rule *rules, size_t n, size_t keep,
+                     uint32_t **spofs, crisk_error *err);
+
+/* Free what a scan kept in each rule. */
+void crisk__pair_rules_release(crisk__pair_rule *rules, size_t n);
+
+#endif
