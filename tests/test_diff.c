@@ -1286,6 +1286,102 @@ static void check_random_pair(uint64_t seed)
     release(&n);
 }
 
+/* `functions` functions f0000..., and a provider p (recovery 10 h) that
+ * each depends on when `depends`; every function tolerates 1 h. */
+static void fan(side *s, int functions, int depends)
+{
+    crisk_builder *b = NULL;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    size_t src, esrc;
+    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
+    crisk_builder_begin_input(b);
+    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    cr_assert_eq(crisk_builder_add_source(b, &esrc, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
+    char id[16];
+    for (int i = 0; i <= functions; i++) {
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        snprintf(id, sizeof id, "f%04d", i);
+        rec.id = i < functions ? id : "p";
+        rec.type = i < functions ? CRISK_NODE_FUNCTION : CRISK_NODE_SUPPLIER;
+        rec.criticality = i < functions ? 3 : NAN;
+        rec.rto_hours = i < functions ? 1 : NAN;
+        rec.recovery_hours = i < functions ? NAN : 10;
+        cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+    }
+    for (int i = 0; depends && i < functions; i++) {
+        crisk_edge_record rec;
+        crisk_edge_record_init(&rec);
+        snprintf(id, sizeof id, "f%04d", i);
+        rec.from = id;
+        rec.to = "p";
+        cr_assert_eq(crisk_builder_add_edge(b, esrc, &rec, &diags, &err), CRISK_OK);
+    }
+    cr_assert_eq(crisk_builder_finish(b, &s->inv, &diags, &err), CRISK_OK, "%s", err.message);
+    crisk_builder_free(b);
+    crisk_diagnostics_release(&diags);
+    analyse(s);
+}
+
+static size_t count_lines(const char *text, const char *prefix)
+{
+    size_t n = 0, len = strlen(prefix);
+    for (const char *line = text; line != NULL && *line; line = strchr(line, '\n')) {
+        if (*line == '\n')
+            line++;
+        n += strncmp(line, prefix, len) == 0;
+    }
+    return n;
+}
+
+/* 1 200 functions come to depend on p, which recovers in 10 h against
+ * their 1 h: 1 200 SPOFs and 1 200 breaches appear.  Read back from runs
+ * of 7 pairs (172 runs a list, merged) they come in id order; CSV lists
+ * all of them, the table the first 1 000 of each and says how many more. */
+Test(diff, streams_many_pairs_through_sorted_runs_and_caps_them_in_a_table)
+{
+    side o = { NULL, NULL }, n = { NULL, NULL };
+    fan(&o, 1200, 0);
+    fan(&n, 1200, 1);
+    pairs_in_memory = 7;
+    crisk_diff *d = run_diff(&o, &n, 0);
+    pairs_in_memory = 0;
+    size_t appeared, resolved, count;
+    crisk_diff_pair_counts(d, CRISK_DIFF_SPOFS, &appeared, &resolved);
+    cr_expect_eq(appeared, 1200);
+    cr_expect_eq(resolved, 0);
+    crisk_diff_pair_counts(d, CRISK_DIFF_BREACHES, &appeared, &resolved);
+    cr_expect_eq(appeared, 1200);
+    const crisk_pair_diff *x = read_pairs(d, CRISK_DIFF_BREACHES, &count);
+    cr_assert_eq(count, 1200);
+    char want[32];
+    for (size_t i = 0; i < count; i++) {
+        snprintf(want, sizeof want, "f%04zu", i);
+        cr_expect_str_eq(id_of(&n, x[i].new_function), want);
+        cr_expect_str_eq(id_of(&n, x[i].new_node), "p");
+    }
+    char *csv = emitted(d, CRISK_FORMAT_CSV), *table = emitted(d, CRISK_FORMAT_TABLE);
+    cr_expect_eq(count_lines(csv, "spof-appeared,p,"), 1200);
+    cr_expect_eq(count_lines(csv, "breach-appeared,p,"), 1200);
+    const char *spofs = strstr(table, "single points of failure"), *breaches = strstr(table, "tolerance");
+    cr_assert(spofs != NULL && breaches != NULL && spofs < breaches);
+    cr_expect_eq(count_lines(breaches, "  f0"), 1000);
+    cr_expect_eq(count_lines(spofs, "  f0") - count_lines(breaches, "  f0"), 1000);
+    cr_expect_not_null(strstr(spofs, "  f0999     p     p     appeared\n"
+                                     "  ... and 200 more (--format csv or json lists them all)\n"
+                                     "\nproviders whose"), "%s", spofs);
+    cr_expect_not_null(strstr(breaches, "  f0999             1  p                     10  appeared\n"
+                                        "  ... and 200 more (--format csv or json lists them all)\n"),
+                       "%s", breaches);
+    free(csv);
+    free(table);
+    crisk_diff_free(d);
+    release(&o);
+    release(&n);
+}
+
 Test(diff, applying_the_changes_to_old_gives_new_on_random_inventories, .timeout = 600)
 {
     for (uint64_t seed = 1; seed <= 400; seed++)

@@ -451,6 +451,12 @@ FILE *crisk_workbook_rows(crisk_workbook *wb);
  * CRISK_EIO "write error: ...". */
 int   crisk_workbook_close(crisk_workbook *wb, const crisk_inventory *inv,
                            const crisk_provenance *prov, crisk_error *err);
+/* The same for two inventories, a diff's sides: the provenance sheet lists
+ * OLD's inputs and model as "old input", "old model nodes", ... and NEW's
+ * as "new ..."; the creation time is the newest input of either. */
+int   crisk_workbook_close_pair(crisk_workbook *w, const crisk_inventory *old_inv,
+                                const crisk_inventory *new_inv, const crisk_provenance *prov,
+                                crisk_error *err);
 /* Drop the workbook (its temporary files removed) and free it; accepts
  * NULL.  Nothing is written to `f`. */
 void  crisk_workbook_free(crisk_workbook *wb);

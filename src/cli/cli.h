@@ -85,6 +85,8 @@ typedef struct cli_common {
                                         * error (the command checks; diff takes its
                                         * inputs through --old/--new) */
     crisk_provenance prov;             /* options as parsed, for JSON output */
+    const crisk_inventory *old_side;   /* diff: OLD's inventory, whose inputs a workbook's
+                                        * provenance lists beside NEW's (cli_loaded()) */
 } cli_common;
 
 /* A command's own option: `handle` gets the value (NULL for flags) and

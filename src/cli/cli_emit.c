@@ -127,7 +127,8 @@ static int write_workbook(const cli_common *c, cli_emit_fn emit, void *ctx)
     if (rc == CRISK_OK) {
         crisk_provenance prov;
         cli_provenance(c, &prov);
-        rc = crisk_workbook_close(wb, cli_loaded(), &prov, &err);
+        rc = c->old_side != NULL ? crisk_workbook_close_pair(wb, c->old_side, cli_loaded(), &prov, &err)
+                                 : crisk_workbook_close(wb, cli_loaded(), &prov, &err);
         wb = NULL;
     }
     crisk_workbook_free(wb);

@@ -23,9 +23,12 @@ static const char usage[] =
     "pass.\n\n"
     "options:\n"
     "  --policy POLICY.json        the policy (required)\n"
-    "  --format table|csv|json|junit  output format (default table); junit is JUnit\n"
-    "                              XML for CI: one test case per rule, one failure\n"
-    "                              per violation, one error per unknown finding\n"
+    "  --format table|csv|json|junit|xlsx  output format (default table); junit is\n"
+    "                              JUnit XML for CI: one test case per rule, one\n"
+    "                              failure per violation, one error per unknown\n"
+    "                              finding; xlsx: an Excel workbook with a rules sheet\n"
+    "                              (verdicts) and a violations sheet (needs -o\n"
+    "                              FILE.xlsx)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS
@@ -86,15 +89,20 @@ static int run_check(const cli_common *c, check_cli *x, crisk_policy *p)
     return rc;
 }
 
-/* --format: table, csv, json, or junit. */
+/* --format: table, csv, json, junit, or xlsx (the CSV rows as a workbook). */
 static int take_format(cli_common *c, check_cli *x)
 {
     if (c->format_name == NULL)
         return 0;
     x->junit = strcmp(c->format_name, "junit") == 0;
+    c->xlsx = strcmp(c->format_name, "xlsx") == 0;
+    if (c->xlsx) {
+        c->format = CRISK_FORMAT_CSV;
+        return cli_workbook_output(c);
+    }
     if (x->junit || crisk_format_parse(c->format_name, &c->format) == CRISK_OK)
         return 0;
-    return cli_usage_error("check", "unknown format '%s' (table, csv, json or junit)",
+    return cli_usage_error("check", "unknown format '%s' (table, csv, json, junit or xlsx)",
                            c->format_name);
 }
 
@@ -102,7 +110,7 @@ int cmd_check(int argc, char **argv)
 {
     cli_common c = { 0 };
     check_cli x = { 0 };
-    c.own_format = 1;   /* table|csv|json|junit */
+    c.own_format = 1;   /* table|csv|json|junit|xlsx */
     int rc = cli_parse(&c, argc, argv, usage, check_options, &x);
     if (rc != 0)
         return rc > 0 ? EXIT_OK : EXIT_USAGE;

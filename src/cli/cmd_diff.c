@@ -22,8 +22,11 @@ static const char usage[] =
     "                              size is its largest change of the four metrics)\n"
     "  --top N                     only the N largest provider moves\n"
     "  --exit-code                 exit 1 when there is any change (as git diff)\n"
-    "  --format table|csv|json     output format (default table); CSV has one row\n"
-    "                              per change, told apart by its `kind` column\n"
+    "  --format table|csv|json|xlsx  output format (default table); CSV has one\n"
+    "                              row per change, told apart by its `kind` column\n"
+    "                              (the table lists the first 1000 SPOF and breach\n"
+    "                              changes); xlsx: an Excel workbook of the CSV rows\n"
+    "                              (needs -o FILE.xlsx)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     CLI_HELP_IMPORTERS
     CLI_HELP_THREADS
@@ -141,6 +144,7 @@ int cmd_diff(int argc, char **argv)
     rc = cli_analyse_paths(&c, x.side[0], x.n_side[0], keep, &inv[0], &a[0]);
     if (rc == EXIT_OK)
         rc = cli_analyse_paths(&c, x.side[1], x.n_side[1], keep, &inv[1], &a[1]);
+    c.old_side = inv[0];   /* a workbook's provenance lists both sides */
     if (rc == EXIT_OK)
         rc = compare(&c, &x, a);
     for (int s = 0; s < 2; s++) {

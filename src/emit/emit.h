@@ -60,7 +60,8 @@ void crisk__json_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes,
 
 /* One CSV row of a table whose columns are columns[0..n_columns): each cell
  * is the field of `row` with that key, empty when the row has none (tables
- * that hold several kinds of row, told apart by a `kind` column).  Returns
+ * that hold several kinds of row, told apart by a `kind` column).  To a
+ * workbook's rows stream, the same row with every column.  Returns
  * CRISK_OK or CRISK_ENOMEM. */
 int crisk__csv_row_columns(FILE *f, const char *const *columns, size_t n_columns,
                            const crisk__field *row, size_t n);

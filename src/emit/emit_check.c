@@ -18,6 +18,7 @@
  * No timestamps or durations: the same inputs give the same bytes.
  */
 #include "emit.h"
+#include "workbook.h"
 #include "xml.h"
 
 #include <math.h>
@@ -111,8 +112,46 @@ static int holds(const check_out *o)
 
 /* ---- CSV and JSON ---------------------------------------------------------------------- */
 
+/* A workbook: the rules with their verdicts on one sheet, the findings
+ * on another - two tables of their own rather than CSV's one wide table. */
+static int emit_sheets(const check_out *o)
+{
+    crisk__field row[RULE_FIELDS > VIOLATION_FIELDS ? RULE_FIELDS : VIOLATION_FIELDS];
+    static const char *const rule_keys[RULE_FIELDS] = {
+        "kind", "rule", "name", "line", "column", "verdict", "checked", "violations", "unknown",
+        "requires"
+    };
+    static const char *const violation_keys[VIOLATION_FIELDS] = {
+        "kind", "rule", "line", "column", "nodes", "measured", "limit", "message"
+    };
+    crisk__sheet_name(o->f, "rules");
+    for (size_t k = 0; k < RULE_FIELDS; k++)
+        row[k] = crisk__f_text(rule_keys[k], NULL);
+    crisk__csv_header(o->f, row, RULE_FIELDS);
+    for (size_t i = 0; i < o->n_rules; i++) {
+        rule_fields(row, &o->rules[i]);
+        if (crisk__csv_row(o->f, row, RULE_FIELDS) != CRISK_OK)
+            return CRISK_ENOMEM;
+    }
+    crisk__sheet_name(o->f, "violations");
+    for (size_t k = 0; k < VIOLATION_FIELDS; k++)
+        row[k] = crisk__f_text(violation_keys[k], NULL);
+    crisk__csv_header(o->f, row, VIOLATION_FIELDS);
+    for (size_t i = 0; i < o->n_rules; i++) {
+        const crisk_rule_result *r = &o->rules[i];
+        for (size_t k = r->first; k < r->first + r->kept; k++) {
+            violation_fields(row, r, &o->violations[k], o->inv);
+            if (crisk__csv_row(o->f, row, VIOLATION_FIELDS) != CRISK_OK)
+                return CRISK_ENOMEM;
+        }
+    }
+    return CRISK_OK;
+}
+
 static int emit_csv(const check_out *o)
 {
+    if (crisk__workbook_of(o->f) != NULL)
+        return emit_sheets(o);
     crisk__field row[RULE_FIELDS > VIOLATION_FIELDS ? RULE_FIELDS : VIOLATION_FIELDS];
     crisk__field header[N_CSV_COLUMNS];
     for (size_t k = 0; k < N_CSV_COLUMNS; k++)

@@ -130,20 +130,46 @@ int crisk__csv_row(FILE *f, const crisk__field *row, size_t n)
     return CRISK_OK;
 }
 
+/* The field of `row` whose key is `column`, or NULL. */
+static const crisk__field *field_of(const crisk__field *row, size_t n, const char *column)
+{
+    for (size_t i = 0; i < n; i++)
+        /* the first byte first: a wide table's rows name few of its columns */
+        if (row[i].key[0] == column[0] && strcmp(row[i].key, column) == 0)
+            return &row[i];
+    return NULL;
+}
+
+/* A workbook's row of a wide table: every column, empty where the row has
+ * no field for it. */
+static int workbook_columns(crisk_workbook *wb, const char *const *columns, size_t n_columns,
+                            const crisk__field *row, size_t n)
+{
+    crisk__field stack[32] = { { 0 } }, *full = stack;
+    if (n_columns > 32 && (full = malloc(n_columns * sizeof *full)) == NULL)
+        return CRISK_ENOMEM;
+    for (size_t c = 0; c < n_columns; c++) {
+        const crisk__field *x = field_of(row, n, columns[c]);
+        full[c] = x != NULL ? *x : crisk__f_text(columns[c], NULL);
+    }
+    int rc = crisk__workbook_row(wb, full, n_columns);
+    if (full != stack)
+        free(full);
+    return rc;
+}
+
 int crisk__csv_row_columns(FILE *f, const char *const *columns, size_t n_columns,
                            const crisk__field *row, size_t n)
 {
+    crisk_workbook *wb = crisk__workbook_of(f);
+    if (wb != NULL)
+        return workbook_columns(wb, columns, n_columns, row, n);
     for (size_t c = 0; c < n_columns; c++) {
         if (c > 0)
             putc(',', f);
-        for (size_t i = 0; i < n; i++) {
-            /* the first byte first: a wide table's rows name few of its columns */
-            if (row[i].key[0] != columns[c][0] || strcmp(row[i].key, columns[c]) != 0)
-                continue;
-            if (csv_cell(f, &row[i]) != CRISK_OK)
-                return CRISK_ENOMEM;
-            break;
-        }
+        const crisk__field *x = field_of(row, n, columns[c]);
+        if (x != NULL && csv_cell(f, x) != CRISK_OK)
+            return CRISK_ENOMEM;
     }
     putc('\n', f);
     return CRISK_OK;

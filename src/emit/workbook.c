@@ -422,34 +422,60 @@ static void prov_count(crisk_workbook *w, const char *item, size_t n)
     crisk__workbook_row(w, row, PROV_FIELDS);
 }
 
-/* What made the workbook: the same facts as the JSON envelope
- * (crisk_json_begin), one per row. */
-static void provenance_sheet(crisk_workbook *w, const crisk_inventory *inv,
-                             const crisk_provenance *prov)
+/* The inputs of `inv`, as "input" rows, or "old input" / "new input"
+ * for a side of a diff (`side` "old " or "new "). */
+static void prov_inputs(crisk_workbook *w, const crisk_inventory *inv, const char *side)
 {
     crisk__field row[PROV_FIELDS];
+    char item[32];
+    snprintf(item, sizeof item, "%sinput", side);
+    for (size_t i = 0; inv != NULL && i < inv->n_sources; i++) {
+        const crisk__source *s = &inv->sources[i];
+        prov_row(row, item, s->path, s->kind, s->sha256, (double)s->bytes, (double)s->rows);
+        crisk__workbook_row(w, row, PROV_FIELDS);
+    }
+}
+
+static void prov_model(crisk_workbook *w, const crisk_inventory *inv, const char *side)
+{
+    char item[64];
+    if (inv == NULL)
+        return;
+    snprintf(item, sizeof item, "%smodel nodes", side);
+    prov_count(w, item, inv->n);
+    snprintf(item, sizeof item, "%smodel edges", side);
+    prov_count(w, item, inv->n_edges);
+    snprintf(item, sizeof item, "%smodel groups", side);
+    prov_count(w, item, inv->n_groups);
+    snprintf(item, sizeof item, "%snote", side);
+    for (size_t i = 0; i < inv->n_notes; i++)
+        prov_pair(w, item, inv->notes[i]);
+}
+
+/* What made the workbook: the same facts as the JSON envelope
+ * (crisk_json_begin, or crisk__json_begin_pair when there is an `old`
+ * side), one per row. */
+static void provenance_sheet(crisk_workbook *w, const crisk_inventory *old,
+                             const crisk_inventory *inv, const crisk_provenance *prov)
+{
+    crisk__field row[PROV_FIELDS];
+    const char *side = old != NULL ? "new " : "";
     prov_row(row, NULL, NULL, NULL, NULL, NAN, NAN);
     snprintf(w->next, sizeof w->next, "provenance");
     crisk__workbook_header(w, row, PROV_FIELDS);
     prov_pair(w, "tool", crisk_version());
     prov_pair(w, "command", prov != NULL && prov->command != NULL ? prov->command : "");
-    for (size_t i = 0; inv != NULL && i < inv->n_sources; i++) {
-        const crisk__source *s = &inv->sources[i];
-        prov_row(row, "input", s->path, s->kind, s->sha256, (double)s->bytes, (double)s->rows);
-        crisk__workbook_row(w, row, PROV_FIELDS);
-    }
+    if (old != NULL)
+        prov_inputs(w, old, "old ");
+    prov_inputs(w, inv, side);
     for (size_t i = 0; prov != NULL && i < prov->n_options; i++) {
         char item[128];
         snprintf(item, sizeof item, "option --%s", prov->option_names[i]);
         prov_pair(w, item, prov->option_values[i]);
     }
-    if (inv != NULL) {
-        prov_count(w, "model nodes", inv->n);
-        prov_count(w, "model edges", inv->n_edges);
-        prov_count(w, "model groups", inv->n_groups);
-        for (size_t i = 0; i < inv->n_notes; i++)
-            prov_pair(w, "note", inv->notes[i]);
-    }
+    if (old != NULL)
+        prov_model(w, old, "old ");
+    prov_model(w, inv, side);
     end_sheet(w);
 }
 
@@ -598,11 +624,21 @@ static void check_raw(crisk_workbook *w)
 int crisk_workbook_close(crisk_workbook *w, const crisk_inventory *inv,
                          const crisk_provenance *prov, crisk_error *err)
 {
+    return crisk_workbook_close_pair(w, NULL, inv, prov, err);
+}
+
+int crisk_workbook_close_pair(crisk_workbook *w, const crisk_inventory *old,
+                              const crisk_inventory *inv, const crisk_provenance *prov,
+                              crisk_error *err)
+{
     end_sheet(w);
     check_raw(w);
     if (w->status == CRISK_OK)
-        provenance_sheet(w, inv, prov);
-    lxw_doc_properties props = { .title = "chainrisk", .created = inputs_time(inv) };
+        provenance_sheet(w, old, inv, prov);
+    time_t created = inputs_time(inv);
+    if (old != NULL && inputs_time(old) > created)
+        created = inputs_time(old);
+    lxw_doc_properties props = { .title = "chainrisk", .created = created };
     if (w->status == CRISK_OK)
         check(w, workbook_set_properties(w->wb, &props));
     lxw_error e = workbook_close(w->wb);

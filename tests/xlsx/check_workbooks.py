@@ -19,6 +19,9 @@ python3-openpyxl, not chainrisk's own reader):
     inputs, not the clock);
   - the provenance sheet: tool, command, every input with its SHA-256.
 
+`diff` (one sheet, the CSV's rows; both sides' inputs in provenance) and
+`check` (a rules sheet and a violations sheet: the CSV's rows of each kind).
+
 Then `export --format xlsx`: its sheets, the nodes sheet against
 `export --format csv`, the edges against the inventory, and the hostile
 fixtures (formulas, invalid UTF-8) as text.
@@ -60,16 +63,16 @@ def run(args, expect=0):
     return p.stdout.decode()
 
 
-def csv_rows(args):
-    return list(csv.reader(io.StringIO(run(args + ["--format", "csv"]))))
+def csv_rows(args, expect=0):
+    return list(csv.reader(io.StringIO(run(args + ["--format", "csv"], expect))))
 
 
-def workbook(args, tmp, name):
+def workbook(args, tmp, name, expect=0):
     """Run with --format xlsx twice; check the bytes match; return the path."""
     paths = []
     for k in (1, 2):
         path = os.path.join(tmp, "%s-%d.xlsx" % (name, k))
-        run(args + ["--format", "xlsx", "-o", path])
+        run(args + ["--format", "xlsx", "-o", path], expect)
         paths.append(path)
     with open(paths[0], "rb") as a, open(paths[1], "rb") as b:
         check(a.read() == b.read(), "%s: two runs give different bytes" % name)
@@ -276,9 +279,67 @@ def check_workbook_input(tmp):
     print("ok from-xlsx")
 
 
+def check_diff(tmp):
+    """diff: one sheet of the CSV's rows (a `kind` column tells the changes
+    apart), and a provenance that lists both sides' inputs."""
+    nxt = os.path.join(REPO, "data", "sample-next")
+    args = ["diff", SAMPLE, nxt]
+    path = workbook(args, tmp, "diff")
+    wb = openpyxl.load_workbook(path)
+    check(wb.sheetnames == ["diff", "provenance"], "diff: sheets %r" % wb.sheetnames)
+    check_table("diff", wb["diff"], csv_rows(args))
+    check(no_formulas(path, wb), "diff: a formula in the workbook")
+    rows = [[c.value for c in r] for r in wb["provenance"].iter_rows()]
+    items = {r[0]: r[1] for r in rows[1:]}
+    check(items.get("command") == "diff", "diff: command %r" % items.get("command"))
+    for side, folder in (("old", SAMPLE), ("new", nxt)):
+        got = {r[1]: r[3] for r in rows[1:] if r[0] == side + " input"}
+        for name in ("nodes.csv", "edges.csv"):
+            p = os.path.join(folder, name)
+            with open(p, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            check(got.get(p) == digest, "diff: %s input %s %r" % (side, p, got))
+        check(isinstance(items.get(side + " model nodes"), int),
+              "diff: %s model nodes %r" % (side, items.get(side + " model nodes")))
+    print("ok diff")
+
+
+def check_check(tmp):
+    """check: the rules with their verdicts on one sheet, the findings on
+    another, each the CSV's rows of that kind in its own columns."""
+    args = ["check", os.path.join(REPO, "data", "sample-next"), "--policy",
+            os.path.join(REPO, "data", "policy.json")]
+    path = workbook(args, tmp, "check", expect=1)
+    wb = openpyxl.load_workbook(path)
+    check(wb.sheetnames == ["rules", "violations", "provenance"], "check: sheets %r" % wb.sheetnames)
+    rows = csv_rows(args, expect=1)
+    head = rows[0]
+
+    def part(kinds, columns):
+        out = [columns]
+        for r in rows[1:]:
+            if r[0] in kinds:
+                out.append([r[head.index(c)] for c in columns])
+        return out
+
+    check_table("check rules", wb["rules"],
+                part(("rule",), ["kind", "rule", "name", "line", "column", "verdict", "checked",
+                                 "violations", "unknown", "requires"]))
+    check_table("check violations", wb["violations"],
+                part(("violation", "unknown"), ["kind", "rule", "line", "column", "nodes",
+                                                "measured", "limit", "message"]))
+    check(no_formulas(path, wb), "check: a formula in the workbook")
+    check_provenance("check", wb, "check",
+                     [os.path.join(REPO, "data", "sample-next", "nodes.csv"),
+                      os.path.join(REPO, "data", "sample-next", "edges.csv")])
+    print("ok check")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         check_commands(tmp)
+        check_diff(tmp)
+        check_check(tmp)
         check_workbook_input(tmp)
         check_export(tmp)
         check_hostile(tmp)
