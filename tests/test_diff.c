@@ -1382,6 +1382,29 @@ Test(diff, streams_many_pairs_through_sorted_runs_and_caps_them_in_a_table)
     release(&n);
 }
 
+/* Pairs past pairs_in_memory go to a temporary file in $TMPDIR: one that
+ * cannot be made there is an I/O error that names the folder. */
+Test(diff, says_where_it_could_not_make_its_temporary_file)
+{
+    side o = { NULL, NULL }, n = { NULL, NULL };
+    fan(&o, 20, 0);
+    fan(&n, 20, 1);
+    cr_assert_eq(setenv("TMPDIR", "/nonexistent-crisk-dir", 1), 0);
+    crisk_diff *d = NULL;
+    crisk_diff_options opts = CRISK_DIFF_OPTIONS_INIT;
+    opts.pairs_in_memory = 4;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_expect_eq(crisk_diff_run(&d, o.a, n.a, &opts, &err), CRISK_EIO);
+    cr_expect_str_eq(err.message, "cannot create a temporary file in /nonexistent-crisk-dir: "
+                                  "No such file or directory");
+    cr_expect_null(d);
+    opts.pairs_in_memory = 40;   /* 20 SPOFs and 20 breaches fit: no file is needed */
+    cr_expect_eq(crisk_diff_run(&d, o.a, n.a, &opts, &err), CRISK_OK, "%s", err.message);
+    crisk_diff_free(d);
+    release(&o);
+    release(&n);
+}
+
 Test(diff, applying_the_changes_to_old_gives_new_on_random_inventories, .timeout = 600)
 {
     for (uint64_t seed = 1; seed <= 400; seed++)

@@ -468,15 +468,22 @@ void  crisk_workbook_free(crisk_workbook *wb);
  * points of failure, provider moves (the first `top`; -1 = all), shared Nth
  * parties, false redundancy, concentration, tolerance breaches.
  *   table  one table per section that has changes, after a line naming
- *          both sides and counting the changes ("no changes" when none).
+ *          both sides and counting the changes ("no changes" when none);
+ *          of the single points of failure and of the breaches, the first
+ *          1000 rows each, then "... and K more (--format csv or json
+ *          lists them all)".
  *   csv    one row per change: kind,id,name,type,category,function,to,
  *          group,need,by,market,field,old,new,change,rto_hours,
  *          recovery_hours,same_name; a provider's move and a market's
- *          move give one row per number that moved.
+ *          move give one row per number that moved.  To a workbook's rows
+ *          stream (crisk_workbook_rows), the same rows as one sheet.
  *   json   the envelope of crisk_json_begin with the inputs of both sides
  *          ("side": "old" / "new"); results = {"changes", "min_change",
  *          then one array per section}.
- * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(changes). */
+ * The pairs are read from the diff's cursors as they are written, never
+ * held.  Returns CRISK_OK, CRISK_ENOMEM, CRISK_EIO (the output), or
+ * CRISK_EINTERNAL (the diff's temporary file could not be read back).
+ * O(changes). */
 int crisk_emit_diff(FILE *f, const crisk_diff *d, long top, crisk_format fmt,
                     const crisk_provenance *prov, crisk_error *err);
 
@@ -495,6 +502,9 @@ int crisk_emit_diff(FILE *f, const crisk_diff *d, long top, crisk_format fmt,
  *          sha256, name), "holds", "rules_checked", "rules_violated",
  *          "violations", "keep", "rules": [each rule with its "listed"
  *          violations]}.
+ * csv to a workbook's rows stream (crisk_workbook_rows) writes two sheets
+ * instead of the one wide table: "rules" (the rule rows) and "violations"
+ * (kind,rule,line,column,nodes,measured,limit,message).
  * Returns CRISK_OK, CRISK_ENOMEM or CRISK_EIO.  O(rules + violations). */
 int crisk_emit_check(FILE *f, const crisk_check *c, crisk_format fmt,
                      const crisk_provenance *prov, crisk_error *err);
