@@ -35,7 +35,33 @@ typedef struct crisk__field {
     const crisk_inventory *inv;   /* CRISK__F_IDS */
     const uint32_t *nodes;
     size_t n;
+    struct crisk__id_cells *cells; /* CRISK__F_IDS: the ids measured once, or NULL */
 } crisk__field;
+
+/* Every node's id measured once (its length, whether it holds a character
+ * that makes a CSV cell quoted, whether it starts a formula), for outputs
+ * that write ids by the hundred million: `spof`'s rows and `shared`'s
+ * tier-1 lists.  Writing an id is then a copy, not a strlen, a strpbrk and
+ * an fputs; the bytes are the same as crisk_csv_text's. */
+typedef struct crisk__id_cells {
+    const crisk_inventory *inv;
+    uint32_t *len;        /* per node: bytes of its id */
+    uint8_t *flags;       /* per node: CRISK__ID_QUOTED | CRISK__ID_FORMULA */
+    char *buf;            /* scratch: a joined cell, a function's rows */
+    size_t cap;
+} crisk__id_cells;
+enum { CRISK__ID_QUOTED = 1, CRISK__ID_FORMULA = 2 };
+
+/* Returns CRISK_OK or CRISK_ENOMEM (c then released).  O(total id bytes). */
+int  crisk__id_cells_init(crisk__id_cells *c, const crisk_inventory *inv);
+void crisk__id_cells_release(crisk__id_cells *c);
+/* c->buf with room for `size` bytes; NULL when out of memory. */
+char *crisk__id_cells_reserve(crisk__id_cells *c, size_t size);
+/* The rows "first,node" for each of nodes[0..n), as crisk__csv_row writes
+ * two text fields of ids (a workbook gets them through it).  Returns
+ * CRISK_OK or CRISK_ENOMEM. */
+int  crisk__csv_id_pairs(FILE *f, crisk__id_cells *c, size_t first, const uint32_t *nodes,
+                         size_t n);
 
 crisk__field crisk__f_text(const char *key, const char *text);
 crisk__field crisk__f_number(const char *key, double x);

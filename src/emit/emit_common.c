@@ -94,6 +94,131 @@ static int csv_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, s
     return CRISK_OK;
 }
 
+int crisk__id_cells_init(crisk__id_cells *c, const crisk_inventory *inv)
+{
+    size_t n = crisk_inventory_node_count(inv);
+    memset(c, 0, sizeof *c);
+    c->inv = inv;
+    c->len = malloc((n + 1) * sizeof *c->len);
+    c->flags = malloc(n + 1);
+    if (c->len == NULL || c->flags == NULL) {
+        crisk__id_cells_release(c);
+        return CRISK_ENOMEM;
+    }
+    for (size_t v = 0; v < n; v++) {
+        const char *id = crisk_inventory_node_id(inv, v);
+        c->len[v] = (uint32_t)strlen(id);
+        /* crisk_csv_text's two reasons to quote a cell */
+        c->flags[v] = (uint8_t)((strpbrk(id, ",\"\r\n") != NULL ? CRISK__ID_QUOTED : 0)
+                                | (strchr("=+-@\t\r", id[0]) != NULL && id[0] != '\0'
+                                       ? CRISK__ID_FORMULA : 0));
+    }
+    return CRISK_OK;
+}
+
+void crisk__id_cells_release(crisk__id_cells *c)
+{
+    free(c->len);
+    free(c->flags);
+    free(c->buf);
+    memset(c, 0, sizeof *c);
+}
+
+char *crisk__id_cells_reserve(crisk__id_cells *c, size_t size)
+{
+    if (size > c->cap) {
+        size_t cap = c->cap ? c->cap : 4096;
+        while (cap < size)
+            cap *= 2;
+        char *buf = realloc(c->buf, cap);
+        if (buf == NULL)
+            return NULL;
+        c->buf = buf;
+        c->cap = cap;
+    }
+    return c->buf;
+}
+
+/* csv_ids through measured ids: a cell that needs no quoting (no id holds
+ * a quoting character, the first starts no formula) is copied as it is. */
+static int csv_ids_measured(FILE *f, crisk__id_cells *c, const uint32_t *nodes, size_t n)
+{
+    if (n == 0)
+        return CRISK_OK;
+    size_t len = n - 1;
+    int quoted = (c->flags[nodes[0]] & CRISK__ID_FORMULA) != 0;
+    for (size_t i = 0; i < n; i++) {
+        len += c->len[nodes[i]];
+        quoted |= c->flags[nodes[i]] & CRISK__ID_QUOTED;
+    }
+    if (quoted)
+        return csv_ids(f, c->inv, nodes, n);
+    char *buf = crisk__id_cells_reserve(c, len);
+    if (buf == NULL)
+        return CRISK_ENOMEM;
+    char *p = buf;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            *p++ = ';';
+        memcpy(p, crisk_inventory_node_id(c->inv, nodes[i]), c->len[nodes[i]]);
+        p += c->len[nodes[i]];
+    }
+    fwrite(buf, 1, len, f);
+    return CRISK_OK;
+}
+
+/* Rows are gathered in c->buf and written this many bytes at a time. */
+#define ID_ROWS_FLUSH ((size_t)64 << 10)
+
+int crisk__csv_id_pairs(FILE *f, crisk__id_cells *c, size_t first, const uint32_t *nodes,
+                        size_t n)
+{
+    if (crisk__workbook_of(f) != NULL) {
+        for (size_t i = 0; i < n; i++) {
+            crisk__field row[2] = {
+                /* a workbook's text cells do not use the key */
+                crisk__f_text("", crisk_inventory_node_id(c->inv, first)),
+                crisk__f_text("", crisk_inventory_node_id(c->inv, nodes[i])),
+            };
+            if (crisk__csv_row(f, row, 2) != CRISK_OK)
+                return CRISK_ENOMEM;
+        }
+        return CRISK_OK;
+    }
+    const char *first_id = crisk_inventory_node_id(c->inv, first);
+    size_t first_len = c->len[first], used = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = nodes[i];
+        size_t row = first_len + 1 + c->len[v] + 1;
+        if (used > 0 && (used + row > ID_ROWS_FLUSH || c->flags[first] || c->flags[v])) {
+            fwrite(c->buf, 1, used, f);
+            used = 0;
+        }
+        if (c->flags[first] || c->flags[v]) {
+            /* quoted or neutralised: crisk_csv_text's own path */
+            crisk_csv_text(f, first_id);
+            putc(',', f);
+            crisk_csv_text(f, crisk_inventory_node_id(c->inv, v));
+            putc('\n', f);
+            continue;
+        }
+        char *buf = crisk__id_cells_reserve(c, used + row);
+        if (buf == NULL)
+            return CRISK_ENOMEM;
+        char *p = buf + used;
+        memcpy(p, first_id, first_len);
+        p += first_len;
+        *p++ = ',';
+        memcpy(p, crisk_inventory_node_id(c->inv, v), c->len[v]);
+        p += c->len[v];
+        *p++ = '\n';
+        used += row;
+    }
+    if (used > 0)
+        fwrite(c->buf, 1, used, f);
+    return CRISK_OK;
+}
+
 /* One cell (no separator). */
 static int csv_cell(FILE *f, const crisk__field *c)
 {
@@ -110,6 +235,8 @@ static int csv_cell(FILE *f, const crisk__field *c)
             fputs(c->number != 0 ? "true" : "false", f);
         break;
     case CRISK__F_IDS:
+        if (c->cells != NULL)
+            return csv_ids_measured(f, c->cells, c->nodes, c->n);
         return csv_ids(f, c->inv, c->nodes, c->n);
     }
     return CRISK_OK;

@@ -34,6 +34,7 @@ typedef struct shared_result {
     size_t n_fr;
     size_t *failed_begin;               /* per finding: its failed members are */
     uint32_t *failed;                   /*   failed[begin[i] .. begin[i + 1]) */
+    crisk__id_cells *cells;             /* the ids measured once, for the CSV lists */
 } shared_result;
 
 static void shared_release(shared_result *r)
@@ -41,6 +42,9 @@ static void shared_release(shared_result *r)
     free(r->shared);
     free(r->failed_begin);
     free(r->failed);
+    if (r->cells != NULL)
+        crisk__id_cells_release(r->cells);
+    free(r->cells);
 }
 
 static int shared_init(shared_result *r, const crisk_analysis *a, long top, crisk_error *err)
@@ -48,6 +52,12 @@ static int shared_init(shared_result *r, const crisk_analysis *a, long top, cris
     memset(r, 0, sizeof *r);
     r->a = a;
     r->inv = crisk_analysis_inventory(a);
+    r->cells = malloc(sizeof *r->cells);
+    if (r->cells == NULL || crisk__id_cells_init(r->cells, r->inv) != CRISK_OK) {
+        free(r->cells);
+        r->cells = NULL;
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     int rc = crisk_analysis_shared(a, MIN_TIER1, &r->shared, &r->n_shared_all, err);
     if (rc != CRISK_OK)
         return rc;
@@ -92,6 +102,7 @@ static void shared_row(crisk__field *row, const shared_result *r, size_t v, cons
     node_fields(row, r, "shared", v);
     row[5] = crisk__f_count("tier1_dependants", m->tier1_dependants);
     row[6] = crisk__f_ids("tier1", r->inv, tier1, n_tier1);
+    row[6].cells = r->cells;
     row[7] = crisk__f_count("functions", m->functions);
     row[8] = crisk__f_number("exposure", m->exposure);
 }

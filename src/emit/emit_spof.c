@@ -119,12 +119,17 @@ static void csv_header(FILE *f, int pairs)
  * (or one row saying they were cut when it has no SPOF row to say it on);
  * the spof2 and pairs_cut columns only with `pairs`.  Returns CRISK_OK or
  * CRISK_ENOMEM. */
-static int emit_csv_function(FILE *f, const crisk_inventory *inv, size_t function,
-                             const spof_set *s, int singles, int pairs)
+static int emit_csv_function(FILE *f, const crisk_inventory *inv, crisk__id_cells *cells,
+                             size_t function, const spof_set *s, int singles, int pairs)
 {
     crisk__field row[4];
     size_t columns = pairs ? 4 : 2;
     int rc = CRISK_OK;
+    if (singles && !pairs && cells != NULL) {
+        /* the bulk of a large inventory's output: tens of millions of rows */
+        rc = crisk__csv_id_pairs(f, cells, function, s->spofs, s->n_spofs);
+        singles = 0;
+    }
     for (size_t i = 0; singles && i < s->n_spofs && rc == CRISK_OK; i++) {
         spof_fields(row, inv, function, s->spofs[i], SIZE_MAX, s->cut);
         rc = crisk__csv_row(f, row, columns);
@@ -286,6 +291,11 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
     int rc = select_functions(a, function, &fn, &k, err);
     if (rc != CRISK_OK)
         return rc;
+    crisk__id_cells cells = { 0 };
+    if (fmt == CRISK_FORMAT_CSV && crisk__id_cells_init(&cells, inv) != CRISK_OK) {
+        free(fn);
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     if (fmt == CRISK_FORMAT_CSV)
         csv_header(f, pairs);
     else if (fmt == CRISK_FORMAT_JSON) {
@@ -300,7 +310,7 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
             break;
         with_spof += s.n_spofs > 0;
         if (fmt == CRISK_FORMAT_CSV) {
-            if (emit_csv_function(f, inv, fn[i], &s, 1, pairs) != CRISK_OK)
+            if (emit_csv_function(f, inv, &cells, fn[i], &s, 1, pairs) != CRISK_OK)
                 rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
         } else if (fmt == CRISK_FORMAT_JSON)
             emit_json_function(f, inv, fn[i], &s, pairs, i == 0);
@@ -322,6 +332,7 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
         rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     }
     free(fn);
+    crisk__id_cells_release(&cells);
     return rc != CRISK_OK ? rc : crisk__emit_status(f, err);
 }
 
@@ -333,18 +344,22 @@ int crisk__spof_sheets(FILE *f, const crisk_analysis *a, crisk_error *err)
     uint32_t *fn = NULL;
     size_t k = 0;
     int rc = select_functions(a, -1, &fn, &k, err);
+    crisk__id_cells cells = { 0 };
+    if (rc == CRISK_OK && crisk__id_cells_init(&cells, inv) != CRISK_OK)
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     for (int part = 0; part < 2 && rc == CRISK_OK; part++) {
         crisk__sheet_name(f, part == 0 ? "spofs" : "minimal pairs");
         csv_header(f, part == 1);
         for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
             spof_set s;
             rc = spof_set_get(&s, a, fn[i], part == 1, err);
-            if (rc == CRISK_OK && emit_csv_function(f, inv, fn[i], &s, part == 0, part == 1)
-                                      != CRISK_OK)
+            if (rc == CRISK_OK
+                && emit_csv_function(f, inv, &cells, fn[i], &s, part == 0, part == 1) != CRISK_OK)
                 rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
             free(s.pairs);
         }
     }
     free(fn);
+    crisk__id_cells_release(&cells);
     return rc;
 }
