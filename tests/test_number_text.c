@@ -48,6 +48,16 @@ Test(number_text, prints_integers_and_their_edges_like_printf)
         cr_expect_str_eq(crisk__number_text(got, cases[i].x), cases[i].want, "case %zu", i);
         expect_like_reference(cases[i].x);
     }
+    static const double edges[] = {
+        0.0001, 0.00012345678901234567, 0.000099999999999999991, 1e-5, 123456.789,
+        99999999999999.9, 999999999999999.9, 9.9999999999999999e22, 1e-300, 5e-324,
+        2.2250738585072014e-308, 1.7976931348623157e308, 0.30000000000000004,
+        0.77870229367160149, 1.0 / 3.0, 1e100, 1.5e-7,
+    };
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        expect_like_reference(edges[i]);
+        expect_like_reference(-edges[i]);
+    }
     expect_like_reference(NAN);
     expect_like_reference(INFINITY);
     expect_like_reference(-INFINITY);
@@ -73,5 +83,16 @@ Test(number_text, agrees_with_printf_on_random_numbers)
         double bits;
         memcpy(&bits, &s, sizeof bits);
         expect_like_reference(bits);
+        /* near a 15-digit halfway point, where rounding the 17 digits again
+         * could differ from rounding once (the "..50" case) */
+        double k = floor((double)(s >> 14) / 1e-15 * 1e-15);
+        int scale = (int)(s % 40) - 20;
+        double half = (fmod(k, 1e15) + 0.5) * pow(10.0, scale);
+        expect_like_reference(half);
+        expect_like_reference(nextafter(half, 0.0));
+        expect_like_reference(nextafter(half, INFINITY));
+        /* 15 nines and more: rounding carries into a new leading digit */
+        double nines = (1.0 - pow(10.0, -(double)(15 + s % 3))) * pow(10.0, scale);
+        expect_like_reference(nines);
     }
 }
