@@ -26,7 +26,9 @@ status=0
 
 # run FILE BINARY INVENTORY ARGS...: stdout, stderr and status into
 # $out/FILE.*, with the build's git description taken out of the version
-# (export and report name it).  "@" in ARGS stands for the inventory.
+# (export and report name it; taken out whole, so that a build made from a
+# source tarball, which has none, compares equal).  "@" in ARGS stands for
+# the inventory.
 run() {
     run_file=$1 run_bin=$2 run_inv=$3
     shift 3
@@ -37,7 +39,7 @@ run() {
     done
     # shellcheck disable=SC2086  # no argument holds a space
     { "$run_bin" $args 2>"$out/$run_file.err"; echo $? >"$out/$run_file.rc"; } \
-        | sed 's/(git [0-9a-f]*\(-dirty\)\{0,1\})/(git)/' >"$out/$run_file.out"
+        | sed 's/ (git [0-9a-f]*\(-dirty\)\{0,1\})//' >"$out/$run_file.out"
 }
 
 # commands NODES FIRST_ID: the commands for an inventory, one a line.
