@@ -680,6 +680,42 @@ Test(cyclonedx, rejects_control_characters_json_forbids_in_and_between_tokens)
         expect_buffer_error(cases[i].text, cases[i].len, cases[i].want);
 }
 
+/* The walk, not a pass of its own, finds the control characters inside a
+ * parsed document (json_text.c): after a number, where cJSON ends it; in a
+ * string long enough for the walk's eight-bytes-at-a-time loop; before a
+ * repeated key that comes earlier (the control character still wins, as
+ * it did when a pass of its own found it first); after the document. */
+Test(cyclonedx, finds_control_characters_where_the_walk_passes)
+{
+    static const struct { const char *text; size_t len; const char *want; } cases[] = {
+#define CASE(t, w) { t, sizeof t - 1, w }
+        /* {"specVersion": 1 is 17 characters: the 0x01 is the 18th */
+        CASE("{\"specVersion\": 1\x01, \"bomFormat\": \"CycloneDX\"}",
+             "1:18: invalid JSON: control character 0x01 " OUTSIDE),
+        /* {"bomFormat": "CycloneDXCycloneDX is 33 characters */
+        CASE("{\"bomFormat\": \"CycloneDXCycloneDX\vx\"}",
+             "1:34: invalid JSON: control character 0x0b in a string (write it as \\u000b)"),
+        /* the repeated "a" at column 10 comes first, the control character wins */
+        CASE("{\"a\": 1, \"a\": 2, \"b\": \"x\vy\"}",
+             "1:25: invalid JSON: control character 0x0b in a string (write it as \\u000b)"),
+        /* after the document's 26 characters and a space */
+        CASE("{\"bomFormat\": \"CycloneDX\"} \x02",
+             "1:28: invalid JSON: control character 0x02 " OUTSIDE),
+        /* text after the document beats a repeated key inside it */
+        CASE("{\"a\": 1, \"a\": 2} x", "1:18: invalid JSON: text after the end of the document "
+             "near 'x'"),
+        /* nine two-byte characters count nine columns: the second "k" is at 20 */
+        CASE("{\"k\": \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\", "
+             "\"k\": 1}", "1:20: duplicate key 'k' (first on line 1, column 2)"),
+        /* a key of sixteen plain bytes (columns 2-19), ": 1, ", the same key at 25 */
+        CASE("{\"abcdefghijklmnop\": 1, \"abcdefghijklmnop\": 2}",
+             "1:25: duplicate key 'abcdefghijklmnop' (first on line 1, column 2)"),
+#undef CASE
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        expect_buffer_error(cases[i].text, cases[i].len, cases[i].want);
+}
+
 Test(cyclonedx, accepts_the_four_white_space_bytes_between_tokens)
 {
     static const char text[] = "{\t\"bomFormat\":\r\n \"CycloneDX\",\n\t\"specVersion\": \"1.5\"}\r\n";

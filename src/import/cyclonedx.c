@@ -1288,16 +1288,16 @@ static int load_bytes(cdx *c, crisk_builder *b, const unsigned char *data, size_
 {
     size_t source = 0;
     uint8_t *skip = NULL;
-    cJSON *bom = NULL;
+    crisk__json_tree tree = { NULL, NULL };
     int rc = register_source(c, b, data, len, &source, err);
     if (rc != CRISK_OK)
         return rc;
     crisk_error json = CRISK_ERROR_INIT;
-    if (crisk__json_parse(&bom, data, len, "a CycloneDX JSON SBOM", crisk__json_keep_position, NULL, &json)
-        != CRISK_OK)
+    if (crisk__json_parse_tree(&tree, data, len, "a CycloneDX JSON SBOM",
+                               crisk__json_keep_position, NULL, &json) != CRISK_OK)
         fail_at(c, json.line, json.column, "%s", json.message);
-    else if (check_document(c, bom) == 0)
-        map_bom(c, bom, &skip);
+    else if (check_document(c, tree.root) == 0)
+        map_bom(c, tree.root, &skip);
     crisk_builder_set_source_rows(b, source, c->n.components + c->n.services);
     if (c->status != CRISK_OK)
         rc = crisk_error_set(err, c->status, c->path, 0, 0, "out of memory");
@@ -1308,7 +1308,7 @@ static int load_bytes(cdx *c, crisk_builder *b, const unsigned char *data, size_
     if (rc == CRISK_OK && skip != NULL && c->errors == 0)
         rc = add_note(c, b, err);
     free(skip);
-    cJSON_Delete(bom);
+    crisk__json_tree_release(&tree);
     return rc;
 }
 

@@ -15,9 +15,14 @@
  * leaves to the reader is refused here, once, for both: control characters
  * that cJSON tolerates and repeated keys (json_text.h).
  *
- * Cost: O(bytes) for each pass (byte and control checks, parse, walk) plus
- * a sort of each object's keys; the explanation of a syntax error scans the
- * text once more.
+ * Cost: three passes over the bytes - the UTF-8 check, cJSON's parse and
+ * the walk, which also finds the control characters JSON forbids (a pass
+ * of their own only when the parse failed, to say which came first) -
+ * plus, per object, a pairwise or sorted check of its keys; the
+ * explanation of a syntax error scans the text once more.  The walk's
+ * loops pass over plain bytes eight at a time and make no call per byte:
+ * a large SBOM is mostly strings and indentation (docs/performance.md,
+ * "SBOM import and Excel workbooks", has the profile that led here).
  */
 #include "json_text.h"
 #include "util/quote.h"
@@ -25,6 +30,7 @@
 #include "util/util.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,10 +38,17 @@
 #include <string.h>
 
 #define EXCERPT_BYTES 20   /* of the text shown after "near" */
+#define SMALL_OBJECT 16    /* members: up to this many, repeated keys are found pairwise */
+
+/* Inlined in the walk's loops; the public one for the readers. */
+static inline int is_space(unsigned char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
 
 int crisk__json_is_space(unsigned char ch)
 {
-    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+    return is_space(ch);
 }
 
 const char *crisk__json_type_name(int type)
@@ -122,11 +135,15 @@ static size_t find_control(const unsigned char *s, size_t n, int *in_string)
 {
     int string = 0;
     for (size_t i = bom_length(s, n); i < n; i++) {
+        while (i < n && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+            i++;   /* the common bytes, with nothing to do */
+        if (i == n)
+            break;
         unsigned char ch = s[i];
         if (ch >= 0x20) {
             if (ch == '"')
                 string = !string;
-            else if (ch == '\\' && string)
+            else if (string)
                 i++;   /* an escaped character: \" does not end the string (a
                         * control character there is a bad escape, which the
                         * parse reports, at the backslash: earlier) */
@@ -219,11 +236,13 @@ static int explain_syntax_error(const unsigned char *s, size_t n, size_t off, cr
 }
 
 /* Parse s[0..n) (s[n] is a NUL) as one document.  Of a control character
- * JSON forbids and a syntax error, the one earlier in the text is reported. */
-static int parse(cJSON **out, const unsigned char *s, size_t n, crisk_error *err)
+ * JSON forbids and a syntax error, the one earlier in the text is reported.
+ * On success *after is the offset of the first byte after the document
+ * that is not JSON white space (n if none): what is there is judged after
+ * the walk, which finds the control characters inside the document
+ * without a pass of its own. */
+static int parse(cJSON **out, size_t *after, const unsigned char *s, size_t n, crisk_error *err)
 {
-    int in_string = 0;
-    size_t control = find_control(s, n, &in_string);
     const char *end = NULL;
     /* Length n + 1 hands cJSON the terminating NUL: input that ends early
      * then fails at offset n exactly, which tells "unexpected end of file"
@@ -232,24 +251,29 @@ static int parse(cJSON **out, const unsigned char *s, size_t n, crisk_error *err
     size_t off = end != NULL ? (size_t)((const unsigned char *)end - s) : 0;
     if (off > n)
         off = n;
-    if (root == NULL)
+    if (root == NULL) {
+        int in_string = 0;
+        size_t control = find_control(s, n, &in_string);
         return control < off ? fail_control(s, control, in_string, err)
                              : explain_syntax_error(s, n, off, err);
+    }
     while (off < n && crisk__json_is_space(s[off]))
         off++;
-    if (off < n && off < control) {
-        char q[CRISK__QUOTE_MAX];
-        cJSON_Delete(root);
-        return fail_at_byte(err, s, off,
-                            "invalid JSON: text after the end of the document near '%s'",
-                            excerpt(q, s, n, off));
-    }
-    if (control < n) {
-        cJSON_Delete(root);
-        return fail_control(s, control, in_string, err);
-    }
+    *after = off;
     *out = root;
     return CRISK_OK;
+}
+
+/* What follows the document at `after` (parse()): nothing, or a problem. */
+static int check_after(const unsigned char *s, size_t n, size_t after, crisk_error *err)
+{
+    char q[CRISK__QUOTE_MAX];
+    if (after >= n)
+        return CRISK_OK;
+    if (s[after] < 0x20)   /* cJSON's white space, not JSON's */
+        return fail_control(s, after, 0, err);
+    return fail_at_byte(err, s, after, "invalid JSON: text after the end of the document near '%s'",
+                        excerpt(q, s, n, after));
 }
 
 /* ---- positions: one walk over the text in step with the tree --------------------- */
@@ -275,6 +299,8 @@ typedef struct scanner {
     key_entry *keys;              /* the keys of the objects being walked, innermost last */
     size_t n_keys, keys_cap;
     walk_problem problem;
+    size_t control;               /* offset of the first control character JSON forbids; n = none */
+    int control_in_string;
     crisk__json_visit_fn visit;
     void *ctx;
 } scanner;
@@ -298,34 +324,87 @@ static void advance(scanner *sc)
     }
 }
 
-static void skip_space(scanner *sc)
+/* A control character JSON forbids, at s[i]: keep the first. */
+static void note_control(scanner *sc, size_t i, int in_string)
 {
-    while (sc->i < sc->n && crisk__json_is_space(sc->s[sc->i]))
-        advance(sc);
-}
-
-static void skip_string(scanner *sc)
-{
-    if (sc->i < sc->n)
-        advance(sc);   /* the opening quote */
-    while (sc->i < sc->n) {
-        unsigned char ch = sc->s[sc->i];
-        if (ch == '"') {
-            advance(sc);
-            return;
-        }
-        if (ch == '\\' && sc->n - sc->i >= 6 && memcmp(sc->s + sc->i + 1, "u0000", 5) == 0)
-            note_problem(sc, (walk_problem){ sc->line, sc->column, 0, 0, NULL });
-        advance(sc);
-        if (ch == '\\' && sc->i < sc->n)
-            advance(sc);
+    if (sc->control == sc->n) {
+        sc->control = i;
+        sc->control_in_string = in_string;
     }
 }
 
-/* Numbers, true, false, null: up to the next delimiter. */
+/* White space as cJSON skips it: JSON's four and the control characters
+ * JSON forbids there (noted).  Indentation is most of a pretty-printed
+ * file's bytes: no call per byte. */
+static void skip_space(scanner *sc)
+{
+    const unsigned char *s = sc->s;
+    size_t i = sc->i;
+    while (i < sc->n && s[i] <= 0x20) {
+        if (s[i] == '\n') {
+            sc->line++;
+            sc->column = 1;
+        } else {
+            if (!is_space(s[i]))
+                note_control(sc, i, 0);
+            sc->column++;
+        }
+        i++;
+    }
+    sc->i = i;
+}
+
+/* A string, key or value.  Only the column moves, by one per character,
+ * which is every byte but UTF-8's continuation bytes: a raw line break in
+ * a string is a control character, noted, and the position no longer
+ * matters. */
+static void skip_string(scanner *sc)
+{
+    const unsigned char *s = sc->s;
+    size_t i = sc->i, n = sc->n, column = sc->column;
+    if (i < n) {
+        i++;   /* the opening quote */
+        column++;
+    }
+    for (;;) {
+        /* 8 plain ASCII bytes at a time: no quote, backslash or control */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            uint64_t low = (w - 0x2020202020202020ull) & ~w & CRISK__HIGH_BITS;
+            if ((w & CRISK__HIGH_BITS) | low | crisk__has_byte(w, '"') | crisk__has_byte(w, '\\'))
+                break;
+            i += 8;
+            column += 8;
+        }
+        if (i >= n || s[i] == '"')
+            break;
+        if (s[i] < 0x20)
+            note_control(sc, i, 1);
+        if (s[i] == '\\') {
+            if (n - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
+                note_problem(sc, (walk_problem){ sc->line, column, 0, 0, NULL });
+            i++;   /* the escaped character: ASCII in a string cJSON took */
+            column++;
+            if (i == n)
+                break;
+        }
+        column += (s[i] & 0xC0) != 0x80;
+        i++;
+    }
+    if (i < n) {
+        i++;   /* the closing quote */
+        column++;
+    }
+    sc->i = i;
+    sc->column = column;
+}
+
+/* Numbers, true, false, null: up to the next delimiter or white space
+ * (cJSON's: a control character after a number ends it too). */
 static void skip_scalar(scanner *sc)
 {
-    while (sc->i < sc->n && !crisk__json_is_space(sc->s[sc->i]) && sc->s[sc->i] != ','
+    while (sc->i < sc->n && sc->s[sc->i] > 0x20 && sc->s[sc->i] != ','
            && sc->s[sc->i] != ']' && sc->s[sc->i] != '}')
         advance(sc);
 }
@@ -346,11 +425,21 @@ static int by_key(const void *a, const void *b)
     return c != 0 ? c : (x->order > y->order) - (x->order < y->order);
 }
 
+/* Note key k[i] if it repeats an earlier key of its object: k[0..n) in
+ * document order, or sorted by (key, order); either way the first of its
+ * equals comes before it. */
+static void note_repeat(scanner *sc, const key_entry *k, size_t first, size_t i)
+{
+    note_problem(sc, (walk_problem){ k[i].line, k[i].column, k[first].line, k[first].column,
+                                     k[i].key });
+}
+
 /* The keys sc->keys[base..n_keys) of one object: note each key that
  * repeats an earlier one.  JSON leaves the meaning of a repeated key open
  * (RFC 8259 §4): cJSON keeps both and lookups find the first, Python's
- * json keeps the last, so the file would read two ways.  Sorting makes it
- * O(k log k) for k members, however wide the object. */
+ * json keeps the last, so the file would read two ways.  A small object
+ * (nearly all of them) compares each pair; a wider one is sorted, so that
+ * it costs O(k log k) for k members, however wide the object. */
 static void check_keys(scanner *sc, size_t base)
 {
     size_t n = sc->n_keys - base, first = 0;
@@ -359,14 +448,22 @@ static void check_keys(scanner *sc, size_t base)
         return;   /* and sc->keys may still be NULL: no pointer arithmetic on it */
     }
     key_entry *k = sc->keys + base;
+    if (n <= SMALL_OBJECT) {
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(k[i].key, k[j].key) == 0) {
+                    note_repeat(sc, k, j, i);
+                    break;
+                }
+        sc->n_keys = base;
+        return;
+    }
     crisk__sort(k, n, sizeof *k, by_key);
     for (size_t i = 1; i < n; i++) {
-        if (strcmp(k[i].key, k[first].key) != 0) {
+        if (strcmp(k[i].key, k[first].key) != 0)
             first = i;
-            continue;
-        }
-        note_problem(sc, (walk_problem){ k[i].line, k[i].column, k[first].line,
-                                         k[first].column, k[i].key });
+        else
+            note_repeat(sc, k, first, i);
     }
     sc->n_keys = base;
 }
@@ -428,17 +525,26 @@ static int walk(scanner *sc, cJSON *item, size_t key_line, size_t key_column)
     return sc->visit(sc->ctx, &at);
 }
 
-static int locate(cJSON *root, const unsigned char *s, size_t n, crisk__json_visit_fn visit,
-                  void *ctx, crisk_error *err)
+/* Walk the tree parsed from s[0..n), whose document ends before `after`
+ * (parse()), and judge what the walk and parse() found, the first in the
+ * text first: a control character inside the document, the text after it,
+ * a repeated key or a "\u0000". */
+static int locate(cJSON *root, const unsigned char *s, size_t n, size_t after,
+                  crisk__json_visit_fn visit, void *ctx, crisk_error *err)
 {
     scanner sc = { .s = s, .n = n, .i = bom_length(s, n), .line = 1, .column = 1,
-                   .visit = visit, .ctx = ctx };
+                   .control = n, .visit = visit, .ctx = ctx };
     int rc = walk(&sc, root, 0, 0);
     free(sc.keys);
     char q[CRISK__QUOTE_MAX];
     const walk_problem *p = &sc.problem;
     if (rc == CRISK_ENOMEM && err->code == CRISK_OK)
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc != CRISK_OK)
+        return rc;
+    if (sc.control < n)
+        return fail_control(s, sc.control, sc.control_in_string, err);
+    rc = check_after(s, n, after, err);
     if (rc != CRISK_OK || p->line == 0)
         return rc;
     if (p->key == NULL)
@@ -449,16 +555,124 @@ static int locate(cJSON *root, const unsigned char *s, size_t n, crisk__json_vis
                            crisk__quote(q, p->key), p->first_line, p->first_column);
 }
 
+/* ---- the tree's memory ------------------------------------------------------------
+ *
+ * cJSON allocates three blocks per value (the item, its key, its string):
+ * a 100k-package SPDX document is 2.6 million values, and malloc, free and
+ * the page faults of their headers were a third of its import.  A tree
+ * parsed by crisk__json_parse_tree lives instead in a few large blocks,
+ * taken in order and freed together.  cJSON allows one allocator per
+ * process (cJSON_InitHooks), so the hooks are installed once and ask a
+ * per-thread pointer: while this thread parses into an arena, cJSON's
+ * allocations come from it and its frees (of a failed parse) wait for the
+ * arena's end; otherwise they are malloc and free, unchanged for every
+ * other tree and thread.  The library itself only parses with cJSON. */
+
+#define BLOCK_MIN ((size_t)64 << 10)    /* bytes: the first block */
+#define BLOCK_MAX ((size_t)16 << 20)    /* bytes: blocks grow by doubling up to this */
+#define ARENA_ALIGN 8                    /* cJSON's items hold pointers and a double */
+
+struct crisk__json_block {
+    struct crisk__json_block *next;    /* the block filled before this one */
+    size_t used, size;                 /* bytes of data[] */
+    _Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+static _Thread_local struct crisk__json_block **arena;   /* NULL: not parsing into one */
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *arena_take(struct crisk__json_block **blocks, size_t size)
+{
+    size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    struct crisk__json_block *b = *blocks;
+    if (need < size)
+        return NULL;   /* wrapped round */
+    if (b == NULL || b->size - b->used < need) {
+        size_t grown = b == NULL ? BLOCK_MIN : b->size < BLOCK_MAX ? 2 * b->size : BLOCK_MAX;
+        size_t bytes = need > grown ? need : grown;
+        struct crisk__json_block *fresh = malloc(sizeof *fresh + bytes);
+        if (fresh == NULL)
+            return NULL;
+        crisk__advise_huge(fresh, sizeof *fresh + bytes);
+        *fresh = (struct crisk__json_block){ b, 0, bytes };
+        if (b != NULL && bytes == need && b->size - b->used >= BLOCK_MIN) {
+            /* a large string: give it a block of its own behind the current one */
+            fresh->next = b->next;
+            b->next = fresh;
+            fresh->used = need;
+            return fresh->data;
+        }
+        *blocks = b = fresh;
+    }
+    void *out = b->data + b->used;
+    b->used += need;
+    return out;
+}
+
+static void *hook_malloc(size_t size)
+{
+    return arena != NULL ? arena_take(arena, size) : malloc(size);
+}
+
+static void hook_free(void *p)
+{
+    if (arena == NULL)
+        free(p);
+}
+
+static void install_hooks(void)
+{
+    cJSON_Hooks hooks = { hook_malloc, hook_free };
+    cJSON_InitHooks(&hooks);
+}
+
+void crisk__json_tree_release(crisk__json_tree *tree)
+{
+    if (tree == NULL)
+        return;
+    while (tree->blocks != NULL) {
+        struct crisk__json_block *next = tree->blocks->next;
+        free(tree->blocks);
+        tree->blocks = next;
+    }
+    tree->root = NULL;
+}
+
+int crisk__json_parse_tree(crisk__json_tree *out, const unsigned char *s, size_t n,
+                           const char *expected, crisk__json_visit_fn visit, void *ctx,
+                           crisk_error *err)
+{
+    *out = (crisk__json_tree){ NULL, NULL };
+    pthread_once(&hooks_once, install_hooks);
+    cJSON *root = NULL;
+    size_t after = n;
+    int rc = check_bytes(s, n, expected, err);
+    if (rc == CRISK_OK) {
+        arena = &out->blocks;
+        rc = parse(&root, &after, s, n, err);   /* cJSON's frees wait for the release */
+        arena = NULL;
+    }
+    if (rc == CRISK_OK)
+        rc = locate(root, s, n, after, visit, ctx, err);
+    if (rc != CRISK_OK) {
+        crisk__json_tree_release(out);
+        return rc;
+    }
+    out->root = root;
+    return CRISK_OK;
+}
+
 int crisk__json_parse(cJSON **out, const unsigned char *s, size_t n, const char *expected,
                       crisk__json_visit_fn visit, void *ctx, crisk_error *err)
 {
     cJSON *root = NULL;
+    size_t after = n;
     *out = NULL;
     int rc = check_bytes(s, n, expected, err);
     if (rc == CRISK_OK)
-        rc = parse(&root, s, n, err);
+        rc = parse(&root, &after, s, n, err);
     if (rc == CRISK_OK)
-        rc = locate(root, s, n, visit, ctx, err);
+        rc = locate(root, s, n, after, visit, ctx, err);
     if (rc != CRISK_OK) {
         cJSON_Delete(root);
         return rc;

@@ -58,6 +58,26 @@ typedef int (*crisk__json_visit_fn)(void *ctx, const crisk__json_place *at);
 int crisk__json_parse(cJSON **out, const unsigned char *s, size_t n, const char *expected,
                       crisk__json_visit_fn visit, void *ctx, crisk_error *err);
 
+/* A tree parsed into memory of its own (json_text.c says why): the SBOM
+ * readers' large documents.  `root` is NULL unless the parse succeeded. */
+struct crisk__json_block;
+typedef struct crisk__json_tree {
+    cJSON *root;
+    struct crisk__json_block *blocks;   /* everything in the tree */
+} crisk__json_tree;
+
+/* crisk__json_parse() into a tree of its own, which only
+ * crisk__json_tree_release() frees (never cJSON_Delete: its items were not
+ * malloc'd one by one).  Same checks, errors and time; a fraction of the
+ * allocations.  *out is empty unless CRISK_OK; out of memory during the
+ * parse is reported as cJSON reports it, a syntax error. */
+int crisk__json_parse_tree(crisk__json_tree *out, const unsigned char *s, size_t n,
+                           const char *expected, crisk__json_visit_fn visit, void *ctx,
+                           crisk_error *err);
+
+/* Free the tree and everything in it; accepts NULL and an empty tree. */
+void crisk__json_tree_release(crisk__json_tree *tree);
+
 /* JSON's white space: space, tab, CR, LF (also what cells are trimmed of). */
 int crisk__json_is_space(unsigned char ch);
 

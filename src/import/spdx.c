@@ -24,7 +24,15 @@
  *
  * Cost: O(bytes + V + E) time and the file, the cJSON tree and a few
  * arrays of V and E entries in memory; the edges are sorted once to unite
- * repeated pairs (O(E log E)).
+ * repeated pairs (O(E log E)).  An SPDX document is more than twice the
+ * bytes of the CycloneDX BOM of the same graph (a relationship object per
+ * edge, an externalRefs object per purl), so what is paid per byte decides
+ * its speed: the tree lives in an arena (crisk__json_parse_tree) and the
+ * SHA-256 is made on a helper thread.  Rejected: mapping the file instead
+ * of reading it (no copy, no fresh pages to clear), because a
+ * file truncated while mapped kills the process with SIGBUS and one
+ * rewritten while mapped would be hashed and parsed as two different
+ * texts.
  */
 #include "spdx.h"
 #include "json_text.h"
@@ -1328,21 +1336,21 @@ static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size
 {
     size_t source = 0;
     uint8_t *skip = NULL;
-    cJSON *doc = NULL;
+    crisk__json_tree tree = { NULL, NULL };
     int rc = crisk_builder_add_source(b, &source, s->path, "spdx", NULL, len, err);
     if (rc != CRISK_OK)
         return rc;
     digest_job job;
     digest_start(&job, data, len);
     crisk_error json = CRISK_ERROR_INIT;
-    if (crisk__json_parse(&doc, data, len, "an SPDX JSON document", crisk__json_keep_position, NULL, &json)
-        != CRISK_OK) {
+    if (crisk__json_parse_tree(&tree, data, len, "an SPDX JSON document",
+                               crisk__json_keep_position, NULL, &json) != CRISK_OK) {
         s->errors++;
         if (crisk_diagnostics_add(s->diags, CRISK_SEV_ERROR, s->path, json.line, json.column,
                                   "%s", json.message) != CRISK_OK)
             s->status = CRISK_ENOMEM;
-    } else if (check_document(s, doc) == 0) {
-        map_document(s, doc, &skip);
+    } else if (check_document(s, tree.root) == 0) {
+        map_document(s, tree.root, &skip);
     }
     crisk_builder_set_source_rows(b, source, s->n.packages);
     size_t functions = count_functions(s);
@@ -1359,7 +1367,7 @@ static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size
         rc = crisk_error_set(err, CRISK_ENOMEM, s->path, 0, 0, "out of memory");
     crisk_builder_set_source_digest(b, source, hex, len);
     free(skip);
-    cJSON_Delete(doc);
+    crisk__json_tree_release(&tree);
     return rc;
 }
 

@@ -86,8 +86,34 @@ size_t crisk__utf8_scan(const unsigned char *s, size_t len, int *is_nul, size_t 
     return len;
 }
 
+/* crisk__utf8_scan() without stopping at each line break: a JSON
+ * document's lines are short. */
 size_t crisk__utf8_check(const unsigned char *s, size_t len, int *is_nul)
 {
-    size_t newlines = 0;
-    return crisk__utf8_scan(s, len, is_nul, &newlines);
+    size_t i = 0;
+    *is_nul = 0;
+    while (i < len) {
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & CRISK__HIGH_BITS) | crisk__has_byte(w, 0))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        if (s[i] == 0) {
+            *is_nul = 1;
+            return i;
+        }
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = utf8_sequence(s, i, len);
+        if (n == 0)
+            return i;
+        i += n;
+    }
+    return len;
 }
