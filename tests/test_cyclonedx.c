@@ -20,6 +20,7 @@
 
 #include "chainrisk/chainrisk.h"
 #include "import/cyclonedx.h"
+#include "import/sbom_edges.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -1072,4 +1073,20 @@ Test(cyclonedx, weights_exposure_by_the_root_criticality)
     cr_expect_eq(m->impact_share, 1.0);
     crisk_analysis_free(a);
     release(&r);
+}
+
+/* Both SBOM readers drop every statement of a pair after the first in
+ * document order (sbom_edges.c), whatever order the keys arrive in:
+ * 0->1 is stated at 0, 2 and 3 (2 and 3 dropped), 2->3 at 1 and 4 (4
+ * dropped), 1->0 once (another pair: kept). */
+Test(cyclonedx, marks_every_repeat_of_a_pair_after_the_first_statement)
+{
+    crisk__edge_key keys[] = { { 0, 1, 3 }, { 2, 3, 4 }, { 1, 0, 5 },
+                               { 0, 1, 0 }, { 2, 3, 1 }, { 0, 1, 2 } };
+    uint8_t skip[6] = { 0 };
+    cr_assert_eq(crisk__edge_keys_mark_repeats(keys, 6, skip), 3);
+    static const uint8_t want[6] = { 0, 0, 1, 1, 1, 0 };
+    for (size_t i = 0; i < 6; i++)
+        cr_expect_eq(skip[i], want[i], "statement %zu", i);
+    cr_expect_eq(crisk__edge_keys_mark_repeats(keys, 0, skip), 0);
 }

@@ -35,6 +35,7 @@
  */
 #include "cyclonedx.h"
 #include "json_text.h"
+#include "sbom_edges.h"
 #include "util/quote.h"
 #include "util/sha256.h"
 #include "util/util.h"
@@ -974,26 +975,12 @@ out:
 
 /* ---- the edges handed over ----------------------------------------------------------- */
 
-typedef struct edge_key {
-    uint32_t from, to, index;
-} edge_key;
-
-static int compare_keys(const void *pa, const void *pb)
-{
-    const edge_key *a = pa, *b = pb;
-    if (a->from != b->from)
-        return a->from < b->from ? -1 : 1;
-    if (a->to != b->to)
-        return a->to < b->to ? -1 : 1;
-    return a->index < b->index ? -1 : a->index > b->index;
-}
-
 /* Mark in `skip` every edge not kept (counted by why) and every repeat of a
  * kept edge: a ref listed twice in dependsOn, or two entries for one ref
  * ("edges united"). */
 static int select_edges(cdx *c, uint8_t *skip)
 {
-    edge_key *keys = malloc((c->n_edges + 1) * sizeof *keys);
+    crisk__edge_key *keys = malloc((c->n_edges + 1) * sizeof *keys);
     if (keys == NULL)
         return -1;
     size_t m = 0;
@@ -1006,12 +993,9 @@ static int select_edges(cdx *c, uint8_t *skip)
                 c->n.dropped_optional++;
             continue;
         }
-        keys[m++] = (edge_key){ e->from, e->to, (uint32_t)i };
+        keys[m++] = (crisk__edge_key){ e->from, e->to, (uint32_t)i };
     }
-    crisk__sort(keys, m, sizeof *keys, compare_keys);
-    for (size_t k = 1; k < m; k++)
-        if (keys[k].from == keys[k - 1].from && keys[k].to == keys[k - 1].to)
-            skip[keys[k].index] = 1;
+    crisk__edge_keys_mark_repeats(keys, m, skip);
     free(keys);
     return 0;
 }

@@ -36,6 +36,7 @@
  */
 #include "spdx.h"
 #include "json_text.h"
+#include "sbom_edges.h"
 #include "util/infile.h"
 #include "util/quote.h"
 #include "util/sha256.h"
@@ -931,35 +932,16 @@ static size_t count_functions(const spdx *s)
 
 /* ---- edges the document leaves unsaid ----------------------------------------- */
 
-typedef struct edge_key {
-    uint32_t from, to, index;
-} edge_key;
-
-static int compare_keys(const void *pa, const void *pb)
-{
-    const edge_key *a = pa, *b = pb;
-    if (a->from != b->from)
-        return a->from < b->from ? -1 : 1;
-    if (a->to != b->to)
-        return a->to < b->to ? -1 : 1;
-    return a->index < b->index ? -1 : a->index > b->index;
-}
-
 /* Mark in `skip` every repeat of a pair: the first statement in document
  * order gives the edge its kind. */
 static int unite_pairs(spdx *s, uint8_t *skip)
 {
-    edge_key *keys = malloc((s->n_edges + 1) * sizeof *keys);
+    crisk__edge_key *keys = malloc((s->n_edges + 1) * sizeof *keys);
     if (keys == NULL)
         return -1;
     for (size_t i = 0; i < s->n_edges; i++)
-        keys[i] = (edge_key){ s->edges[i].from, s->edges[i].to, (uint32_t)i };
-    crisk__sort(keys, s->n_edges, sizeof *keys, compare_keys);
-    for (size_t k = 1; k < s->n_edges; k++)
-        if (keys[k].from == keys[k - 1].from && keys[k].to == keys[k - 1].to) {
-            skip[keys[k].index] = 1;
-            s->n.repeated++;
-        }
+        keys[i] = (crisk__edge_key){ s->edges[i].from, s->edges[i].to, (uint32_t)i };
+    s->n.repeated += crisk__edge_keys_mark_repeats(keys, s->n_edges, skip);
     free(keys);
     return 0;
 }
