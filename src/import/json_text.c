@@ -339,25 +339,57 @@ static void note_control(scanner *sc, size_t i, int in_string)
 static void skip_space(scanner *sc)
 {
     const unsigned char *s = sc->s;
-    size_t i = sc->i;
-    while (i < sc->n && s[i] <= 0x20) {
+    size_t i = sc->i, column = sc->column;
+    for (;;) {
+        size_t run = i;
+        while (s[i] == ' ')
+            i++;   /* indentation; stops at s[n] at the latest, the NUL */
+        column += i - run;
+        if (i >= sc->n || s[i] > 0x20)
+            break;
         if (s[i] == '\n') {
             sc->line++;
-            sc->column = 1;
+            column = 1;
         } else {
             if (!is_space(s[i]))
                 note_control(sc, i, 0);
-            sc->column++;
+            column++;
         }
         i++;
     }
     sc->i = i;
+    sc->column = column;
 }
+
+/* What a byte is to the walk inside a string: a plain ASCII character
+ * (PL), the closing quote (QT), a backslash (BS), a control character
+ * (CC; NUL too, and the text ends with one), a UTF-8 continuation byte
+ * (CN, no column of its own) or another byte of 0x80 and above (LD, one
+ * character). */
+enum { PL = 0, QT, BS, CC, CN, LD };
+static const unsigned char in_string[256] = {
+    CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC,
+    CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC,
+    PL, PL, QT, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL,
+    PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL,
+    PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL,
+    PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, BS, PL, PL, PL,
+    PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL,
+    PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL, PL,
+    CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN,
+    CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN,
+    CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN,
+    CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN, CN,
+    LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD,
+    LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD,
+    LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD,
+    LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD,
+};
 
 /* A string, key or value.  Only the column moves, by one per character,
  * which is every byte but UTF-8's continuation bytes: a raw line break in
  * a string is a control character, noted, and the position no longer
- * matters. */
+ * matters.  Most bytes are plain: one table lookup each. */
 static void skip_string(scanner *sc)
 {
     const unsigned char *s = sc->s;
@@ -366,30 +398,27 @@ static void skip_string(scanner *sc)
         i++;   /* the opening quote */
         column++;
     }
-    for (;;) {
-        /* 8 plain ASCII bytes at a time: no quote, backslash or control */
-        while (n - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            uint64_t low = (w - 0x2020202020202020ull) & ~w & CRISK__HIGH_BITS;
-            if ((w & CRISK__HIGH_BITS) | low | crisk__has_byte(w, '"') | crisk__has_byte(w, '\\'))
-                break;
-            i += 8;
-            column += 8;
-        }
-        if (i >= n || s[i] == '"')
+    while (i < n) {
+        size_t run = i;
+        while (in_string[s[i]] == PL)
+            i++;   /* stops at s[n] at the latest: the NUL after the text */
+        column += i - run;
+        if (i >= n || in_string[s[i]] == QT)
             break;
-        if (s[i] < 0x20)
+        switch (in_string[s[i]]) {
+        case CC:
             note_control(sc, i, 1);
-        if (s[i] == '\\') {
+            break;
+        case BS:
             if (n - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
                 note_problem(sc, (walk_problem){ sc->line, column, 0, 0, NULL });
-            i++;   /* the escaped character: ASCII in a string cJSON took */
-            column++;
-            if (i == n)
-                break;
+            if (i + 1 < n) {
+                i++;   /* the escaped character: ASCII in a string cJSON took */
+                column++;
+            }
+            break;
         }
-        column += (s[i] & 0xC0) != 0x80;
+        column += in_string[s[i]] != CN;
         i++;
     }
     if (i < n) {
