@@ -199,34 +199,115 @@ static void fill_many(FILE *rows)
 {
     crisk__field row[1] = { crisk__f_number("n", 0) };
     crisk__csv_header(rows, row, 1);
-    /* one more than two sheets hold below their headers: a third sheet */
-    for (size_t i = 0; i < 2 * 1048575 + 1; i++) {
+    /* three more than a sheet keeps below its header */
+    for (size_t i = 0; i < CRISK_WORKBOOK_MAX_ROWS + 3; i++) {
         row[0].number = (double)i;
         crisk__csv_row(rows, row, 1);
     }
 }
 
-Test(workbook, goes_on_in_a_second_sheet_past_excel_s_last_row, .timeout = 600)
+/* Excel opens no sheet past 1,048,576 rows: the first 1,048,574 rows are
+ * kept (0 .. 1048573), the last row says what was left out, and no second
+ * sheet is made. */
+Test(workbook, keeps_what_a_sheet_holds_and_says_what_was_left_out, .timeout = 600)
 {
     crisk_error err = CRISK_ERROR_INIT;
     char *path = temp_path("many");
     cr_assert_eq(make(path, fill_many, &err), CRISK_OK, "%s", err.message);
     char *book = member(path, "xl/workbook.xml");
-    cr_assert_not_null(strstr(book, "name=\"t (2)\""), "%s", book);
-    /* the third keeps the table's name (it once lost it: "" then " (2)") */
-    cr_assert_not_null(strstr(book, "name=\"t (3)\""), "%s", book);
-    char *second = member(path, "xl/worksheets/sheet2.xml");
-    cr_assert_not_null(strstr(second, "<dimension ref=\"A1:A1048576\"/>"), "%.300s", second);
-    cr_assert_not_null(strstr(second, "<t>n</t>"), "no header on the second sheet");
-    cr_assert_not_null(strstr(second, "<v>1048575</v>"), "%.600s", second);
-    char *third = member(path, "xl/worksheets/sheet3.xml");
-    cr_assert_not_null(strstr(third, "<dimension ref=\"A1:A2\"/>"), "%.300s", third);
-    cr_assert_not_null(strstr(third, "<v>2097150</v>"), "%.600s", third);
-    free(third);
-    free(second);
+    cr_assert_null(strstr(book, "name=\"t (2)\""), "%s", book);
+    char *sheet = member(path, "xl/worksheets/sheet1.xml");
+    cr_assert_not_null(strstr(sheet, "<dimension ref=\"A1:A1048576\"/>"), "%.300s", sheet);
+    cr_assert_not_null(strstr(sheet, "<v>1048573</v>"), "the last row kept");
+    cr_assert_null(strstr(sheet, "<v>1048574</v>"), "a row past the cap");
+    cr_assert_not_null(strstr(sheet, "<c r=\"A1048576\" s=\"1\" t=\"inlineStr\"><is><t>Truncated: "
+                                     "the first 1048574 of 1048577 rows (3 left out; Excel holds "
+                                     "1048576 rows a sheet). Every row: the same command with "
+                                     "--format csv</t></is></c>"),
+                      "%s", strstr(sheet, "<row r=\"1048576\"") ? strstr(sheet, "<row r=\"1048576\"")
+                                                                : "no row 1048576");
+    /* the filter stays over the rows kept, not the note */
+    cr_assert_not_null(strstr(sheet, "<autoFilter ref=\"A1:A1048575\"/>"));
+    free(sheet);
     free(book);
     unlink(path);
     free(path);
+}
+
+/* Five rows at a cap of two: two kept and the note; two rows at a cap of
+ * two: both, no note.  Provenance lists the first table only, and is not
+ * cut itself. */
+static void fill_capped(FILE *rows)
+{
+    crisk__field row[1] = { crisk__f_number("n", 0) };
+    crisk__sheet_name(rows, "long");
+    crisk__sheet_whole(rows, "chainrisk long --format csv");
+    crisk__csv_header(rows, row, 1);
+    for (int i = 0; i < 5; i++) {
+        row[0].number = 10 + i;
+        crisk__csv_row(rows, row, 1);
+    }
+    crisk__sheet_name(rows, "exact");
+    crisk__csv_header(rows, row, 1);
+    for (int i = 0; i < 2; i++) {
+        row[0].number = 20 + i;
+        crisk__csv_row(rows, row, 1);
+    }
+}
+
+Test(workbook, cuts_each_table_at_the_row_cap_asked_for)
+{
+    char *path = temp_path("cap");
+    FILE *out = fopen(path, "wb");
+    crisk_workbook *wb = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_workbook_new(&wb, out, "t", &err), CRISK_OK);
+    cr_assert_eq(crisk_workbook_set_max_rows(wb, 2, &err), CRISK_OK);
+    fill_capped(crisk_workbook_rows(wb));
+    crisk_provenance prov = { .command = "long", .n_options = 3,
+                              .option_names = { "a", "b", "c" },
+                              .option_values = { "1", "2", "3" } };
+    cr_assert_eq(crisk_workbook_close(wb, NULL, &prov, &err), CRISK_OK, "%s", err.message);
+    fclose(out);
+    char *cut = member(path, "xl/worksheets/sheet1.xml");
+    cr_assert_not_null(strstr(cut, "<dimension ref=\"A1:A4\"/>"), "%.300s", cut);
+    cr_assert_not_null(strstr(cut, "<v>11</v>"));
+    cr_assert_null(strstr(cut, "<v>12</v>"));
+    cr_assert_not_null(strstr(cut, "<t>Truncated: the first 2 of 5 rows (3 left out; --max-rows "
+                                   "2). Every row: chainrisk long --format csv</t>"), "%s", cut);
+    cr_assert_not_null(strstr(cut, "<autoFilter ref=\"A1:A3\"/>"));
+    char *exact = member(path, "xl/worksheets/sheet2.xml");
+    cr_assert_not_null(strstr(exact, "<dimension ref=\"A1:A3\"/>"), "%.300s", exact);
+    cr_assert_null(strstr(exact, "Truncated"));
+    char *prov_xml = member(path, "xl/worksheets/sheet3.xml");
+    cr_assert_not_null(strstr(prov_xml, "<t>long: the first 2 of 5 rows (3 left out; --max-rows "
+                                        "2). Every row: chainrisk long --format csv</t>"),
+                       "%s", prov_xml);
+    cr_assert_null(strstr(prov_xml, "exact:"));
+    /* tool, command, three options and the cut table: more rows than the cap */
+    cr_assert_not_null(strstr(prov_xml, "<t>option --c</t>"), "%s", prov_xml);
+    cr_assert_null(strstr(prov_xml, "Truncated"));
+    free(prov_xml);
+    free(exact);
+    free(cut);
+    unlink(path);
+    free(path);
+}
+
+Test(workbook, refuses_a_row_cap_out_of_range)
+{
+    FILE *out = fopen("/dev/null", "wb");
+    crisk_workbook *wb = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_workbook_new(&wb, out, "t", &err), CRISK_OK);
+    cr_expect_eq(crisk_workbook_set_max_rows(wb, 0, &err), CRISK_EUSAGE);
+    cr_expect_str_eq(err.message, "--max-rows must be a whole number from 1 to 1048574");
+    crisk_error_clear(&err);
+    cr_expect_eq(crisk_workbook_set_max_rows(wb, CRISK_WORKBOOK_MAX_ROWS + 1, &err), CRISK_EUSAGE);
+    crisk_error_clear(&err);
+    cr_expect_eq(crisk_workbook_set_max_rows(wb, CRISK_WORKBOOK_MAX_ROWS, &err), CRISK_OK);
+    crisk_workbook_free(wb);
+    fclose(out);
 }
 
 static void write_file(const char *path, const char *text)

@@ -429,8 +429,9 @@ typedef struct crisk_workbook crisk_workbook;
  * table's `sheet (2)`, and so on.  Columns are as wide as their text (up
  * to 60 characters).  Text that is not valid UTF-8 is written with U+FFFD
  * for the bad bytes; a cell longer than Excel's 32,767 characters is cut
- * with an ellipsis; a table longer than Excel's 1,048,576 rows goes on in
- * a further sheet with the same header.
+ * with an ellipsis; a table longer than a sheet can hold keeps its first
+ * CRISK_WORKBOOK_MAX_ROWS rows and says below them what was left out
+ * (crisk_workbook_set_max_rows).
  * Returns CRISK_OK, CRISK_ENOMEM, or CRISK_EIO when the temporary file
  * libxlsxwriter needs cannot be made (it writes to a file name: the
  * workbook is made in $TMPDIR, else /tmp, and copied to `f`). */
@@ -457,6 +458,23 @@ int   crisk_workbook_close(crisk_workbook *wb, const crisk_inventory *inv,
 int   crisk_workbook_close_pair(crisk_workbook *w, const crisk_inventory *old_inv,
                                 const crisk_inventory *new_inv, const crisk_provenance *prov,
                                 crisk_error *err);
+/* The data rows a sheet keeps at most: Excel's 1,048,576 rows less the
+ * header and the note that says what was left out. */
+#define CRISK_WORKBOOK_MAX_ROWS 1048574u
+
+/* Keep at most `rows` data rows of each table (1 to CRISK_WORKBOOK_MAX_ROWS;
+ * the default is the most).  A table with more rows keeps the first
+ * `rows`; the row below them says how many were left out and which command
+ * writes them all, and the provenance sheet lists the table.  CRISK_EUSAGE
+ * ("--max-rows must be ...") for a count out of range. */
+int   crisk_workbook_set_max_rows(crisk_workbook *wb, size_t rows, crisk_error *err);
+
+/* crisk_export_write(CRISK_EXPORT_XLSX) keeping at most `max_rows` data
+ * rows of each sheet (0: CRISK_WORKBOOK_MAX_ROWS; crisk_workbook_set_max_rows
+ * says what a sheet cut short shows and its errors). */
+int   crisk_export_xlsx(FILE *f, const crisk_analysis *a, const crisk_provenance *prov,
+                        size_t max_rows, crisk_error *err);
+
 /* Drop the workbook (its temporary files removed) and free it; accepts
  * NULL.  Nothing is written to `f`. */
 void  crisk_workbook_free(crisk_workbook *wb);

@@ -139,7 +139,7 @@ int cli_parse_double(const char *command, const char *opt, const char *value, do
 enum { OPT_NODES = 1000, OPT_EDGES, OPT_FORMAT, OPT_TOP, OPT_MAP, OPT_INPUT,
        OPT_SERVICE_NODES, OPT_CHAINS, OPT_DROP_OPTIONAL, OPT_CRITICALITY, OPT_THREADS,
        OPT_DELIMITER, OPT_THOUSANDS, OPT_ENCODING, OPT_SHEET, OPT_EDGES_SHEET,
-       OPT_EXTRA };
+       OPT_MAX_ROWS, OPT_EXTRA };
 
 static const struct option common_options[] = {
     { "help",          no_argument,       NULL, 'h' },
@@ -161,6 +161,7 @@ static const struct option common_options[] = {
     { "edges-sheet",   required_argument, NULL, OPT_EDGES_SHEET },
     { "criticality",   required_argument, NULL, OPT_CRITICALITY },
     { "threads",       required_argument, NULL, OPT_THREADS },
+    { "max-rows",      required_argument, NULL, OPT_MAX_ROWS },
 };
 #define N_COMMON (sizeof common_options / sizeof common_options[0])
 
@@ -215,6 +216,13 @@ static int handle_common(cli_common *c, int opt, const char *arg)
         if (cli_parse_integer(c->command, "--threads", arg, 1, CRISK_ANALYSIS_MAX_THREADS, &k) != 0)
             return -1;
         c->threads = (unsigned)k;
+        return 0;
+    }
+    case OPT_MAX_ROWS: {
+        uint64_t k = 0;
+        if (cli_parse_integer(c->command, "--max-rows", arg, 1, CRISK_WORKBOOK_MAX_ROWS, &k) != 0)
+            return -1;
+        c->max_rows = (size_t)k;
         return 0;
     }
     case OPT_CRITICALITY:
@@ -330,6 +338,8 @@ int cli_parse(cli_common *c, int argc, char **argv, const char *usage,
     (void)command;
     if (c->xlsx && cli_workbook_output(c) != 0)
         return -1;
+    if (c->max_rows != 0 && !c->xlsx && !c->own_format)   /* export checks its own */
+        return cli_usage_error(c->command, "--max-rows applies to --format xlsx only");
     return take_positionals(c, argc, argv, optind);
 }
 

@@ -57,6 +57,12 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
     "  --sheet NAME     the nodes sheet of an .xlsx workbook (default: the first)\n" \
     "  --edges-sheet NAME  the edges sheet (of the --edges workbook, else of the\n" \
     "                   nodes one)\n"
+#define CLI_HELP_MAX_ROWS \
+    "  --max-rows N                xlsx: keep the first N rows of each table (at\n" \
+    "                              most and by default 1048574, what a sheet holds\n" \
+    "                              under its header); a row below them says how\n" \
+    "                              many were left out and which command writes all\n"
+
 #define CLI_HELP_THREADS_NARROW \
     "  --threads N      analysis threads (default: one per CPU; results do\n" \
     "                   not depend on it)\n"
@@ -77,6 +83,8 @@ typedef struct cli_common {
     int quiet;                         /* -q */
     unsigned threads;                  /* --threads N; 0 = one per CPU */
     double pairs_max_work;             /* spof --pairs-max-work N; 0 = the library's */
+    size_t max_rows;                   /* --max-rows N: data rows a sheet keeps; 0 = all
+                                        * a sheet holds (CRISK_WORKBOOK_MAX_ROWS) */
     crisk_load_options load;
     const char *args[CLI_MAX_ARGS];    /* positionals after the inventory (ids) */
     size_t n_args;

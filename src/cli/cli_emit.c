@@ -122,6 +122,8 @@ static int write_workbook(const cli_common *c, cli_emit_fn emit, void *ctx)
     int rc = cli_open_output(c, &out, &err);
     if (rc == CRISK_OK)
         rc = crisk_workbook_new(&wb, crisk_output_file(out), c->command, &err);
+    if (rc == CRISK_OK && c->max_rows != 0)
+        rc = crisk_workbook_set_max_rows(wb, c->max_rows, &err);
     if (rc == CRISK_OK)
         rc = emit(crisk_workbook_rows(wb), ctx, &err);
     if (rc == CRISK_OK) {

@@ -20,6 +20,7 @@ static const char usage[] =
     "  --top N                     only the first N entities of each market\n"
     "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
     "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
+    CLI_HELP_MAX_ROWS
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS

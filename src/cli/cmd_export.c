@@ -35,6 +35,7 @@ static const char usage[] =
     "                                       dependencies, false redundancy,\n"
     "                                       concentration by category, parent\n"
     "                                       and country, provenance\n"
+    CLI_HELP_MAX_ROWS
     "  --break-cycles              mef: cut the dependencies that close cycles\n"
     "                              (listed on stderr and in the output) instead\n"
     "                              of failing on the first cycle\n"
@@ -126,6 +127,8 @@ static int emit(FILE *f, void *ctx, crisk_error *err)
         return crisk_export_mef(f, x->inv, &x->mef, err);
     crisk_provenance prov;
     cli_provenance(x->c, &prov);
+    if (x->format == CRISK_EXPORT_XLSX)
+        return crisk_export_xlsx(f, x->a, &prov, x->c->max_rows, err);
     return crisk_export_write(f, x->a, x->format, &prov, err);
 }
 
@@ -174,6 +177,10 @@ static int parse(cli_common *c, export_cli *x, int argc, char **argv)
     free(rest);
     if (exit_code >= 0)
         return exit_code + 1;
+    if (c->max_rows != 0 && x->format != CRISK_EXPORT_XLSX) {
+        cli_usage_error("export", "--max-rows applies to --format xlsx only");
+        return EXIT_USAGE + 1;
+    }
     if (x->mef.break_cycles && x->format != CRISK_EXPORT_MEF) {
         cli_usage_error("export", "--break-cycles applies to --format mef only");
         return EXIT_USAGE + 1;
@@ -188,7 +195,7 @@ static int parse(cli_common *c, export_cli *x, int argc, char **argv)
 
 int cmd_export(int argc, char **argv)
 {
-    cli_common c = { 0 };
+    cli_common c = { .own_format = 1 };   /* take_format() has the --format */
     export_cli x = { .format = CRISK_EXPORT_JSON, .format_name = "json", .c = &c };
     int rc = parse(&c, &x, argc, argv);
     if (rc != 0)

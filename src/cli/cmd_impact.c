@@ -23,6 +23,7 @@ static const char usage[] =
     "                              functions whose rto_hours < H breach\n"
     "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
     "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
+    CLI_HELP_MAX_ROWS
     "                              CSV/JSON give one row per failed node: id, name,\n"
     "                              type, round, cause_group, cause_members,\n"
     "                              criticality, breach, downtime_min_hours,\n"

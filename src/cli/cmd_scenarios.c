@@ -40,6 +40,7 @@ static const char usage[] =
     "                              xlsx add the scenario x function matrix\n"
     "                              (unaffected, down, breached, unknown); xlsx: an\n"
     "                              Excel workbook of the CSV rows (needs -o FILE.xlsx)\n"
+    CLI_HELP_MAX_ROWS
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"
     "  --nodes FILE, --edges FILE  native CSV files instead of a directory\n"
     CLI_HELP_INPUTS

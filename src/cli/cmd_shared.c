@@ -16,6 +16,7 @@ static const char usage[] =
     "  --top N                     only the first N shared dependencies\n"
     "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
     "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
+    CLI_HELP_MAX_ROWS
     "                              CSV has one row per finding, kind = shared |\n"
     "                              false-redundancy\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"

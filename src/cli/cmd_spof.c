@@ -19,6 +19,7 @@ static const char usage[] =
     "                              output says so\n"
     "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
     "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
+    CLI_HELP_MAX_ROWS
     "                              CSV columns function,spof (with --pairs:\n"
     "                              function,spof,spof2,pairs_cut)\n"
     "  -o, --output FILE           write to FILE atomically instead of stdout\n"

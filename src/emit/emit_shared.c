@@ -342,6 +342,7 @@ static void redundancy_header(FILE *f)
     blank_row(row);
     redundancy_part(part, row);
     crisk__sheet_name(f, "false redundancy");
+    crisk__sheet_whole(f, "chainrisk shared --format csv");
     crisk__csv_header(f, part, 7);
 }
 
@@ -368,6 +369,7 @@ int crisk__shared_sheets(FILE *f, const crisk_analysis *a, crisk_error *err)
         blank_row(row);
         shared_part(part, row);
         crisk__sheet_name(f, "shared");
+        crisk__sheet_whole(f, "chainrisk shared --format csv");
         crisk__csv_header(f, part, 8);
         rc = for_each_row(&r, f, sheet_row, &r, err);
         if (rc == CRISK_OK && r.n_fr == 0)

@@ -349,6 +349,8 @@ int crisk__spof_sheets(FILE *f, const crisk_analysis *a, crisk_error *err)
         rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     for (int part = 0; part < 2 && rc == CRISK_OK; part++) {
         crisk__sheet_name(f, part == 0 ? "spofs" : "minimal pairs");
+        crisk__sheet_whole(f, part == 0 ? "chainrisk spof --format csv"
+                                        : "chainrisk spof --pairs --format csv");
         csv_header(f, part == 1);
         for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
             spof_set s;

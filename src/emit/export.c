@@ -321,18 +321,23 @@ static void sheet_edge(FILE *f, const crisk_inventory *inv, const edge_ref *r)
 static int export_sheets(FILE *f, const crisk_analysis *a, const crisk_provenance *prov,
                          crisk_error *err)
 {
-    static const struct { crisk_concentration_by by; const char *sheet; } markets[] = {
-        { CRISK_BY_CATEGORY, "concentration by category" },
-        { CRISK_BY_PARENT, "concentration by parent" },
-        { CRISK_BY_COUNTRY, "concentration by country" },
+    static const struct { crisk_concentration_by by; const char *sheet, *whole; } markets[] = {
+        { CRISK_BY_CATEGORY, "concentration by category",
+          "chainrisk concentration --by category --format csv" },
+        { CRISK_BY_PARENT, "concentration by parent",
+          "chainrisk concentration --by parent --format csv" },
+        { CRISK_BY_COUNTRY, "concentration by country",
+          "chainrisk concentration --by country --format csv" },
     };
     const crisk_inventory *inv = crisk_analysis_inventory(a);
     crisk__sheet_name(f, "nodes");
+    crisk__sheet_whole(f, "chainrisk export --format csv");
     if (export_csv(f, a) != CRISK_OK)
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     crisk__field row[EDGE_FIELDS];
     edge_fields(row, inv, NULL);
     crisk__sheet_name(f, "edges");
+    crisk__sheet_whole(f, "chainrisk export --format json");
     crisk__csv_header(f, row, EDGE_FIELDS);
     each_edge(f, inv, sheet_edge);
     int rc = crisk__spof_sheets(f, a, err);
@@ -340,17 +345,20 @@ static int export_sheets(FILE *f, const crisk_analysis *a, const crisk_provenanc
         rc = crisk__shared_sheets(f, a, err);
     for (size_t i = 0; rc == CRISK_OK && i < sizeof markets / sizeof *markets; i++) {
         crisk__sheet_name(f, markets[i].sheet);
+        crisk__sheet_whole(f, markets[i].whole);
         rc = crisk_emit_concentration(f, a, &markets[i].by, 1, -1, CRISK_FORMAT_CSV, prov, err);
     }
     return rc;
 }
 
-/* The workbook written to `f`: the sheets, then provenance. */
-static int export_xlsx(FILE *f, const crisk_analysis *a, const crisk_provenance *prov,
-                       crisk_error *err)
+/* The workbook written to `f`: the sheets, then provenance (output.h). */
+int crisk_export_xlsx(FILE *f, const crisk_analysis *a, const crisk_provenance *prov,
+                      size_t max_rows, crisk_error *err)
 {
     crisk_workbook *wb = NULL;
     int rc = crisk_workbook_new(&wb, f, "nodes", err);
+    if (rc == CRISK_OK && max_rows != 0)
+        rc = crisk_workbook_set_max_rows(wb, max_rows, err);
     if (rc == CRISK_OK)
         rc = export_sheets(crisk_workbook_rows(wb), a, prov, err);
     if (rc == CRISK_OK)
@@ -542,7 +550,7 @@ int crisk_export_write(FILE *f, const crisk_analysis *a, crisk_export_format fmt
     case CRISK_EXPORT_CSV: rc = export_csv(f, a); break;
     case CRISK_EXPORT_MEF: return crisk_export_mef(f, crisk_analysis_inventory(a), NULL, err);
     case CRISK_EXPORT_XLSX:
-        rc = export_xlsx(f, a, prov, err);
+        rc = crisk_export_xlsx(f, a, prov, 0, err);
         return rc != CRISK_OK ? rc : crisk__emit_status(f, err);
     default: rc = crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0, "unknown export format");
              return rc;

@@ -25,6 +25,15 @@
  * "top3") in a percentage format; booleans as booleans; NaN and NULL text
  * as empty cells.  Widths are fitted to the longest text of a column.
  *
+ * A table longer than a sheet keeps its first max_rows rows (Excel's
+ * 1,048,576 less the header and the note, or --max-rows); the rest are
+ * counted, not written, and the row below the last one kept says how many
+ * were left out and which command writes them all - the note must come
+ * last, since constant-memory mode cannot go back to an earlier row.  The
+ * provenance sheet lists every table cut.  Rejected: going on in sheets
+ * "NAME (2)", "NAME (3)", ... (a 100k export made 29 of them, 520 MB no
+ * one could use) and a note in the header row (unknown until the end).
+ *
  * libxlsxwriter writes to a file name, in constant-memory mode (each row
  * goes to a temporary file as soon as the next one starts: memory does not
  * grow with the table, at the cost of inline rather than shared strings).
@@ -37,6 +46,7 @@
 #include "workbook.h"
 #include "model/model.h"
 #include "util/tempfiles.h"
+#include "util/util.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -52,6 +62,16 @@
 #define WIDTH_MAX 60.0        /* widest fitted column, in characters */
 #define EPOCH_1980 315532800  /* 1980-01-01T00:00:00Z, the zip format's first date */
 
+#define HOW_MAX 96            /* bytes of "where the whole table is" */
+
+/* A table cut short at the row cap. */
+struct cut {
+    char sheet[LXW_SHEETNAME_MAX + 1];
+    size_t kept, rows;        /* data rows in the sheet, in the table */
+    size_t cap;               /* the workbook's cap on data rows */
+    char how[HOW_MAX];
+};
+
 struct crisk_workbook {
     FILE *out;                /* the caller's: the bytes go there at close */
     FILE *rows;               /* the stream emitters write to */
@@ -63,13 +83,19 @@ struct crisk_workbook {
     lxw_format *bold, *percent;
     char base[LXW_SHEETNAME_MAX + 1];   /* the name of sheets no one named */
     char next[LXW_SHEETNAME_MAX + 1];   /* the name of the next sheet; "" = base */
+    char next_how[HOW_MAX];   /* where the next table is whole; "" = the command as CSV */
+    size_t max_rows;          /* data rows a sheet keeps (CRISK_WORKBOOK_MAX_ROWS at most) */
+    struct cut *cuts;         /* the tables cut short, for the provenance sheet */
+    size_t n_cuts, cuts_cap;
 
     /* the current table */
     lxw_worksheet *sheet;     /* NULL before the first header */
-    char sheet_name[LXW_SHEETNAME_MAX + 1];   /* its name before " (k)" */
+    char sheet_name[LXW_SHEETNAME_MAX + 1];   /* its sheet's name */
     crisk__field *header;     /* its keys, for a continuation sheet */
     size_t cols;
     lxw_row_t row;            /* the next row to write */
+    size_t table_rows;        /* data rows the table has had, kept or not */
+    char how[HOW_MAX];        /* where it is whole */
     double *width;            /* per column, in characters */
 
     char *text;               /* scratch for one cell's text */
@@ -292,7 +318,41 @@ static void unique_name(crisk_workbook *w, const char *base, char *out, size_t s
     }
 }
 
-/* Fit the columns, put the filter over the table's rows. */
+/* What a table cut short left out and where it is whole, in `out`:
+ * "the first K of N rows (M left out; WHY). Every row: HOW". */
+static void cut_words(char *out, size_t size, const struct cut *c)
+{
+    char why[64];
+    if (c->cap == CRISK_WORKBOOK_MAX_ROWS)
+        snprintf(why, sizeof why, "Excel holds %u rows a sheet", (unsigned)LXW_ROW_MAX);
+    else
+        snprintf(why, sizeof why, "--max-rows %zu", c->cap);
+    snprintf(out, size, "the first %zu of %zu rows (%zu left out; %s). Every row: %s", c->kept,
+             c->rows, c->rows - c->kept, why, c->how);
+}
+
+/* Below the last row kept of a table cut short: what was left out and
+ * where the whole table is; remembered for the provenance sheet. */
+static void note_cut(crisk_workbook *w)
+{
+    if (crisk__grow((void **)&w->cuts, &w->cuts_cap, w->n_cuts + 1, sizeof *w->cuts) != 0) {
+        problem(w, CRISK_ENOMEM, "out of memory");
+        return;
+    }
+    struct cut *c = &w->cuts[w->n_cuts++];
+    snprintf(c->sheet, sizeof c->sheet, "%s", w->sheet_name);
+    c->kept = w->max_rows;
+    c->rows = w->table_rows;
+    c->cap = w->max_rows;
+    snprintf(c->how, sizeof c->how, "%s", w->how);
+    char words[320], note[400];
+    cut_words(words, sizeof words, c);
+    snprintf(note, sizeof note, "Truncated: %s", words);
+    check(w, worksheet_write_string(w->sheet, w->row, 0, note, w->bold));
+}
+
+/* Fit the columns, put the filter over the table's rows, say what a table
+ * cut short left out. */
 static void end_sheet(crisk_workbook *w)
 {
     if (w->sheet == NULL)
@@ -303,6 +363,8 @@ static void end_sheet(crisk_workbook *w)
     if (w->cols > 0)
         check(w, worksheet_autofilter(w->sheet, 0, 0, w->row > 0 ? w->row - 1 : 0,
                                       (lxw_col_t)(w->cols - 1)));
+    if (w->table_rows > w->max_rows)
+        note_cut(w);
     w->sheet = NULL;
 }
 
@@ -311,8 +373,8 @@ static void begin_sheet(crisk_workbook *w, const char *name)
 {
     char unique[LXW_SHEETNAME_MAX + 1];
     unique_name(w, name, unique, sizeof unique);
-    if (name != w->sheet_name)   /* a continued table passes its own name: no copy onto itself */
-        snprintf(w->sheet_name, sizeof w->sheet_name, "%s", name);
+    snprintf(w->sheet_name, sizeof w->sheet_name, "%s", unique);
+    w->table_rows = 0;
     w->sheet = workbook_add_worksheet(w->wb, unique);
     if (w->sheet == NULL) {
         problem(w, CRISK_EINTERNAL, "cannot add a sheet");
@@ -349,8 +411,13 @@ void crisk__workbook_header(crisk_workbook *w, const crisk__field *row, size_t n
     }
     memcpy(w->header, row, n * sizeof *row);
     w->cols = n;
+    if (w->next_how[0] != '\0')
+        snprintf(w->how, sizeof w->how, "%s", w->next_how);
+    else
+        snprintf(w->how, sizeof w->how, "the same command with --format csv");
     begin_sheet(w, w->next[0] != '\0' ? w->next : w->base);
     w->next[0] = '\0';
+    w->next_how[0] = '\0';
 }
 
 int crisk__workbook_row(crisk_workbook *w, const crisk__field *row, size_t n)
@@ -359,13 +426,8 @@ int crisk__workbook_row(crisk_workbook *w, const crisk__field *row, size_t n)
         problem(w, CRISK_EINTERNAL, "a row came before its table's header");
     if (w->status != CRISK_OK)
         return w->status == CRISK_ENOMEM ? CRISK_ENOMEM : CRISK_OK;
-    if (w->row == LXW_ROW_MAX) {
-        /* Excel's last row: the table goes on in a sheet of its own */
-        end_sheet(w);
-        begin_sheet(w, w->sheet_name);
-        if (w->status != CRISK_OK)
-            return CRISK_OK;
-    }
+    if (w->table_rows++ >= w->max_rows)
+        return CRISK_OK;   /* past the cap: counted for the note, not written */
     for (size_t c = 0; c < n && c < w->cols; c++)
         write_cell(w, c, &row[c]);
     w->row++;
@@ -377,6 +439,23 @@ void crisk__sheet_name(FILE *f, const char *name)
     crisk_workbook *w = crisk__workbook_of(f);
     if (w != NULL)
         snprintf(w->next, sizeof w->next, "%s", name);
+}
+
+void crisk__sheet_whole(FILE *f, const char *how)
+{
+    crisk_workbook *w = crisk__workbook_of(f);
+    if (w != NULL)
+        snprintf(w->next_how, sizeof w->next_how, "%s", how);
+}
+
+int crisk_workbook_set_max_rows(crisk_workbook *w, size_t rows, crisk_error *err)
+{
+    if (rows < 1 || rows > CRISK_WORKBOOK_MAX_ROWS)
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "--max-rows must be a whole number from 1 to %zu",
+                               (size_t)CRISK_WORKBOOK_MAX_ROWS);
+    w->max_rows = rows;
+    return CRISK_OK;
 }
 
 /* ---- provenance ------------------------------------------------------------ */
@@ -461,6 +540,7 @@ static void provenance_sheet(crisk_workbook *w, const crisk_inventory *old,
     crisk__field row[PROV_FIELDS];
     const char *side = old != NULL ? "new " : "";
     prov_row(row, NULL, NULL, NULL, NULL, NAN, NAN);
+    w->max_rows = CRISK_WORKBOOK_MAX_ROWS;   /* the cap is the results', never provenance's */
     snprintf(w->next, sizeof w->next, "provenance");
     crisk__workbook_header(w, row, PROV_FIELDS);
     prov_pair(w, "tool", crisk_version());
@@ -472,6 +552,14 @@ static void provenance_sheet(crisk_workbook *w, const crisk_inventory *old,
         char item[128];
         snprintf(item, sizeof item, "option --%s", prov->option_names[i]);
         prov_pair(w, item, prov->option_values[i]);
+    }
+    for (size_t i = 0; i < w->n_cuts; i++) {
+        const struct cut *c = &w->cuts[i];
+        char words[320], value[360];
+        cut_words(words, sizeof words, c);
+        snprintf(value, sizeof value, "%s: %s", c->sheet, words);
+        prov_row(row, "truncated sheet", value, NULL, NULL, NAN, (double)c->rows);
+        crisk__workbook_row(w, row, PROV_FIELDS);
     }
     if (old != NULL)
         prov_model(w, old, "old ");
@@ -585,6 +673,7 @@ int crisk_workbook_new(crisk_workbook **out, FILE *f, const char *sheet, crisk_e
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     w->out = f;
     w->temp = -1;
+    w->max_rows = CRISK_WORKBOOK_MAX_ROWS;
     int e = make_temporary(w);
     if (e == 0) {
         w->rows = open_memstream(&w->raw, &w->raw_len);
@@ -667,6 +756,8 @@ void crisk_workbook_free(crisk_workbook *w)
     free(w->raw);
     free(w->header);
     free(w->width);
+    free(w->cuts);
+
     free(w->text);
     free(w);
 }

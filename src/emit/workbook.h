@@ -25,6 +25,12 @@ crisk_workbook *crisk__workbook_of(FILE *f);
  * " (3)", ... */
 void crisk__sheet_name(FILE *f, const char *name);
 
+/* Say where the next table written to `f` is whole, for the note of a
+ * sheet cut short at the row cap (crisk_workbook_set_max_rows): a command
+ * line such as "chainrisk spof --format csv".  Without it: "the same
+ * command with --format csv".  A no-op on any other stream. */
+void crisk__sheet_whole(FILE *f, const char *how);
+
 /* Start a sheet with the keys of row[0..n) as its header row (frozen, with
  * a filter).  A problem is kept and reported by crisk_workbook_close(). */
 void crisk__workbook_header(crisk_workbook *wb, const crisk__field *row, size_t n);

@@ -24,7 +24,8 @@ python3-openpyxl, not chainrisk's own reader):
 
 Then `export --format xlsx`: its sheets, the nodes sheet against
 `export --format csv`, the edges against the inventory, and the hostile
-fixtures (formulas, invalid UTF-8) as text.
+fixtures (formulas, invalid UTF-8) as text.  And --max-rows: tables cut at
+the cap with a note below them, in provenance too, and whole at the cap.
 
 Prints one line per check group and "N passed, N failed" at the end; exits
 1 if any check failed.
@@ -335,8 +336,73 @@ def check_check(tmp):
     print("ok check")
 
 
+def provenance_items(wb, item):
+    return [r for r in ([c.value for c in row] for row in wb["provenance"].iter_rows())
+            if r[0] == item]
+
+
+def check_row_cap(tmp):
+    """--max-rows N: each table keeps its first N rows (the CSV's first N),
+    the row below says what was left out and which command writes it all,
+    the filter covers the rows kept, and provenance lists the table; a table
+    of N rows or fewer is whole, with no note."""
+    rank = csv_rows(["rank", SAMPLE])
+    total = len(rank) - 1
+    path = workbook(["rank", SAMPLE, "--max-rows", "5"], tmp, "rank-cap")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["rank"]
+    check(ws.max_row == 7, "rank-cap: %d rows, expected header + 5 + note" % ws.max_row)
+    for r, row in enumerate(rank[1:6], start=2):
+        got = [ws.cell(row=r, column=c) for c in range(1, len(row) + 1)]
+        check(all(same_cell(t, cell) for t, cell in zip(row, got)),
+              "rank-cap: row %d differs from the CSV" % r)
+    note = ("Truncated: the first 5 of %d rows (%d left out; --max-rows 5). Every row: the same "
+            "command with --format csv" % (total, total - 5))
+    cell = ws.cell(row=7, column=1)
+    check(cell.value == note and cell.data_type == "s" and cell.font.b,
+          "rank-cap: note %r" % cell.value)
+    check(all(ws.cell(row=7, column=c).value is None for c in range(2, len(rank[0]) + 1)),
+          "rank-cap: more than the note in its row")
+    last = openpyxl.utils.get_column_letter(len(rank[0]))
+    check(ws.auto_filter.ref == "A1:%s6" % last, "rank-cap: filter %r" % ws.auto_filter.ref)
+    cuts = provenance_items(wb, "truncated sheet")
+    check(len(cuts) == 1 and cuts[0][1] == "rank: " + note[len("Truncated: "):]
+          and cuts[0][5] == total, "rank-cap: provenance %r" % cuts)
+    options = provenance_items(wb, "option --max-rows")
+    check(options and options[0][1] == "5", "rank-cap: option %r" % options)
+    check(no_formulas(path, wb), "rank-cap: a formula in the workbook")
+
+    path = workbook(["rank", SAMPLE, "--max-rows", str(total)], tmp, "rank-exact")
+    wb = openpyxl.load_workbook(path)
+    check_table("rank-exact", wb["rank"], rank)
+    check(not provenance_items(wb, "truncated sheet"), "rank-exact: listed as truncated")
+
+    path = workbook(["export", SAMPLE, "--max-rows", "3"], tmp, "export-cap")
+    wb = openpyxl.load_workbook(path)
+    check(wb.sheetnames == EXPORT_SHEETS, "export-cap: sheets %r" % wb.sheetnames)
+    whole = {"nodes": "chainrisk export --format csv", "edges": "chainrisk export --format json",
+             "spofs": "chainrisk spof --format csv",
+             "minimal pairs": "chainrisk spof --pairs --format csv",
+             "shared": "chainrisk shared --format csv",
+             "concentration by country": "chainrisk concentration --by country --format csv"}
+    listed = {r[1].split(":")[0]: r for r in provenance_items(wb, "truncated sheet")}
+    for sheet, how in whole.items():
+        ws = wb[sheet]
+        note = ws.cell(row=ws.max_row, column=1).value or ""
+        check(ws.max_row == 5 and note.startswith("Truncated: the first 3 of ")
+              and note.endswith("Every row: " + how), "export-cap %s: note %r" % (sheet, note))
+        check(sheet in listed and listed[sheet][1] == sheet + ": " + note[len("Truncated: "):],
+              "export-cap %s: provenance %r" % (sheet, listed.get(sheet)))
+    fr = wb["false redundancy"]
+    check(fr.max_row <= 4 and "false redundancy" not in listed
+          and not str(fr.cell(row=fr.max_row, column=1).value).startswith("Truncated"),
+          "export-cap: false redundancy cut")
+    print("ok row cap")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        check_row_cap(tmp)
         check_commands(tmp)
         check_diff(tmp)
         check_check(tmp)
