@@ -848,3 +848,41 @@ Test(policy, scenarios_read_against_another_inventory_are_refused)
     release_check(&other);
     release_check(&k);
 }
+
+/* The scenario file a `scenarios` rule read is the policy's, to list among
+ * a result's inputs: none before crisk_policy_load_scenarios, then the
+ * rule's set with the file's path (relative to the policy's folder) and
+ * digest; other rules have none. */
+Test(policy, gives_each_scenarios_rule_s_set_once_read)
+{
+    crisk_input in = { CRISK_SOURCE_DIR "/data/sample", NULL, NULL };
+    crisk_inventory *inv = NULL;
+    crisk_policy *p = NULL;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, NULL, &diags, &err), CRISK_OK);
+    cr_assert_eq(crisk_policy_load(&p, CRISK_SOURCE_DIR "/data/policy.json", &diags, &err),
+                 CRISK_OK);
+    size_t n = crisk_policy_rule_count(p), found = 0;
+    for (size_t i = 0; i < n; i++)
+        cr_expect_null(crisk_policy_scenario_set(p, i), "rule %zu before the load", i);
+    cr_assert_eq(crisk_policy_load_scenarios(p, inv, &diags, &err), CRISK_OK, "%s", err.message);
+    for (size_t i = 0; i < n; i++) {
+        const crisk_scenario_set *set = crisk_policy_scenario_set(p, i);
+        if (set == NULL)
+            continue;
+        const char *path = NULL, *sha = NULL;
+        uint64_t bytes = 0;
+        size_t rows = 0;
+        crisk_scenario_set_source(set, &path, &sha, &bytes, &rows);
+        cr_expect_str_eq(path, CRISK_SOURCE_DIR "/data/policy-scenarios.csv");
+        cr_expect_eq(strlen(sha), 64);
+        found++;
+    }
+    cr_expect_eq(found, 1);
+    cr_expect_null(crisk_policy_scenario_set(p, n), "past the last rule");
+    crisk_policy_free(p);
+    crisk_inventory_free(inv);
+    crisk_diagnostics_release(&diags);
+}

@@ -294,6 +294,40 @@ Test(workbook, cuts_each_table_at_the_row_cap_asked_for)
     free(path);
 }
 
+/* A scenario file is an input like the inventory's: after them, with its
+ * kind, digest, size and rows; the same file noted twice (two policy
+ * rules) once. */
+Test(workbook, lists_inputs_besides_the_inventory_once_each)
+{
+    char *path = temp_path("inputs");
+    FILE *out = fopen(path, "wb");
+    crisk_workbook *wb = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    const char *sha = "a46b2f66138cca23fb0112dba0e791592a9e601060c8f2663e52fd0d631a63d3";
+    cr_assert_eq(crisk_workbook_new(&wb, out, "t", &err), CRISK_OK);
+    cr_assert_eq(crisk_workbook_add_input(wb, "s.csv", "scenarios", sha, 809, 5, &err), CRISK_OK);
+    cr_assert_eq(crisk_workbook_add_input(wb, "s.csv", "scenarios", sha, 809, 5, &err), CRISK_OK);
+    cr_assert_eq(crisk_workbook_add_input(wb, "t.csv", "scenarios", sha, 1, 0, &err), CRISK_OK);
+    one_text(crisk_workbook_rows(wb), "x");
+    crisk_provenance prov = { .command = "scenarios", .n_options = 1,
+                              .option_names = { "scenarios" }, .option_values = { "s.csv" } };
+    cr_assert_eq(crisk_workbook_close(wb, NULL, &prov, &err), CRISK_OK, "%s", err.message);
+    fclose(out);
+    char *xml = member(path, "xl/worksheets/sheet2.xml");
+    const char *first = strstr(xml, "<t>s.csv</t>");
+    cr_assert_not_null(first, "%s", xml);
+    cr_expect_null(strstr(first + 1, "<t>s.csv</t></is></c><c r=\"C"), "s.csv listed twice");
+    cr_expect_not_null(strstr(xml, "<t>a46b2f66138cca23fb0112dba0e791592a9e601060c8f2663e52fd0d631a63d3</t>"));
+    cr_expect_not_null(strstr(xml, "<v>809</v>"));
+    const char *second = strstr(xml, "<t>t.csv</t>");
+    const char *option = strstr(xml, "<t>option --scenarios</t>");
+    cr_assert(second != NULL && option != NULL && first < second && second < option,
+              "inputs in order, before the options: %s", xml);
+    free(xml);
+    unlink(path);
+    free(path);
+}
+
 Test(workbook, refuses_a_row_cap_out_of_range)
 {
     FILE *out = fopen("/dev/null", "wb");

@@ -469,6 +469,15 @@ int   crisk_workbook_close_pair(crisk_workbook *w, const crisk_inventory *old_in
  * ("--max-rows must be ...") for a count out of range. */
 int   crisk_workbook_set_max_rows(crisk_workbook *wb, size_t rows, crisk_error *err);
 
+/* List a file the result was made from besides the inventory's inputs
+ * (a scenario file: kind "scenarios") on the provenance sheet, after the
+ * inventory's, with its SHA-256 (64 hex digits), size and data rows; the
+ * strings are copied.  The same path and digest again is listed once.
+ * CRISK_ENOMEM. */
+int   crisk_workbook_add_input(crisk_workbook *wb, const char *path, const char *kind,
+                               const char *sha256, uint64_t bytes, size_t rows,
+                               crisk_error *err);
+
 /* crisk_export_write(CRISK_EXPORT_XLSX) keeping at most `max_rows` data
  * rows of each sheet (0: CRISK_WORKBOOK_MAX_ROWS; crisk_workbook_set_max_rows
  * says what a sheet cut short shows and its errors). */

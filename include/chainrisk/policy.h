@@ -66,6 +66,12 @@ unsigned crisk_policy_needs(const crisk_policy *p);
 int crisk_policy_load_scenarios(crisk_policy *p, const crisk_inventory *inv,
                                 crisk_diagnostics *diags, crisk_error *err);
 
+/* The scenario set rule `rule` (0 to crisk_policy_rule_count - 1) read
+ * with crisk_policy_load_scenarios - its file's path and SHA-256 through
+ * crisk_scenario_set_source - or NULL: not a `scenarios` rule, or not read
+ * yet.  Borrowed until the next load or crisk_policy_free.  O(1). */
+const crisk_scenario_set *crisk_policy_scenario_set(const crisk_policy *p, size_t rule);
+
 /* ---- checking ---------------------------------------------------------------- */
 
 typedef struct crisk_check crisk_check;

@@ -3,6 +3,8 @@
  */
 #include "cli_emit.h"
 
+#include <stdio.h>
+
 int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_analysis **a)
 {
     *inv = NULL;
@@ -82,6 +84,9 @@ int cli_check_policy(const cli_common *c, crisk_policy *p, const crisk_analysis 
         crisk_diagnostics_release(&diags);
         if (rc != CRISK_OK)   /* the scenario files are the policy's: a bad one is a usage error */
             return crisk_exit_code(rc) == EXIT_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
+        for (size_t i = 0; i < crisk_policy_rule_count(p); i++)
+            if (crisk_policy_scenario_set(p, i) != NULL)
+                cli_note_scenarios(crisk_policy_scenario_set(p, i));
     }
     crisk_check_options opts = CRISK_CHECK_OPTIONS_INIT;
     opts.threads = c->threads;
@@ -111,6 +116,46 @@ int cli_no_args(const cli_common *c)
     return cli_usage_error(c->command, "unexpected argument '%s'", c->args[0]);
 }
 
+/* The scenario files read in this run, for the workbook's provenance:
+ * copied when read (a command may free its set before it writes), listed
+ * after the inventory's inputs.  A run reads a handful at most (one per
+ * `scenarios` rule of a policy); past the table's size a file is still
+ * read and used, and the provenance lacks it - never, in practice. */
+#define MAX_SCENARIO_FILES 64
+static struct scenario_file {
+    char path[4096];
+    char sha256[65];
+    uint64_t bytes;
+    size_t rows;
+} scenario_files[MAX_SCENARIO_FILES];
+static size_t n_scenario_files;
+
+void cli_note_scenarios(const crisk_scenario_set *set)
+{
+    const char *path = NULL, *sha256 = NULL;
+    uint64_t bytes = 0;
+    size_t rows = 0;
+    crisk_scenario_set_source(set, &path, &sha256, &bytes, &rows);
+    if (path == NULL || n_scenario_files == MAX_SCENARIO_FILES)
+        return;   /* a generated set: no file */
+    struct scenario_file *f = &scenario_files[n_scenario_files++];
+    snprintf(f->path, sizeof f->path, "%s", path);
+    snprintf(f->sha256, sizeof f->sha256, "%s", sha256 != NULL ? sha256 : "");
+    f->bytes = bytes;
+    f->rows = rows;
+}
+
+static int list_scenario_files(crisk_workbook *wb, crisk_error *err)
+{
+    int rc = CRISK_OK;
+    for (size_t i = 0; i < n_scenario_files && rc == CRISK_OK; i++) {
+        const struct scenario_file *f = &scenario_files[i];
+        rc = crisk_workbook_add_input(wb, f->path, "scenarios", f->sha256, f->bytes, f->rows,
+                                      err);
+    }
+    return rc;
+}
+
 /* --format xlsx: the emitter writes its CSV tables into a workbook
  * (crisk_workbook_rows), which is then written to the output, with a
  * provenance sheet for the inventory loaded. */
@@ -124,6 +169,8 @@ static int write_workbook(const cli_common *c, cli_emit_fn emit, void *ctx)
         rc = crisk_workbook_new(&wb, crisk_output_file(out), c->command, &err);
     if (rc == CRISK_OK && c->max_rows != 0)
         rc = crisk_workbook_set_max_rows(wb, c->max_rows, &err);
+    if (rc == CRISK_OK)
+        rc = list_scenario_files(wb, &err);
     if (rc == CRISK_OK)
         rc = emit(crisk_workbook_rows(wb), ctx, &err);
     if (rc == CRISK_OK) {

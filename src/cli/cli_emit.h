@@ -47,8 +47,17 @@ int cli_find_node(const crisk_inventory *inv, const char *id, size_t *out);
 /* Usage error when positionals are left over that the command does not take. */
 int cli_no_args(const cli_common *c);
 
+/* Remember the file `set` was read from (nothing for a generated set), so
+ * that a workbook written later in this run lists it on its provenance
+ * sheet with its SHA-256, after the inventory's inputs.  cli_scenarios_load
+ * and cli_check_policy call it for every scenario file they read. */
+void cli_note_scenarios(const crisk_scenario_set *set);
+
 /* Open the output (-o FILE atomically, or stdout), let `emit` write, and
- * commit - or drop the partial file on any error.  Returns an exit code. */
+ * commit - or drop the partial file on any error.  Returns an exit code.
+ * With --format xlsx, a workbook of the emitter's CSV tables with a
+ * provenance sheet (the inventory's inputs, the scenario files noted,
+ * the options). */
 typedef int (*cli_emit_fn)(FILE *f, void *ctx, crisk_error *err);
 int cli_write(const cli_common *c, cli_emit_fn emit, void *ctx);
 

@@ -3,6 +3,7 @@
  * `report` share (see cli_scenarios.h).
  */
 #include "cli_scenarios.h"
+#include "cli_emit.h"
 
 int cli_opt_scenarios(void *ctx, const char *value)
 {
@@ -62,6 +63,8 @@ int cli_scenarios_load(const cli_common *c, const cli_scenario_args *a, const cr
     int rc = crisk_scenario_set_load(out, inv, a->file, &diags, &err);
     cli_print_diagnostics(c, &diags, rc, &err);
     crisk_diagnostics_release(&diags);
+    if (rc == CRISK_OK)
+        cli_note_scenarios(*out);
     return rc == CRISK_OK ? EXIT_OK : crisk_exit_code(rc);
 }
 

@@ -64,6 +64,14 @@
 
 #define HOW_MAX 96            /* bytes of "where the whole table is" */
 
+/* An input file besides the inventory's (a scenario file), as given. */
+struct extra_input {
+    char *path, *kind;
+    char sha256[65];
+    uint64_t bytes;
+    size_t rows;
+};
+
 /* A table cut short at the row cap. */
 struct cut {
     char sheet[LXW_SHEETNAME_MAX + 1];
@@ -85,6 +93,8 @@ struct crisk_workbook {
     char next[LXW_SHEETNAME_MAX + 1];   /* the name of the next sheet; "" = base */
     char next_how[HOW_MAX];   /* where the next table is whole; "" = the command as CSV */
     size_t max_rows;          /* data rows a sheet keeps (CRISK_WORKBOOK_MAX_ROWS at most) */
+    struct extra_input *inputs;   /* the inputs besides the inventory's (copies) */
+    size_t n_inputs, inputs_cap;
     struct cut *cuts;         /* the tables cut short, for the provenance sheet */
     size_t n_cuts, cuts_cap;
 
@@ -448,6 +458,27 @@ void crisk__sheet_whole(FILE *f, const char *how)
         snprintf(w->next_how, sizeof w->next_how, "%s", how);
 }
 
+int crisk_workbook_add_input(crisk_workbook *w, const char *path, const char *kind,
+                             const char *sha256, uint64_t bytes, size_t rows, crisk_error *err)
+{
+    for (size_t i = 0; i < w->n_inputs; i++)
+        if (strcmp(w->inputs[i].path, path) == 0 && strcmp(w->inputs[i].sha256, sha256) == 0)
+            return CRISK_OK;   /* one file named twice (two rules) is one input */
+    if (crisk__grow((void **)&w->inputs, &w->inputs_cap, w->n_inputs + 1, sizeof *w->inputs)
+        != 0)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    struct extra_input *x = &w->inputs[w->n_inputs];
+    *x = (struct extra_input){ strdup(path), strdup(kind), "", bytes, rows };
+    if (x->path == NULL || x->kind == NULL) {
+        free(x->path);
+        free(x->kind);
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    snprintf(x->sha256, sizeof x->sha256, "%s", sha256);
+    w->n_inputs++;
+    return CRISK_OK;
+}
+
 int crisk_workbook_set_max_rows(crisk_workbook *w, size_t rows, crisk_error *err)
 {
     if (rows < 1 || rows > CRISK_WORKBOOK_MAX_ROWS)
@@ -548,6 +579,11 @@ static void provenance_sheet(crisk_workbook *w, const crisk_inventory *old,
     if (old != NULL)
         prov_inputs(w, old, "old ");
     prov_inputs(w, inv, side);
+    for (size_t i = 0; i < w->n_inputs; i++) {
+        const struct extra_input *x = &w->inputs[i];
+        prov_row(row, "input", x->path, x->kind, x->sha256, (double)x->bytes, (double)x->rows);
+        crisk__workbook_row(w, row, PROV_FIELDS);
+    }
     for (size_t i = 0; prov != NULL && i < prov->n_options; i++) {
         char item[128];
         snprintf(item, sizeof item, "option --%s", prov->option_names[i]);
@@ -757,7 +793,11 @@ void crisk_workbook_free(crisk_workbook *w)
     free(w->header);
     free(w->width);
     free(w->cuts);
-
+    for (size_t i = 0; i < w->n_inputs; i++) {
+        free(w->inputs[i].path);
+        free(w->inputs[i].kind);
+    }
+    free(w->inputs);
     free(w->text);
     free(w);
 }

@@ -34,6 +34,11 @@ const char *crisk_policy_name(const crisk_policy *p) { return p->name; }
 const char *crisk_policy_sha256(const crisk_policy *p) { return p->sha256; }
 size_t crisk_policy_rule_count(const crisk_policy *p) { return p->n_rules; }
 
+const crisk_scenario_set *crisk_policy_scenario_set(const crisk_policy *p, size_t rule)
+{
+    return rule < p->n_rules ? p->rules[rule].set : NULL;
+}
+
 unsigned crisk_policy_needs(const crisk_policy *p)
 {
     unsigned needs = 0;

@@ -17,7 +17,8 @@ python3-openpyxl, not chainrisk's own reader):
   - shares in a percentage format;
   - the same bytes on the second run (the creation time comes from the
     inputs, not the clock);
-  - the provenance sheet: tool, command, every input with its SHA-256.
+  - the provenance sheet: tool, command, every input with its SHA-256, a
+    scenario file (`scenarios --scenarios FILE`) among them.
 
 `diff` (one sheet, the CSV's rows; both sides' inputs in provenance) and
 `check` (a rules sheet and a violations sheet: the CSV's rows of each kind).
@@ -180,6 +181,25 @@ COMMANDS = [
 ]
 
 
+def check_scenario_inputs(name, wb, files):
+    """The scenario files `files` listed as inputs of kind "scenarios", after
+    the inventory's, with SHA-256, size and data rows; nothing else."""
+    rows = [[c.value for c in r] for r in wb["provenance"].iter_rows()]
+    inputs = [r for r in rows[1:] if r[0] == "input"]
+    listed = [r for r in inputs if r[2] == "scenarios"]
+    want = []
+    for path in files:
+        with open(path, "rb") as f:
+            data = f.read()
+        with open(path, newline="") as f:
+            n_rows = sum(1 for _ in csv.reader(f)) - 1
+        want.append(["input", path, "scenarios", hashlib.sha256(data).hexdigest(), len(data),
+                     n_rows])
+    check(listed == want, "%s: scenario inputs %r, expected %r" % (name, listed, want))
+    check(inputs[-len(listed):] == listed if listed else True,
+          "%s: scenario files not after the inventory's inputs" % name)
+
+
 def check_commands(tmp):
     inputs = [os.path.join(SAMPLE, "nodes.csv"), os.path.join(SAMPLE, "edges.csv")]
     for name, args, sheets in COMMANDS:
@@ -189,6 +209,9 @@ def check_commands(tmp):
         check_table(name, wb[sheets[0]], csv_rows(args))
         check(no_formulas(path, wb), "%s: a formula in the workbook" % name)
         check_provenance(name, wb, args[0], inputs)
+        # a scenario file given is an input; generated scenarios are none
+        files = [args[i + 1] for i, a in enumerate(args) if a == "--scenarios"]
+        check_scenario_inputs(name, wb, files)
         print("ok %s" % name)
 
 
