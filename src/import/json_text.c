@@ -595,7 +595,11 @@ static int locate(cJSON *root, const unsigned char *s, size_t n, size_t after,
  * per-thread pointer: while this thread parses into an arena, cJSON's
  * allocations come from it and its frees (of a failed parse) wait for the
  * arena's end; otherwise they are malloc and free, unchanged for every
- * other tree and thread.  The library itself only parses with cJSON. */
+ * other tree and thread.  The library itself only parses with cJSON.  A
+ * program embedding the library should not install hooks of its own:
+ * before the first SBOM load they are replaced by these (malloc and free
+ * outside an arena), after it the SBOM trees would come from its
+ * allocator and never be freed. */
 
 #define BLOCK_MIN ((size_t)64 << 10)    /* bytes: the first block */
 #define BLOCK_MAX ((size_t)16 << 20)    /* bytes: blocks grow by doubling up to this */
