@@ -356,6 +356,8 @@ def check_check(tmp):
     check_provenance("check", wb, "check",
                      [os.path.join(REPO, "data", "sample-next", "nodes.csv"),
                       os.path.join(REPO, "data", "sample-next", "edges.csv")])
+    # the scenario file of the policy's scenarios rule is an input too
+    check_scenario_inputs("check", wb, [os.path.join(REPO, "data", "policy-scenarios.csv")])
     print("ok check")
 
 
