@@ -350,14 +350,10 @@ static const char *trimmed(cdx *c, const char *s)
 {
     if (s == NULL)
         return NULL;
-    size_t len = strlen(s), start = 0;
-    while (start < len && crisk__json_is_space((unsigned char)s[start]))
-        start++;
-    while (len > start && crisk__json_is_space((unsigned char)s[len - 1]))
-        len--;
-    if (len == start)
+    size_t start, len = crisk__json_trim_span(s, &start);
+    if (len == 0)
         return NULL;
-    return start == 0 && s[len] == '\0' ? s : copy_string(c, s + start, len - start);
+    return start == 0 && s[len] == '\0' ? s : copy_string(c, s + start, len);
 }
 
 /* Text the model keeps must fit a native CSV cell: an error otherwise. */

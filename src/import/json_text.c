@@ -51,6 +51,17 @@ int crisk__json_is_space(unsigned char ch)
     return is_space(ch);
 }
 
+size_t crisk__json_trim_span(const char *text, size_t *start)
+{
+    size_t len = strlen(text), from = 0;
+    while (from < len && crisk__json_is_space((unsigned char)text[from]))
+        from++;
+    while (len > from && crisk__json_is_space((unsigned char)text[len - 1]))
+        len--;
+    *start = from;
+    return len - from;
+}
+
 const char *crisk__json_type_name(int type)
 {
     switch (type & 0xFF) {

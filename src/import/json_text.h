@@ -81,6 +81,12 @@ void crisk__json_tree_release(crisk__json_tree *tree);
 /* JSON's white space: space, tab, CR, LF (also what cells are trimmed of). */
 int crisk__json_is_space(unsigned char ch);
 
+/* The part of TEXT between leading and trailing white space (as
+ * crisk__json_is_space): its offset in *START, its length returned; 0 when
+ * nothing is left.  The SBOM readers trim every value they keep this way,
+ * as the native reader trims cells. */
+size_t crisk__json_trim_span(const char *text, size_t *start);
+
 /* "an object", "an array", "a string", "a number", "a boolean" or "null",
  * for a cJSON type (`item->type`, or a cJSON_* constant). */
 const char *crisk__json_type_name(int type);

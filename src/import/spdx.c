@@ -202,14 +202,10 @@ static const char *trimmed(spdx *s, const char *text)
 {
     if (text == NULL)
         return NULL;
-    size_t len = strlen(text), start = 0;
-    while (start < len && crisk__json_is_space((unsigned char)text[start]))
-        start++;
-    while (len > start && crisk__json_is_space((unsigned char)text[len - 1]))
-        len--;
-    if (len == start)
+    size_t start, len = crisk__json_trim_span(text, &start);
+    if (len == 0)
         return NULL;
-    return start == 0 && text[len] == '\0' ? text : make_string(s, text + start, len - start);
+    return start == 0 && text[len] == '\0' ? text : make_string(s, text + start, len);
 }
 
 static void check_length(spdx *s, const cJSON *at, const char *what, const char *text)
