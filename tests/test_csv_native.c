@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 #include "import/csv_reader.h"
 #include "import/csv_native.h"
 #include "util/utf8.h"
@@ -65,13 +66,7 @@ static void release(run *r)
 
 static void dump(const run *r, char *buf, size_t size)
 {
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->diags.count && o < size; i++) {
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        o += (size_t)snprintf(buf + o, size - o, "\n  %s", line);
-    }
+    tl_diag_text(&r->diags, buf, size, "\n  ", "", NULL, 0);
 }
 
 /* Assert that one diagnostic renders exactly as the path of the nodes ('N')

@@ -12,14 +12,10 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 #include "import/csv_dialect.h"
 
-typedef struct run {
-    crisk_diagnostics diags;
-    crisk_error err;
-    crisk_inventory *inv;
-    int rc;
-} run;
+typedef tl_run run;
 
 /* Load `input` (a directory, or a nodes file alone when `nodes_only`)
  * under tests/fixtures/ with the options given. */
@@ -33,29 +29,13 @@ static void load(run *r, const char *input, int nodes_only, const char *delimite
     opts.csv_delimiter = delimiter;
     opts.csv_thousands = thousands;
     opts.csv_encoding = encoding;
-    memset(r, 0, sizeof *r);
-    crisk_diagnostics_init(&r->diags);
-    r->err = (crisk_error)CRISK_ERROR_INIT;
-    r->rc = crisk_inventory_load(&r->inv, &in, 1, &opts, &r->diags, &r->err);
-}
-
-static void release(run *r)
-{
-    crisk_inventory_free(r->inv);
-    crisk_diagnostics_release(&r->diags);
+    tl_load(r, &in, 1, &opts);
 }
 
 /* The diagnostics, without the fixtures' directory, one per line. */
 static void diags(const run *r, char *buf, size_t size)
 {
-    size_t o = 0, skip = strlen(CRISK_FIXTURES) + 1;
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->diags.count && o < size; i++) {
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        const char *text = strncmp(line, CRISK_FIXTURES, skip - 1) == 0 ? line + skip : line;
-        o += (size_t)snprintf(buf + o, size - o, "%s\n", text);
-    }
+    tl_diag_text(&r->diags, buf, size, "", "\n", CRISK_FIXTURES "/", 0);
 }
 
 static void expect_diags(const run *r, const char *want)
@@ -65,33 +45,16 @@ static void expect_diags(const run *r, const char *want)
     cr_expect_str_eq(got, want);
 }
 
-static char *rank_csv(const crisk_inventory *inv)
-{
-    crisk_analysis *a = NULL;
-    crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_analysis_run(&a, inv, NULL, &err), CRISK_OK, "%s", err.message);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_eq(crisk_emit_rank(f, a, NULL, CRISK_FORMAT_CSV, NULL, &err), CRISK_OK);
-    fclose(f);
-    crisk_analysis_free(a);
-    return buf;
-}
-
 static char *sample_rank(void)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/data/sample", CRISK_SOURCE_DIR);
     crisk_input in = { path, NULL, NULL };
-    crisk_inventory *inv = NULL;
-    crisk_diagnostics d;
-    crisk_diagnostics_init(&d);
-    crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, NULL, &d, &err), CRISK_OK);
-    char *out = rank_csv(inv);
-    crisk_inventory_free(inv);
-    crisk_diagnostics_release(&d);
+    run r;
+    tl_load(&r, &in, 1, NULL);
+    cr_assert_eq(r.rc, CRISK_OK, "%s", r.err.message);
+    char *out = tl_rank_csv(r.inv);
+    tl_release(&r);
     return out;
 }
 
@@ -103,13 +66,13 @@ static void expect_ranks_like_the_sample(const char *dir, const char *thousands,
     char all[16384];
     diags(&r, all, sizeof all);
     cr_assert_eq(r.rc, CRISK_OK, "%s: %s\n%s", dir, r.err.message, all);
-    char *got = rank_csv(r.inv), *want = sample_rank();
+    char *got = tl_rank_csv(r.inv), *want = sample_rank();
     cr_expect_str_eq(got, want, "%s", dir);
     cr_expect_eq(r.diags.errors, 0);
     cr_expect(strncmp(all, warnings, strlen(warnings)) == 0, "%s:\n%.2000s", dir, all);
     free(got);
     free(want);
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- the sample as Excel saves it ------------------------------------------ */
@@ -151,7 +114,7 @@ Test(dialects, says_once_that_a_windows_1252_file_is_not_utf8)
     expect_diags(&r, "dialects/cp1252/nodes.csv:29:2: not UTF-8 (byte 0xfc): the file looks "
                      "like Windows-1252; read it with --encoding windows-1252, or save it as "
                      "UTF-8\n");
-    release(&r);
+    tl_release(&r);
 }
 
 /* A mapped spreadsheet (--map) rank, as CSV. */
@@ -166,16 +129,12 @@ static char *mapped_rank(const char *dir, const char *thousands, const char *enc
     opts.map_path = map;
     opts.csv_thousands = thousands;
     opts.csv_encoding = encoding;
-    crisk_inventory *inv = NULL;
-    crisk_diagnostics d;
-    crisk_diagnostics_init(&d);
-    crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, &opts, &d, &err), CRISK_OK, "%s: %s (%zu "
-                 "errors)", dir, err.message, d.errors);
-    *warnings = d.warnings;
-    char *out = rank_csv(inv);
-    crisk_inventory_free(inv);
-    crisk_diagnostics_release(&d);
+    run r;
+    tl_load(&r, &in, 1, &opts);
+    cr_assert_eq(r.rc, CRISK_OK, "%s: %s (%zu errors)", dir, r.err.message, r.diags.errors);
+    *warnings = r.diags.warnings;
+    char *out = tl_rank_csv(r.inv);
+    tl_release(&r);
     return out;
 }
 
@@ -202,11 +161,11 @@ Test(dialects, takes_the_delimiter_it_is_told_without_a_word)
     load(&r, "dialects/errors/tabs.csv", 1, "tab", NULL, NULL);
     cr_assert_eq(r.rc, CRISK_OK);
     expect_diags(&r, "dialects/errors/tabs.csv:2:1: warning: provider 's1' has no dependants\n");
-    release(&r);
+    tl_release(&r);
     load(&r, "dialects/errors/tabs.csv", 1, ",", NULL, NULL);
     cr_assert_eq(r.rc, CRISK_EINVALID);
     expect_diags(&r, "dialects/errors/tabs.csv:1:0: missing required column 'id'\n");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(dialects, detects_the_delimiter_from_the_header_row)
@@ -281,7 +240,7 @@ Test(dialects, reports_ambiguous_numbers_where_they_are)
         "may separate thousands (say so with --thousands ., or write the number without it)\n"
         "dialects/errors/ambiguous.csv:4:4: ambiguous number '1.234,5': with decimal commas, '.' "
         "may separate thousands (say so with --thousands ., or write the number without it)\n");
-    release(&r);
+    tl_release(&r);
     load(&r, "dialects/errors/thousands.csv", 1, NULL, ".", NULL);
     cr_assert_eq(r.rc, CRISK_EINVALID);
     expect_diags(&r,
@@ -289,7 +248,7 @@ Test(dialects, reports_ambiguous_numbers_where_they_are)
         "was detected from the header row; --delimiter sets it)\n"
         "dialects/errors/thousands.csv:2:3: number '1.23.4' has its thousands separator '.' out "
         "of place (it must separate groups of three digits)\n");
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- encodings ----------------------------------------------------------------- */
@@ -301,10 +260,10 @@ Test(dialects, refuses_a_byte_the_named_encoding_lacks)
     cr_assert_eq(r.rc, CRISK_EINVALID);
     expect_diags(&r, "dialects/errors/not_cp1252.csv: not Windows-1252: byte 0x81 at offset 13 "
                      "cannot be read in that encoding\n");
-    release(&r);
+    tl_release(&r);
     load(&r, "dialects/errors/not_cp1252.csv", 1, NULL, NULL, "latin1");
     cr_assert_eq(r.rc, CRISK_OK, "Latin-1 reads every byte");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(dialects, refuses_utf16_that_ends_inside_a_character)
@@ -314,7 +273,7 @@ Test(dialects, refuses_utf16_that_ends_inside_a_character)
     cr_assert_eq(r.rc, CRISK_EINVALID);
     expect_diags(&r, "dialects/errors/odd_utf16.csv: the file ends inside a character "
                      "(UTF-16)\n");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(dialects, refuses_options_it_does_not_know)
@@ -331,6 +290,6 @@ Test(dialects, refuses_options_it_does_not_know)
              cases[i].encoding);
         cr_expect_eq(r.rc, CRISK_EUSAGE);
         cr_expect_str_eq(r.err.message, cases[i].message);
-        release(&r);
+        tl_release(&r);
     }
 }

@@ -26,6 +26,7 @@
 #include <zip.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 #include "import/dora/dora_internal.h"
 
 #define FIXTURES CRISK_FIXTURES "/dora"
@@ -222,13 +223,7 @@ static void release(run *r)
 
 static void dump(const run *r, char *buf, size_t size)
 {
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->diags.count && o < size; i++) {
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        o += (size_t)snprintf(buf + o, size - o, "\n  %s", line);
-    }
+    tl_diag_text(&r->diags, buf, size, "\n  ", "", NULL, 0);
 }
 
 static void expect_diag(const run *r, const char *want)
@@ -381,21 +376,6 @@ static char *model_text(const crisk_inventory *inv)
                         crisk_inventory_group_need(inv, g));
     }
     fclose(f);
-    return text;
-}
-
-static char *rank_csv(const crisk_inventory *inv)
-{
-    crisk_analysis *a = NULL;
-    crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_analysis_run(&a, inv, NULL, &err), CRISK_OK, "%s", err.message);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    crisk_rank_options ro = CRISK_RANK_OPTIONS_INIT;
-    cr_assert_eq(crisk_emit_rank(f, a, &ro, CRISK_FORMAT_CSV, NULL, &err), CRISK_OK);
-    fclose(f);
-    crisk_analysis_free(a);
     return text;
 }
 
@@ -759,7 +739,7 @@ Test(dora_bank, zip_folder_and_parent_folder_give_identical_models)
         load_path(&r, paths[i], &o);
         expect_loaded(&r);
         model[i] = model_text(r.inv);
-        ranked[i] = rank_csv(r.inv);
+        ranked[i] = tl_rank_csv(r.inv);
         /* A member's digest, size and rows are of its bytes (inflated from
          * a zip as it is parsed), the same as the unpacked file's. */
         size_t len = 0;

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 #include "emit/emit.h"
 
 typedef struct node_spec {
@@ -38,10 +39,7 @@ typedef struct node_spec {
     const char *parent, *country;
 } node_spec;
 
-typedef struct edge_spec {
-    const char *from, *to, *group;
-    size_t need;
-} edge_spec;
+typedef tl_edge edge_spec;
 
 static const node_spec small_nodes[] = {
     { "f1", "Billing", CRISK_NODE_FUNCTION, CRISK_CAT_OTHER, 3, 4, NAN, NAN, NULL, NULL },
@@ -67,47 +65,23 @@ static const edge_spec small_edges[] = {
 static crisk_inventory *build(const node_spec *nodes, size_t n_nodes, const edge_spec *edges,
                               size_t n_edges)
 {
-    crisk_error err = CRISK_ERROR_INIT;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_builder *b = NULL;
-    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk_builder_begin_input(b);
-    size_t src;
-    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    crisk_node_record *nr = calloc(n_nodes + 1, sizeof *nr);
+    cr_assert_not_null(nr);
     for (size_t i = 0; i < n_nodes; i++) {
-        crisk_node_record r;
-        crisk_node_record_init(&r);
-        r.id = nodes[i].id;
-        r.name = nodes[i].name;
-        r.type = nodes[i].type;
-        r.category = nodes[i].category;
-        r.criticality = nodes[i].criticality;
-        r.rto_hours = nodes[i].rto;
-        r.recovery_hours = nodes[i].recovery;
-        r.spend = nodes[i].spend;
-        r.parent = nodes[i].parent;
-        r.country = nodes[i].country;
-        r.line = i + 2;
-        r.id_column = 1;
-        cr_assert_eq(crisk_builder_add_node(b, src, &r, &diags, &err), CRISK_OK);
+        crisk_node_record_init(&nr[i]);
+        nr[i].id = nodes[i].id;
+        nr[i].name = nodes[i].name;
+        nr[i].type = nodes[i].type;
+        nr[i].category = nodes[i].category;
+        nr[i].criticality = nodes[i].criticality;
+        nr[i].rto_hours = nodes[i].rto;
+        nr[i].recovery_hours = nodes[i].recovery;
+        nr[i].spend = nodes[i].spend;
+        nr[i].parent = nodes[i].parent;
+        nr[i].country = nodes[i].country;
     }
-    cr_assert_eq(crisk_builder_add_source(b, &src, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
-    for (size_t i = 0; i < n_edges; i++) {
-        crisk_edge_record r;
-        crisk_edge_record_init(&r);
-        r.from = edges[i].from;
-        r.to = edges[i].to;
-        r.group = edges[i].group;
-        r.need = edges[i].need;
-        r.line = i + 2;
-        cr_assert_eq(crisk_builder_add_edge(b, src, &r, &diags, &err), CRISK_OK);
-    }
-    crisk_inventory *inv = NULL;
-    int rc = crisk_builder_finish(b, &inv, &diags, &err);
-    crisk_builder_free(b);
-    cr_assert_eq(rc, CRISK_OK, "build failed: %s", err.message);
-    crisk_diagnostics_release(&diags);
+    crisk_inventory *inv = tl_build(nr, n_nodes, edges, n_edges, NULL);
+    free(nr);
     return inv;
 }
 

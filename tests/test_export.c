@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 
 /* ---- the hostile inventory --------------------------------------------------------- */
 
@@ -44,61 +45,31 @@ static const node_spec nodes[] = {
 };
 #define N_NODES (sizeof nodes / sizeof nodes[0])
 
-typedef struct edge_spec {
-    const char *from, *to, *group, *kind;
-    size_t need;
-} edge_spec;
+typedef tl_edge edge_spec;
 
 static const edge_spec edges[] = {
-    { "f1", HOSTILE_ID, NULL, "saas", 0 },
-    { "f1", "n0", "hosting <&> \"x\"", "host\ning", 1 },
-    { "f1", "backup", "hosting <&> \"x\"", NULL, 1 },
-    { HOSTILE_ID, "=cmd()", NULL, NULL, 0 },
+    { "f1", HOSTILE_ID, NULL, 0 },
+    { "f1", "n0", "hosting <&> \"x\"", 1 },
+    { "f1", "backup", "hosting <&> \"x\"", 1 },
+    { HOSTILE_ID, "=cmd()", NULL, 0 },
 };
+static const char *const kinds[] = { "saas", "host\ning", NULL, NULL };
 #define N_EDGES (sizeof edges / sizeof edges[0])
 
 static crisk_inventory *hostile(void)
 {
-    crisk_error err = CRISK_ERROR_INIT;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_builder *b = NULL;
-    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk_builder_begin_input(b);
-    size_t src;
-    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    crisk_node_record nr[N_NODES];
     for (size_t i = 0; i < N_NODES; i++) {
-        crisk_node_record r;
-        crisk_node_record_init(&r);
-        r.id = nodes[i].id;
-        r.name = nodes[i].name;
-        r.type = nodes[i].type;
-        r.probability = nodes[i].probability;
-        r.attr_count = 2;
-        r.attr_names = attr_names;
-        r.attr_values = nodes[i].attrs;
-        r.line = i + 2;
-        r.id_column = 1;
-        cr_assert_eq(crisk_builder_add_node(b, src, &r, &diags, &err), CRISK_OK);
+        crisk_node_record_init(&nr[i]);
+        nr[i].id = nodes[i].id;
+        nr[i].name = nodes[i].name;
+        nr[i].type = nodes[i].type;
+        nr[i].probability = nodes[i].probability;
+        nr[i].attr_count = 2;
+        nr[i].attr_names = attr_names;
+        nr[i].attr_values = nodes[i].attrs;
     }
-    cr_assert_eq(crisk_builder_add_source(b, &src, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
-    for (size_t i = 0; i < N_EDGES; i++) {
-        crisk_edge_record r;
-        crisk_edge_record_init(&r);
-        r.from = edges[i].from;
-        r.to = edges[i].to;
-        r.group = edges[i].group;
-        r.kind = edges[i].kind;
-        r.need = edges[i].need;
-        r.line = i + 2;
-        cr_assert_eq(crisk_builder_add_edge(b, src, &r, &diags, &err), CRISK_OK);
-    }
-    crisk_inventory *inv = NULL;
-    int rc = crisk_builder_finish(b, &inv, &diags, &err);
-    crisk_builder_free(b);
-    cr_assert_eq(rc, CRISK_OK, "build failed: %s", err.message);
-    crisk_diagnostics_release(&diags);
-    return inv;
+    return tl_build(nr, N_NODES, edges, N_EDGES, kinds);
 }
 
 typedef struct fixture {

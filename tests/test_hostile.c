@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -161,13 +162,7 @@ static void release(run *r)
 
 static void dump(const run *r, char *buf, size_t size)
 {
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->diags.count && o < size; i++) {
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        o += (size_t)snprintf(buf + o, size - o, "\n  %s", line);
-    }
+    tl_diag_text(&r->diags, buf, size, "\n  ", "", NULL, 0);
 }
 
 /* Assert that some diagnostic renders exactly as the path of the nodes ('N')

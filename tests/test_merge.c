@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 
 #define SBOM(name) CRISK_FIXTURES "/cyclonedx/" name
 
@@ -76,29 +77,15 @@ static void write_native(const char *dir)
                "pkg:npm/shop-web@2.1.0,hostco,,,hosting\n");
 }
 
-typedef struct run {
-    crisk_diagnostics diags;
-    crisk_error err;
-    crisk_inventory *inv;
-    int rc;
-} run;
+typedef tl_run run;
 
 static void load_inputs(run *r, const char *const *paths, size_t n)
 {
-    memset(r, 0, sizeof *r);
-    crisk_diagnostics_init(&r->diags);
-    r->err = (crisk_error)CRISK_ERROR_INIT;
     crisk_input in[8];
     cr_assert(n <= 8);
     for (size_t i = 0; i < n; i++)
         in[i] = (crisk_input){ paths[i], NULL, NULL };
-    r->rc = crisk_inventory_load(&r->inv, in, n, NULL, &r->diags, &r->err);
-}
-
-static void release(run *r)
-{
-    crisk_inventory_free(r->inv);
-    crisk_diagnostics_release(&r->diags);
+    tl_load(r, in, n, NULL);
 }
 
 static void expect_loaded(const run *r)
@@ -204,8 +191,8 @@ static void expect_round_trip(const char *const *paths, size_t n)
     load_inputs(&second, again, 1);
     expect_loaded(&second);
     expect_same_model(first.inv, second.inv);
-    release(&first);
-    release(&second);
+    tl_release(&first);
+    tl_release(&second);
     remove_tree(dir);
 }
 
@@ -239,7 +226,7 @@ Test(merge, links_a_native_function_to_an_sbom_root_in_either_order)
         cr_expect_eq(m->functions, 2);
         cr_expect_eq(m->tier, 1);
         crisk_analysis_free(a);
-        release(&r);
+        tl_release(&r);
     }
     remove_tree(dir);
 }
@@ -263,7 +250,7 @@ Test(merge, makes_one_node_of_an_id_two_sboms_agree_on)
     cr_expect_eq(m->functions, 2);
     crisk_analysis_free(a);
     cr_expect_eq(crisk_inventory_note_count(r.inv), 2);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(merge, loads_the_same_sbom_twice_as_one_graph)
@@ -275,7 +262,7 @@ Test(merge, loads_the_same_sbom_twice_as_one_graph)
     cr_expect_eq(crisk_inventory_node_count(r.inv), 18);
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 21);
     cr_expect_eq(crisk_inventory_source_count(r.inv), 2);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(merge, reports_conflicting_sbom_rows_naming_both_places)
@@ -291,7 +278,7 @@ Test(merge, reports_conflicting_sbom_rows_naming_both_places)
     cr_expect_str_eq(r.err.message,
                      "conflicting definitions of 'pkg:npm/logkit@2.4.0': 'parent' differs from "
                      SBOM("webapp.json") ":13");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(merge, reports_a_native_row_that_conflicts_with_an_sbom)
@@ -311,7 +298,7 @@ Test(merge, reports_a_native_row_that_conflicts_with_an_sbom)
     cr_expect_str_eq(r.err.message,
                      "conflicting definitions of 'pkg:npm/logkit@2.4.0': 'type' differs from "
                      SBOM("webapp.json") ":13");
-    release(&r);
+    tl_release(&r);
     remove_tree(dir);
 }
 
@@ -385,7 +372,7 @@ Test(merge, writes_the_native_columns_in_order_and_text_verbatim)
         "pkg:npm/%40acme/shop@1.0.0?arch=x64&os=linux#src,a|b=c:d/e?f,,,dependsOn\n"
         "pkg:npm/%40acme/shop@1.0.0?arch=x64&os=linux#src,\"multi\nline\",,,dependsOn\n");
     free(edges);
-    release(&r);
+    tl_release(&r);
     remove_tree(dir);
 }
 
@@ -407,7 +394,7 @@ Test(merge, writes_the_need_of_named_groups_only)
                           "f1,c,dc,2,hosting\n"
                           "f1,c,,,saas\n");
     free(buf);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(merge, refuses_an_id_the_native_reader_would_trim)
@@ -427,7 +414,7 @@ Test(merge, refuses_an_id_the_native_reader_would_trim)
     struct stat st;
     cr_expect_neq(stat(out, &st), 0, "nothing is written, not even the directory");
     cr_expect_neq(stat(nodes, &st), 0);
-    release(&r);
+    tl_release(&r);
     remove_tree(dir);
 }
 
@@ -448,7 +435,7 @@ Test(merge, keeps_the_previous_files_when_writing_is_refused)
     char *text = read_text(path);
     cr_expect_str_eq(text, "old nodes\n");
     free(text);
-    release(&r);
+    tl_release(&r);
     remove_tree(dir);
 }
 
@@ -466,6 +453,6 @@ Test(merge, reports_an_output_path_that_is_a_file)
     cr_assert_eq(crisk_inventory_write_native(r.inv, path, &err), CRISK_EIO);
     cr_expect_str_eq(err.file, path);
     cr_expect_str_eq(err.message, "not a directory");
-    release(&r);
+    tl_release(&r);
     remove_tree(dir);
 }

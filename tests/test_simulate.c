@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 
 /* ---- building inventories -------------------------------------------------------- */
 
@@ -31,51 +32,24 @@ typedef struct node_spec {
     double probability;   /* NaN = not given */
 } node_spec;
 
-typedef struct edge_spec {
-    const char *from, *to, *group;
-    size_t need;
-} edge_spec;
+typedef tl_edge edge_spec;
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
 static crisk_inventory *build(const node_spec *nodes, size_t n_nodes, const edge_spec *edges,
                               size_t n_edges)
 {
-    crisk_error err = CRISK_ERROR_INIT;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_builder *b = NULL;
-    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk_builder_begin_input(b);
-    size_t src;
-    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    crisk_node_record *nr = calloc(n_nodes + 1, sizeof *nr);
+    cr_assert_not_null(nr);
     for (size_t i = 0; i < n_nodes; i++) {
-        crisk_node_record r;
-        crisk_node_record_init(&r);
-        r.id = nodes[i].id;
-        r.type = nodes[i].type;
-        r.criticality = nodes[i].criticality;
-        r.probability = nodes[i].probability;
-        r.line = i + 2;
-        r.id_column = 1;
-        cr_assert_eq(crisk_builder_add_node(b, src, &r, &diags, &err), CRISK_OK);
+        crisk_node_record_init(&nr[i]);
+        nr[i].id = nodes[i].id;
+        nr[i].type = nodes[i].type;
+        nr[i].criticality = nodes[i].criticality;
+        nr[i].probability = nodes[i].probability;
     }
-    cr_assert_eq(crisk_builder_add_source(b, &src, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
-    for (size_t i = 0; i < n_edges; i++) {
-        crisk_edge_record r;
-        crisk_edge_record_init(&r);
-        r.from = edges[i].from;
-        r.to = edges[i].to;
-        r.group = edges[i].group;
-        r.need = edges[i].need;
-        r.line = i + 2;
-        cr_assert_eq(crisk_builder_add_edge(b, src, &r, &diags, &err), CRISK_OK);
-    }
-    crisk_inventory *inv = NULL;
-    int rc = crisk_builder_finish(b, &inv, &diags, &err);
-    crisk_builder_free(b);
-    cr_assert_eq(rc, CRISK_OK, "build failed: %s", err.message);
-    crisk_diagnostics_release(&diags);
+    crisk_inventory *inv = tl_build(nr, n_nodes, edges, n_edges, NULL);
+    free(nr);
     return inv;
 }
 

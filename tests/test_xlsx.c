@@ -12,14 +12,10 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 #include "import/xlsx.h"
 
-typedef struct run {
-    crisk_diagnostics diags;
-    crisk_error err;
-    crisk_inventory *inv;
-    int rc;
-} run;
+typedef tl_run run;
 
 /* Load `nodes` (under tests/fixtures/xlsx/ unless absolute) as --nodes, or
  * as a positional input when `positional`. */
@@ -33,32 +29,13 @@ static void load(run *r, const char *nodes, int positional, const char *sheet,
     opts.xlsx_sheet = sheet;
     opts.xlsx_edges_sheet = edges_sheet;
     opts.map_path = map;
-    memset(r, 0, sizeof *r);
-    crisk_diagnostics_init(&r->diags);
-    r->err = (crisk_error)CRISK_ERROR_INIT;
-    r->rc = crisk_inventory_load(&r->inv, &in, 1, &opts, &r->diags, &r->err);
-}
-
-static void release(run *r)
-{
-    crisk_inventory_free(r->inv);
-    crisk_diagnostics_release(&r->diags);
+    tl_load(r, &in, 1, &opts);
 }
 
 /* The stored diagnostics without the fixtures' directory, one per line. */
 static void diags(const run *r, char *buf, size_t size, int errors_only)
 {
-    size_t o = 0, skip = strlen(CRISK_FIXTURES) + strlen("/xlsx/");
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->diags.count && o < size; i++) {
-        if (errors_only && r->diags.items[i].severity != CRISK_SEV_ERROR)
-            continue;
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        const char *text = strncmp(line, CRISK_FIXTURES, strlen(CRISK_FIXTURES)) == 0
-                           ? line + skip : line;
-        o += (size_t)snprintf(buf + o, size - o, "%s\n", text);
-    }
+    tl_diag_text(&r->diags, buf, size, "", "\n", CRISK_FIXTURES "/xlsx/", errors_only);
 }
 
 static void expect_errors(const run *r, const char *want)
@@ -67,20 +44,6 @@ static void expect_errors(const run *r, const char *want)
     diags(r, got, sizeof got, 1);
     cr_expect_eq(r->rc, CRISK_EINVALID);
     cr_expect_str_eq(got, want);
-}
-
-static char *rank_csv(const crisk_inventory *inv)
-{
-    crisk_analysis *a = NULL;
-    crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_analysis_run(&a, inv, NULL, &err), CRISK_OK, "%s", err.message);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_eq(crisk_emit_rank(f, a, NULL, CRISK_FORMAT_CSV, NULL, &err), CRISK_OK);
-    fclose(f);
-    crisk_analysis_free(a);
-    return buf;
 }
 
 /* rank of data/<dir> (through data/<dir>/mapping.json when `mapped`). */
@@ -92,14 +55,11 @@ static char *data_rank(const char *dir, int mapped)
     crisk_input in = { path, NULL, NULL };
     crisk_load_options opts = CRISK_LOAD_OPTIONS_INIT;
     opts.map_path = mapped ? map : NULL;
-    crisk_inventory *inv = NULL;
-    crisk_diagnostics d;
-    crisk_diagnostics_init(&d);
-    crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, &opts, &d, &err), CRISK_OK);
-    char *out = rank_csv(inv);
-    crisk_inventory_free(inv);
-    crisk_diagnostics_release(&d);
+    run r;
+    tl_load(&r, &in, 1, &opts);
+    cr_assert_eq(r.rc, CRISK_OK, "%s", r.err.message);
+    char *out = tl_rank_csv(r.inv);
+    tl_release(&r);
     return out;
 }
 
@@ -113,17 +73,17 @@ Test(xlsx, ranks_the_sample_saved_as_a_workbook)
     load(&r, "sample.xlsx", 0, "Suppliers", "Dependencies", NULL);
     cr_assert_eq(r.rc, CRISK_OK, "%s", r.err.message);
     cr_expect_eq(r.diags.errors, 0);
-    char *got = rank_csv(r.inv);
+    char *got = tl_rank_csv(r.inv);
     cr_expect_str_eq(got, want);
     free(got);
-    release(&r);
+    tl_release(&r);
     /* the workbook as an input: its first sheet, edges named any case */
     load(&r, "sample.xlsx", 1, NULL, "dependencies", NULL);
     cr_assert_eq(r.rc, CRISK_OK, "%s", r.err.message);
-    got = rank_csv(r.inv);
+    got = tl_rank_csv(r.inv);
     cr_expect_str_eq(got, want);
     free(got);
-    release(&r);
+    tl_release(&r);
     free(want);
 }
 
@@ -135,11 +95,11 @@ Test(xlsx, reads_a_workbook_through_a_mapping)
     run r;
     load(&r, "mapped.xlsx", 0, "Supplier register", "Dependencies", map);
     cr_assert_eq(r.rc, CRISK_OK, "%s", r.err.message);
-    char *got = rank_csv(r.inv);
+    char *got = tl_rank_csv(r.inv);
     cr_expect_str_eq(got, want);
     free(got);
     free(want);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(xlsx, reads_a_workbook_a_mapping_names)
@@ -152,11 +112,11 @@ Test(xlsx, reads_a_workbook_a_mapping_names)
     run r;
     load(&r, "mapping-dir", 1, "Supplier register", "Dependencies", map);
     cr_assert_eq(r.rc, CRISK_OK, "%s", r.err.message);
-    char *got = rank_csv(r.inv);
+    char *got = tl_rank_csv(r.inv);
     cr_expect_str_eq(got, want);
     free(got);
     free(want);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(xlsx, names_the_sheet_and_the_workbook_s_digest_in_provenance)
@@ -175,7 +135,7 @@ Test(xlsx, names_the_sheet_and_the_workbook_s_digest_in_provenance)
     snprintf(want, sizeof want, "%s/xlsx/sample.xlsx", CRISK_FIXTURES);
     cr_assert_eq(crisk_sha256_file(sha, want, NULL), CRISK_OK);
     cr_expect_str_eq(s.sha256, sha);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(xlsx, says_when_a_workbook_input_has_no_edges_sheet)
@@ -190,7 +150,7 @@ Test(xlsx, says_when_a_workbook_input_has_no_edges_sheet)
                        "sample.xlsx[Suppliers]:2:A: warning: function 'emergency-admissions' has "
                        "no dependencies\n";
     cr_expect(strncmp(got, want, strlen(want)) == 0, "%.600s", got);
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- problems ---------------------------------------------------------------- */
@@ -203,7 +163,7 @@ Test(xlsx, reports_cell_problems_with_excel_s_column_letters)
         "problems.xlsx[nodes]:3:E: invalid criticality '-1' (must be >= 0)\n"
         "problems.xlsx[nodes]:4:E: the cell holds the error value '#N/A'\n"
         "problems.xlsx[nodes]:6:F: value 'x' in column F, right of the header's last column (E)\n");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(xlsx, refuses_what_is_no_workbook)
@@ -226,7 +186,7 @@ Test(xlsx, refuses_what_is_no_workbook)
         load(&r, cases[i].file, 0, cases[i].sheet, NULL, NULL);
         expect_errors(&r, cases[i].want);
         cr_expect_null(r.inv, "%s", cases[i].file);
-        release(&r);
+        tl_release(&r);
     }
 }
 

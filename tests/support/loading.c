@@ -1,0 +1,96 @@
+/*
+ * loading.c - what the importer tests share (loading.h).
+ */
+#include "loading.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tl_load(tl_run *r, const crisk_input *in, size_t n, const crisk_load_options *opts)
+{
+    memset(r, 0, sizeof *r);
+    crisk_diagnostics_init(&r->diags);
+    r->err = (crisk_error)CRISK_ERROR_INIT;
+    r->rc = crisk_inventory_load(&r->inv, in, n, opts, &r->diags, &r->err);
+}
+
+void tl_release(tl_run *r)
+{
+    crisk_inventory_free(r->inv);
+    r->inv = NULL;
+    crisk_diagnostics_release(&r->diags);
+}
+
+void tl_diag_text(const crisk_diagnostics *d, char *buf, size_t size, const char *before,
+                  const char *after, const char *strip, int errors_only)
+{
+    size_t o = 0, skip = strip != NULL ? strlen(strip) : 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < d->count && o < size; i++) {
+        if (errors_only && d->items[i].severity != CRISK_SEV_ERROR)
+            continue;
+        char line[1200];
+        crisk_diag_format(&d->items[i], line, sizeof line);
+        const char *text = skip > 0 && strncmp(line, strip, skip) == 0 ? line + skip : line;
+        o += (size_t)snprintf(buf + o, size - o, "%s%s%s", before, text, after);
+    }
+}
+
+char *tl_rank_csv(const crisk_inventory *inv)
+{
+    crisk_analysis *a = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_run(&a, inv, NULL, &err), CRISK_OK, "%s", err.message);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    cr_assert_eq(crisk_emit_rank(f, a, NULL, CRISK_FORMAT_CSV, NULL, &err), CRISK_OK, "%s",
+                 err.message);
+    fclose(f);
+    crisk_analysis_free(a);
+    return text;
+}
+
+crisk_inventory *tl_build(const crisk_node_record *nodes, size_t n, const tl_edge *edges,
+                          size_t m, const char *const *kinds)
+{
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_builder *b = NULL;
+    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
+    crisk_builder_begin_input(b);
+    size_t src;
+    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    for (size_t i = 0; i < n; i++) {
+        crisk_node_record r = nodes[i];
+        if (r.line == 0)
+            r.line = i + 2;
+        if (r.id_column == 0)
+            r.id_column = 1;
+        cr_assert_eq(crisk_builder_add_node(b, src, &r, &diags, &err), CRISK_OK,
+                     "node %zu: %s", i, err.message);
+    }
+    cr_assert_eq(crisk_builder_add_source(b, &src, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
+    for (size_t i = 0; i < m; i++) {
+        crisk_edge_record r;
+        crisk_edge_record_init(&r);
+        r.from = edges[i].from;
+        r.to = edges[i].to;
+        r.group = edges[i].group;
+        r.kind = kinds != NULL ? kinds[i] : NULL;
+        r.need = edges[i].need;
+        r.line = i + 2;
+        cr_assert_eq(crisk_builder_add_edge(b, src, &r, &diags, &err), CRISK_OK,
+                     "edge %zu: %s", i, err.message);
+    }
+    crisk_inventory *inv = NULL;
+    int rc = crisk_builder_finish(b, &inv, &diags, &err);
+    crisk_builder_free(b);
+    cr_assert_eq(rc, CRISK_OK, "build failed: %s", err.message);
+    crisk_diagnostics_release(&diags);
+    return inv;
+}
