@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
@@ -297,6 +298,9 @@ Test(policy, reads_a_policy_and_says_what_its_analysis_must_keep)
     cr_expect_str_eq(crisk_policy_path(l.p), CRISK_SOURCE_DIR "/data/policy.json");
     cr_expect_str_eq(crisk_policy_name(l.p), "Rheinauen hospital group: supply-chain gate");
     cr_expect_eq(strlen(crisk_policy_sha256(l.p)), 64);
+    struct stat st;
+    cr_assert_eq(stat(CRISK_SOURCE_DIR "/data/policy.json", &st), 0);
+    cr_expect_eq(crisk_policy_bytes(l.p), (uint64_t)st.st_size);
     cr_expect_eq(crisk_policy_needs(l.p), CRISK_POLICY_NEEDS_FALSE_REDUNDANCY | CRISK_POLICY_NEEDS_SCENARIOS);
     unload(&l);
     load_policy(&l, POLICY("rules/no_breach.json"));

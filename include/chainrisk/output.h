@@ -470,9 +470,9 @@ int   crisk_workbook_close_pair(crisk_workbook *w, const crisk_inventory *old_in
 int   crisk_workbook_set_max_rows(crisk_workbook *wb, size_t rows, crisk_error *err);
 
 /* List a file the result was made from besides the inventory's inputs
- * (a scenario file: kind "scenarios") on the provenance sheet, after the
- * inventory's, with its SHA-256 (64 hex digits), size and data rows; the
- * strings are copied.  The same path and digest again is listed once.
+ * (a policy file: kind "policy"; a scenario file: kind "scenarios") on
+ * the provenance sheet, after the inventory's, in the order added, with
+ * its SHA-256 (64 hex digits), size and data rows; the strings are copied.  The same path and digest again is listed once.
  * CRISK_ENOMEM. */
 int   crisk_workbook_add_input(crisk_workbook *wb, const char *path, const char *kind,
                                const char *sha256, uint64_t bytes, size_t rows,

@@ -40,6 +40,7 @@ void crisk_policy_free(crisk_policy *p);
 const char *crisk_policy_path(const crisk_policy *p);
 const char *crisk_policy_name(const crisk_policy *p);     /* "name", or NULL */
 const char *crisk_policy_sha256(const crisk_policy *p);   /* of the file, 64 hex digits */
+uint64_t crisk_policy_bytes(const crisk_policy *p);       /* the file's size */
 size_t crisk_policy_rule_count(const crisk_policy *p);
 
 /* What checking the policy needs: what the analysis must keep

@@ -76,6 +76,7 @@ int cli_check_policy(const cli_common *c, crisk_policy *p, const crisk_analysis 
 {
     crisk_error err = CRISK_ERROR_INIT;
     *out = NULL;
+    cli_note_policy(p);
     if (crisk_policy_needs(p) & CRISK_POLICY_NEEDS_SCENARIOS) {
         crisk_diagnostics diags;
         crisk_diagnostics_init(&diags);
@@ -116,19 +117,35 @@ int cli_no_args(const cli_common *c)
     return cli_usage_error(c->command, "unexpected argument '%s'", c->args[0]);
 }
 
-/* The scenario files read in this run, for the workbook's provenance:
- * copied when read (a command may free its set before it writes), listed
- * after the inventory's inputs.  A run reads a handful at most (one per
- * `scenarios` rule of a policy); past the table's size a file is still
- * read and used, and the provenance lacks it - never, in practice. */
-#define MAX_SCENARIO_FILES 64
-static struct scenario_file {
+/* The files besides the inventory's that this run read - the policy of
+ * `check`, then its scenario files, or the --scenarios file - for the
+ * workbook's provenance: copied when read (a command may free its policy
+ * or set before it writes), listed after the inventory's inputs in the
+ * order read.  A run reads a handful at most (a policy and one file per
+ * `scenarios` rule); past the table's size a file is still read and used,
+ * and the provenance lacks it - never, in practice. */
+#define MAX_EXTRA_FILES 64
+static struct extra_file {
     char path[4096];
+    const char *kind;           /* "policy", "scenarios" */
     char sha256[65];
     uint64_t bytes;
-    size_t rows;
-} scenario_files[MAX_SCENARIO_FILES];
-static size_t n_scenario_files;
+    size_t rows;                /* data rows; a policy's rules */
+} extra_files[MAX_EXTRA_FILES];
+static size_t n_extra_files;
+
+static void note_file(const char *path, const char *kind, const char *sha256, uint64_t bytes,
+                      size_t rows)
+{
+    if (n_extra_files == MAX_EXTRA_FILES)
+        return;
+    struct extra_file *f = &extra_files[n_extra_files++];
+    snprintf(f->path, sizeof f->path, "%s", path);
+    f->kind = kind;
+    snprintf(f->sha256, sizeof f->sha256, "%s", sha256 != NULL ? sha256 : "");
+    f->bytes = bytes;
+    f->rows = rows;
+}
 
 void cli_note_scenarios(const crisk_scenario_set *set)
 {
@@ -136,22 +153,22 @@ void cli_note_scenarios(const crisk_scenario_set *set)
     uint64_t bytes = 0;
     size_t rows = 0;
     crisk_scenario_set_source(set, &path, &sha256, &bytes, &rows);
-    if (path == NULL || n_scenario_files == MAX_SCENARIO_FILES)
-        return;   /* a generated set: no file */
-    struct scenario_file *f = &scenario_files[n_scenario_files++];
-    snprintf(f->path, sizeof f->path, "%s", path);
-    snprintf(f->sha256, sizeof f->sha256, "%s", sha256 != NULL ? sha256 : "");
-    f->bytes = bytes;
-    f->rows = rows;
+    if (path != NULL)   /* NULL: a generated set, no file */
+        note_file(path, "scenarios", sha256, bytes, rows);
 }
 
-static int list_scenario_files(crisk_workbook *wb, crisk_error *err)
+void cli_note_policy(const crisk_policy *p)
+{
+    note_file(crisk_policy_path(p), "policy", crisk_policy_sha256(p), crisk_policy_bytes(p),
+              crisk_policy_rule_count(p));
+}
+
+static int list_extra_files(crisk_workbook *wb, crisk_error *err)
 {
     int rc = CRISK_OK;
-    for (size_t i = 0; i < n_scenario_files && rc == CRISK_OK; i++) {
-        const struct scenario_file *f = &scenario_files[i];
-        rc = crisk_workbook_add_input(wb, f->path, "scenarios", f->sha256, f->bytes, f->rows,
-                                      err);
+    for (size_t i = 0; i < n_extra_files && rc == CRISK_OK; i++) {
+        const struct extra_file *f = &extra_files[i];
+        rc = crisk_workbook_add_input(wb, f->path, f->kind, f->sha256, f->bytes, f->rows, err);
     }
     return rc;
 }
@@ -170,7 +187,7 @@ static int write_workbook(const cli_common *c, cli_emit_fn emit, void *ctx)
     if (rc == CRISK_OK && c->max_rows != 0)
         rc = crisk_workbook_set_max_rows(wb, c->max_rows, &err);
     if (rc == CRISK_OK)
-        rc = list_scenario_files(wb, &err);
+        rc = list_extra_files(wb, &err);
     if (rc == CRISK_OK)
         rc = emit(crisk_workbook_rows(wb), ctx, &err);
     if (rc == CRISK_OK) {

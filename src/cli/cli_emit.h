@@ -53,11 +53,15 @@ int cli_no_args(const cli_common *c);
  * and cli_check_policy call it for every scenario file they read. */
 void cli_note_scenarios(const crisk_scenario_set *set);
 
+/* The same for the policy file `p` was read from (kind "policy", its rules
+ * as rows), listed before its scenario files: cli_check_policy calls it. */
+void cli_note_policy(const crisk_policy *p);
+
 /* Open the output (-o FILE atomically, or stdout), let `emit` write, and
  * commit - or drop the partial file on any error.  Returns an exit code.
  * With --format xlsx, a workbook of the emitter's CSV tables with a
- * provenance sheet (the inventory's inputs, the scenario files noted,
- * the options). */
+ * provenance sheet (the inventory's inputs, the policy and scenario files
+ * noted, the options). */
 typedef int (*cli_emit_fn)(FILE *f, void *ctx, crisk_error *err);
 int cli_write(const cli_common *c, cli_emit_fn emit, void *ctx);
 

@@ -32,6 +32,7 @@ void crisk_policy_free(crisk_policy *p)
 const char *crisk_policy_path(const crisk_policy *p) { return p->path; }
 const char *crisk_policy_name(const crisk_policy *p) { return p->name; }
 const char *crisk_policy_sha256(const crisk_policy *p) { return p->sha256; }
+uint64_t crisk_policy_bytes(const crisk_policy *p) { return p->bytes; }
 size_t crisk_policy_rule_count(const crisk_policy *p) { return p->n_rules; }
 
 const crisk_scenario_set *crisk_policy_scenario_set(const crisk_policy *p, size_t rule)

@@ -34,6 +34,7 @@ Prints one line per check group and "N passed, N failed" at the end; exits
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import subprocess
@@ -358,7 +359,26 @@ def check_check(tmp):
                       os.path.join(REPO, "data", "sample-next", "edges.csv")])
     # the scenario file of the policy's scenarios rule is an input too
     check_scenario_inputs("check", wb, [os.path.join(REPO, "data", "policy-scenarios.csv")])
+    check_policy_input("check", wb, os.path.join(REPO, "data", "policy.json"))
     print("ok check")
+
+
+def check_policy_input(name, wb, path):
+    """The policy file listed once as an input of kind "policy", with its
+    SHA-256, size and number of rules, after the inventory's inputs and
+    before its scenario files."""
+    rows = [[c.value for c in r] for r in wb["provenance"].iter_rows()]
+    inputs = [r for r in rows[1:] if r[0] == "input"]
+    with open(path, "rb") as f:
+        data = f.read()
+    want = ["input", path, "policy", hashlib.sha256(data).hexdigest(), len(data),
+            len(json.loads(data)["rules"])]
+    listed = [r for r in inputs if r[2] == "policy"]
+    check(listed == [want], "%s: policy inputs %r, expected %r" % (name, listed, [want]))
+    kinds = [r[2] for r in inputs]
+    check(kinds.index("policy") == len(kinds) - 1 - kinds.count("scenarios"),
+          "%s: the policy not between the inventory's inputs and the scenario files: %r"
+          % (name, kinds))
 
 
 def provenance_items(wb, item):
