@@ -346,29 +346,56 @@ static void put(struct slot *index, size_t mask, const elem *e, uint32_t v)
     index[h] = (struct slot){ e->id, v, TAG(hash) | e->kind };
 }
 
-/* Index element v by its id (load factor at most 1/2). */
-static void index_add(spdx *s, uint32_t v)
+/* Room in the index for `n` ids (load factor at most 1/2).  Returns 0, or
+ * -1 out of memory (recorded). */
+static int index_reserve(spdx *s, size_t n)
 {
     size_t cap = s->index != NULL ? s->index_mask + 1 : 0;
-    if (2 * s->n_elems > cap) {
-        size_t ncap = cap != 0 ? 2 * cap : 1024;
-        while (2 * s->n_elems > ncap)
-            ncap *= 2;
-        struct slot *index = malloc(ncap * sizeof *index);
-        if (index == NULL) {
-            s->status = CRISK_ENOMEM;
-            return;
-        }
-        for (size_t h = 0; h < ncap; h++)
-            index[h].elem = NONE;
-        for (size_t h = 0; h < cap; h++)
-            if (s->index[h].elem != NONE)
-                put(index, ncap - 1, &s->elems[s->index[h].elem], s->index[h].elem);
-        free(s->index);
-        s->index = index;
-        s->index_mask = ncap - 1;
+    if (2 * n <= cap)
+        return 0;
+    size_t ncap = cap != 0 ? 2 * cap : 1024;
+    while (2 * n > ncap)
+        ncap *= 2;
+    struct slot *index = malloc(ncap * sizeof *index);
+    if (index == NULL) {
+        s->status = CRISK_ENOMEM;
+        return -1;
     }
-    put(s->index, s->index_mask, &s->elems[v], v);
+    for (size_t h = 0; h < ncap; h++)
+        index[h].elem = NONE;
+    for (size_t h = 0; h < cap; h++)
+        if (s->index[h].elem != NONE)
+            put(index, ncap - 1, &s->elems[s->index[h].elem], s->index[h].elem);
+    free(s->index);
+    s->index = index;
+    s->index_mask = ncap - 1;
+    return 0;
+}
+
+/* Index element v by its id. */
+static void index_add(spdx *s, uint32_t v)
+{
+    if (index_reserve(s, s->n_elems) == 0)
+        put(s->index, s->index_mask, &s->elems[v], v);
+}
+
+/* Room for `more` elements besides those read, in the array and the index
+ * at once: a large document's then grow once, not by doubling, which
+ * copied the array and hashed every id again at each step. */
+static void reserve_elems(spdx *s, size_t more)
+{
+    size_t n = s->n_elems + more;
+    if (crisk__grow((void **)&s->elems, &s->elem_cap, n, sizeof *s->elems) != 0)
+        s->status = CRISK_ENOMEM;
+    else
+        index_reserve(s, n);
+}
+
+/* Entries of `list` if it is an array (0 otherwise: its type is reported
+ * where it is read). */
+static size_t length_of(const cJSON *list)
+{
+    return cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(list) : 0;
 }
 
 /* ---- elements ----------------------------------------------------------------- */
@@ -535,6 +562,9 @@ static void read_files_v2(spdx *s, const cJSON *doc, const char *key, size_t *co
 
 static void collect_v2(spdx *s, const cJSON *doc)
 {
+    reserve_elems(s, length_of(cJSON_GetObjectItemCaseSensitive(doc, "packages"))
+                     + length_of(cJSON_GetObjectItemCaseSensitive(doc, "files"))
+                     + length_of(cJSON_GetObjectItemCaseSensitive(doc, "snippets")));
     const cJSON *list = member(s, doc, "packages", cJSON_Array);
     const cJSON *entry;
     cJSON_ArrayForEach(entry, list)
@@ -617,6 +647,7 @@ static enum elem_kind kind_v3(const char *type)
 static void collect_v3(spdx *s, const cJSON *graph)
 {
     const cJSON *obj;
+    reserve_elems(s, length_of(graph));
     cJSON_ArrayForEach(obj, graph) {
         if (!is_object_entry(s, obj, graph, "@graph") || s->status != CRISK_OK)
             continue;
@@ -831,6 +862,8 @@ static void read_relationships_v2(spdx *s, const cJSON *doc, int described)
 {
     const cJSON *list = member(s, doc, "relationships", cJSON_Array);
     const cJSON *rel;
+    if (crisk__grow((void **)&s->edges, &s->edge_cap, length_of(list), sizeof *s->edges) != 0)
+        s->status = CRISK_ENOMEM;   /* an edge per relationship at most */
     cJSON_ArrayForEach(rel, list) {
         if (!is_object_entry(s, rel, list, "relationships") || s->status != CRISK_OK)
             continue;
