@@ -20,12 +20,17 @@
  * of their own only when the parse failed, to say which came first) -
  * plus, per object, a pairwise or sorted check of its keys; the
  * explanation of a syntax error scans the text once more.  The walk's
- * loops pass over plain bytes eight at a time and make no call per byte:
- * a large SBOM is mostly strings and indentation (docs/performance.md,
- * "SBOM import and Excel workbooks", has the profile that led here).
+ * loops make no call per byte and pass over plain string bytes eight at a
+ * time: a large SBOM is mostly strings and indentation.  For the SBOM
+ * readers' trees (crisk__json_parse_tree) the UTF-8 check and the walk run
+ * on a second thread while cJSON parses, and only a pass over the tree is
+ * left after the parse ("positions from the text alone", below).
+ * docs/performance.md, "SBOM import and Excel workbooks", has the profiles
+ * that led here.
  */
 #include "json_text.h"
 #include "util/quote.h"
+#include "util/thread.h"
 #include "util/utf8.h"
 #include "util/util.h"
 
@@ -39,6 +44,13 @@
 
 #define EXCERPT_BYTES 20   /* of the text shown after "near" */
 #define SMALL_OBJECT 16    /* members: up to this many, repeated keys are found pairwise */
+
+/* cJSON's type of an item, tested here rather than through cJSON_Is*():
+ * a call into the shared library per value of the walk. */
+static inline int type_of(const cJSON *item)
+{
+    return item->type & 0xFF;
+}
 
 /* Inlined in the walk's loops; the public one for the readers. */
 static inline int is_space(unsigned char ch)
@@ -397,10 +409,29 @@ static const unsigned char in_string[256] = {
     LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD, LD,
 };
 
+#define BYTES_1 0x0101010101010101u        /* 0x01 in every byte of a word */
+#define BYTES_HIGH 0x8080808080808080u     /* the high bit of every byte */
+
+/* Whether none of the eight bytes at p is anything but PL: no quote, no
+ * backslash, no control character, nothing of 0x80 and above.  A byte x
+ * below k sets its high bit in (x - k) & ~x, the bytes below it unchanged
+ * (the borrow runs upwards only): so a zero byte of w ^ '"' is a quote. */
+static inline int plain8(const unsigned char *p)
+{
+    uint64_t w, quote, slash;
+    memcpy(&w, p, sizeof w);
+    quote = w ^ (BYTES_1 * '"');
+    slash = w ^ (BYTES_1 * '\\');
+    uint64_t hit = ((w - BYTES_1 * 0x20) & ~w) | ((quote - BYTES_1) & ~quote)
+                   | ((slash - BYTES_1) & ~slash) | w;
+    return (hit & BYTES_HIGH) == 0;
+}
+
 /* A string, key or value.  Only the column moves, by one per character,
  * which is every byte but UTF-8's continuation bytes: a raw line break in
  * a string is a control character, noted, and the position no longer
- * matters.  Most bytes are plain: one table lookup each. */
+ * matters.  Most bytes are plain: eight at once while they are, then one
+ * table lookup each. */
 static void skip_string(scanner *sc)
 {
     const unsigned char *s = sc->s;
@@ -411,6 +442,8 @@ static void skip_string(scanner *sc)
     }
     while (i < n) {
         size_t run = i;
+        while (n - i >= 8 && plain8(s + i))
+            i += 8;
         while (in_string[s[i]] == PL)
             i++;   /* stops at s[n] at the latest: the NUL after the text */
         column += i - run;
@@ -491,7 +524,7 @@ static void check_keys(scanner *sc, size_t base)
     if (n <= SMALL_OBJECT) {
         for (size_t i = 1; i < n; i++)
             for (size_t j = 0; j < i; j++)
-                if (strcmp(k[i].key, k[j].key) == 0) {
+                if (k[i].key[0] == k[j].key[0] && strcmp(k[i].key, k[j].key) == 0) {
                     note_repeat(sc, k, j, i);
                     break;
                 }
@@ -510,7 +543,8 @@ static void check_keys(scanner *sc, size_t base)
 
 static int push_key(scanner *sc, const cJSON *child, size_t line, size_t column, size_t order)
 {
-    if (crisk__grow((void **)&sc->keys, &sc->keys_cap, sc->n_keys + 1, sizeof *sc->keys) != 0)
+    if (sc->n_keys == sc->keys_cap
+        && crisk__grow((void **)&sc->keys, &sc->keys_cap, sc->n_keys + 1, sizeof *sc->keys) != 0)
         return CRISK_ENOMEM;
     sc->keys[sc->n_keys++] = (key_entry){ child->string != NULL ? child->string : "", line,
                                           column, order };
@@ -520,7 +554,7 @@ static int push_key(scanner *sc, const cJSON *child, size_t line, size_t column,
 /* The members or elements of `item`, and its closing bracket. */
 static int walk_children(scanner *sc, cJSON *item)
 {
-    int object = cJSON_IsObject(item);
+    int object = type_of(item) == cJSON_Object;
     size_t base = sc->n_keys, order = 0;
     skip_byte(sc, object ? '{' : '[');
     for (cJSON *child = item->child; child != NULL; child = child->next, order++) {
@@ -553,9 +587,9 @@ static int walk(scanner *sc, cJSON *item, size_t key_line, size_t key_column)
     skip_space(sc);
     crisk__json_place at = { item, sc->line, sc->column, key_line, key_column, sc->i, 0 };
     int rc = CRISK_OK;
-    if (cJSON_IsString(item))
+    if (type_of(item) == cJSON_String)
         skip_string(sc);
-    else if (cJSON_IsObject(item) || cJSON_IsArray(item))
+    else if (type_of(item) == cJSON_Object || type_of(item) == cJSON_Array)
         rc = walk_children(sc, item);
     else
         skip_scalar(sc);
@@ -565,25 +599,23 @@ static int walk(scanner *sc, cJSON *item, size_t key_line, size_t key_column)
     return sc->visit(sc->ctx, &at);
 }
 
-/* Walk the tree parsed from s[0..n), whose document ends before `after`
- * (parse()), and judge what the walk and parse() found, the first in the
- * text first: a control character inside the document, the text after it,
- * a repeated key or a "\u0000". */
-static int locate(cJSON *root, const unsigned char *s, size_t n, size_t after,
-                  crisk__json_visit_fn visit, void *ctx, crisk_error *err)
+/* What the walk (rc) and parse() found, the first in the text first: a
+ * control character inside the document, the text after it (which starts
+ * at `after`), a repeated key or a "\u0000".  Frees the walk's keys. */
+static int judge(scanner *sc, size_t after, int rc, crisk_error *err)
 {
-    scanner sc = { .s = s, .n = n, .i = bom_length(s, n), .line = 1, .column = 1,
-                   .control = n, .visit = visit, .ctx = ctx };
-    int rc = walk(&sc, root, 0, 0);
-    free(sc.keys);
+    const unsigned char *s = sc->s;
+    size_t n = sc->n;
+    free(sc->keys);
+    sc->keys = NULL;
     char q[CRISK__QUOTE_MAX];
-    const walk_problem *p = &sc.problem;
+    const walk_problem *p = &sc->problem;
     if (rc == CRISK_ENOMEM && err->code == CRISK_OK)
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     if (rc != CRISK_OK)
         return rc;
-    if (sc.control < n)
-        return fail_control(s, sc.control, sc.control_in_string, err);
+    if (sc->control < n)
+        return fail_control(s, sc->control, sc->control_in_string, err);
     rc = check_after(s, n, after, err);
     if (rc != CRISK_OK || p->line == 0)
         return rc;
@@ -593,6 +625,223 @@ static int locate(cJSON *root, const unsigned char *s, size_t n, size_t after,
     return crisk_error_set(err, CRISK_EINVALID, NULL, p->line, p->column,
                            "duplicate key '%s' (first on line %zu, column %zu)",
                            crisk__quote(q, p->key), p->first_line, p->first_column);
+}
+
+static scanner scanner_of(const unsigned char *s, size_t n, crisk__json_visit_fn visit, void *ctx)
+{
+    return (scanner){ .s = s, .n = n, .i = bom_length(s, n), .line = 1, .column = 1,
+                      .control = n, .visit = visit, .ctx = ctx };
+}
+
+/* Walk the tree parsed from s[0..n), whose document ends before `after`
+ * (parse()), and judge what the walk and parse() found. */
+static int locate(cJSON *root, const unsigned char *s, size_t n, size_t after,
+                  crisk__json_visit_fn visit, void *ctx, crisk_error *err)
+{
+    scanner sc = scanner_of(s, n, visit, ctx);
+    int rc = walk(&sc, root, 0, 0);
+    return judge(&sc, after, rc, err);
+}
+
+/* ---- positions from the text alone, while cJSON parses ----------------------------
+ *
+ * The walk above needs the tree, so it ran after cJSON's parse: two passes
+ * over every byte, one after the other.  The tree path
+ * (crisk__json_parse_tree: the large SBOMs) instead walks the text on a
+ * second thread while cJSON parses it, telling strings, containers and
+ * other values apart by their first byte, and notes where each value and
+ * key starts (a "spot") in document order - the order of cJSON's items.
+ * The same skip_* functions move through the text, so the positions, the
+ * control characters and the "\u0000" escapes it finds are the walk's.
+ * Once the parse succeeded, one pass over the tree hands each item its
+ * spot and checks the keys, touching no byte of the text.  The walk never
+ * trusts the text (cJSON has not judged it yet): at anything it does not
+ * expect it gives up, and so it does when the tree and the spots do not
+ * pair up; then the walk above runs after all, so a text that cJSON
+ * accepted and this walk did not understand still gets the same
+ * positions and problems.  Cost: 16 bytes per value while the tree is
+ * placed. */
+
+typedef struct spot {
+    uint32_t line, column;             /* where the value starts */
+    uint32_t key_line, key_column;     /* where its key starts; 0 = none */
+} spot;
+
+typedef struct text_walk {
+    const char *expected;        /* for check_bytes(): what the file should be */
+    crisk_error checked;         /* check_bytes()'s verdict, made on the same thread */
+    scanner sc;                  /* the text, the position, what it noted */
+    spot *spots;
+    size_t n_spots, spots_cap;
+    int failed;                  /* gave up: the text, a position past 32 bits, or memory */
+    pthread_t thread;
+    int started;
+} text_walk;
+
+static void add_spot(text_walk *w, size_t key_line, size_t key_column)
+{
+    const scanner *sc = &w->sc;
+    if (sc->line >= UINT32_MAX || sc->column >= UINT32_MAX || key_line >= UINT32_MAX
+        || key_column >= UINT32_MAX) {
+        w->failed = 1;   /* a file of 4 GiB: the walk on the tree counts in size_t */
+        return;
+    }
+    if (w->n_spots == w->spots_cap
+        && crisk__grow((void **)&w->spots, &w->spots_cap, w->n_spots + 1, sizeof *w->spots) != 0) {
+        w->failed = 1;
+        return;
+    }
+    w->spots[w->n_spots++] = (spot){ (uint32_t)sc->line, (uint32_t)sc->column,
+                                     (uint32_t)key_line, (uint32_t)key_column };
+}
+
+/* Whether the next byte, after white space, is `ch`; if so, past it. */
+static int take_byte(scanner *sc, unsigned char ch)
+{
+    skip_space(sc);
+    if (sc->i >= sc->n || sc->s[sc->i] != ch)
+        return 0;
+    advance(sc);
+    return 1;
+}
+
+static void text_value(text_walk *w, int depth, size_t key_line, size_t key_column);
+
+/* The members or elements of a container whose opening bracket is passed. */
+static void text_children(text_walk *w, int depth, int object)
+{
+    scanner *sc = &w->sc;
+    unsigned char close = object ? '}' : ']';
+    if (take_byte(sc, close))
+        return;   /* empty */
+    while (!w->failed) {
+        size_t key_line = 0, key_column = 0;
+        if (object) {
+            skip_space(sc);
+            if (sc->i >= sc->n || sc->s[sc->i] != '"') {
+                w->failed = 1;
+                return;
+            }
+            key_line = sc->line;
+            key_column = sc->column;
+            skip_string(sc);
+            if (!take_byte(sc, ':')) {
+                w->failed = 1;
+                return;
+            }
+        }
+        text_value(w, depth + 1, key_line, key_column);
+        if (take_byte(sc, close))
+            return;
+        if (!take_byte(sc, ','))
+            w->failed = 1;
+    }
+}
+
+/* One value and everything in it; nesting past cJSON's limit is the parse's
+ * error, and the walk gives up there rather than go deeper. */
+static void text_value(text_walk *w, int depth, size_t key_line, size_t key_column)
+{
+    scanner *sc = &w->sc;
+    skip_space(sc);
+    if (sc->i >= sc->n || depth > CJSON_NESTING_LIMIT) {
+        w->failed = 1;
+        return;
+    }
+    add_spot(w, key_line, key_column);
+    unsigned char ch = sc->s[sc->i];
+    if (ch == '"') {
+        skip_string(sc);
+    } else if (ch == '{' || ch == '[') {
+        advance(sc);
+        text_children(w, depth, ch == '{');
+    } else {
+        skip_scalar(sc);
+    }
+}
+
+/* The bytes checked (the parse's result is dropped if they are bad), then
+ * the walk. */
+static void *text_walk_run(void *arg)
+{
+    text_walk *w = arg;
+    if (check_bytes(w->sc.s, w->sc.n, w->expected, &w->checked) != CRISK_OK)
+        w->failed = 1;
+    else
+        text_value(w, 0, 0, 0);
+    return NULL;
+}
+
+/* Check and walk s[0..n) on a second thread; without one, now. */
+static void text_walk_start(text_walk *w, const unsigned char *s, size_t n, const char *expected)
+{
+    *w = (text_walk){ .expected = expected, .checked = CRISK_ERROR_INIT,
+                      .sc = scanner_of(s, n, NULL, NULL) };
+    w->started = crisk__thread_start(&w->thread, text_walk_run, w) == 0;
+    if (!w->started)
+        text_walk_run(w);
+}
+
+static void text_walk_finish(text_walk *w)
+{
+    if (w->started)
+        pthread_join(w->thread, NULL);
+    w->started = 0;
+}
+
+/* Hand `item` and everything in it its spot (*next the first unused),
+ * checking each object's keys, and visit each value as walk() does.
+ * Returns CRISK_OK, -1 when the tree and the spots do not pair up, or
+ * what visit or the key check returned. */
+static int place(scanner *sc, const spot *spots, size_t n_spots, size_t *next, cJSON *item)
+{
+    if (*next >= n_spots)
+        return -1;
+    const spot *at = &spots[(*next)++];
+    int type = type_of(item);
+    if (type == cJSON_Object || type == cJSON_Array) {
+        size_t base = sc->n_keys, order = 0;
+        for (cJSON *child = item->child; child != NULL; child = child->next, order++) {
+            if (type == cJSON_Object) {
+                if (*next >= n_spots || spots[*next].key_line == 0)
+                    return -1;
+                if (push_key(sc, child, spots[*next].key_line, spots[*next].key_column, order)
+                    != CRISK_OK)
+                    return CRISK_ENOMEM;
+            }
+            int rc = place(sc, spots, n_spots, next, child);
+            if (rc != CRISK_OK)
+                return rc;
+        }
+        if (type == cJSON_Object)
+            check_keys(sc, base);
+    }
+    crisk__json_place p = { item, at->line, at->column, at->key_line, at->key_column, 0, 0 };
+    return sc->visit(sc->ctx, &p);
+}
+
+/* locate() with the text already walked by `w` (finished). */
+static int locate_spots(cJSON *root, text_walk *w, size_t after, crisk__json_visit_fn visit,
+                        void *ctx, crisk_error *err)
+{
+    scanner *sc = &w->sc;
+    size_t next = 0;
+    int rc = -1;
+    if (!w->failed) {
+        sc->visit = visit;
+        sc->ctx = ctx;
+        rc = place(sc, w->spots, w->n_spots, &next, root);
+        if (rc == CRISK_OK && next != w->n_spots)
+            rc = -1;
+    }
+    free(w->spots);
+    w->spots = NULL;
+    if (rc == -1) {   /* not understood: the walk on the tree, from the start */
+        free(sc->keys);
+        sc->keys = NULL;
+        return locate(root, sc->s, sc->n, after, visit, ctx, err);
+    }
+    return judge(sc, after, rc, err);
 }
 
 /* ---- the tree's memory ------------------------------------------------------------
@@ -690,14 +939,20 @@ int crisk__json_parse_tree(crisk__json_tree *out, const unsigned char *s, size_t
     pthread_once(&hooks_once, install_hooks);
     cJSON *root = NULL;
     size_t after = n;
-    int rc = check_bytes(s, n, expected, err);
-    if (rc == CRISK_OK) {
-        arena = &out->blocks;
-        rc = parse(&root, &after, s, n, err);   /* cJSON's frees wait for the release */
-        arena = NULL;
+    text_walk w;
+    text_walk_start(&w, s, n, expected);
+    arena = &out->blocks;
+    int rc = parse(&root, &after, s, n, err);   /* cJSON's frees wait for the release */
+    arena = NULL;
+    text_walk_finish(&w);
+    if (w.checked.code != CRISK_OK) {   /* bad bytes come first, whatever cJSON made of them */
+        *err = w.checked;
+        rc = w.checked.code;
+    } else if (rc == CRISK_OK) {
+        rc = locate_spots(root, &w, after, visit, ctx, err);
     }
-    if (rc == CRISK_OK)
-        rc = locate(root, s, n, after, visit, ctx, err);
+    free(w.spots);
+    free(w.sc.keys);
     if (rc != CRISK_OK) {
         crisk__json_tree_release(out);
         return rc;
@@ -728,7 +983,7 @@ int crisk__json_parse(cJSON **out, const unsigned char *s, size_t n, const char 
 int crisk__json_keep_position(void *ctx, const crisk__json_place *at)
 {
     (void)ctx;
-    if (!cJSON_IsNumber(at->item)) {
+    if (type_of(at->item) != cJSON_Number) {
         at->item->valuedouble = (double)at->line;
         at->item->valueint = at->column > INT_MAX ? 0 : (int)at->column;
     }
@@ -737,10 +992,11 @@ int crisk__json_keep_position(void *ctx, const crisk__json_place *at)
 
 size_t crisk__json_line(const cJSON *at)
 {
-    return at != NULL && !cJSON_IsNumber(at) ? (size_t)at->valuedouble : 0;
+    return at != NULL && type_of(at) != cJSON_Number ? (size_t)at->valuedouble : 0;
 }
 
 size_t crisk__json_column(const cJSON *at)
 {
-    return at != NULL && !cJSON_IsNumber(at) && at->valueint > 0 ? (size_t)at->valueint : 0;
+    return at != NULL && type_of(at) != cJSON_Number && at->valueint > 0 ? (size_t)at->valueint
+                                                                          : 0;
 }

@@ -68,9 +68,15 @@ typedef struct crisk__json_tree {
 
 /* crisk__json_parse() into a tree of its own, which only
  * crisk__json_tree_release() frees (never cJSON_Delete: its items were not
- * malloc'd one by one).  Same checks, errors and time; a fraction of the
- * allocations.  *out is empty unless CRISK_OK; out of memory during the
- * parse is reported as cJSON reports it, a syntax error. */
+ * malloc'd one by one).  Same checks, errors, positions and time; a
+ * fraction of the allocations; the byte checks and the walk over the text
+ * run on a second thread while cJSON parses (json_text.c says how), so the
+ * calling thread is left cJSON's parse and one pass over the tree.  `visit`
+ * gets no byte offsets (start and end are 0), and in the one case where
+ * the text walk gives up on a text cJSON accepted (a position past 2^32,
+ * out of memory) it may be called again for every value, in the same
+ * order.  *out is empty unless CRISK_OK; out of memory during the parse is
+ * reported as cJSON reports it, a syntax error. */
 int crisk__json_parse_tree(crisk__json_tree *out, const unsigned char *s, size_t n,
                            const char *expected, crisk__json_visit_fn visit, void *ctx,
                            crisk_error *err);
