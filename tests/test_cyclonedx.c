@@ -19,34 +19,19 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 #include "import/cyclonedx.h"
 #include "import/sbom_edges.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-typedef struct run {
-    char path[1024];
-    crisk_diagnostics diags;
-    crisk_error err;
-    crisk_inventory *inv;
-    int rc;
-} run;
-
-static void load_path(run *r, const char *path, const crisk_load_options *opts)
-{
-    memset(r, 0, sizeof *r);
-    snprintf(r->path, sizeof r->path, "%s", path);
-    crisk_diagnostics_init(&r->diags);
-    r->err = (crisk_error)CRISK_ERROR_INIT;
-    crisk_input in = { r->path, NULL, NULL };
-    r->rc = crisk_inventory_load(&r->inv, &in, 1, opts, &r->diags, &r->err);
-}
+typedef tl_run run;
 
 static void load_with(run *r, const char *name, const crisk_load_options *opts)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/cyclonedx/%s", CRISK_FIXTURES, name);
-    load_path(r, path, opts);
+    tl_load_path(r, path, opts);
 }
 
 static void load(run *r, const char *name)
@@ -54,103 +39,22 @@ static void load(run *r, const char *name)
     load_with(r, name, NULL);
 }
 
-static void release(run *r)
-{
-    crisk_inventory_free(r->inv);
-    crisk_diagnostics_release(&r->diags);
-}
-
-/* A diagnostic without its "PATH:" / "PATH: " prefix: "4:1: message" or
- * "warning: message". */
-static const char *strip_path(const run *r, const char *text)
-{
-    size_t len = strlen(r->path);
-    if (strncmp(text, r->path, len) != 0)
-        return text;
-    text += len;
-    if (*text == ':')
-        text++;
-    if (*text == ' ')
-        text++;
-    return text;
-}
-
-static void dump(const run *r, char *buf, size_t size)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->diags.count && o < size; i++) {
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        o += (size_t)snprintf(buf + o, size - o, "\n  %s", strip_path(r, line));
-    }
-}
-
-/* Assert the complete, sorted list of diagnostics. */
-static void expect_diags(const run *r, size_t n, ...)
-{
-    char all[16384];
-    dump(r, all, sizeof all);
-    cr_assert_eq(r->diags.count, n, "expected %zu diagnostics, got:%s", n, all);
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) {
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        const char *want = va_arg(ap, const char *);
-        cr_expect_str_eq(strip_path(r, line), want, "diagnostic %zu; all:%s", i, all);
-    }
-    va_end(ap);
-}
-
-static void expect_loaded(const run *r)
-{
-    char all[16384];
-    dump(r, all, sizeof all);
-    cr_assert_eq(r->rc, CRISK_OK, "load failed: %s%s", r->err.message, all);
-    cr_assert_not_null(r->inv);
-}
-
-static void expect_failed(const run *r)
-{
-    cr_assert_eq(r->rc, CRISK_EINVALID, "rc %d", r->rc);
-    cr_assert_null(r->inv);
-}
-
-static size_t node(const crisk_inventory *inv, const char *id)
-{
-    size_t v = 0;
-    cr_assert_eq(crisk_inventory_find(inv, id, &v), CRISK_OK, "no node '%s'", id);
-    return v;
-}
-
-/* The kind of edge from -> to, or NULL when there is none. */
-static const char *edge_kind(const crisk_inventory *inv, const char *from, const char *to)
-{
-    size_t u = node(inv, from);
-    for (size_t g = crisk_inventory_group_begin(inv, u); g < crisk_inventory_group_begin(inv, u + 1); g++)
-        for (size_t i = 0; i < crisk_inventory_group_size(inv, g); i++)
-            if (strcmp(crisk_inventory_node_id(inv, crisk_inventory_group_member(inv, g, i)), to) == 0)
-                return crisk_inventory_group_member_kind(inv, g, i);
-    return NULL;
-}
-
 static void expect_edge(const crisk_inventory *inv, const char *from, const char *to,
                         const char *kind)
 {
-    const char *k = edge_kind(inv, from, to);
+    const char *k = tl_edge_kind(inv, from, to);
     cr_assert_not_null(k, "no edge '%s' -> '%s'", from, to);
     cr_expect_str_eq(k, kind, "kind of '%s' -> '%s'", from, to);
 }
 
 static void expect_no_edge(const crisk_inventory *inv, const char *from, const char *to)
 {
-    cr_expect_null(edge_kind(inv, from, to), "unexpected edge '%s' -> '%s'", from, to);
+    cr_expect_null(tl_edge_kind(inv, from, to), "unexpected edge '%s' -> '%s'", from, to);
 }
 
 static void view(const crisk_inventory *inv, const char *id, crisk_node_view *out)
 {
-    crisk_inventory_node(inv, node(inv, id), out);
+    crisk_inventory_node(inv, tl_node(inv, id), out);
 }
 
 static const char *note(const run *r)
@@ -175,8 +79,8 @@ Test(cyclonedx, merges_a_duplicate_bom_ref_into_the_first_definition)
 {
     run r;
     load(&r, "duplicate_bom_ref.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1,
                  "10:18: warning: duplicate bom-ref 'lib' (first defined on line 8): merged into the first");
     crisk_node_view v;
     view(r.inv, "lib", &v);
@@ -186,78 +90,78 @@ Test(cyclonedx, merges_a_duplicate_bom_ref_into_the_first_definition)
     /* what the repeat contains is nested in the first: unreachable otherwise */
     expect_edge(r.inv, "lib", "part-b", "contains");
     cr_expect(strstr(note(&r), "1 duplicate bom-refs") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, ignores_a_dependencies_entry_for_an_unknown_ref)
 {
     run r;
     load(&r, "dangling_entry.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1, "10:14: warning: dependencies entry for unknown ref 'ghost' (ignored)");
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1, "10:14: warning: dependencies entry for unknown ref 'ghost' (ignored)");
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 1);
     expect_edge(r.inv, "app", "lib", "dependsOn");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, drops_an_edge_to_an_unknown_ref)
 {
     run r;
     load(&r, "dangling_depends_on.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1, "9:43: warning: 'app' depends on unknown ref 'pkg:npm/missing@1.0.0' (edge dropped)");
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1, "9:43: warning: 'app' depends on unknown ref 'pkg:npm/missing@1.0.0' (edge dropped)");
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 1);
     cr_expect(strstr(note(&r), "1 dangling") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, drops_a_self_dependency)
 {
     run r;
     load(&r, "self_dependency.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1, "10:36: warning: 'lib' depends on itself (edge dropped)");
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1, "10:36: warning: 'lib' depends on itself (edge dropped)");
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 1);
     expect_no_edge(r.inv, "lib", "lib");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, unites_repeated_dependencies_entries_and_counts_them)
 {
     run r;
     load(&r, "repeated_entry.json");
-    expect_loaded(&r);
-    expect_diags(&r, 0);
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 0);
     /* app->a, app->b, a->b (listed twice), a->c (listed twice in one entry) */
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 4);
     expect_edge(r.inv, "a", "b", "dependsOn");
     expect_edge(r.inv, "a", "c", "dependsOn");
     cr_expect(strstr(note(&r), "1 repeated dependencies entries") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, keeps_dependency_cycles_and_notes_them)
 {
     run r;
     load(&r, "cycle.json");
-    expect_loaded(&r);
-    expect_diags(&r, 0);
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 0);
     expect_edge(r.inv, "a", "b", "dependsOn");
     expect_edge(r.inv, "b", "c", "dependsOn");
     expect_edge(r.inv, "c", "a", "dependsOn");
     cr_expect(strstr(note(&r), "1 cycles (3 nodes) kept") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, gives_components_without_bom_ref_a_fallback_id)
 {
     run r;
     load(&r, "missing_bom_ref.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     /* purl, then name@version, then component#n (n = position among the
      * components); "is-even@1.0.0" is taken by a bom-ref, so the last one
      * falls through to its number.  None can be a target: all unreachable. */
-    expect_diags(&r, 12,
+    tl_expect_diags(&r, 12,
         "6:5: warning: component 'pkg:npm/left-pad@1.3.0' is not reachable from the root 'app'",
         "6:5: warning: component without a bom-ref: id 'pkg:npm/left-pad@1.3.0' taken from its purl (it cannot be a dependency target)",
         "6:5: warning: provider 'pkg:npm/left-pad@1.3.0' has no dependants",
@@ -275,49 +179,49 @@ Test(cyclonedx, gives_components_without_bom_ref_a_fallback_id)
     cr_expect_str_eq(v.name, "is-even@1.0.0");
     view(r.inv, "component#3", &v);
     cr_expect_str_eq(v.name, "component#3");   /* no name: the id */
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, makes_a_synthetic_root_named_after_the_serial_number)
 {
     run r;
     load(&r, "no_metadata_component.json");
-    expect_loaded(&r);
-    expect_diags(&r, 2,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 2,
         "5:15: warning: no metadata.component: using a synthetic function 'bom-root' named 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79'",
         "5:15: warning: root 'bom-root' has no dependencies entry: assuming it depends on every top-level component and service nothing depends on (1 implicit-root edge)");
     crisk_node_view v;
     view(r.inv, "bom-root", &v);
     cr_expect_eq(v.type, CRISK_NODE_FUNCTION);
     cr_expect_str_eq(v.name, "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79");
-    cr_expect_eq(node(r.inv, "bom-root"), 0);
+    cr_expect_eq(tl_node(r.inv, "bom-root"), 0);
     expect_edge(r.inv, "bom-root", "a", "implicit-root");
     expect_edge(r.inv, "a", "b", "dependsOn");
     expect_no_edge(r.inv, "bom-root", "b");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, names_the_synthetic_root_after_the_file_without_a_serial_number)
 {
     run r;
     load(&r, "no_metadata_no_serial.json");
-    expect_loaded(&r);
-    expect_diags(&r, 2,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 2,
         "warning: no dependency graph: assuming the root depends on every top-level component and service (1 implicit-root edge) and each assembly on what it contains (0 contains edges)",
         "warning: no metadata.component: using a synthetic function 'bom-root' named 'no_metadata_no_serial.json'");
     crisk_node_view v;
     view(r.inv, "bom-root", &v);
     cr_expect_str_eq(v.name, "no_metadata_no_serial.json");
     expect_edge(r.inv, "bom-root", "a", "implicit-root");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, infers_implicit_root_edges_when_the_root_has_no_entry)
 {
     run r;
     load(&r, "root_without_entry.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1,
         "6:18: warning: root 'app' has no dependencies entry: assuming it depends on every top-level component and service nothing depends on (3 implicit-root edges)");
     /* in-degree 0 at the top: web, db, queue; util has two dependants */
     expect_edge(r.inv, "app", "web", "implicit-root");
@@ -329,15 +233,15 @@ Test(cyclonedx, infers_implicit_root_edges_when_the_root_has_no_entry)
     expect_edge(r.inv, "db", "db-driver", "contains");
     expect_edge(r.inv, "web", "util", "dependsOn");
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 7);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, infers_root_and_containment_edges_without_a_dependency_graph)
 {
     run r;
     load(&r, "no_dependencies.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1,
         "14:19: warning: no dependency graph: assuming the root depends on every top-level component and service (3 implicit-root edges) and each assembly on what it contains (2 contains edges)");
     expect_edge(r.inv, "app", "web", "implicit-root");
     expect_edge(r.inv, "app", "util", "implicit-root");
@@ -345,21 +249,21 @@ Test(cyclonedx, infers_root_and_containment_edges_without_a_dependency_graph)
     expect_edge(r.inv, "web", "web-core", "contains");
     expect_edge(r.inv, "api", "api-auth", "contains");
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 5);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, warns_about_components_the_root_does_not_reach)
 {
     run r;
     load(&r, "unreachable.json");
-    expect_loaded(&r);
-    expect_diags(&r, 3,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 3,
         "7:18: warning: component 'orphan' is not reachable from the root 'app'",
         "7:18: warning: provider 'orphan' has no dependants",
         "8:18: warning: component 'orphan-dep' is not reachable from the root 'app'");
     expect_edge(r.inv, "orphan", "orphan-dep", "dependsOn");   /* kept, no edge added */
     expect_no_edge(r.inv, "app", "orphan");
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- scopes ----------------------------------------------------------------------- */
@@ -368,8 +272,8 @@ Test(cyclonedx, keeps_optional_dependencies_and_drops_excluded_ones)
 {
     run r;
     load(&r, "scopes.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1, "8:18: warning: provider 'jest' has no dependants");
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1, "8:18: warning: provider 'jest' has no dependants");
     expect_edge(r.inv, "app", "core", "dependsOn");
     expect_edge(r.inv, "app", "plugin", "optional");
     expect_no_edge(r.inv, "app", "jest");
@@ -378,7 +282,7 @@ Test(cyclonedx, keeps_optional_dependencies_and_drops_excluded_ones)
     /* jest and jest-dep are reachable only through the dropped edge: counted,
      * not warned about as unreachable */
     cr_expect(strstr(note(&r), "2 reachable only through dropped edges") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, drops_optional_dependencies_with_drop_optional)
@@ -387,14 +291,14 @@ Test(cyclonedx, drops_optional_dependencies_with_drop_optional)
     opts.cdx_drop_optional = 1;
     run r;
     load_with(&r, "scopes.json", &opts);
-    expect_loaded(&r);
-    expect_diags(&r, 2, "7:18: warning: provider 'plugin' has no dependants",
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 2, "7:18: warning: provider 'plugin' has no dependants",
                  "8:18: warning: provider 'jest' has no dependants");
     expect_no_edge(r.inv, "app", "plugin");
     expect_edge(r.inv, "plugin", "plugin-dep", "dependsOn");
     cr_expect(strstr(note(&r), "edges dropped: 1 excluded, 1 optional") != NULL, "%s", note(&r));
     cr_expect(strstr(note(&r), "4 reachable only through dropped edges") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- nesting ------------------------------------------------------------------------ */
@@ -403,8 +307,8 @@ Test(cyclonedx, attaches_nested_components_only_when_otherwise_unreachable)
 {
     run r;
     load(&r, "nested_components.json");
-    expect_loaded(&r);
-    expect_diags(&r, 4,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 4,
         "12:18: warning: component 'board' is not reachable from the root 'app'",
         "12:18: warning: provider 'board' has no dependants",
         "13:36: warning: component 'fw' is not reachable from the root 'app'",
@@ -427,15 +331,15 @@ Test(cyclonedx, attaches_nested_components_only_when_otherwise_unreachable)
     cr_expect_eq(v.category, CRISK_CAT_HARDWARE);
     view(r.inv, "fw", &v);
     cr_expect_eq(v.category, CRISK_CAT_HARDWARE);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, maps_nested_services_as_managed_services)
 {
     run r;
     load(&r, "nested_services.json");
-    expect_loaded(&r);
-    expect_diags(&r, 0);
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 0);
     crisk_node_view v;
     view(r.inv, "payments", &v);
     cr_expect_eq(v.type, CRISK_NODE_SERVICE);
@@ -448,7 +352,7 @@ Test(cyclonedx, maps_nested_services_as_managed_services)
     expect_edge(r.inv, "payments", "payments-fraud", "dependsOn");
     expect_edge(r.inv, "payments", "payments-ledger", "contains");
     cr_expect(strstr(note(&r), "0 components, 3 services") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- spec versions --------------------------------------------------------------------- */
@@ -457,8 +361,8 @@ Test(cyclonedx, reads_a_spec_1_2_sbom)
 {
     run r;
     load(&r, "spec_1_2.json");
-    expect_loaded(&r);
-    expect_diags(&r, 0);
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 0);
     const char *root = "pkg:maven/com.example/billing@1.4.0";
     crisk_node_view v;
     view(r.inv, root, &v);
@@ -478,16 +382,16 @@ Test(cyclonedx, reads_a_spec_1_2_sbom)
     cr_expect(strncmp(note(&r), "cyclonedx ", 10) == 0);
     cr_expect(strstr(note(&r), ": spec 1.2, root 'pkg:maven/com.example/billing@1.4.0', 2 components, 0 services;") != NULL,
               "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, reads_a_spec_1_6_sbom)
 {
     run r;
     load(&r, "spec_1_6.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     /* "provides" is not a dependency (mapping §2): the algorithm stays alone */
-    expect_diags(&r, 2,
+    tl_expect_diags(&r, 2,
         "21:49: warning: component 'crypto/algorithm/aes-256-gcm' is not reachable from the root 'gateway'",
         "21:49: warning: provider 'crypto/algorithm/aes-256-gcm' has no dependants");
     crisk_node_view v;
@@ -506,34 +410,34 @@ Test(cyclonedx, reads_a_spec_1_6_sbom)
     expect_edge(r.inv, "gateway", "data/geoip", "optional");
     expect_edge(r.inv, "gateway", "svc/idp", "dependsOn");
     cr_expect(strstr(note(&r), "1 provides") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, warns_about_an_unsupported_spec_version)
 {
     run r;
     load(&r, "spec_unsupported.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1, "3:18: warning: unsupported specVersion '2.0' (read as 1.6)");
-    release(&r);
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1, "3:18: warning: unsupported specVersion '2.0' (read as 1.6)");
+    tl_release(&r);
 }
 
 Test(cyclonedx, warns_about_a_missing_spec_version)
 {
     run r;
     load(&r, "spec_missing.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1, "1:1: warning: no specVersion (read as 1.6)");
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1, "1:1: warning: no specVersion (read as 1.6)");
     cr_expect(strstr(note(&r), "spec ?,") != NULL, "%s", note(&r));
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, warns_about_unknown_types_and_scopes)
 {
     run r;
     load(&r, "odd_values.json");
-    expect_loaded(&r);
-    expect_diags(&r, 4,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 4,
         "6:31: warning: unknown component type 'gadget' (category 'other')",
         "7:18: warning: component without a type (category 'other')",
         "7:45: warning: unknown scope 'sometimes' (read as 'required')",
@@ -543,7 +447,7 @@ Test(cyclonedx, warns_about_unknown_types_and_scopes)
     cr_expect_str_eq(v.name, "c");
     expect_edge(r.inv, "app", "b", "dependsOn");
     expect_edge(r.inv, "app", "c", "dependsOn");
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- JSON, encoding and shape errors ----------------------------------------------------- */
@@ -552,57 +456,57 @@ Test(cyclonedx, locates_a_json_syntax_error)
 {
     run r;
     load(&r, "syntax_missing_comma.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "4:3: invalid JSON near '\"components\": []'");
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "4:3: invalid JSON near '\"components\": []'");
     cr_expect_eq(r.err.line, 4);
     cr_expect_eq(r.err.column, 3);
     cr_expect_str_eq(r.err.message, "invalid JSON near '\"components\": []'");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, reports_a_truncated_file_at_its_end)
 {
     run r;
     load(&r, "truncated.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "4:1: invalid JSON: unexpected end of file");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "4:1: invalid JSON: unexpected end of file");
+    tl_release(&r);
 }
 
 Test(cyclonedx, reports_an_unterminated_string_where_it_opens)
 {
     run r;
     load(&r, "unterminated_string.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "3:18: invalid JSON: unterminated string");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "3:18: invalid JSON: unterminated string");
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_text_after_the_document)
 {
     run r;
     load(&r, "trailing_text.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "2:1: invalid JSON: text after the end of the document near '}'");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "2:1: invalid JSON: text after the end of the document near '}'");
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_invalid_utf8)
 {
     run r;
     load(&r, "invalid_utf8.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "4:68: invalid UTF-8 (byte 0xe9)");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "4:68: invalid UTF-8 (byte 0xe9)");
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_an_escaped_nul_character)
 {
     run r;
     load(&r, "nul_escape.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "5:54: string contains a NUL character (\\u0000)");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "5:54: string contains a NUL character (\\u0000)");
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_a_nul_byte)
@@ -611,10 +515,10 @@ Test(cyclonedx, rejects_a_nul_byte)
     char path[64];
     temp_file(path, text, sizeof text - 1);
     run r;
-    load_path(&r, path, NULL);
-    expect_failed(&r);
-    expect_diags(&r, 1, "2:9: NUL byte in file");
-    release(&r);
+    tl_load_path(&r, path, NULL);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "2:9: NUL byte in file");
+    tl_release(&r);
     unlink(path);
 }
 
@@ -738,18 +642,18 @@ Test(cyclonedx, rejects_a_repeated_bom_ref_key_in_one_object)
 {
     run r;
     load(&r, "duplicate_key.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "6:59: duplicate key 'bom-ref' (first on line 6, column 7)");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "6:59: duplicate key 'bom-ref' (first on line 6, column 7)");
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_a_repeated_components_key)
 {
     run r;
     load(&r, "duplicate_components.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "7:3: duplicate key 'components' (first on line 5, column 3)");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "7:3: duplicate key 'components' (first on line 5, column 3)");
+    tl_release(&r);
 }
 
 /* A purl becomes the id of a component without a bom-ref: it gets the
@@ -777,21 +681,21 @@ Test(cyclonedx, applies_the_id_limit_to_a_purl_taken_as_id)
     char path[64];
     temp_file(path, text, (size_t)len);
     run r;
-    load_path(&r, path, NULL);
-    expect_failed(&r);
+    tl_load_path(&r, path, NULL);
+    tl_expect_failed(&r);
     char quoted[128], warning[256];
     snprintf(quoted, sizeof quoted, "%.74s...", purl);
     snprintf(warning, sizeof warning, "4:3: warning: component without a bom-ref: id '%s' "
              "taken from its purl (it cannot be a dependency target)", quoted);
     /* the purl of a component with a bom-ref is no id: not checked */
-    expect_diags(&r, 4,
+    tl_expect_diags(&r, 4,
         "warning: no dependency graph: assuming the root depends on every top-level component "
         "and service (3 implicit-root edges) and each assembly on what it contains (0 contains "
         "edges)",
         warning,
         "4:46: purl is too long (65537 bytes, limit 65536)",
         "5:34: bom-ref is too long (65537 bytes, limit 65536)");
-    release(&r);
+    tl_release(&r);
     unlink(path);
     free(text);
     free(ref);
@@ -811,11 +715,11 @@ Test(cyclonedx, rejects_nesting_deeper_than_cjson_allows)
     temp_file(path, text, n);
     free(text);
     run r;
-    load_path(&r, path, NULL);
-    expect_failed(&r);
+    tl_load_path(&r, path, NULL);
+    tl_expect_failed(&r);
     /* the 1000th '[' is the 1001st container, counting the outer object */
-    expect_diags(&r, 1, "1:1032: invalid JSON: nested deeper than 1000 levels");
-    release(&r);
+    tl_expect_diags(&r, 1, "1:1032: invalid JSON: nested deeper than 1000 levels");
+    tl_release(&r);
     unlink(path);
 }
 
@@ -823,41 +727,41 @@ Test(cyclonedx, counts_columns_in_characters_after_a_bom_and_crlf)
 {
     run r;
     load(&r, "utf8_columns.json");
-    expect_loaded(&r);
-    expect_diags(&r, 2,
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 2,
         "5:60: warning: 'app' depends on unknown ref '\xe2\x82\xac\xe2\x82\xac' (edge dropped)",
         "5:66: warning: 'app' depends on unknown ref 'x' (edge dropped)");
     crisk_node_view v;
     view(r.inv, "caf\xc3\xa9", &v);
     cr_expect_str_eq(v.name, "\xe6\x97\xa5\xe6\x9c\xac");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_a_json_file_that_is_not_cyclonedx)
 {
     run r;
     load(&r, "not_cyclonedx.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "1:1: not a CycloneDX SBOM ('bomFormat' is missing)");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "1:1: not a CycloneDX SBOM ('bomFormat' is missing)");
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_another_bom_format)
 {
     run r;
     load(&r, "wrong_bom_format.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "2:16: not a CycloneDX SBOM ('bomFormat' is 'SPDX', expected 'CycloneDX')");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "2:16: not a CycloneDX SBOM ('bomFormat' is 'SPDX', expected 'CycloneDX')");
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_members_of_the_wrong_json_type)
 {
     run r;
     load(&r, "wrong_types.json");
-    expect_failed(&r);
+    tl_expect_failed(&r);
     /* a number has no position of its own: the object holding it is named */
-    expect_diags(&r, 9,
+    tl_expect_diags(&r, 9,
         "6:5: 'bom-ref' must be a string (found a number)",
         "6:5: warning: component 'numbered' is not reachable from the root 'app'",
         "6:5: warning: component without a bom-ref: id 'numbered' taken from its name and version (it cannot be a dependency target)",
@@ -868,7 +772,7 @@ Test(cyclonedx, rejects_members_of_the_wrong_json_type)
         "12:34: each entry of 'dependsOn' must be a string (found a number)",
         "13:34: 'dependsOn' must be an array (found a string)");
     cr_expect_str_eq(r.err.message, "'bom-ref' must be a string (found a number)");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, rejects_an_empty_buffer)
@@ -895,7 +799,7 @@ Test(cyclonedx, refuses_a_negative_criticality)
     load_with(&r, "cycle.json", &opts);
     cr_expect_eq(r.rc, CRISK_EUSAGE);
     cr_expect_str_eq(r.err.message, "--criticality must be a number >= 0");
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- provenance --------------------------------------------------------------------------- */
@@ -904,7 +808,7 @@ Test(cyclonedx, registers_the_file_as_a_source_with_its_digest)
 {
     run r;
     load(&r, "webapp.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     cr_assert_eq(crisk_inventory_source_count(r.inv), 1);
     crisk_source_view s;
     crisk_inventory_source(r.inv, 0, &s);
@@ -927,7 +831,7 @@ Test(cyclonedx, registers_the_file_as_a_source_with_its_digest)
              "0 unreachable, 1 reachable only through dropped edges; 0 cycles (0 nodes) kept",
              r.path);
     cr_expect_str_eq(note(&r), want);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, gives_the_root_the_criticality_option)
@@ -936,21 +840,21 @@ Test(cyclonedx, gives_the_root_the_criticality_option)
     opts.cdx_criticality = 3.5;
     run r;
     load_with(&r, "webapp.json", &opts);
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     crisk_node_view v;
     view(r.inv, "pkg:npm/shop-web@2.1.0", &v);
     cr_expect_eq(v.criticality, 3.5);
     view(r.inv, "pkg:npm/logkit@2.4.0", &v);
     cr_expect_eq(v.criticality, 1.0);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, keeps_ids_with_url_characters_verbatim)
 {
     run r;
     load(&r, "special_ids.json");
-    expect_loaded(&r);
-    expect_diags(&r, 0);
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 0);
     const char *root = "pkg:npm/%40acme/shop@1.0.0?arch=x64&os=linux#src";
     crisk_node_view v;
     view(r.inv, root, &v);
@@ -961,7 +865,7 @@ Test(cyclonedx, keeps_ids_with_url_characters_verbatim)
     view(r.inv, "multi\nline", &v);
     cr_expect_str_eq(v.name, "padded name");   /* display text is trimmed */
     expect_edge(r.inv, root, "a|b=c:d/e?f", "dependsOn");
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- a realistic SBOM, metrics worked by hand ----------------------------------------------- */
@@ -995,8 +899,8 @@ Test(cyclonedx, computes_hand_worked_metrics_of_a_web_app_sbom)
 {
     run r;
     load(&r, "webapp.json");
-    expect_loaded(&r);
-    expect_diags(&r, 1, "24:17: warning: provider 'pkg:npm/jest@29.7.0' has no dependants");
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 1, "24:17: warning: provider 'pkg:npm/jest@29.7.0' has no dependants");
     cr_assert_eq(crisk_inventory_node_count(r.inv), 18);
     cr_assert_eq(crisk_inventory_edge_count(r.inv), 21);
 
@@ -1005,7 +909,7 @@ Test(cyclonedx, computes_hand_worked_metrics_of_a_web_app_sbom)
     crisk_error err = CRISK_ERROR_INIT;
     cr_assert_eq(crisk_analysis_run(&a, r.inv, &ao, &err), CRISK_OK, "%s", err.message);
 
-    const crisk_node_metrics *m = crisk_analysis_metrics(a, node(r.inv, "pkg:npm/logkit@2.4.0"));
+    const crisk_node_metrics *m = crisk_analysis_metrics(a, tl_node(r.inv, "pkg:npm/logkit@2.4.0"));
     cr_expect_eq(m->tier, 2);
     cr_expect_eq(m->direct_dependants, 6);
     cr_expect_eq(m->dependants, 7);
@@ -1015,17 +919,17 @@ Test(cyclonedx, computes_hand_worked_metrics_of_a_web_app_sbom)
     cr_expect_eq(m->spof, 1);
     cr_expect_eq(m->tier1_dependants, 4);
 
-    m = crisk_analysis_metrics(a, node(r.inv, "pkg:npm/fmt-utils@1.0.9"));
+    m = crisk_analysis_metrics(a, tl_node(r.inv, "pkg:npm/fmt-utils@1.0.9"));
     cr_expect_eq(m->tier, 3);
     cr_expect_eq(m->direct_dependants, 1);
     cr_expect_eq(m->dependants, 8);
     cr_expect_eq(m->tier1_dependants, 4);
 
-    m = crisk_analysis_metrics(a, node(r.inv, "pkg:npm/http-client@1.6.2"));
+    m = crisk_analysis_metrics(a, tl_node(r.inv, "pkg:npm/http-client@1.6.2"));
     cr_expect_eq(m->dependants, 2);
     cr_expect_eq(m->tier1_dependants, 1);
 
-    m = crisk_analysis_metrics(a, node(r.inv, "pkg:npm/jest@29.7.0"));
+    m = crisk_analysis_metrics(a, tl_node(r.inv, "pkg:npm/jest@29.7.0"));
     cr_expect_eq(m->tier, -1);
     cr_expect_eq(m->dependants, 0);
 
@@ -1053,7 +957,7 @@ Test(cyclonedx, computes_hand_worked_metrics_of_a_web_app_sbom)
     cr_expect_str_eq(v.parent, "Logkit Maintainers");
     cr_expect_str_eq(v.name, "logkit@2.4.0");
     crisk_analysis_free(a);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(cyclonedx, weights_exposure_by_the_root_criticality)
@@ -1062,17 +966,17 @@ Test(cyclonedx, weights_exposure_by_the_root_criticality)
     opts.cdx_criticality = 3;
     run r;
     load_with(&r, "webapp.json", &opts);
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     crisk_analysis *a = NULL;
     crisk_analysis_options ao = CRISK_ANALYSIS_OPTIONS_INIT;
     crisk_error err = CRISK_ERROR_INIT;
     cr_assert_eq(crisk_analysis_run(&a, r.inv, &ao, &err), CRISK_OK, "%s", err.message);
-    const crisk_node_metrics *m = crisk_analysis_metrics(a, node(r.inv, "pkg:npm/logkit@2.4.0"));
+    const crisk_node_metrics *m = crisk_analysis_metrics(a, tl_node(r.inv, "pkg:npm/logkit@2.4.0"));
     cr_expect_eq(m->exposure, 3.0);
     cr_expect_eq(m->impact_weight, 3.0);
     cr_expect_eq(m->impact_share, 1.0);
     crisk_analysis_free(a);
-    release(&r);
+    tl_release(&r);
 }
 
 /* Both SBOM readers drop every statement of a pair after the first in

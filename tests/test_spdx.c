@@ -20,32 +20,19 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 #include "import/sbom_detect.h"
 #include "import/spdx.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-typedef struct run {
-    char path[1024];
-    crisk_diagnostics diags;
-    crisk_error err;
-    crisk_inventory *inv;
-    int rc;
-} run;
-
-static void load_inputs(run *r, const crisk_input *in, size_t n, const crisk_load_options *opts)
-{
-    crisk_diagnostics_init(&r->diags);
-    r->err = (crisk_error)CRISK_ERROR_INIT;
-    r->rc = crisk_inventory_load(&r->inv, in, n, opts, &r->diags, &r->err);
-}
+typedef tl_run run;
 
 static void load_with(run *r, const char *name, const crisk_load_options *opts)
 {
-    memset(r, 0, sizeof *r);
-    snprintf(r->path, sizeof r->path, "%s/spdx/%s", CRISK_FIXTURES, name);
-    crisk_input in = { r->path, NULL, NULL };
-    load_inputs(r, &in, 1, opts);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/spdx/%s", CRISK_FIXTURES, name);
+    tl_load_path(r, path, opts);
 }
 
 static void load(run *r, const char *name)
@@ -53,88 +40,10 @@ static void load(run *r, const char *name)
     load_with(r, name, NULL);
 }
 
-static void release(run *r)
-{
-    crisk_inventory_free(r->inv);
-    crisk_diagnostics_release(&r->diags);
-}
-
-/* A diagnostic without its path: "4:1: message" or "warning: message". */
-static const char *strip_path(const run *r, const char *text)
-{
-    size_t len = strlen(r->path);
-    if (strncmp(text, r->path, len) == 0) {
-        text += len;
-        text += *text == ':';
-        text += *text == ' ';
-    }
-    return text;
-}
-
-static void dump(const run *r, char *buf, size_t size)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < r->diags.count && o < size; i++) {
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        o += (size_t)snprintf(buf + o, size - o, "\n  %s", strip_path(r, line));
-    }
-}
-
-/* The complete, sorted list of diagnostics. */
-static void expect_diags(const run *r, size_t n, ...)
-{
-    char all[16384];
-    dump(r, all, sizeof all);
-    cr_assert_eq(r->diags.count, n, "expected %zu diagnostics, got:%s", n, all);
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) {
-        char line[1200];
-        crisk_diag_format(&r->diags.items[i], line, sizeof line);
-        cr_expect_str_eq(strip_path(r, line), va_arg(ap, const char *), "diagnostic %zu; all:%s",
-                         i, all);
-    }
-    va_end(ap);
-}
-
-static void expect_loaded(const run *r)
-{
-    char all[16384];
-    dump(r, all, sizeof all);
-    cr_assert_eq(r->rc, CRISK_OK, "load failed: %s%s", r->err.message, all);
-}
-
-static void expect_failed(const run *r)
-{
-    cr_assert_eq(r->rc, CRISK_EINVALID, "rc %d", r->rc);
-    cr_assert_null(r->inv);
-}
-
-static size_t node(const crisk_inventory *inv, const char *id)
-{
-    size_t v;
-    cr_assert_eq(crisk_inventory_find(inv, id, &v), CRISK_OK, "no node '%s'", id);
-    return v;
-}
-
-/* The kind of the edge from -> to, or NULL when there is none. */
-static const char *edge_kind(const crisk_inventory *inv, const char *from, const char *to)
-{
-    size_t u = node(inv, from), w = node(inv, to);
-    for (size_t g = crisk_inventory_group_begin(inv, u); g < crisk_inventory_group_begin(inv, u + 1);
-         g++)
-        for (size_t i = 0; i < crisk_inventory_group_size(inv, g); i++)
-            if (crisk_inventory_group_member(inv, g, i) == w)
-                return crisk_inventory_group_member_kind(inv, g, i);
-    return NULL;
-}
-
 static void expect_edge(const crisk_inventory *inv, const char *from, const char *to,
                         const char *kind)
 {
-    const char *k = edge_kind(inv, from, to);
+    const char *k = tl_edge_kind(inv, from, to);
     cr_assert_not_null(k, "no edge %s -> %s", from, to);
     cr_expect_str_eq(k, kind, "edge %s -> %s", from, to);
 }
@@ -143,7 +52,7 @@ static void expect_node(const crisk_inventory *inv, const char *id, crisk_node_t
                         const char *name, const char *parent, crisk_category category)
 {
     crisk_node_view n;
-    crisk_inventory_node(inv, node(inv, id), &n);
+    crisk_inventory_node(inv, tl_node(inv, id), &n);
     cr_expect_eq(n.type, type, "type of %s", id);
     cr_expect_str_eq(n.name, name, "name of %s", id);
     cr_expect_str_eq(n.parent, parent, "parent of %s", id);
@@ -154,7 +63,7 @@ static const char *attr(const crisk_inventory *inv, const char *id, const char *
 {
     for (size_t a = 0; a < crisk_inventory_attr_count(inv); a++)
         if (strcmp(crisk_inventory_attr_name(inv, a), name) == 0)
-            return crisk_inventory_node_attr(inv, node(inv, id), a);
+            return crisk_inventory_node_attr(inv, tl_node(inv, id), a);
     return NULL;
 }
 
@@ -172,7 +81,7 @@ Test(spdx, maps_each_relationship_type_in_its_direction)
 {
     run r;
     load(&r, "relationship_types.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     const crisk_inventory *inv = r.inv;
     expect_edge(inv, "SPDXRef-app", "SPDXRef-a", "depends_on");
     expect_edge(inv, "SPDXRef-app", "SPDXRef-b", "contains");
@@ -186,13 +95,13 @@ Test(spdx, maps_each_relationship_type_in_its_direction)
     expect_edge(inv, "SPDXRef-app", "SPDXRef-j", "package_of");
     expect_edge(inv, "SPDXRef-app", "SPDXRef-k", "optional");
     expect_edge(inv, "SPDXRef-app", "SPDXRef-l", "provided");
-    cr_expect_null(edge_kind(inv, "SPDXRef-app", "SPDXRef-m"), "a build dependency made an edge");
-    cr_expect_null(edge_kind(inv, "SPDXRef-m", "SPDXRef-app"));
-    cr_expect_null(edge_kind(inv, "SPDXRef-n", "SPDXRef-app"), "GENERATED_FROM made an edge");
-    cr_expect_null(edge_kind(inv, "SPDXRef-a", "SPDXRef-app"), "a reversed type kept its direction");
+    cr_expect_null(tl_edge_kind(inv, "SPDXRef-app", "SPDXRef-m"), "a build dependency made an edge");
+    cr_expect_null(tl_edge_kind(inv, "SPDXRef-m", "SPDXRef-app"));
+    cr_expect_null(tl_edge_kind(inv, "SPDXRef-n", "SPDXRef-app"), "GENERATED_FROM made an edge");
+    cr_expect_null(tl_edge_kind(inv, "SPDXRef-a", "SPDXRef-app"), "a reversed type kept its direction");
     /* 12 edges: the repeated app -> a (twice more) is one, the first kind wins */
     cr_expect_eq(crisk_inventory_edge_count(inv), 12);
-    expect_diags(&r, 5,
+    tl_expect_diags(&r, 5,
                  "20:17: warning: package 'SPDXRef-m' is not reachable from any described package",
                  "20:17: warning: provider 'SPDXRef-m' has no dependants",
                  "21:17: warning: package 'SPDXRef-n' is not reachable from any described package",
@@ -204,7 +113,7 @@ Test(spdx, maps_each_relationship_type_in_its_direction)
                            "1 of other types, 2 to NONE/NOASSERTION, 0 optional, 2 to other "
                            "documents, 0 to unknown elements, 0 self, 2 repeated") != NULL,
               "%s", note);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, drops_optional_and_provided_dependencies_when_asked)
@@ -213,11 +122,11 @@ Test(spdx, drops_optional_and_provided_dependencies_when_asked)
     opts.cdx_drop_optional = 1;
     run r;
     load_with(&r, "relationship_types.json", &opts);
-    expect_loaded(&r);
-    cr_expect_null(edge_kind(r.inv, "SPDXRef-app", "SPDXRef-k"));
-    cr_expect_null(edge_kind(r.inv, "SPDXRef-app", "SPDXRef-l"));
+    tl_expect_loaded(&r);
+    cr_expect_null(tl_edge_kind(r.inv, "SPDXRef-app", "SPDXRef-k"));
+    cr_expect_null(tl_edge_kind(r.inv, "SPDXRef-app", "SPDXRef-l"));
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 10);
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- the functions ------------------------------------------------------------- */
@@ -226,66 +135,66 @@ Test(spdx, makes_documentdescribes_packages_functions_before_describes_relations
 {
     run r;
     load(&r, "document_describes.json");
-    expect_loaded(&r);
-    cr_expect_eq(crisk_inventory_node_type(r.inv, node(r.inv, "SPDXRef-app")), CRISK_NODE_FUNCTION);
-    cr_expect_eq(crisk_inventory_node_type(r.inv, node(r.inv, "SPDXRef-a")), CRISK_NODE_COMPONENT);
-    expect_diags(&r, 0);
-    release(&r);
+    tl_expect_loaded(&r);
+    cr_expect_eq(crisk_inventory_node_type(r.inv, tl_node(r.inv, "SPDXRef-app")), CRISK_NODE_FUNCTION);
+    cr_expect_eq(crisk_inventory_node_type(r.inv, tl_node(r.inv, "SPDXRef-a")), CRISK_NODE_COMPONENT);
+    tl_expect_diags(&r, 0);
+    tl_release(&r);
 }
 
 Test(spdx, takes_described_by_when_nothing_else_says_what_is_described)
 {
     run r;
     load(&r, "described_by.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     cr_expect_eq(count_type(r.inv, CRISK_NODE_FUNCTION), 1);
-    cr_expect_eq(crisk_inventory_node_type(r.inv, node(r.inv, "SPDXRef-app")), CRISK_NODE_FUNCTION);
-    expect_diags(&r, 0);
-    release(&r);
+    cr_expect_eq(crisk_inventory_node_type(r.inv, tl_node(r.inv, "SPDXRef-app")), CRISK_NODE_FUNCTION);
+    tl_expect_diags(&r, 0);
+    tl_release(&r);
 }
 
 Test(spdx, makes_a_synthetic_root_when_nothing_is_described)
 {
     run r;
     load(&r, "no_described.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     expect_node(r.inv, "spdx-root", CRISK_NODE_FUNCTION, "no_described", "", CRISK_CAT_OTHER);
     expect_edge(r.inv, "spdx-root", "SPDXRef-app", "implicit-root");
     expect_edge(r.inv, "spdx-root", "SPDXRef-b", "implicit-root");
-    cr_expect_null(edge_kind(r.inv, "spdx-root", "SPDXRef-a"));
-    expect_diags(&r, 1,
+    cr_expect_null(tl_edge_kind(r.inv, "spdx-root", "SPDXRef-a"));
+    tl_expect_diags(&r, 1,
                  "warning: the document describes no package: using a synthetic function "
                  "'spdx-root' named 'no_described' that depends on every package nothing "
                  "depends on (2 implicit-root edges)");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, hangs_the_top_packages_on_a_described_package_without_relationships)
 {
     run r;
     load(&r, "described_no_edges.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     expect_edge(r.inv, "SPDXRef-app", "SPDXRef-a", "implicit-root");
-    cr_expect_null(edge_kind(r.inv, "SPDXRef-app", "SPDXRef-b"));
-    expect_diags(&r, 1,
+    cr_expect_null(tl_edge_kind(r.inv, "SPDXRef-app", "SPDXRef-b"));
+    tl_expect_diags(&r, 1,
                  "6:17: warning: described package 'SPDXRef-app' has no relationship of its "
                  "own: assuming it depends on every package nothing depends on (1 implicit-root "
                  "edge)");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, makes_every_described_package_a_function_and_no_components)
 {
     run r;
     load(&r, "describes_all.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     cr_expect_eq(count_type(r.inv, CRISK_NODE_FUNCTION), 3);
     cr_expect_eq(count_type(r.inv, CRISK_NODE_COMPONENT), 0);
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 0);
-    expect_diags(&r, 3, "6:17: warning: function 'SPDXRef-app' has no dependencies",
+    tl_expect_diags(&r, 3, "6:17: warning: function 'SPDXRef-app' has no dependencies",
                  "7:17: warning: function 'SPDXRef-a' has no dependencies",
                  "8:17: warning: function 'SPDXRef-b' has no dependencies");
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- anomalies (mapping §3) ------------------------------------------------------ */
@@ -294,107 +203,107 @@ Test(spdx, keeps_the_first_of_a_duplicate_id_and_names_both_places)
 {
     run r;
     load(&r, "duplicate_id.json");
-    expect_loaded(&r);
-    cr_expect_str_eq(crisk_inventory_node_name(r.inv, node(r.inv, "SPDXRef-a")), "a");
+    tl_expect_loaded(&r);
+    cr_expect_str_eq(crisk_inventory_node_name(r.inv, tl_node(r.inv, "SPDXRef-a")), "a");
     expect_edge(r.inv, "SPDXRef-a", "SPDXRef-b", "depends_on");
-    expect_diags(&r, 1, "9:17: warning: duplicate id 'SPDXRef-a' (first defined on line 7, "
+    tl_expect_diags(&r, 1, "9:17: warning: duplicate id 'SPDXRef-a' (first defined on line 7, "
                         "column 17): the first definition is used");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, drops_relationships_to_unknown_elements_with_one_counted_warning)
 {
     run r;
     load(&r, "unknown_element.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 2);
-    expect_diags(&r, 1, "13:95: warning: 2 relationships name an element this document does not "
+    tl_expect_diags(&r, 1, "13:95: warning: 2 relationships name an element this document does not "
                         "define (dropped; the first: 'SPDXRef-gone')");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, drops_a_self_relationship)
 {
     run r;
     load(&r, "self.json");
-    expect_loaded(&r);
-    cr_expect_null(edge_kind(r.inv, "SPDXRef-a", "SPDXRef-a"));
-    expect_diags(&r, 1, "13:93: warning: 'SPDXRef-a' depends on itself (relationship dropped)");
-    release(&r);
+    tl_expect_loaded(&r);
+    cr_expect_null(tl_edge_kind(r.inv, "SPDXRef-a", "SPDXRef-a"));
+    tl_expect_diags(&r, 1, "13:93: warning: 'SPDXRef-a' depends on itself (relationship dropped)");
+    tl_release(&r);
 }
 
 Test(spdx, keeps_cycles)
 {
     run r;
     load(&r, "cycle.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     expect_edge(r.inv, "SPDXRef-a", "SPDXRef-b", "depends_on");
     expect_edge(r.inv, "SPDXRef-b", "SPDXRef-a", "depends_on");
-    expect_diags(&r, 0);
-    release(&r);
+    tl_expect_diags(&r, 0);
+    tl_release(&r);
 }
 
 Test(spdx, ignores_packages_and_relationships_that_name_nothing)
 {
     run r;
     load(&r, "incomplete.json");
-    expect_loaded(&r);
-    expect_diags(&r, 2, "7:5: warning: package without an SPDXID (ignored: nothing can name it)",
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 2, "7:5: warning: package without an SPDXID (ignored: nothing can name it)",
                  "11:5: warning: relationship without 'relatedSpdxElement' (ignored)");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, reports_a_json_syntax_error_where_it_is)
 {
     run r;
     load(&r, "syntax_error.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "5:29: invalid JSON near '\"name\": \"a\" }'");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "5:29: invalid JSON near '\"name\": \"a\" }'");
+    tl_release(&r);
 }
 
 Test(spdx, reports_members_of_the_wrong_type)
 {
     run r;
     load(&r, "wrong_types.json");
-    expect_failed(&r);
-    expect_diags(&r, 3, "7:5: 'SPDXID' must be a string (found a number)",
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 3, "7:5: 'SPDXID' must be a string (found a number)",
                  "8:5: each entry of 'packages' must be an object (found a string)",
                  "10:20: 'relationships' must be an array (found an object)");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, refuses_a_nul_escape_and_bytes_that_are_not_utf8)
 {
     run r;
     load(&r, "nul_escape.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "5:55: string contains a NUL character (\\u0000)");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "5:55: string contains a NUL character (\\u0000)");
+    tl_release(&r);
     load(&r, "invalid_utf8.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "4:15: invalid UTF-8 (byte 0xe9)");
-    release(&r);
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "4:15: invalid UTF-8 (byte 0xe9)");
+    tl_release(&r);
 }
 
 Test(spdx, reads_other_2_x_versions_as_2_3_and_refuses_others)
 {
     run r;
     load(&r, "unsupported_version.json");
-    expect_loaded(&r);
-    expect_diags(&r, 2, "2:18: warning: unsupported spdxVersion 'SPDX-2.1' (read as SPDX-2.3)",
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 2, "2:18: warning: unsupported spdxVersion 'SPDX-2.1' (read as SPDX-2.3)",
                  "5:29: warning: function 'SPDXRef-app' has no dependencies");
-    release(&r);
+    tl_release(&r);
     load(&r, "version_1.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "2:18: unsupported spdxVersion 'SPDX-1.2' (expected SPDX-2.2, SPDX-2.3 or "
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "2:18: unsupported spdxVersion 'SPDX-1.2' (expected SPDX-2.2, SPDX-2.3 or "
                         "SPDX 3.0 JSON-LD)");
-    release(&r);
+    tl_release(&r);
     load(&r, "not_spdx3.json");
-    expect_failed(&r);
-    expect_diags(&r, 1, "2:15: not an SPDX 3.0 document ('@context' does not name "
+    tl_expect_failed(&r);
+    tl_expect_diags(&r, 1, "2:15: not an SPDX 3.0 document ('@context' does not name "
                         "spdx.org/rdf/3.0)");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, asks_for_json_instead_of_tag_value_rdf_or_yaml)
@@ -410,9 +319,9 @@ Test(spdx, asks_for_json_instead_of_tag_value_rdf_or_yaml)
     for (size_t i = 0; i < 3; i++) {
         run r;
         load(&r, cases[i].file);
-        expect_failed(&r);
-        expect_diags(&r, 1, cases[i].diag);
-        release(&r);
+        tl_expect_failed(&r);
+        tl_expect_diags(&r, 1, cases[i].diag);
+        tl_release(&r);
     }
 }
 
@@ -422,7 +331,7 @@ Test(spdx, maps_spdx_3_packages_agents_and_scoped_relationships)
 {
     run r;
     load(&r, "v3.spdx.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     const crisk_inventory *inv = r.inv;
     expect_node(inv, "urn:x:gateway", CRISK_NODE_FUNCTION, "gateway@1.2", "", CRISK_CAT_OTHER);
     expect_node(inv, "urn:x:libhttp", CRISK_NODE_COMPONENT, "libhttp@3.1", "Ann Author",
@@ -437,16 +346,16 @@ Test(spdx, maps_spdx_3_packages_agents_and_scoped_relationships)
     expect_edge(inv, "urn:x:libhttp", "urn:x:libtls", "hasDynamicLink");
     expect_edge(inv, "urn:x:libtls", "urn:x:zlib", "hasStaticLink");
     expect_edge(inv, "urn:x:zlib", "urn:x:leaf", "dependsOn");
-    cr_expect_null(edge_kind(inv, "urn:x:gateway", "urn:x:gcc"), "a build-scoped edge was kept");
+    cr_expect_null(tl_edge_kind(inv, "urn:x:gateway", "urn:x:gcc"), "a build-scoped edge was kept");
     cr_expect_eq(crisk_inventory_edge_count(inv), 6);
     cr_expect_eq(crisk_inventory_node_count(inv), 7, "the file became a node");
-    expect_diags(&r, 2,
+    tl_expect_diags(&r, 2,
                  "18:45: warning: package 'urn:x:gcc' is not reachable from any described package",
                  "18:45: warning: provider 'urn:x:gcc' has no dependants");
     const char *note = crisk_inventory_note(inv, 0);
     cr_expect(strstr(note, "1 to files, 1 not runtime, 1 of other types") != NULL, "%s", note);
     cr_expect(strstr(note, "1 stated complete with none") != NULL, "%s", note);
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- the real documents ----------------------------------------------------------- */
@@ -458,7 +367,7 @@ Test(spdx, maps_trivy_s_ubuntu_image_as_worked_out_by_hand)
 {
     run r;
     load(&r, "real/trivy-ubuntu-image.spdx.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     const crisk_inventory *inv = r.inv;
     const char *image = "SPDXRef-ContainerImage-dc1c1a82e6a863a0";
     const char *os = "SPDXRef-OperatingSystem-ec3e4108fcd27f1b";
@@ -482,31 +391,31 @@ Test(spdx, maps_trivy_s_ubuntu_image_as_worked_out_by_hand)
                      "pkg:deb/ubuntu/apt@1.6.17?arch=amd64&distro=ubuntu-18.04");
     /* 302 DEPENDS_ON + 39 CONTAINS, no repeats */
     cr_expect_eq(crisk_inventory_edge_count(inv), 341);
-    expect_diags(&r, 0);
-    release(&r);
+    tl_expect_diags(&r, 0);
+    tl_release(&r);
 }
 
 Test(spdx, reads_sbom_tool_s_repeated_root_and_reference_to_another_document)
 {
     run r;
     load(&r, "real/sbom-tool-nita-webapp.spdx.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     cr_expect_eq(count_type(r.inv, CRISK_NODE_FUNCTION), 1);
     cr_expect_eq(crisk_inventory_node_count(r.inv), 186);
     cr_expect_eq(crisk_inventory_edge_count(r.inv), 185);
-    expect_diags(&r, 2,
+    tl_expect_diags(&r, 2,
                  "719:17: warning: duplicate id 'SPDXRef-RootPackage' (first defined on line 694, "
                  "column 17): the first definition is used",
                  "4290:29: warning: 1 relationship names an element of another document "
                  "(DocumentRef-...: dropped)");
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, reads_the_spdx_3_example_leaving_test_scoped_dependencies_out)
 {
     run r;
     load(&r, "real/spdx3-appbomination.spdx.json");
-    expect_loaded(&r);
+    tl_expect_loaded(&r);
     const crisk_inventory *inv = r.inv;
     const char *base = "http://www.sourceauditor.com/spdxdocs/appbomination-src/"
                        "e3b71037-57de-44c9-8b7f-4e8a62f45311-specv3/";
@@ -518,35 +427,21 @@ Test(spdx, reads_the_spdx_3_example_leaving_test_scoped_dependencies_out)
     expect_node(inv, root, CRISK_NODE_FUNCTION, "App-BOM-ination@1.0", "", CRISK_CAT_OTHER);
     expect_node(inv, lang, CRISK_NODE_COMPONENT, "commons-lang3@3.4", "", CRISK_CAT_SOFTWARE);
     expect_edge(inv, root, lang, "dependsOn");
-    cr_expect_null(edge_kind(inv, root, junit), "the test-scoped dependency was kept");
+    cr_expect_null(tl_edge_kind(inv, root, junit), "the test-scoped dependency was kept");
     cr_expect_eq(crisk_inventory_edge_count(inv), 3);
-    release(&r);
+    tl_release(&r);
 }
 
 /* ---- the native twin ------------------------------------------------------------- */
-
-static char *rank_csv(const crisk_inventory *inv)
-{
-    crisk_analysis *a = NULL;
-    crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_analysis_run(&a, inv, NULL, &err), CRISK_OK, "%s", err.message);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_eq(crisk_emit_rank(f, a, NULL, CRISK_FORMAT_CSV, NULL, &err), CRISK_OK);
-    fclose(f);
-    crisk_analysis_free(a);
-    return buf;
-}
 
 Test(spdx, ranks_a_document_exactly_like_its_hand_converted_native_twin)
 {
     run spdx, twin;
     load(&spdx, "twin.spdx.json");
     load(&twin, "twin");
-    expect_loaded(&spdx);
-    expect_loaded(&twin);
-    char *a = rank_csv(spdx.inv), *b = rank_csv(twin.inv);
+    tl_expect_loaded(&spdx);
+    tl_expect_loaded(&twin);
+    char *a = tl_rank_csv(spdx.inv), *b = tl_rank_csv(twin.inv);
     cr_expect_str_eq(a, b);
     cr_expect(strstr(a, "SPDXRef-debug,debug@2.6.9,component,software,2,2,3,1,1,1,1,1,true,")
               != NULL, "%s", a);
@@ -559,8 +454,8 @@ Test(spdx, ranks_a_document_exactly_like_its_hand_converted_native_twin)
     cr_expect_str_eq(attr(spdx.inv, "SPDXRef-express", "purl"), "pkg:npm/express@4.18.2");
     free(a);
     free(b);
-    release(&spdx);
-    release(&twin);
+    tl_release(&spdx);
+    tl_release(&twin);
 }
 
 /* ---- detection and merging ---------------------------------------------------------- */
@@ -593,16 +488,15 @@ Test(spdx, tells_spdx_from_cyclonedx_by_the_top_level_keys)
 Test(spdx, merges_with_a_native_inventory_that_names_its_packages)
 {
     run r;
-    memset(&r, 0, sizeof r);
     char doc[1024], dir[1024];
     snprintf(doc, sizeof doc, "%s/spdx/twin.spdx.json", CRISK_FIXTURES);
     snprintf(dir, sizeof dir, "%s/spdx/merge", CRISK_FIXTURES);
     crisk_input in[2] = { { dir, NULL, NULL }, { doc, NULL, NULL } };
-    load_inputs(&r, in, 2, NULL);
-    expect_loaded(&r);
+    tl_load(&r, in, 2, NULL);
+    tl_expect_loaded(&r);
     expect_edge(r.inv, "checkout", "SPDXRef-app", "runs");
     cr_expect_eq(count_type(r.inv, CRISK_NODE_FUNCTION), 2);
-    release(&r);
+    tl_release(&r);
 }
 
 Test(spdx, loads_from_memory_as_from_a_file)
@@ -625,7 +519,7 @@ Test(spdx, loads_from_memory_as_from_a_file)
                  CRISK_OK);
     cr_assert_eq(crisk_builder_finish(b, &inv, &diags, &err), CRISK_OK);
     cr_expect_eq(crisk_inventory_node_count(inv), 2);
-    cr_expect_str_eq(edge_kind(inv, "SPDXRef-a", "SPDXRef-b"), "depends_on");
+    cr_expect_str_eq(tl_edge_kind(inv, "SPDXRef-a", "SPDXRef-b"), "depends_on");
     crisk_inventory_free(inv);
     crisk_builder_free(b);
     crisk_diagnostics_release(&diags);

@@ -4,6 +4,7 @@
 #include "loading.h"
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,89 @@ void tl_release(tl_run *r)
     crisk_inventory_free(r->inv);
     r->inv = NULL;
     crisk_diagnostics_release(&r->diags);
+}
+
+void tl_load_path(tl_run *r, const char *path, const crisk_load_options *opts)
+{
+    char copy[sizeof r->path];
+    snprintf(copy, sizeof copy, "%s", path);
+    crisk_input in = { copy, NULL, NULL };
+    tl_load(r, &in, 1, opts);
+    memcpy(r->path, copy, sizeof copy);
+}
+
+const char *tl_strip_path(const tl_run *r, const char *line)
+{
+    size_t len = strlen(r->path);
+    if (len == 0 || strncmp(line, r->path, len) != 0)
+        return line;
+    line += len;
+    if (*line == ':')
+        line++;
+    if (*line == ' ')
+        line++;
+    return line;
+}
+
+void tl_dump(const tl_run *r, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < r->diags.count && o < size; i++) {
+        char line[1200];
+        crisk_diag_format(&r->diags.items[i], line, sizeof line);
+        o += (size_t)snprintf(buf + o, size - o, "\n  %s", tl_strip_path(r, line));
+    }
+}
+
+void tl_expect_diags(const tl_run *r, size_t n, ...)
+{
+    char all[16384];
+    tl_dump(r, all, sizeof all);
+    cr_assert_eq(r->diags.count, n, "expected %zu diagnostics, got:%s", n, all);
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++) {
+        char line[1200];
+        crisk_diag_format(&r->diags.items[i], line, sizeof line);
+        const char *want = va_arg(ap, const char *);
+        cr_expect_str_eq(tl_strip_path(r, line), want, "diagnostic %zu; all:%s", i, all);
+    }
+    va_end(ap);
+}
+
+void tl_expect_loaded(const tl_run *r)
+{
+    char all[16384];
+    tl_dump(r, all, sizeof all);
+    cr_assert_eq(r->rc, CRISK_OK, "load failed: %s%s", r->err.message, all);
+    cr_assert_not_null(r->inv);
+}
+
+void tl_expect_failed(const tl_run *r)
+{
+    cr_assert_eq(r->rc, CRISK_EINVALID, "rc %d", r->rc);
+    cr_assert_null(r->inv);
+}
+
+size_t tl_node(const crisk_inventory *inv, const char *id)
+{
+    size_t v = 0;
+    cr_assert_eq(crisk_inventory_find(inv, id, &v), CRISK_OK, "no node '%s'", id);
+    return v;
+}
+
+const char *tl_edge_kind(const crisk_inventory *inv, const char *from, const char *to)
+{
+    size_t u = tl_node(inv, from), w = 0;
+    if (crisk_inventory_find(inv, to, &w) != CRISK_OK)
+        return NULL;
+    for (size_t g = crisk_inventory_group_begin(inv, u); g < crisk_inventory_group_begin(inv, u + 1);
+         g++)
+        for (size_t i = 0; i < crisk_inventory_group_size(inv, g); i++)
+            if (crisk_inventory_group_member(inv, g, i) == w)
+                return crisk_inventory_group_member_kind(inv, g, i);
+    return NULL;
 }
 
 void tl_diag_text(const crisk_diagnostics *d, char *buf, size_t size, const char *before,

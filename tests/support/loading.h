@@ -15,6 +15,7 @@
 #include "chainrisk/chainrisk.h"
 
 typedef struct tl_run {
+    char path[1024];        /* the one file loaded by tl_load_path, else "" */
     crisk_diagnostics diags;
     crisk_error err;
     crisk_inventory *inv;   /* NULL when loading failed */
@@ -24,6 +25,26 @@ typedef struct tl_run {
 /* Load the `n` inputs with `opts` (NULL: the defaults) into a fresh `r`. */
 void tl_load(tl_run *r, const crisk_input *in, size_t n, const crisk_load_options *opts);
 void tl_release(tl_run *r);
+/* Load the one file `path` as an input and keep its path in r->path. */
+void tl_load_path(tl_run *r, const char *path, const crisk_load_options *opts);
+
+/* `line` without r->path and the ": " after it ("4:1: message",
+ * "warning: message"), or `line` when it does not start with the path. */
+const char *tl_strip_path(const tl_run *r, const char *line);
+/* Every diagnostic as "\n  " + tl_strip_path(line), for failure messages. */
+void tl_dump(const tl_run *r, char *buf, size_t size);
+/* The loaded file's complete, ordered diagnostics are the `n` strings
+ * given, each without the path (tl_strip_path). */
+void tl_expect_diags(const tl_run *r, size_t n, ...);
+void tl_expect_loaded(const tl_run *r);
+/* Loading failed with CRISK_EINVALID and left no inventory. */
+void tl_expect_failed(const tl_run *r);
+
+/* The index of node `id` (fails the test when there is none). */
+size_t tl_node(const crisk_inventory *inv, const char *id);
+/* The kind of the edge from -> to ("" for none given), or NULL when there
+ * is no such edge or no node `to`; fails the test when there is no `from`. */
+const char *tl_edge_kind(const crisk_inventory *inv, const char *from, const char *to);
 
 /* Render the diagnostics into `buf`, each as `before` + the formatted line
  * + `after`.  A line that starts with `strip` (may be NULL) loses that

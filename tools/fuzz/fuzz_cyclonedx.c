@@ -8,15 +8,8 @@
  * native CSV.  Any crash, leak, hang or sanitizer report is a bug: the
  * library must survive every byte string (DESIGN §8).
  *
- * Build (from the repository root; tools/setup.sh --fuzz installs clang):
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
- *     -D_POSIX_C_SOURCE=200809L -DCRISK_VERSION_STRING='"x"' -Iinclude -Isrc \
- *     tools/fuzz/fuzz_cyclonedx.c $(find src -path src/cli -prune -o -name '*.c' -print) \
- *     $(pkg-config --cflags --libs igraph libcjson libgvc libzip libcrypto) -lcsv -lm \
- *     -o /tmp/fuzz_cyclonedx
- * Run, seeded with the test fixtures:
- *   mkdir -p /tmp/cdx-corpus && cp tests/fixtures/cyclonedx/*.json /tmp/cdx-corpus/
- *   /tmp/fuzz_cyclonedx -max_total_time=60 -max_len=65536 /tmp/cdx-corpus
+ * Seeds: tests/fixtures/cyclonedx/ (run.sh).
+ * Build and run: tools/fuzz/run.sh cyclonedx (see tools/fuzz/README.md).
  */
 #include <stddef.h>
 #include <stdint.h>
