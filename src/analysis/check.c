@@ -491,7 +491,7 @@ static void check_false_redundancy(crisk_check *c, size_t i)
         uint32_t pair[2] = { (uint32_t)fr[k].dependant, (uint32_t)fr[k].shared };
         violation(c, i, pair, 2, (double)fr[k].failed_members, (double)(size - inv->need[g]),
                   "group '%s' of '%s' (need %u of %zu) fails when '%s' fails: %zu members down, "
-                  "it can spare %zu", crisk__quote(qg, inv->group_name[g]),
+                  "it can spare %zu", crisk__quote(qg, crisk__group_name(inv, g)),
                   crisk__quote(qd, inv->id[fr[k].dependant]), inv->need[g], size,
                   crisk__quote(qs, inv->id[fr[k].shared]), fr[k].failed_members,
                   size - inv->need[g]);

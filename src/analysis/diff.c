@@ -268,11 +268,12 @@ static int same_dependencies(const crisk_diff *d, uint32_t u, uint32_t v)
     for (; g0 < o->group_start[u + 1]; g0++, g1++) {
         uint32_t e0 = o->member_start[g0], e1 = n->member_start[g1];
         if (o->member_start[g0 + 1] - e0 != n->member_start[g1 + 1] - e1
-            || o->need[g0] != n->need[g1] || strcmp(o->group_name[g0], n->group_name[g1]) != 0)
+            || o->need[g0] != n->need[g1]
+            || strcmp(crisk__group_name(o, g0), crisk__group_name(n, g1)) != 0)
             return 0;
         for (; e0 < o->member_start[g0 + 1]; e0++, e1++)
             if (d->match[0][o->member[e0]] != n->member[e1]
-                || strcmp(o->edge_kind[e0], n->edge_kind[e1]) != 0)
+                || strcmp(crisk__edge_kind(o, e0), crisk__edge_kind(n, e1)) != 0)
                 return 0;
     }
     return 1;
@@ -328,7 +329,7 @@ static int collect(const crisk_diff *d, scratch *sc, int s, uint32_t v, size_t *
         || crisk__grow((void **)&sc->groups[s], &sc->cap_groups[s], g1 - g0 + 1, sizeof(edge_ref)))
         return -1;
     for (uint32_t g = g0; g < g1; g++) {
-        const char *name = inv->group_name[g];
+        const char *name = crisk__group_name(inv, g);
         if (name[0] != '\0')
             sc->groups[s][(*n_groups)++] = (edge_ref){ name, 0, g, 0 };
         for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
@@ -362,8 +363,8 @@ static int merge_edges(crisk_diff *d, const scratch *sc, size_t n0, size_t n1)
         else if (c > 0)
             rc = push_edge(d, CRISK_CHANGE_ADDED, NULL, &y[j++]);
         else {
-            const char *k0 = d->inv[0]->edge_kind[d->inv[0]->member_start[x[i].group] + x[i].index];
-            const char *k1 = d->inv[1]->edge_kind[d->inv[1]->member_start[y[j].group] + y[j].index];
+            const char *k0 = crisk__edge_kind(d->inv[0], d->inv[0]->member_start[x[i].group] + x[i].index);
+            const char *k1 = crisk__edge_kind(d->inv[1], d->inv[1]->member_start[y[j].group] + y[j].index);
             if (strcmp(k0, k1) != 0)
                 rc = push_edge(d, CRISK_CHANGE_CHANGED, &x[i], &y[j]);
             i++;
@@ -509,7 +510,7 @@ static int sort_edges(crisk_diff *d)
         size_t g = s ? x->new_group : x->old_group, m = s ? x->new_member : x->old_member;
         const crisk_inventory *inv = d->inv[s];
         k[i] = (crisk__diff_key){ (uint64_t)x->change << 32 | owner_rank(d, s, g),
-                                  inv->group_name[g],
+                                  crisk__group_name(inv, g),
                                   d->rank[s][inv->member[inv->member_start[g] + m]], (uint32_t)i };
     }
     int rc = crisk__diff_sort(d->edges, d->n_edges, sizeof *d->edges, k);
@@ -527,7 +528,7 @@ static int sort_groups(crisk_diff *d)
         int s = x->new_group != CRISK_DIFF_NONE;
         size_t g = s ? x->new_group : x->old_group;
         k[i] = (crisk__diff_key){ (uint64_t)x->change << 32 | owner_rank(d, s, g),
-                                  d->inv[s]->group_name[g], (uint64_t)x->field, (uint32_t)i };
+                                  crisk__group_name(d->inv[s], g), (uint64_t)x->field, (uint32_t)i };
     }
     int rc = crisk__diff_sort(d->groups, d->n_groups, sizeof *d->groups, k);
     free(k);

@@ -170,7 +170,7 @@ static uint32_t counterpart(const crisk_diff *d, int s, uint32_t g)
     if (w == DIFF_NONE)
         return DIFF_NONE;
     for (uint32_t h = other->group_start[w]; h < other->group_start[w + 1]; h++)
-        if (strcmp(other->group_name[h], inv->group_name[g]) == 0)
+        if (strcmp(crisk__group_name(other, h), crisk__group_name(inv, g)) == 0)
             return h;
     return DIFF_NONE;
 }
@@ -365,7 +365,7 @@ static int sort_redundancy(crisk_diff *d)
         size_t g = s ? x->new_group : x->old_group;
         const crisk_inventory *inv = d->inv[s];
         k[i] = (crisk__diff_key){ (uint64_t)x->change << 32 | d->rank[s][inv->group_owner[g]],
-                                  inv->group_name[g], 0, (uint32_t)i };
+                                  crisk__group_name(inv, g), 0, (uint32_t)i };
     }
     int rc = crisk__diff_sort(d->redundancy, d->n_redundancy, sizeof *d->redundancy, k);
     free(k);

@@ -198,7 +198,7 @@ static int record_down_node(run *x, const uint32_t *order, const uint32_t *pos, 
     if (g == CRISK_CAUSE_INITIAL || g == CRISK_CAUSE_NONE)
         return CRISK_OK;
     size_t size = inv->member_start[g + 1] - inv->member_start[g];
-    d->group = crisk__record_copy(x->r, inv->group_name[g]);
+    d->group = crisk__record_copy(x->r, crisk__group_name(inv, g));
     d->need = inv->need[g];
     d->size = size;
     d->members = crisk__record_alloc(x->r, size, sizeof *d->members);

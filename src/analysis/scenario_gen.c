@@ -191,7 +191,7 @@ static void describe_single(generator *g, const singles *sg, uint32_t v)
         size_t count = 0;
         const crisk_false_redundancy *f = &crisk_analysis_false_redundancy(g->a, &count)[sg->fr[v] - 1];
         text_add(&g->description, "%sdefeats redundancy group '%s' of %s", sep,
-                 inv->group_name[f->group], inv->id[f->dependant]);
+                 crisk__group_name(inv, f->group), inv->id[f->dependant]);
         sep = "; ";
     }
     if (sg->why[v] & WHY_TOP) {

@@ -730,15 +730,10 @@ static uint32_t name_recent(crisk_builder *b, uint32_t *last, const char *s)
     return k;
 }
 
-/* An edge's group name (NULL: its own group) and kind, interned. */
+/* An edge's group name (NULL: its own group), interned. */
 static const char *edge_group(const crisk_builder *b, const edge_rec *e)
 {
     return e->group == NO_NAME ? NULL : b->names[e->group];
-}
-
-static const char *edge_kind(const crisk_builder *b, const edge_rec *e)
-{
-    return b->names[e->kind];
 }
 
 static int resolve_from(crisk_builder *b, const char *from, uint32_t *out)
@@ -1025,7 +1020,8 @@ static int compare_u32(const void *pa, const void *pb)
  * memory, so over-sizing costs only address space. */
 typedef struct layout {
     uint32_t *group_start, *group_owner, *need, *member_start, *member;
-    const char **group_name, **edge_kind;
+    uint32_t *group_name, *edge_kind;   /* numbers in the builder's table of names */
+    uint32_t no_group;                  /* the number of "" */
     size_t n_groups, n_edges;
 } layout;
 
@@ -1069,7 +1065,7 @@ static crisk__prefault *prefault_layout(const crisk_builder *b, const layout *L,
     return crisk__prefault_start(ptr, bytes, sizeof ptr / sizeof *ptr);
 }
 
-static void layout_push_group(layout *L, uint32_t owner, const char *name, uint32_t need)
+static void layout_push_group(layout *L, uint32_t owner, uint32_t name, uint32_t need)
 {
     L->group_owner[L->n_groups] = owner;
     L->need[L->n_groups] = need;
@@ -1172,13 +1168,13 @@ static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, s
         /* members keep input order */
         sort_edges(idx + sp->begin, sp->end - sp->begin, compare_u32);
         const edge_rec *first = edge_at(b, idx[sp->begin]);
-        layout_push_group(L, v, first->group != NO_NAME ? edge_group(b, first) : "", sp->need);
+        layout_push_group(L, v, first->group != NO_NAME ? first->group : L->no_group, sp->need);
         for (uint32_t k = sp->begin; k < sp->end; k++) {
             if (bad[idx[k]])
                 continue;
             const edge_rec *m = edge_at(b, idx[k]);
             L->member[L->n_edges] = m->to;
-            L->edge_kind[L->n_edges] = edge_kind(b, m);
+            L->edge_kind[L->n_edges] = m->kind;
             L->n_edges++;
         }
     }
@@ -1198,6 +1194,9 @@ static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags
     crisk__prefault *pf = NULL;
     if (layout_init(&L, inv->n, b->n_edges) != 0)
         goto out;
+    L.no_group = name_number(b, "");
+    if (L.no_group == NO_NAME)
+        goto out;
     pf = prefault_layout(b, &L, inv->n);
     if (bucket_by_dependant(b, bad, &order, &start) != 0)
         goto out;
@@ -1209,8 +1208,13 @@ static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags
             goto out;
     }
     L.group_start[inv->n] = (uint32_t)L.n_groups;
-    layout_push_group(&L, 0, "", 0);   /* sentinel: member_start[n_groups] */
+    layout_push_group(&L, 0, L.no_group, 0);   /* sentinel: member_start[n_groups] */
     L.n_groups--;
+    inv->names = malloc((b->n_names + 1) * sizeof *inv->names);
+    if (inv->names == NULL)
+        goto out;
+    memcpy(inv->names, b->names, b->n_names * sizeof *inv->names);
+    inv->n_names = b->n_names;
     inv->group_start = L.group_start;
     inv->group_owner = L.group_owner;
     inv->need = L.need;

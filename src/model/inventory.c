@@ -22,6 +22,7 @@ void crisk_inventory_free(crisk_inventory *inv)
     free(inv->group_start); free(inv->group_owner); free(inv->need);
     free(inv->group_name); free(inv->member_start); free(inv->member);
     free(inv->edge_kind);
+    free(inv->names);
     free(inv->dep_start); free(inv->dep);
     free(inv->mg_start); free(inv->mg_list);
     free(inv->sources); free(inv->notes);
@@ -122,7 +123,7 @@ const char *crisk_inventory_node_attr(const crisk_inventory *inv, size_t v, size
 
 size_t crisk_inventory_group_begin(const crisk_inventory *inv, size_t v) { return inv->group_start[v]; }
 size_t crisk_inventory_group_owner(const crisk_inventory *inv, size_t g) { return inv->group_owner[g]; }
-const char *crisk_inventory_group_name(const crisk_inventory *inv, size_t g) { return inv->group_name[g]; }
+const char *crisk_inventory_group_name(const crisk_inventory *inv, size_t g) { return crisk__group_name(inv, g); }
 size_t crisk_inventory_group_need(const crisk_inventory *inv, size_t g) { return inv->need[g]; }
 size_t crisk_inventory_group_size(const crisk_inventory *inv, size_t g)
 {
@@ -134,7 +135,7 @@ size_t crisk_inventory_group_member(const crisk_inventory *inv, size_t g, size_t
 }
 const char *crisk_inventory_group_member_kind(const crisk_inventory *inv, size_t g, size_t i)
 {
-    return inv->edge_kind[inv->member_start[g] + i];
+    return crisk__edge_kind(inv, inv->member_start[g] + i);
 }
 
 size_t crisk_inventory_dependant_count(const crisk_inventory *inv, size_t v)

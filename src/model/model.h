@@ -53,10 +53,12 @@ struct crisk_inventory {
     uint32_t *group_start;     /* n + 1 */
     uint32_t *group_owner;     /* n_groups */
     uint32_t *need;            /* n_groups, 1 <= need <= size */
-    const char **group_name;   /* n_groups, "" if the edge had no group */
+    uint32_t *group_name;      /* n_groups: number in `names` (crisk__group_name) */
     uint32_t *member_start;    /* n_groups + 1 */
     uint32_t *member;          /* n_edges: dependency (provider) node of each edge */
-    const char **edge_kind;    /* n_edges, interned, "" if none */
+    uint32_t *edge_kind;       /* n_edges: number in `names` (crisk__edge_kind) */
+    const char **names;        /* group and kind names, interned in `pool`, "" among them */
+    size_t n_names;
 
     uint32_t *dep_start;       /* n + 1 */
     uint32_t *dep;             /* distinct dependants, ascending */
@@ -97,6 +99,20 @@ static inline uint32_t crisk__inventory_lookup_hashed(const crisk_inventory *inv
             return v;
         h = (h + 1) & inv->index_mask;
     }
+}
+
+/* The name of group g: "" if its edge had no group.  Names are numbers
+ * (4 bytes a group and an edge instead of a pointer's 8: 77 MB of rank's
+ * peak at ten million edges). */
+static inline const char *crisk__group_name(const crisk_inventory *inv, size_t g)
+{
+    return inv->names[inv->group_name[g]];
+}
+
+/* The kind of edge e (an index into `member`): "" if none. */
+static inline const char *crisk__edge_kind(const crisk_inventory *inv, size_t e)
+{
+    return inv->names[inv->edge_kind[e]];
 }
 
 /* Look an id up in the index (inventory.c).  Returns the node or UINT32_MAX. */
