@@ -336,7 +336,8 @@ static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, 
         return 0;
     crisk__mask fails;
     for (uint32_t grp = t->group_start[q]; grp < t->group_start[q + 1]; grp++) {
-        if (t->member_start[grp + 1] - t->member_start[grp] < 2)
+        if (t->group_id[grp] == CRISK__PLAIN_GROUP
+            || t->member_start[grp + 1] - t->member_start[grp] < 2)
             continue;
         crisk__prop_group_fails(p, grp, &fails);
         for (int w = 0; w < CRISK__W; w++) {

@@ -16,17 +16,160 @@
 
 /* ---- topology ---------------------------------------------------------------- */
 
+#define OFF_CORE UINT32_MAX
+
+/* The nodes that may lie on a cycle (the core): a node none of whose
+ * dependencies, or none of whose dependants, is left lies on no cycle of
+ * what is left, and removing it may expose more such nodes.  core[v] is v's
+ * index among the core's nodes, or OFF_CORE.  Counts are per edge: a
+ * provider in two groups of one dependant counts twice as a dependency
+ * but once as a dependant, which only keeps that dependant in the core
+ * longer (the core is then larger, never wrong).  O(V + E). */
+static int trim_to_core(const crisk_inventory *inv, uint32_t *core, size_t *n_core)
+{
+    size_t n = inv->n;
+    uint32_t *dependants_left = calloc(n + 1, sizeof *dependants_left);
+    uint32_t *dependencies_left = malloc((n + 1) * sizeof *dependencies_left);
+    uint32_t *queue = malloc((n + 1) * sizeof *queue);
+    if (dependants_left == NULL || dependencies_left == NULL || queue == NULL) {
+        free(dependants_left);
+        free(dependencies_left);
+        free(queue);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++) {
+        uint32_t e0 = inv->member_start[inv->group_start[v]];
+        uint32_t e1 = inv->member_start[inv->group_start[v + 1]];
+        dependencies_left[v] = e1 - e0;
+        for (uint32_t e = e0; e < e1; e++)
+            dependants_left[inv->member[e]]++;
+    }
+    size_t head = 0, tail = 0;
+    for (size_t v = 0; v < n; v++) {
+        core[v] = dependants_left[v] == 0 || dependencies_left[v] == 0 ? OFF_CORE : 0;
+        if (core[v] == OFF_CORE)
+            queue[tail++] = (uint32_t)v;
+    }
+    while (head < tail) {
+        uint32_t v = queue[head++];
+        uint32_t e0 = inv->member_start[inv->group_start[v]];
+        uint32_t e1 = inv->member_start[inv->group_start[v + 1]];
+        for (uint32_t e = e0; e < e1; e++) {
+            uint32_t u = inv->member[e];
+            if (core[u] != OFF_CORE && --dependants_left[u] == 0) {
+                core[u] = OFF_CORE;
+                queue[tail++] = u;
+            }
+        }
+        for (uint32_t i = inv->dep_start[v]; i < inv->dep_start[v + 1]; i++) {
+            uint32_t w = inv->dep[i];
+            if (core[w] != OFF_CORE && --dependencies_left[w] == 0) {
+                core[w] = OFF_CORE;
+                queue[tail++] = w;
+            }
+        }
+    }
+    size_t k = 0;
+    for (size_t v = 0; v < n; v++)
+        if (core[v] != OFF_CORE)
+            core[v] = (uint32_t)k++;
+    *n_core = k;
+    free(dependants_left);
+    free(dependencies_left);
+    free(queue);
+    return 0;
+}
+
+/* The strong components of the core, through igraph: membership over the
+ * core's nodes. */
+static int core_components(const crisk_inventory *inv, const uint32_t *core, size_t n_core,
+                           igraph_vector_int_t *membership, crisk_error *err)
+{
+    size_t m = 0;
+    for (size_t v = 0; v < inv->n; v++)
+        if (core[v] != OFF_CORE)
+            for (uint32_t e = inv->member_start[inv->group_start[v]];
+                 e < inv->member_start[inv->group_start[v + 1]]; e++)
+                m += core[inv->member[e]] != OFF_CORE;
+    igraph_vector_int_t edges;
+    int rc = crisk__igraph_check(igraph_vector_int_init(&edges, 2 * (igraph_integer_t)m),
+                                 "allocating", err);
+    if (rc != CRISK_OK)
+        return rc;
+    igraph_integer_t k = 0;
+    for (size_t v = 0; v < inv->n; v++)
+        if (core[v] != OFF_CORE)
+            for (uint32_t e = inv->member_start[inv->group_start[v]];
+                 e < inv->member_start[inv->group_start[v + 1]]; e++)
+                if (core[inv->member[e]] != OFF_CORE) {
+                    VECTOR(edges)[k++] = core[v];
+                    VECTOR(edges)[k++] = core[inv->member[e]];
+                }
+    igraph_t graph;
+    rc = crisk__igraph_check(igraph_create(&graph, &edges, (igraph_integer_t)n_core,
+                                           IGRAPH_DIRECTED), "building the graph", err);
+    igraph_vector_int_destroy(&edges);
+    if (rc != CRISK_OK)
+        return rc;
+    rc = crisk__igraph_check(igraph_connected_components(&graph, membership, NULL, NULL,
+                                                         IGRAPH_STRONG),
+                             "finding strong components", err);
+    igraph_destroy(&graph);
+    return rc;
+}
+
+/* comp[v] = v's strong component, numbered in the order of their smallest
+ * nodes; *n_comp of them.  Only the core goes to igraph: off the core
+ * every node is a component of its own.  igraph holds about 56 bytes an
+ * edge while it builds its graph, 575 MB at ten million edges; the core
+ * of the generated inventories has a twentieth of their edges. */
+static int strong_components(const crisk_inventory *inv, uint32_t *comp, size_t *n_comp,
+                             crisk_error *err)
+{
+    size_t n = inv->n, n_core = 0;
+    if (trim_to_core(inv, comp, &n_core) != 0)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    igraph_vector_int_t membership;
+    int rc = crisk__igraph_check(igraph_vector_int_init(&membership, 0), "allocating", err);
+    if (rc != CRISK_OK)
+        return rc;
+    rc = core_components(inv, comp, n_core, &membership, err);
+    uint32_t *number = rc == CRISK_OK ? malloc((n_core + 1) * sizeof *number) : NULL;
+    if (rc == CRISK_OK && number == NULL)
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == CRISK_OK) {
+        /* igraph numbers the core's components; renumber all of them by
+         * their smallest node, so that the order does not hang on igraph's */
+        for (size_t i = 0; i < n_core; i++)
+            number[i] = OFF_CORE;
+        size_t next = 0;
+        for (size_t v = 0; v < n; v++) {
+            if (comp[v] == OFF_CORE) {
+                comp[v] = (uint32_t)next++;
+                continue;
+            }
+            uint32_t *c = &number[VECTOR(membership)[comp[v]]];
+            if (*c == OFF_CORE)
+                *c = (uint32_t)next++;
+            comp[v] = *c;
+        }
+        *n_comp = next;
+    }
+    free(number);
+    igraph_vector_int_destroy(&membership);
+    return rc;
+}
+
 /* Order nodes so that every dependency comes before its dependants, except
  * within a strong component (its nodes are contiguous).  Kahn's algorithm on
  * the condensation, sinks (pure providers) first.  Inside a component the
  * nodes follow a breadth-first walk along dependant edges from its smallest
  * node, so most of its edges still point forward: a failure goes round a
  * ring of dependencies in about two passes instead of one pass per node. */
-static int topological_order(crisk__topo *t, const igraph_vector_int_t *membership,
-                             igraph_integer_t n_scc)
+static int topological_order(crisk__topo *t, const uint32_t *comp, size_t k)
 {
     const crisk_inventory *inv = t->inv;
-    size_t n = inv->n, k = (size_t)n_scc;
+    size_t n = inv->n;
     uint32_t *scc_start = calloc(k + 1, sizeof *scc_start);
     uint32_t *scc_nodes = malloc((n + 1) * sizeof *scc_nodes);
     uint32_t *pending = calloc(k + 1, sizeof *pending);   /* cross-component dependencies left */
@@ -37,23 +180,23 @@ static int topological_order(crisk__topo *t, const igraph_vector_int_t *membersh
         || placed == NULL)
         goto out;
     for (size_t v = 0; v < n; v++)
-        scc_start[VECTOR(*membership)[v] + 1]++;
+        scc_start[comp[v] + 1]++;
     for (size_t v = 0; v < n; v++)
-        t->cyclic[v] = scc_start[VECTOR(*membership)[v] + 1] > 1;
+        t->cyclic[v] = scc_start[comp[v] + 1] > 1;
     for (size_t c = 0; c < k; c++)
         scc_start[c + 1] += scc_start[c];
     {
         uint32_t *fill = queue;   /* borrowed as fill pointers, reset below */
         memcpy(fill, scc_start, k * sizeof *fill);
         for (size_t v = 0; v < n; v++)
-            scc_nodes[fill[VECTOR(*membership)[v]]++] = (uint32_t)v;
+            scc_nodes[fill[comp[v]]++] = (uint32_t)v;
     }
     /* pending[c] = distinct (dependant, dependency) pairs leaving component c */
     for (size_t q = 0; q < n; q++)
         for (uint32_t i = inv->dep_start[q]; i < inv->dep_start[q + 1]; i++) {
             uint32_t u = inv->dep[i];
-            if (VECTOR(*membership)[u] != VECTOR(*membership)[q])
-                pending[VECTOR(*membership)[u]]++;
+            if (comp[u] != comp[q])
+                pending[comp[u]]++;
         }
     size_t head = 0, tail = 0, next_pos = 0;
     for (size_t c = 0; c < k; c++)
@@ -71,7 +214,7 @@ static int topological_order(crisk__topo *t, const igraph_vector_int_t *membersh
             t->pos[q] = (uint32_t)i;
             for (uint32_t j = inv->dep_start[q]; j < inv->dep_start[q + 1]; j++) {
                 uint32_t d = inv->dep[j];
-                if (!placed[d] && (uint32_t)VECTOR(*membership)[d] == c) {
+                if (!placed[d] && comp[d] == c) {
                     placed[d] = 1;
                     t->order[next_pos++] = d;
                 }
@@ -80,7 +223,7 @@ static int topological_order(crisk__topo *t, const igraph_vector_int_t *membersh
         for (uint32_t i = scc_start[c]; i < scc_start[c + 1]; i++) {
             uint32_t q = scc_nodes[i];
             for (uint32_t j = inv->dep_start[q]; j < inv->dep_start[q + 1]; j++) {
-                uint32_t cu = (uint32_t)VECTOR(*membership)[inv->dep[j]];
+                uint32_t cu = comp[inv->dep[j]];
                 if (cu != c && --pending[cu] == 0)
                     queue[tail++] = cu;
             }
@@ -96,8 +239,28 @@ out:
     return rc;
 }
 
+/* Topology groups of a node: one for all its groups of one member (edges
+ * without a `group`: each needs its member, so together they are one group
+ * needing every member), plus one per group of two or more members. */
+static size_t topology_groups(const crisk_inventory *inv)
+{
+    size_t count = 0;
+    for (size_t v = 0; v < inv->n; v++) {
+        int plain = 0;
+        for (uint32_t g = inv->group_start[v]; g < inv->group_start[v + 1]; g++) {
+            if (inv->member_start[g + 1] - inv->member_start[g] >= 2)
+                count++;
+            else
+                plain = 1;
+        }
+        count += (size_t)plain;
+    }
+    return count;
+}
+
 /* Translate the adjacency of the inventory to positions, groups and edges
- * renumbered in position order. */
+ * renumbered in position order: a node's plain edges first, as one
+ * topology group (CRISK__PLAIN_GROUP), then its other groups in order. */
 static void translate(crisk__topo *t)
 {
     const crisk_inventory *inv = t->inv;
@@ -108,7 +271,17 @@ static void translate(crisk__topo *t)
     for (size_t q = 0; q < n; q++) {
         uint32_t v = t->order[q];
         t->group_start[q] = g2;
+        for (uint32_t g = inv->group_start[v]; g < inv->group_start[v + 1]; g++)
+            if (inv->member_start[g + 1] - inv->member_start[g] == 1)
+                t->member[e2++] = t->pos[inv->member[inv->member_start[g]]];
+        if (e2 > t->member_start[g2]) {
+            t->group_id[g2] = CRISK__PLAIN_GROUP;
+            t->need[g2] = e2 - t->member_start[g2];
+            t->member_start[++g2] = e2;
+        }
         for (uint32_t g = inv->group_start[v]; g < inv->group_start[v + 1]; g++) {
+            if (inv->member_start[g + 1] - inv->member_start[g] == 1)
+                continue;
             t->group_id[g2] = g;
             t->need[g2] = inv->need[g];
             for (uint32_t e = inv->member_start[g]; e < inv->member_start[g + 1]; e++)
@@ -122,6 +295,21 @@ static void translate(crisk__topo *t)
     t->group_start[n] = g2;
 }
 
+/* The node order: strong components, then a topological order of them. */
+static int order_nodes(crisk__topo *t, crisk_error *err)
+{
+    const crisk_inventory *inv = t->inv;
+    uint32_t *comp = malloc((inv->n + 1) * sizeof *comp);
+    size_t n_comp = 0;
+    if (comp == NULL)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    int rc = strong_components(inv, comp, &n_comp, err);
+    if (rc == CRISK_OK && topological_order(t, comp, n_comp) != 0)
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    free(comp);
+    return rc;
+}
+
 int crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *err)
 {
     memset(t, 0, sizeof *t);
@@ -130,45 +318,29 @@ int crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *er
     size_t n = inv->n, n_dep = inv->dep_start[n];
     t->pos = malloc((n + 1) * sizeof *t->pos);
     t->order = malloc((n + 1) * sizeof *t->order);
-    t->n_groups = inv->n_groups;
-    t->group_start = malloc((n + 1) * sizeof *t->group_start);
-    t->group_id = malloc((inv->n_groups + 1) * sizeof *t->group_id);
-    t->need = malloc((inv->n_groups + 1) * sizeof *t->need);
-    t->member_start = malloc((inv->n_groups + 1) * sizeof *t->member_start);
-    t->member = malloc((inv->n_edges + 1) * sizeof *t->member);
-    t->dep_start = malloc((n + 1) * sizeof *t->dep_start);
-    t->dep = malloc((n_dep + 1) * sizeof *t->dep);
     t->cyclic = malloc(n + 1);
-    if (!t->pos || !t->order || !t->group_start || !t->group_id || !t->need
-        || !t->member_start || !t->member
-        || !t->dep_start || !t->dep || !t->cyclic) {
+    if (!t->pos || !t->order || !t->cyclic) {
         crisk__topo_release(t);
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     }
     crisk_igraph_init();
-    igraph_vector_int_t membership;
-    igraph_integer_t n_scc = 0;
-    int rc = crisk__igraph_check(igraph_vector_int_init(&membership, 0), "allocating", err);
+    int rc = order_nodes(t, err);
     if (rc != CRISK_OK) {
         crisk__topo_release(t);
         return rc;
     }
-    const igraph_t *graph = NULL;
-    rc = crisk__inventory_graph(inv, &graph, err);
-    if (rc == CRISK_OK)
-        rc = crisk__igraph_check(igraph_connected_components(graph, &membership, NULL, &n_scc,
-                                                             IGRAPH_STRONG),
-                                 "finding strong components", err);
-    /* The strong components are all the analysis asks of igraph: free its
-     * graph (32 bytes an edge, 247 MB of rank's peak at 1M) before the
-     * masks are allocated.  A later topology builds it again. */
-    crisk__inventory_graph_release(inv);
-    if (rc == CRISK_OK && topological_order(t, &membership, n_scc) != 0)
-        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    igraph_vector_int_destroy(&membership);
-    if (rc != CRISK_OK) {
+    t->n_groups = topology_groups(inv);
+    t->group_start = malloc((n + 1) * sizeof *t->group_start);
+    t->group_id = malloc((t->n_groups + 1) * sizeof *t->group_id);
+    t->need = malloc((t->n_groups + 1) * sizeof *t->need);
+    t->member_start = malloc((t->n_groups + 1) * sizeof *t->member_start);
+    t->member = malloc((inv->n_edges + 1) * sizeof *t->member);
+    t->dep_start = malloc((n + 1) * sizeof *t->dep_start);
+    t->dep = malloc((n_dep + 1) * sizeof *t->dep);
+    if (!t->group_start || !t->group_id || !t->need || !t->member_start || !t->member
+        || !t->dep_start || !t->dep) {
         crisk__topo_release(t);
-        return rc;
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     }
     translate(t);
     return CRISK_OK;
@@ -417,9 +589,7 @@ static void schedule_dependants(crisk__prop *p, uint32_t q, size_t *cursor)
     }
 }
 
-/* Recompute the masks of position q from its dependencies.  A group of one
- * (every edge without a `group`) reads its member's cache line once for
- * both masks. */
+/* Recompute the masks of position q from its dependencies. */
 static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
 {
     const crisk__topo *t = p->t;
@@ -429,15 +599,19 @@ static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
     crisk__mask fails;
     for (uint32_t g = t->group_start[q]; g < t->group_start[q + 1]; g++) {
         uint32_t e0 = t->member_start[g], e1 = t->member_start[g + 1];
-        if (e1 - e0 == 1) {
-            uint32_t m = t->member[e0];
-            if (!crisk__prop_live(p, m))
-                continue;
-            for (int w = 0; w < CRISK__W; w++)
-                next.grp.w[w] |= st[m].grp.w[w];
-            if (p->want_all)
+        if (t->need[g] == e1 - e0) {
+            /* every member needed (a node's plain edges are one such
+             * group): one pass reads each member's masks for both */
+            for (uint32_t e = e0; e < e1; e++) {
+                uint32_t m = t->member[e];
+                if (!crisk__prop_live(p, m))
+                    continue;
                 for (int w = 0; w < CRISK__W; w++)
-                    next.all.w[w] |= st[m].all.w[w];
+                    next.grp.w[w] |= st[m].grp.w[w];
+                if (p->want_all)
+                    for (int w = 0; w < CRISK__W; w++)
+                        next.all.w[w] |= st[m].all.w[w];
+            }
             continue;
         }
         if (p->want_all)

@@ -48,14 +48,22 @@ typedef struct crisk__state {
 
 /* The graph in position space, built once; read-only afterwards.  Groups
  * and edges are renumbered too, so that the groups of consecutive positions
- * are consecutive ("topology groups"); group_id maps them back. */
+ * are consecutive ("topology groups"); group_id maps them back.  The groups
+ * of one member (every edge without a `group`: 88 % of the groups of the
+ * generated inventories) are no topology groups of their own: a node's
+ * plain edges together are one topology group needing all of them, its
+ * first, with group_id CRISK__PLAIN_GROUP.  12 bytes a group less: 83 MB
+ * of rank's peak at 1M nodes and 9M groups. */
+#define CRISK__PLAIN_GROUP UINT32_MAX
+
+
 typedef struct crisk__topo {
     const crisk_inventory *inv;
     size_t n, n_groups;
     uint32_t *pos;          /* node -> position in topological order */
     uint32_t *order;        /* position -> node */
     uint32_t *group_start;  /* position -> its topology groups [group_start[q], group_start[q+1]) */
-    uint32_t *group_id;     /* topology group -> inventory group */
+    uint32_t *group_id;     /* topology group -> inventory group, or CRISK__PLAIN_GROUP */
     uint32_t *need;         /* topology group -> need */
     uint32_t *member_start; /* topology group -> its members [member_start[g], member_start[g+1]) */
     uint32_t *member;       /* members, as positions */
@@ -86,8 +94,8 @@ typedef struct crisk__prop {
     uint8_t *region;        /* per position, or NULL: see crisk__prop_set_region */
 } crisk__prop;
 
-/* Build the topology (strong components through igraph) and the state.
- * O(V + E). */
+/* Build the topology (strong components through igraph, on the nodes
+ * that may lie on a cycle) and the state.  O(V + E). */
 int  crisk__prop_init(crisk__prop *p, const crisk_inventory *inv, crisk_error *err);
 /* The state only, over a topology someone else owns (one per thread). */
 int  crisk__prop_init_shared(crisk__prop *p, const crisk__topo *t, crisk_error *err);
