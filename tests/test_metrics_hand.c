@@ -13,7 +13,9 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
@@ -864,4 +866,63 @@ Test(metrics_hand, inventory_without_edges_has_no_dependants_and_no_impact)
     expect_failed(&h, c, "s");
     crisk_cascade_free(c);
     release(&h);
+}
+
+/*
+ * Many defeated groups: f -gI-> aI, bI [gI need 1] and aI -> sI, bI -> sI
+ * for I = 0..1499.  Each sI fails both members of gI and nothing else, so
+ * every group is falsely redundant, defeated by its own sI alone with both
+ * members failed: 1 500 findings "f/gI/sI/2".  The engine finds a group's
+ * findings through an index of the groups with findings that grows as
+ * they come (from 1 024 entries, doubling at half full): 1 500 of them
+ * grow it twice in whichever thread finds most, and in the merge.
+ */
+Test(metrics_hand, every_falsely_redundant_group_of_many_is_found)
+{
+    enum { GROUPS = 1500 };
+    ref_model g = { 0 };
+    int f = ref_add_node(&g, "f", CRISK_NODE_FUNCTION);
+    for (int i = 0; i < GROUPS; i++) {
+        char id[32], group[32];
+        snprintf(id, sizeof id, "a%d", i);
+        int a = ref_add_node(&g, id, CRISK_NODE_SUPPLIER);
+        snprintf(id, sizeof id, "b%d", i);
+        int b = ref_add_node(&g, id, CRISK_NODE_SUPPLIER);
+        snprintf(id, sizeof id, "s%d", i);
+        int s = ref_add_node(&g, id, CRISK_NODE_SUPPLIER);
+        snprintf(group, sizeof group, "g%d", i);
+        ref_add_edge(&g, f, a, group, 1);
+        ref_add_edge(&g, f, b, group, 1);
+        ref_add_edge(&g, a, s, NULL, 0);
+        ref_add_edge(&g, b, s, NULL, 0);
+    }
+    char why[600];
+    crisk_inventory *inv = NULL;
+    crisk_analysis *an = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    opts.threads = 2;
+    cr_assert_eq(ref_model_build(&g, &inv, why, sizeof why), CRISK_OK, "build: %s", why);
+    cr_assert_eq(crisk_analysis_run(&an, inv, &opts, &err), CRISK_OK, "analysis: %s", err.message);
+    size_t count = 0;
+    const crisk_false_redundancy *fr = crisk_analysis_false_redundancy(an, &count);
+    cr_assert_eq(count, GROUPS);
+    static unsigned char seen[GROUPS];
+    memset(seen, 0, sizeof seen);
+    for (size_t k = 0; k < count; k++) {
+        const char *group = crisk_inventory_group_name(inv, fr[k].group);
+        const char *shared = crisk_inventory_node_id(inv, fr[k].shared);
+        int i = atoi(group + 1);
+        cr_assert(group[0] == 'g' && i >= 0 && i < GROUPS, "group '%s'", group);
+        cr_expect_eq(seen[i], 0, "group '%s' found twice", group);
+        seen[i] = 1;
+        cr_expect_eq(fr[k].dependant, (size_t)f);
+        cr_expect(shared[0] == 's' && atoi(shared + 1) == i, "group '%s' defeated by '%s'",
+                  group, shared);
+        cr_expect_eq(fr[k].failed_members, 2);
+        cr_expect_eq(fr[k].group_findings, 1);
+    }
+    crisk_analysis_free(an);
+    crisk_inventory_free(inv);
+    ref_model_release(&g);
 }

@@ -175,7 +175,8 @@ typedef struct fr_record {
 typedef struct growing {
     uint64_t *spof_pairs;          /* (function << 32) | node */
     size_t n_spof, cap_spof;
-    uint32_t *slot_of;             /* group -> slot, UINT32_MAX = none yet */
+    uint32_t *slot_index;          /* open addressing by group: 1 + slot, 0 = empty */
+    size_t index_bits;             /* 2^index_bits entries; 0 = none yet */
     fr_slot *slots;
     size_t n_slots, cap_slots;
     fr_record *fr_rec;             /* findings of the swept roots of chains */
@@ -190,22 +191,52 @@ static int push_spof(growing *g, uint32_t function, uint32_t node)
     return 0;
 }
 
-/* The slot of `group`, created on first use. */
-static fr_slot *fr_slot_of(const crisk_analysis *a, growing *g, uint32_t group, uint32_t owner)
+/* Where `group` hashes in the slot index. */
+static size_t slot_hash(const growing *g, uint32_t group)
 {
-    if (g->slot_of == NULL) {
-        g->slot_of = malloc((a->inv->n_groups + 1) * sizeof *g->slot_of);
-        if (g->slot_of == NULL)
-            return NULL;
-        memset(g->slot_of, 0xff, (a->inv->n_groups + 1) * sizeof *g->slot_of);
+    return (size_t)((uint32_t)(group * 0x9E3779B1u) >> (32 - g->index_bits));
+}
+
+/* Double the slot index (at least 1 024 entries) and enter every slot again. */
+static int grow_slot_index(growing *g)
+{
+    size_t bits = g->index_bits == 0 ? 10 : g->index_bits + 1;
+    if (bits > 31)
+        return -1;
+    uint32_t *index = calloc((size_t)1 << bits, sizeof *index);
+    if (index == NULL)
+        return -1;
+    free(g->slot_index);
+    g->slot_index = index;
+    g->index_bits = bits;
+    size_t mask = ((size_t)1 << bits) - 1;
+    for (size_t i = 0; i < g->n_slots; i++) {
+        size_t h = slot_hash(g, g->slots[i].group);
+        while (index[h] != 0)
+            h = (h + 1) & mask;
+        index[h] = (uint32_t)i + 1;
     }
-    if (g->slot_of[group] == UINT32_MAX) {
-        if (crisk__grow((void **)&g->slots, &g->cap_slots, g->n_slots + 1, sizeof *g->slots))
-            return NULL;
-        g->slot_of[group] = (uint32_t)g->n_slots;
-        g->slots[g->n_slots++] = (fr_slot){ .group = group, .owner = owner };
-    }
-    return &g->slots[g->slot_of[group]];
+    return 0;
+}
+
+/* The slot of `group`, created on first use.  Found through a hash index
+ * of the slots, not an array over every group: each thread has one, and
+ * at 9M groups such an array took 36 MB a thread for the few groups with
+ * findings. */
+static fr_slot *fr_slot_of(growing *g, uint32_t group, uint32_t owner)
+{
+    if (2 * (g->n_slots + 1) > (g->index_bits == 0 ? 0 : (size_t)1 << g->index_bits)
+        && grow_slot_index(g) != 0)
+        return NULL;
+    size_t mask = ((size_t)1 << g->index_bits) - 1, h = slot_hash(g, group);
+    for (; g->slot_index[h] != 0; h = (h + 1) & mask)
+        if (g->slots[g->slot_index[h] - 1].group == group)
+            return &g->slots[g->slot_index[h] - 1];
+    if (crisk__grow((void **)&g->slots, &g->cap_slots, g->n_slots + 1, sizeof *g->slots))
+        return NULL;
+    g->slots[g->n_slots] = (fr_slot){ .group = group, .owner = owner };
+    g->slot_index[h] = (uint32_t)++g->n_slots;
+    return &g->slots[g->n_slots - 1];
 }
 
 /* Keep (shared, failed) if shared is among the smallest ids seen. */
@@ -229,7 +260,7 @@ static void fr_keep(const crisk_analysis *a, fr_slot *s, uint32_t shared, uint32
 static int push_fr(const crisk_analysis *a, growing *g, uint32_t dependant, uint32_t group,
                    uint32_t shared, size_t failed)
 {
-    fr_slot *s = fr_slot_of(a, g, group, dependant);
+    fr_slot *s = fr_slot_of(g, group, dependant);
     if (s == NULL)
         return -1;
     s->total++;
@@ -251,7 +282,7 @@ static int merge_growing(const crisk_analysis *a, growing *into, growing *from)
     }
     for (size_t i = 0; i < from->n_slots; i++) {
         const fr_slot *src = &from->slots[i];
-        fr_slot *dst = fr_slot_of(a, into, src->group, src->owner);
+        fr_slot *dst = fr_slot_of(into, src->group, src->owner);
         if (dst == NULL)
             return -1;
         dst->total += src->total;
@@ -273,7 +304,7 @@ static void growing_release(growing *g)
 {
     free(g->fr_rec);
     free(g->spof_pairs);
-    free(g->slot_of);
+    free(g->slot_index);
     free(g->slots);
     memset(g, 0, sizeof *g);
 }
