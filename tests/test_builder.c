@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "analysis/cascade.h"
 #include "model/model.h"
 #include "util/prefault.h"
 
@@ -229,6 +230,45 @@ Test(builder, keeps_every_edge_of_a_load_faulted_in_ahead)
         }
     }
     cr_assert_eq(members, (size_t)NODES * TARGETS * (SETS + 1));
+    crisk_inventory_free(inv);
+    crisk_builder_free(t.b);
+    crisk_diagnostics_release(&t.diags);
+}
+
+/* A group's owner is found from the groups' start per node, nodes without
+ * groups between them: n0, n3, n6, ... and n299 depend on two nodes each
+ * without a group and on a group "r" of two more; the nodes between have no
+ * group.  The cascades' cache (crisk__member_groups) lays the same owners
+ * out per group. */
+Test(builder, finds_the_owner_of_every_group_across_nodes_without_groups)
+{
+    built t;
+    start(&t);
+    size_t line = 2;
+    for (int i = 0; i < NODES; i++) {
+        if (i % 3 != 0 && i != NODES - 1)
+            continue;
+        edge(&t, i, (i + 1) % NODES, "", 0, "", line++);
+        edge(&t, i, (i + 2) % NODES, "", 0, "", line++);
+        edge(&t, i, (i + 4) % NODES, "r", 1, "", line++);
+        edge(&t, i, (i + 5) % NODES, "r", 1, "", line++);
+    }
+    crisk_inventory *inv = NULL;
+    cr_assert_eq(crisk_builder_finish(t.b, &inv, &t.diags, &t.err), CRISK_OK);
+    size_t groups = 0;
+    for (size_t v = 0; v < NODES; v++) {
+        size_t g0 = crisk_inventory_group_begin(inv, v), g1 = crisk_inventory_group_begin(inv, v + 1);
+        cr_assert_eq(g1 - g0, v % 3 == 0 || v == NODES - 1 ? 3u : 0u, "n%zu", v);
+        for (size_t g = g0; g < g1; g++)
+            cr_expect_eq(crisk_inventory_group_owner(inv, g), v, "group %zu", g);
+        groups += g1 - g0;
+    }
+    cr_assert_eq(crisk_inventory_group_count(inv), groups);
+    cr_assert_null(inv->group_owner, "the model lays owners out only for cascades");
+    const uint32_t *mg_start, *mg_list;
+    cr_assert_eq(crisk__member_groups(inv, &mg_start, &mg_list), 0);
+    for (size_t g = 0; g < groups; g++)
+        cr_expect_eq(inv->group_owner[g], crisk_inventory_group_owner(inv, g), "group %zu", g);
     crisk_inventory_free(inv);
     crisk_builder_free(t.b);
     crisk_diagnostics_release(&t.diags);

@@ -42,11 +42,16 @@ int crisk__member_groups(const crisk_inventory *cinv, const uint32_t **start_out
     if (inv->mg_start == NULL) {
         uint32_t *start = calloc(inv->n + 2, sizeof *start);
         uint32_t *list = malloc((inv->n_edges + 1) * sizeof *list);
-        if (start == NULL || list == NULL) {
+        uint32_t *owner = malloc((inv->n_groups + 1) * sizeof *owner);
+        if (start == NULL || list == NULL || owner == NULL) {
             free(start);
             free(list);
+            free(owner);
             return -1;
         }
+        for (size_t v = 0; v < inv->n; v++)
+            for (uint32_t g = inv->group_start[v]; g < inv->group_start[v + 1]; g++)
+                owner[g] = (uint32_t)v;
         for (size_t e = 0; e < inv->n_edges; e++)
             start[inv->member[e] + 1]++;
         for (size_t v = 0; v < inv->n; v++)
@@ -59,6 +64,7 @@ int crisk__member_groups(const crisk_inventory *cinv, const uint32_t **start_out
         start[0] = 0;
         inv->mg_start = start;
         inv->mg_list = list;
+        inv->group_owner = owner;
     }
     *start_out = inv->mg_start;
     *list_out = inv->mg_list;

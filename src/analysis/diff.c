@@ -496,7 +496,7 @@ static int sort_nodes(crisk_diff *d)
 /* Side s's dependant and group name of group g. */
 static uint64_t owner_rank(const crisk_diff *d, int s, size_t g)
 {
-    return d->rank[s][d->inv[s]->group_owner[g]];
+    return d->rank[s][crisk__group_owner(d->inv[s], g)];
 }
 
 static int sort_edges(crisk_diff *d)

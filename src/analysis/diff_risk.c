@@ -166,7 +166,7 @@ static int index_findings(const crisk_diff *d, int s, findings *f)
 static uint32_t counterpart(const crisk_diff *d, int s, uint32_t g)
 {
     const crisk_inventory *inv = d->inv[s], *other = d->inv[1 - s];
-    uint32_t w = d->match[s][inv->group_owner[g]];
+    uint32_t w = d->match[s][crisk__group_owner(inv, g)];
     if (w == DIFF_NONE)
         return DIFF_NONE;
     for (uint32_t h = other->group_start[w]; h < other->group_start[w + 1]; h++)
@@ -364,7 +364,7 @@ static int sort_redundancy(crisk_diff *d)
         int s = x->new_group != CRISK_DIFF_NONE;
         size_t g = s ? x->new_group : x->old_group;
         const crisk_inventory *inv = d->inv[s];
-        k[i] = (crisk__diff_key){ (uint64_t)x->change << 32 | d->rank[s][inv->group_owner[g]],
+        k[i] = (crisk__diff_key){ (uint64_t)x->change << 32 | d->rank[s][crisk__group_owner(inv, g)],
                                   crisk__group_name(inv, g), 0, (uint32_t)i };
     }
     int rc = crisk__diff_sort(d->redundancy, d->n_redundancy, sizeof *d->redundancy, k);

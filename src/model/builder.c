@@ -1019,7 +1019,7 @@ static int compare_u32(const void *pa, const void *pb)
  * one group per edge, one member per edge.  Pages never touched cost no
  * memory, so over-sizing costs only address space. */
 typedef struct layout {
-    uint32_t *group_start, *group_owner, *need, *member_start, *member;
+    uint32_t *group_start, *need, *member_start, *member;
     uint32_t *group_name, *edge_kind;   /* numbers in the builder's table of names */
     uint32_t no_group;                  /* the number of "" */
     size_t n_groups, n_edges;
@@ -1039,13 +1039,12 @@ static int layout_init(layout *L, size_t nodes, size_t edges)
     size_t groups = edges + 1;   /* and the sentinel */
     L->n_groups = L->n_edges = 0;
     L->group_start = alloc_array(nodes + 1, sizeof *L->group_start);
-    L->group_owner = alloc_array(groups, sizeof *L->group_owner);
     L->need = alloc_array(groups, sizeof *L->need);
     L->group_name = alloc_array(groups, sizeof *L->group_name);
     L->member_start = alloc_array(groups + 1, sizeof *L->member_start);
     L->member = alloc_array(edges + 1, sizeof *L->member);
     L->edge_kind = alloc_array(edges + 1, sizeof *L->edge_kind);
-    return L->group_start && L->group_owner && L->need && L->group_name && L->member_start
+    return L->group_start && L->need && L->group_name && L->member_start
            && L->member && L->edge_kind ? 0 : -1;
 }
 
@@ -1056,18 +1055,17 @@ static int layout_init(layout *L, size_t nodes, size_t edges)
 static crisk__prefault *prefault_layout(const crisk_builder *b, const layout *L, size_t nodes)
 {
     size_t groups = b->n_plain, edges = b->n_edges;
-    void *const ptr[] = { L->group_start, L->member, L->edge_kind, L->group_owner, L->need,
+    void *const ptr[] = { L->group_start, L->member, L->edge_kind, L->need,
                           (void *)L->group_name, L->member_start };
     const size_t bytes[] = { (nodes + 1) * sizeof *L->group_start, edges * sizeof *L->member,
-                             edges * sizeof *L->edge_kind, groups * sizeof *L->group_owner,
+                             edges * sizeof *L->edge_kind,
                              groups * sizeof *L->need, groups * sizeof *L->group_name,
                              groups * sizeof *L->member_start };
     return crisk__prefault_start(ptr, bytes, sizeof ptr / sizeof *ptr);
 }
 
-static void layout_push_group(layout *L, uint32_t owner, uint32_t name, uint32_t need)
+static void layout_push_group(layout *L, uint32_t name, uint32_t need)
 {
-    L->group_owner[L->n_groups] = owner;
     L->need[L->n_groups] = need;
     L->group_name[L->n_groups] = name;
     L->member_start[L->n_groups] = (uint32_t)L->n_edges;
@@ -1139,10 +1137,10 @@ static int find_spans(const crisk_builder *b, const uint32_t *idx, size_t n, gro
     return CRISK_OK;
 }
 
-/* Group, check and lay out the edges of dependant v.  Groups are checked and
+/* Group, check and lay out the edges of one dependant (idx[0..n)).  Groups are checked and
  * laid out in input order (of their first edge), so their diagnostics come
  * in the order a reader of the file meets them. */
-static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, size_t n,
+static int layout_node(crisk_builder *b, layout *L, uint32_t *idx, size_t n,
                        uint8_t *bad, crisk_diagnostics *diags, group_span **spans,
                        size_t *span_cap)
 {
@@ -1168,7 +1166,7 @@ static int layout_node(crisk_builder *b, layout *L, uint32_t v, uint32_t *idx, s
         /* members keep input order */
         sort_edges(idx + sp->begin, sp->end - sp->begin, compare_u32);
         const edge_rec *first = edge_at(b, idx[sp->begin]);
-        layout_push_group(L, v, first->group != NO_NAME ? first->group : L->no_group, sp->need);
+        layout_push_group(L, first->group != NO_NAME ? first->group : L->no_group, sp->need);
         for (uint32_t k = sp->begin; k < sp->end; k++) {
             if (bad[idx[k]])
                 continue;
@@ -1202,13 +1200,13 @@ static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags
         goto out;
     for (size_t v = 0; v < inv->n; v++) {
         L.group_start[v] = (uint32_t)L.n_groups;
-        rc = layout_node(b, &L, (uint32_t)v, order + start[v], start[v + 1] - start[v], bad,
+        rc = layout_node(b, &L, order + start[v], start[v + 1] - start[v], bad,
                          diags, &spans, &span_cap);
         if (rc != CRISK_OK)
             goto out;
     }
     L.group_start[inv->n] = (uint32_t)L.n_groups;
-    layout_push_group(&L, 0, L.no_group, 0);   /* sentinel: member_start[n_groups] */
+    layout_push_group(&L, L.no_group, 0);   /* sentinel: member_start[n_groups] */
     L.n_groups--;
     inv->names = malloc((b->n_names + 1) * sizeof *inv->names);
     if (inv->names == NULL)
@@ -1216,7 +1214,6 @@ static int build_groups(crisk_builder *b, uint8_t *bad, crisk_diagnostics *diags
     memcpy(inv->names, b->names, b->n_names * sizeof *inv->names);
     inv->n_names = b->n_names;
     inv->group_start = L.group_start;
-    inv->group_owner = L.group_owner;
     inv->need = L.need;
     inv->group_name = L.group_name;
     inv->member_start = L.member_start;
@@ -1232,7 +1229,6 @@ out:
     free(start);
     free(spans);
     free(L.group_start);
-    free(L.group_owner);
     free(L.need);
     free(L.group_name);
     free(L.member_start);

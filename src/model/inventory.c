@@ -122,7 +122,7 @@ const char *crisk_inventory_node_attr(const crisk_inventory *inv, size_t v, size
 }
 
 size_t crisk_inventory_group_begin(const crisk_inventory *inv, size_t v) { return inv->group_start[v]; }
-size_t crisk_inventory_group_owner(const crisk_inventory *inv, size_t g) { return inv->group_owner[g]; }
+size_t crisk_inventory_group_owner(const crisk_inventory *inv, size_t g) { return crisk__group_owner(inv, g); }
 const char *crisk_inventory_group_name(const crisk_inventory *inv, size_t g) { return crisk__group_name(inv, g); }
 size_t crisk_inventory_group_need(const crisk_inventory *inv, size_t g) { return inv->need[g]; }
 size_t crisk_inventory_group_size(const crisk_inventory *inv, size_t g)
