@@ -1,7 +1,7 @@
 /*
  * test_builder.c - the builder's own bookkeeping (src/model/builder.c): the
  * numbered table of group and kind names its edge records carry, the
- * igraph cache of the model and the helper that faults its layout in.  The
+ * owner of a group and the helper that faults its layout in.  The
  * builder's cross-record checks are tested through the readers
  * (test_csv_native.c, the CLI golden cases).
  */
@@ -127,35 +127,6 @@ Test(builder, names_the_group_in_duplicate_and_need_errors)
         crisk_diag_format(&t.diags.items[i], text, sizeof text);
         cr_assert_str_eq(text, want[i]);
     }
-    crisk_builder_free(t.b);
-    crisk_diagnostics_release(&t.diags);
-}
-
-/* The igraph cache can be dropped and is built again, the same, on the
- * next use. */
-Test(builder, builds_the_graph_again_after_it_was_released)
-{
-    built t;
-    start(&t);
-    for (int i = 0; i + 1 < NODES; i++)
-        edge(&t, i, i + 1, "", 0, "", (size_t)i + 2);
-    crisk_inventory *inv = NULL;
-    cr_assert_eq(crisk_builder_finish(t.b, &inv, &t.diags, &t.err), CRISK_OK);
-    crisk__inventory_graph_release(inv);   /* nothing built yet: nothing to do */
-    const igraph_t *g = NULL;
-    cr_assert_eq(crisk__inventory_graph(inv, &g, &t.err), CRISK_OK);
-    cr_assert_eq(igraph_ecount(g), NODES - 1);
-    crisk__inventory_graph_release(inv);
-    cr_assert_eq(inv->has_graph, 0);
-    crisk__inventory_graph_release(inv);
-    cr_assert_eq(crisk__inventory_graph(inv, &g, &t.err), CRISK_OK);
-    cr_assert_eq(igraph_vcount(g), NODES);
-    cr_assert_eq(igraph_ecount(g), NODES - 1);
-    igraph_integer_t from, to;
-    igraph_edge(g, 5, &from, &to);
-    cr_assert_eq(from, 5);
-    cr_assert_eq(to, 6);
-    crisk_inventory_free(inv);
     crisk_builder_free(t.b);
     crisk_diagnostics_release(&t.diags);
 }

@@ -783,8 +783,6 @@ int crisk_builder_add_edge(crisk_builder *b, size_t source, const crisk_edge_rec
     return CRISK_OK;
 }
 
-static int build_graph(crisk_inventory *inv, crisk_error *err);
-
 /* ---- finishing: cross-record checks -------------------------------------------- */
 
 static const edge_origin *origin(const crisk_builder *b, const edge_rec *e)
@@ -1282,54 +1280,6 @@ static int build_reverse(crisk_inventory *inv)
         }
     free(last);
     return 0;
-}
-
-/* The igraph_t is built in one igraph_create() call the first time an
- * algorithm needs it (validate never does: that saves a fifth of load time). */
-int crisk__inventory_graph(const crisk_inventory *cinv, const igraph_t **out, crisk_error *err)
-{
-    /* The graph is a cache of the immutable model, so building it late does
-     * not change what the inventory is. */
-    crisk_inventory *inv = (crisk_inventory *)cinv;
-    if (!inv->has_graph) {
-        int rc = build_graph(inv, err);
-        if (rc != CRISK_OK)
-            return rc;
-    }
-    *out = &inv->graph;
-    return CRISK_OK;
-}
-
-void crisk__inventory_graph_release(const crisk_inventory *cinv)
-{
-    crisk_inventory *inv = (crisk_inventory *)cinv;   /* a cache, as above */
-    if (inv == NULL || !inv->has_graph)
-        return;
-    igraph_destroy(&inv->graph);
-    inv->has_graph = 0;
-}
-
-static int build_graph(crisk_inventory *inv, crisk_error *err)
-{
-    crisk_igraph_init();
-    igraph_vector_int_t edges;
-    int rc = crisk__igraph_check(igraph_vector_int_init(&edges, 2 * (igraph_integer_t)inv->n_edges),
-                                 "allocating the edge list", err);
-    if (rc != CRISK_OK)
-        return rc;
-    igraph_integer_t k = 0;
-    for (size_t v = 0; v < inv->n; v++)
-        for (uint32_t e = inv->member_start[inv->group_start[v]];
-             e < inv->member_start[inv->group_start[v + 1]]; e++) {
-            VECTOR(edges)[k++] = (igraph_integer_t)v;
-            VECTOR(edges)[k++] = inv->member[e];
-        }
-    rc = crisk__igraph_check(igraph_create(&inv->graph, &edges, (igraph_integer_t)inv->n,
-                                           IGRAPH_DIRECTED), "building the graph", err);
-    igraph_vector_int_destroy(&edges);
-    if (rc == CRISK_OK)
-        inv->has_graph = 1;
-    return rc;
 }
 
 static int add_warnings(crisk_builder *b, crisk_diagnostics *diags)

@@ -11,8 +11,6 @@ void crisk_inventory_free(crisk_inventory *inv)
 {
     if (inv == NULL)
         return;
-    if (inv->has_graph)
-        igraph_destroy(&inv->graph);
     free(inv->id); free(inv->name); free(inv->country); free(inv->parent);
     free(inv->type); free(inv->category); free(inv->subst);
     free(inv->criticality); free(inv->criticality_given); free(inv->rto); free(inv->recovery);

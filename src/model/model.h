@@ -7,8 +7,7 @@
  * [group_start[v], group_start[v+1]), the members of group g are
  * member[member_start[g] .. member_start[g+1]).  An edge without a `group`
  * is a group of its own with need 1.  The reverse direction keeps distinct
- * dependants only.  `graph` holds the same edges as an igraph_t for the
- * algorithms igraph already has (strong components).
+ * dependants only.
  */
 #ifndef CRISK_MODEL_H
 #define CRISK_MODEL_H
@@ -65,9 +64,6 @@ struct crisk_inventory {
 
     uint32_t *mg_start, *mg_list;  /* member -> its groups (CSR); built on first cascade */
     crisk__suggest_index *suggest;   /* "did you mean" over `id`; built on first hint */
-
-    igraph_t graph;            /* from -> to, one arc per edge; built on first use */
-    int has_graph;
 
     crisk__source *sources;
     size_t n_sources;
@@ -141,15 +137,6 @@ uint32_t crisk__inventory_lookup(const crisk_inventory *inv, const char *id, siz
  * node is in (the builder does, while it finishes): the index borrows the
  * id array, which adding a node may move. */
 const char *crisk__inventory_suggest(crisk_inventory *inv, const char *id);
-
-/* The model as an igraph_t (built on first use; see builder.c). */
-int crisk__inventory_graph(const crisk_inventory *inv, const igraph_t **out, crisk_error *err);
-
-/* Free the igraph_t that crisk__inventory_graph() built, if any: 32 bytes
- * an edge (330 MB at ten million edges) that a caller done with the graph
- * need not keep while the model lives.  A later crisk__inventory_graph()
- * builds it again; the pointer it returned before is invalid. */
-void crisk__inventory_graph_release(const crisk_inventory *inv);
 
 /* igraph glue: map the status of an igraph call to a crisk code, with the
  * message the handler recorded. */
