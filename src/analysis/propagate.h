@@ -80,9 +80,14 @@ typedef struct crisk__prop {
     const crisk__topo *t;
     crisk__topo own;        /* the topology when this propagator built it */
     crisk__state *st;       /* failure masks per position */
-    uint32_t *seed_of;      /* per position: 0, or 1 + its slot in `seeds` */
+    uint64_t *seeded;       /* bitmap over positions: seeded in this batch */
+    uint32_t *seed_index;   /* open addressing by position: 1 + slot in `seeds`, 0 = empty;
+                             * 2^seed_bits entries.  Not an array over positions: that
+                             * was 4 bytes a node per thread for 512 seeds a batch. */
+    size_t seed_bits;
+    uint32_t *seed_pos;     /* position of each seed */
     crisk__mask *seeds;     /* initial-failure masks of the seeded positions */
-    size_t n_seeds, cap_seeds;
+    size_t n_seeds, cap_seeds, cap_seed_pos;
     uint64_t *live;         /* bitmap over positions: touched in this batch.  Masks
                              * of other positions are zero, and this bitmap (an
                              * eighth of a byte per node) answers that without
@@ -143,13 +148,22 @@ static inline const crisk__mask *crisk__prop_all(const crisk__prop *p, uint32_t 
     return &p->st[p->t->pos[node]].all;
 }
 
+/* Where position q hashes in the seed index. */
+static inline size_t crisk__prop_seed_hash(const crisk__prop *p, uint32_t q)
+{
+    return (size_t)((uint32_t)(q * 0x9E3779B1u) >> (32 - p->seed_bits));
+}
+
 /* The initial-failure mask of the node at position q (zero if not seeded). */
 static inline crisk__mask crisk__prop_initial_at(const crisk__prop *p, uint32_t q)
 {
     crisk__mask m = { { 0 } };
-    if (p->seed_of[q] != 0)
-        m = p->seeds[p->seed_of[q] - 1];
-    return m;
+    if (!((p->seeded[q >> 6] >> (q & 63)) & 1))
+        return m;
+    size_t mask = ((size_t)1 << p->seed_bits) - 1;
+    for (size_t h = crisk__prop_seed_hash(p, q);; h = (h + 1) & mask)
+        if (p->seed_pos[p->seed_index[h] - 1] == q)
+            return p->seeds[p->seed_index[h] - 1];
 }
 
 #endif
