@@ -548,8 +548,65 @@ static void check_spofs(checker *c, const crisk_analysis *an, const ref_model *g
         const uint32_t *got = crisk_analysis_spofs(an, (size_t)f, &got_count);
         snprintf(what, sizeof what, "spofs of '%s'", g->nodes[f].id);
         check_list(c, "spofs", what, g, got, got_count, expect, count);
+        if (crisk_analysis_spof_count(an, (size_t)f) != got_count)
+            mismatch(c, "spofs", "%s: count %zu, list of %zu", what,
+                     crisk_analysis_spof_count(an, (size_t)f), got_count);
     }
     free(expect);
+}
+
+/* count_spofs: every function's count equals the reference's, the lists of
+ * the chosen functions (every second, from an offset) are the reference's,
+ * and the others' are not kept (NULL, not empty). */
+static void check_spof_counts(checker *c, crisk_analysis *counted, const ref_model *g,
+                              const ref_analysis *ra, int offset)
+{
+    int *expect = malloc(((size_t)g->n + 1) * sizeof *expect);
+    char what[64];
+    for (int f = 0; f < g->n; f++) {
+        if (g->nodes[f].type != CRISK_NODE_FUNCTION)
+            continue;
+        size_t count = ref_spofs(ra, g, f, expect), got_count = 0;
+        if (crisk_analysis_spof_count(counted, (size_t)f) != count)
+            mismatch(c, "spof counts", "spof count of '%s': engine %zu, reference %zu",
+                     g->nodes[f].id, crisk_analysis_spof_count(counted, (size_t)f), count);
+        const uint32_t *got = crisk_analysis_spofs(counted, (size_t)f, &got_count);
+        snprintf(what, sizeof what, "counted spofs of '%s'", g->nodes[f].id);
+        if ((f + offset) % 2 == 0)
+            check_list(c, "spof counts", what, g, got, got_count, expect, count);
+        else if (got != NULL)
+            mismatch(c, "spof counts", "%s: a list not asked for", what);
+    }
+    free(expect);
+}
+
+/* The same inventory analysed with count_spofs and the lists of every
+ * second node (functions among them) only. */
+static void check_counted(checker *c, const crisk_inventory *inv, const ref_model *g,
+                          const ref_analysis *ra, crisk_analysis_options opts, uint64_t seed)
+{
+    crisk_analysis *counted = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    uint32_t *chosen = malloc(((size_t)g->n + 1) * sizeof *chosen);
+    size_t k = 0;
+    int offset = (int)(seed % 2);
+    for (int v = 0; v < g->n; v++)
+        if ((v + offset) % 2 == 0)
+            chosen[k++] = (uint32_t)v;
+    opts.keep_spofs = 0;
+    opts.count_spofs = 1;
+    opts.spof_functions = chosen;
+    opts.n_spof_functions = k;
+    opts.threads = opts.threads == 1 ? 2 : 1;
+    int rc = crisk_analysis_run(&counted, inv, &opts, &err);
+    if (rc != CRISK_OK) {
+        mismatch(c, "analysis", "crisk_analysis_run counting spofs: rc %d (%s)", rc, err.message);
+    } else {
+        check_metrics(c, counted, g, ra);
+        check_spof_counts(c, counted, g, ra, offset);
+    }
+    crisk_analysis_free(counted);
+    free(chosen);
 }
 
 static int fr_before(const ref_model *g, const crisk_false_redundancy *x,
@@ -1200,6 +1257,7 @@ static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_o
     check_downtimes(c, inv, g, &ra.groups, seed);
     check_scenarios(c, inv, g, &ra.groups, seed);
     if (with_options) {
+        check_counted(c, inv, g, &ra, opts, seed);
         /* Without the optional lists the metrics must not change. */
         crisk_analysis *bare = NULL;
         opts.keep_spofs = opts.keep_false_redundancy = 0;
@@ -1209,6 +1267,10 @@ static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_o
             mismatch(c, "analysis", "crisk_analysis_run without lists: rc %d (%s)", rc, err.message);
         else
             check_metrics(c, bare, g, &ra);
+        for (int f = 0; bare != NULL && f < g->n; f++)
+            if (crisk_analysis_spof_count(bare, (size_t)f) != SIZE_MAX)
+                mismatch(c, "spofs", "an analysis without SPOFs counted them for '%s'",
+                         g->nodes[f].id);
         crisk_analysis_free(bare);
     }
 out:

@@ -758,3 +758,120 @@ Test(report, says_when_no_function_has_a_loss_per_hour)
     crisk_simulation_free(s);
     unload(&fx);
 }
+
+/* f1 (criticality 5) -> a01 -> a02 -> ... -> a25, each the only dependency
+ * of the one before, and f2 (criticality 1) -> a13: all 25 are SPOFs of f1,
+ * a13..a25 of f2 too.  Impact weight: a13..a25 6 (5 + 1), a01..a12 5, so the
+ * ranking is a13..a25, then a01..a12 (ties by id).  f1's row lists the 20
+ * of highest impact: a13..a25 (13), then a01..a07 (7), and "and 5 more". */
+static void chain_inventory(char *nodes, size_t nodes_size, char *edges, size_t edges_size)
+{
+    size_t n = (size_t)snprintf(nodes, nodes_size,
+                                "id,name,type,category,criticality\n"
+                                "f1,Fn one,function,,5\nf2,Fn two,function,,1\n");
+    size_t e = (size_t)snprintf(edges, edges_size, "from,to\nf1,a01\nf2,a13\n");
+    for (int i = 1; i <= 25; i++) {
+        n += (size_t)snprintf(nodes + n, nodes_size - n, "a%02d,Link %02d,service,cloud,\n", i, i);
+        if (i < 25)
+            e += (size_t)snprintf(edges + e, edges_size - e, "a%02d,a%02d\n", i, i + 1);
+    }
+}
+
+static char *row_of(const char *page, const char *id)
+{
+    const char *start = strstr(page, id);
+    cr_assert_not_null(start, "the page holds '%s'", id);
+    const char *end = strstr(start, "</tr>");
+    cr_assert_not_null(end);
+    return strndup(start, (size_t)(end - start));
+}
+
+Test(report, lists_the_twenty_spofs_of_highest_impact_first_and_counts_the_rest)
+{
+    char nodes[2048], edges[1024];
+    chain_inventory(nodes, sizeof nodes, edges, sizeof edges);
+    fixture fx;
+    load(&fx, nodes, edges);
+    char *page = report(&fx, NULL);
+    char *row = row_of(page, "<tr id=\"spof-1\">");
+    has(row, "Fn one");
+    has(row, "<td class=\"n\" data-v=\"25\">25</td>");
+    const char *prev = row;
+    for (int k = 0; k < 20; k++) {   /* a13..a25, then a01..a07 */
+        char name[16];
+        snprintf(name, sizeof name, "Link %02d<", k < 13 ? 13 + k : k - 12);
+        const char *at = strstr(row, name);
+        cr_assert(at != NULL && at > prev, "'%s' is chip %d", name, k + 1);
+        prev = at;
+    }
+    cr_assert_null(strstr(row, "Link 08<"));
+    has(row, "<li>and 5 more</li>");
+    free(row);
+    free(page);
+    unload(&fx);
+}
+
+/* What `chainrisk report` does: count every function's SPOFs, list those of
+ * the functions shown (crisk_report_spof_functions); the page is the same
+ * as from an analysis that kept every list. */
+Test(report, counted_spofs_with_the_shown_lists_give_the_same_page)
+{
+    char nodes[2048], edges[1024];
+    chain_inventory(nodes, sizeof nodes, edges, sizeof edges);
+    const char *const inventories[][2] = { { small_nodes, small_edges }, { nodes, edges } };
+    for (size_t i = 0; i < 2; i++) {
+        fixture fx;
+        load(&fx, inventories[i][0], inventories[i][1]);
+        char *full = report(&fx, NULL);
+        uint32_t *shown = NULL;
+        size_t n_shown = 0;
+        crisk_error err = CRISK_ERROR_INIT;
+        cr_assert_eq(crisk_report_spof_functions(fx.inv, &shown, &n_shown, &err), CRISK_OK);
+        cr_assert_eq(n_shown, 2);   /* by criticality: f1, then f2 */
+        cr_assert_str_eq(crisk_inventory_node_id(fx.inv, shown[0]), "f1");
+        cr_assert_str_eq(crisk_inventory_node_id(fx.inv, shown[1]), "f2");
+        crisk_analysis_options ao = CRISK_ANALYSIS_OPTIONS_INIT;
+        ao.keep_fingerprints = 1;
+        ao.keep_spofs = 0;
+        ao.count_spofs = 1;
+        ao.spof_functions = shown;
+        ao.n_spof_functions = n_shown;
+        crisk_analysis_free(fx.a);
+        cr_assert_eq(crisk_analysis_run(&fx.a, fx.inv, &ao, &err), CRISK_OK);
+        free(shown);
+        char *counted = report(&fx, NULL);
+        cr_assert_str_eq(counted, full);
+        free(full);
+        free(counted);
+        unload(&fx);
+    }
+}
+
+Test(report, refuses_an_analysis_without_spofs_before_writing_anything)
+{
+    fixture fx;
+    load(&fx, small_nodes, small_edges);
+    crisk_analysis_options ao = CRISK_ANALYSIS_OPTIONS_INIT;
+    ao.keep_spofs = 0;
+    crisk_error err = CRISK_ERROR_INIT;
+    crisk_analysis_free(fx.a);
+    cr_assert_eq(crisk_analysis_run(&fx.a, fx.inv, &ao, &err), CRISK_OK);
+    for (int counted = 0; counted < 2; counted++) {   /* no counts; counts but no lists */
+        if (counted) {
+            ao.count_spofs = 1;
+            crisk_analysis_free(fx.a);
+            cr_assert_eq(crisk_analysis_run(&fx.a, fx.inv, &ao, &err), CRISK_OK);
+        }
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        int rc = crisk_report_write(f, fx.a, &fx.diags, NULL, &err);
+        fclose(f);
+        cr_assert_eq(rc, CRISK_EUSAGE);
+        cr_assert_str_eq(err.message, "the report needs an analysis with every function's SPOF count "
+                         "and the SPOF lists of the functions it shows");
+        cr_assert_eq(len, 0);
+        free(buf);
+    }
+    unload(&fx);
+}

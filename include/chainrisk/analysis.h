@@ -164,9 +164,16 @@ typedef struct crisk_analysis_options {
                                    * lone failure takes down and of those it breaches:
                                    * what crisk_diff_run compares instead of SPOF lists
                                    * (16 bytes a node; O(sum of impact) additions) */
+    int count_spofs;              /* without keep_spofs: count each function's SPOFs
+                                   * (crisk_analysis_spof_count) without listing them,
+                                   * 4 bytes a node instead of 4 bytes a (function, SPOF)
+                                   * pair; the lists of spof_functions are still kept */
+    const uint32_t *spof_functions;  /* with count_spofs: the functions whose SPOF lists
+                                      * to keep (e.g. those a report shows); may be NULL */
+    size_t n_spof_functions;
 } crisk_analysis_options;
 
-#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0, 0 }
+#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0, 0, 0, NULL, 0 }
 #define CRISK_ANALYSIS_MAX_THREADS 16
 
 /* Compute every metric of every node in one pass.
@@ -189,8 +196,13 @@ size_t crisk_analysis_function_count(const crisk_analysis *a);
 const uint32_t *crisk_analysis_ranking(const crisk_analysis *a);
 
 /* Single points of failure of `function`: nodes other than itself whose lone
- * failure fails it, ascending by id.  Needs keep_spofs. */
+ * failure fails it, ascending by id.  Needs keep_spofs, or count_spofs with
+ * `function` among spof_functions; otherwise NULL (and *count 0): the list
+ * was not kept, which is not the same as an empty list. */
 const uint32_t *crisk_analysis_spofs(const crisk_analysis *a, size_t function, size_t *count);
+/* How many SPOFs `function` has (the length of its list).  Needs keep_spofs
+ * or count_spofs; SIZE_MAX when the analysis counted none.  O(1). */
+size_t crisk_analysis_spof_count(const crisk_analysis *a, size_t function);
 
 /* False redundancy: a redundancy group of two or more members that one node
  * outside it fails (more than n - need of its members fail). */
@@ -250,7 +262,8 @@ int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **beg
  * asking for the pairs of every function is bounded as a whole: a call
  * whose estimate exceeds what is left returns CRISK_ELIMIT ("minimal pairs
  * of 'F' not computed: ...") and uses none of it; a later, cheaper call may
- * still fit.  CRISK_EUSAGE when the analysis ran without keep_spofs.  The
+ * still fit.  CRISK_EUSAGE when the analysis did not keep the function's SPOF
+ * list (crisk_analysis_spofs).  The
  * first call builds a propagator (O(V + E) memory) that later calls on the
  * same analysis reuse; crisk_analysis_free() releases it.
  * Caller frees *out with free(). */

@@ -240,10 +240,21 @@ typedef struct crisk_report_options {
  * x function heat table, breaches marked), the load's
  * validation warnings from `diags` (may be NULL) and provenance.  No external resource;
  * all input text escaped; a Content-Security-Policy admits only the page's
- * own sorting script.  Needs an analysis run with keep_spofs and
- * keep_false_redundancy.  Errors as crisk_map_write, plus CRISK_ENOMEM. */
+ * own sorting script.  Needs an analysis run with keep_false_redundancy and
+ * either keep_spofs or count_spofs with the lists of
+ * crisk_report_spof_functions (CRISK_EUSAGE otherwise, before anything is
+ * written).  Errors as crisk_map_write, plus CRISK_ENOMEM. */
 int crisk_report_write(FILE *f, const crisk_analysis *a, const crisk_diagnostics *diags,
                        const crisk_report_options *opts, crisk_error *err);
+
+/* The functions whose SPOF lists the report shows (its 100 most critical:
+ * criticality desc, id asc), for crisk_analysis_options.spof_functions: an
+ * analysis with count_spofs and these lists costs what the page needs
+ * rather than every function's list (4 bytes a (function, SPOF) pair).
+ * Caller frees *out with free().  Errors: CRISK_ENOMEM.  O(F log F) for the
+ * F functions. */
+int crisk_report_spof_functions(const crisk_inventory *inv, uint32_t **out, size_t *count,
+                                crisk_error *err);
 
 /* ---- appended with the native-CSV emitter (chainrisk import) ------------ */
 

@@ -33,7 +33,10 @@ struct crisk_analysis {
     uint32_t *id_rank;          /* node -> position in id order */
     double total_criticality;
     size_t n_functions;
-    int has_spofs, has_fr;
+    int has_spofs, has_fr;      /* has_spofs: every function's SPOF list (keep_spofs) */
+    int counting;               /* count_spofs without keep_spofs */
+    uint8_t *spof_kept;         /* counting with spof_functions: node -> list kept */
+    uint32_t *spof_count;       /* counting: SPOFs per function */
     uint32_t *spof_start;       /* n + 1: SPOFs of function f are spof[spof_start[f]..] */
     uint32_t *spof;
     crisk_false_redundancy *fr;
@@ -175,6 +178,7 @@ typedef struct fr_record {
 typedef struct growing {
     uint64_t *spof_pairs;          /* (function << 32) | node */
     size_t n_spof, cap_spof;
+    uint32_t *spof_count;          /* counting: per function, the SPOFs this thread found */
     uint32_t *slot_index;          /* open addressing by group: 1 + slot, 0 = empty */
     size_t index_bits;             /* 2^index_bits entries; 0 = none yet */
     fr_slot *slots;
@@ -189,6 +193,28 @@ static int push_spof(growing *g, uint32_t function, uint32_t node)
         return -1;
     g->spof_pairs[g->n_spof++] = ((uint64_t)function << 32) | node;
     return 0;
+}
+
+/* Whether the SPOF list of `function` is kept (keep_spofs, or one of the
+ * spof_functions of a counting analysis). */
+static int list_kept(const crisk_analysis *a, size_t function)
+{
+    return a->has_spofs || (a->spof_kept != NULL && a->spof_kept[function]);
+}
+
+/* Whether the sweeps look at SPOFs at all: to list or to count them. */
+static int spofs_wanted(const crisk_analysis *a)
+{
+    return a->has_spofs || a->counting || a->spof_kept != NULL;
+}
+
+/* `node` is one more SPOF of `function`: counted, and listed if that list is
+ * kept. */
+static int add_spof(const crisk_analysis *a, growing *g, uint32_t function, uint32_t node)
+{
+    if (g->spof_count != NULL)
+        g->spof_count[function]++;
+    return list_kept(a, function) ? push_spof(g, function, node) : 0;
 }
 
 /* Where `group` hashes in the slot index. */
@@ -272,6 +298,13 @@ static int push_fr(const crisk_analysis *a, growing *g, uint32_t dependant, uint
  * smallest ids whatever the order, so the merge is deterministic. */
 static int merge_growing(const crisk_analysis *a, growing *into, growing *from)
 {
+    if (from->spof_count != NULL && into->spof_count == NULL) {
+        into->spof_count = from->spof_count;
+        from->spof_count = NULL;
+    } else if (from->spof_count != NULL) {
+        for (size_t v = 0; v < a->inv->n; v++)
+            into->spof_count[v] += from->spof_count[v];
+    }
     if (from->n_spof > 0) {
         if (crisk__grow((void **)&into->spof_pairs, &into->cap_spof,
                         into->n_spof + from->n_spof, sizeof *into->spof_pairs))
@@ -304,6 +337,7 @@ static void growing_release(growing *g)
 {
     free(g->fr_rec);
     free(g->spof_pairs);
+    free(g->spof_count);
     free(g->slot_index);
     free(g->slots);
     memset(g, 0, sizeof *g);
@@ -566,12 +600,17 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
 
 static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const batch *bt,
                                uint32_t q, const crisk__mask *init, growing *g,
-                               const crisk_analysis_options *opts, const fn_classes *fc,
-                               class_counters *cc)
+                               const fn_classes *fc, class_counters *cc)
 {
     const crisk_inventory *inv = a->inv;
     uint32_t f = p->t->order[q];
     double crit = inv->criticality[f];
+    if (a->counting && g->spof_count == NULL) {
+        g->spof_count = calloc(inv->n + 1, sizeof *g->spof_count);
+        if (g->spof_count == NULL)
+            return -1;
+    }
+    int listed = list_kept(a, f);
     for (int w = 0; w < CRISK__W; w++) {
         uint64_t reach = p->st[q].all.w[w] & ~init->w[w] & bt->valid.w[w];
         uint64_t fails = p->st[q].grp.w[w] & ~init->w[w] & bt->valid.w[w];
@@ -594,7 +633,12 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
                     a->m[v].breaches++;
             }
         }
-        for (uint64_t bits = fails; opts->keep_spofs && bits != 0; bits &= bits - 1)
+        /* Unlisted, only the pairs of recorded nodes: chains_finish hands
+         * them down to the nodes that inherit from them. */
+        if (g->spof_count != NULL)
+            g->spof_count[f] += (uint32_t)__builtin_popcountll(fails);
+        uint64_t pairs = listed ? fails : a->counting ? fails & bt->rec.w[w] : 0;
+        for (uint64_t bits = pairs; bits != 0; bits &= bits - 1)
             if (push_spof(g, f, bt->node[SCENARIO(w, __builtin_ctzll(bits))]) != 0)
                 return -1;
         /* Only this batch's scenario nodes are written: threads never share one. */
@@ -632,7 +676,7 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt,
                 counters_add(&tier1[w], others);
         }
         if ((kind[q] & KIND_FUNCTION)
-            && accumulate_function(a, p, bt, q, &init, g, opts, fc, cc) != 0)
+            && accumulate_function(a, p, bt, q, &init, g, fc, cc) != 0)
             return -1;
         if ((kind[q] & KIND_REDUNDANT) && opts->keep_false_redundancy
             && find_false_redundancy(a, p, bt, q, g) != 0)
@@ -834,7 +878,7 @@ static int chains_finish(crisk_analysis *a, const chains *ch, const crisk__topo 
     uint32_t *jump_fr = malloc((n + 1) * sizeof *jump_fr);
     int rc = -1;
     if (jump == NULL || jump_fr == NULL
-        || (opts->keep_spofs
+        || (spofs_wanted(a)
             && by_node_init(&root_fn, n, g->n_spof, &c, spof_root, spof_function) != 0)
         || (opts->keep_false_redundancy
             && (by_node_init(&root_rec, n, g->n_fr_rec, &c, record_root, record_index) != 0
@@ -878,13 +922,13 @@ static int chains_finish(crisk_analysis *a, const chains *ch, const crisk__topo 
          * node on the way; the swept node adds what it recorded. */
         int u_root = ch->parent[u] == NO_NODE;
         jump[v] = !ch->strong[v] ? NO_NODE : u_fn || u_root ? u : jump[u];
-        for (uint32_t x = jump[v]; opts->keep_spofs && x != NO_NODE; x = jump[x]) {
-            if (inv->type[x] == CRISK_NODE_FUNCTION && push_spof(g, x, v) != 0)
+        for (uint32_t x = jump[v]; spofs_wanted(a) && x != NO_NODE; x = jump[x]) {
+            if (inv->type[x] == CRISK_NODE_FUNCTION && add_spof(a, g, x, v) != 0)
                 goto out;
             if (ch->parent[x] != NO_NODE)
                 continue;
             for (uint32_t i = root_fn.start[x]; i < root_fn.start[x + 1]; i++)
-                if (push_spof(g, root_fn.values[i], v) != 0)
+                if (add_spof(a, g, root_fn.values[i], v) != 0)
                     goto out;
             break;
         }
@@ -1146,6 +1190,11 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
         if (sw[i].p.st != NULL)
             crisk__prop_release(&sw[i].p);
     }
+    if (rc == CRISK_OK && a->counting && g->spof_count == NULL) {   /* no function swept */
+        g->spof_count = calloc(inv->n + 1, sizeof *g->spof_count);
+        if (g->spof_count == NULL)
+            rc = oom(err);
+    }
     if (rc == CRISK_OK && chains_finish(a, &ch, &topo, &fc, g, opts) != 0)
         rc = oom(err);
     free(sw);
@@ -1191,14 +1240,17 @@ static int index_spofs(crisk_analysis *a, growing *g)
     for (size_t v = 0; v < n; v++)
         by_rank[a->id_rank[v]] = (uint32_t)v;
     for (size_t i = 0; i < count; i++) {
+        if (!list_kept(a, g->spof_pairs[i] >> 32))   /* a recorded node's, for the chains */
+            continue;
         rank_start[a->id_rank[(uint32_t)g->spof_pairs[i]] + 2]++;
         a->spof_start[(g->spof_pairs[i] >> 32) + 1]++;
     }
     for (size_t r = 0; r < n; r++)
         rank_start[r + 2] += rank_start[r + 1];
     for (size_t i = 0; i < count; i++)
-        fn_by_rank[rank_start[a->id_rank[(uint32_t)g->spof_pairs[i]] + 1]++] =
-            (uint32_t)(g->spof_pairs[i] >> 32);
+        if (list_kept(a, g->spof_pairs[i] >> 32))
+            fn_by_rank[rank_start[a->id_rank[(uint32_t)g->spof_pairs[i]] + 1]++] =
+                (uint32_t)(g->spof_pairs[i] >> 32);
     free(g->spof_pairs);   /* no longer needed: make room for the index */
     g->spof_pairs = NULL;
     g->n_spof = g->cap_spof = 0;
@@ -1249,8 +1301,10 @@ static int finish(crisk_analysis *a, growing *g)
         a->ranking[v] = (uint32_t)v;
     if (crisk__sort_r(a->ranking, inv->n, sizeof *a->ranking, compare_rank, a) != 0)
         return -1;
-    if (a->has_spofs && index_spofs(a, g) != 0)
+    if ((a->has_spofs || a->spof_kept != NULL) && index_spofs(a, g) != 0)
         return -1;
+    a->spof_count = g->spof_count;   /* counting: NULL otherwise */
+    g->spof_count = NULL;
     if (collect_fr(a, g) != 0)
         return -1;
     return crisk__sort_r(a->fr, a->n_fr, sizeof *a->fr, compare_fr, a);
@@ -1309,6 +1363,18 @@ static int start_fingerprints(crisk_analysis *a)
     return 0;
 }
 
+/* count_spofs with spof_functions: mark the functions whose lists to keep. */
+static int keep_spof_lists(crisk_analysis *a, const crisk_analysis_options *opts)
+{
+    a->spof_kept = calloc(a->inv->n + 1, 1);
+    if (a->spof_kept == NULL)
+        return -1;
+    for (size_t i = 0; i < opts->n_spof_functions; i++)
+        if (opts->spof_functions[i] < a->inv->n)
+            a->spof_kept[opts->spof_functions[i]] = 1;
+    return 0;
+}
+
 int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
                        const crisk_analysis_options *opts, crisk_error *err)
 {
@@ -1324,6 +1390,7 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
     a->inv = inv;
     a->has_spofs = opts->keep_spofs;
     a->has_fr = opts->keep_false_redundancy;
+    a->counting = opts->count_spofs && !opts->keep_spofs;
     a->pairs_max_work = opts->pairs_max_work > 0 ? opts->pairs_max_work : CRISK_PAIRS_MAX_WORK;
     a->pairs_work_left = a->pairs_max_work;
     a->m = calloc(inv->n + 1, sizeof *a->m);
@@ -1336,6 +1403,8 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
             a->total_criticality += inv->criticality[v];
         }
     if (opts->keep_fingerprints && start_fingerprints(a) != 0)
+        goto out;
+    if (a->counting && opts->spof_functions != NULL && keep_spof_lists(a, opts) != 0)
         goto out;
     rc = run_batches(a, opts, &g, err);
     if (rc != CRISK_OK)
@@ -1361,6 +1430,8 @@ void crisk_analysis_free(crisk_analysis *a)
     free(a->id_rank);
     free(a->spof_start);
     free(a->spof);
+    free(a->spof_kept);
+    free(a->spof_count);
     free(a->fr);
     free(a->id_hash);
     free(a->fp_impact);
@@ -1381,12 +1452,21 @@ const uint32_t *crisk_analysis_ranking(const crisk_analysis *a) { return a->rank
 
 const uint32_t *crisk_analysis_spofs(const crisk_analysis *a, size_t function, size_t *count)
 {
-    if (!a->has_spofs || function >= a->inv->n) {
+    if (function >= a->inv->n || !list_kept(a, function)) {
         *count = 0;
         return NULL;
     }
     *count = a->spof_start[function + 1] - a->spof_start[function];
     return a->spof + a->spof_start[function];
+}
+
+size_t crisk_analysis_spof_count(const crisk_analysis *a, size_t function)
+{
+    if (function >= a->inv->n)
+        return SIZE_MAX;
+    if (a->has_spofs)
+        return a->spof_start[function + 1] - a->spof_start[function];
+    return a->spof_count != NULL ? a->spof_count[function] : SIZE_MAX;
 }
 
 const crisk_false_redundancy *crisk_analysis_false_redundancy(const crisk_analysis *a,
@@ -1761,7 +1841,8 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
 {
     *out = NULL;
     *count = 0;
-    if (!a->has_spofs)
+    size_t spofs = 0;
+    if (crisk_analysis_spofs(a, function, &spofs) == NULL)
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
                                "minimal pairs need an analysis that kept SPOFs");
     uint32_t *cand = NULL, *pairs = NULL;

@@ -274,11 +274,8 @@ static void count_summary(report *r, summary *s)
         s->by_type[inv->type[v]]++;
         s->spofs += m->spof != 0;
         s->shared += m->tier >= 2 && m->tier1_dependants >= 2;
-        if (inv->type[v] == CRISK_NODE_FUNCTION) {
-            size_t k = 0;
-            crisk_analysis_spofs(r->a, v, &k);
-            s->functions_with_spof += k > 0;
-        }
+        if (inv->type[v] == CRISK_NODE_FUNCTION)   /* counted: see has_spofs() */
+            s->functions_with_spof += crisk_analysis_spof_count(r->a, v) > 0;
     }
     for (size_t g = 0; g < inv->n_groups; g++)
         s->redundancy_groups += crisk_inventory_group_size(inv, g) >= 2;
@@ -539,24 +536,89 @@ static void write_top_risks(report *r)
 
 /* ---- single points of failure per function ----------------------------------------- */
 
-static const report *sort_report;
-
-static int by_criticality(const void *pa, const void *pb)
+static int by_criticality(const void *pa, const void *pb, void *ctx)
 {
     uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
-    const crisk_inventory *inv = sort_report->inv;
+    const crisk_inventory *inv = ctx;
     if (inv->criticality[u] != inv->criticality[v])
         return inv->criticality[u] > inv->criticality[v] ? -1 : 1;
     return strcmp(inv->id[u], inv->id[v]);
 }
 
-static int by_rank(const void *pa, const void *pb)
+/* The `keep` SPOFs of highest impact (first in the default ranking) of the
+ * k in `spofs`, in that order, into `top`: one pass with an insertion into
+ * a list of at most `keep`, instead of sorting all k (tens of thousands on
+ * large inventories) for the first 20.  Returns how many: min(k, keep). */
+static size_t top_by_rank(const report *r, const uint32_t *spofs, size_t k, uint32_t *top,
+                          size_t keep)
 {
-    uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
-    return sort_report->rank_of[u] < sort_report->rank_of[v] ? -1 : sort_report->rank_of[u] > sort_report->rank_of[v];
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t v = spofs[i], rank = r->rank_of[v];
+        if (n == keep && rank > r->rank_of[top[n - 1]])
+            continue;
+        size_t at = n < keep ? n++ : n - 1;
+        for (; at > 0 && r->rank_of[top[at - 1]] > rank; at--)
+            top[at] = top[at - 1];
+        top[at] = v;
+    }
+    return n;
 }
 
-static void spof_list(report *r, size_t function, uint32_t *scratch)
+/* Every function by criticality desc, id asc, in *out (*total of them); the
+ * first *shown are the section's rows.  -1 when out of memory. */
+static int section_functions(const crisk_inventory *inv, uint32_t **out, size_t *shown,
+                             size_t *total)
+{
+    uint32_t *functions = malloc((inv->n + 1) * sizeof *functions);
+    size_t n = 0;
+    if (functions == NULL)
+        return -1;
+    for (size_t v = 0; v < inv->n; v++)
+        if (inv->type[v] == CRISK_NODE_FUNCTION)
+            functions[n++] = (uint32_t)v;
+    if (crisk__sort_r(functions, n, sizeof *functions, by_criticality, (void *)inv) != 0) {
+        free(functions);
+        return -1;
+    }
+    *out = functions;
+    *total = n;
+    *shown = n < FUNCTION_ROWS ? n : FUNCTION_ROWS;
+    return 0;
+}
+
+int crisk_report_spof_functions(const crisk_inventory *inv, uint32_t **out, size_t *count,
+                                crisk_error *err)
+{
+    size_t total = 0;
+    *out = NULL;
+    *count = 0;
+    if (section_functions(inv, out, count, &total) != 0)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    return CRISK_OK;
+}
+
+/* Whether the analysis has what the page shows of SPOFs: every function's
+ * count (the summary, the section's column) and the lists of the section's
+ * functions.  Checked before anything is written. */
+static int has_spofs(report *r)
+{
+    const crisk_inventory *inv = r->inv;
+    uint32_t *functions = NULL;
+    size_t shown = 0, total = 0, k = 0;
+    if (section_functions(inv, &functions, &shown, &total) != 0)
+        return crisk_error_set(r->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    int ok = total == 0 || crisk_analysis_spof_count(r->a, functions[0]) != SIZE_MAX;
+    for (size_t i = 0; ok && i < shown; i++)
+        ok = crisk_analysis_spofs(r->a, functions[i], &k) != NULL;
+    free(functions);
+    return ok ? CRISK_OK
+              : crisk_error_set(r->err, CRISK_EUSAGE, NULL, 0, 0,
+                                "the report needs an analysis with every function's SPOF count "
+                                "and the SPOF lists of the functions it shows");
+}
+
+static void spof_list(report *r, size_t function)
 {
     FILE *f = r->f;
     size_t k = 0;
@@ -565,12 +627,12 @@ static void spof_list(report *r, size_t function, uint32_t *scratch)
         fputs("<span class=\"tag ok\">none</span> every dependency has a working alternative", f);
         return;
     }
-    memcpy(scratch, spofs, k * sizeof *scratch);
-    crisk__sort(scratch, k, sizeof *scratch, by_rank);   /* highest impact first */
+    uint32_t top[SPOFS_PER_FUNCTION];
+    size_t shown = top_by_rank(r, spofs, k, top, SPOFS_PER_FUNCTION);   /* highest impact first */
     double rto = r->inv->rto[function];
     fputs("<ul class=\"chips\">", f);
-    for (size_t i = 0; i < k && i < SPOFS_PER_FUNCTION; i++) {
-        size_t v = scratch[i];
+    for (size_t i = 0; i < shown; i++) {
+        size_t v = top[i];
         double recovery = r->inv->recovery[v];
         fputs("<li>", f);
         node_label(r, v);
@@ -595,20 +657,10 @@ static int write_spofs(report *r)
 {
     FILE *f = r->f;
     const crisk_inventory *inv = r->inv;
-    uint32_t *functions = malloc((inv->n + 1) * sizeof *functions);
-    uint32_t *scratch = malloc((inv->n + 1) * sizeof *scratch);
-    if (functions == NULL || scratch == NULL) {
-        free(functions);
-        free(scratch);
+    uint32_t *functions = NULL;
+    size_t n = 0, shown = 0;
+    if (section_functions(inv, &functions, &shown, &n) != 0)
         return crisk_error_set(r->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    size_t n = 0;
-    for (size_t v = 0; v < inv->n; v++)
-        if (inv->type[v] == CRISK_NODE_FUNCTION)
-            functions[n++] = (uint32_t)v;
-    sort_report = r;
-    crisk__sort(functions, n, sizeof *functions, by_criticality);
-    size_t shown = n < FUNCTION_ROWS ? n : FUNCTION_ROWS;
     fputs("<section id=\"spofs\">\n<h2>Single points of failure per function</h2>\n<p class=\"lead\">"
           "Business functions by criticality, each with the nodes whose failure alone takes it down "
           "(highest impact first). A breach tag marks a SPOF whose typical recovery time exceeds the "
@@ -616,15 +668,14 @@ static int write_spofs(report *r)
           "<th class=\"n\">Criticality</th><th class=\"n\">RTO (h)</th><th class=\"n\">SPOFs</th>"
           "<th>Single points of failure</th></tr></thead>\n<tbody>\n", f);
     for (size_t i = 0; i < shown; i++) {
-        size_t v = functions[i], k = 0;
-        crisk_analysis_spofs(r->a, v, &k);
+        size_t v = functions[i];
         fprintf(f, "<tr id=\"spof-%zu\">", i + 1);
         cell_node(r, v);
         cell_amount(r, inv->criticality[v]);
         cell_amount(r, inv->rto[v]);
-        cell_count(r, k);
+        cell_count(r, crisk_analysis_spof_count(r->a, v));
         fputs("<td>", f);
-        spof_list(r, v, scratch);
+        spof_list(r, v);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table></div>\n", f);
@@ -637,7 +688,6 @@ static int write_spofs(report *r)
     }
     fputs("</section>\n", f);
     free(functions);
-    free(scratch);
     return CRISK_OK;
 }
 
@@ -1298,7 +1348,9 @@ int crisk_report_write(FILE *f, const crisk_analysis *a, const crisk_diagnostics
     const uint32_t *rank = crisk_analysis_ranking(a);
     for (size_t i = 0; i < inv->n; i++)
         r.rank_of[rank[i]] = (uint32_t)i;
-    int rc = write_body(&r);
+    int rc = has_spofs(&r);
+    if (rc == CRISK_OK)
+        rc = write_body(&r);
     free(r.rank_of);
     if (rc == CRISK_OK && (fflush(f) != 0 || ferror(f)))
         rc = crisk_error_set(err, CRISK_EIO, NULL, 0, 0, "cannot write the report");
