@@ -305,7 +305,14 @@ static int merge_growing(const crisk_analysis *a, growing *into, growing *from)
         for (size_t v = 0; v < a->inv->n; v++)
             into->spof_count[v] += from->spof_count[v];
     }
-    if (from->n_spof > 0) {
+    if (from->n_spof > 0 && into->n_spof == 0) {   /* the first: take it, not a copy */
+        free(into->spof_pairs);
+        into->spof_pairs = from->spof_pairs;
+        into->n_spof = from->n_spof;
+        into->cap_spof = from->cap_spof;
+        from->spof_pairs = NULL;
+        from->n_spof = from->cap_spof = 0;
+    } else if (from->n_spof > 0) {
         if (crisk__grow((void **)&into->spof_pairs, &into->cap_spof,
                         into->n_spof + from->n_spof, sizeof *into->spof_pairs))
             return -1;
@@ -1588,32 +1595,23 @@ int crisk_analysis_tier1_of(const crisk_analysis *a, size_t node, uint32_t **out
 
 /* ---- many nodes at once ------------------------------------------------------------ */
 
-/* Whether u depends directly on `node` (dep lists are ascending). */
-static int is_direct_dependant(const crisk_inventory *inv, size_t node, uint32_t u)
-{
-    uint32_t lo = inv->dep_start[node], hi = inv->dep_start[node + 1];
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (inv->dep[mid] == u)
-            return 1;
-        if (inv->dep[mid] < u)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
 /* Per scenario of a batch, a growing list of nodes. */
 typedef struct batch_lists {
     uint32_t *list[CRISK__SCENARIOS];
     size_t len[CRISK__SCENARIOS], cap[CRISK__SCENARIOS];
+    uint32_t *skip_of;              /* node -> 1 + its slot in `skip`, 0 = none */
+    crisk__mask *skip;              /* per slot: the scenarios whose lists leave it out */
+    uint32_t *skipped;              /* per slot: its node */
+    size_t n_skip, cap_skip, cap_skipped;
 } batch_lists;
 
 static void batch_lists_release(batch_lists *b)
 {
     for (size_t s = 0; s < CRISK__SCENARIOS; s++)
         free(b->list[s]);
+    free(b->skip_of);
+    free(b->skip);
+    free(b->skipped);
 }
 
 /* Seed nodes[0 .. size) as scenarios 0 .. size-1 and propagate. */
@@ -1624,6 +1622,63 @@ static int sweep_nodes(crisk__prop *p, const uint32_t *nodes, size_t size)
         if (crisk__prop_seed_one(p, nodes[s], s) != 0)
             return -1;
     crisk__prop_run(p);
+    return 0;
+}
+
+/* Leave node u out of scenario s's list.  -1 when out of memory. */
+static int skip_in(batch_lists *bl, uint32_t u, size_t s)
+{
+    if (bl->skip_of[u] == 0) {
+        if (crisk__grow((void **)&bl->skip, &bl->cap_skip, bl->n_skip + 1, sizeof *bl->skip)
+            || crisk__grow((void **)&bl->skipped, &bl->cap_skipped, bl->n_skip + 1,
+                           sizeof *bl->skipped))
+            return -1;
+        bl->skipped[bl->n_skip] = u;
+        memset(&bl->skip[bl->n_skip], 0, sizeof bl->skip[0]);
+        bl->skip_of[u] = (uint32_t)++bl->n_skip;
+    }
+    bl->skip[bl->skip_of[u] - 1].w[s >> 6] |= 1ull << (s & 63);
+    return 0;
+}
+
+/* What no tier-1 list of the batch holds: the scenario node itself, and
+ * its own services among its direct dependants (docs/metrics.md).  Worked
+ * out once a batch, O(the batch's direct dependants), rather than tested
+ * for every (node, scenario) pair.  -1 when out of memory. */
+static int batch_skips(const crisk_analysis *a, batch_lists *bl, const uint32_t *batch,
+                       size_t size)
+{
+    const crisk_inventory *inv = a->inv;
+    for (size_t i = 0; i < bl->n_skip; i++)
+        bl->skip_of[bl->skipped[i]] = 0;
+    bl->n_skip = 0;
+    for (size_t s = 0; s < size; s++) {
+        if (skip_in(bl, batch[s], s) != 0)
+            return -1;
+        for (uint32_t i = inv->dep_start[batch[s]]; i < inv->dep_start[batch[s] + 1]; i++) {
+            uint32_t q = inv->dep[i];
+            if (a->m[q].tier == 1 && is_own_service(inv, q, batch[s]) && skip_in(bl, q, s) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* The scenarios of mask m whose lists get u. */
+static void tier1_bits(const batch_lists *bl, uint32_t u, const crisk__mask *m, crisk__mask *out)
+{
+    *out = *m;
+    if (bl->skip_of[u] != 0)
+        for (int w = 0; w < CRISK__W; w++)
+            out->w[w] &= ~bl->skip[bl->skip_of[u] - 1].w[w];
+}
+
+static int push_tier1(batch_lists *bl, size_t s, uint32_t u)
+{
+    if (bl->len[s] == bl->cap[s]
+        && crisk__grow((void **)&bl->list[s], &bl->cap[s], bl->len[s] + 1, sizeof *bl->list[s]))
+        return -1;
+    bl->list[s][bl->len[s]++] = u;
     return 0;
 }
 
@@ -1641,6 +1696,8 @@ int crisk_analysis_tier1_each(const crisk_analysis *a, const uint32_t *nodes, si
     crisk__prop p;
     memset(&p, 0, sizeof p);
     int rc = t1 == NULL || bl == NULL ? oom(err) : crisk__prop_init(&p, inv, err);
+    if (rc == CRISK_OK && (bl->skip_of = calloc(inv->n + 1, sizeof *bl->skip_of)) == NULL)
+        rc = oom(err);
     if (rc == CRISK_OK) {
         for (size_t v = 0; v < inv->n; v++)
             t1[a->id_rank[v]] = (uint32_t)v;
@@ -1651,27 +1708,21 @@ int crisk_analysis_tier1_each(const crisk_analysis *a, const uint32_t *nodes, si
     for (size_t first = 0; rc == CRISK_OK && first < n; first += CRISK__SCENARIOS) {
         size_t size = n - first < CRISK__SCENARIOS ? n - first : CRISK__SCENARIOS;
         const uint32_t *batch = nodes + first;
-        if (sweep_nodes(&p, batch, size) != 0) {
+        if (sweep_nodes(&p, batch, size) != 0 || batch_skips(a, bl, batch, size) != 0) {
             rc = oom(err);
             break;
         }
         memset(bl->len, 0, sizeof bl->len);
         for (size_t i = 0; i < n_t1 && rc == CRISK_OK; i++) {
             uint32_t u = t1[i];
-            const crisk__mask *m = crisk__prop_all(&p, u);
+            if (!crisk__prop_live(&p, p.t->pos[u]))   /* no scenario reached it */
+                continue;
+            crisk__mask m;
+            tier1_bits(bl, u, crisk__prop_all(&p, u), &m);
             for (int w = 0; w < CRISK__W && rc == CRISK_OK; w++)
-                for (uint64_t bits = m->w[w]; bits != 0; bits &= bits - 1) {
-                    size_t s = SCENARIO(w, __builtin_ctzll(bits));
-                    if (u == batch[s] || (is_own_service(inv, u, batch[s])
-                                          && is_direct_dependant(inv, batch[s], u)))
-                        continue;
-                    if (crisk__grow((void **)&bl->list[s], &bl->cap[s], bl->len[s] + 1,
-                                    sizeof *bl->list[s]) != 0) {
+                for (uint64_t bits = m.w[w]; bits != 0 && rc == CRISK_OK; bits &= bits - 1)
+                    if (push_tier1(bl, SCENARIO(w, __builtin_ctzll(bits)), u) != 0)
                         rc = oom(err);
-                        break;
-                    }
-                    bl->list[s][bl->len[s]++] = u;
-                }
         }
         for (size_t s = 0; s < size && rc == CRISK_OK; s++)
             rc = each(ctx, first + s, bl->list[s], bl->len[s]);
