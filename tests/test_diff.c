@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/analysis_internal.h"
 #include "chainrisk/chainrisk.h"
+#include "util/util.h"
 
 #define FIXTURE(name) CRISK_FIXTURES "/diff/" name
 
@@ -1409,4 +1411,96 @@ Test(diff, applying_the_changes_to_old_gives_new_on_random_inventories, .timeout
 {
     for (uint64_t seed = 1; seed <= 400; seed++)
         check_random_pair(seed);
+}
+
+/* ---- fingerprints ------------------------------------------------------------------------ */
+
+/* Each node's fingerprints (keep_fingerprints) equal the sums of the id
+ * hashes over its SPOF pairs, and over those it breaches, read from the
+ * analysis' SPOF lists - whether the node was swept or inherited from the
+ * head of its chain. */
+static void expect_fingerprints_of_spof_lists(const side *s, uint64_t seed)
+{
+    size_t n = crisk_inventory_node_count(s->inv);
+    uint64_t *impact = calloc(n + 1, sizeof *impact), *breach = calloc(n + 1, sizeof *breach);
+    cr_assert(impact != NULL && breach != NULL);
+    for (size_t f = 0; f < n; f++) {
+        crisk_node_view fn, p;
+        crisk_inventory_node(s->inv, f, &fn);
+        size_t count;
+        const uint32_t *spofs = crisk_analysis_spofs(s->a, f, &count);
+        uint64_t h = crisk__hash(fn.id, strlen(fn.id));
+        for (size_t i = 0; i < count; i++) {
+            crisk_inventory_node(s->inv, spofs[i], &p);
+            impact[spofs[i]] += h;
+            if (fn.rto_hours < p.recovery_hours)   /* false when either is NaN */
+                breach[spofs[i]] += h;
+        }
+    }
+    for (size_t v = 0; v < n; v++) {
+        uint64_t fi, fb;
+        crisk__analysis_fingerprint(s->a, v, &fi, &fb);
+        cr_expect_eq(fi, impact[v], "seed %llu: impact fingerprint of '%s'",
+                     (unsigned long long)seed, crisk_inventory_node_id(s->inv, v));
+        cr_expect_eq(fb, breach[v], "seed %llu: breach fingerprint of '%s'",
+                     (unsigned long long)seed, crisk_inventory_node_id(s->inv, v));
+    }
+    free(impact);
+    free(breach);
+}
+
+/* f (function, rto 4 h) <- a (recovery 2 h) <- b (8 h) <- c (none): each
+ * of a, b, c has one dependant, so a inherits from f, b from a and c from
+ * b instead of being swept.  Each takes f down: impact fingerprint H(f);
+ * only b breaches it (4 < 8; 4 < 2 is false, c has no recovery). */
+Test(diff, carries_fingerprints_down_dependency_chains)
+{
+    static const char *const ids[] = { "f", "a", "b", "c" };
+    static const double recovery[] = { NAN, 2, 8, NAN };
+    model m;
+    memset(&m, 0, sizeof m);
+    for (int i = 0; i < 4; i++) {
+        rnode *x = &m.n[m.nn++];
+        snprintf(x->id, sizeof x->id, "%s", ids[i]);
+        snprintf(x->name, sizeof x->name, "%s", ids[i]);
+        x->type = i == 0 ? CRISK_NODE_FUNCTION : CRISK_NODE_SUPPLIER;
+        x->criticality = 1;
+        x->rto = i == 0 ? 4 : NAN;
+        x->recovery = recovery[i];
+        x->spend = x->probability = NAN;
+        if (i > 0)
+            m.e[m.ne++] = (redge){ i - 1, i, "", "", 0 };
+    }
+    side s;
+    build(&m, &s);
+    uint64_t hf = crisk__hash("f", 1), fi, fb;
+    for (size_t v = 0; v < 4; v++) {
+        crisk__analysis_fingerprint(s.a, v, &fi, &fb);
+        cr_expect_eq(fi, v == 0 ? 0 : hf, "impact fingerprint of '%s'", ids[v]);
+        cr_expect_eq(fb, v == 2 ? hf : 0, "breach fingerprint of '%s'", ids[v]);
+    }
+    expect_fingerprints_of_spof_lists(&s, 0);
+    release(&s);
+}
+
+/* Random inventories with cycles and k-of-n groups, each with a chain of
+ * up to 8 nodes hung below one of its nodes (some of them functions, with
+ * every attribute random): the fingerprints agree with the SPOF lists. */
+Test(diff, fingerprints_agree_with_the_spof_lists_on_random_inventories, .timeout = 600)
+{
+    for (uint64_t seed = 1; seed <= 400; seed++) {
+        rng r = { seed };
+        model m;
+        random_model(&r, &m);
+        int top = below(&r, m.nn), length = below(&r, 9);
+        for (int k = 0; k < length && m.nn < MAX_NODES && m.ne < MAX_EDGES; k++) {
+            add_random_node(&r, &m);
+            m.e[m.ne++] = (redge){ top, m.nn - 1, "", "", 0 };
+            top = m.nn - 1;
+        }
+        side s;
+        build(&m, &s);
+        expect_fingerprints_of_spof_lists(&s, seed);
+        release(&s);
+    }
 }

@@ -476,7 +476,11 @@ typedef struct class_counters {
  * but is for v, so swept nodes with strong inheritors record every group
  * that fails (fr_record).  Only with per-value function counters
  * (fn_classes.fast): the sums then add the same terms in the same order as
- * a sweep, so results are the same to the last bit.  Nodes are visited
+ * a sweep, so results are the same to the last bit.  Fingerprints
+ * (keep_fingerprints) follow the same way: v's impact fingerprint is u's
+ * plus u's hash when u is a function, and its breach fingerprint the sum
+ * of the per-rto-class fingerprints (fp_rto) of the classes below v's own
+ * recovery - sums mod 2^64, exact in any order.  Nodes are visited
  * dependants first (descending position); O(V + E + SPOFs + findings). */
 #define NO_NODE UINT32_MAX
 
@@ -488,6 +492,8 @@ typedef struct chains {
     uint32_t *row;              /* node -> its row of `counts` (inherited from), or NO_NODE */
     uint32_t *counts;           /* per row: reach per criticality class, failures per
                                  * criticality class, failures per rto class */
+    uint64_t *fp_rto;           /* keep_fingerprints: per row and rto class, the sum of the
+                                 * id hashes of the functions of that class that fail */
     size_t width, n_rows;
 } chains;
 
@@ -605,9 +611,27 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
     }
 }
 
+/* Fingerprint the failures of function f (position q) for the batch's
+ * scenario nodes in `fails` (word w): the node's own sums, and for a node
+ * that chain members inherit from, its sum per rto class. */
+static void fingerprint_fails(crisk_analysis *a, const batch *bt, uint32_t f, uint32_t q,
+                              int w, uint64_t fails, const fn_classes *fc, const chains *ch)
+{
+    const crisk_inventory *inv = a->inv;
+    int classed = ch->fp_rto != NULL && fc->rto_of[q] < fc->n_rto;
+    for (uint64_t bits = fails; bits != 0; bits &= bits - 1) {
+        uint32_t v = bt->node[SCENARIO(w, __builtin_ctzll(bits))];
+        a->fp_impact[v] += a->id_hash[f];
+        if (inv->rto[f] < inv->recovery[v])   /* false when either is NaN */
+            a->fp_breach[v] += a->id_hash[f];
+        if (classed && ch->row[v] != NO_NODE)
+            ch->fp_rto[(size_t)ch->row[v] * fc->n_rto + fc->rto_of[q]] += a->id_hash[f];
+    }
+}
+
 static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const batch *bt,
                                uint32_t q, const crisk__mask *init, growing *g,
-                               const fn_classes *fc, class_counters *cc)
+                               const fn_classes *fc, const chains *ch, class_counters *cc)
 {
     const crisk_inventory *inv = a->inv;
     uint32_t f = p->t->order[q];
@@ -649,12 +673,8 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
             if (push_spof(g, f, bt->node[SCENARIO(w, __builtin_ctzll(bits))]) != 0)
                 return -1;
         /* Only this batch's scenario nodes are written: threads never share one. */
-        for (uint64_t bits = fails; a->fp_impact != NULL && bits != 0; bits &= bits - 1) {
-            uint32_t v = bt->node[SCENARIO(w, __builtin_ctzll(bits))];
-            a->fp_impact[v] += a->id_hash[f];
-            if (inv->rto[f] < inv->recovery[v])   /* false when either is NaN */
-                a->fp_breach[v] += a->id_hash[f];
-        }
+        if (a->fp_impact != NULL)
+            fingerprint_fails(a, bt, f, q, w, fails, fc, ch);
     }
     return 0;
 }
@@ -683,7 +703,7 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt,
                 counters_add(&tier1[w], others);
         }
         if ((kind[q] & KIND_FUNCTION)
-            && accumulate_function(a, p, bt, q, &init, g, fc, cc) != 0)
+            && accumulate_function(a, p, bt, q, &init, g, fc, ch, cc) != 0)
             return -1;
         if ((kind[q] & KIND_REDUNDANT) && opts->keep_false_redundancy
             && find_false_redundancy(a, p, bt, q, g) != 0)
@@ -707,20 +727,19 @@ static void chains_release(chains *ch)
     free(ch->recorded);
     free(ch->row);
     free(ch->counts);
+    free(ch->fp_rto);
     memset(ch, 0, sizeof *ch);
 }
 
-/* Which nodes inherit, from whom, and how (see "Chains" above).  None do
- * when the analysis keeps fingerprints (a diff's): a node's breach
- * fingerprint depends on its own recovery_hours against each function's
- * rto, which the sums of the node it would inherit from cannot give, so
- * every node is swept - long chains then cost what they did before
- * chains were linear (docs/performance.md). */
+/* Which nodes inherit, from whom, and how (see "Chains" above).  With
+ * `fingerprints`, rows also carry per-rto-class fingerprints: a node's
+ * breach fingerprint depends on its own recovery_hours against each
+ * function's rto, so the classes are kept apart until then. */
 static int chains_init(chains *ch, const crisk_inventory *inv, const crisk__topo *t,
                        const fn_classes *fc, int fingerprints)
 {
     memset(ch, 0, sizeof *ch);
-    if (!fc->fast || fingerprints)
+    if (!fc->fast)
         return 0;
     size_t n = inv->n;
     ch->parent = malloc((n + 1) * sizeof *ch->parent);
@@ -763,7 +782,9 @@ static int chains_init(chains *ch, const crisk_inventory *inv, const crisk__topo
     }
     ch->width = 2 * fc->n_crit + fc->n_rto;
     ch->counts = calloc(ch->n_rows * ch->width + 1, sizeof *ch->counts);
-    if (ch->counts == NULL) {
+    if (fingerprints)
+        ch->fp_rto = calloc(ch->n_rows * fc->n_rto + 1, sizeof *ch->fp_rto);
+    if (ch->counts == NULL || (fingerprints && ch->fp_rto == NULL)) {
         chains_release(ch);
         return -1;
     }
@@ -870,6 +891,31 @@ static int chain_own_groups(const chains *ch, const crisk_inventory *inv, chain_
     return 0;
 }
 
+/* The fingerprints of v, which inherits from u (keep_fingerprints; see
+ * "Chains" above): what fails with v is what fails with u, and u. */
+static void chain_fingerprints(crisk_analysis *a, const chains *ch, const fn_classes *fc,
+                               uint32_t v, uint32_t u, uint32_t qu)
+{
+    const crisk_inventory *inv = a->inv;
+    size_t nr = fc->n_rto;
+    uint64_t r[FN_CLASSES_MAX];
+    memset(r, 0, sizeof r);
+    if (ch->strong[v]) {
+        memcpy(r, ch->fp_rto + (size_t)ch->row[u] * nr, nr * sizeof *r);
+        a->fp_impact[v] = a->fp_impact[u];
+        if (inv->type[u] == CRISK_NODE_FUNCTION) {
+            a->fp_impact[v] += a->id_hash[u];
+            if (fc->rto_of[qu] < nr)
+                r[fc->rto_of[qu]] += a->id_hash[u];
+        }
+    }
+    if (ch->row[v] != NO_NODE)
+        memcpy(ch->fp_rto + (size_t)ch->row[v] * nr, r, nr * sizeof *r);
+    for (size_t k = 0; k < nr; k++)
+        if (fc->rto[k] < inv->recovery[v])   /* false when NaN */
+            a->fp_breach[v] += r[k];
+}
+
 /* The metrics, SPOFs and findings of the nodes that inherit, from the swept
  * ones (see "Chains" above). */
 static int chains_finish(crisk_analysis *a, const chains *ch, const crisk__topo *t,
@@ -924,6 +970,8 @@ static int chains_finish(crisk_analysis *a, const chains *ch, const crisk__topo 
         for (size_t k = 0; k < fc->n_rto; k++)
             if (fc->rto[k] < inv->recovery[v])   /* false when NaN */
                 m->breaches += (long)r[2 * nc + k];
+        if (ch->fp_rto != NULL)
+            chain_fingerprints(a, ch, fc, v, u, qu);
         /* Walks up the chain, skipping the nodes that add nothing: what
          * fails with v is, up to the first weak link or swept node, every
          * node on the way; the swept node adds what it recorded. */
