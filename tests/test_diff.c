@@ -1254,11 +1254,26 @@ static void expect_same_when_spilled(const side *o, const side *n, const crisk_d
     crisk_diff_free(spilled);
 }
 
-static void check_random_pair(uint64_t seed)
+/* A chain of up to 8 random nodes hung below a random node of m: each
+ * has one dependant, so the analysis and the diff derive it from the
+ * chain's head. */
+static void hang_chain(rng *r, model *m)
+{
+    int top = below(r, m->nn), length = below(r, 9);
+    for (int k = 0; k < length && m->nn < MAX_NODES && m->ne < MAX_EDGES; k++) {
+        add_random_node(r, m);
+        m->e[m->ne++] = (redge){ top, m->nn - 1, "", "", 0 };
+        top = m->nn - 1;
+    }
+}
+
+static void check_random_pair(uint64_t seed, int chain)
 {
     rng r = { seed };
     model m;
     random_model(&r, &m);
+    if (chain)
+        hang_chain(&r, &m);
     side o, same, n;
     build(&m, &o);
     build(&m, &same);
@@ -1410,7 +1425,17 @@ Test(diff, says_where_it_could_not_make_its_temporary_file)
 Test(diff, applying_the_changes_to_old_gives_new_on_random_inventories, .timeout = 600)
 {
     for (uint64_t seed = 1; seed <= 400; seed++)
-        check_random_pair(seed);
+        check_random_pair(seed, 0);
+}
+
+/* The same with a chain below some node of OLD, which NEW's changes may
+ * cut, extend or leave: dirty chain members are derived from their head
+ * when the chain holds on both sides, and failed again otherwise. */
+Test(diff, applying_the_changes_to_old_gives_new_on_random_inventories_with_chains,
+     .timeout = 600)
+{
+    for (uint64_t seed = 1; seed <= 400; seed++)
+        check_random_pair(seed, 1);
 }
 
 /* ---- fingerprints ------------------------------------------------------------------------ */
@@ -1492,15 +1517,104 @@ Test(diff, fingerprints_agree_with_the_spof_lists_on_random_inventories, .timeou
         rng r = { seed };
         model m;
         random_model(&r, &m);
-        int top = below(&r, m.nn), length = below(&r, 9);
-        for (int k = 0; k < length && m.nn < MAX_NODES && m.ne < MAX_EDGES; k++) {
-            add_random_node(&r, &m);
-            m.e[m.ne++] = (redge){ top, m.nn - 1, "", "", 0 };
-            top = m.nn - 1;
-        }
+        hang_chain(&r, &m);
         side s;
         build(&m, &s);
         expect_fingerprints_of_spof_lists(&s, seed);
         release(&s);
     }
+}
+
+/* ---- failing dirty nodes on threads ---------------------------------------------------------- */
+
+/* `pairs` providers p0000... (recovery 10 h), each depended on by its
+ * function f0000... (rto 1 h), and each depending on a c0000... below it
+ * (recovery 10 h when odd, 0.5 h when even): c's only dependant is its p,
+ * so c is derived from p.  With `g`, a function g (rto 1 h) depends on
+ * every p too. */
+static void ladder(side *s, int pairs, int g)
+{
+    crisk_builder *b = NULL;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    size_t src, esrc;
+    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
+    crisk_builder_begin_input(b);
+    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    cr_assert_eq(crisk_builder_add_source(b, &esrc, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
+    char id[16], to[16];
+    for (int i = 0; i < 3 * pairs + 1; i++) {
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        int k = i % pairs, what = i / pairs;   /* 0 f, 1 p, 2 c, 3 g */
+        snprintf(id, sizeof id, "%c%04d", "fpcg"[what], k);
+        rec.id = what == 3 ? "g" : id;
+        rec.type = what == 0 || what == 3 ? CRISK_NODE_FUNCTION : CRISK_NODE_SUPPLIER;
+        rec.rto_hours = what == 0 || what == 3 ? 1 : NAN;
+        rec.recovery_hours = what == 1 || (what == 2 && k % 2) ? 10 : what == 2 ? 0.5 : NAN;
+        if (what < 3 || g)
+            cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+    }
+    for (int i = 0; i < 3 * pairs; i++) {
+        crisk_edge_record rec;
+        crisk_edge_record_init(&rec);
+        int k = i % pairs, what = i / pairs;   /* 0 f -> p, 1 p -> c, 2 g -> p */
+        snprintf(id, sizeof id, "%c%04d", "fpg"[what], k);
+        snprintf(to, sizeof to, "%c%04d", "pcp"[what], k);
+        rec.from = what == 2 ? "g" : id;
+        rec.to = to;
+        if (what < 2 || g)
+            cr_assert_eq(crisk_builder_add_edge(b, esrc, &rec, &diags, &err), CRISK_OK);
+    }
+    cr_assert_eq(crisk_builder_finish(b, &s->inv, &diags, &err), CRISK_OK, "%s", err.message);
+    crisk_builder_free(b);
+    crisk_diagnostics_release(&diags);
+    analyse(s);
+}
+
+/* 1 500 ladders; NEW adds g above every p.  Each p and c now takes g down:
+ * 1 500 p (heads, three batches of 512 or fewer) and 1 500 c (derived
+ * from their p) are dirty, so 3 000 SPOFs appear, (g, p) and (g, c), and
+ * 1 500 + 750 breaches (g tolerates 1 h; every p and the odd c recover in
+ * 10 h).  On 1, 2 and 4 threads the diff writes the same bytes. */
+Test(diff, fails_dirty_nodes_on_threads_and_derives_chain_members)
+{
+    side o = { NULL, NULL }, n = { NULL, NULL };
+    ladder(&o, 1500, 0);
+    ladder(&n, 1500, 1);
+    char *first = NULL;
+    static const unsigned threads[] = { 1, 2, 4 };
+    for (size_t t = 0; t < 3; t++) {
+        crisk_diff *d = NULL;
+        crisk_diff_options opts = CRISK_DIFF_OPTIONS_INIT;
+        opts.threads = threads[t];
+        opts.pairs_in_memory = 1000;   /* and spill on the way */
+        crisk_error err = CRISK_ERROR_INIT;
+        cr_assert_eq(crisk_diff_run(&d, o.a, n.a, &opts, &err), CRISK_OK, "%s", err.message);
+        size_t appeared, resolved;
+        crisk_diff_pair_counts(d, CRISK_DIFF_SPOFS, &appeared, &resolved);
+        cr_expect_eq(appeared, 3000);
+        cr_expect_eq(resolved, 0);
+        crisk_diff_pair_counts(d, CRISK_DIFF_BREACHES, &appeared, &resolved);
+        cr_expect_eq(appeared, 2250);
+        cr_expect_eq(resolved, 0);
+        size_t count;
+        const crisk_pair_diff *x = crisk_diff_spofs(d, &count);
+        cr_assert_eq(count, 3000);
+        cr_expect_str_eq(crisk_inventory_node_id(n.inv, x[0].new_function), "g");
+        cr_expect_str_eq(crisk_inventory_node_id(n.inv, x[0].new_node), "c0000");
+        cr_expect_str_eq(crisk_inventory_node_id(n.inv, x[2999].new_node), "p1499");
+        char *text = emitted(d, CRISK_FORMAT_CSV);
+        if (first == NULL)
+            first = text;
+        else {
+            cr_expect_str_eq(text, first, "%u threads write other bytes", threads[t]);
+            free(text);
+        }
+        crisk_diff_free(d);
+    }
+    free(first);
+    release(&o);
+    release(&n);
 }

@@ -160,10 +160,13 @@ typedef struct crisk_diff_options {
     size_t pairs_in_memory; /* SPOF and breach changes held in memory (8 bytes each) before
                              * they go, as sorted runs, to a temporary file (see
                              * crisk_diff_pairs_open); 0 = CRISK_DIFF_PAIRS_IN_MEMORY */
+    unsigned threads;       /* threads failing the dirty nodes again; 0 = one per online
+                             * CPU (at most CRISK_ANALYSIS_MAX_THREADS); results do not
+                             * depend on it */
 } crisk_diff_options;
 
 #define CRISK_DIFF_PAIRS_IN_MEMORY ((size_t)1 << 22)
-#define CRISK_DIFF_OPTIONS_INIT { 0, 0 }
+#define CRISK_DIFF_OPTIONS_INIT { 0, 0, 0 }
 
 /* Compare two analyses.  Both must have been run with keep_fingerprints and
  * keep_false_redundancy (CRISK_EUSAGE otherwise).  Numbers computed by the

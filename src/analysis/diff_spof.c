@@ -36,10 +36,14 @@
 #include "diff.h"
 #include "analysis_internal.h"
 #include "propagate.h"
+#include "util/thread.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- keys --------------------------------------------------------------------------- */
 
@@ -70,6 +74,25 @@ static void key_parts(const crisk_diff *d, crisk_diff_pairs_of which, uint64_t k
 
 /* ---- recording a pair --------------------------------------------------------------- */
 
+/* Keys a worker holds before it hands them to the key sets, under the
+ * plan's lock: adding is cheap, so workers rarely wait for each other. */
+#define PENDING_KEYS 16384
+
+struct plan;
+
+/* One sweeping thread: its engines (one per side, over the shared
+ * topologies), its pending keys and counts, its first error. */
+typedef struct worker {
+    struct plan *plan;
+    crisk__prop p[2];
+    int ready[2];
+    uint64_t *keys[2];          /* [which]: PENDING_KEYS each */
+    size_t n_keys[2];
+    size_t count[2][2];         /* [which][0 appeared, 1 resolved] */
+    crisk_error err;
+    int rc;
+} worker;
+
 /* Node p's failure, which takes function f down, outlasts f's tolerance:
  * rto_hours < recovery_hours, both given (docs/metrics.md, `breaches`). */
 static int breaches(const crisk_diff *d, int s, uint32_t f, uint32_t p)
@@ -78,77 +101,111 @@ static int breaches(const crisk_diff *d, int s, uint32_t f, uint32_t p)
     return !isnan(inv->rto[f]) && !isnan(inv->recovery[p]) && inv->rto[f] < inv->recovery[p];
 }
 
+static int flush(crisk_diff *d, worker *w, pthread_mutex_t *lock);
+
 /* A pair (function f, node p) that holds on side s only: appeared when s
  * is NEW, resolved when it is OLD. */
-static int push_pair(crisk_diff *d, crisk_diff_pairs_of which, int s, uint32_t f, uint32_t p,
-                     crisk_error *err)
+static int push_pair(crisk_diff *d, worker *w, crisk_diff_pairs_of which, int s, uint32_t f,
+                     uint32_t p)
 {
     uint64_t removed = s == 0;
-    d->pair_count[which][removed]++;
-    return crisk__keyset_add(&d->pairs[which],
-                             pair_key(d, which, removed, d->rank[s][f], d->rank[s][p]), err);
+    w->count[which][removed]++;
+    w->keys[which][w->n_keys[which]++] = pair_key(d, which, removed, d->rank[s][f], d->rank[s][p]);
+    return w->n_keys[which] == PENDING_KEYS ? flush(d, w, NULL) : CRISK_OK;
 }
 
 /* A SPOF on side s only: so is its breach, if it breaches there. */
-static int one_side(crisk_diff *d, int s, uint32_t f, uint32_t p, crisk_error *err)
+static int one_side(crisk_diff *d, worker *w, int s, uint32_t f, uint32_t p)
 {
-    int rc = push_pair(d, CRISK_DIFF_SPOFS, s, f, p, err);
+    int rc = push_pair(d, w, CRISK_DIFF_SPOFS, s, f, p);
     if (rc == CRISK_OK && breaches(d, s, f, p))
-        rc = push_pair(d, CRISK_DIFF_BREACHES, s, f, p, err);
+        rc = push_pair(d, w, CRISK_DIFF_BREACHES, s, f, p);
     return rc;
 }
 
 /* A SPOF on both sides: its breach may still have appeared or resolved. */
-static int both_sides(crisk_diff *d, uint32_t f0, uint32_t p0, uint32_t f1, uint32_t p1,
-                      crisk_error *err)
+static int both_sides(crisk_diff *d, worker *w, uint32_t f0, uint32_t p0, uint32_t f1,
+                      uint32_t p1)
 {
     int b0 = breaches(d, 0, f0, p0), b1 = breaches(d, 1, f1, p1);
     if (b0 == b1)
         return CRISK_OK;
-    return b1 ? push_pair(d, CRISK_DIFF_BREACHES, 1, f1, p1, err)
-              : push_pair(d, CRISK_DIFF_BREACHES, 0, f0, p0, err);
+    return b1 ? push_pair(d, w, CRISK_DIFF_BREACHES, 1, f1, p1)
+              : push_pair(d, w, CRISK_DIFF_BREACHES, 0, f0, p0);
+}
+
+/* ---- what is failed again, and what is derived ----------------------------------------- */
+
+/* Dirty nodes: (OLD, NEW) pairs; one side's entry DIFF_NONE for a node of
+ * the other side only. */
+typedef struct dirty {
+    uint32_t node[2];
+    uint32_t order;         /* a topological position, for sweeps that share work */
+} dirty;
+
+/* One side's topology and functions, shared by the workers. */
+typedef struct engine {
+    crisk__topo t;
+    int ready;
+    uint32_t *functions;    /* the side's functions in id order */
+    size_t n_functions;
+    uint32_t *up;           /* node -> the one node that depends on it, when its lone
+                             * failure fails that node and neither is on a cycle;
+                             * else DIFF_NONE (see "Chains" below) */
+} engine;
+
+/* Chains.  When v's only dependant is u, v's lone failure fails u, and
+ * neither is on a cycle, what fails with v is v, u and what fails with u:
+ * v's impact set is u's plus u (if a function).  When that holds on both
+ * sides, with u matched to u, v's changes are u's changes with v in place
+ * of u, plus u's own pair - so only the topmost dirty node of such a chain
+ * (its head) is failed again, and the dirty nodes below it are derived
+ * from its batch slot.  A breach is judged with the derived node's own
+ * recovery_hours.  The analysis derives chain members the same way
+ * (analysis.c, "Chains"). */
+typedef struct derivation {
+    uint32_t *head;         /* NEW node -> the head it is derived from, or DIFF_NONE */
+    uint32_t *next_fn;      /* NEW node -> the nearest node above it on its chain that
+                             * is a function on either side, or DIFF_NONE */
+} derivation;
+
+/* The plan every worker follows: heads in batch order, each with the
+ * dirty nodes derived from it. */
+typedef struct plan {
+    crisk_diff *d;
+    engine *e;                  /* [2] */
+    const dirty *heads;
+    size_t n_heads;
+    const uint32_t *der_start;  /* per head: its derived nodes [der_start[i], der_start[i + 1]) */
+    const dirty *derived;
+    const derivation *dv;
+    atomic_size_t next;         /* first head of the next batch to take */
+    atomic_int stop;            /* a worker failed */
+    pthread_mutex_t lock;       /* the key sets */
+} plan;
+
+/* Hand a worker's pending keys to the key sets (under `lock` unless NULL:
+ * then under the plan's). */
+static int flush(crisk_diff *d, worker *w, pthread_mutex_t *lock)
+{
+    pthread_mutex_t *l = lock != NULL ? lock : &w->plan->lock;
+    int rc = CRISK_OK;
+    pthread_mutex_lock(l);
+    for (int which = 0; which < 2; which++) {
+        for (size_t i = 0; i < w->n_keys[which] && rc == CRISK_OK; i++)
+            rc = crisk__keyset_add(&d->pairs[which], w->keys[which][i], &w->err);
+        w->n_keys[which] = 0;
+    }
+    pthread_mutex_unlock(l);
+    return rc;
 }
 
 /* ---- failing nodes again, a batch at a time --------------------------------------------- */
 
-/* One side's engine, built on first use. */
-typedef struct sweep {
-    crisk__prop p;
-    int ready;
-    uint32_t *functions;    /* the side's functions in id order */
-    size_t n_functions;
-} sweep;
-
-static int sweep_init(const crisk_diff *d, int s, sweep *w, size_t ranks, crisk_error *err)
-{
-    w->functions = malloc((d->inv[s]->n + 1) * sizeof *w->functions);
-    if (w->functions == NULL)
-        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t r = 0; r < ranks; r++) {
-        uint32_t v = d->by_rank[s][r];
-        if (v != DIFF_NONE && d->inv[s]->type[v] == CRISK_NODE_FUNCTION)
-            w->functions[w->n_functions++] = v;
-    }
-    int rc = crisk__prop_init(&w->p, d->inv[s], err);
-    if (rc != CRISK_OK)
-        return rc;
-    w->p.want_all = 0;   /* only what fails: the §4 masks */
-    w->ready = 1;
-    return CRISK_OK;
-}
-
-static void sweep_release(sweep *w)
-{
-    if (w->ready)
-        crisk__prop_release(&w->p);
-    free(w->functions);
-}
-
 /* Fail nodes[s] alone in scenario s, for s < width (DIFF_NONE: nothing
  * fails in that scenario). */
-static int sweep_batch(sweep *w, const uint32_t *nodes, size_t width)
+static int sweep_batch(crisk__prop *p, const uint32_t *nodes, size_t width)
 {
-    crisk__prop *p = &w->p;
     crisk__prop_clear(p);
     for (size_t s = 0; s < width; s++)
         if (nodes[s] != DIFF_NONE && crisk__prop_seed_one(p, nodes[s], s) != 0)
@@ -159,9 +216,8 @@ static int sweep_batch(sweep *w, const uint32_t *nodes, size_t width)
 
 /* The scenarios of the batch in which function f fails, its own failure
  * (f seeded) left out. */
-static void fails_of(const sweep *w, uint32_t f, const crisk__mask *valid, crisk__mask *out)
+static void fails_of(const crisk__prop *p, uint32_t f, const crisk__mask *valid, crisk__mask *out)
 {
-    const crisk__prop *p = &w->p;
     uint32_t q = p->t->pos[f];
     if (!crisk__prop_live(p, q)) {
         memset(out, 0, sizeof *out);
@@ -172,50 +228,134 @@ static void fails_of(const sweep *w, uint32_t f, const crisk__mask *valid, crisk
         out->w[k] = p->st[q].grp.w[k] & ~init.w[k] & valid->w[k];
 }
 
-/* Compare, function by function in id order, what the batch's nodes take
- * down on each side (ran[s]: side s was swept for this batch). */
-static int compare_batch(crisk_diff *d, const sweep w[2], const int ran[2],
-                         uint32_t seeds[2][CRISK__SCENARIOS], size_t width, crisk_error *err)
+/* The batch being compared: its heads' nodes per side, and where their
+ * derived nodes start. */
+typedef struct batch {
+    uint32_t seeds[2][CRISK__SCENARIOS];
+    size_t first, width;
+    int ran[2];                 /* side s was swept for this batch */
+} batch;
+
+/* Function (f0, f1) fails with slot k's head on side `side` only (-1: on
+ * both): the pairs of the head and of the nodes derived from it. */
+static int slot_pairs(worker *w, const batch *b, size_t k, int side, uint32_t f0, uint32_t f1)
 {
+    const plan *pl = w->plan;
+    crisk_diff *d = pl->d;
+    int rc;
+    if (side < 0)
+        rc = both_sides(d, w, f0, b->seeds[0][k], f1, b->seeds[1][k]);
+    else
+        rc = one_side(d, w, side, side ? f1 : f0, b->seeds[side][k]);
+    for (uint32_t i = pl->der_start[b->first + k]; i < pl->der_start[b->first + k + 1]
+                                                   && rc == CRISK_OK; i++) {
+        const dirty *x = &pl->derived[i];
+        rc = side < 0 ? both_sides(d, w, f0, x->node[0], f1, x->node[1])
+                      : one_side(d, w, side, side ? f1 : f0, x->node[side]);
+    }
+    return rc;
+}
+
+/* Compare, function by function in id order, what the batch's heads take
+ * down on each side. */
+static int compare_batch(worker *w, const batch *b)
+{
+    const crisk_diff *d = w->plan->d;
+    const engine *e = w->plan->e;
     crisk__mask valid;
-    crisk__mask_first(&valid, width);
-    size_t n0 = ran[0] ? w[0].n_functions : 0, n1 = ran[1] ? w[1].n_functions : 0;
+    crisk__mask_first(&valid, b->width);
+    size_t n0 = b->ran[0] ? e[0].n_functions : 0, n1 = b->ran[1] ? e[1].n_functions : 0;
     size_t i = 0, j = 0;
     int rc = CRISK_OK;
     while ((i < n0 || j < n1) && rc == CRISK_OK) {
-        uint32_t r0 = i < n0 ? d->rank[0][w[0].functions[i]] : UINT32_MAX;
-        uint32_t r1 = j < n1 ? d->rank[1][w[1].functions[j]] : UINT32_MAX;
-        uint32_t f0 = r0 <= r1 ? w[0].functions[i++] : DIFF_NONE;
-        uint32_t f1 = r1 <= r0 ? w[1].functions[j++] : DIFF_NONE;
+        uint32_t r0 = i < n0 ? d->rank[0][e[0].functions[i]] : UINT32_MAX;
+        uint32_t r1 = j < n1 ? d->rank[1][e[1].functions[j]] : UINT32_MAX;
+        uint32_t f0 = r0 <= r1 ? e[0].functions[i++] : DIFF_NONE;
+        uint32_t f1 = r1 <= r0 ? e[1].functions[j++] : DIFF_NONE;
         crisk__mask m0 = { { 0 } }, m1 = { { 0 } };
         if (f0 != DIFF_NONE)
-            fails_of(&w[0], f0, &valid, &m0);
+            fails_of(&w->p[0], f0, &valid, &m0);
         if (f1 != DIFF_NONE)
-            fails_of(&w[1], f1, &valid, &m1);
+            fails_of(&w->p[1], f1, &valid, &m1);
         for (int k = 0; k < CRISK__W && rc == CRISK_OK; k++) {
             uint64_t only0 = m0.w[k] & ~m1.w[k], only1 = m1.w[k] & ~m0.w[k];
             uint64_t both = m0.w[k] & m1.w[k];
             for (; only1 != 0 && rc == CRISK_OK; only1 &= only1 - 1)
-                rc = one_side(d, 1, f1, seeds[1][k * 64 + __builtin_ctzll(only1)], err);
+                rc = slot_pairs(w, b, (size_t)k * 64 + (size_t)__builtin_ctzll(only1), 1, f0, f1);
             for (; only0 != 0 && rc == CRISK_OK; only0 &= only0 - 1)
-                rc = one_side(d, 0, f0, seeds[0][k * 64 + __builtin_ctzll(only0)], err);
-            for (; both != 0 && rc == CRISK_OK; both &= both - 1) {
-                size_t slot = (size_t)k * 64 + (size_t)__builtin_ctzll(both);
-                rc = both_sides(d, f0, seeds[0][slot], f1, seeds[1][slot], err);
-            }
+                rc = slot_pairs(w, b, (size_t)k * 64 + (size_t)__builtin_ctzll(only0), 0, f0, f1);
+            for (; both != 0 && rc == CRISK_OK; both &= both - 1)
+                rc = slot_pairs(w, b, (size_t)k * 64 + (size_t)__builtin_ctzll(both), -1, f0, f1);
         }
     }
     return rc;
 }
 
-/* ---- comparing the sets of dirty nodes ------------------------------------------------- */
+/* The pairs of a derived node x with the functions on its chain up to its
+ * head (inclusive): those are in x's impact set and not in the head's. */
+static int chain_pairs(worker *w, const dirty *x)
+{
+    const plan *pl = w->plan;
+    crisk_diff *d = pl->d;
+    const uint32_t *pos = pl->e[1].t.pos;
+    uint32_t head = pl->dv->head[x->node[1]];
+    int rc = CRISK_OK;
+    for (uint32_t y1 = pl->dv->next_fn[x->node[1]];
+         y1 != DIFF_NONE && pos[y1] <= pos[head] && rc == CRISK_OK; y1 = pl->dv->next_fn[y1]) {
+        uint32_t y0 = d->match[1][y1];
+        int fn0 = d->inv[0]->type[y0] == CRISK_NODE_FUNCTION;
+        int fn1 = d->inv[1]->type[y1] == CRISK_NODE_FUNCTION;
+        if (fn0 && fn1)
+            rc = both_sides(d, w, y0, x->node[0], y1, x->node[1]);
+        else
+            rc = one_side(d, w, fn1, fn1 ? y1 : y0, x->node[fn1]);
+    }
+    return rc;
+}
 
-/* Dirty nodes: (OLD, NEW) pairs; one side's entry DIFF_NONE for a node of
- * the other side only. */
-typedef struct dirty {
-    uint32_t node[2];
-    uint32_t order;         /* a topological position, for sweeps that share work */
-} dirty;
+static int run_batch(worker *w, batch *b)
+{
+    const plan *pl = w->plan;
+    for (int s = 0; s < 2; s++) {
+        b->ran[s] = 0;
+        for (size_t k = 0; k < b->width; k++) {
+            b->seeds[s][k] = pl->heads[b->first + k].node[s];
+            b->ran[s] |= b->seeds[s][k] != DIFF_NONE;
+        }
+        if (b->ran[s] && sweep_batch(&w->p[s], b->seeds[s], b->width) != 0)
+            return crisk_error_set(&w->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    int rc = compare_batch(w, b);
+    for (uint32_t i = pl->der_start[b->first]; i < pl->der_start[b->first + b->width]
+                                               && rc == CRISK_OK; i++)
+        rc = chain_pairs(w, &pl->derived[i]);
+    return rc;
+}
+
+/* A worker: batches from the plan's shared counter until none is left.
+ * Which worker runs which batch changes only the order in which keys
+ * reach the key sets, which read them back sorted. */
+static void *work(void *arg)
+{
+    worker *w = arg;
+    plan *pl = w->plan;
+    batch b;
+    while (!atomic_load(&pl->stop)) {
+        b.first = atomic_fetch_add(&pl->next, CRISK__SCENARIOS);
+        if (b.first >= pl->n_heads)
+            break;
+        b.width = pl->n_heads - b.first < CRISK__SCENARIOS ? pl->n_heads - b.first
+                                                           : CRISK__SCENARIOS;
+        w->rc = run_batch(w, &b);
+        if (w->rc != CRISK_OK) {
+            atomic_store(&pl->stop, 1);
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* ---- setting up --------------------------------------------------------------------------- */
 
 static int by_order(const void *a, const void *b)
 {
@@ -253,37 +393,125 @@ static int collect_dirty(const crisk_diff *d, dirty **out, size_t *count)
     return 0;
 }
 
-/* Sweep the dirty nodes, CRISK__SCENARIOS at a time, on the sides they
- * exist on, and compare what each takes down. */
-static int sweep_dirty(crisk_diff *d, const dirty *list, size_t n, sweep w[2], crisk_error *err)
+/* Side s's topology, functions in id order, and chain links. */
+static int engine_init(const crisk_diff *d, int s, engine *e, size_t ranks, crisk_error *err)
 {
-    uint32_t seeds[2][CRISK__SCENARIOS];
-    int rc = CRISK_OK;
-    for (size_t first = 0; first < n && rc == CRISK_OK; first += CRISK__SCENARIOS) {
-        size_t width = n - first < CRISK__SCENARIOS ? n - first : CRISK__SCENARIOS;
-        int ran[2] = { 0, 0 };
-        for (int s = 0; s < 2; s++) {
-            for (size_t k = 0; k < width; k++) {
-                seeds[s][k] = list[first + k].node[s];
-                ran[s] |= seeds[s][k] != DIFF_NONE;
-            }
-            if (ran[s] && sweep_batch(&w[s], seeds[s], width) != 0)
-                return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-        }
-        rc = compare_batch(d, w, ran, seeds, width, err);
+    const crisk_inventory *inv = d->inv[s];
+    e->functions = malloc((inv->n + 1) * sizeof *e->functions);
+    e->up = malloc((inv->n + 1) * sizeof *e->up);
+    if (e->functions == NULL || e->up == NULL)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t r = 0; r < ranks; r++) {
+        uint32_t v = d->by_rank[s][r];
+        if (v != DIFF_NONE && inv->type[v] == CRISK_NODE_FUNCTION)
+            e->functions[e->n_functions++] = v;
     }
-    return rc;
+    int rc = crisk__topo_init(&e->t, inv, err);
+    if (rc != CRISK_OK)
+        return rc;
+    e->ready = 1;
+    memset(e->up, 0xff, (inv->n + 1) * sizeof *e->up);
+    for (uint32_t u = 0; u < inv->n; u++)
+        for (uint32_t g = inv->group_start[u]; g < inv->group_start[u + 1]; g++) {
+            if (inv->need[g] < inv->member_start[g + 1] - inv->member_start[g])
+                continue;   /* v's failure alone does not defeat this group */
+            for (uint32_t m = inv->member_start[g]; m < inv->member_start[g + 1]; m++) {
+                uint32_t v = inv->member[m];
+                if (inv->dep_start[v + 1] - inv->dep_start[v] == 1 && !e->t.cyclic[v]
+                    && !e->t.cyclic[u])
+                    e->up[v] = u;
+            }
+        }
+    return CRISK_OK;
 }
 
-/* Order the dirty nodes by their topological position on NEW (else OLD):
- * neighbours in that order share ancestors, so a sweep does less. */
-static void order_dirty(dirty *list, size_t n, const sweep w[2])
+static void engine_release(engine *e)
 {
-    for (size_t i = 0; i < n; i++) {
-        int s = list[i].node[1] != DIFF_NONE;
-        list[i].order = w[s].p.t->pos[list[i].node[s]];
+    if (e->ready)
+        crisk__topo_release(&e->t);
+    free(e->functions);
+    free(e->up);
+}
+
+/* Each dirty NEW node's head (see "Chains" above), visiting dependants
+ * first: a node whose link holds on both sides takes its parent's head,
+ * if any; else it is its own head when dirty. */
+static int derive(const crisk_diff *d, const engine e[2], const dirty *list, size_t n,
+                  derivation *dv)
+{
+    size_t n1 = d->inv[1]->n;
+    dv->head = malloc((n1 + 1) * sizeof *dv->head);
+    dv->next_fn = malloc((n1 + 1) * sizeof *dv->next_fn);
+    uint8_t *is_dirty = calloc(n1 + 1, 1);
+    if (dv->head == NULL || dv->next_fn == NULL || is_dirty == NULL) {
+        free(is_dirty);
+        return -1;
     }
-    crisk__sort(list, n, sizeof *list, by_order);
+    for (size_t i = 0; i < n; i++)
+        if (list[i].node[1] != DIFF_NONE)
+            is_dirty[list[i].node[1]] = 1;
+    for (size_t q = n1; q-- > 0;) {
+        uint32_t v = e[1].t.order[q], u = e[1].up[v], v0 = d->match[1][v];
+        uint32_t u0 = v0 == DIFF_NONE ? DIFF_NONE : e[0].up[v0];
+        int linked = u != DIFF_NONE && u0 != DIFF_NONE && d->match[0][u0] == u;
+        uint32_t above = linked ? dv->head[u] : DIFF_NONE;
+        dv->head[v] = above != DIFF_NONE ? above : is_dirty[v] ? v : DIFF_NONE;
+        int u_fn = linked && (d->inv[1]->type[u] == CRISK_NODE_FUNCTION
+                              || d->inv[0]->type[u0] == CRISK_NODE_FUNCTION);
+        dv->next_fn[v] = !linked ? DIFF_NONE : u_fn ? u : dv->next_fn[u];
+    }
+    free(is_dirty);
+    return 0;
+}
+
+/* Split the dirty nodes into heads (failed again, in topological order on
+ * NEW, else OLD: neighbours share ancestors, so a sweep does less) and
+ * the nodes derived from each (dv NULL: none is derived). */
+static int split_dirty(plan *pl, const dirty *list, size_t n, const derivation *dv,
+                       dirty **heads, dirty **derived, uint32_t **der_start)
+{
+    const engine *e = pl->e;
+    size_t nh = 0;
+    *heads = malloc((n + 1) * sizeof **heads);
+    *derived = malloc((n + 1) * sizeof **derived);
+    *der_start = calloc(n + 2, sizeof **der_start);
+    uint32_t *slot = malloc((pl->d->inv[1]->n + 1) * sizeof *slot);
+    if (*heads == NULL || *derived == NULL || *der_start == NULL || slot == NULL) {
+        free(slot);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = list[i].node[1];
+        if (dv != NULL && v != DIFF_NONE && dv->head[v] != v)
+            continue;
+        int s = v != DIFF_NONE;
+        (*heads)[nh] = list[i];
+        (*heads)[nh++].order = e[s].t.pos[list[i].node[s]];
+    }
+    crisk__sort(*heads, nh, sizeof **heads, by_order);
+    for (size_t i = 0; i < nh; i++)
+        if ((*heads)[i].node[1] != DIFF_NONE)
+            slot[(*heads)[i].node[1]] = (uint32_t)i;
+    /* the derived nodes grouped by head: count, sum, place */
+    uint32_t *start = *der_start;
+    for (size_t i = 0; dv != NULL && i < n; i++) {
+        uint32_t v = list[i].node[1];
+        if (v != DIFF_NONE && dv->head[v] != v)
+            start[slot[dv->head[v]] + 2]++;
+    }
+    for (size_t i = 0; i < nh; i++)
+        start[i + 2] += start[i + 1];
+    for (size_t i = 0; dv != NULL && i < n; i++) {
+        uint32_t v = list[i].node[1];
+        if (v != DIFF_NONE && dv->head[v] != v)
+            (*derived)[start[slot[dv->head[v]] + 1]++] = list[i];
+    }
+    free(slot);
+    pl->heads = *heads;
+    pl->n_heads = nh;
+    pl->derived = *derived;
+    pl->der_start = start;
+    return 0;
 }
 
 /* The rank tables: by_rank[s][r] is side s's node of rank r. */
@@ -307,12 +535,98 @@ static int rank_tables(crisk_diff *d, size_t ranks, crisk_error *err)
     return CRISK_OK;
 }
 
+/* ---- running the workers ------------------------------------------------------------------ */
+
+static size_t worker_count(const crisk_diff *d, size_t n_heads)
+{
+    long cpus = d->opts.threads > 0 ? (long)d->opts.threads : sysconf(_SC_NPROCESSORS_ONLN);
+    size_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
+                                                                : (size_t)cpus;
+    size_t batches = (n_heads + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS;
+    return k < batches ? k : batches > 0 ? batches : 1;
+}
+
+static int worker_init(worker *w, plan *pl, crisk_error *err)
+{
+    w->plan = pl;
+    for (int which = 0; which < 2; which++) {
+        w->keys[which] = malloc(PENDING_KEYS * sizeof *w->keys[which]);
+        if (w->keys[which] == NULL)
+            return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (int s = 0; s < 2; s++) {
+        if (!pl->e[s].ready)
+            continue;
+        int rc = crisk__prop_init_shared(&w->p[s], &pl->e[s].t, err);
+        if (rc != CRISK_OK)
+            return rc;
+        w->ready[s] = 1;
+        w->p[s].want_all = 0;   /* only what fails: the §4 masks */
+    }
+    return CRISK_OK;
+}
+
+/* Hand what a finished worker holds to the diff, and free it. */
+static int worker_finish(crisk_diff *d, worker *w, int rc, crisk_error *err)
+{
+    if (rc == CRISK_OK && w->rc != CRISK_OK) {
+        rc = w->rc;
+        *err = w->err;
+    }
+    if (rc == CRISK_OK && flush(d, w, &w->plan->lock) != CRISK_OK) {
+        rc = w->err.code;
+        *err = w->err;
+    }
+    for (int which = 0; which < 2; which++) {
+        d->pair_count[which][0] += w->count[which][0];
+        d->pair_count[which][1] += w->count[which][1];
+        free(w->keys[which]);
+    }
+    for (int s = 0; s < 2; s++)
+        if (w->ready[s])
+            crisk__prop_release(&w->p[s]);
+    return rc;
+}
+
+/* Run the plan's batches on up to `threads` threads (this one included); a
+ * thread that cannot start leaves its share to the others. */
+static int run_workers(plan *pl, crisk_error *err)
+{
+    size_t k = worker_count(pl->d, pl->n_heads), started = 0;
+    worker *w = calloc(k, sizeof *w);
+    pthread_t *tid = calloc(k, sizeof *tid);
+    int rc = w == NULL || tid == NULL
+                 ? crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory") : CRISK_OK;
+    for (size_t i = 0; rc == CRISK_OK && i < k; i++)
+        rc = worker_init(&w[i], pl, err);
+    for (size_t i = 1; rc == CRISK_OK && i < k; i++)
+        if (crisk__thread_start(&tid[i], work, &w[i]) == 0)
+            started |= (size_t)1 << i;
+    if (rc == CRISK_OK)
+        work(&w[0]);
+    for (size_t i = 1; i < k; i++)
+        if (started & ((size_t)1 << i))
+            pthread_join(tid[i], NULL);
+    for (size_t i = 0; w != NULL && i < k; i++)
+        rc = worker_finish(pl->d, &w[i], rc, err);
+    free(w);
+    free(tid);
+    return rc;
+}
+
 int crisk__diff_spofs(crisk_diff *d, crisk_error *err)
 {
-    dirty *list = NULL;
+    dirty *list = NULL, *heads = NULL, *derived = NULL;
+    uint32_t *der_start = NULL;
+    derivation dv = { NULL, NULL };
     size_t n = 0, ranks = d->inv[0]->n + d->inv[1]->n;
-    sweep w[2];
-    memset(w, 0, sizeof w);
+    engine e[2];
+    memset(e, 0, sizeof e);
+    plan pl;
+    memset(&pl, 0, sizeof pl);
+    pl.d = d;
+    pl.e = e;
+    pl.dv = &dv;
     int rc = rank_tables(d, ranks, err);
     if (rc == CRISK_OK && collect_dirty(d, &list, &n) != 0)
         rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
@@ -322,14 +636,27 @@ int crisk__diff_spofs(crisk_diff *d, crisk_error *err)
             needed[s] |= list[i].node[s] != DIFF_NONE;
     for (int s = 0; s < 2 && rc == CRISK_OK; s++)
         if (needed[s])
-            rc = sweep_init(d, s, &w[s], ranks, err);
-    if (rc == CRISK_OK) {
-        order_dirty(list, n, w);
-        rc = sweep_dirty(d, list, n, w, err);
+            rc = engine_init(d, s, &e[s], ranks, err);
+    int derives = rc == CRISK_OK && e[0].ready && e[1].ready;
+    if ((derives && derive(d, e, list, n, &dv) != 0)
+        || (rc == CRISK_OK
+            && split_dirty(&pl, list, n, derives ? &dv : NULL, &heads, &derived, &der_start) != 0))
+        rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == CRISK_OK && pl.n_heads > 0) {
+        atomic_init(&pl.next, 0);
+        atomic_init(&pl.stop, 0);
+        pthread_mutex_init(&pl.lock, NULL);
+        rc = run_workers(&pl, err);
+        pthread_mutex_destroy(&pl.lock);
     }
-    sweep_release(&w[0]);
-    sweep_release(&w[1]);
+    engine_release(&e[0]);
+    engine_release(&e[1]);
+    free(dv.head);
+    free(dv.next_fn);
     free(list);
+    free(heads);
+    free(derived);
+    free(der_start);
     for (int k = 0; k < 2 && rc == CRISK_OK; k++)
         rc = crisk__keyset_finish(&d->pairs[k], err);
     return rc;

@@ -116,6 +116,7 @@ static int compare(const cli_common *c, diff_cli *x, crisk_analysis *const a[2])
     crisk_diff *d = NULL;
     crisk_diff_options opts = CRISK_DIFF_OPTIONS_INIT;
     opts.min_change = x->min_change;
+    opts.threads = c->threads;
     crisk_error err = CRISK_ERROR_INIT;
     if (crisk_diff_run(&d, a[0], a[1], &opts, &err) != CRISK_OK)
         return cli_fail(&err);
