@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
 #include "reference.h"
@@ -1727,4 +1728,126 @@ Test(reference, random_inventories_cover_cycles_k_of_n_shared_members_and_unreac
     cr_expect_gt(false_redundancy, 150);
     cr_expect_gt(spof, 450);
     cr_expect_gt(pairs_graphs, 450);
+}
+
+/* ---- check's pair scan --------------------------------------------------- */
+
+/* A policy of one no_spof and one no_breach rule over every function,
+ * written once to a temporary file. */
+static crisk_policy *pair_policy(void)
+{
+    char path[] = "/tmp/crisk-pair-policy-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    cr_assert_not_null(f);
+    fputs("{\"rules\": [{\"rule\": \"no_spof\", \"min_criticality\": 0},\n"
+          " {\"rule\": \"no_breach\", \"min_criticality\": 0}]}\n", f);
+    fclose(f);
+    crisk_policy *p = NULL;
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_policy_load(&p, path, &diags, &err), CRISK_OK, "%s", err.message);
+    crisk_diagnostics_release(&diags);
+    unlink(path);
+    return p;
+}
+
+/* The reference's counts for that policy: SPOF pairs (f, p); breaches
+ * (rto < recovery, both given); unknown findings (no recovery_hours, or
+ * one per function without rto_hours that something takes down). */
+static void reference_pair_counts(const ref_model *g, size_t *spofs, size_t *breaches,
+                                  size_t *unknown)
+{
+    ref_analysis ra;
+    ref_analyse(&ra, g);
+    *spofs = *breaches = *unknown = 0;
+    for (int f = 0; f < g->n; f++) {
+        if (g->nodes[f].type != CRISK_NODE_FUNCTION)
+            continue;
+        size_t down = 0;
+        for (int p = 0; p < g->n; p++) {
+            if (p == f || !ra.single[(size_t)p * (size_t)g->n + (size_t)f])
+                continue;
+            down++;
+            double rto = g->nodes[f].rto_hours, rec = g->nodes[p].recovery_hours;
+            if (!isnan(rto) && isnan(rec))
+                (*unknown)++;
+            else if (rto < rec)   /* false when either is NaN */
+                (*breaches)++;
+        }
+        *spofs += down;
+        *unknown += isnan(g->nodes[f].rto_hours) && down > 0;
+    }
+    ref_analysis_release(&ra);
+}
+
+/* Checks `g` on 1 and 3 threads: the counts are the reference's and the
+ * findings kept the same on both.  Returns the number of mismatches. */
+static int check_pair_scan(const ref_model *g, const crisk_policy *policy, uint64_t seed)
+{
+    crisk_inventory *inv = NULL;
+    char why[256];
+    cr_assert_eq(ref_model_build(g, &inv, why, sizeof why), 0, "seed %llu: %s",
+                 (unsigned long long)seed, why);
+    crisk_analysis_options ao = CRISK_ANALYSIS_OPTIONS_INIT;
+    ao.keep_spofs = 0;
+    crisk_analysis *a = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_run(&a, inv, &ao, &err), CRISK_OK, "%s", err.message);
+    size_t spofs, breaches, unknown;
+    reference_pair_counts(g, &spofs, &breaches, &unknown);
+    crisk_check *c[2] = { NULL, NULL };
+    int bad = 0;
+    for (int t = 0; t < 2; t++) {
+        crisk_check_options co = CRISK_CHECK_OPTIONS_INIT;
+        co.threads = t == 0 ? 1 : 3;
+        cr_assert_eq(crisk_check_run(&c[t], policy, a, &co, &err), CRISK_OK, "%s", err.message);
+        size_t n_rules;
+        const crisk_rule_result *r = crisk_check_rules(c[t], &n_rules);
+        bad += r[0].violations != spofs || r[1].violations != breaches || r[1].unknown != unknown;
+        cr_expect_eq(r[0].violations, spofs, "seed %llu: no_spof", (unsigned long long)seed);
+        cr_expect_eq(r[1].violations, breaches, "seed %llu: no_breach", (unsigned long long)seed);
+        cr_expect_eq(r[1].unknown, unknown, "seed %llu: no_breach unknown",
+                     (unsigned long long)seed);
+    }
+    size_t n0, n1;
+    const crisk_violation *v0 = crisk_check_violations(c[0], &n0);
+    const crisk_violation *v1 = crisk_check_violations(c[1], &n1);
+    cr_expect_eq(n0, n1, "seed %llu: findings kept on 1 and 3 threads", (unsigned long long)seed);
+    for (size_t i = 0; i < n0 && i < n1; i++)
+        cr_expect_str_eq(v1[i].message, v0[i].message, "seed %llu", (unsigned long long)seed);
+    crisk_check_free(c[0]);
+    crisk_check_free(c[1]);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+    return bad;
+}
+
+/* check's no_spof and no_breach fail the nodes that take a function down
+ * again (pair_scan.c), deriving a chain's members from its top and on
+ * threads: their counts equal the reference's on small random inventories,
+ * graphs of long chains, graphs of 1 000 to 1 500 nodes and the 5 000-node
+ * chained inventory. */
+Test(reference, check_counts_spofs_and_breaches_as_the_reference_on_random_inventories)
+{
+    crisk_policy *policy = pair_policy();
+    int bad = 0;
+    for (uint64_t seed = 0; seed < 300 + CHAIN_GRAPHS + HUGE_GRAPHS + 1; seed++) {
+        rng r = { seed * 0x2545f4914f6cdd1dull + 1 };
+        ref_model g;
+        if (seed < 300)
+            make_small(&r, &g);
+        else if (seed < 300 + CHAIN_GRAPHS)
+            make_chains(&r, &g);
+        else if (seed < 300 + CHAIN_GRAPHS + HUGE_GRAPHS)
+            make_huge(&r, &g);   /* several batches: the threads share them */
+        else
+            make_long_chain(&r, &g);
+        bad += check_pair_scan(&g, policy, seed) != 0;
+        ref_model_release(&g);
+    }
+    cr_expect_eq(bad, 0);
+    crisk_policy_free(policy);
 }

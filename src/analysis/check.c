@@ -729,7 +729,8 @@ static int scan_pairs(crisk_check *c, crisk_error *err)
     }
     if (n == 0)
         return CRISK_OK;
-    return crisk__pair_scan(c->a, c->pair_rules, n, CRISK_CHECK_KEEP, &c->spofs, err);
+    return crisk__pair_scan(c->a, c->pair_rules, n, CRISK_CHECK_KEEP, c->opts.threads, &c->spofs,
+                            err);
 }
 
 /* Whether every scenarios rule has its set, read against a's inventory. */

@@ -149,9 +149,7 @@ typedef struct engine {
     int ready;
     uint32_t *functions;    /* the side's functions in id order */
     size_t n_functions;
-    uint32_t *up;           /* node -> the one node that depends on it, when its lone
-                             * failure fails that node and neither is on a cycle;
-                             * else DIFF_NONE (see "Chains" below) */
+    uint32_t *up;           /* chain links (crisk__topo_links; DIFF_NONE: none) */
 } engine;
 
 /* Chains.  When v's only dependant is u, v's lone failure fails u, and
@@ -410,18 +408,7 @@ static int engine_init(const crisk_diff *d, int s, engine *e, size_t ranks, cris
     if (rc != CRISK_OK)
         return rc;
     e->ready = 1;
-    memset(e->up, 0xff, (inv->n + 1) * sizeof *e->up);
-    for (uint32_t u = 0; u < inv->n; u++)
-        for (uint32_t g = inv->group_start[u]; g < inv->group_start[u + 1]; g++) {
-            if (inv->need[g] < inv->member_start[g + 1] - inv->member_start[g])
-                continue;   /* v's failure alone does not defeat this group */
-            for (uint32_t m = inv->member_start[g]; m < inv->member_start[g + 1]; m++) {
-                uint32_t v = inv->member[m];
-                if (inv->dep_start[v + 1] - inv->dep_start[v] == 1 && !e->t.cyclic[v]
-                    && !e->t.cyclic[u])
-                    e->up[v] = u;
-            }
-        }
+    crisk__topo_links(&e->t, e->up);
     return CRISK_OK;
 }
 

@@ -20,10 +20,14 @@
 #include "analysis_internal.h"
 #include "model/model.h"
 #include "propagate.h"
+#include "util/thread.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- a bounded heap of the smallest keys ------------------------------------------ */
 
@@ -74,16 +78,41 @@ static int compare_u64(const void *pa, const void *pb)
 
 /* ---- the scan ------------------------------------------------------------------------ */
 
+/* What every thread reads: the rules, the functions in scope, the
+ * topology, and the plan of heads and derived nodes. */
 typedef struct scan {
     const crisk_analysis *a;
     const crisk_inventory *inv;
-    crisk__pair_rule *rules;
+    const crisk__pair_rule *rules;
     size_t n_rules;
-    heap *heaps;
-    uint32_t *spofs;            /* per node: nodes that take it down alone */
     uint32_t *functions;        /* in the scope of some rule */
     size_t n_functions;
+    double min_criticality;     /* the smallest of the rules' */
+    crisk__topo t;
+    int topo_ready;
+    uint32_t *up;               /* chain links (crisk__topo_links) */
+    uint32_t *top;              /* node -> the top of its chain (itself when unlinked) */
+    uint32_t *next_fn;          /* node -> the nearest function above it on its chain */
+    uint32_t *heads;            /* swept, in topological order */
+    size_t n_heads;
+    uint32_t *der_start;        /* per head: its derived nodes [der_start[i], der_start[i + 1]) */
+    uint32_t *derived;
+    uint32_t *chained;          /* every node derived from its chain, swept head or not */
+    size_t n_chained;
+    atomic_size_t next;         /* first head of the next batch to take */
+    atomic_int stop;            /* a thread ran out of memory */
 } scan;
+
+/* What one thread found: merged when every thread is done (counts add up;
+ * a heap keeps the smallest keys whatever the order they came in). */
+typedef struct tally {
+    scan *sc;
+    crisk__prop p;
+    int ready, failed;
+    heap *heaps;                /* per rule */
+    size_t *violations, *unknown;
+    uint32_t *spofs;            /* per node: nodes that take it down alone */
+} tally;
 
 static uint64_t key_of(const scan *sc, uint32_t f, uint32_t p)
 {
@@ -92,34 +121,38 @@ static uint64_t key_of(const scan *sc, uint32_t f, uint32_t p)
 }
 
 /* Pair (f, p): what it is to each rule. */
-static void pair(scan *sc, uint32_t f, uint32_t p)
+static void pair(tally *ty, uint32_t f, uint32_t p)
 {
+    const scan *sc = ty->sc;
     const crisk_inventory *inv = sc->inv;
-    sc->spofs[f]++;
+    ty->spofs[f]++;
     for (size_t i = 0; i < sc->n_rules; i++) {
-        crisk__pair_rule *r = &sc->rules[i];
+        const crisk__pair_rule *r = &sc->rules[i];
         if (!(inv->criticality[f] >= r->min_criticality))
             continue;
         if (!r->breach) {
             if (r->substitutability != 0 && !(r->substitutability & (1u << inv->subst[p])))
                 continue;
-            r->violations++;
+            ty->violations[i]++;
         } else if (isnan(inv->rto[f])) {
             continue;   /* one finding for the function, after the scan */
         } else if (isnan(inv->recovery[p])) {
-            r->unknown++;
+            ty->unknown[i]++;
         } else if (inv->rto[f] < inv->recovery[p]) {
-            r->violations++;
+            ty->violations[i]++;
         } else {
             continue;
         }
-        offer(&sc->heaps[i], key_of(sc, f, p));
+        offer(&ty->heaps[i], key_of(sc, f, p));
     }
 }
 
-/* The pairs of one swept batch: nodes[0..width) failed alone. */
-static void read_batch(scan *sc, const crisk__prop *p, const uint32_t *nodes, size_t width)
+/* The pairs of one swept batch: heads[first..first + width) failed alone,
+ * and the nodes derived from each. */
+static void read_batch(tally *ty, size_t first, size_t width)
 {
+    const scan *sc = ty->sc;
+    const crisk__prop *p = &ty->p;
     crisk__mask valid;
     crisk__mask_first(&valid, width);
     for (size_t i = 0; i < sc->n_functions; i++) {
@@ -129,10 +162,52 @@ static void read_batch(scan *sc, const crisk__prop *p, const uint32_t *nodes, si
         crisk__mask init = crisk__prop_initial_at(p, q);
         for (int k = 0; k < CRISK__W; k++)
             for (uint64_t bits = p->st[q].grp.w[k] & ~init.w[k] & valid.w[k]; bits != 0;
-                 bits &= bits - 1)
-                pair(sc, f, nodes[(size_t)k * 64 + (size_t)__builtin_ctzll(bits)]);
+                 bits &= bits - 1) {
+                size_t h = first + (size_t)k * 64 + (size_t)__builtin_ctzll(bits);
+                pair(ty, f, sc->heads[h]);
+                for (uint32_t x = sc->der_start[h]; x < sc->der_start[h + 1]; x++)
+                    pair(ty, f, sc->derived[x]);
+            }
     }
 }
+
+/* A thread: batches from the shared counter until none is left. */
+static void *sweep_batches(void *arg)
+{
+    tally *ty = arg;
+    scan *sc = ty->sc;
+    while (!atomic_load(&sc->stop)) {
+        size_t first = atomic_fetch_add(&sc->next, CRISK__SCENARIOS);
+        if (first >= sc->n_heads)
+            break;
+        size_t width = sc->n_heads - first < CRISK__SCENARIOS ? sc->n_heads - first
+                                                              : CRISK__SCENARIOS;
+        crisk__prop_clear(&ty->p);
+        int rc = 0;
+        for (size_t k = 0; k < width && rc == 0; k++)
+            rc = crisk__prop_seed_one(&ty->p, sc->heads[first + k], k);
+        if (rc != 0) {
+            ty->failed = 1;
+            atomic_store(&sc->stop, 1);
+            break;
+        }
+        crisk__prop_run(&ty->p);
+        read_batch(ty, first, width);
+    }
+    return NULL;
+}
+
+/* The pairs of a chained node x with the functions on its chain up to its
+ * top (where the walk ends): in x's impact set, not in the top's. */
+static void chain_pairs(tally *ty, uint32_t x)
+{
+    const scan *sc = ty->sc;
+    for (uint32_t y = sc->next_fn[x]; y != PAIR_SCAN_FUNCTION; y = sc->next_fn[y])
+        if (sc->inv->criticality[y] >= sc->min_criticality)
+            pair(ty, y, x);
+}
+
+/* ---- the plan ---------------------------------------------------------------------------- */
 
 typedef struct by_position {
     uint32_t pos, node;
@@ -144,51 +219,204 @@ static int compare_position(const void *pa, const void *pb)
     return (x > y) - (x < y);
 }
 
-/* Fail every node that takes something down, a batch at a time. */
-static int sweep_all(scan *sc, crisk__prop *p)
+/* Chains (crisk__topo_links): a node linked to the node above it takes
+ * down what that node does, and that node: only the top of a chain is
+ * failed again, when it takes something down; the nodes below that do
+ * are derived.  Visits dependants first. */
+static int plan_chains(scan *sc)
 {
-    const crisk_inventory *inv = sc->inv;
-    by_position *order = malloc((inv->n + 1) * sizeof *order);
-    if (order == NULL)
+    size_t n = sc->inv->n;
+    sc->up = malloc((n + 1) * sizeof *sc->up);
+    sc->top = malloc((n + 1) * sizeof *sc->top);
+    sc->next_fn = malloc((n + 1) * sizeof *sc->next_fn);
+    if (sc->up == NULL || sc->top == NULL || sc->next_fn == NULL)
         return -1;
-    size_t n = 0;
-    for (size_t v = 0; v < inv->n; v++)
-        if (crisk_analysis_metrics(sc->a, v)->impact > 0)
-            order[n++] = (by_position){ p->t->pos[v], (uint32_t)v };
-    crisk__sort(order, n, sizeof *order, compare_position);
-    uint32_t nodes[CRISK__SCENARIOS];
-    int rc = 0;
-    for (size_t first = 0; first < n && rc == 0; first += CRISK__SCENARIOS) {
-        size_t width = n - first < CRISK__SCENARIOS ? n - first : CRISK__SCENARIOS;
-        crisk__prop_clear(p);
-        for (size_t k = 0; k < width && rc == 0; k++) {
-            nodes[k] = order[first + k].node;
-            rc = crisk__prop_seed_one(p, nodes[k], k);
-        }
-        if (rc == 0) {
-            crisk__prop_run(p);
-            read_batch(sc, p, nodes, width);
-        }
+    crisk__topo_links(&sc->t, sc->up);
+    for (size_t q = n; q-- > 0;) {
+        uint32_t v = sc->t.order[q], u = sc->up[v];
+        sc->top[v] = u == PAIR_SCAN_FUNCTION ? v : sc->top[u];
+        sc->next_fn[v] = u == PAIR_SCAN_FUNCTION                     ? PAIR_SCAN_FUNCTION
+                       : sc->inv->type[u] == CRISK_NODE_FUNCTION ? u
+                                                                     : sc->next_fn[u];
     }
+    return 0;
+}
+
+static int takes_down(const scan *sc, uint32_t v)
+{
+    return crisk_analysis_metrics(sc->a, v)->impact > 0;
+}
+
+/* The heads (tops of chains that take something down) in topological
+ * order - neighbours share ancestors, so a sweep does less - and the
+ * chained nodes that take something down, grouped by head. */
+static int plan_heads(scan *sc)
+{
+    size_t n = sc->inv->n, nh = 0;
+    by_position *order = malloc((n + 1) * sizeof *order);
+    uint32_t *slot = malloc((n + 1) * sizeof *slot);
+    sc->heads = malloc((n + 1) * sizeof *sc->heads);
+    sc->der_start = calloc(n + 2, sizeof *sc->der_start);
+    sc->derived = malloc((n + 1) * sizeof *sc->derived);
+    sc->chained = malloc((n + 1) * sizeof *sc->chained);
+    int rc = -1;
+    if (order == NULL || slot == NULL || sc->heads == NULL || sc->der_start == NULL
+        || sc->derived == NULL || sc->chained == NULL)
+        goto out;
+    for (uint32_t v = 0; v < n; v++)
+        if (takes_down(sc, v) && sc->top[v] == v)
+            order[nh++] = (by_position){ sc->t.pos[v], v };
+    crisk__sort(order, nh, sizeof *order, compare_position);
+    memset(slot, 0xff, (n + 1) * sizeof *slot);
+    for (size_t i = 0; i < nh; i++) {
+        sc->heads[i] = order[i].node;
+        slot[order[i].node] = (uint32_t)i;
+    }
+    sc->n_heads = nh;
+    uint32_t *start = sc->der_start;
+    for (uint32_t v = 0; v < n; v++)
+        if (takes_down(sc, v) && sc->top[v] != v) {
+            sc->chained[sc->n_chained++] = v;
+            if (slot[sc->top[v]] != PAIR_SCAN_FUNCTION)
+                start[slot[sc->top[v]] + 2]++;
+        }
+    for (size_t i = 0; i < nh; i++)
+        start[i + 2] += start[i + 1];
+    for (size_t i = 0; i < sc->n_chained; i++) {
+        uint32_t v = sc->chained[i];
+        if (slot[sc->top[v]] != PAIR_SCAN_FUNCTION)
+            sc->derived[start[slot[sc->top[v]] + 1]++] = v;
+    }
+    rc = 0;
+out:
     free(order);
+    free(slot);
     return rc;
+}
+
+/* ---- threads ------------------------------------------------------------------------------ */
+
+/* A thread's tally, with an engine over the scan's topology when `engine`. */
+static int tally_init(tally *ty, scan *sc, size_t keep, int engine, crisk_error *err)
+{
+    size_t n = sc->n_rules;
+    ty->sc = sc;
+    ty->heaps = calloc(n + 1, sizeof *ty->heaps);
+    ty->violations = calloc(n + 1, sizeof *ty->violations);
+    ty->unknown = calloc(n + 1, sizeof *ty->unknown);
+    ty->spofs = calloc(sc->inv->n + 1, sizeof *ty->spofs);
+    int ok = ty->heaps != NULL && ty->violations != NULL && ty->unknown != NULL
+          && ty->spofs != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        ty->heaps[i].key = malloc((keep + 1) * sizeof *ty->heaps[i].key);
+        ty->heaps[i].cap = keep;
+        ok = ty->heaps[i].key != NULL;
+    }
+    if (!ok)
+        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!engine)
+        return CRISK_OK;
+    int rc = crisk__prop_init_shared(&ty->p, &sc->t, err);
+    ty->ready = rc == CRISK_OK;
+    ty->p.want_all = 0;   /* only what fails: the §4 masks */
+    return rc;
+}
+
+static void tally_release(tally *ty)
+{
+    for (size_t i = 0; ty->heaps != NULL && i < ty->sc->n_rules; i++)
+        free(ty->heaps[i].key);
+    free(ty->heaps);
+    free(ty->violations);
+    free(ty->unknown);
+    free(ty->spofs);
+    if (ty->ready)
+        crisk__prop_release(&ty->p);
+    memset(ty, 0, sizeof *ty);
+}
+
+/* Add what `from` found to `into`. */
+static void tally_merge(tally *into, const tally *from)
+{
+    for (size_t i = 0; i < into->sc->n_rules; i++) {
+        into->violations[i] += from->violations[i];
+        into->unknown[i] += from->unknown[i];
+        for (size_t k = 0; k < from->heaps[i].n; k++)
+            offer(&into->heaps[i], from->heaps[i].key[k]);
+    }
+    for (size_t v = 0; v < into->sc->inv->n; v++)
+        into->spofs[v] += from->spofs[v];
+}
+
+static size_t thread_count(unsigned threads, size_t n_heads)
+{
+    long cpus = threads > 0 ? (long)threads : sysconf(_SC_NPROCESSORS_ONLN);
+    size_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
+                                                                : (size_t)cpus;
+    size_t batches = (n_heads + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS;
+    return k < batches ? k : batches > 0 ? batches : 1;
+}
+
+/* Sweep the heads on up to `threads` threads (this one included; a thread
+ * that cannot start leaves its share to the others), pair the chained
+ * nodes with their chains' functions, and merge it all into ty[0]. */
+static int run_threads(scan *sc, tally *ty, size_t k, size_t keep, crisk_error *err)
+{
+    pthread_t tid[CRISK_ANALYSIS_MAX_THREADS];
+    size_t started = 0;
+    int rc = CRISK_OK;
+    for (size_t i = 0; rc == CRISK_OK && i < k; i++)
+        rc = tally_init(&ty[i], sc, keep, 1, err);
+    if (rc != CRISK_OK)
+        return rc;
+    atomic_init(&sc->next, 0);
+    atomic_init(&sc->stop, 0);
+    for (size_t i = 1; i < k; i++)
+        if (crisk__thread_start(&tid[i], sweep_batches, &ty[i]) == 0)
+            started |= (size_t)1 << i;
+    sweep_batches(&ty[0]);
+    for (size_t i = 1; i < k; i++)
+        if (started & ((size_t)1 << i))
+            pthread_join(tid[i], NULL);
+    for (size_t i = 0; i < k; i++)
+        if (ty[i].failed)
+            return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < sc->n_chained; i++)
+        chain_pairs(&ty[0], sc->chained[i]);
+    for (size_t i = 1; i < k; i++)
+        tally_merge(&ty[0], &ty[i]);
+    return CRISK_OK;
 }
 
 /* After the scan: a breach rule's function without rto_hours that some
  * node takes down is one finding that cannot be judged. */
-static void unknown_functions(scan *sc)
+static void unknown_functions(const scan *sc, tally *ty)
 {
     for (size_t i = 0; i < sc->n_rules; i++) {
-        crisk__pair_rule *r = &sc->rules[i];
+        const crisk__pair_rule *r = &sc->rules[i];
         for (size_t k = 0; r->breach && k < sc->n_functions; k++) {
             uint32_t f = sc->functions[k];
-            if (isnan(sc->inv->rto[f]) && sc->spofs[f] > 0
+            if (isnan(sc->inv->rto[f]) && ty->spofs[f] > 0
                 && sc->inv->criticality[f] >= r->min_criticality) {
-                r->unknown++;
-                offer(&sc->heaps[i], key_of(sc, f, PAIR_SCAN_FUNCTION));
+                ty->unknown[i]++;
+                offer(&ty->heaps[i], key_of(sc, f, PAIR_SCAN_FUNCTION));
             }
         }
     }
+}
+
+static void scan_release(scan *sc)
+{
+    free(sc->functions);
+    free(sc->up);
+    free(sc->top);
+    free(sc->next_fn);
+    free(sc->heads);
+    free(sc->der_start);
+    free(sc->derived);
+    free(sc->chained);
+    if (sc->topo_ready)
+        crisk__topo_release(&sc->t);
 }
 
 void crisk__pair_rules_release(crisk__pair_rule *rules, size_t n)
@@ -201,57 +429,61 @@ void crisk__pair_rules_release(crisk__pair_rule *rules, size_t n)
 }
 
 int crisk__pair_scan(const crisk_analysis *a, crisk__pair_rule *rules, size_t n, size_t keep,
-                     uint32_t **spofs, crisk_error *err)
+                     unsigned threads, uint32_t **spofs, crisk_error *err)
 {
     const crisk_inventory *inv = crisk_analysis_inventory(a);
-    scan sc = { a, inv, rules, n, NULL, NULL, NULL, 0 };
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    sc.a = a;
+    sc.inv = inv;
+    sc.rules = rules;
+    sc.n_rules = n;
+    sc.min_criticality = INFINITY;
+    tally ty[CRISK_ANALYSIS_MAX_THREADS];
+    memset(ty, 0, sizeof ty);
+    size_t k = 1;
     *spofs = NULL;
-    double min = INFINITY;
     for (size_t i = 0; i < n; i++) {
         rules[i].kept = NULL;
         rules[i].n_kept = rules[i].violations = rules[i].unknown = 0;
-        min = fmin(min, rules[i].min_criticality);
     }
-    sc.heaps = calloc(n + 1, sizeof *sc.heaps);
-    sc.spofs = calloc(inv->n + 1, sizeof *sc.spofs);
+    for (size_t i = 0; i < n; i++)
+        sc.min_criticality = fmin(sc.min_criticality, rules[i].min_criticality);
     sc.functions = malloc((inv->n + 1) * sizeof *sc.functions);
-    int ok = sc.heaps != NULL && sc.spofs != NULL && sc.functions != NULL;
-    for (size_t i = 0; ok && i < n; i++) {
-        sc.heaps[i].key = malloc((keep + 1) * sizeof *sc.heaps[i].key);
-        sc.heaps[i].cap = keep;
-        ok = sc.heaps[i].key != NULL;
-    }
-    for (size_t v = 0; ok && v < inv->n; v++)
-        if (inv->type[v] == CRISK_NODE_FUNCTION && inv->criticality[v] >= min)
+    int rc = sc.functions == NULL ? crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory")
+                                  : CRISK_OK;
+    for (size_t v = 0; rc == CRISK_OK && v < inv->n; v++)
+        if (inv->type[v] == CRISK_NODE_FUNCTION && inv->criticality[v] >= sc.min_criticality)
             sc.functions[sc.n_functions++] = (uint32_t)v;
-    int rc = ok ? CRISK_OK : crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     if (rc == CRISK_OK && n > 0 && sc.n_functions > 0) {
-        crisk__prop p;
-        rc = crisk__prop_init(&p, inv, err);
-        if (rc == CRISK_OK) {
-            p.want_all = 0;   /* only what fails: the §4 masks */
-            if (sweep_all(&sc, &p) != 0)
-                rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-            crisk__prop_release(&p);
-        }
+        rc = crisk__topo_init(&sc.t, inv, err);
+        sc.topo_ready = rc == CRISK_OK;
+        if (rc == CRISK_OK && (plan_chains(&sc) != 0 || plan_heads(&sc) != 0))
+            rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+        k = thread_count(threads, sc.n_heads);
+        if (rc == CRISK_OK)
+            rc = run_threads(&sc, ty, k, keep, err);
+    } else if (rc == CRISK_OK) {
+        rc = tally_init(&ty[0], &sc, keep, 0, err);   /* nothing to sweep */
     }
     if (rc == CRISK_OK)
-        unknown_functions(&sc);
-    for (size_t i = 0; i < n && sc.heaps != NULL; i++) {
-        if (rc == CRISK_OK) {
-            crisk__sort(sc.heaps[i].key, sc.heaps[i].n, sizeof *sc.heaps[i].key, compare_u64);
-            rules[i].kept = sc.heaps[i].key;
-            rules[i].n_kept = sc.heaps[i].n;
-        } else {
-            free(sc.heaps[i].key);
-        }
+        unknown_functions(&sc, &ty[0]);
+    for (size_t i = 0; i < n && rc == CRISK_OK; i++) {
+        heap *h = &ty[0].heaps[i];
+        crisk__sort(h->key, h->n, sizeof *h->key, compare_u64);
+        rules[i].kept = h->key;
+        rules[i].n_kept = h->n;
+        rules[i].violations = ty[0].violations[i];
+        rules[i].unknown = ty[0].unknown[i];
+        h->key = NULL;
     }
-    free(sc.heaps);
-    free(sc.functions);
-    if (rc != CRISK_OK) {
-        free(sc.spofs);
-        return rc;
+    if (rc == CRISK_OK) {
+        *spofs = ty[0].spofs;
+        ty[0].spofs = NULL;
     }
-    *spofs = sc.spofs;
-    return CRISK_OK;
+    for (size_t i = 0; i < k; i++)
+        if (ty[i].sc != NULL)
+            tally_release(&ty[i]);
+    scan_release(&sc);
+    return rc;
 }

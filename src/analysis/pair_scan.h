@@ -39,11 +39,12 @@ typedef struct crisk__pair_rule {
 } crisk__pair_rule;
 
 /* Scan the pairs of `a` against rules[0..n), keeping at most `keep`
- * findings per rule.  *spofs (malloc'ed, one count per node, meaningful
+ * findings per rule, on up to `threads` threads (0: one per online CPU;
+ * the findings do not depend on it).  *spofs (malloc'ed, one count per node, meaningful
  * for functions) receives how many nodes take each function down alone.
  * Returns CRISK_OK or CRISK_ENOMEM (err set); on error nothing is kept. */
 int crisk__pair_scan(const crisk_analysis *a, crisk__pair_rule *rules, size_t n, size_t keep,
-                     uint32_t **spofs, crisk_error *err);
+                     unsigned threads, uint32_t **spofs, crisk_error *err);
 
 /* Free what a scan kept in each rule. */
 void crisk__pair_rules_release(crisk__pair_rule *rules, size_t n);

@@ -310,6 +310,23 @@ static int order_nodes(crisk__topo *t, crisk_error *err)
     return rc;
 }
 
+void crisk__topo_links(const crisk__topo *t, uint32_t *up)
+{
+    const crisk_inventory *inv = t->inv;
+    memset(up, 0xff, inv->n * sizeof *up);
+    for (uint32_t u = 0; u < inv->n; u++)
+        for (uint32_t g = inv->group_start[u]; g < inv->group_start[u + 1]; g++) {
+            if (inv->need[g] < inv->member_start[g + 1] - inv->member_start[g])
+                continue;   /* one member's failure alone does not defeat this group */
+            for (uint32_t m = inv->member_start[g]; m < inv->member_start[g + 1]; m++) {
+                uint32_t v = inv->member[m];
+                if (inv->dep_start[v + 1] - inv->dep_start[v] == 1 && !t->cyclic[v]
+                    && !t->cyclic[u])
+                    up[v] = u;
+            }
+        }
+}
+
 int crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *err)
 {
     memset(t, 0, sizeof *t);

@@ -75,6 +75,14 @@ typedef struct crisk__topo {
 int  crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *err);
 void crisk__topo_release(crisk__topo *t);
 
+/* Chain links: up[v] = u when u is the only node that depends on v, v's
+ * lone failure fails u (a group of u needing all of its members holds v)
+ * and neither is on a cycle; else UINT32_MAX.  Then what fails with v is
+ * v, u and what fails with u - so v's single points of failure follow
+ * from u's (the analysis' chains, a diff's and a check's scans).  `up`
+ * has room for n nodes.  O(V + E). */
+void crisk__topo_links(const crisk__topo *t, uint32_t *up);
+
 typedef struct crisk__prop {
     const crisk_inventory *inv;
     const crisk__topo *t;
