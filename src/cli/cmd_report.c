@@ -213,7 +213,9 @@ static int compare_baseline(const cli_common *c, report_args *args, const crisk_
     int rc = cli_analyse_paths(c, args->baseline, args->n_baseline,
                                CLI_KEEP_FINGERPRINTS | CLI_KEEP_FALSE_REDUNDANCY, inv, old);
     crisk_error err = CRISK_ERROR_INIT;
-    if (rc == EXIT_OK && crisk_diff_run(d, *old, a, NULL, &err) != CRISK_OK)
+    crisk_diff_options opts = CRISK_DIFF_OPTIONS_INIT;
+    opts.threads = c->threads;
+    if (rc == EXIT_OK && crisk_diff_run(d, *old, a, &opts, &err) != CRISK_OK)
         rc = cli_fail(&err);
     args->diff = *d;
     return rc;
