@@ -176,9 +176,10 @@ typedef struct crisk_diff_options {
  * Single points of failure are compared node by node through the
  * fingerprints of the functions each node takes down: only nodes whose
  * fingerprints differ are failed again (on the propagation engine, 512 at a
- * time), so that part costs what changed, at worst one more sweep of each
- * side; two different sets have equal fingerprints with a chance of about
- * 2^-64.  The rest is O((V + E) log d + F) over both sides, d the largest
+ * time on opts->threads threads; a dirty node of a dependency chain that
+ * holds on both sides takes the pairs of its chain's top instead), so that
+ * part costs what changed, at worst one more sweep of each side; two
+ * different sets have equal fingerprints with a chance of about 2^-64.  The rest is O((V + E) log d + F) over both sides, d the largest
  * out-degree and F the false-redundancy findings, plus O(C log C) to sort
  * the C changes of the model.  Memory O(V + E + C) - not O(P) for the P
  * (function, node) pairs that appeared or were resolved, which can be

@@ -14,9 +14,11 @@
  * the propagation engine of each side (slot k of a batch holds the same
  * node on both sides), and each function's failure masks of the two sides
  * compared: bits set on one side only are pairs that appeared or were
- * resolved, bits set on both are pairs whose breach may have changed.  The
- * work is proportional to what changed: nothing is swept when no impact
- * set changed, and at worst one more sweep of each side.
+ * resolved, bits set on both are pairs whose breach may have changed.
+ * Batches run on the options' threads, and dirty members of dependency
+ * chains take their head's pairs instead of being failed (see "Chains").
+ * The work is proportional to what changed: nothing is swept when no
+ * impact set changed, and at worst one more sweep of each side.
  *
  * The pairs come node by node and are written function by function, so
  * they go into a key set (util/keyset.h) as 64-bit keys that sort in

@@ -10,7 +10,12 @@
  * rule it breaks and offered to that rule's heap.  A heap keeps the
  * `keep` smallest keys seen (a max-heap: a key larger than its top is
  * dropped at once), so what is kept does not depend on the order of the
- * sweeps, only on the pairs.
+ * sweeps, only on the pairs.  So batches run on several threads, each
+ * with its own counts and heaps, merged at the end.  A node linked to the
+ * one node above it (crisk__topo_links) takes down what that node does,
+ * and that node: only the top of each chain is failed again, and the
+ * nodes below it take its pairs, plus those with the functions on the
+ * chain.
  *
  * Rejected: keeping the analysis' SPOF lists (keep_spofs) and walking them
  * per function, as the check first did: about a billion pairs, 13.8 GB, at
