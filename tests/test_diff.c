@@ -24,6 +24,7 @@
 
 #include "analysis/analysis_internal.h"
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 #include "util/util.h"
 
 #define FIXTURE(name) CRISK_FIXTURES "/diff/" name
@@ -725,14 +726,8 @@ static void perturb(rng *r, model *m)
 
 static void build(const model *m, side *s)
 {
-    crisk_builder *b = NULL;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_error err = CRISK_ERROR_INIT;
-    size_t src;
-    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk_builder_begin_input(b);
-    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    tl_builder t;
+    tl_builder_begin(&t);
     const char *attr_names[] = { "owner" };
     for (int i = 0; i < m->nn; i++) {
         const rnode *x = &m->n[i];
@@ -755,9 +750,8 @@ static void build(const model *m, side *s)
         rec.attr_names = attr_names;
         rec.attr_values = attr_values;
         rec.line = (size_t)i + 2;
-        cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+        tl_builder_node(&t, &rec);
     }
-    cr_assert_eq(crisk_builder_add_source(b, &src, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
     for (int i = 0; i < m->ne; i++) {
         crisk_edge_record rec;
         crisk_edge_record_init(&rec);
@@ -767,13 +761,9 @@ static void build(const model *m, side *s)
         rec.kind = m->e[i].kind;
         rec.need = (size_t)m->e[i].need;
         rec.line = (size_t)i + 2;
-        cr_assert_eq(crisk_builder_add_edge(b, src, &rec, &diags, &err), CRISK_OK);
+        tl_builder_edge(&t, &rec);
     }
-    int rc = crisk_builder_finish(b, &s->inv, &diags, &err);
-    cr_assert_eq(rc, CRISK_OK, "%s (%zu)", diags.count ? diags.items[0].message : err.message,
-                 diags.count);
-    crisk_builder_free(b);
-    crisk_diagnostics_release(&diags);
+    s->inv = tl_builder_finish(&t);
     s->a = NULL;
     analyse(s);
 }
@@ -1307,15 +1297,8 @@ static void check_random_pair(uint64_t seed, int chain)
  * each depends on when `depends`; every function tolerates 1 h. */
 static void fan(side *s, int functions, int depends)
 {
-    crisk_builder *b = NULL;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_error err = CRISK_ERROR_INIT;
-    size_t src, esrc;
-    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk_builder_begin_input(b);
-    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
-    cr_assert_eq(crisk_builder_add_source(b, &esrc, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
+    tl_builder t;
+    tl_builder_begin(&t);
     char id[16];
     for (int i = 0; i <= functions; i++) {
         crisk_node_record rec;
@@ -1326,7 +1309,7 @@ static void fan(side *s, int functions, int depends)
         rec.criticality = i < functions ? 3 : NAN;
         rec.rto_hours = i < functions ? 1 : NAN;
         rec.recovery_hours = i < functions ? NAN : 10;
-        cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+        tl_builder_node(&t, &rec);
     }
     for (int i = 0; depends && i < functions; i++) {
         crisk_edge_record rec;
@@ -1334,11 +1317,9 @@ static void fan(side *s, int functions, int depends)
         snprintf(id, sizeof id, "f%04d", i);
         rec.from = id;
         rec.to = "p";
-        cr_assert_eq(crisk_builder_add_edge(b, esrc, &rec, &diags, &err), CRISK_OK);
+        tl_builder_edge(&t, &rec);
     }
-    cr_assert_eq(crisk_builder_finish(b, &s->inv, &diags, &err), CRISK_OK, "%s", err.message);
-    crisk_builder_free(b);
-    crisk_diagnostics_release(&diags);
+    s->inv = tl_builder_finish(&t);
     analyse(s);
 }
 
@@ -1534,15 +1515,8 @@ Test(diff, fingerprints_agree_with_the_spof_lists_on_random_inventories, .timeou
  * every p too. */
 static void ladder(side *s, int pairs, int g)
 {
-    crisk_builder *b = NULL;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_error err = CRISK_ERROR_INIT;
-    size_t src, esrc;
-    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk_builder_begin_input(b);
-    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
-    cr_assert_eq(crisk_builder_add_source(b, &esrc, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
+    tl_builder t;
+    tl_builder_begin(&t);
     char id[16], to[16];
     for (int i = 0; i < 3 * pairs + 1; i++) {
         crisk_node_record rec;
@@ -1554,7 +1528,7 @@ static void ladder(side *s, int pairs, int g)
         rec.rto_hours = what == 0 || what == 3 ? 1 : NAN;
         rec.recovery_hours = what == 1 || (what == 2 && k % 2) ? 10 : what == 2 ? 0.5 : NAN;
         if (what < 3 || g)
-            cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+            tl_builder_node(&t, &rec);
     }
     for (int i = 0; i < 3 * pairs; i++) {
         crisk_edge_record rec;
@@ -1565,11 +1539,9 @@ static void ladder(side *s, int pairs, int g)
         rec.from = what == 2 ? "g" : id;
         rec.to = to;
         if (what < 2 || g)
-            cr_assert_eq(crisk_builder_add_edge(b, esrc, &rec, &diags, &err), CRISK_OK);
+            tl_builder_edge(&t, &rec);
     }
-    cr_assert_eq(crisk_builder_finish(b, &s->inv, &diags, &err), CRISK_OK, "%s", err.message);
-    crisk_builder_free(b);
-    crisk_diagnostics_release(&diags);
+    s->inv = tl_builder_finish(&t);
     analyse(s);
 }
 

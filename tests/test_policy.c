@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "chainrisk/chainrisk.h"
+#include "loading.h"
 
 #define POLICY(name) CRISK_FIXTURES "/policy/" name
 
@@ -580,15 +581,8 @@ static crisk_check *check_text(const crisk_inventory *inv, crisk_analysis **a, c
  *                         f0000 comes first, alone ("has no rto_hours"). */
 Test(policy, keeps_the_first_spof_and_breach_findings_of_a_rule_and_counts_them_all)
 {
-    crisk_builder *b = NULL;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_error err = CRISK_ERROR_INIT;
-    size_t src, esrc;
-    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk_builder_begin_input(b);
-    crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err);
-    crisk_builder_add_source(b, &esrc, "edges.csv", "edges", NULL, 0, &err);
+    tl_builder t;
+    tl_builder_begin(&t);
     char ids[1200][8];
     for (int i = 0; i < 1200; i++) {
         snprintf(ids[i], sizeof ids[i], "f%04d", i);
@@ -598,7 +592,7 @@ Test(policy, keeps_the_first_spof_and_breach_findings_of_a_rule_and_counts_them_
         rec.type = CRISK_NODE_FUNCTION;
         rec.criticality = 5;
         rec.rto_hours = i % 7 == 0 ? NAN : 1;
-        cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+        tl_builder_node(&t, &rec);
     }
     const char *providers[2] = { "p", "q" };
     for (int i = 0; i < 2; i++) {
@@ -608,24 +602,12 @@ Test(policy, keeps_the_first_spof_and_breach_findings_of_a_rule_and_counts_them_
         rec.type = CRISK_NODE_SUPPLIER;
         rec.recovery_hours = i == 0 ? 10 : NAN;
         rec.substitutability = i == 0 ? CRISK_SUBST_HARD : CRISK_SUBST_EASY;
-        cr_assert_eq(crisk_builder_add_node(b, src, &rec, &diags, &err), CRISK_OK);
+        tl_builder_node(&t, &rec);
     }
-    for (int i = 0; i < 1200; i++) {
-        crisk_edge_record e;
-        crisk_edge_record_init(&e);
-        e.from = ids[i];
-        e.to = "q";
-        cr_assert_eq(crisk_builder_add_edge(b, esrc, &e, &diags, &err), CRISK_OK);
-    }
-    crisk_edge_record e;
-    crisk_edge_record_init(&e);
-    e.from = "q";
-    e.to = "p";
-    cr_assert_eq(crisk_builder_add_edge(b, esrc, &e, &diags, &err), CRISK_OK);
-    crisk_inventory *inv = NULL;
-    cr_assert_eq(crisk_builder_finish(b, &inv, &diags, &err), CRISK_OK, "%s", err.message);
-    crisk_builder_free(b);
-    crisk_diagnostics_release(&diags);
+    for (int i = 0; i < 1200; i++)
+        tl_builder_plain(&t, ids[i], "q");
+    tl_builder_plain(&t, "q", "p");
+    crisk_inventory *inv = tl_builder_finish(&t);
 
     crisk_analysis *a = NULL;
     crisk_policy *p = NULL;

@@ -138,27 +138,65 @@ char *tl_rank_csv(const crisk_inventory *inv)
     return text;
 }
 
+void tl_builder_begin(tl_builder *t)
+{
+    memset(t, 0, sizeof *t);
+    crisk_diagnostics_init(&t->diags);
+    t->err = (crisk_error)CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_builder_new(&t->b, &t->err), CRISK_OK);
+    crisk_builder_begin_input(t->b);
+    cr_assert_eq(crisk_builder_add_source(t->b, &t->nodes_src, "nodes.csv", "nodes", NULL, 0,
+                                          &t->err), CRISK_OK);
+    cr_assert_eq(crisk_builder_add_source(t->b, &t->edges_src, "edges.csv", "edges", NULL, 0,
+                                          &t->err), CRISK_OK);
+}
+
+void tl_builder_node(tl_builder *t, const crisk_node_record *r)
+{
+    cr_assert_eq(crisk_builder_add_node(t->b, t->nodes_src, r, &t->diags, &t->err), CRISK_OK,
+                 "node '%s': %s", r->id, t->err.message);
+}
+
+void tl_builder_edge(tl_builder *t, const crisk_edge_record *r)
+{
+    cr_assert_eq(crisk_builder_add_edge(t->b, t->edges_src, r, &t->diags, &t->err), CRISK_OK,
+                 "edge '%s' -> '%s': %s", r->from, r->to, t->err.message);
+}
+
+void tl_builder_plain(tl_builder *t, const char *from, const char *to)
+{
+    crisk_edge_record r;
+    crisk_edge_record_init(&r);
+    r.from = from;
+    r.to = to;
+    tl_builder_edge(t, &r);
+}
+
+crisk_inventory *tl_builder_finish(tl_builder *t)
+{
+    crisk_inventory *inv = NULL;
+    int rc = crisk_builder_finish(t->b, &inv, &t->diags, &t->err);
+    crisk_builder_free(t->b);
+    t->b = NULL;
+    cr_assert_eq(rc, CRISK_OK, "build failed: %s (%zu diagnostics)",
+                 t->diags.count ? t->diags.items[0].message : t->err.message, t->diags.count);
+    crisk_diagnostics_release(&t->diags);
+    return inv;
+}
+
 crisk_inventory *tl_build(const crisk_node_record *nodes, size_t n, const tl_edge *edges,
                           size_t m, const char *const *kinds)
 {
-    crisk_error err = CRISK_ERROR_INIT;
-    crisk_diagnostics diags;
-    crisk_diagnostics_init(&diags);
-    crisk_builder *b = NULL;
-    cr_assert_eq(crisk_builder_new(&b, &err), CRISK_OK);
-    crisk_builder_begin_input(b);
-    size_t src;
-    cr_assert_eq(crisk_builder_add_source(b, &src, "nodes.csv", "nodes", NULL, 0, &err), CRISK_OK);
+    tl_builder t;
+    tl_builder_begin(&t);
     for (size_t i = 0; i < n; i++) {
         crisk_node_record r = nodes[i];
         if (r.line == 0)
             r.line = i + 2;
         if (r.id_column == 0)
             r.id_column = 1;
-        cr_assert_eq(crisk_builder_add_node(b, src, &r, &diags, &err), CRISK_OK,
-                     "node %zu: %s", i, err.message);
+        tl_builder_node(&t, &r);
     }
-    cr_assert_eq(crisk_builder_add_source(b, &src, "edges.csv", "edges", NULL, 0, &err), CRISK_OK);
     for (size_t i = 0; i < m; i++) {
         crisk_edge_record r;
         crisk_edge_record_init(&r);
@@ -168,13 +206,7 @@ crisk_inventory *tl_build(const crisk_node_record *nodes, size_t n, const tl_edg
         r.kind = kinds != NULL ? kinds[i] : NULL;
         r.need = edges[i].need;
         r.line = i + 2;
-        cr_assert_eq(crisk_builder_add_edge(b, src, &r, &diags, &err), CRISK_OK,
-                     "edge %zu: %s", i, err.message);
+        tl_builder_edge(&t, &r);
     }
-    crisk_inventory *inv = NULL;
-    int rc = crisk_builder_finish(b, &inv, &diags, &err);
-    crisk_builder_free(b);
-    cr_assert_eq(rc, CRISK_OK, "build failed: %s", err.message);
-    crisk_diagnostics_release(&diags);
-    return inv;
+    return tl_builder_finish(&t);
 }

@@ -56,6 +56,24 @@ void tl_diag_text(const crisk_diagnostics *d, char *buf, size_t size, const char
 /* `rank --format csv` of `inv` with the default options; free() the text. */
 char *tl_rank_csv(const crisk_inventory *inv);
 
+/* An inventory built record by record, for tests that generate their
+ * records: sources "nodes.csv" and "edges.csv" of one input; records go to
+ * the builder as given (no line is made up).  Each step fails the test if
+ * the builder refuses. */
+typedef struct tl_builder {
+    crisk_builder *b;
+    size_t nodes_src, edges_src;
+    crisk_diagnostics diags;
+    crisk_error err;
+} tl_builder;
+
+void tl_builder_begin(tl_builder *t);
+void tl_builder_node(tl_builder *t, const crisk_node_record *r);
+void tl_builder_edge(tl_builder *t, const crisk_edge_record *r);
+/* A plain edge "from depends on to". */
+void tl_builder_plain(tl_builder *t, const char *from, const char *to);
+crisk_inventory *tl_builder_finish(tl_builder *t);
+
 /* An edge as tests write them: "from depends on to", in `group` (NULL: a
  * group of its own) needing `need` (0: not given). */
 typedef struct tl_edge {
