@@ -54,7 +54,11 @@ static size_t utf8_sequence(const unsigned char *s, size_t i, size_t len)
     return n;
 }
 
-size_t crisk__utf8_scan(const unsigned char *s, size_t len, int *is_nul, size_t *newlines)
+/* The walk of both checks.  With `newlines` it also stops its 8-byte
+ * stride at each line break to count it; crisk__utf8_check() passes NULL
+ * (a JSON document's lines are short) and, inlined with that constant,
+ * gets the stride without the test. */
+static inline size_t walk(const unsigned char *s, size_t len, int *is_nul, size_t *newlines)
 {
     size_t i = 0;
     *is_nul = 0;
@@ -63,7 +67,8 @@ size_t crisk__utf8_scan(const unsigned char *s, size_t len, int *is_nul, size_t 
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            if ((w & CRISK__HIGH_BITS) | crisk__has_byte(w, 0) | crisk__has_byte(w, '\n'))
+            if ((w & CRISK__HIGH_BITS) | crisk__has_byte(w, 0)
+                | (newlines != NULL ? crisk__has_byte(w, '\n') : 0))
                 break;
             i += 8;
         }
@@ -74,7 +79,8 @@ size_t crisk__utf8_scan(const unsigned char *s, size_t len, int *is_nul, size_t 
             return i;
         }
         if (s[i] < 0x80) {
-            *newlines += s[i] == '\n';
+            if (newlines != NULL)
+                *newlines += s[i] == '\n';
             i++;
             continue;
         }
@@ -86,34 +92,12 @@ size_t crisk__utf8_scan(const unsigned char *s, size_t len, int *is_nul, size_t 
     return len;
 }
 
-/* crisk__utf8_scan() without stopping at each line break: a JSON
- * document's lines are short. */
+size_t crisk__utf8_scan(const unsigned char *s, size_t len, int *is_nul, size_t *newlines)
+{
+    return walk(s, len, is_nul, newlines);
+}
+
 size_t crisk__utf8_check(const unsigned char *s, size_t len, int *is_nul)
 {
-    size_t i = 0;
-    *is_nul = 0;
-    while (i < len) {
-        while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if ((w & CRISK__HIGH_BITS) | crisk__has_byte(w, 0))
-                break;
-            i += 8;
-        }
-        if (i >= len)
-            break;
-        if (s[i] == 0) {
-            *is_nul = 1;
-            return i;
-        }
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n = utf8_sequence(s, i, len);
-        if (n == 0)
-            return i;
-        i += n;
-    }
-    return len;
+    return walk(s, len, is_nul, NULL);
 }
