@@ -63,6 +63,21 @@ static void expect_errors(const char *fixture, const char *expected)
     unload(&l);
 }
 
+/* `inventory` and `policy` read, each failing the test if it cannot be;
+ * their diagnostics are dropped. */
+static void load_both(crisk_inventory **inv, crisk_policy **p, const char *inventory,
+                      const char *policy)
+{
+    crisk_input in = { inventory, NULL, NULL };
+    crisk_diagnostics diags;
+    crisk_diagnostics_init(&diags);
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_inventory_load(inv, &in, 1, NULL, &diags, &err), CRISK_OK, "%s",
+                 err.message);
+    cr_assert_eq(crisk_policy_load(p, policy, &diags, &err), CRISK_OK, "%s", err.message);
+    crisk_diagnostics_release(&diags);
+}
+
 Test(policy, reports_every_problem_of_the_rules_at_its_key_or_value)
 {
     expect_errors(POLICY("errors/rules.json"),
@@ -181,15 +196,12 @@ Test(policy, names_the_rule_of_a_scenario_file_that_cannot_be_read)
     cr_assert_not_null(f);
     fputs("{\"rules\": [\n  {\"rule\": \"scenarios\", \"name\": \"outages\", \"file\": \"gone.csv\"}]}\n", f);
     fclose(f);
-    crisk_input in = { POLICY("busy"), NULL, NULL };
     crisk_inventory *inv = NULL;
     crisk_policy *p = NULL;
+    load_both(&inv, &p, POLICY("busy"), policy);
     crisk_diagnostics diags;
     crisk_diagnostics_init(&diags);
     crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, NULL, &diags, &err), CRISK_OK);
-    cr_assert_eq(crisk_policy_load(&p, policy, &diags, &err), CRISK_OK, "%s", err.message);
-    crisk_diagnostics_release(&diags);
     unlink(scenarios);
     cr_expect_eq(crisk_policy_load_scenarios(p, inv, &diags, &err), CRISK_ENOTFOUND);
     cr_assert_eq(diags.count, 2);
@@ -212,17 +224,13 @@ Test(policy, names_the_rule_of_a_scenario_file_that_cannot_be_read)
  * the inventory, by the scenario file's own reader, at its own positions. */
 Test(policy, reads_a_scenarios_rule_s_file_against_the_inventory)
 {
-    crisk_input in = { POLICY("busy"), NULL, NULL };
     crisk_inventory *inv = NULL;
     crisk_policy *p = NULL;
+    load_both(&inv, &p, POLICY("busy"), POLICY("errors/scenario_file.json"));
+    cr_expect_eq(crisk_policy_needs(p), CRISK_POLICY_NEEDS_SCENARIOS);
     crisk_diagnostics diags;
     crisk_diagnostics_init(&diags);
     crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, NULL, &diags, &err), CRISK_OK);
-    cr_assert_eq(crisk_policy_load(&p, POLICY("errors/scenario_file.json"), &diags, &err), CRISK_OK,
-                 "%s", err.message);
-    cr_expect_eq(crisk_policy_needs(p), CRISK_POLICY_NEEDS_SCENARIOS);
-    crisk_diagnostics_release(&diags);
     cr_expect_eq(crisk_policy_load_scenarios(p, inv, &diags, &err), CRISK_EINVALID);
     char line[1024];
     crisk_diag_format(&diags.items[0], line, sizeof line);
@@ -332,13 +340,10 @@ static void number(char *buf, size_t size, double x)
 static void run_check(checked *k, const char *inventory, const char *policy)
 {
     memset(k, 0, sizeof *k);
-    crisk_input in = { inventory, NULL, NULL };
+    load_both(&k->inv, &k->p, inventory, policy);
     crisk_diagnostics diags;
     crisk_diagnostics_init(&diags);
     crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_inventory_load(&k->inv, &in, 1, NULL, &diags, &err), CRISK_OK, "%s",
-                 err.message);
-    cr_assert_eq(crisk_policy_load(&k->p, policy, &diags, &err), CRISK_OK, "%s", err.message);
     if (crisk_policy_needs(k->p) & CRISK_POLICY_NEEDS_SCENARIOS)
         cr_assert_eq(crisk_policy_load_scenarios(k->p, k->inv, &diags, &err), CRISK_OK, "%s",
                      err.message);
@@ -841,15 +846,12 @@ Test(policy, scenarios_read_against_another_inventory_are_refused)
  * digest; other rules have none. */
 Test(policy, gives_each_scenarios_rule_s_set_once_read)
 {
-    crisk_input in = { CRISK_SOURCE_DIR "/data/sample", NULL, NULL };
     crisk_inventory *inv = NULL;
     crisk_policy *p = NULL;
+    load_both(&inv, &p, CRISK_SOURCE_DIR "/data/sample", CRISK_SOURCE_DIR "/data/policy.json");
     crisk_diagnostics diags;
     crisk_diagnostics_init(&diags);
     crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_inventory_load(&inv, &in, 1, NULL, &diags, &err), CRISK_OK);
-    cr_assert_eq(crisk_policy_load(&p, CRISK_SOURCE_DIR "/data/policy.json", &diags, &err),
-                 CRISK_OK);
     size_t n = crisk_policy_rule_count(p), found = 0;
     for (size_t i = 0; i < n; i++)
         cr_expect_null(crisk_policy_scenario_set(p, i), "rule %zu before the load", i);
