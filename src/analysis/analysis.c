@@ -18,6 +18,7 @@
 #include "propagate.h"
 #include "util/quote.h"
 #include "util/thread.h"
+#include "util/u32map.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -179,8 +180,7 @@ typedef struct growing {
     uint64_t *spof_pairs;          /* (function << 32) | node */
     size_t n_spof, cap_spof;
     uint32_t *spof_count;          /* counting: per function, the SPOFs this thread found */
-    uint32_t *slot_index;          /* open addressing by group: 1 + slot, 0 = empty */
-    size_t index_bits;             /* 2^index_bits entries; 0 = none yet */
+    crisk__u32map slot_of;         /* group -> its slot */
     fr_slot *slots;
     size_t n_slots, cap_slots;
     fr_record *fr_rec;             /* findings of the swept roots of chains */
@@ -217,52 +217,20 @@ static int add_spof(const crisk_analysis *a, growing *g, uint32_t function, uint
     return list_kept(a, function) ? push_spof(g, function, node) : 0;
 }
 
-/* Where `group` hashes in the slot index. */
-static size_t slot_hash(const growing *g, uint32_t group)
-{
-    return (size_t)((uint32_t)(group * 0x9E3779B1u) >> (32 - g->index_bits));
-}
-
-/* Double the slot index (at least 1 024 entries) and enter every slot again. */
-static int grow_slot_index(growing *g)
-{
-    size_t bits = g->index_bits == 0 ? 10 : g->index_bits + 1;
-    if (bits > 31)
-        return -1;
-    uint32_t *index = calloc((size_t)1 << bits, sizeof *index);
-    if (index == NULL)
-        return -1;
-    free(g->slot_index);
-    g->slot_index = index;
-    g->index_bits = bits;
-    size_t mask = ((size_t)1 << bits) - 1;
-    for (size_t i = 0; i < g->n_slots; i++) {
-        size_t h = slot_hash(g, g->slots[i].group);
-        while (index[h] != 0)
-            h = (h + 1) & mask;
-        index[h] = (uint32_t)i + 1;
-    }
-    return 0;
-}
-
-/* The slot of `group`, created on first use.  Found through a hash index
+/* The slot of `group`, created on first use.  Found through a hash map
  * of the slots, not an array over every group: each thread has one, and
  * at 9M groups such an array took 36 MB a thread for the few groups with
  * findings. */
 static fr_slot *fr_slot_of(growing *g, uint32_t group, uint32_t owner)
 {
-    if (2 * (g->n_slots + 1) > (g->index_bits == 0 ? 0 : (size_t)1 << g->index_bits)
-        && grow_slot_index(g) != 0)
-        return NULL;
-    size_t mask = ((size_t)1 << g->index_bits) - 1, h = slot_hash(g, group);
-    for (; g->slot_index[h] != 0; h = (h + 1) & mask)
-        if (g->slots[g->slot_index[h] - 1].group == group)
-            return &g->slots[g->slot_index[h] - 1];
-    if (crisk__grow((void **)&g->slots, &g->cap_slots, g->n_slots + 1, sizeof *g->slots))
+    uint32_t i = crisk__u32map_get(&g->slot_of, group);
+    if (i != CRISK__U32MAP_NONE)
+        return &g->slots[i];
+    if (crisk__grow((void **)&g->slots, &g->cap_slots, g->n_slots + 1, sizeof *g->slots)
+        || crisk__u32map_add(&g->slot_of, group, (uint32_t)g->n_slots) != 0)
         return NULL;
     g->slots[g->n_slots] = (fr_slot){ .group = group, .owner = owner };
-    g->slot_index[h] = (uint32_t)++g->n_slots;
-    return &g->slots[g->n_slots - 1];
+    return &g->slots[g->n_slots++];
 }
 
 /* Keep (shared, failed) if shared is among the smallest ids seen. */
@@ -345,7 +313,7 @@ static void growing_release(growing *g)
     free(g->fr_rec);
     free(g->spof_pairs);
     free(g->spof_count);
-    free(g->slot_index);
+    crisk__u32map_release(&g->slot_of);
     free(g->slots);
     memset(g, 0, sizeof *g);
 }

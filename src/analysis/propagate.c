@@ -426,7 +426,7 @@ void crisk__prop_release(crisk__prop *p)
 {
     free(p->st);
     free(p->seeded);
-    free(p->seed_index);
+    crisk__u32map_release(&p->seed_slot);
     free(p->seed_pos);
     free(p->seeds);
     free(p->sched);
@@ -467,60 +467,22 @@ void crisk__prop_clear(crisk__prop *p)
     p->n_touched = 0;
     for (size_t i = 0; i < p->n_seeds; i++)
         p->seeded[p->seed_pos[i] >> 6] = 0;
-    if (p->seed_index != NULL)
-        memset(p->seed_index, 0, ((size_t)1 << p->seed_bits) * sizeof *p->seed_index);
+    crisk__u32map_clear(&p->seed_slot);
     p->n_seeds = 0;
-}
-
-/* Double the seed index (at least 1 024 entries) and enter every seed again. */
-static int grow_seed_index(crisk__prop *p)
-{
-    size_t bits = p->seed_bits == 0 ? 10 : p->seed_bits + 1;
-    if (bits > 31)
-        return -1;
-    uint32_t *index = calloc((size_t)1 << bits, sizeof *index);
-    if (index == NULL)
-        return -1;
-    free(p->seed_index);
-    p->seed_index = index;
-    p->seed_bits = bits;
-    size_t mask = ((size_t)1 << bits) - 1;
-    for (size_t i = 0; i < p->n_seeds; i++) {
-        size_t h = crisk__prop_seed_hash(p, p->seed_pos[i]);
-        while (index[h] != 0)
-            h = (h + 1) & mask;
-        index[h] = (uint32_t)i + 1;
-    }
-    return 0;
 }
 
 /* The slot of a new seed at position q. */
 static int add_seed(crisk__prop *p, uint32_t q)
 {
-    if (2 * (p->n_seeds + 1) > (p->seed_bits == 0 ? 0 : (size_t)1 << p->seed_bits)
-        && grow_seed_index(p) != 0)
-        return -1;
     if (crisk__grow((void **)&p->seeds, &p->cap_seeds, p->n_seeds + 1, sizeof *p->seeds)
         || crisk__grow((void **)&p->seed_pos, &p->cap_seed_pos, p->n_seeds + 1,
-                       sizeof *p->seed_pos))
+                       sizeof *p->seed_pos)
+        || crisk__u32map_add(&p->seed_slot, q, (uint32_t)p->n_seeds) != 0)
         return -1;
-    size_t mask = ((size_t)1 << p->seed_bits) - 1, h = crisk__prop_seed_hash(p, q);
-    while (p->seed_index[h] != 0)
-        h = (h + 1) & mask;
     memset(&p->seeds[p->n_seeds], 0, sizeof *p->seeds);
-    p->seed_pos[p->n_seeds] = q;
-    p->seed_index[h] = (uint32_t)++p->n_seeds;
+    p->seed_pos[p->n_seeds++] = q;
     p->seeded[q >> 6] |= 1ull << (q & 63);
     return 0;
-}
-
-/* The slot of the seed at position q, which is seeded. */
-static size_t seed_slot(const crisk__prop *p, uint32_t q)
-{
-    size_t mask = ((size_t)1 << p->seed_bits) - 1, h = crisk__prop_seed_hash(p, q);
-    while (p->seed_pos[p->seed_index[h] - 1] != q)
-        h = (h + 1) & mask;
-    return p->seed_index[h] - 1;
 }
 
 int crisk__prop_seed(crisk__prop *p, uint32_t node, const crisk__mask *mask)
@@ -528,7 +490,7 @@ int crisk__prop_seed(crisk__prop *p, uint32_t node, const crisk__mask *mask)
     uint32_t q = p->t->pos[node];
     if (!((p->seeded[q >> 6] >> (q & 63)) & 1) && add_seed(p, q) != 0)
         return -1;
-    crisk__mask *init = &p->seeds[seed_slot(p, q)];
+    crisk__mask *init = &p->seeds[crisk__u32map_get(&p->seed_slot, q)];
     for (int w = 0; w < CRISK__W; w++) {
         init->w[w] |= mask->w[w];
         p->st[q].all.w[w] |= mask->w[w];

@@ -28,6 +28,7 @@
 #define CRISK_PROPAGATE_H
 
 #include "model/model.h"
+#include "util/u32map.h"
 
 /* Words per mask.  Wider sweeps mean fewer sweeps over shared ancestors
  * but more bytes per node visited.  Generated 1M-node inventory (CPU of
@@ -89,10 +90,9 @@ typedef struct crisk__prop {
     crisk__topo own;        /* the topology when this propagator built it */
     crisk__state *st;       /* failure masks per position */
     uint64_t *seeded;       /* bitmap over positions: seeded in this batch */
-    uint32_t *seed_index;   /* open addressing by position: 1 + slot in `seeds`, 0 = empty;
-                             * 2^seed_bits entries.  Not an array over positions: that
-                             * was 4 bytes a node per thread for 512 seeds a batch. */
-    size_t seed_bits;
+    crisk__u32map seed_slot; /* position -> slot in `seeds`.  Not an array over
+                              * positions: that was 4 bytes a node per thread for
+                              * 512 seeds a batch. */
     uint32_t *seed_pos;     /* position of each seed */
     crisk__mask *seeds;     /* initial-failure masks of the seeded positions */
     size_t n_seeds, cap_seeds, cap_seed_pos;
@@ -157,21 +157,13 @@ static inline const crisk__mask *crisk__prop_all(const crisk__prop *p, uint32_t 
 }
 
 /* Where position q hashes in the seed index. */
-static inline size_t crisk__prop_seed_hash(const crisk__prop *p, uint32_t q)
-{
-    return (size_t)((uint32_t)(q * 0x9E3779B1u) >> (32 - p->seed_bits));
-}
-
 /* The initial-failure mask of the node at position q (zero if not seeded). */
 static inline crisk__mask crisk__prop_initial_at(const crisk__prop *p, uint32_t q)
 {
     crisk__mask m = { { 0 } };
     if (!((p->seeded[q >> 6] >> (q & 63)) & 1))
         return m;
-    size_t mask = ((size_t)1 << p->seed_bits) - 1;
-    for (size_t h = crisk__prop_seed_hash(p, q);; h = (h + 1) & mask)
-        if (p->seed_pos[p->seed_index[h] - 1] == q)
-            return p->seeds[p->seed_index[h] - 1];
+    return p->seeds[crisk__u32map_get(&p->seed_slot, q)];
 }
 
 #endif
