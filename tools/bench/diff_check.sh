@@ -49,7 +49,7 @@ measure() {   # measure LABEL CMD...: one Markdown row
         >/dev/null 2>&1 || true
     # the last line: GNU time puts "Command exited with non-zero status" first
     tail -n 1 "$log" | awk -v label="$label" \
-        '{ printf "| %s | %.1f s | %.1f s | %.0f MB |\n", label, $1 + $2, $3, $4 / 1024 }'
+        '{ printf "| %s | %.1f s | %.1f s | %.0f MiB |\n", label, $1 + $2, $3, $4 / 1024 }'
     rm -f "$log"
 }
 
