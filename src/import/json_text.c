@@ -1000,3 +1000,344 @@ size_t crisk__json_column(const cJSON *at)
     return at != NULL && type_of(at) != cJSON_Number && at->valueint > 0 ? (size_t)at->valueint
                                                                           : 0;
 }
+
+/* ---- a document read one value at a time ------------------------------------------
+ *
+ * The SPDX reader's fast path (spdx.c says why): the outline finds the
+ * members of the outermost object without parsing their values, and each
+ * value - or each entry of a large array - is then parsed by cJSON into a
+ * tree that is emptied after it, and walked for its positions and
+ * problems exactly as the whole document would be.  Nothing here reports
+ * a problem: whatever is not clean or not understood is -1, and the
+ * caller reads the whole document instead, which says what is wrong in the
+ * words of crisk__json_parse_tree. */
+
+#define OUTLINE_DEPTH_MAX (CJSON_NESTING_LIMIT - 8)   /* deeper: the whole document decides */
+
+/* What a byte is to the outline outside strings: nothing to do (OK_),
+ * a line feed (LF_), white space JSON allows (WS_), a forbidden control
+ * character (BAD), a quote (QU_), an opening (OPN) or closing (CLS)
+ * bracket, a comma (CMA). */
+enum { OK_ = 0, LF_, WS_, BAD, QU_, OPN, CLS, CMA };
+
+static unsigned char outline_class(unsigned char ch)
+{
+    switch (ch) {
+    case '\n': return LF_;
+    case ' ': case '\t': case '\r': return WS_;
+    case '"': return QU_;
+    case '{': case '[': return OPN;
+    case '}': case ']': return CLS;
+    case ',': return CMA;
+    default: return ch < 0x20 ? BAD : OK_;
+    }
+}
+
+typedef struct outliner {
+    const unsigned char *s;
+    size_t n, i;
+    size_t line, line_start;     /* line of s[i], offset where it starts */
+    size_t col_at, col;          /* column of offset col_at (on line `line`) */
+    unsigned char cls[256];
+} outliner;
+
+/* The cursor at offset i (on the current line, at or after the last one
+ * asked): the column counted on from the last answer, so that the whole
+ * outline counts each byte of a line at most once. */
+static crisk__json_cursor outline_cursor(outliner *o)
+{
+    if (o->col_at < o->line_start) {
+        o->col_at = o->line_start;
+        o->col = 1;
+    }
+    for (size_t k = o->col_at; k < o->i; k++)
+        o->col += (o->s[k] & 0xC0) != 0x80;
+    o->col_at = o->i;
+    return (crisk__json_cursor){ o->i, o->line, o->col };
+}
+
+/* Past white space; 0 on a forbidden control character or the end. */
+static int outline_space(outliner *o)
+{
+    while (o->i < o->n) {
+        unsigned char c = o->cls[o->s[o->i]];
+        if (c == LF_) {
+            o->line++;
+            o->line_start = o->i + 1;
+        } else if (c != WS_) {
+            return c != BAD;
+        }
+        o->i++;
+    }
+    return 0;
+}
+
+/* Past a string (at its quote); 0 if it has a control character or no end. */
+static int outline_string(outliner *o)
+{
+    const unsigned char *s = o->s;
+    size_t i = o->i + 1, n = o->n;
+    for (;;) {
+        while (n - i >= 8 && plain8(s + i))
+            i += 8;
+        if (i >= n || s[i] < 0x20)
+            return 0;
+        if (s[i] == '"')
+            break;
+        i += s[i] == '\\' ? 2 : 1;
+    }
+    o->i = i + 1;
+    return 1;
+}
+
+/* Past the value at o->i, counting the entries of an array in *entries
+ * (0 for any other value).  0 if it is not understood. */
+static int outline_value(outliner *o, size_t *entries)
+{
+    const unsigned char *s = o->s;
+    unsigned char first = s[o->i];
+    *entries = 0;
+    if (first == '"')
+        return outline_string(o);
+    if (first != '{' && first != '[') {   /* a number, true, false, null: to a delimiter */
+        while (o->i < o->n && o->cls[s[o->i]] == OK_)
+            o->i++;
+        return 1;
+    }
+    if (first == '[') {
+        size_t save = o->i++, line = o->line, line_start = o->line_start;
+        if (!outline_space(o))
+            return 0;
+        *entries = s[o->i] != ']';
+        o->i = save;
+        o->line = line;
+        o->line_start = line_start;
+    }
+    size_t depth = 0, commas = 0;
+    for (;;) {
+        if (o->i >= o->n)
+            return 0;
+        switch (o->cls[s[o->i]]) {
+        case QU_:
+            if (!outline_string(o))
+                return 0;
+            continue;
+        case OPN:
+            if (++depth > OUTLINE_DEPTH_MAX)
+                return 0;
+            break;
+        case CLS:
+            if (--depth == 0) {
+                o->i++;
+                if (first == '[')
+                    *entries += commas;
+                return 1;
+            }
+            break;
+        case CMA:
+            commas += depth == 1;
+            break;
+        case LF_:
+            o->line++;
+            o->line_start = o->i + 1;
+            break;
+        case BAD:
+            return 0;
+        default:
+            break;
+        }
+        o->i++;
+    }
+}
+
+static int by_key_bytes(const void *a, const void *b)
+{
+    const crisk__json_member *x = *(const crisk__json_member *const *)a;
+    const crisk__json_member *y = *(const crisk__json_member *const *)b;
+    if (x->key_len != y->key_len)
+        return x->key_len < y->key_len ? -1 : 1;
+    int c = memcmp(x->key, y->key, x->key_len);
+    return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* Whether two members have the same key (keys without escapes: the bytes
+ * are the key). */
+static int has_repeated_key(const crisk__json_member *m, size_t k, int *failed)
+{
+    const crisk__json_member **sorted = malloc((k + 1) * sizeof *sorted);
+    int repeated = 0;
+    if (sorted == NULL) {
+        *failed = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < k; i++)
+        sorted[i] = &m[i];
+    crisk__sort(sorted, k, sizeof *sorted, by_key_bytes);
+    for (size_t i = 1; i < k && !repeated; i++)
+        repeated = sorted[i]->key_len == sorted[i - 1]->key_len
+                   && memcmp(sorted[i]->key, sorted[i - 1]->key, sorted[i]->key_len) == 0;
+    free(sorted);
+    return repeated;
+}
+
+/* One member at o->i (its key's quote), appended to *m. */
+static int outline_member(outliner *o, crisk__json_member **m, size_t *k, size_t *cap)
+{
+    const unsigned char *s = o->s;
+    if (s[o->i] != '"')
+        return 0;
+    size_t key = o->i + 1;
+    if (!outline_string(o))
+        return 0;
+    size_t key_len = o->i - 1 - key;
+    if (memchr(s + key, '\\', key_len) != NULL)
+        return 0;   /* an escaped key: the whole document decides */
+    if (!outline_space(o) || s[o->i] != ':')
+        return 0;
+    o->i++;
+    if (!outline_space(o))
+        return 0;
+    crisk__json_member mem = { (const char *)s + key, key_len, outline_cursor(o), 0, 0 };
+    if (!outline_value(o, &mem.entries))
+        return 0;
+    mem.end = o->i;
+    if (crisk__grow((void **)m, cap, *k + 1, sizeof **m) != 0)
+        return -1;
+    (*m)[(*k)++] = mem;
+    return 1;
+}
+
+int crisk__json_outline(crisk__json_member **out, size_t *count, const unsigned char *s, size_t n)
+{
+    outliner o = { .s = s, .n = n, .i = bom_length(s, n), .line = 1, .col = 1 };
+    crisk__json_member *m = NULL;
+    size_t k = 0, cap = 0;
+    int ok = 0, failed = 0;
+    o.line_start = o.col_at = o.i;
+    for (int ch = 0; ch < 256; ch++)
+        o.cls[ch] = outline_class((unsigned char)ch);
+    *out = NULL;
+    *count = 0;
+    if (!outline_space(&o) || s[o.i] != '{')
+        goto out;
+    o.i++;
+    if (!outline_space(&o))
+        goto out;
+    if (s[o.i] != '}') {
+        for (;;) {
+            int rc = outline_member(&o, &m, &k, &cap);
+            failed = rc < 0;
+            if (rc <= 0 || !outline_space(&o))
+                goto out;
+            if (s[o.i] == '}')
+                break;
+            if (s[o.i] != ',')
+                goto out;
+            o.i++;
+            if (!outline_space(&o))
+                goto out;
+        }
+    }
+    o.i++;
+    outline_space(&o);
+    ok = o.i >= n && !has_repeated_key(m, k, &failed);
+out:
+    if (!ok || failed) {
+        free(m);
+        return failed ? CRISK_ENOMEM : -1;
+    }
+    *out = m;
+    *count = k;
+    return CRISK_OK;
+}
+
+int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor *at, int first)
+{
+    scanner sc = scanner_of(s, n, NULL, NULL);
+    sc.i = at->i;
+    sc.line = at->line;
+    sc.column = at->column;
+    int more = 1;
+    if (first ? !take_byte(&sc, '[') : 0)
+        return -1;
+    if (take_byte(&sc, ']'))
+        more = 0;
+    else if (!first && !take_byte(&sc, ','))
+        return -1;
+    if (more)
+        skip_space(&sc);
+    if (sc.control < n || (more && sc.i >= n))
+        return -1;
+    *at = (crisk__json_cursor){ sc.i, sc.line, sc.column };
+    return more;
+}
+
+int crisk__json_parse_value(crisk__json_tree *tree, cJSON **out, const unsigned char *s,
+                            size_t n, crisk__json_cursor *at, crisk__json_visit_fn visit,
+                            void *ctx)
+{
+    *out = NULL;
+    if (at->i >= n || strchr("\"{[-0123456789tfn", s[at->i]) == NULL)
+        return -1;   /* cJSON would skip a BOM or white space here; JSON would not */
+    pthread_once(&hooks_once, install_hooks);
+    const char *end = NULL;
+    arena = &tree->blocks;
+    cJSON *root = cJSON_ParseWithLengthOpts((const char *)s + at->i, n - at->i + 1, &end, 0);
+    arena = NULL;
+    if (root == NULL)
+        return -1;
+    scanner sc = scanner_of(s, n, visit, ctx);
+    sc.i = at->i;
+    sc.line = at->line;
+    sc.column = at->column;
+    int rc = walk(&sc, root, 0, 0);
+    free(sc.keys);
+    if (rc != CRISK_OK)
+        return rc;
+    if (sc.control < n || sc.problem.line != 0 || end == NULL
+        || sc.i != (size_t)((const unsigned char *)end - s))
+        return -1;
+    *at = (crisk__json_cursor){ sc.i, sc.line, sc.column };
+    *out = root;
+    return CRISK_OK;
+}
+
+void crisk__json_tree_reset(crisk__json_tree *tree)
+{
+    struct crisk__json_block *keep = tree->blocks;
+    if (keep == NULL)
+        return;
+    while (keep->next != NULL) {
+        struct crisk__json_block *next = keep->next->next;
+        free(keep->next);
+        keep->next = next;
+    }
+    keep->used = 0;
+    tree->root = NULL;
+}
+
+cJSON *crisk__json_tree_object(crisk__json_tree *tree)
+{
+    pthread_once(&hooks_once, install_hooks);
+    arena = &tree->blocks;
+    cJSON *obj = cJSON_CreateObject();
+    arena = NULL;
+    return obj;
+}
+
+int crisk__json_tree_add(crisk__json_tree *tree, cJSON *obj, const char *key, size_t key_len,
+                         cJSON *item)
+{
+    char *k = arena_take(&tree->blocks, key_len + 1);
+    if (k == NULL)
+        return CRISK_ENOMEM;
+    memcpy(k, key, key_len);
+    k[key_len] = '\0';
+    return cJSON_AddItemToObjectCS(obj, k, item) ? CRISK_OK : CRISK_ENOMEM;
+}
+
+int crisk__json_check_bytes(const unsigned char *s, size_t n, const char *expected,
+                            crisk_error *err)
+{
+    return check_bytes(s, n, expected, err);
+}

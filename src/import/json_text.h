@@ -107,4 +107,71 @@ int crisk__json_keep_position(void *ctx, const crisk__json_place *at);
 size_t crisk__json_line(const cJSON *at);
 size_t crisk__json_column(const cJSON *at);
 
+/* ---- a document read one value at a time (the SPDX reader's fast path) ----
+ *
+ * For a large document whose values can be read and forgotten one by one:
+ * no tree of the whole document is ever held.  None of these reports a
+ * problem: -1 means "not clean or not understood here", and the caller
+ * reads the document whole with crisk__json_parse_tree(), which says what
+ * is wrong, with the same words and positions as ever.  Together they
+ * refuse everything crisk__json_parse_tree() refuses except bad bytes
+ * (crisk__json_check_bytes: the caller's, on any thread). */
+
+/* Where a reading stands: the next byte and its LINE and COLUMN. */
+typedef struct crisk__json_cursor {
+    size_t i, line, column;
+} crisk__json_cursor;
+
+/* A member of the document's outermost object. */
+typedef struct crisk__json_member {
+    const char *key;              /* its bytes in the text (not NUL-terminated, no escapes) */
+    size_t key_len;
+    crisk__json_cursor value;     /* where its value starts */
+    size_t end;                   /* the offset just past the value */
+    size_t entries;               /* entries of an array value (0 for other values) */
+} crisk__json_member;
+
+/* The members of the object s[0..n) is, in text order, found without
+ * parsing their values: one pass that skips strings eight bytes at a
+ * time and counts nothing but lines, brackets and commas.  Returns
+ * CRISK_OK with *out (the caller's: free) and *count; -1 when the text is
+ * not an object, has a key with an escape or a key twice, nests deeper
+ * than cJSON's limit allows with a margin, has a control character JSON
+ * forbids, or anything after the object; CRISK_ENOMEM.  The members'
+ * values are not checked: each is when it is parsed.  Time O(n + k log k)
+ * for k members. */
+int crisk__json_outline(crisk__json_member **out, size_t *count, const unsigned char *s, size_t n);
+
+/* In an array value starting at *at (first: at its '['; else just past an
+ * entry): returns 1 with *at on the next entry, 0 with *at past the ']',
+ * or -1 (not clean). */
+int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor *at, int first);
+
+/* Parse the one value at *at (s[n] a NUL) with cJSON into `tree` (added to
+ * what it holds), walk it as crisk__json_parse() walks a document - the
+ * positions counted on from *at, `visit` called for every value - and
+ * move *at past it.  Returns CRISK_OK with the value in *out; -1 when the
+ * value is not clean (a syntax error, a control character, a repeated
+ * key, a "\u0000") or cJSON and the walk disagree on where it ends; or
+ * the code `visit` returned (CRISK_ENOMEM).  O(the value's bytes). */
+int crisk__json_parse_value(crisk__json_tree *tree, cJSON **out, const unsigned char *s,
+                            size_t n, crisk__json_cursor *at, crisk__json_visit_fn visit,
+                            void *ctx);
+
+/* Empty the tree for the next value, keeping its newest block (the
+ * memory is used again, warm in the cache, instead of new pages). */
+void crisk__json_tree_reset(crisk__json_tree *tree);
+
+/* An empty object in `tree`, and a member added to one (the key copied
+ * into the tree); for a document put together from values parsed one by
+ * one.  NULL / CRISK_ENOMEM when out of memory. */
+cJSON *crisk__json_tree_object(crisk__json_tree *tree);
+int crisk__json_tree_add(crisk__json_tree *tree, cJSON *obj, const char *key, size_t key_len,
+                         cJSON *item);
+
+/* The byte checks of crisk__json_parse() alone: not empty, UTF-8, no NUL
+ * byte.  CRISK_OK or CRISK_EINVALID with the problem in `err`. */
+int crisk__json_check_bytes(const unsigned char *s, size_t n, const char *expected,
+                            crisk_error *err);
+
 #endif

@@ -182,6 +182,19 @@ int crisk_diagnostics_add(crisk_diagnostics *d, crisk_severity sev, const char *
     return CRISK_OK;
 }
 
+void crisk__diagnostics_rewind(crisk_diagnostics *d, const crisk_diagnostics *mark)
+{
+    for (size_t i = mark->count; i < d->count; i++) {
+        free(d->items[i].file);
+        free(d->items[i].message);
+    }
+    d->count = mark->count;
+    d->errors = mark->errors;
+    d->warnings = mark->warnings;
+    d->stored_errors = mark->stored_errors;
+    d->stored_warnings = mark->stored_warnings;
+}
+
 /* Files keep the order they were first reported in (nodes.csv before
  * edges.csv, inputs in command-line order); within a file, by position. */
 typedef struct ranked_diag {

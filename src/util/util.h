@@ -18,6 +18,13 @@ int crisk__grow(void **ptr, size_t *cap, size_t need, size_t elem);
  * microseconds).  Advice only: small arrays and failures are ignored. */
 void crisk__advise_huge(void *p, size_t bytes);
 
+/* Take back the diagnostics added to `d` since `mark` (a copy of `*d` made
+ * then): a reader that tried one way of reading a file and must start
+ * again another way (spdx.c's fast path) leaves no trace of the first
+ * try.  `d` must only have grown since the mark. */
+struct crisk_diagnostics;
+void crisk__diagnostics_rewind(struct crisk_diagnostics *d, const struct crisk_diagnostics *mark);
+
 /* 64-bit FNV-1a then a final mix: good enough spread for open addressing. */
 uint64_t crisk__hash(const char *s, size_t len);
 
