@@ -1036,9 +1036,13 @@ static unsigned char outline_class(unsigned char ch)
 typedef struct outliner {
     const unsigned char *s;
     size_t n, i;
+    crisk__json_cursor *entries;  /* the entries' starts, noted */
+    size_t n_entries, entries_cap;
+    int failed;                   /* out of memory */
     size_t line, line_start;     /* line of s[i], offset where it starts */
     size_t col_at, col;          /* column of offset col_at (on line `line`) */
-    unsigned char cls[256];
+    unsigned char cls[256];      /* outline_class() of each byte */
+    unsigned char plain[256];    /* 1: a byte a string goes on after (not '"', '\\', < 0x20) */
 } outliner;
 
 /* The cursor at offset i (on the current line, at or after the last one
@@ -1077,26 +1081,40 @@ static int outline_string(outliner *o)
 {
     const unsigned char *s = o->s;
     size_t i = o->i + 1, n = o->n;
+    const unsigned char *plain = o->plain;
     for (;;) {
-        while (n - i >= 8 && plain8(s + i))
-            i += 8;
+        while (plain[s[i]] && plain[s[i + 1]] && plain[s[i + 2]] && plain[s[i + 3]])
+            i += 4;   /* each test stops at s[n] at the latest, the NUL */
+        while (plain[s[i]])
+            i++;
         if (i >= n || s[i] < 0x20)
             return 0;
         if (s[i] == '"')
             break;
-        i += s[i] == '\\' ? 2 : 1;
+        i += 2;   /* an escape: \" does not end the string */
     }
     o->i = i + 1;
     return 1;
 }
 
-/* Past the value at o->i, counting the entries of an array in *entries
- * (0 for any other value).  0 if it is not understood. */
-static int outline_value(outliner *o, size_t *entries)
+/* Note where the entry at o->i starts. */
+static int outline_entry(outliner *o)
+{
+    if (crisk__grow((void **)&o->entries, &o->entries_cap, o->n_entries + 1, sizeof *o->entries)
+        != 0) {
+        o->failed = 1;
+        return 0;
+    }
+    o->entries[o->n_entries++] = outline_cursor(o);
+    return 1;
+}
+
+/* Past the value at o->i, noting where each entry of an array starts.  0
+ * if it is not understood. */
+static int outline_value(outliner *o)
 {
     const unsigned char *s = o->s;
     unsigned char first = s[o->i];
-    *entries = 0;
     if (first == '"')
         return outline_string(o);
     if (first != '{' && first != '[') {   /* a number, true, false, null: to a delimiter */
@@ -1104,16 +1122,14 @@ static int outline_value(outliner *o, size_t *entries)
             o->i++;
         return 1;
     }
+    size_t depth = 1;
+    o->i++;
     if (first == '[') {
-        size_t save = o->i++, line = o->line, line_start = o->line_start;
         if (!outline_space(o))
             return 0;
-        *entries = s[o->i] != ']';
-        o->i = save;
-        o->line = line;
-        o->line_start = line_start;
+        if (s[o->i] != ']' && !outline_entry(o))
+            return 0;
     }
-    size_t depth = 0, commas = 0;
     for (;;) {
         if (o->i >= o->n)
             return 0;
@@ -1129,17 +1145,24 @@ static int outline_value(outliner *o, size_t *entries)
         case CLS:
             if (--depth == 0) {
                 o->i++;
-                if (first == '[')
-                    *entries += commas;
                 return 1;
             }
             break;
         case CMA:
-            commas += depth == 1;
+            if (depth == 1 && first == '[') {
+                o->i++;
+                if (!outline_space(o) || !outline_entry(o))
+                    return 0;
+                continue;
+            }
             break;
         case LF_:
             o->line++;
             o->line_start = o->i + 1;
+            /* fall through: the indentation */
+        case WS_:
+            while (s[o->i + 1] == ' ')
+                o->i++;   /* stops at s[n] at the latest, the NUL */
             break;
         case BAD:
             return 0;
@@ -1197,27 +1220,30 @@ static int outline_member(outliner *o, crisk__json_member **m, size_t *k, size_t
     o->i++;
     if (!outline_space(o))
         return 0;
-    crisk__json_member mem = { (const char *)s + key, key_len, outline_cursor(o), 0, 0 };
-    if (!outline_value(o, &mem.entries))
+    crisk__json_member mem = { (const char *)s + key, key_len, outline_cursor(o), 0,
+                               o->n_entries, 0 };
+    if (!outline_value(o))
         return 0;
     mem.end = o->i;
+    mem.entries = o->n_entries - mem.first;
     if (crisk__grow((void **)m, cap, *k + 1, sizeof **m) != 0)
         return -1;
     (*m)[(*k)++] = mem;
     return 1;
 }
 
-int crisk__json_outline(crisk__json_member **out, size_t *count, const unsigned char *s, size_t n)
+int crisk__json_outline_make(crisk__json_outline *out, const unsigned char *s, size_t n)
 {
     outliner o = { .s = s, .n = n, .i = bom_length(s, n), .line = 1, .col = 1 };
     crisk__json_member *m = NULL;
     size_t k = 0, cap = 0;
     int ok = 0, failed = 0;
     o.line_start = o.col_at = o.i;
-    for (int ch = 0; ch < 256; ch++)
+    for (int ch = 0; ch < 256; ch++) {
         o.cls[ch] = outline_class((unsigned char)ch);
-    *out = NULL;
-    *count = 0;
+        o.plain[ch] = ch >= 0x20 && ch != '"' && ch != '\\';
+    }
+    *out = (crisk__json_outline){ NULL, 0, NULL, 0 };
     if (!outline_space(&o) || s[o.i] != '{')
         goto out;
     o.i++;
@@ -1226,7 +1252,7 @@ int crisk__json_outline(crisk__json_member **out, size_t *count, const unsigned 
     if (s[o.i] != '}') {
         for (;;) {
             int rc = outline_member(&o, &m, &k, &cap);
-            failed = rc < 0;
+            failed = rc < 0 || o.failed;
             if (rc <= 0 || !outline_space(&o))
                 goto out;
             if (s[o.i] == '}')
@@ -1244,11 +1270,18 @@ int crisk__json_outline(crisk__json_member **out, size_t *count, const unsigned 
 out:
     if (!ok || failed) {
         free(m);
+        free(o.entries);
         return failed ? CRISK_ENOMEM : -1;
     }
-    *out = m;
-    *count = k;
+    *out = (crisk__json_outline){ m, k, o.entries, o.n_entries };
     return CRISK_OK;
+}
+
+void crisk__json_outline_release(crisk__json_outline *outline)
+{
+    free(outline->members);
+    free(outline->entries);
+    *outline = (crisk__json_outline){ NULL, 0, NULL, 0 };
 }
 
 int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor *at, int first)

@@ -128,19 +128,28 @@ typedef struct crisk__json_member {
     size_t key_len;
     crisk__json_cursor value;     /* where its value starts */
     size_t end;                   /* the offset just past the value */
-    size_t entries;               /* entries of an array value (0 for other values) */
+    size_t first, entries;        /* an array's entries: outline.entries[first..first+entries) */
 } crisk__json_member;
 
-/* The members of the object s[0..n) is, in text order, found without
- * parsing their values: one pass that skips strings eight bytes at a
- * time and counts nothing but lines, brackets and commas.  Returns
- * CRISK_OK with *out (the caller's: free) and *count; -1 when the text is
+typedef struct crisk__json_outline {
+    crisk__json_member *members;  /* in text order */
+    size_t n_members;
+    crisk__json_cursor *entries;  /* where each entry of the arrays starts, member by member */
+    size_t n_entries;
+} crisk__json_outline;
+
+/* The members of the object s[0..n) is, in text order, and where each
+ * entry of a member that is an array starts, found without parsing the
+ * values: one pass that skips strings eight bytes at a time and counts
+ * nothing but lines, brackets and commas.  Returns CRISK_OK with *out
+ * (the caller's: crisk__json_outline_release); -1 when the text is
  * not an object, has a key with an escape or a key twice, nests deeper
  * than cJSON's limit allows with a margin, has a control character JSON
  * forbids, or anything after the object; CRISK_ENOMEM.  The members'
  * values are not checked: each is when it is parsed.  Time O(n + k log k)
  * for k members. */
-int crisk__json_outline(crisk__json_member **out, size_t *count, const unsigned char *s, size_t n);
+int crisk__json_outline_make(crisk__json_outline *out, const unsigned char *s, size_t n);
+void crisk__json_outline_release(crisk__json_outline *outline);
 
 /* In an array value starting at *at (first: at its '['; else just past an
  * entry): returns 1 with *at on the next entry, 0 with *at past the ']',

@@ -1358,15 +1358,41 @@ static void complete_mapping(spdx *s, const cJSON *doc, uint8_t **skip)
 enum { BIG_PACKAGES, BIG_FILES, BIG_SNIPPETS, BIG_RELATIONSHIPS, BIG_N };
 static const char *const big_keys[BIG_N] = { "packages", "files", "snippets", "relationships" };
 
+#define BATCH 256      /* entries parsed together */
+#define WINDOW 8       /* batches parsed ahead of the mapping at most */
+
+/* A run of entries of one large array, parsed together by one thread. */
+typedef struct batch {
+    uint8_t which;                 /* BIG_* */
+    size_t first, count;           /* outline.entries[first..first+count) */
+} batch;
+
+/* Where parsed batches wait for the mapping: batch j in slot j % WINDOW. */
+typedef struct parsed {
+    crisk__json_tree tree;
+    cJSON *entry[BATCH];
+    size_t batch;                  /* the batch it holds, once done */
+    int done, bad;                 /* parsed; an entry was not clean (or not an object) */
+} parsed;
+
 typedef struct fast {
     const unsigned char *s;
     size_t n;
-    crisk__json_member *members;         /* the outline */
-    size_t n_members;
+    crisk__json_outline outline;
     const crisk__json_member *big[BIG_N];
-    crisk__json_tree small;              /* the other members, as a document */
+    crisk__json_tree small;        /* the other members, as a document */
     cJSON *doc;
-    crisk__json_tree one;                /* the entry being read */
+    batch *batches;                /* in reading order: packages, files, snippets, relationships */
+    size_t n_batches;
+    /* the two threads' shared state, under `lock` */
+    parsed slots[WINDOW];
+    size_t next;                   /* the first batch no thread has taken */
+    size_t mapped;                 /* batches mapped: their slots are free again */
+    int stop;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    pthread_t helper;
+    int helper_started;
 } fast;
 
 static int key_is(const crisk__json_member *m, const char *key)
@@ -1385,17 +1411,53 @@ static int add_small(fast *f, const crisk__json_member *m)
     return crisk__json_tree_add(&f->small, f->doc, m->key, m->key_len, value) == CRISK_OK ? 0 : -1;
 }
 
+static int same_place(crisk__json_cursor a, crisk__json_cursor b)
+{
+    return a.i == b.i && a.line == b.line && a.column == b.column;
+}
+
+/* Whether the array of member m is '[', its entries where the outline put
+ * them and ']' - the text between them white space and commas. */
+static int array_opens(const fast *f, const crisk__json_member *m)
+{
+    crisk__json_cursor at = m->value;
+    int more = crisk__json_array_next(f->s, f->n, &at, 1);
+    if (m->entries == 0)
+        return more == 0 && at.i == m->end;
+    return more == 1 && same_place(at, f->outline.entries[m->first]);
+}
+
+/* The batches of the large arrays, in reading order. */
+static int plan_batches(fast *f)
+{
+    size_t total = 0;
+    for (int k = 0; k < BIG_N; k++)
+        total += f->big[k] != NULL ? (f->big[k]->entries + BATCH - 1) / BATCH : 0;
+    f->batches = malloc((total + 1) * sizeof *f->batches);
+    if (f->batches == NULL)
+        return -1;
+    for (int k = 0; k < BIG_N; k++) {
+        const crisk__json_member *m = f->big[k];
+        if (m != NULL && !array_opens(f, m))
+            return -1;
+        for (size_t e = 0; m != NULL && e < m->entries; e += BATCH)
+            f->batches[f->n_batches++] = (batch){ (uint8_t)k, m->first + e,
+                                                  m->entries - e < BATCH ? m->entries - e : BATCH };
+    }
+    return 0;
+}
+
 /* The outline; the large arrays found, the other members parsed.  0, or -1:
  * the whole document decides. */
 static int fast_open(fast *f)
 {
-    if (crisk__json_outline(&f->members, &f->n_members, f->s, f->n) != CRISK_OK)
+    if (crisk__json_outline_make(&f->outline, f->s, f->n) != CRISK_OK)
         return -1;
     f->doc = crisk__json_tree_object(&f->small);
     if (f->doc == NULL)
         return -1;
-    for (size_t i = 0; i < f->n_members; i++) {
-        const crisk__json_member *m = &f->members[i];
+    for (size_t i = 0; i < f->outline.n_members; i++) {
+        const crisk__json_member *m = &f->outline.members[i];
         if (key_is(m, "@context") || key_is(m, "@graph"))
             return -1;   /* SPDX 3.0 */
         int big = 0;
@@ -1407,7 +1469,94 @@ static int fast_open(fast *f)
         if (big ? f->s[m->value.i] != '[' : add_small(f, m) != 0)
             return -1;
     }
-    return 0;
+    return plan_batches(f);
+}
+
+/* Parse batch j into its slot (taken for it): each entry an object,
+ * clean, and followed by the comma before the next or the array's end. */
+static void parse_batch(fast *f, size_t j)
+{
+    const batch *b = &f->batches[j];
+    parsed *sl = &f->slots[j % WINDOW];
+    const crisk__json_member *m = f->big[b->which];
+    crisk__json_tree_reset(&sl->tree);
+    sl->bad = 0;
+    for (size_t e = 0; e < b->count && !sl->bad; e++) {
+        size_t k = b->first + e;
+        crisk__json_cursor at = f->outline.entries[k];
+        cJSON *entry = NULL;
+        if (crisk__json_parse_value(&sl->tree, &entry, f->s, f->n, &at, crisk__json_keep_position,
+                                    NULL) != CRISK_OK || !cJSON_IsObject(entry)) {
+            sl->bad = 1;
+            break;
+        }
+        sl->entry[e] = entry;
+        int more = crisk__json_array_next(f->s, f->n, &at, 0);
+        if (k + 1 < m->first + m->entries)
+            sl->bad = more != 1 || !same_place(at, f->outline.entries[k + 1]);
+        else
+            sl->bad = more != 0 || at.i != m->end;
+    }
+}
+
+/* Take the next batch if its slot is free, parse it, say so.  Called and
+ * returns with the lock held; 0 if there was none to take. */
+static int take_batch(fast *f)
+{
+    if (f->stop || f->next >= f->n_batches || f->next >= f->mapped + WINDOW)
+        return 0;
+    size_t j = f->next++;
+    pthread_mutex_unlock(&f->lock);
+    parse_batch(f, j);
+    pthread_mutex_lock(&f->lock);
+    f->slots[j % WINDOW].batch = j;
+    f->slots[j % WINDOW].done = 1;
+    pthread_cond_broadcast(&f->changed);
+    return 1;
+}
+
+/* The helper thread: parse batches ahead of the mapping while there are. */
+static void *helper(void *arg)
+{
+    fast *f = arg;
+    pthread_mutex_lock(&f->lock);
+    while (!f->stop && f->next < f->n_batches)
+        if (!take_batch(f))
+            pthread_cond_wait(&f->changed, &f->lock);
+    pthread_mutex_unlock(&f->lock);
+    return NULL;
+}
+
+/* Batch j, parsed by either thread: this one parses while it waits. */
+static const parsed *await_batch(fast *f, size_t j)
+{
+    parsed *sl = &f->slots[j % WINDOW];
+    pthread_mutex_lock(&f->lock);
+    while (!(sl->done && sl->batch == j))
+        if (!take_batch(f))
+            pthread_cond_wait(&f->changed, &f->lock);
+    pthread_mutex_unlock(&f->lock);
+    return sl;
+}
+
+static void release_batch(fast *f, size_t j, int stop)
+{
+    pthread_mutex_lock(&f->lock);
+    f->slots[j % WINDOW].done = 0;
+    f->mapped = j + 1;
+    f->stop |= stop;
+    pthread_cond_broadcast(&f->changed);
+    pthread_mutex_unlock(&f->lock);
+}
+
+static void read_entry(spdx *s, int which, const cJSON *entry, int described)
+{
+    switch (which) {
+    case BIG_PACKAGES: read_package_v2(s, entry); break;
+    case BIG_FILES: read_file_v2(s, entry, "files", &s->n.files); break;
+    case BIG_SNIPPETS: read_file_v2(s, entry, "snippets", &s->n.snippets); break;
+    default: read_relationship_v2(s, entry, described); break;
+    }
 }
 
 static size_t entries(const fast *f, int which)
@@ -1415,32 +1564,48 @@ static size_t entries(const fast *f, int which)
     return f->big[which] != NULL ? f->big[which]->entries : 0;
 }
 
-/* Each entry of the large array `which`, parsed alone and read as the
- * whole-document path reads it.  0, or -1: the whole document decides. */
-static int fast_each(spdx *s, fast *f, int which, int described)
+/* The documentDescribes before the first relationship, as read_document(). */
+static int describe_fast(spdx *s, fast *f)
 {
-    const crisk__json_member *m = f->big[which];
-    if (m == NULL)
-        return 0;
-    crisk__json_cursor at = m->value;
-    int more = crisk__json_array_next(f->s, f->n, &at, 1);
-    while (more == 1 && s->status == CRISK_OK) {
-        cJSON *entry = NULL;
-        crisk__json_tree_reset(&f->one);
-        if (crisk__json_parse_value(&f->one, &entry, f->s, f->n, &at, crisk__json_keep_position,
-                                    NULL) != CRISK_OK || !cJSON_IsObject(entry))
-            return -1;
-        switch (which) {
-        case BIG_PACKAGES: read_package_v2(s, entry); break;
-        case BIG_FILES: read_file_v2(s, entry, "files", &s->n.files); break;
-        case BIG_SNIPPETS: read_file_v2(s, entry, "snippets", &s->n.snippets); break;
-        default: read_relationship_v2(s, entry, described); break;
+    int described = read_described(s, f->doc, "documentDescribes");
+    reserve_edges(s, entries(f, BIG_RELATIONSHIPS));
+    return described;
+}
+
+/* Every entry of the large arrays, in reading order, read as the
+ * whole-document path reads it; a helper thread parses batches ahead.
+ * 0, or -1: the whole document decides. */
+static int read_entries(spdx *s, fast *f)
+{
+    int described = 0, described_read = 0, rc = 0;
+    pthread_mutex_init(&f->lock, NULL);
+    pthread_cond_init(&f->changed, NULL);
+    f->helper_started = f->n_batches > 1 && crisk__thread_start(&f->helper, helper, f) == 0;
+    for (size_t j = 0; j < f->n_batches && rc == 0; j++) {
+        const parsed *sl = await_batch(f, j);
+        const batch *b = &f->batches[j];
+        if (b->which == BIG_RELATIONSHIPS && !described_read) {
+            described = describe_fast(s, f);
+            described_read = 1;
         }
-        if (s->errors > 0)
-            return -1;
-        more = crisk__json_array_next(f->s, f->n, &at, 0);
+        for (size_t e = 0; e < b->count && !sl->bad && s->errors == 0; e++)
+            if (s->status == CRISK_OK)
+                read_entry(s, b->which, sl->entry[e], described);
+        rc = sl->bad || s->errors > 0 ? -1 : 0;
+        release_batch(f, j, rc != 0);
     }
-    return s->status != CRISK_OK || (more == 0 && at.i == m->end) ? 0 : -1;
+    if (f->helper_started) {
+        pthread_mutex_lock(&f->lock);
+        f->stop = 1;
+        pthread_cond_broadcast(&f->changed);
+        pthread_mutex_unlock(&f->lock);
+        pthread_join(f->helper, NULL);
+    }
+    pthread_cond_destroy(&f->changed);
+    pthread_mutex_destroy(&f->lock);
+    if (rc == 0 && !described_read)
+        describe_fast(s, f);
+    return rc;
 }
 
 /* read_document() for a 2.x document, one entry at a time.  0, or -1: the
@@ -1451,22 +1616,26 @@ static int read_fast(spdx *s, fast *f)
         return -1;
     reserve_elems(s, entries(f, BIG_PACKAGES) + entries(f, BIG_FILES)
                      + entries(f, BIG_SNIPPETS));
-    if (fast_each(s, f, BIG_PACKAGES, 0) != 0 || fast_each(s, f, BIG_FILES, 0) != 0
-        || fast_each(s, f, BIG_SNIPPETS, 0) != 0)
-        return -1;
-    int described = read_described(s, f->doc, "documentDescribes");
-    reserve_edges(s, entries(f, BIG_RELATIONSHIPS));
-    if (s->errors > 0 || fast_each(s, f, BIG_RELATIONSHIPS, described) != 0)
+    if (read_entries(s, f) != 0)
         return -1;
     return s->errors > 0 ? -1 : 0;
 }
 
+static void fast_init(fast *f, const unsigned char *s, size_t n)
+{
+    memset(f, 0, sizeof *f);
+    f->s = s;
+    f->n = n;
+}
+
 static void fast_release(fast *f)
 {
-    free(f->members);
+    crisk__json_outline_release(&f->outline);
     crisk__json_tree_release(&f->small);
-    crisk__json_tree_release(&f->one);
-    *f = (fast){ f->s, f->n, NULL, 0, { NULL }, { NULL, NULL }, NULL, { NULL, NULL } };
+    for (int k = 0; k < WINDOW; k++)
+        crisk__json_tree_release(&f->slots[k].tree);
+    free(f->batches);
+    fast_init(f, f->s, f->n);
 }
 
 /* ---- loading ------------------------------------------------------------------------ */
@@ -1552,11 +1721,12 @@ static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size
     size_t source = 0;
     uint8_t *skip = NULL;
     crisk__json_tree tree = { NULL, NULL };
-    fast f = { data, len, NULL, 0, { NULL }, { NULL, NULL }, NULL, { NULL, NULL } };
+    fast f;
     int rc = crisk_builder_add_source(b, &source, s->path, "spdx", NULL, len, err);
     if (rc != CRISK_OK)
         return rc;
     digest_job job;
+    fast_init(&f, data, len);
     digest_start(&job, data, len, how != CRISK__SPDX_WHOLE);
     crisk_error json = CRISK_ERROR_INIT;
     int quick = how != CRISK__SPDX_WHOLE && try_fast(s, &f, &job);
