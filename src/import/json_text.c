@@ -26,7 +26,10 @@
  * on a second thread while cJSON parses, and only a pass over the tree is
  * left after the parse ("positions from the text alone", below).
  * docs/performance.md, "SBOM import and Excel workbooks", has the profiles
- * that led here.
+ * that led here.  The SPDX reader's fast path reads a document one value
+ * at a time instead ("a document read one value at a time", at the end):
+ * an outline of the outermost object, then each value parsed and walked
+ * alone, with the same checks.
  */
 #include "json_text.h"
 #include "util/quote.h"

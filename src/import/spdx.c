@@ -9,8 +9,9 @@
  * node; every anomaly of its §3 is a warning at a position.
  *
  * Steps, one function each: read the file whole; check its bytes, parse it
- * and find every value's position (json_text.c, shared with the CycloneDX
- * reader and the mapping file); tell 2.x from 3.0; collect the elements
+ * (whole, or an entry at a time) and find every value's position
+ * (json_text.c, shared with the CycloneDX reader and the mapping file);
+ * tell 2.x from 3.0; collect the elements
  * (packages, files, and in 3.0 the agents a package's supplier names);
  * find the described packages; read the relationships into edges; infer
  * the root edges the document leaves unsaid; check what the functions
@@ -18,17 +19,27 @@
  * of elements and edges, so everything after the reading is shared.  The
  * builder gets nothing from a file with an error.
  *
- * Positions are kept in the cJSON items as the CycloneDX reader keeps
- * them (a string's or an object's line in `valuedouble`, its column in
- * `valueint`; cyclonedx.c says why).
+ * Two ways of reading, one result.  A 2.x document is read one entry of
+ * its large arrays at a time when it can be ("the fast path", below: no
+ * tree of the whole document is held); anything the fast path does not
+ * take - a problem in the JSON, an error of the mapping, SPDX 3.0 - is
+ * read as one cJSON tree of the whole document, the way every message
+ * was written for.  The reading functions take cJSON items either way,
+ * and what the reader keeps is by value (positions) or copied (strings),
+ * never a pointer into a tree.  Positions are kept in the cJSON items as
+ * the CycloneDX reader keeps them (a string's or an object's line in
+ * `valuedouble`, its column in `valueint`; cyclonedx.c says why) while
+ * an entry is read.
  *
- * Cost: O(bytes + V + E) time and the file, the cJSON tree and a few
- * arrays of V and E entries in memory; the edges are sorted once to unite
- * repeated pairs (O(E log E)).  An SPDX document is more than twice the
- * bytes of the CycloneDX BOM of the same graph (a relationship object per
- * edge, an externalRefs object per purl), so what is paid per byte decides
- * its speed: the tree lives in an arena (crisk__json_parse_tree) and the
- * SHA-256 is made on a helper thread.  Rejected: mapping the file instead
+ * Cost: O(bytes + V + E) time; in memory the file, a few arrays of V and
+ * E entries and, on the fast path, the outline (24 bytes per entry) and
+ * at most WINDOW batches of entries' trees - the whole document's tree
+ * on the other path; the edges are sorted once to unite repeated pairs
+ * (O(E log E)).  An SPDX document is more than twice the bytes of the
+ * CycloneDX BOM of the same graph (a relationship object per edge, an
+ * externalRefs object per purl), so what is paid per byte decides its
+ * speed: the fast path's batches are parsed on two threads, the SHA-256
+ * and the byte checks made on a third.  Rejected: mapping the file instead
  * of reading it (no copy, no fresh pages to clear), because a
  * file truncated while mapped kills the process with SIGBUS and one
  * rewritten while mapped would be hashed and parsed as two different
@@ -1353,7 +1364,24 @@ static void complete_mapping(spdx *s, const cJSON *doc, uint8_t **skip)
  * after them), a shape the outline does not take (an escaped key, nesting
  * near cJSON's limit).  So every message, position and model is the
  * whole-document path's, which the tests and the fuzz target check on
- * every input (crisk__spdx_load_buffer_how). */
+ * every input (crisk__spdx_load_buffer_how).
+ *
+ * The entries are parsed in batches of BATCH by whichever thread is free -
+ * a helper, and the calling thread while it waits - at most WINDOW batches
+ * ahead of the mapping, which the calling thread does in order, so the
+ * diagnostics come in the whole path's order.  cJSON's parse is
+ * reentrant but for one thing: every call stores to its global error
+ * position (cJSON_GetErrorPtr), which nothing here reads; the two threads'
+ * stores to it are the one shared write, and harmless.
+ *
+ * Rejected: an event parser (yajl, Debian libyajl-dev) building no tree at
+ * all - a new dependency, and positions, repeated keys and escapes would
+ * have to be found again outside the checks every JSON reader shares;
+ * taking the entries in text order without an outline - sbom-tool writes
+ * files, packages and relationships before spdxVersion and
+ * documentDescribes, and the mapping reads in a fixed order; the whole path's text
+ * walk on a thread with the tree built per entry - its positions are
+ * 16 bytes per value of the whole document, held until the end. */
 
 enum { BIG_PACKAGES, BIG_FILES, BIG_SNIPPETS, BIG_RELATIONSHIPS, BIG_N };
 static const char *const big_keys[BIG_N] = { "packages", "files", "snippets", "relationships" };
