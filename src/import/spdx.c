@@ -59,6 +59,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1366,10 +1367,12 @@ static void complete_mapping(spdx *s, const cJSON *doc, uint8_t **skip)
  * whole-document path's, which the tests and the fuzz target check on
  * every input (crisk__spdx_load_buffer_how).
  *
- * The entries are parsed in batches of BATCH by whichever thread is free -
- * a helper, and the calling thread while it waits - at most WINDOW batches
- * ahead of the mapping, which the calling thread does in order, so the
- * diagnostics come in the whole path's order.  cJSON's parse is
+ * The entries are parsed in batches of BATCH on a helper thread, at most
+ * WINDOW batches ahead of the mapping, which the calling thread does in
+ * order, so the diagnostics come in the whole path's order; the calling
+ * thread parses a batch itself only when the helper has not started it
+ * (always, without a helper).  At 100,000 packages the mapping (the id
+ * lookups, cache misses) is the larger half, so the helper keeps ahead.  cJSON's parse is
  * reentrant but for one thing: every call stores to its global error
  * position (cJSON_GetErrorPtr), which nothing here reads; the two threads'
  * stores to it are the one shared write, and harmless.
@@ -1527,11 +1530,13 @@ static void parse_batch(fast *f, size_t j)
     }
 }
 
-/* Take the next batch if its slot is free, parse it, say so.  Called and
- * returns with the lock held; 0 if there was none to take. */
-static int take_batch(fast *f)
+/* Take the next batch if its slot is free (and it is batch `only`, unless
+ * that is SIZE_MAX), parse it, say so.  Called and returns with the lock
+ * held; 0 if there was none to take. */
+static int take_batch(fast *f, size_t only)
 {
-    if (f->stop || f->next >= f->n_batches || f->next >= f->mapped + WINDOW)
+    if (f->stop || f->next >= f->n_batches || f->next >= f->mapped + WINDOW
+        || (only != SIZE_MAX && f->next != only))
         return 0;
     size_t j = f->next++;
     pthread_mutex_unlock(&f->lock);
@@ -1549,19 +1554,21 @@ static void *helper(void *arg)
     fast *f = arg;
     pthread_mutex_lock(&f->lock);
     while (!f->stop && f->next < f->n_batches)
-        if (!take_batch(f))
+        if (!take_batch(f, SIZE_MAX))
             pthread_cond_wait(&f->changed, &f->lock);
     pthread_mutex_unlock(&f->lock);
     return NULL;
 }
 
-/* Batch j, parsed by either thread: this one parses while it waits. */
+/* Batch j, parsed by either thread.  The calling thread maps every entry
+ * and is the busier one: it parses a batch only when the helper has not
+ * taken the one it needs (or there is no helper), and otherwise waits. */
 static const parsed *await_batch(fast *f, size_t j)
 {
     parsed *sl = &f->slots[j % WINDOW];
     pthread_mutex_lock(&f->lock);
     while (!(sl->done && sl->batch == j))
-        if (!take_batch(f))
+        if (!take_batch(f, j))
             pthread_cond_wait(&f->changed, &f->lock);
     pthread_mutex_unlock(&f->lock);
     return sl;
