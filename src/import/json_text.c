@@ -864,6 +864,29 @@ static int locate_spots(cJSON *root, text_walk *w, size_t after, crisk__json_vis
  * outside an arena), after it the SBOM trees would come from its
  * allocator and never be freed. */
 
+/* Under AddressSanitizer the arena tells it what is in use: a block's
+ * bytes are poisoned until handed out, each allocation is followed by a
+ * poisoned red zone, and a reset poisons the block again - so a read past
+ * a string or an item of the tree, or of an entry already forgotten, is
+ * caught as it would be with malloc.  Without it these are no-ops. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define REDZONE ARENA_ALIGN
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define REDZONE 0
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define BLOCK_MIN ((size_t)64 << 10)    /* bytes: the first block */
 #define BLOCK_MAX ((size_t)16 << 20)    /* bytes: blocks grow by doubling up to this */
 #define ARENA_ALIGN 8                    /* cJSON's items hold pointers and a double */
@@ -879,7 +902,7 @@ static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
 
 static void *arena_take(struct crisk__json_block **blocks, size_t size)
 {
-    size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    size_t need = ((size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1)) + REDZONE;
     struct crisk__json_block *b = *blocks;
     if (need < size)
         return NULL;   /* wrapped round */
@@ -891,18 +914,27 @@ static void *arena_take(struct crisk__json_block **blocks, size_t size)
             return NULL;
         crisk__advise_huge(fresh, sizeof *fresh + bytes);
         *fresh = (struct crisk__json_block){ b, 0, bytes };
+        POISON(fresh->data, bytes);
         if (b != NULL && bytes == need && b->size - b->used >= BLOCK_MIN) {
             /* a large string: give it a block of its own behind the current one */
             fresh->next = b->next;
             b->next = fresh;
             fresh->used = need;
+            UNPOISON(fresh->data, size);
             return fresh->data;
         }
         *blocks = b = fresh;
     }
     void *out = b->data + b->used;
     b->used += need;
+    UNPOISON(out, size);
     return out;
+}
+
+static void free_block(struct crisk__json_block *b)
+{
+    UNPOISON(b->data, b->size);   /* back to malloc as it was handed out */
+    free(b);
 }
 
 static void *hook_malloc(size_t size)
@@ -928,7 +960,7 @@ void crisk__json_tree_release(crisk__json_tree *tree)
         return;
     while (tree->blocks != NULL) {
         struct crisk__json_block *next = tree->blocks->next;
-        free(tree->blocks);
+        free_block(tree->blocks);
         tree->blocks = next;
     }
     tree->root = NULL;
@@ -1345,10 +1377,11 @@ void crisk__json_tree_reset(crisk__json_tree *tree)
         return;
     while (keep->next != NULL) {
         struct crisk__json_block *next = keep->next->next;
-        free(keep->next);
+        free_block(keep->next);
         keep->next = next;
     }
     keep->used = 0;
+    POISON(keep->data, keep->size);
     tree->root = NULL;
 }
 
