@@ -165,6 +165,7 @@ typedef struct fr_slot {
     uint32_t group, owner;
     uint32_t total;                        /* every node that defeats the group */
     uint32_t kept;                         /* entries used below */
+    uint32_t max_rank;                     /* when full: the largest id rank kept */
     uint32_t shared[CRISK_FALSE_REDUNDANCY_KEEP];
     uint32_t failed[CRISK_FALSE_REDUNDANCY_KEEP];
 } fr_slot;
@@ -233,22 +234,36 @@ static fr_slot *fr_slot_of(growing *g, uint32_t group, uint32_t owner)
     return &g->slots[g->n_slots++];
 }
 
+/* Whether a finding of node `shared` would be kept in s: the first
+ * CRISK_FALSE_REDUNDANCY_KEEP, then only ids smaller than the largest kept.
+ * Most of a large group's findings are not: this answers with one id
+ * rank, where finding the largest kept took sixteen. */
+static int fr_wanted(const crisk_analysis *a, const fr_slot *s, uint32_t shared)
+{
+    return s->kept < CRISK_FALSE_REDUNDANCY_KEEP || a->id_rank[shared] < s->max_rank;
+}
+
 /* Keep (shared, failed) if shared is among the smallest ids seen. */
 static void fr_keep(const crisk_analysis *a, fr_slot *s, uint32_t shared, uint32_t failed)
 {
+    if (!fr_wanted(a, s, shared))
+        return;
     size_t at = s->kept;
-    if (s->kept == CRISK_FALSE_REDUNDANCY_KEEP) {   /* full: replace the largest id if larger */
+    if (s->kept == CRISK_FALSE_REDUNDANCY_KEEP) {   /* full: replace the largest id */
         at = 0;
-        for (size_t i = 1; i < s->kept; i++)
-            if (a->id_rank[s->shared[i]] > a->id_rank[s->shared[at]])
-                at = i;
-        if (a->id_rank[shared] > a->id_rank[s->shared[at]])
-            return;
+        while (a->id_rank[s->shared[at]] != s->max_rank)
+            at++;
     } else {
         s->kept++;
     }
     s->shared[at] = shared;
     s->failed[at] = failed;
+    if (s->kept == CRISK_FALSE_REDUNDANCY_KEEP) {
+        s->max_rank = 0;
+        for (size_t i = 0; i < s->kept; i++)
+            if (a->id_rank[s->shared[i]] > s->max_rank)
+                s->max_rank = a->id_rank[s->shared[i]];
+    }
 }
 
 static int push_fr(const crisk_analysis *a, growing *g, uint32_t dependant, uint32_t group,
@@ -385,12 +400,16 @@ static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, 
             uint64_t rec = f & bt->rec.w[w];
             for (uint32_t e = t->member_start[grp]; f && e < t->member_start[grp + 1]; e++)
                 f &= ~crisk__prop_initial_at(p, t->member[e]).w[w];   /* a member failing is not "outside" */
-            while (f) {
+            /* one slot lookup per group and word; failed members are
+             * counted only for the findings kept */
+            fr_slot *slot = f == 0 ? NULL : fr_slot_of(g, t->group_id[grp], t->order[q]);
+            if (f != 0 && slot == NULL)
+                return -1;
+            for (; f != 0; f &= f - 1) {
                 size_t s = SCENARIO(w, __builtin_ctzll(f));
-                f &= f - 1;
-                if (push_fr(a, g, t->order[q], t->group_id[grp], bt->node[s],
-                            failed_members(p, grp, s)) != 0)
-                    return -1;
+                slot->total++;
+                if (fr_wanted(a, slot, bt->node[s]))
+                    fr_keep(a, slot, bt->node[s], (uint32_t)failed_members(p, grp, s));
             }
             /* For inheritors the scenario's node is outside every group:
              * keep all the groups that fail, its own included. */
