@@ -1006,78 +1006,24 @@ out:
 
 /* ---- batch order ------------------------------------------------------------------ */
 
-/* A sweep costs the size of the union of its scenarios' ancestor sets, so
- * scenarios whose ancestor sets overlap belong in the same batch.  MinHash
- * finds them: with h a random hash, min{h(u) : u in anc(p) + p} agrees for
- * two nodes with probability equal to the Jaccard similarity of their sets,
- * and it is one O(E) pass per hash (dependants before dependencies).
- * Sorting by three such signatures clusters similar nodes.  This only
- * changes which scenarios share a sweep, never a result. */
-#define MINHASHES 3
-
-typedef struct scenario_key {
-    uint32_t sig[MINHASHES];
-    uint32_t pos;
-    uint32_t node;
-} scenario_key;
-
-static uint32_t mix32(uint32_t x, uint32_t seed)
-{
-    x ^= seed;
-    x *= 0x9E3779B1u;
-    x ^= x >> 16;
-    x *= 0x85EBCA77u;
-    x ^= x >> 13;
-    return x;
-}
-
-static int compare_key(const void *pa, const void *pb)
-{
-    const scenario_key *a = pa, *b = pb;
-    for (int k = 0; k < MINHASHES; k++)
-        if (a->sig[k] != b->sig[k])
-            return a->sig[k] < b->sig[k] ? -1 : 1;
-    return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
-/* The nodes to sweep (those something depends on), in batch order. */
+/* The nodes to sweep (those something depends on, but chain members),
+ * in batch order (crisk__topo_sweep_order: nodes that fail much the same
+ * share a batch). */
 static int scenario_order(const crisk_inventory *inv, const crisk__topo *t, const chains *ch,
                           uint32_t **out, size_t *count)
 {
     size_t n = inv->n, k = 0;
-    uint32_t *sig = calloc(n + 1, sizeof *sig);
-    scenario_key *keys = malloc((n + 1) * sizeof *keys);
     uint32_t *list = malloc((n + 1) * sizeof *list);
-    if (sig == NULL || keys == NULL || list == NULL) {
-        free(sig);
-        free(keys);
+    if (list == NULL)
+        return -1;
+    for (size_t v = 0; v < n; v++)
+        if (inv->dep_start[v] != inv->dep_start[v + 1]
+            && (ch->n_inherit == 0 || ch->parent[v] == NO_NODE))
+            list[k++] = (uint32_t)v;
+    if (crisk__topo_sweep_order(t, list, k) != 0) {
         free(list);
         return -1;
     }
-    for (size_t v = 0; v < n; v++)
-        if (inv->dep_start[v] != inv->dep_start[v + 1]
-            && (ch->n_inherit == 0 || ch->parent[v] == NO_NODE)) {
-            keys[k].pos = t->pos[v];
-            keys[k].node = (uint32_t)v;
-            k++;
-        }
-    for (int h = 0; h < MINHASHES; h++) {
-        for (size_t i = n; i-- > 0;) {   /* dependants first */
-            uint32_t v = t->order[i];
-            uint32_t m = mix32(v, 0x5bd1e995u * (uint32_t)(h + 1));
-            for (uint32_t j = inv->dep_start[v]; j < inv->dep_start[v + 1]; j++)
-                if (t->pos[inv->dep[j]] > i && sig[inv->dep[j]] < m)
-                    m = sig[inv->dep[j]];
-            sig[v] = m;
-        }
-        for (size_t i = 0; i < k; i++)
-            keys[i].sig[h] = sig[keys[i].node];
-    }
-    crisk__sort(keys, k, sizeof *keys, compare_key);
-    for (size_t i = 0; i < k; i++)
-        list[i] = keys[i].node;
-    free(sig);
-    free(keys);
     *out = list;
     *count = k;
     return 0;

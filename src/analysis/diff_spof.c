@@ -142,7 +142,6 @@ static int both_sides(crisk_diff *d, worker *w, uint32_t f0, uint32_t p0, uint32
  * the other side only. */
 typedef struct dirty {
     uint32_t node[2];
-    uint32_t order;         /* a topological position, for sweeps that share work */
 } dirty;
 
 /* One side's topology and functions, shared by the workers. */
@@ -357,12 +356,6 @@ static void *work(void *arg)
 
 /* ---- setting up --------------------------------------------------------------------------- */
 
-static int by_order(const void *a, const void *b)
-{
-    uint32_t x = ((const dirty *)a)->order, y = ((const dirty *)b)->order;
-    return (x > y) - (x < y);
-}
-
 static int fingerprints_differ(const crisk_diff *d, uint32_t u, uint32_t v)
 {
     uint64_t i0, b0, i1, b1;
@@ -383,11 +376,11 @@ static int collect_dirty(const crisk_diff *d, dirty **out, size_t *count)
         uint32_t u = d->match[1][v];
         if (u == DIFF_NONE ? crisk_analysis_metrics(d->a[1], v)->impact > 0
                            : fingerprints_differ(d, u, v))
-            list[n++] = (dirty){ { u, v }, 0 };
+            list[n++] = (dirty){ { u, v } };
     }
     for (uint32_t u = 0; u < d->inv[0]->n; u++)
         if (d->match[0][u] == DIFF_NONE && crisk_analysis_metrics(d->a[0], u)->impact > 0)
-            list[n++] = (dirty){ { u, DIFF_NONE }, 0 };
+            list[n++] = (dirty){ { u, DIFF_NONE } };
     *out = list;
     *count = n;
     return 0;
@@ -453,13 +446,44 @@ static int derive(const crisk_diff *d, const engine e[2], const dirty *list, siz
     return 0;
 }
 
-/* Split the dirty nodes into heads (failed again, in topological order on
- * NEW, else OLD: neighbours share ancestors, so a sweep does less) and
- * the nodes derived from each (dv NULL: none is derived). */
+/* Put heads in sweep order (crisk__topo_sweep_order: nodes that fail much
+ * the same share a batch), those of NEW by NEW's topology, then those of
+ * OLD only by OLD's. */
+static int order_heads(const plan *pl, dirty *heads, size_t nh)
+{
+    const crisk_diff *d = pl->d;
+    uint32_t *nodes = malloc((nh + 1) * sizeof *nodes);
+    uint32_t *at[2] = { malloc((d->inv[0]->n + 1) * sizeof *at[0]),
+                        malloc((d->inv[1]->n + 1) * sizeof *at[1]) };
+    dirty *copy = malloc((nh + 1) * sizeof *copy);
+    int rc = nodes == NULL || at[0] == NULL || at[1] == NULL || copy == NULL ? -1 : 0;
+    size_t k = 0;
+    for (int s = 1; s >= 0 && rc == 0; s--) {
+        size_t first = k;
+        for (size_t i = 0; i < nh; i++)
+            if ((heads[i].node[1] != DIFF_NONE) == s) {
+                nodes[k++] = heads[i].node[s];
+                at[s][heads[i].node[s]] = (uint32_t)i;
+            }
+        if (k > first)
+            rc = crisk__topo_sweep_order(&pl->e[s].t, nodes + first, k - first);
+        for (size_t i = first; i < k && rc == 0; i++)
+            copy[i] = heads[at[s][nodes[i]]];
+    }
+    if (rc == 0)
+        memcpy(heads, copy, nh * sizeof *heads);
+    free(nodes);
+    free(at[0]);
+    free(at[1]);
+    free(copy);
+    return rc;
+}
+
+/* Split the dirty nodes into heads (failed again, in sweep order) and the
+ * nodes derived from each (dv NULL: none is derived). */
 static int split_dirty(plan *pl, const dirty *list, size_t n, const derivation *dv,
                        dirty **heads, dirty **derived, uint32_t **der_start)
 {
-    const engine *e = pl->e;
     size_t nh = 0;
     *heads = malloc((n + 1) * sizeof **heads);
     *derived = malloc((n + 1) * sizeof **derived);
@@ -471,13 +495,13 @@ static int split_dirty(plan *pl, const dirty *list, size_t n, const derivation *
     }
     for (size_t i = 0; i < n; i++) {
         uint32_t v = list[i].node[1];
-        if (dv != NULL && v != DIFF_NONE && dv->head[v] != v)
-            continue;
-        int s = v != DIFF_NONE;
-        (*heads)[nh] = list[i];
-        (*heads)[nh++].order = e[s].t.pos[list[i].node[s]];
+        if (dv == NULL || v == DIFF_NONE || dv->head[v] == v)
+            (*heads)[nh++] = list[i];
     }
-    crisk__sort(*heads, nh, sizeof **heads, by_order);
+    if (order_heads(pl, *heads, nh) != 0) {
+        free(slot);
+        return -1;
+    }
     for (size_t i = 0; i < nh; i++)
         if ((*heads)[i].node[1] != DIFF_NONE)
             slot[(*heads)[i].node[1]] = (uint32_t)i;

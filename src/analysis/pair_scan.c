@@ -3,8 +3,8 @@
  * without the SPOF lists (pair_scan.h).
  *
  * The nodes that take at least one function down (their metric impact is
- * not 0) are failed alone, CRISK__SCENARIOS at a time in topological
- * order (neighbours share ancestors, so a sweep does less), with only the
+ * not 0) are failed alone, CRISK__SCENARIOS at a time in sweep order
+ * (crisk__topo_sweep_order), with only the
  * failure masks computed.  Each function in the scope of some rule reads
  * its mask: every set bit is a pair (function, node), counted for every
  * rule it breaks and offered to that rule's heap.  A heap keeps the
@@ -214,16 +214,6 @@ static void chain_pairs(tally *ty, uint32_t x)
 
 /* ---- the plan ---------------------------------------------------------------------------- */
 
-typedef struct by_position {
-    uint32_t pos, node;
-} by_position;
-
-static int compare_position(const void *pa, const void *pb)
-{
-    uint32_t x = ((const by_position *)pa)->pos, y = ((const by_position *)pb)->pos;
-    return (x > y) - (x < y);
-}
-
 /* Chains (crisk__topo_links): a node linked to the node above it takes
  * down what that node does, and that node: only the top of a chain is
  * failed again, when it takes something down; the nodes below that do
@@ -252,31 +242,30 @@ static int takes_down(const scan *sc, uint32_t v)
     return crisk_analysis_metrics(sc->a, v)->impact > 0;
 }
 
-/* The heads (tops of chains that take something down) in topological
- * order - neighbours share ancestors, so a sweep does less - and the
+/* The heads (tops of chains that take something down) in sweep order
+ * (crisk__topo_sweep_order: nodes that fail much the same share a batch),
+ * and the
  * chained nodes that take something down, grouped by head. */
 static int plan_heads(scan *sc)
 {
     size_t n = sc->inv->n, nh = 0;
-    by_position *order = malloc((n + 1) * sizeof *order);
     uint32_t *slot = malloc((n + 1) * sizeof *slot);
     sc->heads = malloc((n + 1) * sizeof *sc->heads);
     sc->der_start = calloc(n + 2, sizeof *sc->der_start);
     sc->derived = malloc((n + 1) * sizeof *sc->derived);
     sc->chained = malloc((n + 1) * sizeof *sc->chained);
     int rc = -1;
-    if (order == NULL || slot == NULL || sc->heads == NULL || sc->der_start == NULL
+    if (slot == NULL || sc->heads == NULL || sc->der_start == NULL
         || sc->derived == NULL || sc->chained == NULL)
         goto out;
     for (uint32_t v = 0; v < n; v++)
         if (takes_down(sc, v) && sc->top[v] == v)
-            order[nh++] = (by_position){ sc->t.pos[v], v };
-    crisk__sort(order, nh, sizeof *order, compare_position);
+            sc->heads[nh++] = v;
+    if (crisk__topo_sweep_order(&sc->t, sc->heads, nh) != 0)
+        goto out;
     memset(slot, 0xff, (n + 1) * sizeof *slot);
-    for (size_t i = 0; i < nh; i++) {
-        sc->heads[i] = order[i].node;
-        slot[order[i].node] = (uint32_t)i;
-    }
+    for (size_t i = 0; i < nh; i++)
+        slot[sc->heads[i]] = (uint32_t)i;
     sc->n_heads = nh;
     uint32_t *start = sc->der_start;
     for (uint32_t v = 0; v < n; v++)
@@ -294,7 +283,6 @@ static int plan_heads(scan *sc)
     }
     rc = 0;
 out:
-    free(order);
     free(slot);
     return rc;
 }

@@ -84,6 +84,14 @@ void crisk__topo_release(crisk__topo *t);
  * has room for n nodes.  O(V + E). */
 void crisk__topo_links(const crisk__topo *t, uint32_t *up);
 
+/* The order in which to sweep `nodes` (n of them, in place): a sweep costs
+ * the union of its scenarios' failed sets, so nodes whose sets overlap
+ * belong in the same batch (MinHash signatures, then topological
+ * position; see propagate.c).  Only which scenarios share a sweep changes,
+ * never a result.  Returns -1 when out of memory (nodes untouched).
+ * O(V + E + n log n). */
+int  crisk__topo_sweep_order(const crisk__topo *t, uint32_t *nodes, size_t n);
+
 typedef struct crisk__prop {
     const crisk_inventory *inv;
     const crisk__topo *t;
