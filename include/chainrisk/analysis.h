@@ -163,7 +163,10 @@ typedef struct crisk_analysis_options {
     int keep_fingerprints;        /* per node, a 64-bit fingerprint of the functions its
                                    * lone failure takes down and of those it breaches:
                                    * what crisk_diff_run compares instead of SPOF lists
-                                   * (16 bytes a node; O(sum of impact) additions) */
+                                   * (16 bytes a node; O(sum of impact) additions), and
+                                   * the sweeps' topology, on which the diff fails again
+                                   * the nodes whose fingerprints differ (about 30 bytes
+                                   * a node and 8 an edge) */
     int count_spofs;              /* without keep_spofs: count each function's SPOFs
                                    * (crisk_analysis_spof_count) without listing them,
                                    * 4 bytes a node instead of 4 bytes a (function, SPOF)

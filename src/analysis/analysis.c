@@ -50,6 +50,7 @@ struct crisk_analysis {
     uint64_t *id_hash;          /* keep_fingerprints: per function, the hash of its id */
     uint64_t *fp_impact;        /* per node: sum of id_hash over the functions it takes down */
     uint64_t *fp_breach;        /* ... over those of them whose rto_hours < its recovery_hours */
+    crisk__topo *topo;          /* keep_fingerprints: the sweeps' topology, kept for a diff */
 };
 
 static int oom(crisk_error *err)
@@ -1105,6 +1106,19 @@ static size_t thread_count(const crisk_analysis_options *opts, size_t n_todo)
     return k < batches ? k : batches > 0 ? batches : 1;
 }
 
+/* Keep the topology for a diff (keep_fingerprints), which fails the nodes
+ * whose impact sets changed again on it: one build a side, not two. */
+static int keep_topology(crisk_analysis *a, crisk__topo *topo, crisk_error *err)
+{
+    a->topo = malloc(sizeof *a->topo);
+    if (a->topo == NULL) {
+        crisk__topo_release(topo);
+        return oom(err);
+    }
+    *a->topo = *topo;
+    return CRISK_OK;
+}
+
 /* Sweep every node that something depends on, CRISK__SCENARIOS at a time.
  * Nodes nothing depends on are trivial: every count is 0. */
 static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, growing *g,
@@ -1191,7 +1205,10 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     free(kind);
     chains_release(&ch);
     fn_classes_release(&fc);
-    crisk__topo_release(&topo);
+    if (rc == CRISK_OK && a->fp_impact != NULL)
+        rc = keep_topology(a, &topo, err);
+    else
+        crisk__topo_release(&topo);
     return rc;
 }
 
@@ -1424,6 +1441,9 @@ void crisk_analysis_free(crisk_analysis *a)
     free(a->id_hash);
     free(a->fp_impact);
     free(a->fp_breach);
+    if (a->topo != NULL)
+        crisk__topo_release(a->topo);
+    free(a->topo);
     if (a->pairs != NULL)
         crisk__prop_release(a->pairs);
     free(a->pairs);
@@ -1482,6 +1502,8 @@ int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what)
     default:                       return a->has_fr;
     }
 }
+
+const crisk__topo *crisk__analysis_topology(const crisk_analysis *a) { return a->topo; }
 
 void crisk__analysis_fingerprint(const crisk_analysis *a, size_t node, uint64_t *impact,
                                  uint64_t *breach)

@@ -26,6 +26,12 @@ int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what);
 void crisk__analysis_fingerprint(const crisk_analysis *a, size_t node, uint64_t *impact,
                                  uint64_t *breach);
 
+/* The topology the analysis' sweeps ran on (keep_fingerprints: a diff
+ * fails nodes again on it, instead of building it once more), or NULL.
+ * Borrowed: valid while the analysis is.  O(1). */
+struct crisk__topo;
+const struct crisk__topo *crisk__analysis_topology(const crisk_analysis *a);
+
 /* crisk_concentration_compute, with the joint impact of each entity
  * (joint_*) only when `joint`: otherwise 0 and NaN, and no scenario is run
  * - the markets' figures (HHI, top shares) and the rows' shares do not

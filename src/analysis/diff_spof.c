@@ -144,9 +144,10 @@ typedef struct dirty {
     uint32_t node[2];
 } dirty;
 
-/* One side's topology and functions, shared by the workers. */
+/* One side's topology (its analysis', crisk__analysis_topology) and
+ * functions, shared by the workers. */
 typedef struct engine {
-    crisk__topo t;
+    const crisk__topo *t;
     int ready;
     uint32_t *functions;    /* the side's functions in id order */
     size_t n_functions;
@@ -296,7 +297,7 @@ static int chain_pairs(worker *w, const dirty *x)
 {
     const plan *pl = w->plan;
     crisk_diff *d = pl->d;
-    const uint32_t *pos = pl->e[1].t.pos;
+    const uint32_t *pos = pl->e[1].t->pos;
     uint32_t head = pl->dv->head[x->node[1]];
     int rc = CRISK_OK;
     for (uint32_t y1 = pl->dv->next_fn[x->node[1]];
@@ -399,18 +400,17 @@ static int engine_init(const crisk_diff *d, int s, engine *e, size_t ranks, cris
         if (v != DIFF_NONE && inv->type[v] == CRISK_NODE_FUNCTION)
             e->functions[e->n_functions++] = v;
     }
-    int rc = crisk__topo_init(&e->t, inv, err);
-    if (rc != CRISK_OK)
-        return rc;
+    e->t = crisk__analysis_topology(d->a[s]);
+    if (e->t == NULL)
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "a diff needs analyses that keep fingerprints");
     e->ready = 1;
-    crisk__topo_links(&e->t, e->up);
+    crisk__topo_links(e->t, e->up);
     return CRISK_OK;
 }
 
 static void engine_release(engine *e)
 {
-    if (e->ready)
-        crisk__topo_release(&e->t);
     free(e->functions);
     free(e->up);
 }
@@ -433,7 +433,7 @@ static int derive(const crisk_diff *d, const engine e[2], const dirty *list, siz
         if (list[i].node[1] != DIFF_NONE)
             is_dirty[list[i].node[1]] = 1;
     for (size_t q = n1; q-- > 0;) {
-        uint32_t v = e[1].t.order[q], u = e[1].up[v], v0 = d->match[1][v];
+        uint32_t v = e[1].t->order[q], u = e[1].up[v], v0 = d->match[1][v];
         uint32_t u0 = v0 == DIFF_NONE ? DIFF_NONE : e[0].up[v0];
         int linked = u != DIFF_NONE && u0 != DIFF_NONE && d->match[0][u0] == u;
         uint32_t above = linked ? dv->head[u] : DIFF_NONE;
@@ -466,7 +466,7 @@ static int order_heads(const plan *pl, dirty *heads, size_t nh)
                 at[s][heads[i].node[s]] = (uint32_t)i;
             }
         if (k > first)
-            rc = crisk__topo_sweep_order(&pl->e[s].t, nodes + first, k - first);
+            rc = crisk__topo_sweep_order(pl->e[s].t, nodes + first, k - first);
         for (size_t i = first; i < k && rc == 0; i++)
             copy[i] = heads[at[s][nodes[i]]];
     }
@@ -570,7 +570,7 @@ static int worker_init(worker *w, plan *pl, crisk_error *err)
     for (int s = 0; s < 2; s++) {
         if (!pl->e[s].ready)
             continue;
-        int rc = crisk__prop_init_shared(&w->p[s], &pl->e[s].t, err);
+        int rc = crisk__prop_init_shared(&w->p[s], pl->e[s].t, err);
         if (rc != CRISK_OK)
             return rc;
         w->ready[s] = 1;
