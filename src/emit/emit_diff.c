@@ -467,10 +467,18 @@ static size_t pairs_shown(const writer *w, enum section s)
  * a time. */
 #define PAIR_ROWS_FLUSH ((size_t)64 << 10)
 
+/* Rows of pairs on their way out, and what is known of each node's cells:
+ * a node's id and name recur in thousands of rows (once per function it
+ * takes down), so whether they need quoting is found once a node. */
 typedef struct row_buffer {
     char *buf;
     size_t used, cap;
+    uint32_t *id_len[2], *name_len[2];  /* per side and node: CELL_UNKNOWN, CELL_QUOTED,
+                                         * or the bytes of a plain cell */
 } row_buffer;
+
+#define CELL_UNKNOWN UINT32_MAX
+#define CELL_QUOTED (UINT32_MAX - 1)
 
 /* Write errors show on the stream, which the output checks when it
  * commits. */
@@ -487,6 +495,17 @@ static int plain_cell(const char *s, size_t *len)
 {
     *len = strcspn(s, ",\"\r\n");
     return s[*len] == '\0' && (s[0] == '\0' || strchr("=+-@\t\r", s[0]) == NULL);
+}
+
+/* plain_cell for the id (name: 0) or name (1) of node v of side s,
+ * remembered in b. */
+static int plain_node_cell(row_buffer *b, int s, int name, size_t v, const char *cell, size_t *len)
+{
+    uint32_t *known = name ? &b->name_len[s][v] : &b->id_len[s][v];
+    if (*known == CELL_UNKNOWN)
+        *known = plain_cell(cell, len) && *len < CELL_QUOTED ? (uint32_t)*len : CELL_QUOTED;
+    *len = *known;
+    return *known != CELL_QUOTED;
 }
 
 /* A SPOF or breach as a CSV row, straight into `b`: the bytes csv_record
@@ -508,11 +527,13 @@ static int pair_row(row_buffer *b, const writer *w, const crisk_pair_diff *x, in
         crisk_node_type_name(crisk_inventory_node_type(inv, p)), crisk_inventory_node_id(inv, f)
     };
     size_t len[5], row = 0;
-    for (int i = 0; i < 5; i++) {
-        if (!plain_cell(cell[i], &len[i]))
-            return 1;
+    int plain = plain_cell(cell[0], &len[0]) && plain_node_cell(b, s, 0, p, cell[1], &len[1])
+             && plain_node_cell(b, s, 1, p, cell[2], &len[2]) && plain_cell(cell[3], &len[3])
+             && plain_node_cell(b, s, 0, f, cell[4], &len[4]);
+    if (!plain)
+        return 1;
+    for (int i = 0; i < 5; i++)
         row += len[i];
-    }
     /* after function: 12 cells, empty but a breach's hours (the 10th and 11th) */
     char hours[2][40] = { "", "" };
     if (breach) {
@@ -577,6 +598,21 @@ static int pair_out(writer *w, row_buffer *b, enum section s, size_t i,
     return fn(w, s, i, &r);
 }
 
+/* Room for what pair_row learns of each node's cells, all unknown. */
+static int cell_lengths(row_buffer *b, const writer *w)
+{
+    for (int s = 0; s < 2; s++) {
+        size_t n = crisk_inventory_node_count(w->inv[s]) + 1;
+        b->id_len[s] = malloc(n * sizeof *b->id_len[s]);
+        b->name_len[s] = malloc(n * sizeof *b->name_len[s]);
+        if (b->id_len[s] == NULL || b->name_len[s] == NULL)
+            return -1;
+        memset(b->id_len[s], 0xff, n * sizeof *b->id_len[s]);
+        memset(b->name_len[s], 0xff, n * sizeof *b->name_len[s]);
+    }
+    return 0;
+}
+
 /* Read the pairs of section s (S_SPOFS or S_BREACHES) in order from the
  * diff's cursor, one record at a time: the diff never holds them all. */
 static int walk_pairs(writer *w, enum section s, record_fn fn)
@@ -585,7 +621,9 @@ static int walk_pairs(writer *w, enum section s, record_fn fn)
     crisk_diff_pairs_of which = s == S_SPOFS ? CRISK_DIFF_SPOFS : CRISK_DIFF_BREACHES;
     int rc = crisk_diff_pairs_open(&c, w->d, which, w->err);
     size_t limit = pairs_shown(w, s);
-    row_buffer rows = { NULL, 0, 0 };
+    row_buffer rows = { NULL, 0, 0, { NULL, NULL }, { NULL, NULL } };
+    if (rc == CRISK_OK && fn == csv_record && cell_lengths(&rows, w) != 0)
+        rc = crisk_error_set(w->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == CRISK_OK && i < limit; i++) {
         crisk_pair_diff x;
         int got = crisk_diff_pairs_next(c, &x, w->err);
@@ -600,6 +638,10 @@ static int walk_pairs(writer *w, enum section s, record_fn fn)
     }
     row_flush(w, &rows);
     free(rows.buf);
+    for (int side = 0; side < 2; side++) {
+        free(rows.id_len[side]);
+        free(rows.name_len[side]);
+    }
     crisk_diff_pairs_close(c);
     if (rc == CRISK_EIO)
         rc = CRISK_EINTERNAL;   /* not the output's: err names the temporary file */
