@@ -235,19 +235,20 @@ static fr_slot *fr_slot_of(growing *g, uint32_t group, uint32_t owner)
     return &g->slots[g->n_slots++];
 }
 
-/* Whether a finding of node `shared` would be kept in s: the first
- * CRISK_FALSE_REDUNDANCY_KEEP, then only ids smaller than the largest kept.
- * Most of a large group's findings are not: this answers with one id
- * rank, where finding the largest kept took sixteen. */
-static int fr_wanted(const crisk_analysis *a, const fr_slot *s, uint32_t shared)
+/* Whether a finding of the node of id rank `rank` would be kept in s: the
+ * first CRISK_FALSE_REDUNDANCY_KEEP, then only ids smaller than the largest
+ * kept.  Most of a large group's findings are not: this answers with one
+ * comparison (the batch has its nodes' ranks at hand), where finding the
+ * largest kept took sixteen id ranks. */
+static int fr_wanted(const fr_slot *s, uint32_t rank)
 {
-    return s->kept < CRISK_FALSE_REDUNDANCY_KEEP || a->id_rank[shared] < s->max_rank;
+    return s->kept < CRISK_FALSE_REDUNDANCY_KEEP || rank < s->max_rank;
 }
 
 /* Keep (shared, failed) if shared is among the smallest ids seen. */
 static void fr_keep(const crisk_analysis *a, fr_slot *s, uint32_t shared, uint32_t failed)
 {
-    if (!fr_wanted(a, s, shared))
+    if (!fr_wanted(s, a->id_rank[shared]))
         return;
     size_t at = s->kept;
     if (s->kept == CRISK_FALSE_REDUNDANCY_KEEP) {   /* full: replace the largest id */
@@ -360,6 +361,7 @@ typedef struct batch {
     size_t size;
     crisk__mask valid;         /* the scenarios in use */
     crisk__mask rec;           /* scenarios whose findings strong inheritors share */
+    uint32_t rank[CRISK__SCENARIOS];   /* keep_false_redundancy: the nodes' id ranks */
 } batch;
 
 #define SCENARIO(w, bit) ((size_t)(w) * 64 + (size_t)(bit))
@@ -409,7 +411,7 @@ static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, 
             for (; f != 0; f &= f - 1) {
                 size_t s = SCENARIO(w, __builtin_ctzll(f));
                 slot->total++;
-                if (fr_wanted(a, slot, bt->node[s]))
+                if (fr_wanted(slot, bt->rank[s]))
                     fr_keep(a, slot, bt->node[s], (uint32_t)failed_members(p, grp, s));
             }
             /* For inheritors the scenario's node is outside every group:
@@ -1069,6 +1071,8 @@ static void *sweep_batches(void *arg)
                                                           : CRISK__SCENARIOS;
         memcpy(bt.node, plan->todo + first, bt.size * sizeof *bt.node);
         crisk__mask_first(&bt.valid, bt.size);
+        for (size_t s = 0; plan->opts->keep_false_redundancy && s < bt.size; s++)
+            bt.rank[s] = plan->a->id_rank[bt.node[s]];
         memset(&bt.rec, 0, sizeof bt.rec);
         for (size_t s = 0; plan->ch->n_inherit > 0 && s < bt.size; s++)
             if (plan->ch->recorded[bt.node[s]])
