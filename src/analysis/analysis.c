@@ -27,8 +27,20 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A node's metrics while the sweeps run: what they add up, in 40 bytes
+ * instead of crisk_node_metrics' 88 (counts fit 32 bits: node numbers do).
+ * The public records are laid out from these once the sweeps' masks are
+ * freed, so the two never sit beside the masks: 48 MB less at the peak of
+ * `rank` at a million nodes (docs/performance.md, target 7). */
+typedef struct sweep_metrics {
+    double exposure, impact_weight;
+    uint32_t dependants, tier1_dependants, functions, impact, breaches;
+    int32_t tier;              /* -1 = unreachable */
+} sweep_metrics;
+
 struct crisk_analysis {
     const crisk_inventory *inv;
+    sweep_metrics *sm;          /* during the run; NULL once `m` is laid out */
     crisk_node_metrics *m;
     uint32_t *ranking;
     uint32_t *id_rank;          /* node -> position in id order */
@@ -100,9 +112,9 @@ static int compute_tiers(crisk_analysis *a)
         return -1;
     size_t head = 0, tail = 0;
     for (size_t v = 0; v < inv->n; v++) {
-        a->m[v].tier = -1;
+        a->sm[v].tier = -1;
         if (inv->type[v] == CRISK_NODE_FUNCTION) {
-            a->m[v].tier = 0;
+            a->sm[v].tier = 0;
             queue[tail++] = (uint32_t)v;
         }
     }
@@ -111,8 +123,8 @@ static int compute_tiers(crisk_analysis *a)
         for (uint32_t e = inv->member_start[inv->group_start[v]];
              e < inv->member_start[inv->group_start[v + 1]]; e++) {
             uint32_t p = inv->member[e];
-            if (a->m[p].tier < 0) {
-                a->m[p].tier = a->m[v].tier + 1;
+            if (a->sm[p].tier < 0) {
+                a->sm[p].tier = a->sm[v].tier + 1;
                 queue[tail++] = p;
             }
         }
@@ -580,15 +592,15 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
         class_counts(cc->reach[c], n);
         keep_class_counts(ch, bt, c, n);
         for (size_t s = 0; s < bt->size; s++) {
-            crisk_node_metrics *m = &a->m[bt->node[s]];
-            m->functions += (size_t)n[s];
+            sweep_metrics *m = &a->sm[bt->node[s]];
+            m->functions += (uint32_t)n[s];
             m->exposure += fc->crit[c] * (double)n[s];
         }
         class_counts(cc->fail[c], n);
         keep_class_counts(ch, bt, fc->n_crit + c, n);
         for (size_t s = 0; s < bt->size; s++) {
-            crisk_node_metrics *m = &a->m[bt->node[s]];
-            m->impact += (size_t)n[s];
+            sweep_metrics *m = &a->sm[bt->node[s]];
+            m->impact += (uint32_t)n[s];
             m->impact_weight += fc->crit[c] * (double)n[s];
         }
     }
@@ -597,7 +609,7 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
         keep_class_counts(ch, bt, 2 * fc->n_crit + r, n);
         for (size_t s = 0; s < bt->size; s++)
             if (fc->rto[r] < a->inv->recovery[bt->node[s]])   /* false when NaN */
-                a->m[bt->node[s]].breaches += (long)n[s];
+                a->sm[bt->node[s]].breaches += (uint32_t)n[s];
     }
 }
 
@@ -642,16 +654,16 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
                 counters_add(&cc->fail_rto[fc->rto_of[q]][w], fails);
         } else {
             for (uint64_t bits = reach; bits != 0; bits &= bits - 1) {
-                crisk_node_metrics *m = &a->m[bt->node[SCENARIO(w, __builtin_ctzll(bits))]];
+                sweep_metrics *m = &a->sm[bt->node[SCENARIO(w, __builtin_ctzll(bits))]];
                 m->functions++;
                 m->exposure += crit;
             }
             for (uint64_t bits = fails; bits != 0; bits &= bits - 1) {
                 uint32_t v = bt->node[SCENARIO(w, __builtin_ctzll(bits))];
-                a->m[v].impact++;
-                a->m[v].impact_weight += crit;
+                a->sm[v].impact++;
+                a->sm[v].impact_weight += crit;
                 if (inv->rto[f] < inv->recovery[v])   /* false when either is NaN */
-                    a->m[v].breaches++;
+                    a->sm[v].breaches++;
             }
         }
         /* Unlisted, only the pairs of recorded nodes: chains_finish hands
@@ -700,8 +712,8 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt,
             return -1;
     }
     for (size_t s = 0; s < bt->size; s++) {
-        a->m[bt->node[s]].dependants = (size_t)counters_get(&dependants[s >> 6], (int)(s & 63));
-        a->m[bt->node[s]].tier1_dependants = (size_t)counters_get(&tier1[s >> 6], (int)(s & 63));
+        a->sm[bt->node[s]].dependants = (uint32_t)counters_get(&dependants[s >> 6], (int)(s & 63));
+        a->sm[bt->node[s]].tier1_dependants = (uint32_t)counters_get(&tier1[s >> 6], (int)(s & 63));
     }
     if (fc->fast)
         class_counters_finish(a, cc, fc, ch, bt);
@@ -948,9 +960,9 @@ static int chains_finish(crisk_analysis *a, const chains *ch, const crisk__topo 
         if (ch->row[v] != NO_NODE)
             memcpy(ch->counts + (size_t)ch->row[v] * width, r, width * sizeof *r);
         /* the same sums as class_counters_finish, in the same order */
-        crisk_node_metrics *m = &a->m[v];
-        m->dependants = a->m[u].dependants + 1;
-        m->tier1_dependants = a->m[u].tier1_dependants + (a->m[u].tier == 1);
+        sweep_metrics *m = &a->sm[v];
+        m->dependants = a->sm[u].dependants + 1;
+        m->tier1_dependants = a->sm[u].tier1_dependants + (a->sm[u].tier == 1);
         for (size_t k = 0; k < nc; k++) {
             m->functions += r[k];
             m->exposure += fc->crit[k] * (double)r[k];
@@ -959,7 +971,7 @@ static int chains_finish(crisk_analysis *a, const chains *ch, const crisk__topo 
         }
         for (size_t k = 0; k < fc->n_rto; k++)
             if (fc->rto[k] < inv->recovery[v])   /* false when NaN */
-                m->breaches += (long)r[2 * nc + k];
+                m->breaches += r[2 * nc + k];
         if (ch->fp_rto != NULL)
             chain_fingerprints(a, ch, fc, v, u, qu);
         /* Walks up the chain, skipping the nodes that add nothing: what
@@ -1143,7 +1155,7 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     for (size_t q = 0; q < inv->n; q++) {
         uint32_t v = topo.order[q];
         kind[q] = (uint8_t)((inv->type[v] == CRISK_NODE_FUNCTION ? KIND_FUNCTION : 0)
-                            | (a->m[v].tier == 1 ? KIND_TIER1 : 0));
+                            | (a->sm[v].tier == 1 ? KIND_TIER1 : 0));
         for (uint32_t grp = inv->group_start[v]; grp < inv->group_start[v + 1]; grp++)
             if (inv->member_start[grp + 1] - inv->member_start[grp] >= 2)
                 kind[q] |= KIND_REDUNDANT;
@@ -1292,17 +1304,41 @@ static int compare_fr(const void *pa, const void *pb, void *ctx)
     return r[x->shared] < r[y->shared] ? -1 : r[x->shared] > r[y->shared];
 }
 
+/* The public records from the sweeps' ones, which are freed. */
+static int lay_out_metrics(crisk_analysis *a)
+{
+    const crisk_inventory *inv = a->inv;
+    a->m = malloc((inv->n + 1) * sizeof *a->m);
+    if (a->m == NULL)
+        return -1;
+    for (size_t v = 0; v < inv->n; v++) {
+        const sweep_metrics *s = &a->sm[v];
+        a->m[v] = (crisk_node_metrics){
+            .tier = s->tier,
+            .direct_dependants = inv->dep_start[v + 1] - inv->dep_start[v],
+            .dependants = s->dependants,
+            .functions = s->functions,
+            .exposure = s->exposure,
+            .impact = s->impact,
+            .impact_weight = s->impact_weight,
+            .impact_share = a->total_criticality > 0 ? s->impact_weight / a->total_criticality
+                                                     : 0,
+            .spof = s->impact >= 1,
+            /* unknown when there is no recovery_hours to compare the rtos with */
+            .breaches = isnan(inv->recovery[v]) ? -1 : (long)s->breaches,
+            .tier1_dependants = s->tier1_dependants,
+        };
+    }
+    free(a->sm);
+    a->sm = NULL;
+    return 0;
+}
+
 static int finish(crisk_analysis *a, growing *g)
 {
     const crisk_inventory *inv = a->inv;
-    for (size_t v = 0; v < inv->n; v++) {
-        crisk_node_metrics *m = &a->m[v];
-        m->direct_dependants = inv->dep_start[v + 1] - inv->dep_start[v];
-        m->impact_share = a->total_criticality > 0 ? m->impact_weight / a->total_criticality : 0;
-        m->spof = m->impact >= 1;
-        if (isnan(inv->recovery[v]))   /* nothing to compare the rtos with */
-            m->breaches = -1;
-    }
+    if (lay_out_metrics(a) != 0 || (a->id_rank == NULL && build_id_rank(a) != 0))
+        return -1;
     a->ranking = malloc((inv->n + 1) * sizeof *a->ranking);
     if (a->ranking == NULL)
         return -1;
@@ -1347,8 +1383,8 @@ static void discount_own_services(crisk_analysis *a)
     for (size_t p = 0; p < inv->n; p++)
         for (uint32_t i = inv->dep_start[p]; i < inv->dep_start[p + 1]; i++) {
             uint32_t q = inv->dep[i];
-            if (a->m[q].tier == 1 && is_own_service(inv, q, p))
-                a->m[p].tier1_dependants--;
+            if (a->sm[q].tier == 1 && is_own_service(inv, q, p))
+                a->sm[p].tier1_dependants--;
         }
 }
 
@@ -1402,9 +1438,13 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
     a->counting = opts->count_spofs && !opts->keep_spofs;
     a->pairs_max_work = opts->pairs_max_work > 0 ? opts->pairs_max_work : CRISK_PAIRS_MAX_WORK;
     a->pairs_work_left = a->pairs_max_work;
-    a->m = calloc(inv->n + 1, sizeof *a->m);
+    a->sm = calloc(inv->n + 1, sizeof *a->sm);
     int rc = CRISK_ENOMEM;
-    if (a->m == NULL || build_id_rank(a) != 0 || compute_tiers(a) != 0)
+    /* the ids' order is needed during the sweeps only to keep the findings
+     * with the smallest ids; otherwise it is built after them, when the
+     * masks are freed */
+    if (a->sm == NULL || (opts->keep_false_redundancy && build_id_rank(a) != 0)
+        || compute_tiers(a) != 0)
         goto out;
     for (size_t v = 0; v < inv->n; v++)
         if (inv->type[v] == CRISK_NODE_FUNCTION) {
@@ -1434,6 +1474,7 @@ void crisk_analysis_free(crisk_analysis *a)
 {
     if (a == NULL)
         return;
+    free(a->sm);
     free(a->m);
     free(a->ranking);
     free(a->id_rank);
@@ -1703,6 +1744,7 @@ int crisk_analysis_tier1_each(const crisk_analysis *a, const uint32_t *nodes, si
     crisk__prop p;
     memset(&p, 0, sizeof p);
     int rc = t1 == NULL || bl == NULL ? oom(err) : crisk__prop_init(&p, inv, err);
+    p.want_grp = 0;   /* the lists are of dependants: the `all` masks */
     if (rc == CRISK_OK && (bl->skip_of = calloc(inv->n + 1, sizeof *bl->skip_of)) == NULL)
         rc = oom(err);
     if (rc == CRISK_OK) {
