@@ -457,6 +457,7 @@ int crisk__prop_init_shared(crisk__prop *p, const crisk__topo *t, crisk_error *e
     p->inv = t->inv;
     p->t = t;
     p->want_all = 1;
+    p->want_grp = 1;
     size_t n = t->n, words = (n + 63) / 64 + 1;
     /* 2 MiB-aligned so that the whole array can sit on huge pages: random
      * reads of dependencies' masks otherwise miss the TLB too (at 1M nodes
@@ -691,11 +692,36 @@ static void schedule_dependants(crisk__prop *p, uint32_t q, size_t *cursor)
     }
 }
 
+/* The `all` mask of position q alone (want_grp 0): the initial failures
+ * and every dependency's, whatever its group - a node's groups' members
+ * are consecutive in `member`. */
+static void evaluate_all(crisk__prop *p, uint32_t q, size_t *cursor)
+{
+    const crisk__topo *t = p->t;
+    crisk__mask next = crisk__prop_initial_at(p, q);
+    for (uint32_t e = t->member_start[t->group_start[q]];
+         e < t->member_start[t->group_start[q + 1]]; e++) {
+        uint32_t m = t->member[e];
+        if (crisk__prop_live(p, m))
+            for (int w = 0; w < CRISK__W; w++)
+                next.w[w] |= p->st[m].all.w[w];
+    }
+    if (memcmp(&next, &p->st[q].all, sizeof next) == 0)
+        return;
+    p->st[q].all = next;
+    touch(p, q);
+    schedule_dependants(p, q, cursor);
+}
+
 /* Recompute the masks of position q from its dependencies. */
 static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
 {
     const crisk__topo *t = p->t;
     const crisk__state *st = p->st;
+    if (!p->want_grp) {
+        evaluate_all(p, q, cursor);
+        return;
+    }
     crisk__state next = { .all = crisk__prop_initial_at(p, q) };
     next.grp = next.all;
     crisk__mask fails;

@@ -112,6 +112,9 @@ typedef struct crisk__prop {
     uint32_t *touched;      /* positions whose masks are non-zero in this batch */
     size_t n_touched;
     int want_all;           /* compute the `all` masks too */
+    int want_grp;           /* compute the `grp` masks (DESIGN §4); 0: the `all` masks
+                             * alone (reachability: no group is evaluated, and a
+                             * dependency's second cache line is never read) */
     uint8_t *region;        /* per position, or NULL: see crisk__prop_set_region */
 } crisk__prop;
 
