@@ -34,7 +34,8 @@ typedef struct shared_result {
     size_t n_fr;
     size_t *failed_begin;               /* per finding: its failed members are */
     uint32_t *failed;                   /*   failed[begin[i] .. begin[i + 1]) */
-    crisk__id_cells *cells;             /* the ids measured once, for the CSV lists */
+    crisk__id_cells *cells;             /* the ids measured once, for the CSV lists (tier-1
+                                         * dependants, a finding's members and failed ones) */
 } shared_result;
 
 static void shared_release(shared_result *r)
@@ -124,8 +125,10 @@ static void redundancy_row(crisk__field *row, const shared_result *r, size_t i, 
     row[10].text = crisk_inventory_group_name(r->inv, x->group);
     row[11] = crisk__f_count("need", crisk_inventory_group_need(r->inv, x->group));
     row[12] = crisk__f_ids("members", r->inv, members, size);
+    row[12].cells = r->cells;
     row[13] = crisk__f_ids("failed_members", r->inv, r->failed + r->failed_begin[i],
                            r->failed_begin[i + 1] - r->failed_begin[i]);
+    row[13].cells = r->cells;
 }
 
 static size_t largest_group(const shared_result *r)
