@@ -769,6 +769,39 @@ Test(atomic, library_abort_removes_the_temporary_file_and_keeps_the_target)
     remove_tree(dir);
 }
 
+/* A file is written through a buffer of its own (256 KiB, atomic.c): lines
+ * and a block larger than the buffer, in and across its boundaries, all
+ * arrive in order. */
+Test(atomic, a_file_larger_than_the_write_buffer_arrives_whole_and_in_order)
+{
+    char dir[256], target[512];
+    temp_dir(dir, sizeof dir);
+    snprintf(target, sizeof target, "%s/big.txt", dir);
+    size_t block = (size_t)600 << 10, lines = 100000, size = 2 * lines * 7 + block;
+    char *want = malloc(size + 1), *p = want;
+    crisk_output *o = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_output_open(&o, target, &err), CRISK_OK);
+    FILE *f = crisk_output_file(o);
+    for (size_t i = 0; i < 2 * lines; i++) {
+        if (i == lines) {   /* a block larger than the buffer, mid-stream */
+            memset(p, 'x', block);
+            fwrite(p, 1, block, f);
+            p += block;
+        }
+        fprintf(f, "%06zu\n", i);
+        p += sprintf(p, "%06zu\n", i);
+    }
+    cr_assert_eq(crisk_output_commit(o, &err), CRISK_OK, "%s", err.message);
+    size_t len = 0;
+    char *got = slurp(target, &len);
+    cr_assert_eq(len, size);
+    cr_expect(memcmp(got, want, size) == 0, "the file differs from what was written");
+    free(got);
+    free(want);
+    remove_tree(dir);
+}
+
 /* Killed while writing (here by the file size limit, SIGXFSZ, which takes
  * the same path as Ctrl-C and SIGTERM): the process still dies of the
  * signal, the target keeps its previous content and no temporary file is
