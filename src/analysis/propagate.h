@@ -167,7 +167,6 @@ static inline const crisk__mask *crisk__prop_all(const crisk__prop *p, uint32_t 
     return &p->st[p->t->pos[node]].all;
 }
 
-/* Where position q hashes in the seed index. */
 /* The initial-failure mask of the node at position q (zero if not seeded). */
 static inline crisk__mask crisk__prop_initial_at(const crisk__prop *p, uint32_t q)
 {
