@@ -21,7 +21,6 @@
 #include "util/u32map.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1177,10 +1176,9 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     atomic_init(&plan.next, 0);
     atomic_init(&plan.done, 0);
     atomic_init(&plan.stop, 0);
-    size_t k = thread_count(opts, n_todo), started = 0;
+    size_t k = thread_count(opts, n_todo);
     sweeper *sw = calloc(k, sizeof *sw);
-    pthread_t *tid = calloc(k, sizeof *tid);
-    if (sw == NULL || tid == NULL)
+    if (sw == NULL)
         rc = oom(err);
     for (size_t i = 0; rc == CRISK_OK && i < k; i++) {
         sw[i].plan = &plan;
@@ -1190,14 +1188,8 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     }
     /* sw[0] runs on this thread; a thread that cannot start leaves its
      * share to the others */
-    for (size_t i = 1; rc == CRISK_OK && i < k; i++)
-        if (crisk__thread_start(&tid[i], sweep_batches, &sw[i]) == 0)
-            started |= (size_t)1 << i;
     if (rc == CRISK_OK)
-        sweep_batches(&sw[0]);
-    for (size_t i = 1; i < k; i++)
-        if (started & ((size_t)1 << i))
-            pthread_join(tid[i], NULL);
+        crisk__run_workers(sweep_batches, sw, sizeof *sw, k);
     for (size_t i = 0; sw != NULL && i < k; i++) {
         if (rc == CRISK_OK && sw[i].failed)
             rc = oom(err);
@@ -1216,7 +1208,6 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     if (rc == CRISK_OK && chains_finish(a, &ch, &topo, &fc, g, opts) != 0)
         rc = oom(err);
     free(sw);
-    free(tid);
     free(todo);
     free(kind);
     chains_release(&ch);

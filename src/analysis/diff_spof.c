@@ -605,25 +605,16 @@ static int worker_finish(crisk_diff *d, worker *w, int rc, crisk_error *err)
  * thread that cannot start leaves its share to the others. */
 static int run_workers(plan *pl, crisk_error *err)
 {
-    size_t k = worker_count(pl->d, pl->n_heads), started = 0;
+    size_t k = worker_count(pl->d, pl->n_heads);
     worker *w = calloc(k, sizeof *w);
-    pthread_t *tid = calloc(k, sizeof *tid);
-    int rc = w == NULL || tid == NULL
-                 ? crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory") : CRISK_OK;
+    int rc = w == NULL ? crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory") : CRISK_OK;
     for (size_t i = 0; rc == CRISK_OK && i < k; i++)
         rc = worker_init(&w[i], pl, err);
-    for (size_t i = 1; rc == CRISK_OK && i < k; i++)
-        if (crisk__thread_start(&tid[i], work, &w[i]) == 0)
-            started |= (size_t)1 << i;
     if (rc == CRISK_OK)
-        work(&w[0]);
-    for (size_t i = 1; i < k; i++)
-        if (started & ((size_t)1 << i))
-            pthread_join(tid[i], NULL);
+        crisk__run_workers(work, w, sizeof *w, k);
     for (size_t i = 0; w != NULL && i < k; i++)
         rc = worker_finish(pl->d, &w[i], rc, err);
     free(w);
-    free(tid);
     return rc;
 }
 

@@ -28,7 +28,6 @@
 #include "util/thread.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,8 +354,6 @@ static size_t thread_count(unsigned threads, size_t n_heads)
  * nodes with their chains' functions, and merge it all into ty[0]. */
 static int run_threads(scan *sc, tally *ty, size_t k, size_t keep, crisk_error *err)
 {
-    pthread_t tid[CRISK_ANALYSIS_MAX_THREADS];
-    size_t started = 0;
     int rc = CRISK_OK;
     for (size_t i = 0; rc == CRISK_OK && i < k; i++)
         rc = tally_init(&ty[i], sc, keep, 1, err);
@@ -364,13 +361,7 @@ static int run_threads(scan *sc, tally *ty, size_t k, size_t keep, crisk_error *
         return rc;
     atomic_init(&sc->next, 0);
     atomic_init(&sc->stop, 0);
-    for (size_t i = 1; i < k; i++)
-        if (crisk__thread_start(&tid[i], sweep_batches, &ty[i]) == 0)
-            started |= (size_t)1 << i;
-    sweep_batches(&ty[0]);
-    for (size_t i = 1; i < k; i++)
-        if (started & ((size_t)1 << i))
-            pthread_join(tid[i], NULL);
+    crisk__run_workers(sweep_batches, ty, sizeof *ty, k);
     for (size_t i = 0; i < k; i++)
         if (ty[i].failed)
             return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");

@@ -34,7 +34,6 @@
 #include "util/thread.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -613,8 +612,6 @@ static size_t thread_count(const crisk_scenario_options *opts, size_t n_batches)
 static int start_workers(worker *w, size_t k, run_plan *rp, const crisk__topo *topo,
                          crisk_error *err)
 {
-    pthread_t tid[CRISK_ANALYSIS_MAX_THREADS];
-    size_t started = 0;
     int rc = CRISK_OK;
     for (size_t i = 0; rc == CRISK_OK && i < k; i++) {
         w[i].plan = rp;
@@ -623,14 +620,8 @@ static int start_workers(worker *w, size_t k, run_plan *rp, const crisk__topo *t
         rc = crisk__prop_init_shared(&w[i].p, topo, err);
         w[i].p.want_all = 0;   /* only the §4 masks matter here */
     }
-    for (size_t i = 1; rc == CRISK_OK && i < k; i++)
-        if (crisk__thread_start(&tid[i], sweep, &w[i]) == 0)
-            started |= (size_t)1 << i;
     if (rc == CRISK_OK)
-        sweep(&w[0]);
-    for (size_t i = 1; i < k; i++)
-        if (started & ((size_t)1 << i))
-            pthread_join(tid[i], NULL);
+        crisk__run_workers(sweep, w, sizeof *w, k);
     for (size_t i = 0; i < k; i++) {
         if (rc == CRISK_OK && w[i].failed)
             rc = oom(err);

@@ -177,22 +177,14 @@ int sim_plan_run(const sim_plan *p, sim_acc *acc, crisk_error *err)
     pthread_cond_init(&sh.turn, NULL);
     size_t n = thread_count(p, sh.n_chunks);
     worker *w = calloc(n, sizeof *w);
-    pthread_t *tid = calloc(n, sizeof *tid);
-    uint8_t *started = calloc(n, 1);
-    int rc = w && tid && started ? CRISK_OK
-                                 : crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    int rc = w != NULL ? CRISK_OK : crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == CRISK_OK && i < n; i++)
         rc = worker_init(&w[i], &sh, err);
     if (rc == CRISK_OK) {
         w[0].reports = 1;
         /* w[0] works on this thread; a thread that cannot start leaves its
          * chunks to the others */
-        for (size_t i = 1; i < n; i++)
-            started[i] = crisk__thread_start(&tid[i], work, &w[i]) == 0;
-        work(&w[0]);
-        for (size_t i = 1; i < n; i++)
-            if (started[i])
-                pthread_join(tid[i], NULL);
+        crisk__run_workers(work, w, sizeof *w, n);
         for (size_t i = 0; i < n; i++)
             if (w[i].failed)
                 rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
@@ -202,8 +194,6 @@ int sim_plan_run(const sim_plan *p, sim_acc *acc, crisk_error *err)
     for (size_t i = 0; w != NULL && i < n; i++)
         worker_release(&w[i]);
     free(w);
-    free(tid);
-    free(started);
     pthread_cond_destroy(&sh.turn);
     pthread_mutex_destroy(&sh.lock);
     return rc;
