@@ -14,6 +14,8 @@
  * BOM leaves unsaid; check what the root reaches; hand the result to the
  * builder.  The builder gets nothing from a file with an error: the load
  * fails anyway, and every problem of the file has been reported by then.
+ * What both SBOM readers do alike - a message at a value's position, typed
+ * access to the tree, the strings they make - is sbom_read.c's.
  *
  * Positions.  cJSON records none: json_text.c finds where each value starts
  * (LINE and COLUMN as an editor's status bar shows them), and crisk__json_keep_position()
@@ -35,6 +37,7 @@
  */
 #include "cyclonedx.h"
 #include "json_text.h"
+#include "sbom_read.h"
 #include "sbom_edges.h"
 #include "util/quote.h"
 #include "util/sha256.h"
@@ -45,7 +48,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,14 +99,10 @@ typedef struct cdx_counts {
 } cdx_counts;
 
 typedef struct cdx {
-    const char *path;
+    crisk__sbom_reader rd;     /* path, diagnostics, errors, status, strings made here */
     const crisk_load_options *opts;
-    crisk_diagnostics *diags;
     crisk_progress_fn progress; /* bytes read, while reading; may be NULL */
     void *progress_ctx;
-    int status;                /* CRISK_ENOMEM once memory ran out, else CRISK_OK */
-    size_t errors;             /* errors reported for this file */
-    struct block *strings;     /* strings made here (names, fallback ids) */
     const char *spec;          /* specVersion as written; NULL if absent */
     cdx_node *nodes;
     size_t n_nodes, node_cap;
@@ -129,61 +127,14 @@ static size_t builder_column(const cJSON *at)
     return col <= UINT16_MAX ? col : 0;
 }
 
-static void vreport(cdx *c, crisk_severity sev, size_t line, size_t column, const char *fmt,
-                    va_list ap)
-{
-    char msg[CRISK_ERROR_MESSAGE_MAX];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    if (sev == CRISK_SEV_ERROR)
-        c->errors++;
-    if (crisk_diagnostics_add(c->diags, sev, c->path, line, column, "%s", msg) != CRISK_OK)
-        c->status = CRISK_ENOMEM;
-}
-
-static void fail_at(cdx *c, size_t line, size_t column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail(cdx *c, const cJSON *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void warn(cdx *c, const cJSON *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail_at(cdx *c, size_t line, size_t column, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(c, CRISK_SEV_ERROR, line, column, fmt, ap);
-    va_end(ap);
-}
-
-static void fail(cdx *c, const cJSON *at, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(c, CRISK_SEV_ERROR, crisk__json_line(at), crisk__json_column(at), fmt, ap);
-    va_end(ap);
-}
-
-static void warn(cdx *c, const cJSON *at, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(c, CRISK_SEV_WARNING, crisk__json_line(at), crisk__json_column(at), fmt, ap);
-    va_end(ap);
-}
-
-static const char *plural(size_t n)
-{
-    return n == 1 ? "" : "s";
-}
-
 /* ---- reading the file -------------------------------------------------------- */
 
 static int read_error(cdx *c, int code, const char *what, crisk_error *err)
 {
     int e = errno;
-    fail_at(c, 0, 0, "%s: %s", what, strerror(e));
+    crisk__sbom_fail(&c->rd, NULL, "%s: %s", what, strerror(e));
     if (code == CRISK_EIO)
-        return crisk_error_set(err, CRISK_EIO, c->path, 0, 0, "%s: %s", what, strerror(e));
+        return crisk_error_set(err, CRISK_EIO, c->rd.path, 0, 0, "%s: %s", what, strerror(e));
     return CRISK_OK;   /* reported: the load fails in the builder */
 }
 
@@ -197,11 +148,11 @@ static int read_all(cdx *c, int fd, size_t size_hint, unsigned char **data, size
     unsigned char *buf = malloc(cap);
     for (;;) {
         if (buf == NULL)
-            return crisk_error_set(err, CRISK_ENOMEM, c->path, 0, 0, "out of memory");
+            return crisk_error_set(err, CRISK_ENOMEM, c->rd.path, 0, 0, "out of memory");
         if (n > CRISK_MAX_FILE_BYTES) {
             free(buf);
-            fail_at(c, 0, 0, "file is too large (more than %llu bytes)",
-                    (unsigned long long)CRISK_MAX_FILE_BYTES);
+            crisk__sbom_fail(&c->rd, NULL, "file is too large (more than %llu bytes)",
+                             (unsigned long long)CRISK_MAX_FILE_BYTES);
             return CRISK_OK;
         }
         if (n + 1 == cap) {
@@ -238,7 +189,7 @@ static int read_file(cdx *c, unsigned char **data, size_t *len, crisk_error *err
 {
     *data = NULL;
     *len = 0;
-    int fd = open(c->path, O_RDONLY);
+    int fd = open(c->rd.path, O_RDONLY);
     if (fd < 0)
         return read_error(c, crisk__open_error_code(errno), "cannot open file", err);
     struct stat st;
@@ -246,122 +197,12 @@ static int read_file(cdx *c, unsigned char **data, size_t *len, crisk_error *err
     if (fstat(fd, &st) != 0)
         rc = read_error(c, CRISK_EIO, "cannot read file", err);
     else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > CRISK_MAX_FILE_BYTES)
-        fail_at(c, 0, 0, "file is too large (%llu bytes, limit %llu)",
-                (unsigned long long)st.st_size, (unsigned long long)CRISK_MAX_FILE_BYTES);
+        crisk__sbom_fail(&c->rd, NULL, "file is too large (%llu bytes, limit %llu)",
+                         (unsigned long long)st.st_size, (unsigned long long)CRISK_MAX_FILE_BYTES);
     else
         rc = read_all(c, fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536, data, len, err);
     close(fd);
     return rc;
-}
-
-/* ---- strings made here ------------------------------------------------------------ */
-
-/* A small arena: blocks grow from 4 KiB to 1 MiB, so a small SBOM costs a
- * page, not the 1 MiB first chunk of the library's string pool (which made
- * the fuzz target spend most of its time in the kernel). */
-struct block {
-    struct block *next;
-    size_t used, size;
-    char data[];
-};
-
-/* Room for a string of `len` bytes and its NUL, or NULL when out of memory
- * (recorded). */
-static char *reserve(cdx *c, size_t len)
-{
-    struct block *b = c->strings;
-    if (b == NULL || b->size - b->used < len + 1) {
-        size_t size = b == NULL ? 4096 : b->size < (1u << 20) ? 2 * b->size : b->size;
-        if (size < len + 1)
-            size = len + 1;
-        struct block *fresh = malloc(sizeof *fresh + size);
-        if (fresh == NULL) {
-            c->status = CRISK_ENOMEM;
-            return NULL;
-        }
-        fresh->next = b;
-        fresh->used = 0;
-        fresh->size = size;
-        c->strings = b = fresh;
-    }
-    char *out = b->data + b->used;
-    b->used += len + 1;
-    out[len] = '\0';
-    return out;
-}
-
-static const char *copy_string(cdx *c, const char *s, size_t len)
-{
-    char *copy = reserve(c, len);
-    if (copy != NULL)
-        memcpy(copy, s, len);
-    return copy;
-}
-
-/* ---- typed access to the tree --------------------------------------------------- */
-
-/* Numbers carry no position: point at the enclosing value instead. */
-static const cJSON *where(const cJSON *value, const cJSON *holder)
-{
-    return cJSON_IsNumber(value) ? holder : value;
-}
-
-/* Member `key` of `obj` when it has JSON type `type` (cJSON_String, ...).
- * Absent or null: NULL.  Another type: reported as an error, NULL. */
-static const cJSON *member(cdx *c, const cJSON *obj, const char *key, int type)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL || cJSON_IsNull(v))
-        return NULL;
-    if ((v->type & 0xFF) == type)
-        return v;
-    fail(c, where(v, obj), "'%s' must be %s (found %s)", key, crisk__json_type_name(type),
-         crisk__json_type_name(v->type));
-    return NULL;
-}
-
-/* Absent or null: JSON null counts as absent. */
-static int is_absent(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return v == NULL || cJSON_IsNull(v);
-}
-
-/* A string member, or NULL when absent or empty. */
-static const char *text(cdx *c, const cJSON *obj, const char *key)
-{
-    const cJSON *v = member(c, obj, key, cJSON_String);
-    return v != NULL && v->valuestring[0] != '\0' ? v->valuestring : NULL;
-}
-
-static int is_object_entry(cdx *c, const cJSON *entry, const cJSON *list, const char *key)
-{
-    if (cJSON_IsObject(entry))
-        return 1;
-    fail(c, where(entry, list), "each entry of '%s' must be an object (found %s)", key,
-         crisk__json_type_name(entry->type));
-    return 0;
-}
-
-/* s without surrounding white space (the native reader trims cells, so this
- * is what a written inventory reads back): s itself when there is none, else
- * a copy.  NULL if nothing is left, or out of memory (recorded). */
-static const char *trimmed(cdx *c, const char *s)
-{
-    if (s == NULL)
-        return NULL;
-    size_t start, len = crisk__json_trim_span(s, &start);
-    if (len == 0)
-        return NULL;
-    return start == 0 && s[len] == '\0' ? s : copy_string(c, s + start, len);
-}
-
-/* Text the model keeps must fit a native CSV cell: an error otherwise. */
-static void check_length(cdx *c, const cJSON *at, const char *what, const char *s)
-{
-    size_t len = s != NULL ? strlen(s) : 0;
-    if (len > CRISK_MAX_FIELD_BYTES)
-        fail(c, at, "%s is too long (%zu bytes, limit %u)", what, len, CRISK_MAX_FIELD_BYTES);
 }
 
 /* ---- the id index ---------------------------------------------------------------- */
@@ -395,7 +236,7 @@ static void index_add(cdx *c, uint32_t v)
             ncap *= 2;
         uint32_t *index = malloc(ncap * sizeof *index);
         if (index == NULL) {
-            c->status = CRISK_ENOMEM;
+            c->rd.status = CRISK_ENOMEM;
             return;
         }
         memset(index, 0xff, ncap * sizeof *index);
@@ -422,7 +263,7 @@ static uint32_t resolve(const cdx *c, const char *ref)
 static uint32_t new_node(cdx *c, enum node_kind kind)
 {
     if (crisk__grow((void **)&c->nodes, &c->node_cap, c->n_nodes + 1, sizeof *c->nodes) != 0) {
-        c->status = CRISK_ENOMEM;
+        c->rd.status = CRISK_ENOMEM;
         return NONE;
     }
     cdx_node *node = &c->nodes[c->n_nodes];
@@ -438,14 +279,14 @@ static uint32_t new_node(cdx *c, enum node_kind kind)
 static const char *compose_name(cdx *c, const cJSON *at, const char *group, const char *name,
                                 const char *version)
 {
-    name = trimmed(c, name);
-    group = trimmed(c, group);
-    version = trimmed(c, version);
+    name = crisk__sbom_trimmed(&c->rd, name);
+    group = crisk__sbom_trimmed(&c->rd, group);
+    version = crisk__sbom_trimmed(&c->rd, version);
     if (name == NULL || (group == NULL && version == NULL))
         return name;
     size_t g = group ? strlen(group) + 1 : 0, n = strlen(name);
     size_t v = version ? strlen(version) + 1 : 0;
-    char *out = reserve(c, g + n + v);
+    char *out = crisk__sbom_reserve(&c->rd, g + n + v);
     if (out == NULL)
         return NULL;
     if (group != NULL) {
@@ -457,7 +298,7 @@ static const char *compose_name(cdx *c, const cJSON *at, const char *group, cons
         out[g + n] = '@';
         memcpy(out + g + n + 1, version, v - 1);
     }
-    check_length(c, at, "name", out);
+    crisk__sbom_check_length(&c->rd, at, "name", out);
     return out;
 }
 
@@ -465,13 +306,15 @@ static const char *compose_name(cdx *c, const cJSON *at, const char *group, cons
  * or root. */
 static void read_names(cdx *c, uint32_t v, const cJSON *obj)
 {
-    const char *name = text(c, obj, "name"), *version = text(c, obj, "version");
-    const char *group = text(c, obj, "group");
+    const char *name = crisk__sbom_text(&c->rd, obj, "name");
+    const char *version = crisk__sbom_text(&c->rd, obj, "version");
+    const char *group = crisk__sbom_text(&c->rd, obj, "group");
     int fallback = c->nodes[v].origin == ID_FALLBACK;   /* only then are these needed */
     const cJSON *purl_item = fallback && c->nodes[v].kind != KIND_SERVICE
-                             ? member(c, obj, "purl", cJSON_String) : NULL;
-    const char *purl = purl_item != NULL ? trimmed(c, purl_item->valuestring) : NULL;
-    check_length(c, purl_item, "purl", purl);   /* it may become the id */
+                             ? crisk__sbom_member(&c->rd, obj, "purl", cJSON_String) : NULL;
+    const char *purl = purl_item != NULL ? crisk__sbom_trimmed(&c->rd, purl_item->valuestring)
+                                         : NULL;
+    crisk__sbom_check_length(&c->rd, purl_item, "purl", purl);   /* it may become the id */
     const char *display = compose_name(c, obj, group, name, version);
     const char *name_version = fallback ? compose_name(c, obj, NULL, name, version) : NULL;
     cdx_node *node = &c->nodes[v];
@@ -493,10 +336,10 @@ static const struct { const char *type; crisk_category category; } component_typ
 static void read_type(cdx *c, uint32_t v, const cJSON *obj)
 {
     char q[CRISK__QUOTE_MAX];
-    const cJSON *type = member(c, obj, "type", cJSON_String);
+    const cJSON *type = crisk__sbom_member(&c->rd, obj, "type", cJSON_String);
     if (type == NULL) {
-        if (is_absent(obj, "type"))
-            warn(c, c->nodes[v].at, "component without a type (category 'other')");
+        if (crisk__sbom_is_absent(obj, "type"))
+            crisk__sbom_warn(&c->rd, c->nodes[v].at, "component without a type (category 'other')");
         return;
     }
     for (size_t i = 0; i < sizeof component_types / sizeof *component_types; i++)
@@ -504,15 +347,15 @@ static void read_type(cdx *c, uint32_t v, const cJSON *obj)
             c->nodes[v].category = (uint8_t)component_types[i].category;
             return;
         }
-    warn(c, type, "unknown component type '%s' (category 'other')",
-         crisk__quote(q, type->valuestring));
+    crisk__sbom_warn(&c->rd, type, "unknown component type '%s' (category 'other')",
+                     crisk__quote(q, type->valuestring));
 }
 
 static void read_scope(cdx *c, uint32_t v, const cJSON *obj)
 {
     static const char *const scopes[] = { "required", "optional", "excluded" };
     char q[CRISK__QUOTE_MAX];
-    const cJSON *scope = member(c, obj, "scope", cJSON_String);
+    const cJSON *scope = crisk__sbom_member(&c->rd, obj, "scope", cJSON_String);
     if (scope == NULL)
         return;
     for (int i = 0; i < 3; i++)
@@ -520,8 +363,8 @@ static void read_scope(cdx *c, uint32_t v, const cJSON *obj)
             c->nodes[v].scope = (uint8_t)i;
             return;
         }
-    warn(c, scope, "unknown scope '%s' (read as 'required')",
-         crisk__quote(q, scope->valuestring));
+    crisk__sbom_warn(&c->rd, scope, "unknown scope '%s' (read as 'required')",
+                     crisk__quote(q, scope->valuestring));
 }
 
 /* The first of supplier.name, manufacturer.name, publisher, author. */
@@ -529,28 +372,29 @@ static const char *maintainer(cdx *c, const cJSON *obj)
 {
     static const char *const entities[] = { "supplier", "manufacturer" };
     for (size_t i = 0; i < 2; i++) {
-        const cJSON *entity = member(c, obj, entities[i], cJSON_Object);
-        const char *name = entity != NULL ? trimmed(c, text(c, entity, "name")) : NULL;
+        const cJSON *entity = crisk__sbom_member(&c->rd, obj, entities[i], cJSON_Object);
+        const char *name = entity != NULL ? crisk__sbom_trimmed_text(&c->rd, entity, "name") : NULL;
         if (name != NULL)
             return name;
     }
-    const char *publisher = trimmed(c, text(c, obj, "publisher"));
-    return publisher != NULL ? publisher : trimmed(c, text(c, obj, "author"));
+    const char *publisher = crisk__sbom_trimmed_text(&c->rd, obj, "publisher");
+    return publisher != NULL ? publisher : crisk__sbom_trimmed_text(&c->rd, obj, "author");
 }
 
 static void describe(cdx *c, uint32_t v, const cJSON *obj)
 {
     read_names(c, v, obj);
     if (c->nodes[v].kind == KIND_SERVICE) {
-        const cJSON *provider = member(c, obj, "provider", cJSON_Object);
+        const cJSON *provider = crisk__sbom_member(&c->rd, obj, "provider", cJSON_Object);
         c->nodes[v].category = CRISK_CAT_MANAGED_SERVICE;
-        c->nodes[v].parent = provider != NULL ? trimmed(c, text(c, provider, "name")) : NULL;
+        c->nodes[v].parent = provider != NULL ? crisk__sbom_trimmed_text(&c->rd, provider, "name")
+                                              : NULL;
     } else {
         read_type(c, v, obj);
         read_scope(c, v, obj);
         c->nodes[v].parent = maintainer(c, obj);
     }
-    check_length(c, obj, "maintainer name", c->nodes[v].parent);
+    crisk__sbom_check_length(&c->rd, obj, "maintainer name", c->nodes[v].parent);
 }
 
 static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t container, int top);
@@ -559,10 +403,10 @@ static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t cont
 static void collect_list(cdx *c, const cJSON *obj, const char *key, enum node_kind kind,
                          uint32_t container, int top)
 {
-    const cJSON *list = member(c, obj, key, cJSON_Array);
+    const cJSON *list = crisk__sbom_member(&c->rd, obj, key, cJSON_Array);
     const cJSON *entry;
     cJSON_ArrayForEach(entry, list)
-        if (is_object_entry(c, entry, list, key))
+        if (crisk__sbom_is_object_entry(&c->rd, entry, list, key))
             collect(c, entry, kind, container, top);
 }
 
@@ -570,18 +414,19 @@ static void collect_list(cdx *c, const cJSON *obj, const char *key, enum node_ki
  * the first definition: what the repeat contains is nested in that node. */
 static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t container, int top)
 {
-    if (c->status != CRISK_OK)
+    if (c->rd.status != CRISK_OK)
         return;
     size_t ordinal = kind == KIND_SERVICE ? ++c->n.services : ++c->n.components;
-    const cJSON *ref = member(c, obj, "bom-ref", cJSON_String);
+    const cJSON *ref = crisk__sbom_member(&c->rd, obj, "bom-ref", cJSON_String);
     if (ref != NULL && ref->valuestring[0] == '\0')
         ref = NULL;   /* an empty bom-ref names nothing */
     uint32_t v = ref != NULL ? index_find(c, ref->valuestring) : NONE;
     if (v != NONE) {
         char q[CRISK__QUOTE_MAX];
         c->n.duplicate_refs++;
-        warn(c, ref, "duplicate bom-ref '%s' (first defined on line %zu): merged into the first",
-             crisk__quote(q, ref->valuestring), crisk__json_line(c->nodes[v].at));
+        crisk__sbom_warn(&c->rd, ref, "duplicate bom-ref '%s' (first defined on line %zu): merged "
+                         "into the first", crisk__quote(q, ref->valuestring),
+                         crisk__json_line(c->nodes[v].at));
     } else {
         v = new_node(c, kind);
         if (v == NONE)
@@ -593,7 +438,7 @@ static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t cont
         node->at = ref != NULL ? ref : obj;
         if (ref != NULL) {
             node->id = ref->valuestring;
-            check_length(c, ref, "bom-ref", node->id);
+            crisk__sbom_check_length(&c->rd, ref, "bom-ref", node->id);
             index_add(c, v);
         } else {
             node->origin = ID_FALLBACK;
@@ -606,27 +451,30 @@ static void collect(cdx *c, const cJSON *obj, enum node_kind kind, uint32_t cont
 /* Node 0: metadata.component, or a synthetic root; then what it contains. */
 static void collect_root(cdx *c, const cJSON *bom)
 {
-    const cJSON *metadata = member(c, bom, "metadata", cJSON_Object);
-    const cJSON *comp = metadata != NULL ? member(c, metadata, "component", cJSON_Object) : NULL;
+    const cJSON *metadata = crisk__sbom_member(&c->rd, bom, "metadata", cJSON_Object);
+    const cJSON *comp = metadata != NULL
+                        ? crisk__sbom_member(&c->rd, metadata, "component", cJSON_Object)
+                        : NULL;
     uint32_t root = new_node(c, KIND_ROOT);
     if (root == NONE)
         return;
     cdx_node *node = &c->nodes[root];
     if (comp == NULL) {
-        const char *slash = strrchr(c->path, '/');
+        const char *slash = strrchr(c->rd.path, '/');
         node->origin = ID_FALLBACK;
         node->synthetic = 1;
         node->at = metadata;
-        node->name = trimmed(c, text(c, bom, "serialNumber"));
+        node->name = crisk__sbom_trimmed_text(&c->rd, bom, "serialNumber");
         if (c->nodes[root].name == NULL)
-            c->nodes[root].name = trimmed(c, slash != NULL ? slash + 1 : c->path);
+            c->nodes[root].name = crisk__sbom_trimmed(&c->rd,
+                                                      slash != NULL ? slash + 1 : c->rd.path);
         return;
     }
-    const cJSON *ref = member(c, comp, "bom-ref", cJSON_String);
+    const cJSON *ref = crisk__sbom_member(&c->rd, comp, "bom-ref", cJSON_String);
     if (ref != NULL && ref->valuestring[0] != '\0') {
         node->id = ref->valuestring;
         node->at = ref;
-        check_length(c, ref, "bom-ref", node->id);
+        crisk__sbom_check_length(&c->rd, ref, "bom-ref", node->id);
         index_add(c, root);
     } else {
         node->origin = ID_FALLBACK;
@@ -654,13 +502,13 @@ static const char *free_id(cdx *c, const char *const *cand, size_t n, size_t *wh
     for (unsigned long k = 2; buf != NULL; k++) {
         snprintf(buf, len, "%s~%lu", cand[n - 1], k);
         if (index_find(c, buf) == NONE) {
-            id = copy_string(c, buf, strlen(buf));
+            id = crisk__sbom_copy(&c->rd, buf, strlen(buf));
             break;
         }
     }
     free(buf);
     if (id == NULL)
-        c->status = CRISK_ENOMEM;
+        c->rd.status = CRISK_ENOMEM;
     return id;
 }
 
@@ -686,7 +534,7 @@ static void assign_fallback_id(cdx *c, uint32_t v)
     if (id == NULL)
         return;
     if (id == generated)
-        id = copy_string(c, generated, strlen(generated));
+        id = crisk__sbom_copy(&c->rd, generated, strlen(generated));
     if (id == NULL)
         return;   /* out of memory, recorded */
     node->id = id;
@@ -694,20 +542,22 @@ static void assign_fallback_id(cdx *c, uint32_t v)
     if (node->kind == KIND_ROOT)
         return;
     c->n.fallback_ids++;
-    warn(c, node->at, "%s without a bom-ref: id '%s' %s (it cannot be a dependency target)",
-         kind_words[node->kind], crisk__quote(q, node->id), origins[which]);
+    crisk__sbom_warn(&c->rd, node->at, "%s without a bom-ref: id '%s' %s (it cannot be a "
+                     "dependency target)", kind_words[node->kind], crisk__quote(q, node->id),
+                     origins[which]);
 }
 
 static void assign_fallback_ids(cdx *c)
 {
-    for (size_t v = 0; v < c->n_nodes && c->status == CRISK_OK; v++)
+    for (size_t v = 0; v < c->n_nodes && c->rd.status == CRISK_OK; v++)
         if (c->nodes[v].origin == ID_FALLBACK)
             assign_fallback_id(c, (uint32_t)v);
     const cdx_node *root = &c->nodes[0];
     if (root->synthetic) {
         char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
-        warn(c, root->at, "no metadata.component: using a synthetic function '%s' named '%s'",
-             crisk__quote(q1, root->id), crisk__quote(q2, root->name ? root->name : ""));
+        crisk__sbom_warn(&c->rd, root->at, "no metadata.component: using a synthetic function "
+                         "'%s' named '%s'", crisk__quote(q1, root->id),
+                         crisk__quote(q2, root->name ? root->name : ""));
     }
 }
 
@@ -716,7 +566,7 @@ static void assign_fallback_ids(cdx *c)
 static void add_edge(cdx *c, uint32_t from, uint32_t to, enum edge_kind kind, const cJSON *at)
 {
     if (crisk__grow((void **)&c->edges, &c->edge_cap, c->n_edges + 1, sizeof *c->edges) != 0) {
-        c->status = CRISK_ENOMEM;
+        c->rd.status = CRISK_ENOMEM;
         return;
     }
     c->edges[c->n_edges++] = (cdx_edge){ from, to, (uint8_t)kind, at };
@@ -725,23 +575,21 @@ static void add_edge(cdx *c, uint32_t from, uint32_t to, enum edge_kind kind, co
 static void read_depends_on(cdx *c, uint32_t u, const cJSON *entry)
 {
     char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
-    const cJSON *list = member(c, entry, "dependsOn", cJSON_Array);
+    const cJSON *list = crisk__sbom_member(&c->rd, entry, "dependsOn", cJSON_Array);
     const cJSON *target;
     cJSON_ArrayForEach(target, list) {
-        if (!cJSON_IsString(target)) {
-            fail(c, where(target, list), "each entry of 'dependsOn' must be a string (found %s)",
-                 crisk__json_type_name(target->type));
+        if (!crisk__sbom_is_string_entry(&c->rd, target, list, "dependsOn"))
             continue;
-        }
         uint32_t w = resolve(c, target->valuestring);
         if (w == NONE) {
             c->n.dangling++;
-            warn(c, target, "'%s' depends on unknown ref '%s' (edge dropped)",
-                 crisk__quote(q1, c->nodes[u].id), crisk__quote(q2, target->valuestring));
+            crisk__sbom_warn(&c->rd, target, "'%s' depends on unknown ref '%s' (edge dropped)",
+                             crisk__quote(q1, c->nodes[u].id),
+                             crisk__quote(q2, target->valuestring));
         } else if (w == u) {
             c->n.self++;
-            warn(c, target, "'%s' depends on itself (edge dropped)",
-                 crisk__quote(q1, c->nodes[u].id));
+            crisk__sbom_warn(&c->rd, target, "'%s' depends on itself (edge dropped)",
+                             crisk__quote(q1, c->nodes[u].id));
         } else {
             add_edge(c, u, w, EDGE_DEPENDS_ON, target);
             c->in_degree[w]++;
@@ -752,17 +600,17 @@ static void read_depends_on(cdx *c, uint32_t u, const cJSON *entry)
 static void read_entry(cdx *c, const cJSON *entry)
 {
     char q[CRISK__QUOTE_MAX];
-    const cJSON *ref = member(c, entry, "ref", cJSON_String);
+    const cJSON *ref = crisk__sbom_member(&c->rd, entry, "ref", cJSON_String);
     if (ref == NULL) {
-        if (is_absent(entry, "ref"))
-            warn(c, entry, "dependencies entry without a 'ref' (ignored)");
+        if (crisk__sbom_is_absent(entry, "ref"))
+            crisk__sbom_warn(&c->rd, entry, "dependencies entry without a 'ref' (ignored)");
         return;
     }
     uint32_t u = resolve(c, ref->valuestring);
     if (u == NONE) {
         c->n.dangling++;
-        warn(c, ref, "dependencies entry for unknown ref '%s' (ignored)",
-             crisk__quote(q, ref->valuestring));
+        crisk__sbom_warn(&c->rd, ref, "dependencies entry for unknown ref '%s' (ignored)",
+                         crisk__quote(q, ref->valuestring));
         return;
     }
     if (c->has_entry[u])
@@ -771,7 +619,7 @@ static void read_entry(cdx *c, const cJSON *entry)
     if (u == 0)
         c->root_has_entry = 1;
     read_depends_on(c, u, entry);
-    const cJSON *provides = member(c, entry, "provides", cJSON_Array);
+    const cJSON *provides = crisk__sbom_member(&c->rd, entry, "provides", cJSON_Array);
     c->n.provides += (size_t)cJSON_GetArraySize(provides);
 }
 
@@ -780,15 +628,15 @@ static void read_dependencies(cdx *c, const cJSON *bom)
     c->in_degree = calloc(c->n_nodes, sizeof *c->in_degree);
     c->has_entry = calloc(c->n_nodes, 1);
     if (c->in_degree == NULL || c->has_entry == NULL) {
-        c->status = CRISK_ENOMEM;
+        c->rd.status = CRISK_ENOMEM;
         return;
     }
-    const cJSON *list = member(c, bom, "dependencies", cJSON_Array);
+    const cJSON *list = crisk__sbom_member(&c->rd, bom, "dependencies", cJSON_Array);
     const cJSON *entry;
     c->dependencies = list;
     c->has_graph = list != NULL && list->child != NULL;
     cJSON_ArrayForEach(entry, list)
-        if (is_object_entry(c, entry, list, "dependencies"))
+        if (crisk__sbom_is_object_entry(&c->rd, entry, list, "dependencies"))
             read_entry(c, entry);
 }
 
@@ -815,14 +663,15 @@ static void infer_edges(cdx *c)
         }
     }
     if (!c->has_graph)
-        warn(c, c->dependencies, "no dependency graph: assuming the root depends on every "
-             "top-level component and service (%zu implicit-root edge%s) and each assembly on "
-             "what it contains (%zu contains edge%s)", implicit, plural(implicit), contains,
-             plural(contains));
+        crisk__sbom_warn(&c->rd, c->dependencies, "no dependency graph: assuming the root depends "
+                         "on every top-level component and service (%zu implicit-root edge%s) and "
+                         "each assembly on what it contains (%zu contains edge%s)", implicit,
+                         crisk__sbom_plural(implicit), contains, crisk__sbom_plural(contains));
     else
-        warn(c, c->nodes[0].at, "root '%s' has no dependencies entry: assuming it depends on "
-             "every top-level component and service nothing depends on (%zu implicit-root "
-             "edge%s)", crisk__quote(q, c->nodes[0].id), implicit, plural(implicit));
+        crisk__sbom_warn(&c->rd, c->nodes[0].at, "root '%s' has no dependencies entry: assuming "
+                         "it depends on every top-level component and service nothing depends on "
+                         "(%zu implicit-root edge%s)", crisk__quote(q, c->nodes[0].id), implicit,
+                         crisk__sbom_plural(implicit));
 }
 
 /* ---- reachability -------------------------------------------------------------------- */
@@ -944,22 +793,22 @@ static void check_reachability(cdx *c, uint8_t *dropped)
     char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
     uint8_t *declared = calloc(c->n_nodes, 1), *kept = calloc(c->n_nodes, 1);
     if (declared == NULL || kept == NULL || reach(c, NULL, c->has_graph, declared) != 0) {
-        c->status = CRISK_ENOMEM;
+        c->rd.status = CRISK_ENOMEM;
         goto out;
     }
     for (size_t i = 0; i < c->n_edges; i++)
         dropped[i] = !is_kept(c, &c->edges[i]);
     if (reach(c, dropped, 0, kept) != 0) {
-        c->status = CRISK_ENOMEM;
+        c->rd.status = CRISK_ENOMEM;
         goto out;
     }
     for (size_t v = 1; v < c->n_nodes; v++) {
         const cdx_node *node = &c->nodes[v];
         if (!declared[v]) {
             c->n.unreachable++;
-            warn(c, node->at, "%s '%s' is not reachable from the root '%s'",
-                 kind_words[node->kind], crisk__quote(q1, node->id),
-                 crisk__quote(q2, c->nodes[0].id));
+            crisk__sbom_warn(&c->rd, node->at, "%s '%s' is not reachable from the root '%s'",
+                             kind_words[node->kind], crisk__quote(q1, node->id),
+                             crisk__quote(q2, c->nodes[0].id));
         } else if (!kept[v]) {
             c->n.scope_unreachable++;
         }
@@ -1133,7 +982,7 @@ static int add_nodes(cdx *c, crisk_builder *b, size_t source, crisk_error *err)
         rec.parent = node->parent;
         rec.line = crisk__json_line(node->at);
         rec.id_column = builder_column(node->at);
-        int rc = crisk_builder_add_node(b, source, &rec, c->diags, err);
+        int rc = crisk_builder_add_node(b, source, &rec, c->rd.diags, err);
         if (rc != CRISK_OK)
             return rc;
     }
@@ -1154,7 +1003,7 @@ static int add_edges(cdx *c, crisk_builder *b, size_t source, const uint8_t *ski
         rec.kind = edge_label(c, e);
         rec.line = e->at != NULL ? crisk__json_line(e->at) : crisk__json_line(c->nodes[e->to].at);
         rec.to_column = e->at != NULL ? builder_column(e->at) : 0;
-        int rc = crisk_builder_add_edge(b, source, &rec, c->diags, err);
+        int rc = crisk_builder_add_edge(b, source, &rec, c->rd.diags, err);
         if (rc != CRISK_OK)
             return rc;
     }
@@ -1165,27 +1014,19 @@ static int add_edges(cdx *c, crisk_builder *b, size_t source, const uint8_t *ski
 static int add_note(cdx *c, crisk_builder *b, crisk_error *err)
 {
     const cdx_counts *k = &c->n;
-    const char *fmt =
+    return crisk__sbom_add_note(
+        b, err,
         "cyclonedx %s: spec %s, root '%s', %zu components, %zu services; "
         "edges kept: %zu dependsOn, %zu optional, %zu implicit-root, %zu contains; "
         "edges dropped: %zu excluded, %zu optional, %zu dangling, %zu self; "
         "%zu duplicate bom-refs, %zu fallback ids, %zu repeated dependencies entries, "
         "%zu provides; %zu unreachable, %zu reachable only through dropped edges; "
-        "%zu cycles (%zu nodes) kept";
-#define NOTE_ARGS c->path, c->spec != NULL ? c->spec : "?", c->nodes[0].id, k->components, \
-        k->services, k->depends_on, k->optional, k->implicit_root, k->contains,          \
-        k->dropped_excluded, k->dropped_optional, k->dangling, k->self, k->duplicate_refs, \
-        k->fallback_ids, k->repeated_entries, k->provides, k->unreachable,               \
-        k->scope_unreachable, k->cycles, k->cycle_nodes
-    int len = snprintf(NULL, 0, fmt, NOTE_ARGS);
-    char *note = len >= 0 ? malloc((size_t)len + 1) : NULL;
-    if (note == NULL)
-        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    snprintf(note, (size_t)len + 1, fmt, NOTE_ARGS);
-#undef NOTE_ARGS
-    int rc = crisk_builder_add_note(b, note, err);
-    free(note);
-    return rc;
+        "%zu cycles (%zu nodes) kept",
+        c->rd.path, c->spec != NULL ? c->spec : "?", c->nodes[0].id, k->components,
+        k->services, k->depends_on, k->optional, k->implicit_root, k->contains,
+        k->dropped_excluded, k->dropped_optional, k->dangling, k->self, k->duplicate_refs,
+        k->fallback_ids, k->repeated_entries, k->provides, k->unreachable, k->scope_unreachable,
+        k->cycles, k->cycle_nodes);
 }
 
 /* ---- the whole file ------------------------------------------------------------------ */
@@ -1197,34 +1038,35 @@ static int check_document(cdx *c, const cJSON *bom)
     static const char *const versions[] = { "1.2", "1.3", "1.4", "1.5", "1.6" };
     char q[CRISK__QUOTE_MAX];
     if (!cJSON_IsObject(bom)) {
-        fail(c, where(bom, NULL), "not a CycloneDX SBOM (the document is %s, not an object)",
-             crisk__json_type_name(bom->type));
+        crisk__sbom_fail(&c->rd, crisk__sbom_where(bom, NULL), "not a CycloneDX SBOM (the "
+                         "document is %s, not an object)", crisk__json_type_name(bom->type));
         return -1;
     }
     const cJSON *format = cJSON_GetObjectItemCaseSensitive(bom, "bomFormat");
     if (format == NULL) {
-        fail(c, bom, "not a CycloneDX SBOM ('bomFormat' is missing)");
+        crisk__sbom_fail(&c->rd, bom, "not a CycloneDX SBOM ('bomFormat' is missing)");
         return -1;
     }
     if (!cJSON_IsString(format) || strcmp(format->valuestring, "CycloneDX") != 0) {
         if (cJSON_IsString(format))
-            fail(c, format, "not a CycloneDX SBOM ('bomFormat' is '%s', expected 'CycloneDX')",
-                 crisk__quote(q, format->valuestring));
+            crisk__sbom_fail(&c->rd, format, "not a CycloneDX SBOM ('bomFormat' is '%s', expected "
+                             "'CycloneDX')", crisk__quote(q, format->valuestring));
         else
-            fail(c, where(format, bom), "not a CycloneDX SBOM ('bomFormat' is %s, expected "
-                 "'CycloneDX')", crisk__json_type_name(format->type));
+            crisk__sbom_fail(&c->rd, crisk__sbom_where(format, bom), "not a CycloneDX SBOM "
+                             "('bomFormat' is %s, expected 'CycloneDX')",
+                             crisk__json_type_name(format->type));
         return -1;
     }
-    const cJSON *spec = member(c, bom, "specVersion", cJSON_String);
+    const cJSON *spec = crisk__sbom_member(&c->rd, bom, "specVersion", cJSON_String);
     c->spec = spec != NULL ? spec->valuestring : NULL;
     for (size_t i = 0; spec != NULL && i < sizeof versions / sizeof *versions; i++)
         if (strcmp(spec->valuestring, versions[i]) == 0)
             return 0;
     if (spec != NULL)
-        warn(c, spec, "unsupported specVersion '%s' (read as 1.6)",
-             crisk__quote(q, spec->valuestring));
-    else if (is_absent(bom, "specVersion"))
-        warn(c, bom, "no specVersion (read as 1.6)");
+        crisk__sbom_warn(&c->rd, spec, "unsupported specVersion '%s' (read as 1.6)",
+                         crisk__quote(q, spec->valuestring));
+    else if (crisk__sbom_is_absent(bom, "specVersion"))
+        crisk__sbom_warn(&c->rd, bom, "no specVersion (read as 1.6)");
     return 0;
 }
 
@@ -1235,21 +1077,21 @@ static void map_bom(cdx *c, const cJSON *bom, uint8_t **skip)
     collect_root(c, bom);
     collect_list(c, bom, "components", KIND_COMPONENT, NONE, 1);
     collect_list(c, bom, "services", KIND_SERVICE, NONE, 1);
-    if (c->status == CRISK_OK)
+    if (c->rd.status == CRISK_OK)
         assign_fallback_ids(c);
-    if (c->status == CRISK_OK)
+    if (c->rd.status == CRISK_OK)
         read_dependencies(c, bom);
-    if (c->status == CRISK_OK)
+    if (c->rd.status == CRISK_OK)
         infer_edges(c);
     /* the reachability walk adds containment edges: room for one per node */
-    *skip = c->status == CRISK_OK ? calloc(c->n_edges + c->n_nodes + 1, 1) : NULL;
-    if (c->status == CRISK_OK && *skip == NULL)
-        c->status = CRISK_ENOMEM;
-    if (c->status == CRISK_OK)
+    *skip = c->rd.status == CRISK_OK ? calloc(c->n_edges + c->n_nodes + 1, 1) : NULL;
+    if (c->rd.status == CRISK_OK && *skip == NULL)
+        c->rd.status = CRISK_ENOMEM;
+    if (c->rd.status == CRISK_OK)
         check_reachability(c, *skip);
-    if (c->status == CRISK_OK && (select_edges(c, *skip) != 0 || count_cycles(c, *skip) != 0))
-        c->status = CRISK_ENOMEM;
-    if (c->status == CRISK_OK)
+    if (c->rd.status == CRISK_OK && (select_edges(c, *skip) != 0 || count_cycles(c, *skip) != 0))
+        c->rd.status = CRISK_ENOMEM;
+    if (c->rd.status == CRISK_OK)
         count_kept(c, *skip);
 }
 
@@ -1258,8 +1100,8 @@ static int register_source(cdx *c, crisk_builder *b, const unsigned char *data, 
 {
     char sha[65];
     if (crisk__sha256_hex(sha, data != NULL ? data : (const unsigned char *)"", len) != 0)
-        return crisk_error_set(err, CRISK_ENOMEM, c->path, 0, 0, "out of memory");
-    return crisk_builder_add_source(b, source, c->path, "cyclonedx", sha, len, err);
+        return crisk_error_set(err, CRISK_ENOMEM, c->rd.path, 0, 0, "out of memory");
+    return crisk_builder_add_source(b, source, c->rd.path, "cyclonedx", sha, len, err);
 }
 
 /* Load the bytes data[0..len) (data[len] must be a NUL) read from `path`. */
@@ -1275,17 +1117,17 @@ static int load_bytes(cdx *c, crisk_builder *b, const unsigned char *data, size_
     crisk_error json = CRISK_ERROR_INIT;
     if (crisk__json_parse_tree(&tree, data, len, "a CycloneDX JSON SBOM",
                                crisk__json_keep_position, NULL, &json) != CRISK_OK)
-        fail_at(c, json.line, json.column, "%s", json.message);
+        crisk__sbom_fail_parse(&c->rd, &json);
     else if (check_document(c, tree.root) == 0)
         map_bom(c, tree.root, &skip);
     crisk_builder_set_source_rows(b, source, c->n.components + c->n.services);
-    if (c->status != CRISK_OK)
-        rc = crisk_error_set(err, c->status, c->path, 0, 0, "out of memory");
-    else if (skip != NULL && c->errors == 0)
+    if (c->rd.status != CRISK_OK)
+        rc = crisk_error_set(err, c->rd.status, c->rd.path, 0, 0, "out of memory");
+    else if (skip != NULL && c->rd.errors == 0)
         rc = add_nodes(c, b, source, err);
-    if (rc == CRISK_OK && skip != NULL && c->errors == 0)
+    if (rc == CRISK_OK && skip != NULL && c->rd.errors == 0)
         rc = add_edges(c, b, source, skip, err);
-    if (rc == CRISK_OK && skip != NULL && c->errors == 0)
+    if (rc == CRISK_OK && skip != NULL && c->rd.errors == 0)
         rc = add_note(c, b, err);
     free(skip);
     crisk__json_tree_release(&tree);
@@ -1296,9 +1138,10 @@ static int start(cdx *c, const char *path, const crisk_load_options *opts,
                  crisk_diagnostics *diags, crisk_error *err)
 {
     memset(c, 0, sizeof *c);
-    c->path = path;
+    /* strings: a page first (a small BOM), doubling to 1 MiB; the tree
+     * stays whole until the builder has the model, so values are borrowed */
+    crisk__sbom_reader_init(&c->rd, path, diags, 4096, 1u << 20, 1);
     c->opts = opts;
-    c->diags = diags;
     if (!(opts->cdx_criticality >= 0) || !isfinite(opts->cdx_criticality))
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
                                "--criticality must be a number >= 0");
@@ -1315,11 +1158,7 @@ static void finish(cdx *c)
     free(c->index);
     free(c->in_degree);
     free(c->has_entry);
-    while (c->strings != NULL) {
-        struct block *next = c->strings->next;
-        free(c->strings);
-        c->strings = next;
-    }
+    crisk__sbom_reader_release(&c->rd);
 }
 
 static const crisk_load_options *options_or_default(const crisk_load_options *opts)

@@ -17,7 +17,9 @@
  * the root edges the document leaves unsaid; check what the functions
  * reach; hand the result to the builder.  Both versions meet in one model
  * of elements and edges, so everything after the reading is shared.  The
- * builder gets nothing from a file with an error.
+ * builder gets nothing from a file with an error.  What this reader does
+ * as the CycloneDX one does - a message at a value's position, typed
+ * access to the tree, the strings it makes - is sbom_read.c's.
  *
  * Two ways of reading, one result.  A 2.x document is read one entry of
  * its large arrays at a time when it can be ("the fast path", below: no
@@ -47,6 +49,7 @@
  */
 #include "spdx.h"
 #include "json_text.h"
+#include "sbom_read.h"
 #include "sbom_edges.h"
 #include "util/infile.h"
 #include "util/quote.h"
@@ -109,12 +112,6 @@ typedef struct edge {
     uint8_t optional;
 } edge;
 
-struct block {
-    struct block *next;
-    size_t used, size;
-    char data[];
-};
-
 typedef struct counts {
     size_t packages, files, snippets, relationships;
     size_t kept, implicit_root;
@@ -124,11 +121,8 @@ typedef struct counts {
 } counts;
 
 typedef struct spdx {
-    const char *path;
+    crisk__sbom_reader rd;     /* path, diagnostics, errors, status, strings made here */
     const crisk_load_options *opts;
-    crisk_diagnostics *diags;
-    int status;                /* CRISK_ENOMEM once memory ran out */
-    size_t errors;
     int v3;                    /* SPDX 3.0 JSON-LD */
     const char *version;       /* spdxVersion / specVersion as written */
     const char *doc_id;        /* the document's own id */
@@ -145,178 +139,24 @@ typedef struct spdx {
     pos first_unknown, first_external;   /* positions of the summary warnings */
     const char *unknown_id;    /* the reader's copy */
     counts n;
-    struct block *made;        /* strings made here */
 } spdx;
 
-/* ---- positions and messages -------------------------------------------------- */
+/* ---- positions ---------------------------------------------------------------- */
 
 static pos pos_of(const cJSON *at)
 {
     return (pos){ crisk__json_line(at), crisk__json_column(at) };
 }
 
-static void report(spdx *s, crisk_severity sev, pos at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* A warning at a place kept by value (sbom_read.h's take a tree's item). */
+static void warn_at(spdx *s, pos at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void report(spdx *s, crisk_severity sev, pos at, const char *fmt, ...)
+static void warn_at(spdx *s, pos at, const char *fmt, ...)
 {
-    char msg[CRISK_ERROR_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    crisk__sbom_vreport(&s->rd, CRISK_SEV_WARNING, at.line, at.column, fmt, ap);
     va_end(ap);
-    if (sev == CRISK_SEV_ERROR)
-        s->errors++;
-    if (crisk_diagnostics_add(s->diags, sev, s->path, at.line, at.column, "%s", msg) != CRISK_OK)
-        s->status = CRISK_ENOMEM;
-}
-
-#define fail(s, at, ...) report((s), CRISK_SEV_ERROR, pos_of(at), __VA_ARGS__)
-#define warn(s, at, ...) report((s), CRISK_SEV_WARNING, pos_of(at), __VA_ARGS__)
-#define warn_at(s, at, ...) report((s), CRISK_SEV_WARNING, (at), __VA_ARGS__)
-
-static const char *plural(size_t n)
-{
-    return n == 1 ? "" : "s";
-}
-
-/* ---- strings made here ------------------------------------------------------- */
-
-/* Room for a string of `len` bytes and its NUL that lives as long as the
- * reader; NULL when out of memory (recorded).  Blocks of 64 KiB and more,
- * chained: a large document makes a name per package. */
-static char *reserve(spdx *s, size_t len)
-{
-    struct block *b = s->made;
-    if (b == NULL || b->size - b->used < len + 1) {
-        size_t size = len + 1 > 65536 ? len + 1 : 65536;
-        struct block *fresh = malloc(sizeof *fresh + size);
-        if (fresh == NULL) {
-            s->status = CRISK_ENOMEM;
-            return NULL;
-        }
-        *fresh = (struct block){ b, 0, size };
-        s->made = b = fresh;
-    }
-    char *out = b->data + b->used;
-    b->used += len + 1;
-    out[len] = '\0';
-    return out;
-}
-
-static const char *make_string(spdx *s, const char *text, size_t len)
-{
-    char *out = reserve(s, len);
-    if (out != NULL)
-        memcpy(out, text, len);
-    return out;
-}
-
-static void free_strings(spdx *s)
-{
-    while (s->made != NULL) {
-        struct block *next = s->made->next;
-        free(s->made);
-        s->made = next;
-    }
-}
-
-/* A copy of s without surrounding white space; NULL if empty (or out of
- * memory, recorded).  Always a copy: the tree s is in may be emptied. */
-static const char *trimmed(spdx *s, const char *text)
-{
-    if (text == NULL)
-        return NULL;
-    size_t start, len = crisk__json_trim_span(text, &start);
-    return len > 0 ? make_string(s, text + start, len) : NULL;
-}
-
-static void check_length(spdx *s, const cJSON *at, const char *what, const char *text)
-{
-    size_t len = text != NULL ? strlen(text) : 0;
-    if (len > CRISK_MAX_FIELD_BYTES)
-        fail(s, at, "%s is too long (%zu bytes, limit %u)", what, len, CRISK_MAX_FIELD_BYTES);
-}
-
-/* ---- typed access to the tree ------------------------------------------------- */
-
-static const cJSON *where(const cJSON *value, const cJSON *holder)
-{
-    return cJSON_IsNumber(value) ? holder : value;
-}
-
-/* Member `key` of `obj` of JSON type `type`; absent or null: NULL; another
- * type: an error, NULL. */
-static const cJSON *member(spdx *s, const cJSON *obj, const char *key, int type)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL || cJSON_IsNull(v))
-        return NULL;
-    if ((v->type & 0xFF) == type)
-        return v;
-    fail(s, where(v, obj), "'%s' must be %s (found %s)", key, crisk__json_type_name(type),
-         crisk__json_type_name(v->type));
-    return NULL;
-}
-
-static const char *text(spdx *s, const cJSON *obj, const char *key)
-{
-    const cJSON *v = member(s, obj, key, cJSON_String);
-    return v != NULL && v->valuestring[0] != '\0' ? v->valuestring : NULL;
-}
-
-/* The members of `obj` named keys[0..n), in one pass over its members
- * (a lookup per key would compare each key again and again): out[k] is the
- * first member named keys[k], or NULL. */
-static void pick(const cJSON *obj, const char *const *keys, size_t n, const cJSON **out)
-{
-    for (size_t k = 0; k < n; k++)
-        out[k] = NULL;
-    const cJSON *m;
-    cJSON_ArrayForEach(m, obj)
-        for (size_t k = 0; k < n; k++)
-            if (out[k] == NULL && m->string != NULL && strcmp(m->string, keys[k]) == 0) {
-                out[k] = m;
-                break;
-            }
-}
-
-/* A picked member of JSON type `type`, as member() checks it. */
-static const cJSON *typed(spdx *s, const cJSON *v, const cJSON *obj, int type)
-{
-    if (v == NULL || cJSON_IsNull(v))
-        return NULL;
-    if ((v->type & 0xFF) == type)
-        return v;
-    fail(s, where(v, obj), "'%s' must be %s (found %s)", v->string, crisk__json_type_name(type),
-         crisk__json_type_name(v->type));
-    return NULL;
-}
-
-/* A picked string member, or NULL when absent or empty. */
-static const char *typed_text(spdx *s, const cJSON *v, const cJSON *obj)
-{
-    v = typed(s, v, obj, cJSON_String);
-    return v != NULL && v->valuestring[0] != '\0' ? v->valuestring : NULL;
-}
-
-/* The entries of array `key` of `obj` that are objects; others are errors. */
-static int is_object_entry(spdx *s, const cJSON *entry, const cJSON *list, const char *key)
-{
-    if (cJSON_IsObject(entry))
-        return 1;
-    fail(s, where(entry, list), "each entry of '%s' must be an object (found %s)", key,
-         crisk__json_type_name(entry->type));
-    return 0;
-}
-
-static int is_string_entry(spdx *s, const cJSON *entry, const cJSON *list, const char *key)
-{
-    if (cJSON_IsString(entry))
-        return 1;
-    fail(s, where(entry, list), "each entry of '%s' must be a string (found %s)", key,
-         crisk__json_type_name(entry->type));
-    return 0;
 }
 
 /* ---- the id index -------------------------------------------------------------
@@ -381,7 +221,7 @@ static int index_reserve(spdx *s, size_t n)
         ncap *= 2;
     struct slot *index = malloc(ncap * sizeof *index);
     if (index == NULL) {
-        s->status = CRISK_ENOMEM;
+        s->rd.status = CRISK_ENOMEM;
         return -1;
     }
     for (size_t h = 0; h < ncap; h++)
@@ -409,7 +249,7 @@ static void reserve_elems(spdx *s, size_t more)
 {
     size_t n = s->n_elems + more;
     if (crisk__grow((void **)&s->elems, &s->elem_cap, n, sizeof *s->elems) != 0)
-        s->status = CRISK_ENOMEM;
+        s->rd.status = CRISK_ENOMEM;
     else
         index_reserve(s, n);
 }
@@ -433,23 +273,23 @@ static uint32_t add_elem(spdx *s, const char *id, const cJSON *at, const cJSON *
     uint32_t v = find(s, id);
     if (v != NONE) {
         s->n.duplicate_ids++;
-        warn(s, at, "duplicate id '%s' (first defined on line %zu, column %zu): the first "
-             "definition is used", crisk__quote(q, id), s->elems[v].at.line,
-             s->elems[v].at.column);
+        crisk__sbom_warn(&s->rd, at, "duplicate id '%s' (first defined on line %zu, column %zu): "
+                         "the first definition is used", crisk__quote(q, id), s->elems[v].at.line,
+                         s->elems[v].at.column);
         return NONE;
     }
     if (crisk__grow((void **)&s->elems, &s->elem_cap, s->n_elems + 1, sizeof *s->elems) != 0) {
-        s->status = CRISK_ENOMEM;
+        s->rd.status = CRISK_ENOMEM;
         return NONE;
     }
-    const char *copy = make_string(s, id, strlen(id));
+    const char *copy = crisk__sbom_copy(&s->rd, id, strlen(id));
     if (copy == NULL)
         return NONE;
     v = (uint32_t)s->n_elems++;
     s->elems[v] = (elem){ .id = copy, .at = pos_of(at), .obj = obj, .kind = (uint8_t)kind,
                           .category = CRISK_CAT_SOFTWARE };
     index_add(s, v);
-    return s->status == CRISK_OK ? v : NONE;
+    return s->rd.status == CRISK_OK ? v : NONE;
 }
 
 /* "name@version", or the name alone, or NULL: each trimmed, a copy. */
@@ -459,14 +299,14 @@ static const char *compose_name(spdx *s, const cJSON *at, const char *name, cons
     size_t n = name != NULL ? crisk__json_trim_span(name, &ns) : 0;
     size_t v = version != NULL ? crisk__json_trim_span(version, &vs) : 0;
     if (n == 0 || v == 0)
-        return n > 0 ? make_string(s, name + ns, n) : NULL;
-    char *out = reserve(s, n + v + 1);
+        return n > 0 ? crisk__sbom_copy(&s->rd, name + ns, n) : NULL;
+    char *out = crisk__sbom_reserve(&s->rd, n + v + 1);
     if (out == NULL)
         return NULL;
     memcpy(out, name + ns, n);
     out[n] = '@';
     memcpy(out + n + 1, version + vs, v);
-    check_length(s, at, "name", out);
+    crisk__sbom_check_length(&s->rd, at, "name", out);
     return out;
 }
 
@@ -492,7 +332,7 @@ static const char *entity_name(spdx *s, const char *value)
         value++;
         len--;
     }
-    return len > 0 ? make_string(s, value, len) : NULL;
+    return len > 0 ? crisk__sbom_copy(&s->rd, value, len) : NULL;
 }
 
 /* primaryPackagePurpose (2.x, upper case with '-') or software_primaryPurpose
@@ -514,13 +354,13 @@ static const char *purl_of(spdx *s, const cJSON *refs)
     static const char *const keys[] = { "referenceType", "referenceLocator" };
     const cJSON *ref;
     cJSON_ArrayForEach(ref, refs) {
-        if (!is_object_entry(s, ref, refs, "externalRefs"))
+        if (!crisk__sbom_is_object_entry(&s->rd, ref, refs, "externalRefs"))
             continue;
         const cJSON *v[2];
-        pick(ref, keys, 2, v);
-        const char *type = typed_text(s, v[0], ref);
+        crisk__sbom_pick(ref, keys, 2, v);
+        const char *type = crisk__sbom_typed_text(&s->rd, v[0], ref);
         if (type != NULL && strcmp(type, "purl") == 0)
-            return trimmed(s, typed_text(s, v[1], ref));
+            return crisk__sbom_trimmed(&s->rd, crisk__sbom_typed_text(&s->rd, v[1], ref));
     }
     return NULL;
 }
@@ -528,13 +368,14 @@ static const char *purl_of(spdx *s, const cJSON *refs)
 /* The id of a file or snippet: its SPDXID, checked. */
 static const cJSON *spdxid_of(spdx *s, const cJSON *obj, const cJSON *given, const char *what)
 {
-    const cJSON *id = typed(s, given, obj, cJSON_String);
+    const cJSON *id = crisk__sbom_typed(&s->rd, given, obj, cJSON_String);
     if (id == NULL || id->valuestring[0] == '\0') {
         if (given == NULL || cJSON_IsNull(given) || cJSON_IsString(given))
-            warn(s, obj, "%s without an SPDXID (ignored: nothing can name it)", what);
+            crisk__sbom_warn(&s->rd, obj, "%s without an SPDXID (ignored: nothing can name it)",
+                             what);
         return NULL;
     }
-    check_length(s, id, "SPDXID", id->valuestring);
+    crisk__sbom_check_length(&s->rd, id, "SPDXID", id->valuestring);
     return id;
 }
 
@@ -547,20 +388,20 @@ static void read_package_v2(spdx *s, const cJSON *pkg)
                                               "primaryPackagePurpose" };
     const cJSON *v[P_KEYS];
     s->n.packages++;
-    pick(pkg, keys, P_KEYS, v);
+    crisk__sbom_pick(pkg, keys, P_KEYS, v);
     const cJSON *id = spdxid_of(s, pkg, v[P_ID], "package");
     uint32_t e = id != NULL ? add_elem(s, id->valuestring, id, NULL, ELEM_PACKAGE) : NONE;
     if (e == NONE)
         return;
-    const char *name = compose_name(s, pkg, typed_text(s, v[P_NAME], pkg),
-                                    typed_text(s, v[P_VERSION], pkg));
-    const char *parent = entity_name(s, typed_text(s, v[P_SUPPLIER], pkg));
+    const char *name = compose_name(s, pkg, crisk__sbom_typed_text(&s->rd, v[P_NAME], pkg),
+                                    crisk__sbom_typed_text(&s->rd, v[P_VERSION], pkg));
+    const char *parent = entity_name(s, crisk__sbom_typed_text(&s->rd, v[P_SUPPLIER], pkg));
     if (parent == NULL)
-        parent = entity_name(s, typed_text(s, v[P_ORIGINATOR], pkg));
-    const char *purl = purl_of(s, typed(s, v[P_REFS], pkg, cJSON_Array));
-    crisk_category category = purpose_category(typed_text(s, v[P_PURPOSE], pkg));
-    check_length(s, pkg, "supplier name", parent);
-    check_length(s, pkg, "purl", purl);
+        parent = entity_name(s, crisk__sbom_typed_text(&s->rd, v[P_ORIGINATOR], pkg));
+    const char *purl = purl_of(s, crisk__sbom_typed(&s->rd, v[P_REFS], pkg, cJSON_Array));
+    crisk_category category = purpose_category(crisk__sbom_typed_text(&s->rd, v[P_PURPOSE], pkg));
+    crisk__sbom_check_length(&s->rd, pkg, "supplier name", parent);
+    crisk__sbom_check_length(&s->rd, pkg, "purl", purl);
     elem *el = &s->elems[e];
     el->name = name;
     el->parent = parent;
@@ -580,10 +421,10 @@ static void read_file_v2(spdx *s, const cJSON *entry, const char *key, size_t *c
 
 static void read_files_v2(spdx *s, const cJSON *doc, const char *key, size_t *count)
 {
-    const cJSON *list = member(s, doc, key, cJSON_Array);
+    const cJSON *list = crisk__sbom_member(&s->rd, doc, key, cJSON_Array);
     const cJSON *entry;
     cJSON_ArrayForEach(entry, list)
-        if (is_object_entry(s, entry, list, key))
+        if (crisk__sbom_is_object_entry(&s->rd, entry, list, key))
             read_file_v2(s, entry, key, count);
 }
 
@@ -592,10 +433,11 @@ static void collect_v2(spdx *s, const cJSON *doc)
     reserve_elems(s, length_of(cJSON_GetObjectItemCaseSensitive(doc, "packages"))
                      + length_of(cJSON_GetObjectItemCaseSensitive(doc, "files"))
                      + length_of(cJSON_GetObjectItemCaseSensitive(doc, "snippets")));
-    const cJSON *list = member(s, doc, "packages", cJSON_Array);
+    const cJSON *list = crisk__sbom_member(&s->rd, doc, "packages", cJSON_Array);
     const cJSON *entry;
     cJSON_ArrayForEach(entry, list)
-        if (is_object_entry(s, entry, list, "packages") && s->status == CRISK_OK)
+        if (crisk__sbom_is_object_entry(&s->rd, entry, list, "packages")
+            && s->rd.status == CRISK_OK)
             read_package_v2(s, entry);
     read_files_v2(s, doc, "files", &s->n.files);
     read_files_v2(s, doc, "snippets", &s->n.snippets);
@@ -611,7 +453,7 @@ static const char *agent_name(spdx *s, const cJSON *ref)
     uint32_t a = find(s, ref->valuestring);
     if (a == NONE || s->elems[a].obj == NULL)
         return NULL;
-    return trimmed(s, text(s, s->elems[a].obj, "name"));
+    return crisk__sbom_trimmed_text(&s->rd, s->elems[a].obj, "name");
 }
 
 /* suppliedBy, else the first of originatedBy. */
@@ -621,22 +463,22 @@ static const char *supplier_v3(spdx *s, const cJSON *pkg)
     const char *name = agent_name(s, by);
     if (name != NULL)
         return name;
-    const cJSON *origin = member(s, pkg, "originatedBy", cJSON_Array);
+    const cJSON *origin = crisk__sbom_member(&s->rd, pkg, "originatedBy", cJSON_Array);
     return origin != NULL ? agent_name(s, origin->child) : NULL;
 }
 
 /* software_packageUrl, else an externalIdentifier of type packageUrl. */
 static const char *purl_v3(spdx *s, const cJSON *pkg)
 {
-    const char *purl = trimmed(s, text(s, pkg, "software_packageUrl"));
-    const cJSON *ids = member(s, pkg, "externalIdentifier", cJSON_Array);
+    const char *purl = crisk__sbom_trimmed_text(&s->rd, pkg, "software_packageUrl");
+    const cJSON *ids = crisk__sbom_member(&s->rd, pkg, "externalIdentifier", cJSON_Array);
     const cJSON *ref;
     cJSON_ArrayForEach(ref, ids) {
         if (purl != NULL || !cJSON_IsObject(ref))
             break;
-        const char *type = text(s, ref, "externalIdentifierType");
+        const char *type = crisk__sbom_text(&s->rd, ref, "externalIdentifierType");
         if (type != NULL && strcmp(type, "packageUrl") == 0)
-            purl = trimmed(s, text(s, ref, "identifier"));
+            purl = crisk__sbom_trimmed_text(&s->rd, ref, "identifier");
     }
     return purl;
 }
@@ -644,17 +486,18 @@ static const char *purl_v3(spdx *s, const cJSON *pkg)
 static void describe_package_v3(spdx *s, uint32_t v)
 {
     const cJSON *pkg = s->elems[v].obj;
-    const char *name = compose_name(s, pkg, text(s, pkg, "name"),
-                                    text(s, pkg, "software_packageVersion"));
+    const char *name = compose_name(s, pkg, crisk__sbom_text(&s->rd, pkg, "name"),
+                                    crisk__sbom_text(&s->rd, pkg, "software_packageVersion"));
     const char *parent = supplier_v3(s, pkg);
     const char *purl = purl_v3(s, pkg);
-    check_length(s, pkg, "supplier name", parent);
-    check_length(s, pkg, "purl", purl);
+    crisk__sbom_check_length(&s->rd, pkg, "supplier name", parent);
+    crisk__sbom_check_length(&s->rd, pkg, "purl", purl);
     elem *e = &s->elems[v];
     e->name = name;
     e->parent = parent;
     e->purl = purl;
-    e->category = (uint8_t)purpose_category(text(s, pkg, "software_primaryPurpose"));
+    const char *purpose = crisk__sbom_text(&s->rd, pkg, "software_primaryPurpose");
+    e->category = (uint8_t)purpose_category(purpose);
 }
 
 static enum elem_kind kind_v3(const char *type)
@@ -676,23 +519,24 @@ static void collect_v3(spdx *s, const cJSON *graph)
     const cJSON *obj;
     reserve_elems(s, length_of(graph));
     cJSON_ArrayForEach(obj, graph) {
-        if (!is_object_entry(s, obj, graph, "@graph") || s->status != CRISK_OK)
+        if (!crisk__sbom_is_object_entry(&s->rd, obj, graph, "@graph") || s->rd.status != CRISK_OK)
             continue;
-        const char *type = text(s, obj, "type");
+        const char *type = crisk__sbom_text(&s->rd, obj, "type");
         enum elem_kind kind = kind_v3(type);
         s->n.packages += kind == ELEM_PACKAGE;
         s->n.files += type != NULL && strcmp(type, "software_File") == 0;
         s->n.snippets += type != NULL && strcmp(type, "software_Snippet") == 0;
-        const cJSON *id = member(s, obj, "spdxId", cJSON_String);
+        const cJSON *id = crisk__sbom_member(&s->rd, obj, "spdxId", cJSON_String);
         if (id == NULL || id->valuestring[0] == '\0') {
             if (kind == ELEM_PACKAGE)
-                warn(s, obj, "package without an spdxId (ignored: nothing can name it)");
+                crisk__sbom_warn(&s->rd, obj, "package without an spdxId (ignored: nothing can "
+                                 "name it)");
             continue;
         }
-        check_length(s, id, "spdxId", id->valuestring);
+        crisk__sbom_check_length(&s->rd, id, "spdxId", id->valuestring);
         add_elem(s, id->valuestring, id, obj, kind);
     }
-    for (size_t v = 0; v < s->n_elems && s->status == CRISK_OK; v++)
+    for (size_t v = 0; v < s->n_elems && s->rd.status == CRISK_OK; v++)
         if (s->elems[v].kind == ELEM_PACKAGE)
             describe_package_v3(s, (uint32_t)v);
 }
@@ -786,7 +630,7 @@ static uint32_t resolve(spdx *s, const cJSON *ref, int end, uint8_t *kind)
     }
     if (v == NONE && s->n.unknown++ == 0) {
         s->first_unknown = pos_of(ref);
-        s->unknown_id = make_string(s, ref->valuestring, strlen(ref->valuestring));
+        s->unknown_id = crisk__sbom_copy(&s->rd, ref->valuestring, strlen(ref->valuestring));
     }
     return v;
 }
@@ -795,7 +639,7 @@ static void add_edge(spdx *s, uint32_t from, uint32_t to, const char *kind, pos 
                      int optional)
 {
     if (crisk__grow((void **)&s->edges, &s->edge_cap, s->n_edges + 1, sizeof *s->edges) != 0) {
-        s->status = CRISK_ENOMEM;
+        s->rd.status = CRISK_ENOMEM;
         return;
     }
     s->edges[s->n_edges++] = (edge){ from, to, kind, at, (uint8_t)optional };
@@ -820,8 +664,8 @@ static void depend(spdx *s, const cJSON *a_ref, const cJSON *b_ref, const cJSON 
     if (a == b) {
         char q[CRISK__QUOTE_MAX];
         s->n.self++;
-        warn(s, at, "'%s' depends on itself (relationship dropped)",
-             crisk__quote(q, s->elems[a].id));
+        crisk__sbom_warn(&s->rd, at, "'%s' depends on itself (relationship dropped)",
+                         crisk__quote(q, s->elems[a].id));
         return;
     }
     if (optional && s->opts->cdx_drop_optional) {
@@ -872,14 +716,14 @@ static int relationship_members(spdx *s, const cJSON *rel, const cJSON *v[3])
 {
     static const char *const keys[] = { "spdxElementId", "relatedSpdxElement",
                                         "relationshipType" };
-    pick(rel, keys, 3, v);
+    crisk__sbom_pick(rel, keys, 3, v);
     for (int k = 0; k < 3; k++) {
         if (v[k] != NULL && cJSON_IsString(v[k]))
             continue;
         if (v[k] == NULL || cJSON_IsNull(v[k]))
-            warn(s, rel, "relationship without '%s' (ignored)", keys[k]);
+            crisk__sbom_warn(&s->rd, rel, "relationship without '%s' (ignored)", keys[k]);
         else
-            typed(s, v[k], rel, cJSON_String);   /* the error */
+            crisk__sbom_typed(&s->rd, v[k], rel, cJSON_String);   /* the error */
         return 0;
     }
     return 1;
@@ -898,16 +742,17 @@ static void read_relationship_v2(spdx *s, const cJSON *rel, int described)
 static void reserve_edges(spdx *s, size_t relationships)
 {
     if (crisk__grow((void **)&s->edges, &s->edge_cap, relationships, sizeof *s->edges) != 0)
-        s->status = CRISK_ENOMEM;
+        s->rd.status = CRISK_ENOMEM;
 }
 
 static void read_relationships_v2(spdx *s, const cJSON *doc, int described)
 {
-    const cJSON *list = member(s, doc, "relationships", cJSON_Array);
+    const cJSON *list = crisk__sbom_member(&s->rd, doc, "relationships", cJSON_Array);
     const cJSON *rel;
     reserve_edges(s, length_of(list));
     cJSON_ArrayForEach(rel, list)
-        if (is_object_entry(s, rel, list, "relationships") && s->status == CRISK_OK)
+        if (crisk__sbom_is_object_entry(&s->rd, rel, list, "relationships")
+            && s->rd.status == CRISK_OK)
             read_relationship_v2(s, rel, described);
 }
 
@@ -915,14 +760,14 @@ static void read_relationships_v2(spdx *s, const cJSON *doc, int described)
 static void read_relationship_v3(spdx *s, const cJSON *rel, int described)
 {
     static const char *const dropped[] = { "build", "development", "test", "design" };
-    const cJSON *from = member(s, rel, "from", cJSON_String);
-    const cJSON *type = member(s, rel, "relationshipType", cJSON_String);
-    const cJSON *to = member(s, rel, "to", cJSON_Array);
-    const char *scope = text(s, rel, "scope");
+    const cJSON *from = crisk__sbom_member(&s->rd, rel, "from", cJSON_String);
+    const cJSON *type = crisk__sbom_member(&s->rd, rel, "relationshipType", cJSON_String);
+    const cJSON *to = crisk__sbom_member(&s->rd, rel, "to", cJSON_Array);
+    const char *scope = crisk__sbom_text(&s->rd, rel, "scope");
     if (from == NULL || type == NULL) {
-        if (s->errors == 0)
-            warn(s, rel, "relationship without '%s' (ignored)", from == NULL ? "from"
-                                                               : "relationshipType");
+        if (s->rd.errors == 0)
+            crisk__sbom_warn(&s->rd, rel, "relationship without '%s' (ignored)",
+                             from == NULL ? "from" : "relationshipType");
         return;
     }
     for (size_t i = 0; scope != NULL && i < sizeof dropped / sizeof *dropped; i++)
@@ -930,20 +775,20 @@ static void read_relationship_v3(spdx *s, const cJSON *rel, int described)
             s->n.not_runtime++;
             return;
         }
-    const char *completeness = text(s, rel, "completeness");
+    const char *completeness = crisk__sbom_text(&s->rd, rel, "completeness");
     if (to == NULL || to->child == NULL) {
         s->n.complete_empty += completeness != NULL && strcmp(completeness, "complete") == 0;
         return;
     }
     const cJSON *target;
     cJSON_ArrayForEach(target, to)
-        if (is_string_entry(s, target, to, "to"))
+        if (crisk__sbom_is_string_entry(&s->rd, target, to, "to"))
             relate(s, from, target, type, described);
 }
 
 static int is_relationship_v3(spdx *s, const cJSON *obj)
 {
-    const char *type = cJSON_IsObject(obj) ? text(s, obj, "type") : NULL;
+    const char *type = cJSON_IsObject(obj) ? crisk__sbom_text(&s->rd, obj, "type") : NULL;
     return type != NULL && (strcmp(type, "Relationship") == 0
                             || strcmp(type, "LifecycleScopedRelationship") == 0);
 }
@@ -952,7 +797,7 @@ static void read_relationships_v3(spdx *s, const cJSON *graph, int described)
 {
     const cJSON *obj;
     cJSON_ArrayForEach(obj, graph)
-        if (is_relationship_v3(s, obj) && s->status == CRISK_OK) {
+        if (is_relationship_v3(s, obj) && s->rd.status == CRISK_OK) {
             s->n.relationships++;
             read_relationship_v3(s, obj, described);
         }
@@ -964,11 +809,11 @@ static void read_relationships_v3(spdx *s, const cJSON *graph, int described)
  * Sbom): whether the document says what it describes this way. */
 static int read_described(spdx *s, const cJSON *holder, const char *key)
 {
-    const cJSON *list = member(s, holder, key, cJSON_Array);
+    const cJSON *list = crisk__sbom_member(&s->rd, holder, key, cJSON_Array);
     const cJSON *ref;
     int any = 0;
     cJSON_ArrayForEach(ref, list)
-        if (is_string_entry(s, ref, list, key)) {
+        if (crisk__sbom_is_string_entry(&s->rd, ref, list, key)) {
             describe(s, ref);
             any = 1;
         }
@@ -981,7 +826,7 @@ static int read_roots_v3(spdx *s, const cJSON *graph)
     const cJSON *obj;
     int any = 0;
     cJSON_ArrayForEach(obj, graph) {
-        const char *type = cJSON_IsObject(obj) ? text(s, obj, "type") : NULL;
+        const char *type = cJSON_IsObject(obj) ? crisk__sbom_text(&s->rd, obj, "type") : NULL;
         if (type != NULL && (strcmp(type, "SpdxDocument") == 0 || strcmp(type, "software_Sbom") == 0))
             any |= read_described(s, obj, "rootElement");
     }
@@ -1036,11 +881,11 @@ static void infer_root_edges(spdx *s, const uint8_t *top, const uint8_t *skip)
         if (!skip[i])
             s->elems[s->edges[i].from].out = 1;
     size_t n = s->n_elems;
-    for (size_t f = 0; f < n && s->status == CRISK_OK; f++) {
+    for (size_t f = 0; f < n && s->rd.status == CRISK_OK; f++) {
         if (!s->elems[f].function || s->elems[f].out)
             continue;
         size_t added = 0;
-        for (size_t v = 0; v < n && s->status == CRISK_OK; v++)
+        for (size_t v = 0; v < n && s->rd.status == CRISK_OK; v++)
             if (top[v]) {
                 add_edge(s, (uint32_t)f, (uint32_t)v, "implicit-root", (pos){ 0, 0 }, 0);
                 added++;
@@ -1048,14 +893,16 @@ static void infer_root_edges(spdx *s, const uint8_t *top, const uint8_t *skip)
         s->n.implicit_root += added;
         char q1[CRISK__QUOTE_MAX], q2[CRISK__QUOTE_MAX];
         if (s->elems[f].synthetic)
-            warn(s, NULL, "the document describes no package: using a synthetic function '%s' "
-                 "named '%s' that depends on every package nothing depends on (%zu "
-                 "implicit-root edge%s)", crisk__quote(q1, s->elems[f].id),
-                 crisk__quote(q2, s->doc_name != NULL ? s->doc_name : ""), added, plural(added));
+            crisk__sbom_warn(&s->rd, NULL, "the document describes no package: using a synthetic "
+                             "function '%s' named '%s' that depends on every package nothing "
+                             "depends on (%zu implicit-root edge%s)",
+                             crisk__quote(q1, s->elems[f].id),
+                             crisk__quote(q2, s->doc_name != NULL ? s->doc_name : ""), added,
+                             crisk__sbom_plural(added));
         else if (added > 0)
             warn_at(s, s->elems[f].at, "described package '%s' has no relationship of its own: "
-                 "assuming it depends on every package nothing depends on (%zu implicit-root "
-                 "edge%s)", crisk__quote(q1, s->elems[f].id), added, plural(added));
+                    "assuming it depends on every package nothing depends on (%zu implicit-root "
+                    "edge%s)", crisk__quote(q1, s->elems[f].id), added, crisk__sbom_plural(added));
     }
 }
 
@@ -1068,7 +915,7 @@ static void add_synthetic_root(spdx *s, const cJSON *doc)
         snprintf(buf, sizeof buf, "%s~%u", ROOT_ID, k);
         id = buf;
     }
-    id = make_string(s, id, strlen(id));
+    id = crisk__sbom_copy(&s->rd, id, strlen(id));
     uint32_t v = id != NULL ? add_elem(s, id, doc, NULL, ELEM_PACKAGE) : NONE;
     if (v == NONE)
         return;
@@ -1115,7 +962,7 @@ static int check_reachability(spdx *s, const uint8_t *skip)
             char q[CRISK__QUOTE_MAX];
             s->n.unreachable++;
             warn_at(s, s->elems[v].at, "package '%s' is not reachable from any described package",
-                 crisk__quote(q, s->elems[v].id));
+                    crisk__quote(q, s->elems[v].id));
         }
     rc = 0;
 out:
@@ -1132,12 +979,12 @@ static void summary_warnings(spdx *s)
     char q[CRISK__QUOTE_MAX];
     if (s->n.unknown > 0)
         warn_at(s, s->first_unknown, "%zu relationship%s name%s an element this document does not "
-             "define (dropped; the first: '%s')", s->n.unknown, plural(s->n.unknown),
-             s->n.unknown == 1 ? "s" : "", crisk__quote(q, s->unknown_id));
+                "define (dropped; the first: '%s')", s->n.unknown, crisk__sbom_plural(s->n.unknown),
+                s->n.unknown == 1 ? "s" : "", crisk__quote(q, s->unknown_id));
     if (s->n.external > 0)
         warn_at(s, s->first_external, "%zu relationship%s name%s an element of another document "
-             "(DocumentRef-...: dropped)", s->n.external, plural(s->n.external),
-             s->n.external == 1 ? "s" : "");
+                "(DocumentRef-...: dropped)", s->n.external, crisk__sbom_plural(s->n.external),
+                s->n.external == 1 ? "s" : "");
 }
 
 /* ---- handing over ---------------------------------------------------------------- */
@@ -1164,7 +1011,7 @@ static int add_nodes(spdx *s, crisk_builder *b, size_t source, crisk_error *err)
         rec.attr_values = attr_values;
         rec.line = e->at.line;
         rec.id_column = e->at.column <= UINT16_MAX ? e->at.column : 0;
-        int rc = crisk_builder_add_node(b, source, &rec, s->diags, err);
+        int rc = crisk_builder_add_node(b, source, &rec, s->rd.diags, err);
         if (rc != CRISK_OK)
             return rc;
     }
@@ -1186,7 +1033,7 @@ static int add_edges(spdx *s, crisk_builder *b, size_t source, const uint8_t *sk
         rec.kind = e->kind;
         rec.line = at.line;
         rec.to_column = e->at.line != 0 && at.column <= UINT16_MAX ? at.column : 0;
-        int rc = crisk_builder_add_edge(b, source, &rec, s->diags, err);
+        int rc = crisk_builder_add_edge(b, source, &rec, s->rd.diags, err);
         if (rc != CRISK_OK)
             return rc;
     }
@@ -1197,26 +1044,18 @@ static int add_edges(spdx *s, crisk_builder *b, size_t source, const uint8_t *sk
 static int add_note(spdx *s, crisk_builder *b, size_t functions, crisk_error *err)
 {
     const counts *k = &s->n;
-    const char *fmt =
+    return crisk__sbom_add_note(
+        b, err,
         "spdx %s: %s, %zu function%s, %zu packages, %zu files, %zu snippets, %zu relationships; "
         "edges kept: %zu, %zu implicit-root; dropped: %zu to files, %zu not runtime, "
         "%zu of other types, %zu to NONE/NOASSERTION, %zu optional, %zu to other documents, "
         "%zu to unknown elements, %zu self, %zu repeated; %zu stated complete with none; "
-        "%zu duplicate ids; %zu unreachable";
-#define NOTE_ARGS s->path, s->version != NULL ? s->version : "?", functions, plural(functions), \
-        k->packages, k->files, k->snippets, k->relationships, k->kept, k->implicit_root,       \
-        k->to_files, k->not_runtime, k->other_types, k->none_targets, k->optional_dropped,     \
-        k->external, k->unknown, k->self, k->repeated, k->complete_empty, k->duplicate_ids, \
-        k->unreachable
-    int len = snprintf(NULL, 0, fmt, NOTE_ARGS);
-    char *note = len >= 0 ? malloc((size_t)len + 1) : NULL;
-    if (note == NULL)
-        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    snprintf(note, (size_t)len + 1, fmt, NOTE_ARGS);
-#undef NOTE_ARGS
-    int rc = crisk_builder_add_note(b, note, err);
-    free(note);
-    return rc;
+        "%zu duplicate ids; %zu unreachable",
+        s->rd.path, s->version != NULL ? s->version : "?", functions, crisk__sbom_plural(functions),
+        k->packages, k->files, k->snippets, k->relationships, k->kept, k->implicit_root,
+        k->to_files, k->not_runtime, k->other_types, k->none_targets, k->optional_dropped,
+        k->external, k->unknown, k->self, k->repeated, k->complete_empty, k->duplicate_ids,
+        k->unreachable);
 }
 
 /* ---- the whole document ------------------------------------------------------------ */
@@ -1238,41 +1077,43 @@ static int check_document(spdx *s, const cJSON *doc)
 {
     char q[CRISK__QUOTE_MAX];
     if (!cJSON_IsObject(doc)) {
-        fail(s, where(doc, NULL), "not an SPDX document (the document is %s, not an object)",
-             crisk__json_type_name(doc->type));
+        crisk__sbom_fail(&s->rd, crisk__sbom_where(doc, NULL), "not an SPDX document (the "
+                         "document is %s, not an object)", crisk__json_type_name(doc->type));
         return -1;
     }
     const cJSON *context = cJSON_GetObjectItemCaseSensitive(doc, "@context");
     if (context != NULL) {
         s->v3 = 1;
         if (!is_v3_context(context)) {
-            fail(s, context, "not an SPDX 3.0 document ('@context' does not name "
-                 "spdx.org/rdf/3.0)");
+            crisk__sbom_fail(&s->rd, context, "not an SPDX 3.0 document ('@context' does not "
+                             "name spdx.org/rdf/3.0)");
             return -1;
         }
         s->version = "SPDX-3.0";
-        return member(s, doc, "@graph", cJSON_Array) != NULL ? 0 : (fail(s, doc, "no '@graph' "
-                                                                   "array of elements"), -1);
+        if (crisk__sbom_member(&s->rd, doc, "@graph", cJSON_Array) != NULL)
+            return 0;
+        crisk__sbom_fail(&s->rd, doc, "no '@graph' array of elements");
+        return -1;
     }
-    const cJSON *version = member(s, doc, "spdxVersion", cJSON_String);
+    const cJSON *version = crisk__sbom_member(&s->rd, doc, "spdxVersion", cJSON_String);
     if (version == NULL) {
-        if (s->errors == 0)
-            fail(s, doc, "not an SPDX document ('spdxVersion' is missing)");
+        if (s->rd.errors == 0)
+            crisk__sbom_fail(&s->rd, doc, "not an SPDX document ('spdxVersion' is missing)");
         return -1;
     }
     s->version = version->valuestring;
     if (strncmp(s->version, "SPDX-2.", 7) != 0) {
-        fail(s, version, "unsupported spdxVersion '%s' (expected SPDX-2.2, SPDX-2.3 or SPDX 3.0 "
-             "JSON-LD)", crisk__quote(q, s->version));
+        crisk__sbom_fail(&s->rd, version, "unsupported spdxVersion '%s' (expected SPDX-2.2, "
+                         "SPDX-2.3 or SPDX 3.0 JSON-LD)", crisk__quote(q, s->version));
         return -1;
     }
     if (strcmp(s->version, "SPDX-2.2") != 0 && strcmp(s->version, "SPDX-2.3") != 0)
-        warn(s, version, "unsupported spdxVersion '%s' (read as SPDX-2.3)",
-             crisk__quote(q, s->version));
-    s->doc_id = text(s, doc, "SPDXID");
+        crisk__sbom_warn(&s->rd, version, "unsupported spdxVersion '%s' (read as SPDX-2.3)",
+                         crisk__quote(q, s->version));
+    s->doc_id = crisk__sbom_text(&s->rd, doc, "SPDXID");
     if (s->doc_id == NULL)
         s->doc_id = "SPDXRef-DOCUMENT";
-    s->doc_name = trimmed(s, text(s, doc, "name"));
+    s->doc_name = crisk__sbom_trimmed_text(&s->rd, doc, "name");
     return 0;
 }
 
@@ -1282,11 +1123,11 @@ static void find_document_v3(spdx *s, const cJSON *graph)
     const cJSON *obj;
     s->doc_id = "";
     cJSON_ArrayForEach(obj, graph) {
-        const char *type = cJSON_IsObject(obj) ? text(s, obj, "type") : NULL;
+        const char *type = cJSON_IsObject(obj) ? crisk__sbom_text(&s->rd, obj, "type") : NULL;
         if (type != NULL && strcmp(type, "SpdxDocument") == 0) {
-            const char *id = text(s, obj, "spdxId");
+            const char *id = crisk__sbom_text(&s->rd, obj, "spdxId");
             s->doc_id = id != NULL ? id : "";
-            s->doc_name = trimmed(s, text(s, obj, "name"));
+            s->doc_name = crisk__sbom_trimmed_text(&s->rd, obj, "name");
             return;
         }
     }
@@ -1315,29 +1156,29 @@ static void read_document(spdx *s, const cJSON *doc)
  * the document object (only a position for the synthetic root). */
 static void complete_mapping(spdx *s, const cJSON *doc, uint8_t **skip)
 {
-    if (s->status == CRISK_OK && count_functions(s) == 0)
+    if (s->rd.status == CRISK_OK && count_functions(s) == 0)
         add_synthetic_root(s, doc);
     size_t declared = s->n_edges;
-    *skip = s->status == CRISK_OK ? calloc(declared + 1, 1) : NULL;
-    if (s->status == CRISK_OK && (*skip == NULL || unite_pairs(s, *skip) != 0))
-        s->status = CRISK_ENOMEM;
-    uint8_t *top = s->status == CRISK_OK ? top_packages(s, *skip) : NULL;
-    if (s->status == CRISK_OK && top == NULL)
-        s->status = CRISK_ENOMEM;
-    if (s->status == CRISK_OK)
+    *skip = s->rd.status == CRISK_OK ? calloc(declared + 1, 1) : NULL;
+    if (s->rd.status == CRISK_OK && (*skip == NULL || unite_pairs(s, *skip) != 0))
+        s->rd.status = CRISK_ENOMEM;
+    uint8_t *top = s->rd.status == CRISK_OK ? top_packages(s, *skip) : NULL;
+    if (s->rd.status == CRISK_OK && top == NULL)
+        s->rd.status = CRISK_ENOMEM;
+    if (s->rd.status == CRISK_OK)
         infer_root_edges(s, top, *skip);
     free(top);
     /* the inferred edges are new and never repeats: room for them in skip */
-    uint8_t *bigger = s->status == CRISK_OK ? realloc(*skip, s->n_edges + 1) : NULL;
+    uint8_t *bigger = s->rd.status == CRISK_OK ? realloc(*skip, s->n_edges + 1) : NULL;
     if (bigger != NULL) {
         memset(bigger + declared, 0, s->n_edges + 1 - declared);
         *skip = bigger;
-    } else if (s->status == CRISK_OK) {
-        s->status = CRISK_ENOMEM;
+    } else if (s->rd.status == CRISK_OK) {
+        s->rd.status = CRISK_ENOMEM;
     }
-    if (s->status == CRISK_OK && check_reachability(s, *skip) != 0)
-        s->status = CRISK_ENOMEM;
-    for (size_t i = 0; s->status == CRISK_OK && i < declared; i++)
+    if (s->rd.status == CRISK_OK && check_reachability(s, *skip) != 0)
+        s->rd.status = CRISK_ENOMEM;
+    for (size_t i = 0; s->rd.status == CRISK_OK && i < declared; i++)
         s->n.kept += !(*skip)[i];
     summary_warnings(s);
 }
@@ -1623,10 +1464,10 @@ static int read_entries(spdx *s, fast *f)
             described = describe_fast(s, f);
             described_read = 1;
         }
-        for (size_t e = 0; e < b->count && !sl->bad && s->errors == 0; e++)
-            if (s->status == CRISK_OK)
+        for (size_t e = 0; e < b->count && !sl->bad && s->rd.errors == 0; e++)
+            if (s->rd.status == CRISK_OK)
                 read_entry(s, b->which, sl->entry[e], described);
-        rc = sl->bad || s->errors > 0 ? -1 : 0;
+        rc = sl->bad || s->rd.errors > 0 ? -1 : 0;
         release_batch(f, j, rc != 0);
     }
     if (f->helper_started) {
@@ -1647,13 +1488,13 @@ static int read_entries(spdx *s, fast *f)
  * whole document decides (what was reported is then taken back). */
 static int read_fast(spdx *s, fast *f)
 {
-    if (fast_open(f) != 0 || check_document(s, f->doc) != 0 || s->errors > 0)
+    if (fast_open(f) != 0 || check_document(s, f->doc) != 0 || s->rd.errors > 0)
         return -1;
     reserve_elems(s, entries(f, BIG_PACKAGES) + entries(f, BIG_FILES)
                      + entries(f, BIG_SNIPPETS));
     if (read_entries(s, f) != 0)
         return -1;
-    return s->errors > 0 ? -1 : 0;
+    return s->rd.errors > 0 ? -1 : 0;
 }
 
 static void fast_init(fast *f, const unsigned char *s, size_t n)
@@ -1721,12 +1562,13 @@ static const char *digest_finish(digest_job *job)
 }
 
 static void finish(spdx *s);
+static void start_reader(spdx *s, const char *path, crisk_diagnostics *diags);
 
 /* Start again with nothing read (the fast path gave up). */
 static void restart(spdx *s)
 {
-    spdx fresh = { .path = s->path, .opts = s->opts, .diags = s->diags,
-                   .doc_id = "SPDXRef-DOCUMENT" };
+    spdx fresh = { .opts = s->opts, .doc_id = "SPDXRef-DOCUMENT" };
+    start_reader(&fresh, s->rd.path, s->rd.diags);
     finish(s);
     *s = fresh;
 }
@@ -1736,12 +1578,12 @@ static void restart(spdx *s)
  * awaited. */
 static int try_fast(spdx *s, fast *f, digest_job *job)
 {
-    crisk_diagnostics mark = *s->diags;
+    crisk_diagnostics mark = *s->rd.diags;
     int ok = read_fast(s, f) == 0;
     digest_finish(job);
     if (ok && job->bytes.code == CRISK_OK)
         return 1;
-    crisk__diagnostics_rewind(s->diags, &mark);
+    crisk__diagnostics_rewind(s->rd.diags, &mark);
     restart(s);
     fast_release(f);
     return 0;
@@ -1757,7 +1599,7 @@ static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size
     uint8_t *skip = NULL;
     crisk__json_tree tree = { NULL, NULL };
     fast f;
-    int rc = crisk_builder_add_source(b, &source, s->path, "spdx", NULL, len, err);
+    int rc = crisk_builder_add_source(b, &source, s->rd.path, "spdx", NULL, len, err);
     if (rc != CRISK_OK)
         return rc;
     digest_job job;
@@ -1771,27 +1613,24 @@ static int load_bytes(spdx *s, crisk_builder *b, const unsigned char *data, size
         complete_mapping(s, f.doc, &skip);
     } else if (crisk__json_parse_tree(&tree, data, len, "an SPDX JSON document",
                                       crisk__json_keep_position, NULL, &json) != CRISK_OK) {
-        s->errors++;
-        if (crisk_diagnostics_add(s->diags, CRISK_SEV_ERROR, s->path, json.line, json.column,
-                                  "%s", json.message) != CRISK_OK)
-            s->status = CRISK_ENOMEM;
+        crisk__sbom_fail_parse(&s->rd, &json);
     } else if (check_document(s, tree.root) == 0) {
         read_document(s, tree.root);
         complete_mapping(s, tree.root, &skip);
     }
     crisk_builder_set_source_rows(b, source, s->n.packages);
     size_t functions = count_functions(s);
-    if (s->status != CRISK_OK)
-        rc = crisk_error_set(err, s->status, s->path, 0, 0, "out of memory");
-    else if (skip != NULL && s->errors == 0)
+    if (s->rd.status != CRISK_OK)
+        rc = crisk_error_set(err, s->rd.status, s->rd.path, 0, 0, "out of memory");
+    else if (skip != NULL && s->rd.errors == 0)
         rc = add_nodes(s, b, source, err);
-    if (rc == CRISK_OK && skip != NULL && s->errors == 0)
+    if (rc == CRISK_OK && skip != NULL && s->rd.errors == 0)
         rc = add_edges(s, b, source, skip, err);
-    if (rc == CRISK_OK && skip != NULL && s->errors == 0)
+    if (rc == CRISK_OK && skip != NULL && s->rd.errors == 0)
         rc = add_note(s, b, functions, err);
     const char *hex = digest_finish(&job);
     if (hex == NULL && rc == CRISK_OK)
-        rc = crisk_error_set(err, CRISK_ENOMEM, s->path, 0, 0, "out of memory");
+        rc = crisk_error_set(err, CRISK_ENOMEM, s->rd.path, 0, 0, "out of memory");
     crisk_builder_set_source_digest(b, source, hex, len);
     free(skip);
     crisk__json_tree_release(&tree);
@@ -1809,22 +1648,22 @@ static int read_file(spdx *s, unsigned char **data, size_t *len, crisk_error *er
     int fd;
     struct stat st;
     char why[CRISK_ERROR_MESSAGE_MAX];
-    int rc = crisk__infile_open(s->path, 0, &fd, &st, why, sizeof why);
+    int rc = crisk__infile_open(s->rd.path, 0, &fd, &st, why, sizeof why);
     if (rc != CRISK_OK) {
-        fail(s, NULL, "%s", why);
-        return crisk_error_set(err, rc, s->path, 0, 0, "%s", why);
+        crisk__sbom_fail(&s->rd, NULL, "%s", why);
+        return crisk_error_set(err, rc, s->rd.path, 0, 0, "%s", why);
     }
     if ((uint64_t)st.st_size > CRISK_MAX_FILE_BYTES) {
         close(fd);
-        fail(s, NULL, "file is too large (%llu bytes, limit %llu)",
-             (unsigned long long)st.st_size, (unsigned long long)CRISK_MAX_FILE_BYTES);
+        crisk__sbom_fail(&s->rd, NULL, "file is too large (%llu bytes, limit %llu)",
+                         (unsigned long long)st.st_size, (unsigned long long)CRISK_MAX_FILE_BYTES);
         return CRISK_OK;
     }
     size_t size = (size_t)st.st_size, n = 0;
     unsigned char *buf = malloc(size + 1);
     if (buf == NULL) {
         close(fd);
-        return crisk_error_set(err, CRISK_ENOMEM, s->path, 0, 0, "out of memory");
+        return crisk_error_set(err, CRISK_ENOMEM, s->rd.path, 0, 0, "out of memory");
     }
     int e = 0;
     while (n < size) {
@@ -1840,8 +1679,9 @@ static int read_file(spdx *s, unsigned char **data, size_t *len, crisk_error *er
     close(fd);
     if (n < size) {
         free(buf);
-        fail(s, NULL, "cannot read file: %s", strerror(e));
-        return crisk_error_set(err, CRISK_EIO, s->path, 0, 0, "cannot read file: %s", strerror(e));
+        crisk__sbom_fail(&s->rd, NULL, "cannot read file: %s", strerror(e));
+        return crisk_error_set(err, CRISK_EIO, s->rd.path, 0, 0, "cannot read file: %s",
+                               strerror(e));
     }
     buf[n] = '\0';
     *data = buf;
@@ -1849,14 +1689,20 @@ static int read_file(spdx *s, unsigned char **data, size_t *len, crisk_error *er
     return CRISK_OK;
 }
 
+/* Strings: blocks of 64 KiB (a large document makes a name per package),
+ * always copied, since the fast path empties each entry's tree once read. */
+static void start_reader(spdx *s, const char *path, crisk_diagnostics *diags)
+{
+    crisk__sbom_reader_init(&s->rd, path, diags, 65536, 65536, 0);
+}
+
 static int start(spdx *s, const char *path, const crisk_load_options *opts,
                  crisk_diagnostics *diags, crisk_error *err)
 {
     static const crisk_load_options defaults = CRISK_LOAD_OPTIONS_INIT;
     memset(s, 0, sizeof *s);
-    s->path = path;
+    start_reader(s, path, diags);
     s->opts = opts != NULL ? opts : &defaults;
-    s->diags = diags;
     s->doc_id = "SPDXRef-DOCUMENT";
     if (!(s->opts->cdx_criticality >= 0) || !isfinite(s->opts->cdx_criticality))
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
@@ -1869,7 +1715,7 @@ static void finish(spdx *s)
     free(s->elems);
     free(s->edges);
     free(s->index);
-    free_strings(s);
+    crisk__sbom_reader_release(&s->rd);
 }
 
 int crisk__spdx_load(crisk_builder *b, const char *path, const crisk_load_options *opts,
