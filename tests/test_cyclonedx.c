@@ -868,6 +868,30 @@ Test(cyclonedx, keeps_ids_with_url_characters_verbatim)
     tl_release(&r);
 }
 
+/* A value that needs trimming only at its end is trimmed too (the reader
+ * borrows the tree's string only when there is nothing to trim). */
+Test(cyclonedx, trims_values_with_white_space_only_at_the_end)
+{
+    static const char text[] =
+        "{ \"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\",\n"
+        "  \"metadata\": { \"component\": { \"bom-ref\": \"app\", \"name\": \"app\" } },\n"
+        "  \"components\": [ { \"bom-ref\": \"lib\", \"type\": \"library\", \"name\": \"lib \",\n"
+        "                    \"version\": \"1.0\\t\", \"publisher\": \"Acme \" } ],\n"
+        "  \"dependencies\": [ { \"ref\": \"app\", \"dependsOn\": [ \"lib\" ] } ] }\n";
+    char path[64];
+    temp_file(path, text, sizeof text - 1);
+    run r;
+    tl_load_path(&r, path, NULL);
+    tl_expect_loaded(&r);
+    tl_expect_diags(&r, 0);
+    crisk_node_view v;
+    view(r.inv, "lib", &v);
+    cr_expect_str_eq(v.name, "lib@1.0");
+    cr_expect_str_eq(v.parent, "Acme");
+    tl_release(&r);
+    unlink(path);
+}
+
 /* ---- a realistic SBOM, metrics worked by hand ----------------------------------------------- */
 
 /*
