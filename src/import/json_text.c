@@ -1340,9 +1340,258 @@ int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor 
     return more;
 }
 
-int crisk__json_parse_value(crisk__json_tree *tree, cJSON **out, const unsigned char *s,
-                            size_t n, crisk__json_cursor *at, crisk__json_visit_fn visit,
-                            void *ctx)
+/* ---- plain values, built straight from the text ----------------------------------
+ *
+ * Nearly every entry of a large SBOM is objects, arrays and strings
+ * without escapes, with the odd true, false or null: a "plain" value.
+ * cJSON's parse and the walk read each of its bytes twice, the second time
+ * only to find where things are.  A plain value is built here in one pass
+ * instead, into the tree those two would make - the same items, keys,
+ * strings, order and links (a list's head's `prev` is its tail, as cJSON
+ * leaves it), `visit` called at the same places in the same order -
+ * checked item by item against them by tests/test_json_plain.c.  Whatever
+ * is not plain (a number, an escape, a control character, a repeated key,
+ * more than PLAIN_MEMBERS members or PLAIN_VALUES values, nesting deeper
+ * than PLAIN_DEPTH, any doubt about the syntax) is not judged here: the value is read again
+ * from its start by cJSON and the walk, which say what it is. */
+
+#define PLAIN_DEPTH 32       /* containers inside each other at most */
+#define PLAIN_MEMBERS 32     /* members of one object at most (repeats found pairwise) */
+#define PLAIN_VALUES 256     /* values in all at most: their places wait on the stack */
+
+enum { NOT_PLAIN = 0, PLAIN = 1, PLAIN_FAILED = -1 };
+
+/* The places of a plain value's values, in the walk's order: `visit` is
+ * called for them once the whole value has proved plain, so that nothing
+ * is visited for a value read again by cJSON. */
+typedef struct plain_places {
+    crisk__json_place at[PLAIN_VALUES];
+    size_t n;
+} plain_places;
+
+typedef struct plain_key {
+    const unsigned char *at;     /* the key's bytes in the text */
+    size_t len;
+    size_t line, column;         /* where its quote is */
+} plain_key;
+
+/* An item of `type` in the tree, zeroed as cJSON makes them; NULL when out
+ * of memory. */
+static cJSON *plain_item(crisk__json_tree *tree, int type)
+{
+    cJSON *item = arena_take(&tree->blocks, sizeof *item);
+    if (item != NULL) {
+        memset(item, 0, sizeof *item);
+        item->type = type;
+    }
+    return item;
+}
+
+/* A copy of len bytes at p, with a NUL after them, in the tree. */
+static char *plain_copy(crisk__json_tree *tree, const unsigned char *p, size_t len)
+{
+    char *copy = arena_take(&tree->blocks, len + 1);
+    if (copy != NULL) {
+        memcpy(copy, p, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
+/* The string at sc->i (its quote), if it has neither an escape nor a
+ * control character: its bytes s[*start..*start + *len), the scanner moved
+ * past it as skip_string() moves it. */
+static int plain_string(scanner *sc, size_t *start, size_t *len)
+{
+    const unsigned char *s = sc->s;
+    size_t i = sc->i + 1, n = sc->n, column = sc->column + 1;
+    for (;;) {
+        size_t run = i;
+        while (n - i >= 8 && plain8(s + i))
+            i += 8;
+        while (in_string[s[i]] == PL)
+            i++;   /* stops at s[n] at the latest: the NUL after the text */
+        column += i - run;
+        unsigned char c = in_string[s[i]];
+        if (c == QT)
+            break;
+        if (c != CN && c != LD)
+            return 0;   /* an escape, a control character or the end (the NUL) */
+        column += c == LD;
+        i++;
+    }
+    *start = sc->i + 1;
+    *len = i - *start;
+    sc->i = i + 1;
+    sc->column = column + 1;
+    return 1;
+}
+
+/* Whether the byte at i may follow a value: white space, a comma or a
+ * closing bracket (anything else makes cJSON's parse fail or differ). */
+static int ends_value(const scanner *sc, size_t i)
+{
+    unsigned char c = sc->s[i];
+    return i < sc->n && (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == ','
+                         || c == ']' || c == '}');
+}
+
+static int plain_value(scanner *sc, crisk__json_tree *tree, plain_places *pl, int depth,
+                       const plain_key *key, cJSON **out);
+
+/* The members (object) or elements of `item`, sc->i at its opening
+ * bracket; the scanner moved past its closing one. */
+static int plain_children(scanner *sc, crisk__json_tree *tree, plain_places *pl, int depth,
+                          cJSON *item)
+{
+    const unsigned char *s = sc->s;
+    int object = item->type == cJSON_Object;
+    unsigned char close = object ? '}' : ']';
+    plain_key keys[PLAIN_MEMBERS];
+    size_t count = 0;
+    cJSON *head = NULL, *tail = NULL;
+    advance(sc);
+    skip_space(sc);
+    if (s[sc->i] == close) {
+        advance(sc);
+        return PLAIN;
+    }
+    for (;;) {
+        plain_key *key = NULL;
+        if (object) {
+            size_t start, len;
+            if (count == PLAIN_MEMBERS || s[sc->i] != '"')
+                return NOT_PLAIN;
+            key = &keys[count];
+            key->line = sc->line;
+            key->column = sc->column;
+            if (!plain_string(sc, &start, &len))
+                return NOT_PLAIN;
+            key->at = s + start;
+            key->len = len;
+            for (size_t k = 0; k < count; k++)
+                if (keys[k].len == len && memcmp(keys[k].at, key->at, len) == 0)
+                    return NOT_PLAIN;   /* a repeated key: the walk reports it */
+            skip_space(sc);
+            if (s[sc->i] != ':')
+                return NOT_PLAIN;
+            advance(sc);
+            skip_space(sc);
+        }
+        cJSON *child = NULL;
+        int rc = plain_value(sc, tree, pl, depth + 1, key, &child);
+        if (rc != PLAIN)
+            return rc;
+        if (head == NULL) {
+            head = child;
+        } else {
+            tail->next = child;
+            child->prev = tail;
+        }
+        tail = child;
+        count++;
+        skip_space(sc);
+        if (s[sc->i] == close) {
+            advance(sc);
+            break;
+        }
+        if (s[sc->i] != ',')
+            return NOT_PLAIN;
+        advance(sc);
+        skip_space(sc);
+    }
+    head->prev = tail;
+    item->child = head;
+    return PLAIN;
+}
+
+/* The value at sc->i (not white space), if plain, into *out; `key` is its
+ * key when it is a member of an object. */
+static int plain_value(scanner *sc, crisk__json_tree *tree, plain_places *pl, int depth,
+                       const plain_key *key, cJSON **out)
+{
+    static const struct { const char *text; size_t len; int type; } words[] = {
+        { "true", 4, cJSON_True }, { "false", 5, cJSON_False }, { "null", 4, cJSON_NULL },
+    };
+    const unsigned char *s = sc->s;
+    crisk__json_place at = { NULL, sc->line, sc->column, key != NULL ? key->line : 0,
+                             key != NULL ? key->column : 0, sc->i, 0 };
+    cJSON *item = NULL;
+    unsigned char first = s[sc->i];
+    if (first == '"') {
+        size_t start, len;
+        if (!plain_string(sc, &start, &len))
+            return NOT_PLAIN;
+        item = plain_item(tree, cJSON_String);
+        if (item == NULL || (item->valuestring = plain_copy(tree, s + start, len)) == NULL)
+            return PLAIN_FAILED;
+    } else if (first == '{' || first == '[') {
+        if (depth >= PLAIN_DEPTH)
+            return NOT_PLAIN;
+        item = plain_item(tree, first == '{' ? cJSON_Object : cJSON_Array);
+        if (item == NULL)
+            return PLAIN_FAILED;
+        int rc = plain_children(sc, tree, pl, depth, item);
+        if (rc != PLAIN)
+            return rc;
+    } else {
+        for (size_t w = 0; w < sizeof words / sizeof *words && item == NULL; w++) {
+            if (sc->n - sc->i < words[w].len || memcmp(s + sc->i, words[w].text, words[w].len) != 0
+                || !ends_value(sc, sc->i + words[w].len))
+                continue;
+            item = plain_item(tree, words[w].type);
+            if (item == NULL)
+                return PLAIN_FAILED;
+            item->valueint = words[w].type == cJSON_True;   /* as cJSON's parse sets it */
+            sc->i += words[w].len;
+            sc->column += words[w].len;
+        }
+        if (item == NULL)
+            return NOT_PLAIN;   /* a number, or not JSON */
+    }
+    if (key != NULL && (item->string = plain_copy(tree, key->at, key->len)) == NULL)
+        return PLAIN_FAILED;
+    if (pl->n == PLAIN_VALUES)
+        return NOT_PLAIN;
+    at.item = item;
+    at.end = sc->i;
+    pl->at[pl->n++] = at;
+    *out = item;
+    return PLAIN;
+}
+
+/* crisk__json_parse_value() for a plain value: PLAIN (*out, *at set),
+ * NOT_PLAIN (nothing set; what was built is left in the tree) or
+ * PLAIN_FAILED (out of memory, or `visit` failed). */
+static int parse_plain(crisk__json_tree *tree, cJSON **out, const unsigned char *s, size_t n,
+                       crisk__json_cursor *at, crisk__json_visit_fn visit, void *ctx)
+{
+    if (at->i >= n)
+        return NOT_PLAIN;
+    scanner sc = scanner_of(s, n, visit, ctx);
+    sc.i = at->i;
+    sc.line = at->line;
+    sc.column = at->column;
+    cJSON *root = NULL;
+    plain_places pl;
+    pl.n = 0;
+    int rc = plain_value(&sc, tree, &pl, 0, NULL, &root);
+    if (rc != PLAIN)
+        return rc;
+    if (sc.control < n)
+        return NOT_PLAIN;   /* in white space: the walk's to report */
+    for (size_t k = 0; k < pl.n; k++)
+        if (visit(ctx, &pl.at[k]) != CRISK_OK)
+            return PLAIN_FAILED;
+    *at = (crisk__json_cursor){ sc.i, sc.line, sc.column };
+    *out = root;
+    return PLAIN;
+}
+
+/* The value at *at read by cJSON and the walk (crisk__json_parse_value
+ * without the plain path). */
+static int parse_cjson(crisk__json_tree *tree, cJSON **out, const unsigned char *s, size_t n,
+                       crisk__json_cursor *at, crisk__json_visit_fn visit, void *ctx)
 {
     *out = NULL;
     if (at->i >= n || strchr("\"{[-0123456789tfn", s[at->i]) == NULL)
@@ -1368,6 +1617,51 @@ int crisk__json_parse_value(crisk__json_tree *tree, cJSON **out, const unsigned 
     *at = (crisk__json_cursor){ sc.i, sc.line, sc.column };
     *out = root;
     return CRISK_OK;
+}
+
+int crisk__json_parse_value_how(crisk__json_tree *tree, cJSON **out, const unsigned char *s,
+                                size_t n, crisk__json_cursor *at, crisk__json_visit_fn visit,
+                                void *ctx, int how)
+{
+    *out = NULL;
+    if (how != CRISK__JSON_CJSON) {
+        int rc = parse_plain(tree, out, s, n, at, visit, ctx);
+        if (rc != NOT_PLAIN)
+            return rc == PLAIN ? CRISK_OK : -1;
+        if (how == CRISK__JSON_PLAIN_ONLY)
+            return CRISK__JSON_NOT_PLAIN;
+    }
+    return parse_cjson(tree, out, s, n, at, visit, ctx);
+}
+
+int crisk__json_parse_value(crisk__json_tree *tree, cJSON **out, const unsigned char *s,
+                            size_t n, crisk__json_cursor *at, crisk__json_visit_fn visit,
+                            void *ctx)
+{
+    return crisk__json_parse_value_how(tree, out, s, n, at, visit, ctx, CRISK__JSON_EITHER);
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+int crisk__json_same_tree(const cJSON *a, const cJSON *b)
+{
+    if (a->type != b->type || !same_text(a->string, b->string)
+        || !same_text(a->valuestring, b->valuestring) || a->valueint != b->valueint
+        || memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble) != 0)
+        return 0;
+    const cJSON *x = a->child, *y = b->child, *x_last = NULL, *y_last = NULL;
+    for (; x != NULL && y != NULL; x = x->next, y = y->next) {
+        if ((x_last != NULL && x->prev != x_last) || (y_last != NULL && y->prev != y_last)
+            || !crisk__json_same_tree(x, y))
+            return 0;
+        x_last = x;
+        y_last = y;
+    }
+    return x == NULL && y == NULL
+           && (a->child == NULL || (a->child->prev == x_last && b->child->prev == y_last));
 }
 
 void crisk__json_tree_reset(crisk__json_tree *tree)

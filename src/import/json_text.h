@@ -156,16 +156,32 @@ void crisk__json_outline_release(crisk__json_outline *outline);
  * or -1 (not clean). */
 int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor *at, int first);
 
-/* Parse the one value at *at (s[n] a NUL) with cJSON into `tree` (added to
- * what it holds), walk it as crisk__json_parse() walks a document - the
- * positions counted on from *at, `visit` called for every value - and
- * move *at past it.  Returns CRISK_OK with the value in *out; -1 when the
- * value is not clean (a syntax error, a control character, a repeated
- * key, a "\u0000") or cJSON and the walk disagree on where it ends; or
- * the code `visit` returned (CRISK_ENOMEM).  O(the value's bytes). */
+/* Parse the one value at *at (s[n] a NUL) into `tree` (added to what it
+ * holds) as cJSON parses it, walk it as crisk__json_parse() walks a
+ * document - the positions counted on from *at, `visit` called for every
+ * value - and move *at past it.  Returns CRISK_OK with the value in *out;
+ * -1 when the value is not clean (a syntax error, a control character, a
+ * repeated key, a "\u0000") or cJSON and the walk disagree on where it
+ * ends; or the code `visit` returned (CRISK_ENOMEM; -1 when the value was
+ * plain, below).  O(the value's bytes).  A plain value (objects, arrays,
+ * strings without escapes, true, false, null) is built in one pass
+ * without cJSON; crisk__json_parse_value_how() chooses (for tests comparing
+ * the two): CRISK__JSON_CJSON always asks cJSON, CRISK__JSON_PLAIN_ONLY
+ * returns CRISK__JSON_NOT_PLAIN for a value that is not plain. */
 int crisk__json_parse_value(crisk__json_tree *tree, cJSON **out, const unsigned char *s,
                             size_t n, crisk__json_cursor *at, crisk__json_visit_fn visit,
                             void *ctx);
+int crisk__json_parse_value_how(crisk__json_tree *tree, cJSON **out, const unsigned char *s,
+                                size_t n, crisk__json_cursor *at, crisk__json_visit_fn visit,
+                                void *ctx, int how);
+enum { CRISK__JSON_CJSON = 0, CRISK__JSON_EITHER = 1, CRISK__JSON_PLAIN_ONLY = 2 };
+#define CRISK__JSON_NOT_PLAIN (-2)
+
+/* Whether two trees are the same item for item: types, keys, strings,
+ * valueint and valuedouble, the order of members and the lists' links (a
+ * head's `prev` its tail).  For the tests and the fuzz target comparing
+ * the plain path with cJSON's.  Recursion as deep as the trees. */
+int crisk__json_same_tree(const cJSON *a, const cJSON *b);
 
 /* Empty the tree for the next value, keeping its newest block (the
  * memory is used again, warm in the cache, instead of new pages). */

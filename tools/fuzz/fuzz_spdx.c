@@ -9,7 +9,10 @@
  * that loads is written back as native CSV; the two readings must give
  * the same status, diagnostics and CSV byte for byte, or the target
  * aborts (spdx.c promises it: the fast path hands everything it does not
- * take to the whole-document path).  The same bytes,
+ * take to the whole-document path).  The input is also read as one JSON
+ * value by the plain path and by cJSON with the walk (json_text.c): the
+ * same return, end and tree, item for item, or the target aborts.  The
+ * same bytes,
  * written to a file of the target's own directory (fuzz_workdir.h), go
  * through the detection the loader runs on every JSON or text input.  Any
  * crash, leak, hang or sanitizer report is a bug: the library must survive
@@ -24,6 +27,7 @@
 #include <string.h>
 
 #include "chainrisk/chainrisk.h"
+#include "import/json_text.h"
 #include "import/sbom_detect.h"
 #include "import/spdx.h"
 #include "fuzz_workdir.h"
@@ -67,6 +71,38 @@ static char *reading(const uint8_t *data, size_t size, enum crisk__spdx_reading 
     return text;
 }
 
+/* The input as one value, read the plain way (when it is plain) and by
+ * cJSON: the same result or abort. */
+static void one_value(const uint8_t *data, size_t size)
+{
+    unsigned char *text = malloc(size + 1);
+    if (text == NULL)
+        abort();
+    memcpy(text, data, size);
+    text[size] = '\0';
+    crisk__json_tree t[2] = { { NULL, NULL }, { NULL, NULL } };
+    cJSON *root[2];
+    crisk__json_cursor at[2];
+    int rc[2];
+    static const int how[2] = { CRISK__JSON_EITHER, CRISK__JSON_CJSON };
+    for (int k = 0; k < 2; k++) {
+        at[k] = (crisk__json_cursor){ 0, 1, 1 };
+        rc[k] = crisk__json_parse_value_how(&t[k], &root[k], text, size, &at[k],
+                                            crisk__json_keep_position, NULL, how[k]);
+    }
+    if (rc[0] != rc[1]
+        || (rc[0] == CRISK_OK
+            && (at[0].i != at[1].i || at[0].line != at[1].line || at[0].column != at[1].column
+                || !crisk__json_same_tree(root[0], root[1])))) {
+        fprintf(stderr, "the plain and the cJSON readings of one value differ (rc %d, %d)\n",
+                rc[0], rc[1]);
+        abort();
+    }
+    crisk__json_tree_release(&t[0]);
+    crisk__json_tree_release(&t[1]);
+    free(text);
+}
+
 /* The detection reads files: the input as one, named the same every run,
  * in the target's private directory. */
 static void detect(const uint8_t *data, size_t size)
@@ -105,6 +141,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(quick);
     free(whole);
+    one_value(data, size);
     detect(data, size);
     return 0;
 }
