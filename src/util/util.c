@@ -50,13 +50,27 @@ void crisk__advise_huge(void *p, size_t bytes)
 
 uint64_t crisk__hash(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
+    const uint64_t k = 0x9E3779B97F4A7C15ull;   /* 2^64 / the golden ratio, odd */
+    uint64_t h = k ^ (len * 0xff51afd7ed558ccdull), w = 0;
+    if (len < 8) {
+        for (size_t i = 0; i < len; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+        h = (h ^ w) * k;
+    } else {
+        const char *last = s + len - 8;
+        for (; s < last; s += 8) {
+            memcpy(&w, s, sizeof w);
+            h = (h ^ w) * k;
+            h ^= h >> 32;
+        }
+        memcpy(&w, last, sizeof w);   /* the last eight bytes, overlapping the word before */
+        h = (h ^ w) * k;
     }
+    /* murmur3's finalizer: every input bit moves every output bit */
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 33;
     return h;
 }

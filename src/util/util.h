@@ -25,7 +25,12 @@ void crisk__advise_huge(void *p, size_t bytes);
 struct crisk_diagnostics;
 void crisk__diagnostics_rewind(struct crisk_diagnostics *d, const struct crisk_diagnostics *mark);
 
-/* 64-bit FNV-1a then a final mix: good enough spread for open addressing. */
+/* A 64-bit hash of s[0..len): eight bytes at a time, each word multiplied
+ * in, then murmur3's finalizer - spread enough for open addressing on the
+ * low bits and tags from the high ones, in about a third of the
+ * instructions of the byte-at-a-time FNV-1a it replaced (15-byte ids).
+ * Not for anything an adversary chooses to collide (ids come from the
+ * user's own files). */
 uint64_t crisk__hash(const char *s, size_t len);
 
 int crisk__strcasecmp_ascii(const char *a, const char *b);
