@@ -108,6 +108,16 @@ static int plain_takes(const char *text)
     return took;
 }
 
+/* Each text read both ways, and taken by the plain path or not (`plain`). */
+static void read_all(const char *const *texts, size_t n, int plain)
+{
+    for (size_t i = 0; i < n; i++) {
+        both_ways(texts[i], strlen(texts[i]));
+        cr_assert_eq(plain_takes(texts[i]), plain, "the plain path %s <%s>",
+                     plain ? "did not take" : "took", texts[i]);
+    }
+}
+
 Test(json_plain, hand_written_values_take_the_plain_path)
 {
     static const char *const plain[] = {
@@ -127,10 +137,7 @@ Test(json_plain, hand_written_values_take_the_plain_path)
         "{\"externalRefs\":[{\"referenceType\":\"purl\",\"referenceLocator\":\"pkg:npm/a@1\"}]}",
         "{\"\":\"empty key\",\"x\":\"\"}",
     };
-    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
-        both_ways(plain[i], strlen(plain[i]));
-        cr_assert(plain_takes(plain[i]), "the plain path did not take <%s>", plain[i]);
-    }
+    read_all(plain, sizeof plain / sizeof *plain, 1);
 }
 
 Test(json_plain, other_values_are_read_by_cjson)
@@ -163,32 +170,54 @@ Test(json_plain, other_values_are_read_by_cjson)
         " \"leading space\"",
         "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"too deep for the plain path\"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
     };
-    for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
-        both_ways(other[i], strlen(other[i]));
-        cr_assert(!plain_takes(other[i]), "the plain path took <%s>", other[i]);
-    }
+    read_all(other, sizeof other / sizeof *other, 0);
 }
 
-Test(json_plain, more_members_than_the_plain_path_takes)
+/* An object of `members` members "m0": "v", ... read both ways; whether
+ * the plain path took it. */
+static int object_of(int members)
 {
     char text[2048];
     size_t len = 0;
     text[len++] = '{';
-    for (int k = 0; k < 40; k++)
+    for (int k = 0; k < members; k++)
         len += (size_t)snprintf(text + len, sizeof text - len, "%s\"m%d\":\"v\"", k ? "," : "", k);
     text[len++] = '}';
     text[len] = '\0';
     both_ways(text, len);
-    cr_assert(!plain_takes(text));
-    /* 32 members: taken */
-    len = 0;
-    text[len++] = '{';
-    for (int k = 0; k < 32; k++)
-        len += (size_t)snprintf(text + len, sizeof text - len, "%s\"m%d\":\"v\"", k ? "," : "", k);
-    text[len++] = '}';
+    return plain_takes(text);
+}
+
+Test(json_plain, more_members_than_the_plain_path_takes)
+{
+    cr_assert(object_of(32));    /* PLAIN_MEMBERS: taken */
+    cr_assert(!object_of(33));
+    cr_assert(!object_of(40));
+}
+
+/* An array of `n` strings: more than PLAIN_VALUES values in all is cJSON's. */
+static int array_of(int n)
+{
+    char *text = malloc((size_t)n * 4 + 3);
+    cr_assert_not_null(text);
+    size_t len = 0;
+    text[len++] = '[';
+    for (int k = 0; k < n; k++) {
+        memcpy(text + len, k ? ",\"\"" : "\"\"", k ? 3 : 2);
+        len += k ? 3 : 2;
+    }
+    text[len++] = ']';
     text[len] = '\0';
     both_ways(text, len);
-    cr_assert(plain_takes(text));
+    int took = plain_takes(text);
+    free(text);
+    return took;
+}
+
+Test(json_plain, more_values_than_the_plain_path_takes)
+{
+    cr_assert(array_of(255));    /* 255 strings and the array: PLAIN_VALUES */
+    cr_assert(!array_of(256));
 }
 
 /* ---- random values ---------------------------------------------------------------- */

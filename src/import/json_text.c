@@ -430,6 +430,18 @@ static inline int plain8(const unsigned char *p)
     return (hit & BYTES_HIGH) == 0;
 }
 
+/* Past the plain bytes (PL) from s[i]: eight at once while they are, then
+ * one table lookup each; stops at s[n] at the latest, the NUL after the
+ * text. */
+static inline size_t past_plain(const unsigned char *s, size_t i, size_t n)
+{
+    while (n - i >= 8 && plain8(s + i))
+        i += 8;
+    while (in_string[s[i]] == PL)
+        i++;
+    return i;
+}
+
 /* A string, key or value.  Only the column moves, by one per character,
  * which is every byte but UTF-8's continuation bytes: a raw line break in
  * a string is a control character, noted, and the position no longer
@@ -445,10 +457,7 @@ static void skip_string(scanner *sc)
     }
     while (i < n) {
         size_t run = i;
-        while (n - i >= 8 && plain8(s + i))
-            i += 8;
-        while (in_string[s[i]] == PL)
-            i++;   /* stops at s[n] at the latest: the NUL after the text */
+        i = past_plain(s, i, n);
         column += i - run;
         if (i >= n || in_string[s[i]] == QT)
             break;
@@ -1407,10 +1416,7 @@ static int plain_string(scanner *sc, size_t *start, size_t *len)
     size_t i = sc->i + 1, n = sc->n, column = sc->column + 1;
     for (;;) {
         size_t run = i;
-        while (n - i >= 8 && plain8(s + i))
-            i += 8;
-        while (in_string[s[i]] == PL)
-            i++;   /* stops at s[n] at the latest: the NUL after the text */
+        i = past_plain(s, i, n);
         column += i - run;
         unsigned char c = in_string[s[i]];
         if (c == QT)
