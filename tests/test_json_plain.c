@@ -136,6 +136,12 @@ Test(json_plain, hand_written_values_take_the_plain_path)
         "[[[[[[[[[[\"deep\"]]]]]]]]]]",
         "{\"externalRefs\":[{\"referenceType\":\"purl\",\"referenceLocator\":\"pkg:npm/a@1\"}]}",
         "{\"\":\"empty key\",\"x\":\"\"}",
+        /* the escapes Go writes into syft's and trivy's purls and suppliers */
+        "{\"referenceLocator\":\"pkg:deb/ubuntu/apt@1.6?arch=amd64\\u0026distro=ubuntu\"}",
+        "\"Organization: Ubuntu \\u003cubuntu-devel@lists.ubuntu.com\\u003e\"",
+        "\"\\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"",
+        "\"\\u0001 \\u007F \\u0080 \\u07ff \\u0800 \\uD7FF \\uE000 \\uFFFF \\u00E9\\u00e9\"",
+        "[\"\\u20ac\", \"a\\nb\", \"\\\\u0000 (an escaped backslash, then u0000)\"]",
     };
     read_all(plain, sizeof plain / sizeof *plain, 1);
 }
@@ -146,9 +152,19 @@ Test(json_plain, other_values_are_read_by_cjson)
         "1",
         "{\"a\":1}",
         "[\"a\",-0.5e3]",
-        "\"a\\\"b\"",
-        "{\"k\\u00e9\":\"v\"}",
+        "{\"k\\u00e9\":\"v\"}",               /* an escape in a key */
+        "{\"a\\\"\":\"v\"}",
         "\"\\u0000\"",
+        "\"a\\u0000b\"",
+        "\"\\uD83D\\uDE00\"",                /* a surrogate pair */
+        "\"\\uDC00\"",
+        "\"\\uD800\"",
+        "\"\\u12\"",                          /* not four hex digits */
+        "\"\\u12G4\"",
+        "\"\\x41\"",                          /* not an escape JSON has */
+        "\"\\'\"",
+        "\"\\",
+        "\"ends in a backslash\\\"",
         "{\"a\":\"b\",\"a\":\"c\"}",             /* repeated key */
         "{\"a\":{\"b\":\"c\",\"b\":\"d\"}}",    /* repeated key, inner */
         "\"tab\there\"",                        /* raw control character in a string */
@@ -265,11 +281,15 @@ static void string(gen *g, int key)
     static const char *const pieces[] = { "a", "SPDXRef-", "pkg", "-", "0", "1.2.3", " ",
                                           "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "/",
                                           "@", ":", "Organization: X" };
-    static const char *const odd[] = { "\\\"", "\\n", "\\u00e9", "\\u0000", "\t", "\\" };
+    static const char *const escapes[] = { "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u00e9",
+                                           "\\u0026", "\\u003C", "\\uFFFF", "\\u0041" };
+    static const char *const odd[] = { "\\u0000", "\t", "\\", "\\uD83D\\uDE00", "\\uDC00",
+                                       "\\u12", "\\q" };
     puts_(g, "\"");
     size_t k = next(g) % (key ? 4 : 7);
     for (size_t i = 0; i < k; i++)
-        puts_(g, pieces[next(g) % (sizeof pieces / sizeof *pieces)]);
+        puts_(g, !key && next(g) % 8 == 0 ? escapes[next(g) % (sizeof escapes / sizeof *escapes)]
+                                          : pieces[next(g) % (sizeof pieces / sizeof *pieces)]);
     if (g->odd && next(g) % 60 == 0)
         puts_(g, odd[next(g) % (sizeof odd / sizeof *odd)]);
     if (!(g->odd && next(g) % 500 == 0))

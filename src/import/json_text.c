@@ -1351,17 +1351,21 @@ int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor 
 
 /* ---- plain values, built straight from the text ----------------------------------
  *
- * Nearly every entry of a large SBOM is objects, arrays and strings
- * without escapes, with the odd true, false or null: a "plain" value.
+ * Nearly every entry of a large SBOM is objects, arrays and strings, with
+ * the odd true, false or null: a "plain" value.  Its strings may hold the
+ * escapes Go's encoder writes into every purl and supplier of a syft or
+ * trivy document (\u0026 for '&', \u003c for '<') and the other common
+ * ones; keys may hold none.
  * cJSON's parse and the walk read each of its bytes twice, the second time
  * only to find where things are.  A plain value is built here in one pass
  * instead, into the tree those two would make - the same items, keys,
  * strings, order and links (a list's head's `prev` is its tail, as cJSON
  * leaves it), `visit` called at the same places in the same order -
  * checked item by item against them by tests/test_json_plain.c.  Whatever
- * is not plain (a number, an escape, a control character, a repeated key,
- * more than PLAIN_MEMBERS members or PLAIN_VALUES values, nesting deeper
- * than PLAIN_DEPTH, any doubt about the syntax) is not judged here: the value is read again
+ * is not plain (a number, an escape in a key, a \u escape of NUL or of a
+ * surrogate, a control character, a repeated key, more than PLAIN_MEMBERS
+ * members or PLAIN_VALUES values, nesting deeper than PLAIN_DEPTH, any
+ * doubt about the syntax) is not judged here: the value is read again
  * from its start by cJSON and the walk, which say what it is. */
 
 #define PLAIN_DEPTH 32       /* containers inside each other at most */
@@ -1407,13 +1411,54 @@ static char *plain_copy(crisk__json_tree *tree, const unsigned char *p, size_t l
     return copy;
 }
 
-/* The string at sc->i (its quote), if it has neither an escape nor a
- * control character: its bytes s[*start..*start + *len), the scanner moved
- * past it as skip_string() moves it. */
-static int plain_string(scanner *sc, size_t *start, size_t *len)
+/* The value of hex digit c, or -1. */
+static int hex_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The code point of the \uXXXX escape at p (its backslash; four bytes at
+ * least follow), or 0 when it is not four hex digits. */
+static unsigned escaped_unit(const unsigned char *p)
+{
+    unsigned u = 0;
+    for (int k = 2; k < 6; k++) {
+        int d = hex_digit(p[k]);
+        if (d < 0)
+            return 0;
+        u = u << 4 | (unsigned)d;
+    }
+    return u;
+}
+
+/* The length of the escape at s[i] (its backslash) if the plain path
+ * takes it - one of \" \\ \/ \b \f \n \r \t, or \uXXXX naming a character
+ * of the Basic Multilingual Plane other than NUL and the surrogates, which
+ * cJSON decodes to UTF-8 of one to three bytes - else 0. */
+static size_t plain_escape(const unsigned char *s, size_t i, size_t n)
+{
+    if (n - i < 2)
+        return 0;
+    if (strchr("\"\\/bfnrt", s[i + 1]) != NULL && s[i + 1] != '\0')
+        return 2;
+    if (s[i + 1] != 'u' || n - i < 6)
+        return 0;
+    unsigned u = escaped_unit(s + i);
+    return u != 0 && (u < 0xD800 || u > 0xDFFF) ? 6 : 0;
+}
+
+/* The string at sc->i (its quote), if it has no control character and
+ * no escape but those plain_escape() takes (none at all in a key: `key`):
+ * its bytes s[*start..*start + *len) (escaped when *escaped), the scanner
+ * moved past it as skip_string() moves it: a column per character of the
+ * text, escapes as written. */
+static int plain_string(scanner *sc, int key, size_t *start, size_t *len, int *escaped)
 {
     const unsigned char *s = sc->s;
     size_t i = sc->i + 1, n = sc->n, column = sc->column + 1;
+    *escaped = 0;
     for (;;) {
         size_t run = i;
         i = past_plain(s, i, n);
@@ -1421,8 +1466,17 @@ static int plain_string(scanner *sc, size_t *start, size_t *len)
         unsigned char c = in_string[s[i]];
         if (c == QT)
             break;
+        if (c == BS) {
+            size_t e = key ? 0 : plain_escape(s, i, n);
+            if (e == 0)
+                return 0;
+            *escaped = 1;
+            i += e;
+            column += e;   /* ASCII, a column each */
+            continue;
+        }
         if (c != CN && c != LD)
-            return 0;   /* an escape, a control character or the end (the NUL) */
+            return 0;   /* a control character or the end (the NUL) */
         column += c == LD;
         i++;
     }
@@ -1431,6 +1485,43 @@ static int plain_string(scanner *sc, size_t *start, size_t *len)
     sc->i = i + 1;
     sc->column = column + 1;
     return 1;
+}
+
+/* A copy of the escaped string p[0..len) (plain_string() took it) decoded
+ * as cJSON decodes it, with a NUL after it, in the tree: never longer than
+ * the text. */
+static char *plain_decode(crisk__json_tree *tree, const unsigned char *p, size_t len)
+{
+    char *copy = arena_take(&tree->blocks, len + 1), *o = copy;
+    if (copy == NULL)
+        return NULL;
+    for (size_t i = 0; i < len;) {
+        if (p[i] != '\\') {
+            *o++ = (char)p[i++];
+            continue;
+        }
+        unsigned char e = p[i + 1];
+        if (e != 'u') {
+            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+            *o++ = to[strchr(from, e) - from];
+            i += 2;
+            continue;
+        }
+        unsigned u = escaped_unit(p + i);
+        if (u < 0x80) {
+            *o++ = (char)u;
+        } else if (u < 0x800) {
+            *o++ = (char)(0xC0 | u >> 6);
+            *o++ = (char)(0x80 | (u & 0x3F));
+        } else {
+            *o++ = (char)(0xE0 | u >> 12);
+            *o++ = (char)(0x80 | (u >> 6 & 0x3F));
+            *o++ = (char)(0x80 | (u & 0x3F));
+        }
+        i += 6;
+    }
+    *o = '\0';
+    return copy;
 }
 
 /* Whether the byte at i may follow a value: white space, a comma or a
@@ -1471,7 +1562,8 @@ static int plain_children(scanner *sc, crisk__json_tree *tree, plain_places *pl,
             key = &keys[count];
             key->line = sc->line;
             key->column = sc->column;
-            if (!plain_string(sc, &start, &len))
+            int escaped;
+            if (!plain_string(sc, 1, &start, &len, &escaped))
                 return NOT_PLAIN;
             key->at = s + start;
             key->len = len;
@@ -1526,10 +1618,15 @@ static int plain_value(scanner *sc, crisk__json_tree *tree, plain_places *pl, in
     unsigned char first = s[sc->i];
     if (first == '"') {
         size_t start, len;
-        if (!plain_string(sc, &start, &len))
+        int escaped;
+        if (!plain_string(sc, 0, &start, &len, &escaped))
             return NOT_PLAIN;
         item = plain_item(tree, cJSON_String);
-        if (item == NULL || (item->valuestring = plain_copy(tree, s + start, len)) == NULL)
+        if (item == NULL)
+            return PLAIN_FAILED;
+        item->valuestring = escaped ? plain_decode(tree, s + start, len)
+                                    : plain_copy(tree, s + start, len);
+        if (item->valuestring == NULL)
             return PLAIN_FAILED;
     } else if (first == '{' || first == '[') {
         if (depth >= PLAIN_DEPTH)
