@@ -337,6 +337,29 @@ Test(spdx_paths, hand_what_is_not_clean_to_the_whole_document_path)
     same_edited("empty string", o, "\"SPDXRef-p11\"", "\"\"", 0, FAST);
 }
 
+/* A document cut short right after a backslash in a string: the outline
+ * must stop at the end, not step over the NUL after the text (a fuzz
+ * finding, tests/fixtures/fuzz-regressions/spdx/outline-backslash-last:
+ * under ASan a read past the buffer fails this test). */
+Test(spdx_paths, stop_at_a_backslash_at_the_very_end)
+{
+    static const char *const cut[] = {
+        "{\"\\",
+        "{\"\\ u@(r\\",
+        "{\"spdxVersion\": \"SPDX-2.3\\",
+        "{\"packages\": [{\"SPDXID\": \"SPDXRef-a\\",
+        "{\"packages\": [\"\\",
+    };
+    for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
+        size_t len = strlen(cut[i]);
+        char *exact = malloc(len + 1);   /* nothing after the NUL for a read to land on */
+        cr_assert_not_null(exact);
+        memcpy(exact, cut[i], len + 1);
+        same_both_ways(cut[i], exact, len, WHOLE);
+        free(exact);
+    }
+}
+
 /* Nesting near 1000 deep inside an entry: cJSON's limit counts from the
  * document, not from the entry (997 levels in a package load, 1001 do
  * not); the fast path leaves what is near it to the whole document. */

@@ -1135,6 +1135,8 @@ static int outline_string(outliner *o)
             return 0;
         if (s[i] == '"')
             break;
+        if (n - i < 2)
+            return 0;   /* a backslash last: no character to escape, no end */
         i += 2;   /* an escape: \" does not end the string */
     }
     o->i = i + 1;
