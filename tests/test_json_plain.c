@@ -1,19 +1,22 @@
 /*
- * test_json_plain.c - a plain value (objects, arrays, strings without
- * escapes, true, false, null) read in one pass by json_text.c must give
- * exactly what cJSON's parse and the walk give for it: the same return,
- * the same cursor after it, the same `visit` calls in the same order, and
- * the same tree - types, keys, strings, the values `visit` left, the order
- * of members and the lists' links (a head's `prev` is its tail).
+ * test_json_plain.c - a plain value (objects, arrays, strings with the
+ * common escapes but none in a key, true, false, null) read in one pass by
+ * json_text.c must give exactly what cJSON's parse and the walk give for
+ * it: the same return, the same cursor after it, the same `visit` calls in
+ * the same order, and the same tree - types, keys, strings, the values
+ * `visit` left, the order of members and the lists' links (a head's `prev`
+ * is its tail).
  *
  * Each text is read both ways (crisk__json_parse_value_how, EITHER and
  * CJSON) and compared: hand-written values that must take the plain path, ones
- * it must hand back (a number, an escape, a control character, a repeated
- * key, too many members, deep nesting, broken syntax), and a few thousand
- * random values with random white space, UTF-8, and now and then something
- * that is not plain or not JSON.  Reading with PLAIN_ONLY shows which
- * values the plain path took, so that one which always gave up could not
- * pass.
+ * it must hand back (a number, an escape it does not take, a control
+ * character, a repeated key, too many members, deep nesting, broken
+ * syntax), the shapes where cJSON 1.7.15's parser could part from it (white
+ * space, bytes of 0x80 and above, \u escapes, NUL bytes, words and what
+ * follows them, the cursor, long strings), and a few thousand random values
+ * with random white space, UTF-8, and now and then something that is not
+ * plain or not JSON.  Reading with PLAIN_ONLY shows which values the
+ * plain path took, so that one which always gave up could not pass.
  */
 #include <criterion/criterion.h>
 
