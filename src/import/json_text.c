@@ -1699,8 +1699,9 @@ static int parse_cjson(crisk__json_tree *tree, cJSON **out, const unsigned char 
                        crisk__json_cursor *at, crisk__json_visit_fn visit, void *ctx)
 {
     *out = NULL;
-    if (at->i >= n || strchr("\"{[-0123456789tfn", s[at->i]) == NULL)
-        return -1;   /* cJSON would skip a BOM or white space here; JSON would not */
+    if (at->i >= n || s[at->i] == '\0' || strchr("\"{[-0123456789tfn", s[at->i]) == NULL)
+        return -1;   /* cJSON would skip a BOM or white space here; JSON would not (and
+                      * strchr finds a NUL: its set's own terminator) */
     pthread_once(&hooks_once, install_hooks);
     const char *end = NULL;
     arena = &tree->blocks;

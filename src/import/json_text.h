@@ -164,7 +164,7 @@ int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor 
  * repeated key, a "\u0000") or cJSON and the walk disagree on where it
  * ends; or the code `visit` returned (CRISK_ENOMEM; -1 when the value was
  * plain, below).  O(the value's bytes).  A plain value (objects, arrays,
- * strings without escapes, true, false, null) is built in one pass
+ * strings with the common escapes, true, false, null) is built in one pass
  * without cJSON; crisk__json_parse_value_how() chooses (for tests comparing
  * the two): CRISK__JSON_CJSON always asks cJSON, CRISK__JSON_PLAIN_ONLY
  * returns CRISK__JSON_NOT_PLAIN for a value that is not plain. */
