@@ -1330,12 +1330,26 @@ void crisk__json_outline_release(crisk__json_outline *outline)
     *outline = (crisk__json_outline){ NULL, 0, NULL, 0 };
 }
 
-int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor *at, int first)
+/* A scanner of s[0..n) standing at the cursor `at`, and the cursor where a
+ * scanner stands: how a value read alone starts and hands on its end. */
+static scanner scanner_at(const unsigned char *s, size_t n, const crisk__json_cursor *at,
+                          crisk__json_visit_fn visit, void *ctx)
 {
-    scanner sc = scanner_of(s, n, NULL, NULL);
+    scanner sc = scanner_of(s, n, visit, ctx);
     sc.i = at->i;
     sc.line = at->line;
     sc.column = at->column;
+    return sc;
+}
+
+static crisk__json_cursor cursor_of(const scanner *sc)
+{
+    return (crisk__json_cursor){ sc->i, sc->line, sc->column };
+}
+
+int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor *at, int first)
+{
+    scanner sc = scanner_at(s, n, at, NULL, NULL);
     int more = 1;
     if (first ? !take_byte(&sc, '[') : 0)
         return -1;
@@ -1347,7 +1361,7 @@ int crisk__json_array_next(const unsigned char *s, size_t n, crisk__json_cursor 
         skip_space(&sc);
     if (sc.control < n || (more && sc.i >= n))
         return -1;
-    *at = (crisk__json_cursor){ sc.i, sc.line, sc.column };
+    *at = cursor_of(&sc);
     return more;
 }
 
@@ -1413,6 +1427,10 @@ static char *plain_copy(crisk__json_tree *tree, const unsigned char *p, size_t l
     return copy;
 }
 
+/* The characters after a backslash that stand for one character (cJSON
+ * takes these and 'u'). */
+static const char simple_escapes[] = "\"\\/bfnrt";
+
 /* The value of hex digit c, or -1. */
 static int hex_digit(unsigned char c)
 {
@@ -1443,7 +1461,7 @@ static size_t plain_escape(const unsigned char *s, size_t i, size_t n)
 {
     if (n - i < 2)
         return 0;
-    if (strchr("\"\\/bfnrt", s[i + 1]) != NULL && s[i + 1] != '\0')
+    if (s[i + 1] != '\0' && strchr(simple_escapes, s[i + 1]) != NULL)
         return 2;
     if (s[i + 1] != 'u' || n - i < 6)
         return 0;
@@ -1504,8 +1522,8 @@ static char *plain_decode(crisk__json_tree *tree, const unsigned char *p, size_t
         }
         unsigned char e = p[i + 1];
         if (e != 'u') {
-            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-            *o++ = to[strchr(from, e) - from];
+            static const char to[] = "\"\\/\b\f\n\r\t";   /* of simple_escapes */
+            *o++ = to[strchr(simple_escapes, e) - simple_escapes];
             i += 2;
             continue;
         }
@@ -1673,10 +1691,7 @@ static int parse_plain(crisk__json_tree *tree, cJSON **out, const unsigned char 
 {
     if (at->i >= n)
         return NOT_PLAIN;
-    scanner sc = scanner_of(s, n, visit, ctx);
-    sc.i = at->i;
-    sc.line = at->line;
-    sc.column = at->column;
+    scanner sc = scanner_at(s, n, at, visit, ctx);
     cJSON *root = NULL;
     plain_places pl;
     pl.n = 0;
@@ -1688,7 +1703,7 @@ static int parse_plain(crisk__json_tree *tree, cJSON **out, const unsigned char 
     for (size_t k = 0; k < pl.n; k++)
         if (visit(ctx, &pl.at[k]) != CRISK_OK)
             return PLAIN_FAILED;
-    *at = (crisk__json_cursor){ sc.i, sc.line, sc.column };
+    *at = cursor_of(&sc);
     *out = root;
     return PLAIN;
 }
@@ -1709,10 +1724,7 @@ static int parse_cjson(crisk__json_tree *tree, cJSON **out, const unsigned char 
     arena = NULL;
     if (root == NULL)
         return -1;
-    scanner sc = scanner_of(s, n, visit, ctx);
-    sc.i = at->i;
-    sc.line = at->line;
-    sc.column = at->column;
+    scanner sc = scanner_at(s, n, at, visit, ctx);
     int rc = walk(&sc, root, 0, 0);
     free(sc.keys);
     if (rc != CRISK_OK)
@@ -1720,7 +1732,7 @@ static int parse_cjson(crisk__json_tree *tree, cJSON **out, const unsigned char 
     if (sc.control < n || sc.problem.line != 0 || end == NULL
         || sc.i != (size_t)((const unsigned char *)end - s))
         return -1;
-    *at = (crisk__json_cursor){ sc.i, sc.line, sc.column };
+    *at = cursor_of(&sc);
     *out = root;
     return CRISK_OK;
 }
