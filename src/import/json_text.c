@@ -967,12 +967,11 @@ void crisk__json_tree_release(crisk__json_tree *tree)
 {
     if (tree == NULL)
         return;
-    while (tree->blocks != NULL) {
-        struct crisk__json_block *next = tree->blocks->next;
+    crisk__json_tree_reset(tree);   /* every block but the newest, and the root */
+    if (tree->blocks != NULL) {
         free_block(tree->blocks);
-        tree->blocks = next;
+        tree->blocks = NULL;
     }
-    tree->root = NULL;
 }
 
 int crisk__json_parse_tree(crisk__json_tree *out, const unsigned char *s, size_t n,
