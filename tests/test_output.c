@@ -1521,6 +1521,47 @@ Test(crash, a_library_exiting_midway_is_an_internal_error)
     remove_tree(dir);
 }
 
+/* A Graphviz plugin that cannot be loaded (out of memory under `ulimit
+ * -v`, a broken installation) must not change the map's bytes: Graphviz,
+ * asked for "svg", would silently take cairo's SVG renderer when the core
+ * one fails to load (the memory-limit test below met it by chance).  Here
+ * the core plugin is hidden: a copy of Graphviz's plugin directory without
+ * it (GVBINDIR), so the failure is the same every run. */
+Test(crash, map_without_its_render_plugin_fails_cleanly)
+{
+    DIR *plugins = opendir(CRISK_GV_PLUGINS);
+    if (plugins == NULL)
+        cr_skip_test("no Graphviz plugin directory at %s", CRISK_GV_PLUGINS);
+    char dir[256], bin[512], link[1024], from[1024], inv[512], out[512], err[512], target[512];
+    char env[600];
+    temp_dir(dir, sizeof dir);
+    snprintf(bin, sizeof bin, "%s/graphviz", dir);
+    cr_assert_eq(mkdir(bin, 0700), 0);
+    for (struct dirent *e; (e = readdir(plugins)) != NULL;) {
+        if (e->d_name[0] == '.' || strncmp(e->d_name, "libgvplugin_core", 16) == 0)
+            continue;
+        snprintf(from, sizeof from, "%s/%s", CRISK_GV_PLUGINS, e->d_name);
+        snprintf(link, sizeof link, "%s/%s", bin, e->d_name);
+        cr_assert_eq(symlink(from, link), 0, "%s", link);
+    }
+    closedir(plugins);
+    sample(inv, sizeof inv);
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    snprintf(target, sizeof target, "%s/map.svg", dir);
+    snprintf(env, sizeof env, "GVBINDIR=%s", bin);
+    write_text(target, "previous\n");
+    cli_run how = { .env = { env, NULL } };
+    const char *args[] = { "map", "-q", "-o", target, inv, NULL };
+    int status = run_cli_status(&how, args, out, err);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3, "status %#x", (unsigned)status);
+    expect_file_is(err, "chainrisk: graphviz cannot render svg here (Error): the core plugin is "
+                        "missing\n");
+    expect_file_is(target, "previous\n");
+    cr_expect_eq(temp_files_in(dir), 0);
+    remove_tree(dir);
+}
+
 /* Under an address-space limit (ulimit -v) `report` and `map` fail in many
  * ways: the loader, our allocations (exit 3, "out of memory"), Graphviz's
  * text layout plugin that no longer loads (exit 3), a crash inside

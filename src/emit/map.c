@@ -1034,6 +1034,15 @@ static Agraph_t *read_dot(const char *text)
 
 static const char *const format_names[] = { "svg", "png", "pdf", "dot" };
 
+/* The Graphviz renderer of each format but dot, named down to its plugin
+ * (format:renderer:package).  Given only "svg", Graphviz takes the best
+ * plugin offering it and, when that one cannot be loaded (out of memory:
+ * seen under `ulimit -v`), silently the next - cairo's SVG for the core
+ * one's, gd's PNG for cairo's - and the map comes out as other bytes for
+ * the same input.  Named in full, a plugin that cannot be loaded is an
+ * error instead (gv_render). */
+static const char *const renderers[] = { "svg:svg:core", "png:cairo:cairo", "pdf:cairo:cairo" };
+
 int crisk_map_format_parse(const char *name, crisk_map_format *out)
 {
     for (int i = 0; i < 4; i++)
@@ -1119,9 +1128,10 @@ static int check_text_layout(GVC_t *gvc, crisk_error *err)
 
 /* Lay out `text` with `engine` and render it as `format`, to `f` or (f NULL)
  * into *out. */
-static int gv_render(const char *text, const char *engine, const char *format, FILE *f,
+static int gv_render(const char *text, const char *engine, crisk_map_format fmt, FILE *f,
                      char **out, size_t *len, crisk_error *err)
 {
+    const char *format = format_names[fmt], *renderer = renderers[fmt];
     gv_message[0] = '\0';
     agusererrf previous = agseterrf(gv_sink);
     agerrlevel_t level = agseterr(AGERR);
@@ -1152,7 +1162,8 @@ static int gv_render(const char *text, const char *engine, const char *format, F
     }
     char *data = NULL;
     unsigned int n = 0;
-    int failed = f != NULL ? gvRender(gvc, g, format, f) : gvRenderData(gvc, g, format, &data, &n);
+    int failed = f != NULL ? gvRender(gvc, g, renderer, f)
+                           : gvRenderData(gvc, g, renderer, &data, &n);
     if (failed == 0 && f == NULL) {
         *out = malloc((size_t)n + 1);
         if (*out != NULL) {
@@ -1166,8 +1177,7 @@ static int gv_render(const char *text, const char *engine, const char *format, F
     if (failed != 0)
         rc = crisk_error_set(err, CRISK_EINTERNAL, NULL, 0, 0,
                              "graphviz cannot render %s here (%s): the %s plugin is missing", format,
-                             gv_message[0] ? gv_message : "no message",
-                             strcmp(format, "svg") == 0 ? "core" : "cairo");
+                             gv_message[0] ? gv_message : "no message", strrchr(renderer, ':') + 1);
     else if (f == NULL && *out == NULL)
         rc = oom(err);
     gvFreeLayout(gvc, g);
@@ -1197,7 +1207,7 @@ static int map_produce(FILE *f, char **out, size_t *len, const crisk_analysis *a
         *len = text_len;
         text = NULL;
     } else {
-        rc = gv_render(text, engine_name(view.engine), format_names[opts->format], f, out, len, err);
+        rc = gv_render(text, engine_name(view.engine), opts->format, f, out, len, err);
     }
     free(text);
     crisk__map_view_release(&view);
