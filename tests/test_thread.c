@@ -10,7 +10,9 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "util/thread.h"
 
@@ -103,4 +105,24 @@ Test(thread, eight_workers_share_the_items)
 Test(thread, more_workers_than_handles_on_the_stack_all_run)
 {
     run(100);
+}
+
+/* crisk__worker_count: the asked-for count, capped by `max` and by the
+ * tasks there are, never below 1. */
+Test(thread, worker_count_is_the_threads_asked_for_within_the_caps)
+{
+    cr_assert_eq(crisk__worker_count(3, 16, 100), 3);
+    cr_assert_eq(crisk__worker_count(40, 16, 100), 16);     /* max */
+    cr_assert_eq(crisk__worker_count(8, 16, 5), 5);         /* one task each at most */
+    cr_assert_eq(crisk__worker_count(8, 16, 0), 1);         /* nothing to do: one, which finds it */
+    cr_assert_eq(crisk__worker_count(8, 0, 100), 1);        /* a cap of 0 still runs one */
+    cr_assert_eq(crisk__worker_count(2, 16, (uint64_t)1 << 40), 2);   /* tasks beyond size_t's counts */
+}
+
+Test(thread, worker_count_of_zero_threads_is_one_per_online_cpu)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = cpus < 1 ? 1 : cpus > 16 ? 16 : (size_t)cpus;
+    cr_assert_eq(crisk__worker_count(0, 16, 1000), want);
+    cr_assert_eq(crisk__worker_count(0, 16, 1), 1);
 }

@@ -24,7 +24,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* A node's metrics while the sweeps run: what they add up, in 40 bytes
  * instead of crisk_node_metrics' 88 (counts fit 32 bits: node numbers do).
@@ -1140,15 +1139,6 @@ static void *sweep_batches(void *arg)
     return NULL;
 }
 
-static size_t thread_count(const crisk_analysis_options *opts, size_t n_todo)
-{
-    long cpus = opts->threads > 0 ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    size_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
-                                                                : (size_t)cpus;
-    size_t batches = (n_todo + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS;
-    return k < batches ? k : batches > 0 ? batches : 1;
-}
-
 /* Keep the topology for a diff (keep_fingerprints), which fails the nodes
  * whose impact sets changed again on it: one build a side, not two. */
 static int keep_topology(crisk_analysis *a, crisk__topo *topo, crisk_error *err)
@@ -1204,7 +1194,8 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     atomic_init(&plan.next, 0);
     atomic_init(&plan.done, 0);
     atomic_init(&plan.stop, 0);
-    size_t k = thread_count(opts, n_todo);
+    size_t k = crisk__worker_count(opts->threads, CRISK_ANALYSIS_MAX_THREADS,
+                                   (n_todo + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS);
     sweeper *sw = calloc(k, sizeof *sw);
     if (sw == NULL)
         rc = oom(err);

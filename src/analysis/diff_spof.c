@@ -45,7 +45,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ---- keys --------------------------------------------------------------------------- */
 
@@ -550,15 +549,6 @@ static int rank_tables(crisk_diff *d, size_t ranks, crisk_error *err)
 
 /* ---- running the workers ------------------------------------------------------------------ */
 
-static size_t worker_count(const crisk_diff *d, size_t n_heads)
-{
-    long cpus = d->opts.threads > 0 ? (long)d->opts.threads : sysconf(_SC_NPROCESSORS_ONLN);
-    size_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
-                                                                : (size_t)cpus;
-    size_t batches = (n_heads + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS;
-    return k < batches ? k : batches > 0 ? batches : 1;
-}
-
 static int worker_init(worker *w, plan *pl, crisk_error *err)
 {
     w->plan = pl;
@@ -605,7 +595,8 @@ static int worker_finish(crisk_diff *d, worker *w, int rc, crisk_error *err)
  * thread that cannot start leaves its share to the others. */
 static int run_workers(plan *pl, crisk_error *err)
 {
-    size_t k = worker_count(pl->d, pl->n_heads);
+    size_t k = crisk__worker_count(pl->d->opts.threads, CRISK_ANALYSIS_MAX_THREADS,
+                                   (pl->n_heads + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS);
     worker *w = calloc(k, sizeof *w);
     int rc = w == NULL ? crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory") : CRISK_OK;
     for (size_t i = 0; rc == CRISK_OK && i < k; i++)

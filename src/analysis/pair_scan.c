@@ -31,7 +31,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ---- a bounded heap of the smallest keys ------------------------------------------ */
 
@@ -340,15 +339,6 @@ static void tally_merge(tally *into, const tally *from)
         into->spofs[v] += from->spofs[v];
 }
 
-static size_t thread_count(unsigned threads, size_t n_heads)
-{
-    long cpus = threads > 0 ? (long)threads : sysconf(_SC_NPROCESSORS_ONLN);
-    size_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
-                                                                : (size_t)cpus;
-    size_t batches = (n_heads + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS;
-    return k < batches ? k : batches > 0 ? batches : 1;
-}
-
 /* Sweep the heads on up to `threads` threads (this one included; a thread
  * that cannot start leaves its share to the others), pair the chained
  * nodes with their chains' functions, and merge it all into ty[0]. */
@@ -444,7 +434,8 @@ int crisk__pair_scan(const crisk_analysis *a, crisk__pair_rule *rules, size_t n,
         sc.topo_ready = rc == CRISK_OK;
         if (rc == CRISK_OK && (plan_chains(&sc) != 0 || plan_heads(&sc) != 0))
             rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-        k = thread_count(threads, sc.n_heads);
+        k = crisk__worker_count(threads, CRISK_ANALYSIS_MAX_THREADS,
+                                (sc.n_heads + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS);
         if (rc == CRISK_OK)
             rc = run_threads(&sc, ty, k, keep, err);
     } else if (rc == CRISK_OK) {

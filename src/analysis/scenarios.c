@@ -38,7 +38,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int oom(crisk_error *err)
 {
@@ -600,14 +599,6 @@ static int make_batches(const uint32_t *subset, size_t n, const plans *ps, uint3
     return 0;
 }
 
-static size_t thread_count(const crisk_scenario_options *opts, size_t n_batches)
-{
-    long cpus = opts->threads > 0 ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    size_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
-                                                                : (size_t)cpus;
-    return k < n_batches ? k : n_batches > 0 ? n_batches : 1;
-}
-
 /* Start the workers (the first on this thread) and wait for them. */
 static int start_workers(worker *w, size_t k, run_plan *rp, const crisk__topo *topo,
                          crisk_error *err)
@@ -648,7 +639,8 @@ static int run_pass(crisk_scenario_run *r, const plans *ps, const uint32_t *subs
     memset(&topo, 0, sizeof topo);
     int rc = make_batches(subset, n, ps, &order, &n_swept, &batches, &n_batches) == 0 ? CRISK_OK
                                                                                       : oom(err);
-    size_t k = n_batches > 0 ? thread_count(opts, n_batches) : 0;
+    size_t k = n_batches == 0 ? 0
+             : crisk__worker_count(opts->threads, CRISK_ANALYSIS_MAX_THREADS, n_batches);
     worker *w = calloc(k + 1, sizeof *w);
     for (size_t i = 0; r->lists != NULL && i < r->n_lists; i++)
         free(r->lists[i].fn);

@@ -21,7 +21,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct shared {
     const sim_plan *p;
@@ -135,14 +134,6 @@ static void *work(void *arg)
     return NULL;
 }
 
-static size_t thread_count(const sim_plan *p, uint64_t n_chunks)
-{
-    long cpus = p->o->threads > 0 ? (long)p->o->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    uint64_t k = cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
-                                                                  : (uint64_t)cpus;
-    return (size_t)(k < n_chunks ? k : n_chunks > 0 ? n_chunks : 1);
-}
-
 static int worker_init(worker *w, shared *sh, crisk_error *err)
 {
     const sim_plan *p = sh->p;
@@ -175,7 +166,7 @@ int sim_plan_run(const sim_plan *p, sim_acc *acc, crisk_error *err)
     atomic_init(&sh.stop, 0);
     pthread_mutex_init(&sh.lock, NULL);
     pthread_cond_init(&sh.turn, NULL);
-    size_t n = thread_count(p, sh.n_chunks);
+    size_t n = crisk__worker_count(p->o->threads, CRISK_ANALYSIS_MAX_THREADS, sh.n_chunks);
     worker *w = calloc(n, sizeof *w);
     int rc = w != NULL ? CRISK_OK : crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == CRISK_OK && i < n; i++)

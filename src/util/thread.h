@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* pthread_create() with default attributes.  Returns 0 when the thread
  * runs, else non-zero (and the caller does the work itself). */
@@ -43,5 +44,10 @@ static inline int crisk__thread_start(pthread_t *thread, void *(*fn)(void *), vo
  * (enough for CRISK_ANALYSIS_MAX_THREADS) it asks for an array, and
  * without one the workers past those handles are skipped. */
 void crisk__run_workers(void *(*fn)(void *), void *workers, size_t size, size_t k);
+
+/* How many workers to run for `tasks` tasks (batches, chunks): `threads`
+ * when non-zero, else one per online CPU; then at least 1, at most `max`
+ * and at most `tasks` (a worker with nothing to take is not started). */
+size_t crisk__worker_count(unsigned threads, size_t max, uint64_t tasks);
 
 #endif
