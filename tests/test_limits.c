@@ -139,10 +139,12 @@ Test(limits, the_builder_rejects_amounts_above_the_maxima_at_the_row)
                           "between 0 and 1e15");
 }
 
-Test(limits, cyclonedx_criticality_option_is_bounded_too)
+/* --criticality names every SBOM's root functions: a usage error (exit 2)
+ * above the maximum, before the document is read, whichever the format. */
+static void expect_criticality_option_bounded(const char *sbom)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/data/sbom-example/webapp.cdx.json", CRISK_SOURCE_DIR);
+    snprintf(path, sizeof path, "%s/data/sbom-example/%s", CRISK_SOURCE_DIR, sbom);
     crisk_load_options opts = CRISK_LOAD_OPTIONS_INIT;
     opts.cdx_criticality = 2e6;
     crisk_input in = { path, NULL, NULL };
@@ -158,4 +160,14 @@ Test(limits, cyclonedx_criticality_option_is_bounded_too)
                  err.message);
     crisk_inventory_free(inv);
     crisk_diagnostics_release(&diags);
+}
+
+Test(limits, cyclonedx_criticality_option_is_bounded_too)
+{
+    expect_criticality_option_bounded("webapp.cdx.json");
+}
+
+Test(limits, spdx_criticality_option_is_bounded_like_cyclonedx)
+{
+    expect_criticality_option_bounded("shop-app.spdx.json");
 }

@@ -1707,6 +1707,9 @@ static int start(spdx *s, const char *path, const crisk_load_options *opts,
     if (!(s->opts->cdx_criticality >= 0) || !isfinite(s->opts->cdx_criticality))
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
                                "--criticality must be a number >= 0");
+    if (s->opts->cdx_criticality > CRISK_MAX_CRITICALITY)
+        return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                               "--criticality must be at most 1000000");
     return CRISK_OK;
 }
 
