@@ -945,3 +945,35 @@ Test(metrics_hand, every_falsely_redundant_group_of_many_is_found)
     crisk_inventory_free(inv);
     ref_model_release(&g);
 }
+
+/*
+ * Huge fan-in: functions f0..f999, criticality 3 each, all depend on s;
+ * f0..f599 also on t.  s's failure takes down all 1 000 (dependants,
+ * functions and impact 1 000, exposure and weight 3 000); t's takes down
+ * 600 (1 800).  s and t are swept in one batch, side by side, and their
+ * counts pass 255: the engine counts a batch's scenarios in byte counters
+ * that must be emptied into wider ones before they overflow into the
+ * neighbouring scenario's.
+ */
+Test(metrics_hand, huge_fan_in_counts_past_a_byte)
+{
+    hand h = { 0 };
+    sup(&h, "s");
+    sup(&h, "t");
+    char id[16];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(id, sizeof id, "f%d", i);
+        fn(&h, id, 3);
+        dep(&h, id, "s");
+        if (i < 600)
+            dep(&h, id, "t");
+    }
+    analyse(&h);
+    const expect s = { "s", 1, 1000, 1000, 1000, 3000, 1000, 3000, -1, 0 };
+    const expect t = { "t", 1, 600, 600, 600, 1800, 600, 1800, -1, 0 };
+    const expect f = { "f7", 0, 0, 0, 0, 0, 0, 0, -1, 0 };
+    expect_row(&h, &s, 3000);
+    expect_row(&h, &t, 3000);
+    expect_row(&h, &f, 3000);
+    release(&h);
+}
