@@ -659,10 +659,22 @@ int crisk__diff_spofs(crisk_diff *d, crisk_error *err)
 
 /* ---- reading the pairs ------------------------------------------------------------------ */
 
+/* Keys read ahead of the pair handed out.  A pair's rows are laid out
+ * from two 1M-node inventories fetched from memory row by row (the node
+ * by its rank, its match, its id and name), a chain of cache misses per
+ * row; the cursor fetches them for the keys ahead a stage at a time
+ * (see prefetch_pair).  Hints only. */
+#define PAIRS_AHEAD 16
+
 struct crisk_diff_cursor {
     const crisk_diff *d;
     crisk_diff_pairs_of which;
     crisk__keyreader *r;
+    uint64_t ahead[PAIRS_AHEAD];    /* keys read, not yet handed out: a ring */
+    size_t head, count;
+    int end_rc;                     /* what the reader said after the last key read:
+                                     * 1 more to read, 0 the end, < 0 an error */
+    crisk_error end_err;
 };
 
 void crisk_diff_pair_counts(const crisk_diff *d, crisk_diff_pairs_of which, size_t *appeared,
@@ -683,6 +695,7 @@ int crisk_diff_pairs_open(crisk_diff_cursor **out, const crisk_diff *d, crisk_di
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     c->d = d;
     c->which = which;
+    c->end_rc = 1;
     int rc = crisk__keyreader_open(&c->r, &d->pairs[which], err);
     if (rc != CRISK_OK) {
         free(c);
@@ -692,12 +705,69 @@ int crisk_diff_pairs_open(crisk_diff_cursor **out, const crisk_diff *d, crisk_di
     return CRISK_OK;
 }
 
+/* The node's rank, and its side, of the pair of ring key number k (0: the
+ * next handed out). */
+static uint32_t ahead_node(const crisk_diff_cursor *c, size_t k, int *side)
+{
+    uint32_t removed, fr, pr;
+    key_parts(c->d, c->which, c->ahead[(c->head + k) % PAIRS_AHEAD], &removed, &fr, &pr);
+    *side = !removed;
+    return pr;
+}
+
+/* A key entering the ring passes three stages on its way to the head,
+ * each reading only what the one before fetched: at the tail its node by
+ * rank; halfway its match and its id and name pointers; a quarter of the
+ * way before the head its id's and name's bytes.  The function's side of
+ * a pair changes rarely from row to row (keys are sorted by function), so
+ * only the node's side is fetched. */
+static void prefetch_stages(const crisk_diff_cursor *c)
+{
+    const crisk_diff *d = c->d;
+    int s;
+    if (c->count == PAIRS_AHEAD) {
+        uint32_t pr = ahead_node(c, PAIRS_AHEAD - 1, &s);
+        __builtin_prefetch(&d->by_rank[s][pr]);
+    }
+    if (c->count > PAIRS_AHEAD / 2) {
+        uint32_t pr = ahead_node(c, PAIRS_AHEAD / 2, &s);
+        uint32_t p = d->by_rank[s][pr];
+        __builtin_prefetch(&d->match[s][p]);
+        __builtin_prefetch(&d->inv[s]->id[p]);
+        __builtin_prefetch(&d->inv[s]->name[p]);
+    }
+    if (c->count > PAIRS_AHEAD / 4) {
+        uint32_t pr = ahead_node(c, PAIRS_AHEAD / 4, &s);
+        uint32_t p = d->by_rank[s][pr];
+        __builtin_prefetch(d->inv[s]->id[p]);
+        __builtin_prefetch(d->inv[s]->name[p]);
+    }
+}
+
+/* Keep the ring full while the reader has keys. */
+static void read_ahead(crisk_diff_cursor *c)
+{
+    while (c->count < PAIRS_AHEAD && c->end_rc == 1) {
+        uint64_t key;
+        c->end_rc = crisk__keyreader_next(c->r, &key, &c->end_err);
+        if (c->end_rc == 1)
+            c->ahead[(c->head + c->count++) % PAIRS_AHEAD] = key;
+    }
+}
+
 int crisk_diff_pairs_next(crisk_diff_cursor *c, crisk_pair_diff *pair, crisk_error *err)
 {
-    uint64_t key;
-    int rc = crisk__keyreader_next(c->r, &key, err);
-    if (rc != 1)
-        return rc;
+    read_ahead(c);
+    if (c->count == 0) {
+        if (c->end_rc < 0)
+            *err = c->end_err;
+        return c->end_rc;
+    }
+    uint64_t key = c->ahead[c->head];
+    c->head = (c->head + 1) % PAIRS_AHEAD;
+    c->count--;
+    read_ahead(c);
+    prefetch_stages(c);
     const crisk_diff *d = c->d;
     uint32_t removed, fr, pr;
     key_parts(d, c->which, key, &removed, &fr, &pr);
