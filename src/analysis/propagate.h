@@ -21,8 +21,10 @@
  * works in *position* space: nodes are renumbered in that topological order,
  * every adjacency list is translated to positions once (crisk__topo, shared
  * read-only by any number of threads), and a node's two masks sit together
- * in one 64-byte cache line (crisk__state).  Callers speak node indices; the
- * accessors below translate.
+ * in one 64-byte cache line (crisk__state).  While one node is evaluated,
+ * the next scheduled ones are fetched in stages (propagate.c,
+ * "prefetching").  Callers speak node indices; the accessors below
+ * translate.
  */
 #ifndef CRISK_PROPAGATE_H
 #define CRISK_PROPAGATE_H
