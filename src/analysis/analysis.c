@@ -78,15 +78,27 @@ static int compare_id(const void *pa, const void *pb, void *ctx)
     return strcmp(inv->id[*(const uint32_t *)pa], inv->id[*(const uint32_t *)pb]);
 }
 
+/* Ids are unique, so their order is total and an inventory whose nodes
+ * already come in id order (a sorted file, such as the Debian package
+ * graph's, or an export) needs no sort: one pass of neighbouring
+ * comparisons tells. */
 static int build_id_rank(crisk_analysis *a)
 {
     size_t n = a->inv->n;
-    uint32_t *order = malloc((n + 1) * sizeof *order);
     a->id_rank = malloc((n + 1) * sizeof *a->id_rank);
-    if (order == NULL || a->id_rank == NULL) {
-        free(order);
+    if (a->id_rank == NULL)
         return -1;
+    size_t sorted = 1;
+    while (sorted < n && strcmp(a->inv->id[sorted - 1], a->inv->id[sorted]) < 0)
+        sorted++;
+    if (sorted >= n) {
+        for (size_t v = 0; v < n; v++)
+            a->id_rank[v] = (uint32_t)v;
+        return 0;
     }
+    uint32_t *order = malloc((n + 1) * sizeof *order);
+    if (order == NULL)
+        return -1;
     for (size_t v = 0; v < n; v++)
         order[v] = (uint32_t)v;
     if (crisk__sort_r(order, n, sizeof *order, compare_id, (void *)a->inv) != 0) {
@@ -1266,16 +1278,69 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
 
 /* ---- ordering of results ---------------------------------------------------- */
 
-static int compare_rank(const void *pa, const void *pb, void *ctx)
+/* The ranking's order (impact_weight desc, exposure desc, id asc) on keys
+ * gathered once: sorting node numbers through a comparator read two
+ * metrics records and two id ranks from all over memory per comparison.
+ * The id rank makes the order total (weights and exposures are sums of
+ * finite criticalities: never NaN), so the sort's result is the same
+ * whatever the algorithm. */
+typedef struct rank_key {
+    double weight, exposure;
+    uint32_t id_rank, node;
+} rank_key;
+
+static int rank_before(const rank_key *x, const rank_key *y)
 {
-    const crisk_analysis *a = ctx;
-    uint32_t u = *(const uint32_t *)pa, v = *(const uint32_t *)pb;
-    const crisk_node_metrics *mu = &a->m[u], *mv = &a->m[v];
-    if (mu->impact_weight != mv->impact_weight)
-        return mu->impact_weight > mv->impact_weight ? -1 : 1;
-    if (mu->exposure != mv->exposure)
-        return mu->exposure > mv->exposure ? -1 : 1;
-    return a->id_rank[u] < a->id_rank[v] ? -1 : a->id_rank[u] > a->id_rank[v];
+    if (x->weight != y->weight)
+        return x->weight > y->weight;
+    if (x->exposure != y->exposure)
+        return x->exposure > y->exposure;
+    return x->id_rank < y->id_rank;
+}
+
+/* Bottom-up merge sort: runs of 8 by insertion, then merged pairwise. */
+static int sort_ranking(crisk_analysis *a)
+{
+    enum { RUN = 8 };
+    size_t n = a->inv->n;
+    rank_key *src = malloc((n + 1) * sizeof *src), *dst = malloc((n + 1) * sizeof *dst);
+    rank_key *keys = src, *copy = dst;
+    if (src == NULL || dst == NULL) {
+        free(src);
+        free(dst);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++)
+        src[v] = (rank_key){ a->m[v].impact_weight, a->m[v].exposure, a->id_rank[v],
+                             (uint32_t)v };
+    for (size_t lo = 0; lo < n; lo += RUN)
+        for (size_t i = lo + 1; i < n && i < lo + RUN; i++) {
+            rank_key x = src[i];
+            size_t j = i;
+            for (; j > lo && rank_before(&x, &src[j - 1]); j--)
+                src[j] = src[j - 1];
+            src[j] = x;
+        }
+    for (size_t width = RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = mid + width < n ? mid + width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = rank_before(&src[j], &src[i]) ? src[j++] : src[i++];
+            memcpy(dst + k, src + i, (mid - i) * sizeof *dst);
+            k += mid - i;
+            memcpy(dst + k, src + j, (hi - j) * sizeof *dst);
+        }
+        rank_key *t = src;
+        src = dst;
+        dst = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        a->ranking[i] = src[i].node;
+    free(keys);
+    free(copy);
+    return 0;
 }
 
 /* SPOF pairs as CSR per function, each list in id order.  Two counting
@@ -1378,9 +1443,7 @@ static int finish(crisk_analysis *a, growing *g)
     a->ranking = malloc((inv->n + 1) * sizeof *a->ranking);
     if (a->ranking == NULL)
         return -1;
-    for (size_t v = 0; v < inv->n; v++)
-        a->ranking[v] = (uint32_t)v;
-    if (crisk__sort_r(a->ranking, inv->n, sizeof *a->ranking, compare_rank, a) != 0)
+    if (sort_ranking(a) != 0)
         return -1;
     if ((a->has_spofs || a->spof_kept != NULL) && index_spofs(a, g) != 0)
         return -1;

@@ -99,6 +99,7 @@ typedef struct crisk__prop {
     const crisk__topo *t;
     crisk__topo own;        /* the topology when this propagator built it */
     crisk__state *st;       /* failure masks per position */
+    void *st_block;         /* the allocation `st` lies in (aligned inside it) */
     uint64_t *seeded;       /* bitmap over positions: seeded in this batch */
     crisk__u32map seed_slot; /* position -> slot in `seeds`.  Not an array over
                               * positions: that was 4 bytes a node per thread for

@@ -84,6 +84,29 @@ void crisk__json_fields(FILE *f, const crisk__field *row, size_t n);
 /* A JSON array of the ids of nodes[0..n). */
 void crisk__json_ids(FILE *f, const crisk_inventory *inv, const uint32_t *nodes, size_t n);
 
+/* CSV rows gathered in a buffer and written a block at a time: the same
+ * bytes as crisk__csv_row, but each cell is copied into the block instead
+ * of going through several stdio calls (strlen, fputs, putc), and a
+ * number that is not whole is formatted once for as long as its column
+ * repeats it (a ranked table's impact_share follows impact_weight, so
+ * runs of equal values are the rule).  For the tables written a row per
+ * node.  A workbook gets its rows through crisk__csv_row. */
+enum { CRISK__CSV_ROWS_MEMO = 16 };   /* columns whose last number is kept */
+typedef struct crisk__csv_rows {
+    FILE *f;
+    char *buf;
+    size_t used, cap;
+    uint64_t memo_bits[CRISK__CSV_ROWS_MEMO];    /* the last non-whole number of a column */
+    uint8_t memo_len[CRISK__CSV_ROWS_MEMO];      /* its text's length; 0 = none yet */
+    char memo_text[CRISK__CSV_ROWS_MEMO][CRISK__NUMBER_MAX];
+} crisk__csv_rows;
+
+void crisk__csv_rows_init(crisk__csv_rows *w, FILE *f);
+/* Append one row (as crisk__csv_row).  Returns CRISK_OK or CRISK_ENOMEM. */
+int  crisk__csv_rows_add(crisk__csv_rows *w, const crisk__field *row, size_t n);
+/* Write what is gathered and free the block. */
+void crisk__csv_rows_finish(crisk__csv_rows *w);
+
 /* One CSV row of a table whose columns are columns[0..n_columns): each cell
  * is the field of `row` with that key, empty when the row has none (tables
  * that hold several kinds of row, told apart by a `kind` column).  To a

@@ -257,6 +257,173 @@ int crisk__csv_row(FILE *f, const crisk__field *row, size_t n)
     return CRISK_OK;
 }
 
+/* ---- buffered rows ---------------------------------------------------------- */
+
+/* Rows are written this many bytes at a time. */
+#define CSV_ROWS_FLUSH ((size_t)64 << 10)
+
+void crisk__csv_rows_init(crisk__csv_rows *w, FILE *f)
+{
+    memset(w, 0, sizeof *w);
+    w->f = f;
+}
+
+static void csv_rows_flush(crisk__csv_rows *w)
+{
+    if (w->used > 0)
+        fwrite(w->buf, 1, w->used, w->f);
+    w->used = 0;
+}
+
+void crisk__csv_rows_finish(crisk__csv_rows *w)
+{
+    csv_rows_flush(w);
+    free(w->buf);
+    w->buf = NULL;
+    w->cap = 0;
+}
+
+/* Room for `more` bytes after what is gathered; NULL when out of memory. */
+static char *csv_rows_room(crisk__csv_rows *w, size_t more)
+{
+    if (w->used + more > w->cap) {
+        size_t cap = w->cap ? w->cap : 2 * CSV_ROWS_FLUSH;
+        while (cap < w->used + more)
+            cap *= 2;
+        char *buf = realloc(w->buf, cap);
+        if (buf == NULL)
+            return NULL;
+        w->buf = buf;
+        w->cap = cap;
+    }
+    return w->buf + w->used;
+}
+
+/* crisk_csv_text's bytes for `s`. */
+static int csv_rows_text(crisk__csv_rows *w, const char *s)
+{
+    size_t plain = strcspn(s, ",\"\r\n");
+    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'
+               || s[0] == '\t' || s[0] == '\r';
+    if (s[plain] == '\0' && !formula) {
+        char *o = csv_rows_room(w, plain);
+        if (o == NULL)
+            return CRISK_ENOMEM;
+        memcpy(o, s, plain);
+        w->used += plain;
+        return CRISK_OK;
+    }
+    size_t len = plain + strlen(s + plain);
+    char *o = csv_rows_room(w, 2 * len + 3), *start = o;
+    if (o == NULL)
+        return CRISK_ENOMEM;
+    *o++ = '"';
+    if (formula)
+        *o++ = '\'';
+    for (; *s; s++) {
+        if (*s == '"')
+            *o++ = '"';
+        *o++ = *s;
+    }
+    *o++ = '"';
+    w->used += (size_t)(o - start);
+    return CRISK_OK;
+}
+
+/* crisk_format_number's bytes for `x` (column `col`, for the memo). */
+static int csv_rows_number(crisk__csv_rows *w, size_t col, double x)
+{
+    if (isnan(x))
+        return CRISK_OK;
+    char *o = csv_rows_room(w, CRISK__NUMBER_MAX);
+    if (o == NULL)
+        return CRISK_ENOMEM;
+    if (x == 0)
+        x = 0;   /* no "-0" */
+    if (x == floor(x) && fabs(x) < 1e15) {
+        /* crisk__number_text's whole numbers, written in place */
+        char digits[24];
+        unsigned long long v = (unsigned long long)fabs(x);
+        size_t n = 0;
+        do {
+            digits[n++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        if (x < 0)
+            *o++ = '-', w->used++;
+        w->used += n;
+        while (n > 0)
+            *o++ = digits[--n];
+        return CRISK_OK;
+    }
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    if (col < CRISK__CSV_ROWS_MEMO && w->memo_len[col] > 0 && w->memo_bits[col] == bits) {
+        memcpy(o, w->memo_text[col], w->memo_len[col]);
+        w->used += w->memo_len[col];
+        return CRISK_OK;
+    }
+    char text[CRISK__NUMBER_MAX];
+    size_t len = strlen(crisk__number_text(text, x));
+    memcpy(o, text, len);
+    w->used += len;
+    if (col < CRISK__CSV_ROWS_MEMO) {
+        w->memo_bits[col] = bits;
+        w->memo_len[col] = (uint8_t)len;
+        memcpy(w->memo_text[col], text, len);
+    }
+    return CRISK_OK;
+}
+
+int crisk__csv_rows_add(crisk__csv_rows *w, const crisk__field *row, size_t n)
+{
+    if (crisk__workbook_of(w->f) != NULL)
+        return crisk__csv_row(w->f, row, n);
+    int rc = CRISK_OK;
+    for (size_t i = 0; rc == CRISK_OK && i < n; i++) {
+        const crisk__field *c = &row[i];
+        if (i > 0) {
+            char *o = csv_rows_room(w, 1);
+            if (o == NULL)
+                return CRISK_ENOMEM;
+            *o = ',';
+            w->used++;
+        }
+        switch (c->kind) {
+        case CRISK__F_TEXT:
+            if (c->text != NULL)
+                rc = csv_rows_text(w, c->text);
+            break;
+        case CRISK__F_NUMBER:
+            rc = csv_rows_number(w, i, c->number);
+            break;
+        case CRISK__F_BOOL:
+            if (!isnan(c->number)) {
+                const char *b = c->number != 0 ? "true" : "false";
+                size_t len = c->number != 0 ? 4 : 5;
+                char *o = csv_rows_room(w, len);
+                if (o == NULL)
+                    return CRISK_ENOMEM;
+                memcpy(o, b, len);
+                w->used += len;
+            }
+            break;
+        case CRISK__F_IDS:
+            csv_rows_flush(w);   /* rows stay in order */
+            rc = csv_cell(w->f, c);
+            break;
+        }
+    }
+    char *o = rc == CRISK_OK ? csv_rows_room(w, 1) : NULL;
+    if (o == NULL)
+        return CRISK_ENOMEM;
+    *o = '\n';
+    w->used++;
+    if (w->used >= CSV_ROWS_FLUSH)
+        csv_rows_flush(w);
+    return CRISK_OK;
+}
+
 /* The field of `row` whose key is `column`, or NULL. */
 static const crisk__field *field_of(const crisk__field *row, size_t n, const char *column)
 {

@@ -68,9 +68,14 @@ static int select_rows(const crisk_analysis *a, const crisk_rank_options *o, uin
     if (rows == NULL)
         return CRISK_ENOMEM;
     size_t k = 0;
-    for (size_t i = 0; i < n && (o->top < 0 || k < (size_t)o->top); i++)
-        if (selected(inv, ranking[i], o))
-            rows[k++] = ranking[i];
+    if (o->type < 0 && o->category < 0) {   /* every node: no view of each */
+        k = o->top < 0 || (size_t)o->top > n ? n : (size_t)o->top;
+        memcpy(rows, ranking, k * sizeof *rows);
+    } else {
+        for (size_t i = 0; i < n && (o->top < 0 || k < (size_t)o->top); i++)
+            if (selected(inv, ranking[i], o))
+                rows[k++] = ranking[i];
+    }
     *out = rows;
     *count = k;
     return CRISK_OK;
@@ -82,12 +87,15 @@ static int emit_csv(FILE *f, const crisk_analysis *a, const uint32_t *rows, size
     crisk__field row[CRISK__RANK_FIELDS];
     rank_row(row, inv, NULL, 0);
     crisk__csv_header(f, row, CRISK__RANK_FIELDS);
-    for (size_t i = 0; i < count; i++) {
+    crisk__csv_rows out;
+    crisk__csv_rows_init(&out, f);
+    int rc = CRISK_OK;
+    for (size_t i = 0; rc == CRISK_OK && i < count; i++) {
         rank_row(row, inv, crisk_analysis_metrics(a, rows[i]), rows[i]);
-        if (crisk__csv_row(f, row, CRISK__RANK_FIELDS) != CRISK_OK)
-            return CRISK_ENOMEM;
+        rc = crisk__csv_rows_add(&out, row, CRISK__RANK_FIELDS);
     }
-    return CRISK_OK;
+    crisk__csv_rows_finish(&out);
+    return rc;
 }
 
 /* DESIGN §3: unknown columns pass through to JSON, as a trailing object. */
