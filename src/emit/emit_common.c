@@ -12,33 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- typed fields ---------------------------------------------------------- */
-
-crisk__field crisk__f_text(const char *key, const char *text)
-{
-    return (crisk__field){ .key = key, .kind = CRISK__F_TEXT, .text = text };
-}
-
-crisk__field crisk__f_number(const char *key, double x)
-{
-    return (crisk__field){ .key = key, .kind = CRISK__F_NUMBER, .number = x };
-}
-
-crisk__field crisk__f_count(const char *key, size_t x)
-{
-    return crisk__f_number(key, (double)x);
-}
-
-crisk__field crisk__f_bool(const char *key, double b)
-{
-    return (crisk__field){ .key = key, .kind = CRISK__F_BOOL, .number = b };
-}
-
-crisk__field crisk__f_ids(const char *key, const crisk_inventory *inv, const uint32_t *nodes,
-                          size_t n)
-{
-    return (crisk__field){ .key = key, .kind = CRISK__F_IDS, .inv = inv, .nodes = nodes, .n = n };
-}
+/* ---- typed fields (the constructors are inline, emit.h) ------------------- */
 
 void crisk__csv_raw(FILE *f, const char *s)
 {
