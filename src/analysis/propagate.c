@@ -500,8 +500,11 @@ int crisk__prop_init_shared(crisk__prop *p, const crisk__topo *t, crisk_error *e
     size_t n = t->n, words = (n + 63) / 64 + 1;
     /* 2 MiB-aligned so that the whole array can sit on huge pages: random
      * reads of dependencies' masks otherwise miss the TLB too (at 1M nodes
-     * the masks span 128 MiB). */
-    size_t align = (n + 1) * sizeof *p->st >= ((size_t)8 << 20) ? (size_t)2 << 20 : 64;
+     * the masks span 128 MiB).  From 4 MiB on, the size crisk__advise_huge
+     * advises: below 8 MiB the array used to be 64-byte aligned and only
+     * its 2 MiB-aligned middle advised, so a 64k-node inventory's 8 MB of
+     * masks took a thousand small page faults besides its huge ones. */
+    size_t align = (n + 1) * sizeof *p->st >= ((size_t)4 << 20) ? (size_t)2 << 20 : 64;
     size_t st_bytes = ((n + 1) * sizeof *p->st + align - 1) / align * align;
     /* calloc, not aligned_alloc and memset: fresh pages from the kernel
      * are zero already, so calloc leaves them untouched, and each sweeping
