@@ -45,6 +45,7 @@ struct crisk_analysis {
     double total_criticality;
     size_t n_functions;
     int has_spofs, has_fr;      /* has_spofs: every function's SPOF list (keep_spofs) */
+    unsigned threads;           /* opts->threads: 0 = one per CPU */
     int counting;               /* count_spofs without keep_spofs */
     uint8_t *spof_kept;         /* counting with spof_functions: node -> list kept */
     uint32_t *spof_count;       /* counting: SPOFs per function */
@@ -1532,6 +1533,7 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
     if (a == NULL)
         return oom(err);
     a->inv = inv;
+    a->threads = opts->threads;
     a->has_spofs = opts->keep_spofs;
     a->has_fr = opts->keep_false_redundancy;
     a->counting = opts->count_spofs && !opts->keep_spofs;
@@ -1636,6 +1638,13 @@ size_t crisk_analysis_false_redundancy_total(const crisk_analysis *a)
 double crisk_analysis_pairs_max_work(const crisk_analysis *a)
 {
     return a->pairs_max_work;
+}
+
+size_t crisk__analysis_threads(const crisk_analysis *a)
+{
+    long cpus = a->threads > 0 ? (long)a->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
+                                                            : (size_t)cpus;
 }
 
 int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what)

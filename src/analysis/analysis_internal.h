@@ -14,6 +14,10 @@
  * comparisons.  O(1). */
 uint32_t crisk__analysis_id_rank(const crisk_analysis *a, size_t node);
 
+/* The threads the analysis was allowed (its --threads; one per CPU when
+ * not given), for the outputs that format rows on as many. */
+size_t crisk__analysis_threads(const crisk_analysis *a);
+
 /* Whether the analysis ran with keep_spofs / keep_false_redundancy /
  * keep_fingerprints. */
 enum crisk__kept { CRISK__KEPT_SPOFS, CRISK__KEPT_FALSE_REDUNDANCY, CRISK__KEPT_FINGERPRINTS };

@@ -129,6 +129,16 @@ int  crisk__csv_rows_add(crisk__csv_rows *w, const crisk__field *row, size_t n);
 /* Write what is gathered and free the block. */
 void crisk__csv_rows_finish(crisk__csv_rows *w);
 
+/* Rows 0 .. count-1, row i's fields made by fn(ctx, i, row) (n_fields of
+ * them, no CRISK__F_IDS), formatted by up to `threads` threads a chunk of
+ * rows at a time and written in order: the same bytes as
+ * crisk__csv_rows_add row after row, which is what a workbook, one thread
+ * or a few rows get.  fn must only read shared data.  Returns CRISK_OK or
+ * CRISK_ENOMEM. */
+typedef void (*crisk__row_fn)(void *ctx, size_t i, crisk__field *row);
+int crisk__csv_rows_parallel(FILE *f, size_t count, size_t n_fields, crisk__row_fn fn, void *ctx,
+                             size_t threads);
+
 /* One CSV row of a table whose columns are columns[0..n_columns): each cell
  * is the field of `row` with that key, empty when the row has none (tables
  * that hold several kinds of row, told apart by a `kind` column).  To a

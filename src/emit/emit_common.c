@@ -5,10 +5,12 @@
 #include "emit.h"
 #include "workbook.h"
 #include "util/quote.h"
+#include "util/thread.h"
 #include "util/utf8.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,7 +353,7 @@ static int csv_rows_number(crisk__csv_rows *w, size_t col, double x)
 
 int crisk__csv_rows_add(crisk__csv_rows *w, const crisk__field *row, size_t n)
 {
-    if (crisk__workbook_of(w->f) != NULL)
+    if (w->f != NULL && crisk__workbook_of(w->f) != NULL)
         return crisk__csv_row(w->f, row, n);
     int rc = CRISK_OK;
     for (size_t i = 0; rc == CRISK_OK && i < n; i++) {
@@ -383,6 +385,8 @@ int crisk__csv_rows_add(crisk__csv_rows *w, const crisk__field *row, size_t n)
             }
             break;
         case CRISK__F_IDS:
+            if (w->f == NULL)
+                return CRISK_EINTERNAL;   /* not for crisk__csv_rows_parallel */
             csv_rows_flush(w);   /* rows stay in order */
             rc = csv_cell(w->f, c);
             break;
@@ -390,12 +394,112 @@ int crisk__csv_rows_add(crisk__csv_rows *w, const crisk__field *row, size_t n)
     }
     char *o = rc == CRISK_OK ? csv_rows_room(w, 1) : NULL;
     if (o == NULL)
-        return CRISK_ENOMEM;
+        return rc != CRISK_OK ? rc : CRISK_ENOMEM;
     *o = '\n';
     w->used++;
-    if (w->used >= CSV_ROWS_FLUSH)
+    if (w->used >= CSV_ROWS_FLUSH && w->f != NULL)
         csv_rows_flush(w);
     return CRISK_OK;
+}
+
+/* Rows are formatted this many at a time by one thread. */
+#define ROWS_CHUNK ((size_t)4096)
+
+typedef struct rows_plan {
+    FILE *f;
+    size_t count, n_fields;
+    crisk__row_fn fn;
+    void *ctx;
+    atomic_size_t next;        /* the next chunk to take */
+    pthread_mutex_t lock;
+    pthread_cond_t turn;
+    size_t written;            /* chunks written (under lock) */
+    int rc;                    /* the first failure (under lock) */
+} rows_plan;
+
+typedef struct rows_worker {
+    rows_plan *plan;
+} rows_worker;
+
+/* Take chunks from the shared counter, format each into this worker's
+ * block, and write it when every earlier chunk is written.  A chunk is
+ * only waited for once another worker has taken it (crisk__run_workers). */
+static void *rows_main(void *arg)
+{
+    rows_plan *p = ((rows_worker *)arg)->plan;
+    crisk__csv_rows out;
+    crisk__csv_rows_init(&out, NULL);
+    crisk__field stack[32], *row = p->n_fields <= 32 ? stack : malloc(p->n_fields * sizeof *row);
+    for (;;) {
+        size_t c = atomic_fetch_add(&p->next, 1), lo = c * ROWS_CHUNK;
+        if (lo >= p->count)
+            break;
+        size_t hi = p->count - lo < ROWS_CHUNK ? p->count : lo + ROWS_CHUNK;
+        int rc = row == NULL ? CRISK_ENOMEM : CRISK_OK;
+        for (size_t i = lo; i < hi && rc == CRISK_OK; i++) {
+            p->fn(p->ctx, i, row);
+            rc = crisk__csv_rows_add(&out, row, p->n_fields);
+        }
+        pthread_mutex_lock(&p->lock);
+        while (p->written != c && p->rc == CRISK_OK)
+            pthread_cond_wait(&p->turn, &p->lock);
+        if (p->rc == CRISK_OK)
+            p->rc = rc;
+        if (p->rc == CRISK_OK && out.used > 0)
+            fwrite(out.buf, 1, out.used, p->f);
+        out.used = 0;
+        p->written = c + 1;
+        int stop = p->rc != CRISK_OK;
+        pthread_cond_broadcast(&p->turn);
+        pthread_mutex_unlock(&p->lock);
+        if (stop)
+            break;
+    }
+    if (row != stack)
+        free(row);
+    free(out.buf);
+    return NULL;
+}
+
+int crisk__csv_rows_parallel(FILE *f, size_t count, size_t n_fields, crisk__row_fn fn, void *ctx,
+                             size_t threads)
+{
+    size_t chunks = (count + ROWS_CHUNK - 1) / ROWS_CHUNK;
+    if (threads > chunks)
+        threads = chunks;
+    if (threads < 2 || crisk__workbook_of(f) != NULL) {
+        crisk__csv_rows out;
+        crisk__csv_rows_init(&out, f);
+        crisk__field stack[32], *row = n_fields <= 32 ? stack : malloc(n_fields * sizeof *row);
+        int rc = row == NULL ? CRISK_ENOMEM : CRISK_OK;
+        for (size_t i = 0; i < count && rc == CRISK_OK; i++) {
+            fn(ctx, i, row);
+            rc = crisk__csv_rows_add(&out, row, n_fields);
+        }
+        crisk__csv_rows_finish(&out);
+        if (row != stack)
+            free(row);
+        return rc;
+    }
+    rows_plan plan = { .f = f, .count = count, .n_fields = n_fields, .fn = fn, .ctx = ctx,
+                       .written = 0, .rc = CRISK_OK };
+    atomic_init(&plan.next, 0);
+    if (pthread_mutex_init(&plan.lock, NULL) != 0)
+        return CRISK_ENOMEM;
+    if (pthread_cond_init(&plan.turn, NULL) != 0) {
+        pthread_mutex_destroy(&plan.lock);
+        return CRISK_ENOMEM;
+    }
+    rows_worker workers[8];
+    if (threads > sizeof workers / sizeof *workers)
+        threads = sizeof workers / sizeof *workers;
+    for (size_t i = 0; i < threads; i++)
+        workers[i].plan = &plan;
+    fflush(f);   /* what is in the stream goes first */
+    crisk__run_workers(rows_main, workers, sizeof *workers, threads);
+    pthread_cond_destroy(&plan.turn);
+    pthread_mutex_destroy(&plan.lock);
+    return plan.rc;
 }
 
 /* The field of `row` whose key is `column`, or NULL. */

@@ -12,6 +12,7 @@
  * functions' rto_hours with, so 0 would be a guess).
  */
 #include "emit.h"
+#include "analysis/analysis_internal.h"
 #include "model/model.h"
 
 #include <math.h>
@@ -114,22 +115,32 @@ static int select_rows(const crisk_analysis *a, const crisk_rank_options *o, uin
     return CRISK_OK;
 }
 
+typedef struct csv_rows_ctx {
+    const crisk_analysis *a;
+    const crisk_inventory *inv;
+    const uint32_t *rows;
+    size_t count;
+} csv_rows_ctx;
+
+static void csv_row_of(void *ctx, size_t i, crisk__field *row)
+{
+    const csv_rows_ctx *c = ctx;
+    rank_prefetch(c->a, c->inv, c->rows, c->count, i);
+    rank_row(row, c->inv, crisk_analysis_metrics(c->a, c->rows[i]), c->rows[i]);
+}
+
+/* The rows are formatted on as many threads as the analysis ran on (most
+ * of their time is formatting, and the sweeps' threads are idle by now),
+ * and written in order. */
 static int emit_csv(FILE *f, const crisk_analysis *a, const uint32_t *rows, size_t count)
 {
     const crisk_inventory *inv = crisk_analysis_inventory(a);
     crisk__field row[CRISK__RANK_FIELDS];
     rank_row(row, inv, NULL, 0);
     crisk__csv_header(f, row, CRISK__RANK_FIELDS);
-    crisk__csv_rows out;
-    crisk__csv_rows_init(&out, f);
-    int rc = CRISK_OK;
-    for (size_t i = 0; rc == CRISK_OK && i < count; i++) {
-        rank_prefetch(a, inv, rows, count, i);
-        rank_row(row, inv, crisk_analysis_metrics(a, rows[i]), rows[i]);
-        rc = crisk__csv_rows_add(&out, row, CRISK__RANK_FIELDS);
-    }
-    crisk__csv_rows_finish(&out);
-    return rc;
+    csv_rows_ctx ctx = { a, inv, rows, count };
+    return crisk__csv_rows_parallel(f, count, CRISK__RANK_FIELDS, csv_row_of, &ctx,
+                                    crisk__analysis_threads(a));
 }
 
 /* DESIGN §3: unknown columns pass through to JSON, as a trailing object. */
