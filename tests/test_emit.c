@@ -243,6 +243,62 @@ Test(emit_rank, reports_a_write_error_as_eio)
     crisk_inventory_free(inv);
 }
 
+/* ---- buffered and parallel CSV rows ------------------------------------------------ */
+
+/* Row i of a synthetic table: texts that need quoting or neutralising now
+ * and then, whole and fractional numbers that repeat in runs (the memo of
+ * the last non-whole number of a column), -0, NaN, booleans. */
+static const char *const row_texts[] = {
+    "plain", "", "with, comma", "say \"hi\"", "=cmd()", "-neg", "+x", "@at", "\ttab", "\rcr",
+    "line\nbreak", "ok;semi", "caf\xc3\xa9"
+};
+
+static void synthetic_row(void *ctx, size_t i, crisk__field *row)
+{
+    (void)ctx;
+    static const double fractions[] = { 0.1, 1.0 / 3, 2.5e-7, 1e300 / 7, -1.0 / 7, 123456.789 };
+    size_t nt = sizeof row_texts / sizeof *row_texts;
+    row[0] = crisk__f_text("id", row_texts[i % nt]);
+    row[1] = crisk__f_text("name", i % 5 == 0 ? NULL : row_texts[(i / 3) % nt]);
+    row[2] = crisk__f_count("count", i * 7919 % 100003);
+    row[3] = crisk__f_number("share", fractions[(i / 50) % 6] * (double)(1 + i / 300));
+    row[4] = crisk__f_number("whole", i % 11 == 0 ? NAN : i % 13 == 0 ? -0.0 : -(double)i);
+    row[5] = crisk__f_bool("flag", i % 7 == 0 ? NAN : (double)(i % 2));
+    row[6] = crisk__f_number("big", i % 17 == 0 ? 1e15 + (double)i : 1e15 - (double)i);
+}
+
+static char *rows_with(size_t count, size_t threads)
+{
+    buffer b;
+    FILE *f = open_buffer(&b);
+    fputs("head\n", f);   /* already in the stream: must come first */
+    cr_assert_eq(crisk__csv_rows_parallel(f, count, 7, synthetic_row, NULL, threads), CRISK_OK);
+    return finish(&b);
+}
+
+Test(emit_rows, buffered_and_parallel_rows_are_the_bytes_of_crisk__csv_row)
+{
+    const size_t counts[] = { 0, 1, 4095, 4096, 4097, 8192, 20001 };
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+        buffer b;
+        FILE *f = open_buffer(&b);
+        fputs("head\n", f);
+        crisk__field row[7];
+        for (size_t i = 0; i < counts[c]; i++) {
+            synthetic_row(NULL, i, row);
+            cr_assert_eq(crisk__csv_row(f, row, 7), CRISK_OK);
+        }
+        char *want = finish(&b);
+        const size_t threads[] = { 1, 2, 3, 8 };
+        for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+            char *got = rows_with(counts[c], threads[t]);
+            cr_assert_str_eq(got, want, "%zu rows on %zu threads", counts[c], threads[t]);
+            free(got);
+        }
+        free(want);
+    }
+}
+
 /* ---- terminal text ----------------------------------------------------------------- */
 
 Test(emit_table, neutralises_control_characters_and_cuts_long_names_with_an_ellipsis)

@@ -262,7 +262,7 @@ void crisk__csv_rows_finish(crisk__csv_rows *w)
 /* Room for `more` bytes after what is gathered; NULL when out of memory. */
 static char *csv_rows_room(crisk__csv_rows *w, size_t more)
 {
-    if (w->used + more > w->cap) {
+    if (w->buf == NULL || w->used + more > w->cap) {   /* an empty cell first, too */
         size_t cap = w->cap ? w->cap : 2 * CSV_ROWS_FLUSH;
         while (cap < w->used + more)
             cap *= 2;
