@@ -92,7 +92,6 @@ struct crisk_builder {
     size_t n_plain;             /* edges without a group: each is a group */
     crisk__prefault *edge_pf;   /* faulting in the edges ahead (see prefault_edges) */
     size_t edge_pf_next;        /* edge count at which to move the window on */
-    size_t edge_pf_end;         /* edges below this are faulted in, or being */
     edge_origin *origins;
     size_t n_origins, origin_cap;
     const char **pending;       /* endpoint names not known when the edge came */
@@ -152,39 +151,21 @@ static int add_edge_block(crisk_builder *b)
 
 /* Fresh edge blocks cost the calling thread a page fault and the kernel's
  * zeroing per page as it fills them (7 % of a 1M load's samples).  The
- * reader threads leave the other core mostly idle, so a helper faults in a
- * window of edges ahead of the writer: when the writer comes within one
- * window of the end of what is faulted in, a new helper takes the next
- * window (the last one has long finished by then).  A window is an eighth
- * of the edges so far, at least PREFAULT_EDGES_MIN and at most PREFAULT_EDGES
- * (4 MiB), and the blocks it reaches are allocated first (address space
- * only), so that small and medium inventories are faulted in ahead too: with
- * windows of a fixed 4 MiB the writer of a 300 000-edge inventory faulted
- * in all its edges itself, every window lying in a block not yet allocated.
- * At most two windows past the last edge are made resident without being
- * used: a quarter of the edges so far, and never more than 8 MiB. */
+ * reader threads leave the other core mostly idle, so a helper faults the
+ * window of PREFAULT_EDGES edges after the next PREFAULT_EDGES in (a new
+ * helper each time the writer has moved one window on; the last one has
+ * long finished by then).  At most two windows past the last edge are made
+ * resident without being used: 8 MiB. */
 #define PREFAULT_EDGES (((size_t)4 << 20) / sizeof(edge_rec))
-#define PREFAULT_EDGES_MIN ((size_t)8192)
 
 static void prefault_edges(crisk_builder *b)
 {
     crisk__prefault_finish(b->edge_pf);
     b->edge_pf = NULL;
-    size_t window = b->n_edges / 8;
-    window = window < PREFAULT_EDGES_MIN ? PREFAULT_EDGES_MIN
-           : window > PREFAULT_EDGES ? PREFAULT_EDGES : window;
-    /* faulted in: up to two windows past the writer */
-    size_t from = b->edge_pf_end > b->n_edges ? b->edge_pf_end : b->n_edges;
-    size_t to = b->n_edges + 2 * window < CRISK_MAX_EDGES ? b->n_edges + 2 * window
-                                                           : CRISK_MAX_EDGES;
-    while (edges_capacity(b->n_blocks) < to && add_edge_block(b) == 0)
-        ;
+    b->edge_pf_next = b->n_edges + PREFAULT_EDGES;
+    size_t from = b->n_edges + PREFAULT_EDGES, to = from + PREFAULT_EDGES;
     if (to > edges_capacity(b->n_blocks))
-        to = edges_capacity(b->n_blocks);   /* out of memory: the writer's own faults */
-    if (to < from)
-        to = from;
-    b->edge_pf_end = to;
-    b->edge_pf_next = to - window > b->n_edges ? to - window : b->n_edges + 1;
+        to = edges_capacity(b->n_blocks);   /* blocks not there yet: their writer faults them */
     void *ptr[CRISK__PREFAULT_MAX];
     size_t bytes[CRISK__PREFAULT_MAX], n = 0;
     while (from < to && n < CRISK__PREFAULT_MAX) {
