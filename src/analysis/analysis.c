@@ -17,6 +17,7 @@
 #include "analysis_internal.h"
 #include "propagate.h"
 #include "util/quote.h"
+#include "util/sort.h"
 #include "util/thread.h"
 #include "util/u32map.h"
 
@@ -1299,48 +1300,24 @@ static int rank_before(const rank_key *x, const rank_key *y)
     return x->id_rank < y->id_rank;
 }
 
-/* Bottom-up merge sort: runs of 8 by insertion, then merged pairwise. */
+CRISK__DEFINE_SORT(sort_rank_keys, rank_key, rank_before)
+
 static int sort_ranking(crisk_analysis *a)
 {
-    enum { RUN = 8 };
     size_t n = a->inv->n;
-    rank_key *src = malloc((n + 1) * sizeof *src), *dst = malloc((n + 1) * sizeof *dst);
-    rank_key *keys = src, *copy = dst;
-    if (src == NULL || dst == NULL) {
-        free(src);
-        free(dst);
+    rank_key *keys = malloc((n + 1) * sizeof *keys);
+    if (keys == NULL)
+        return -1;
+    for (size_t v = 0; v < n; v++)
+        keys[v] = (rank_key){ a->m[v].impact_weight, a->m[v].exposure, a->id_rank[v],
+                              (uint32_t)v };
+    if (sort_rank_keys(keys, n) != 0) {
+        free(keys);
         return -1;
     }
-    for (size_t v = 0; v < n; v++)
-        src[v] = (rank_key){ a->m[v].impact_weight, a->m[v].exposure, a->id_rank[v],
-                             (uint32_t)v };
-    for (size_t lo = 0; lo < n; lo += RUN)
-        for (size_t i = lo + 1; i < n && i < lo + RUN; i++) {
-            rank_key x = src[i];
-            size_t j = i;
-            for (; j > lo && rank_before(&x, &src[j - 1]); j--)
-                src[j] = src[j - 1];
-            src[j] = x;
-        }
-    for (size_t width = RUN; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = mid + width < n ? mid + width : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                dst[k++] = rank_before(&src[j], &src[i]) ? src[j++] : src[i++];
-            memcpy(dst + k, src + i, (mid - i) * sizeof *dst);
-            k += mid - i;
-            memcpy(dst + k, src + j, (hi - j) * sizeof *dst);
-        }
-        rank_key *t = src;
-        src = dst;
-        dst = t;
-    }
     for (size_t i = 0; i < n; i++)
-        a->ranking[i] = src[i].node;
+        a->ranking[i] = keys[i].node;
     free(keys);
-    free(copy);
     return 0;
 }
 
@@ -1642,9 +1619,7 @@ double crisk_analysis_pairs_max_work(const crisk_analysis *a)
 
 size_t crisk__analysis_threads(const crisk_analysis *a)
 {
-    long cpus = a->threads > 0 ? (long)a->threads : sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus < 1 ? 1 : cpus > CRISK_ANALYSIS_MAX_THREADS ? CRISK_ANALYSIS_MAX_THREADS
-                                                            : (size_t)cpus;
+    return crisk__worker_count(a->threads, CRISK_ANALYSIS_MAX_THREADS, UINT64_MAX);
 }
 
 int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what)

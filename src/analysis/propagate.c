@@ -10,6 +10,7 @@
  * DEPENDENCIES.md).
  */
 #include "propagate.h"
+#include "util/sort.h"
 #include "util/util.h"
 
 #include <stdint.h>
@@ -368,42 +369,8 @@ static int sweep_key_before(const sweep_key *a, const sweep_key *b)
 
 /* Sort the keys by signature, then position.  Positions are distinct, so
  * the order is total and any sort gives it; this one compares inline
- * (qsort's comparator call was a third of the sort).  Bottom-up merge
- * sort: runs of 8 by insertion, then merged pairwise. */
-static int sort_sweep_keys(sweep_key *keys, size_t n)
-{
-    enum { RUN = 8 };
-    sweep_key *src = keys, *dst = malloc((n + 1) * sizeof *dst), *copy = dst;
-    if (dst == NULL)
-        return -1;
-    for (size_t lo = 0; lo < n; lo += RUN)
-        for (size_t i = lo + 1; i < n && i < lo + RUN; i++) {
-            sweep_key x = src[i];
-            size_t j = i;
-            for (; j > lo && sweep_key_before(&x, &src[j - 1]); j--)
-                src[j] = src[j - 1];
-            src[j] = x;
-        }
-    for (size_t width = RUN; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = mid + width < n ? mid + width : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                dst[k++] = sweep_key_before(&src[j], &src[i]) ? src[j++] : src[i++];
-            memcpy(dst + k, src + i, (mid - i) * sizeof *dst);
-            k += mid - i;
-            memcpy(dst + k, src + j, (hi - j) * sizeof *dst);
-        }
-        sweep_key *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != keys)
-        memcpy(keys, src, n * sizeof *keys);
-    free(copy);
-    return 0;
-}
+ * (qsort's comparator call was a third of the sort). */
+CRISK__DEFINE_SORT(sort_sweep_keys, sweep_key, sweep_key_before)
 
 int crisk__topo_sweep_order(const crisk__topo *t, uint32_t *nodes, size_t n)
 {
