@@ -92,6 +92,13 @@ static inline crisk__field crisk__f_ids(const char *key, const crisk_inventory *
     return (crisk__field){ .key = key, .kind = CRISK__F_IDS, .inv = inv, .nodes = nodes, .n = n };
 }
 
+/* Whether crisk_csv_text neutralises s as a formula (it starts with = + -
+ * @, a tab or a carriage return), and whether it writes s as it is: no
+ * quoting, no formula neutralised (*len: its bytes).  For writers that lay
+ * out rows in a buffer of their own (output.c). */
+int crisk__csv_formula(const char *s);
+int crisk__csv_plain(const char *s, size_t *len);
+
 /* A CSV cell quoted per RFC 4180 but not neutralised (crisk_csv_text is):
  * for cells that must read back unchanged, such as ids. */
 void crisk__csv_raw(FILE *f, const char *s);

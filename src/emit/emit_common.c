@@ -278,10 +278,8 @@ static char *csv_rows_room(crisk__csv_rows *w, size_t more)
 /* crisk_csv_text's bytes for `s`. */
 static int csv_rows_text(crisk__csv_rows *w, const char *s)
 {
-    size_t plain = strcspn(s, ",\"\r\n");
-    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'
-               || s[0] == '\t' || s[0] == '\r';
-    if (s[plain] == '\0' && !formula) {
+    size_t plain;
+    if (crisk__csv_plain(s, &plain)) {
         char *o = csv_rows_room(w, plain);
         if (o == NULL)
             return CRISK_ENOMEM;
@@ -294,7 +292,7 @@ static int csv_rows_text(crisk__csv_rows *w, const char *s)
     if (o == NULL)
         return CRISK_ENOMEM;
     *o++ = '"';
-    if (formula)
+    if (crisk__csv_formula(s))
         *o++ = '\'';
     for (; *s; s++) {
         if (*s == '"')
@@ -317,19 +315,8 @@ static int csv_rows_number(crisk__csv_rows *w, size_t col, double x)
     if (x == 0)
         x = 0;   /* no "-0" */
     if (x == floor(x) && fabs(x) < 1e15) {
-        /* crisk__number_text's whole numbers, written in place */
-        char digits[24];
-        unsigned long long v = (unsigned long long)fabs(x);
-        size_t n = 0;
-        do {
-            digits[n++] = (char)('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
-        if (x < 0)
-            *o++ = '-', w->used++;
-        w->used += n;
-        while (n > 0)
-            *o++ = digits[--n];
+        /* whole numbers cost no printf in crisk__number_text: written in place */
+        w->used += strlen(crisk__number_text(o, x));
         return CRISK_OK;
     }
     uint64_t bits;
@@ -421,6 +408,18 @@ typedef struct rows_worker {
     rows_plan *plan;
 } rows_worker;
 
+/* Rows lo .. hi-1, made by fn into `row` (NULL: out of memory), into out. */
+static int rows_format(crisk__csv_rows *out, crisk__field *row, size_t lo, size_t hi,
+                       size_t n_fields, crisk__row_fn fn, void *ctx)
+{
+    int rc = row == NULL ? CRISK_ENOMEM : CRISK_OK;
+    for (size_t i = lo; i < hi && rc == CRISK_OK; i++) {
+        fn(ctx, i, row);
+        rc = crisk__csv_rows_add(out, row, n_fields);
+    }
+    return rc;
+}
+
 /* Take chunks from the shared counter, format each into this worker's
  * block, and write it when every earlier chunk is written.  A chunk is
  * only waited for once another worker has taken it (crisk__run_workers). */
@@ -435,11 +434,7 @@ static void *rows_main(void *arg)
         if (lo >= p->count)
             break;
         size_t hi = p->count - lo < ROWS_CHUNK ? p->count : lo + ROWS_CHUNK;
-        int rc = row == NULL ? CRISK_ENOMEM : CRISK_OK;
-        for (size_t i = lo; i < hi && rc == CRISK_OK; i++) {
-            p->fn(p->ctx, i, row);
-            rc = crisk__csv_rows_add(&out, row, p->n_fields);
-        }
+        int rc = rows_format(&out, row, lo, hi, p->n_fields, p->fn, p->ctx);
         pthread_mutex_lock(&p->lock);
         while (p->written != c && p->rc == CRISK_OK)
             pthread_cond_wait(&p->turn, &p->lock);
@@ -471,11 +466,7 @@ int crisk__csv_rows_parallel(FILE *f, size_t count, size_t n_fields, crisk__row_
         crisk__csv_rows out;
         crisk__csv_rows_init(&out, f);
         crisk__field stack[32], *row = n_fields <= 32 ? stack : malloc(n_fields * sizeof *row);
-        int rc = row == NULL ? CRISK_ENOMEM : CRISK_OK;
-        for (size_t i = 0; i < count && rc == CRISK_OK; i++) {
-            fn(ctx, i, row);
-            rc = crisk__csv_rows_add(&out, row, n_fields);
-        }
+        int rc = rows_format(&out, row, 0, count, n_fields, fn, ctx);
         crisk__csv_rows_finish(&out);
         if (row != stack)
             free(row);

@@ -489,21 +489,13 @@ static void row_flush(writer *w, row_buffer *b)
     b->used = 0;
 }
 
-/* Whether crisk_csv_text writes s as it is (no quoting, no formula
- * neutralised); *len its bytes. */
-static int plain_cell(const char *s, size_t *len)
-{
-    *len = strcspn(s, ",\"\r\n");
-    return s[*len] == '\0' && (s[0] == '\0' || strchr("=+-@\t\r", s[0]) == NULL);
-}
-
-/* plain_cell for the id (name: 0) or name (1) of node v of side s,
+/* crisk__csv_plain for the id (name: 0) or name (1) of node v of side s,
  * remembered in b. */
 static int plain_node_cell(row_buffer *b, int s, int name, size_t v, const char *cell, size_t *len)
 {
     uint32_t *known = name ? &b->name_len[s][v] : &b->id_len[s][v];
     if (*known == CELL_UNKNOWN)
-        *known = plain_cell(cell, len) && *len < CELL_QUOTED ? (uint32_t)*len : CELL_QUOTED;
+        *known = crisk__csv_plain(cell, len) && *len < CELL_QUOTED ? (uint32_t)*len : CELL_QUOTED;
     *len = *known;
     return *known != CELL_QUOTED;
 }
@@ -527,8 +519,8 @@ static int pair_row(row_buffer *b, const writer *w, const crisk_pair_diff *x, in
         crisk_node_type_name(crisk_inventory_node_type(inv, p)), crisk_inventory_node_id(inv, f)
     };
     size_t len[5], row = 0;
-    int plain = plain_cell(cell[0], &len[0]) && plain_node_cell(b, s, 0, p, cell[1], &len[1])
-             && plain_node_cell(b, s, 1, p, cell[2], &len[2]) && plain_cell(cell[3], &len[3])
+    int plain = crisk__csv_plain(cell[0], &len[0]) && plain_node_cell(b, s, 0, p, cell[1], &len[1])
+             && plain_node_cell(b, s, 1, p, cell[2], &len[2]) && crisk__csv_plain(cell[3], &len[3])
              && plain_node_cell(b, s, 0, f, cell[4], &len[4]);
     if (!plain)
         return 1;

@@ -54,10 +54,21 @@ void crisk_csv_number(FILE *f, double x)
     fputs(crisk_format_number(buf, sizeof buf, x), f);
 }
 
+int crisk__csv_formula(const char *s)
+{
+    return s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t'
+        || s[0] == '\r';
+}
+
+int crisk__csv_plain(const char *s, size_t *len)
+{
+    *len = strcspn(s, ",\"\r\n");
+    return s[*len] == '\0' && !crisk__csv_formula(s);
+}
+
 void crisk_csv_text(FILE *f, const char *s)
 {
-    int formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'
-               || s[0] == '\t' || s[0] == '\r';
+    int formula = crisk__csv_formula(s);
     int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
     if (!quote) {
         fputs(s, f);
