@@ -1732,17 +1732,29 @@ Test(reference, random_inventories_cover_cycles_k_of_n_shared_members_and_unreac
 
 /* ---- check's pair scan --------------------------------------------------- */
 
-/* A policy of one no_spof and one no_breach rule over every function,
- * written once to a temporary file. */
-static crisk_policy *pair_policy(void)
+/* A policy of one no_spof and one no_breach rule over every function. */
+static const char pair_rules[] = "{\"rules\": [{\"rule\": \"no_spof\", \"min_criticality\": 0},\n"
+                                 " {\"rule\": \"no_breach\", \"min_criticality\": 0}]}\n";
+
+/* Rules in a narrower scope: the pairs of functions below a criticality
+ * are not offered at all, a SPOF's substitutability filters, and a rule
+ * that reads no pair sits between them. */
+static const char scoped_rules[] =
+    "{\"rules\": [{\"rule\": \"no_spof\", \"min_criticality\": 3,\n"
+    "   \"substitutability\": [\"hard\", \"none\"]},\n"
+    " {\"rule\": \"max_impact_share\", \"max\": 0.9},\n"
+    " {\"rule\": \"no_breach\", \"min_criticality\": 4},\n"
+    " {\"rule\": \"no_spof\", \"min_criticality\": 5}]}\n";
+
+/* The policy `text`, written once to a temporary file and read. */
+static crisk_policy *pair_policy(const char *text)
 {
     char path[] = "/tmp/crisk-pair-policy-XXXXXX";
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
     FILE *f = fdopen(fd, "wb");
     cr_assert_not_null(f);
-    fputs("{\"rules\": [{\"rule\": \"no_spof\", \"min_criticality\": 0},\n"
-          " {\"rule\": \"no_breach\", \"min_criticality\": 0}]}\n", f);
+    fputs(text, f);
     fclose(f);
     crisk_policy *p = NULL;
     crisk_diagnostics diags;
@@ -1783,56 +1795,102 @@ static void reference_pair_counts(const ref_model *g, size_t *spofs, size_t *bre
     ref_analysis_release(&ra);
 }
 
-/* Checks `g` on 1 and 3 threads: the counts are the reference's and the
- * findings kept the same on both.  Returns the number of mismatches. */
-static int check_pair_scan(const ref_model *g, const crisk_policy *policy, uint64_t seed)
+/* The ways a check gets its pairs: its own scan of an analysis run
+ * without the policy (on 1 and 3 threads), or the analysis' sweeps when
+ * it ran with crisk_analysis_options.policy (1 and 3 threads, counting
+ * the SPOFs; and 2 threads listing them, keep_spofs). */
+enum { PAIR_WAYS = 5 };
+
+static crisk_check *check_one_way(const crisk_inventory *inv, const crisk_policy *policy,
+                                  int way, crisk_analysis **a)
+{
+    static const unsigned threads[PAIR_WAYS] = { 1, 3, 1, 3, 2 };
+    crisk_analysis_options ao = CRISK_ANALYSIS_OPTIONS_INIT;
+    ao.keep_spofs = way == 4;
+    ao.policy = way >= 2 ? policy : NULL;
+    ao.threads = way >= 2 ? threads[way] : 1;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_run(a, inv, &ao, &err), CRISK_OK, "%s", err.message);
+    crisk_check_options co = CRISK_CHECK_OPTIONS_INIT;
+    co.threads = threads[way];
+    crisk_check *c = NULL;
+    cr_assert_eq(crisk_check_run(&c, policy, *a, &co, &err), CRISK_OK, "%s", err.message);
+    return c;
+}
+
+/* Checks `g` against `policy` every way: the counts are the same every
+ * way and, when `exact` (pair_policy), the reference's; the findings kept
+ * are the same.  Returns the number of mismatches. */
+static int check_pair_ways(const ref_model *g, const crisk_policy *policy, int exact,
+                           uint64_t seed)
 {
     crisk_inventory *inv = NULL;
     char why[256];
     cr_assert_eq(ref_model_build(g, &inv, why, sizeof why), 0, "seed %llu: %s",
                  (unsigned long long)seed, why);
-    crisk_analysis_options ao = CRISK_ANALYSIS_OPTIONS_INIT;
-    ao.keep_spofs = 0;
-    crisk_analysis *a = NULL;
-    crisk_error err = CRISK_ERROR_INIT;
-    cr_assert_eq(crisk_analysis_run(&a, inv, &ao, &err), CRISK_OK, "%s", err.message);
-    size_t spofs, breaches, unknown;
-    reference_pair_counts(g, &spofs, &breaches, &unknown);
-    crisk_check *c[2] = { NULL, NULL };
+    size_t spofs = 0, breaches = 0, unknown = 0;
+    if (exact)
+        reference_pair_counts(g, &spofs, &breaches, &unknown);
+    crisk_check *c[PAIR_WAYS];
+    crisk_analysis *a[PAIR_WAYS];
     int bad = 0;
-    for (int t = 0; t < 2; t++) {
-        crisk_check_options co = CRISK_CHECK_OPTIONS_INIT;
-        co.threads = t == 0 ? 1 : 3;
-        cr_assert_eq(crisk_check_run(&c[t], policy, a, &co, &err), CRISK_OK, "%s", err.message);
-        size_t n_rules;
+    size_t n_rules, n_first, n0;
+    const crisk_rule_result *first = NULL;
+    const crisk_violation *v0 = NULL;
+    for (int t = 0; t < PAIR_WAYS; t++) {
+        c[t] = check_one_way(inv, policy, t, &a[t]);
         const crisk_rule_result *r = crisk_check_rules(c[t], &n_rules);
-        bad += r[0].violations != spofs || r[1].violations != breaches || r[1].unknown != unknown;
-        cr_expect_eq(r[0].violations, spofs, "seed %llu: no_spof", (unsigned long long)seed);
-        cr_expect_eq(r[1].violations, breaches, "seed %llu: no_breach", (unsigned long long)seed);
-        cr_expect_eq(r[1].unknown, unknown, "seed %llu: no_breach unknown",
-                     (unsigned long long)seed);
+        if (t == 0) {
+            first = r;
+            n_first = n_rules;
+            v0 = crisk_check_violations(c[0], &n0);
+        }
+        cr_assert_eq(n_rules, n_first);
+        for (size_t i = 0; i < n_rules; i++) {
+            int differ = r[i].violations != first[i].violations || r[i].unknown != first[i].unknown;
+            bad += differ;
+            cr_expect(!differ, "seed %llu, way %d, rule %zu: %zu and %zu unknown, not %zu and %zu",
+                      (unsigned long long)seed, t, i, r[i].violations, r[i].unknown,
+                      first[i].violations, first[i].unknown);
+        }
+        if (exact) {
+            bad += r[0].violations != spofs || r[1].violations != breaches
+                || r[1].unknown != unknown;
+            cr_expect_eq(r[0].violations, spofs, "seed %llu way %d: no_spof",
+                         (unsigned long long)seed, t);
+            cr_expect_eq(r[1].violations, breaches, "seed %llu way %d: no_breach",
+                         (unsigned long long)seed, t);
+            cr_expect_eq(r[1].unknown, unknown, "seed %llu way %d: no_breach unknown",
+                         (unsigned long long)seed, t);
+        }
+        size_t n;
+        const crisk_violation *v = crisk_check_violations(c[t], &n);
+        bad += n != n0;
+        cr_expect_eq(n, n0, "seed %llu: findings kept, way %d", (unsigned long long)seed, t);
+        for (size_t i = 0; i < n0 && i < n; i++) {
+            bad += strcmp(v[i].message, v0[i].message) != 0;
+            cr_expect_str_eq(v[i].message, v0[i].message, "seed %llu, way %d",
+                             (unsigned long long)seed, t);
+        }
     }
-    size_t n0, n1;
-    const crisk_violation *v0 = crisk_check_violations(c[0], &n0);
-    const crisk_violation *v1 = crisk_check_violations(c[1], &n1);
-    cr_expect_eq(n0, n1, "seed %llu: findings kept on 1 and 3 threads", (unsigned long long)seed);
-    for (size_t i = 0; i < n0 && i < n1; i++)
-        cr_expect_str_eq(v1[i].message, v0[i].message, "seed %llu", (unsigned long long)seed);
-    crisk_check_free(c[0]);
-    crisk_check_free(c[1]);
-    crisk_analysis_free(a);
+    for (int t = 0; t < PAIR_WAYS; t++) {
+        crisk_check_free(c[t]);
+        crisk_analysis_free(a[t]);
+    }
     crisk_inventory_free(inv);
     return bad;
 }
 
-/* check's no_spof and no_breach fail the nodes that take a function down
- * again (pair_scan.c), deriving a chain's members from its top and on
- * threads: their counts equal the reference's on small random inventories,
+/* check's no_spof and no_breach either fail the nodes that take a function
+ * down again (pair_scan.c), deriving a chain's members from its top, or
+ * read the analysis' own sweeps and chains (crisk_analysis_options.policy),
+ * on one thread or several: their counts equal the reference's, and the
+ * findings kept are the same every way, on small random inventories,
  * graphs of long chains, graphs of 1 000 to 1 500 nodes and the 5 000-node
- * chained inventory. */
+ * chained inventory; so are a narrower policy's. */
 Test(reference, check_counts_spofs_and_breaches_as_the_reference_on_random_inventories)
 {
-    crisk_policy *policy = pair_policy();
+    crisk_policy *policy = pair_policy(pair_rules), *scoped = pair_policy(scoped_rules);
     int bad = 0;
     for (uint64_t seed = 0; seed < 300 + CHAIN_GRAPHS + HUGE_GRAPHS + 1; seed++) {
         rng r = { seed * 0x2545f4914f6cdd1dull + 1 };
@@ -1845,9 +1903,11 @@ Test(reference, check_counts_spofs_and_breaches_as_the_reference_on_random_inven
             make_huge(&r, &g);   /* several batches: the threads share them */
         else
             make_long_chain(&r, &g);
-        bad += check_pair_scan(&g, policy, seed) != 0;
+        bad += check_pair_ways(&g, policy, 1, seed) != 0;
+        bad += check_pair_ways(&g, scoped, 0, seed) != 0;
         ref_model_release(&g);
     }
     cr_expect_eq(bad, 0);
     crisk_policy_free(policy);
+    crisk_policy_free(scoped);
 }

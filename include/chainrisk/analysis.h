@@ -174,9 +174,17 @@ typedef struct crisk_analysis_options {
     const uint32_t *spof_functions;  /* with count_spofs: the functions whose SPOF lists
                                       * to keep (e.g. those a report shows); may be NULL */
     size_t n_spof_functions;
+    const struct crisk_policy *policy;  /* may be NULL: the policy crisk_check_run will
+                                         * check this analysis against.  Its no_spof
+                                         * and no_breach rules then read the sweeps'
+                                         * (function, node) pairs as they pass
+                                         * (bounded: counts and the first
+                                         * CRISK_CHECK_KEEP findings per rule),
+                                         * instead of the check failing every node
+                                         * that takes a function down once more */
 } crisk_analysis_options;
 
-#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0, 0, 0, NULL, 0 }
+#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL }
 #define CRISK_ANALYSIS_MAX_THREADS 16
 
 /* Compute every metric of every node in one pass.

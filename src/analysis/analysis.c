@@ -15,6 +15,8 @@
  * for all of them.  Nodes nothing depends on are trivial and never swept.
  */
 #include "analysis_internal.h"
+#include "model/policy.h"
+#include "pair_tally.h"
 #include "propagate.h"
 #include "util/quote.h"
 #include "util/sort.h"
@@ -63,6 +65,12 @@ struct crisk_analysis {
     uint64_t *fp_impact;        /* per node: sum of id_hash over the functions it takes down */
     uint64_t *fp_breach;        /* ... over those of them whose rto_hours < its recovery_hours */
     crisk__topo *topo;          /* keep_fingerprints: the sweeps' topology, kept for a diff */
+    /* opts->policy: its no_spof and no_breach rules, as the sweeps found them
+     * (pair_scan.h), and per function the SPOFs in their scope */
+    const crisk_policy *policy;
+    crisk__pair_rule *policy_rules;
+    size_t n_policy_rules;
+    uint32_t *policy_spofs;
 };
 
 static int oom(crisk_error *err)
@@ -237,6 +245,7 @@ typedef struct growing {
     size_t n_slots, cap_slots;
     fr_record *fr_rec;             /* findings of the swept roots of chains */
     size_t n_fr_rec, cap_fr_rec;
+    crisk__pair_tally *tally;      /* opts->policy: this thread's findings (not owned) */
 } growing;
 
 static int push_spof(growing *g, uint32_t function, uint32_t node)
@@ -264,6 +273,8 @@ static int spofs_wanted(const crisk_analysis *a)
  * kept. */
 static int add_spof(const crisk_analysis *a, growing *g, uint32_t function, uint32_t node)
 {
+    if (g->tally != NULL && a->inv->criticality[function] >= g->tally->min_criticality)
+        crisk__pair_offer(g->tally, function, node);
     if (g->spof_count != NULL)
         g->spof_count[function]++;
     return list_kept(a, function) ? push_spof(g, function, node) : 0;
@@ -682,6 +693,8 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
             return -1;
     }
     int listed = list_kept(a, f);
+    crisk__pair_tally *tally = g->tally != NULL && crit >= g->tally->min_criticality ? g->tally
+                                                                                     : NULL;
     for (int w = 0; w < CRISK__W; w++) {
         uint64_t reach = p->st[q].all.w[w] & ~init->w[w] & bt->valid.w[w];
         uint64_t fails = p->st[q].grp.w[w] & ~init->w[w] & bt->valid.w[w];
@@ -712,6 +725,8 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
         for (uint64_t bits = pairs; bits != 0; bits &= bits - 1)
             if (push_spof(g, f, bt->node[SCENARIO(w, __builtin_ctzll(bits))]) != 0)
                 return -1;
+        for (uint64_t bits = tally != NULL ? fails : 0; bits != 0; bits &= bits - 1)
+            crisk__pair_offer(tally, f, bt->node[SCENARIO(w, __builtin_ctzll(bits))]);
         /* Only this batch's scenario nodes are written: threads never share one. */
         if (a->fp_impact != NULL)
             fingerprint_fails(a, bt, f, q, w, fails, fc, ch);
@@ -1192,6 +1207,16 @@ static int keep_topology(crisk_analysis *a, crisk__topo *topo, crisk_error *err)
     return CRISK_OK;
 }
 
+/* opts->policy: the findings of every thread into the analysis' rules. */
+static void keep_policy_pairs(crisk_analysis *a, crisk__pair_tally *tally, size_t k)
+{
+    for (size_t i = 1; i < k; i++)
+        crisk__pair_tally_merge(&tally[0], &tally[i]);
+    crisk__pair_tally_finish(&tally[0], a->policy_rules, tally[0].spofs);
+    a->policy_spofs = tally[0].spofs;
+    tally[0].spofs = NULL;
+}
+
 /* Sweep every node that something depends on, CRISK__SCENARIOS at a time.
  * Nodes nothing depends on are trivial: every count is 0. */
 static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, growing *g,
@@ -1237,8 +1262,14 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     size_t k = crisk__worker_count(opts->threads, CRISK_ANALYSIS_MAX_THREADS,
                                    (n_todo + CRISK__SCENARIOS - 1) / CRISK__SCENARIOS);
     sweeper *sw = calloc(k, sizeof *sw);
-    if (sw == NULL)
+    crisk__pair_tally *tally = a->n_policy_rules > 0 ? calloc(k, sizeof *tally) : NULL;
+    if (sw == NULL || (a->n_policy_rules > 0 && tally == NULL))
         rc = oom(err);
+    for (size_t i = 0; rc == CRISK_OK && tally != NULL && i < k; i++) {
+        rc = crisk__pair_tally_init(&tally[i], a->inv, a->id_rank, a->policy_rules,
+                                    a->n_policy_rules, CRISK_CHECK_KEEP, 1, err);
+        sw[i].g.tally = &tally[i];
+    }
     for (size_t i = 0; rc == CRISK_OK && i < k; i++) {
         sw[i].plan = &plan;
         sw[i].reports = i == 0;
@@ -1264,8 +1295,15 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
         if (g->spof_count == NULL)
             rc = oom(err);
     }
+    g->tally = tally;   /* the chains' pairs: this thread's, the sweeps done */
     if (rc == CRISK_OK && chains_finish(a, &ch, &topo, &fc, g, opts) != 0)
         rc = oom(err);
+    g->tally = NULL;
+    if (rc == CRISK_OK && tally != NULL)
+        keep_policy_pairs(a, tally, k);
+    for (size_t i = 0; tally != NULL && i < k; i++)
+        crisk__pair_tally_release(&tally[i]);
+    free(tally);
     free(sw);
     free(todo);
     free(kind);
@@ -1497,6 +1535,22 @@ static int keep_spof_lists(crisk_analysis *a, const crisk_analysis_options *opts
     return 0;
 }
 
+/* opts->policy: the pair rules its sweeps fill.  The nodes that chains
+ * inherit from (see "Chains") must record their pairs for the chains to be
+ * paired too: the analysis counts SPOFs when it does not list them. */
+static int start_policy(crisk_analysis *a)
+{
+    if (a->policy == NULL)
+        return 0;
+    a->policy_rules = calloc(a->policy->n_rules + 1, sizeof *a->policy_rules);
+    if (a->policy_rules == NULL)
+        return -1;
+    crisk__pair_rules_of(a->policy, a->policy_rules, NULL, &a->n_policy_rules);
+    if (a->n_policy_rules > 0 && !a->has_spofs)
+        a->counting = 1;
+    return 0;
+}
+
 int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
                        const crisk_analysis_options *opts, crisk_error *err)
 {
@@ -1514,6 +1568,7 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
     a->has_spofs = opts->keep_spofs;
     a->has_fr = opts->keep_false_redundancy;
     a->counting = opts->count_spofs && !opts->keep_spofs;
+    a->policy = opts->policy;
     a->pairs_max_work = opts->pairs_max_work > 0 ? opts->pairs_max_work : CRISK_PAIRS_MAX_WORK;
     a->pairs_work_left = a->pairs_max_work;
     a->sm = calloc(inv->n + 1, sizeof *a->sm);
@@ -1521,7 +1576,8 @@ int crisk_analysis_run(crisk_analysis **out, const crisk_inventory *inv,
     /* the ids' order is needed during the sweeps only to keep the findings
      * with the smallest ids; otherwise it is built after them, when the
      * masks are freed */
-    if (a->sm == NULL || (opts->keep_false_redundancy && build_id_rank(a) != 0)
+    if (a->sm == NULL || start_policy(a) != 0
+        || ((opts->keep_false_redundancy || a->n_policy_rules > 0) && build_id_rank(a) != 0)
         || compute_tiers(a) != 0)
         goto out;
     for (size_t v = 0; v < inv->n; v++)
@@ -1570,10 +1626,28 @@ void crisk_analysis_free(crisk_analysis *a)
     if (a->pairs != NULL)
         crisk__prop_release(a->pairs);
     free(a->pairs);
+    if (a->policy_rules != NULL)
+        crisk__pair_rules_release(a->policy_rules, a->n_policy_rules);
+    free(a->policy_rules);
+    free(a->policy_spofs);
     free(a);
 }
 
 /* ---- getters ------------------------------------------------------------------- */
+
+const crisk__pair_rule *crisk__analysis_policy_pairs(const crisk_analysis *a,
+                                                     const crisk_policy *p, size_t *n,
+                                                     const uint32_t **spofs)
+{
+    if (p == NULL || a->policy != p || a->policy_rules == NULL) {
+        *n = 0;
+        *spofs = NULL;
+        return NULL;
+    }
+    *n = a->n_policy_rules;
+    *spofs = a->policy_spofs;
+    return a->policy_rules;
+}
 
 const crisk_inventory *crisk_analysis_inventory(const crisk_analysis *a) { return a->inv; }
 const crisk_node_metrics *crisk_analysis_metrics(const crisk_analysis *a, size_t v) { return &a->m[v]; }
@@ -1639,6 +1713,8 @@ void crisk__analysis_fingerprint(const crisk_analysis *a, size_t node, uint64_t 
     *impact = a->fp_impact[node];
     *breach = a->fp_breach[node];
 }
+
+const uint32_t *crisk__analysis_id_ranks(const crisk_analysis *a) { return a->id_rank; }
 
 uint32_t crisk__analysis_id_rank(const crisk_analysis *a, size_t node)
 {

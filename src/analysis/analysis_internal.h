@@ -13,6 +13,8 @@
  * the analysis sorts them once, so callers order nodes by id with integer
  * comparisons.  O(1). */
 uint32_t crisk__analysis_id_rank(const crisk_analysis *a, size_t node);
+/* The same for every node: node -> its position.  Borrowed. */
+const uint32_t *crisk__analysis_id_ranks(const crisk_analysis *a);
 
 /* The threads the analysis was allowed (its --threads; one per CPU when
  * not given), for the outputs that format rows on as many. */
@@ -35,6 +37,17 @@ void crisk__analysis_fingerprint(const crisk_analysis *a, size_t node, uint64_t 
  * Borrowed: valid while the analysis is.  O(1). */
 struct crisk__topo;
 const struct crisk__topo *crisk__analysis_topology(const crisk_analysis *a);
+
+/* What the analysis' sweeps found for the no_spof and no_breach rules of
+ * `p` (in crisk__pair_rules_of's order; *spofs: per function in their
+ * scope, how many nodes take it down alone), when it ran with
+ * crisk_analysis_options.policy == p and every sweep finished; otherwise
+ * NULL, and the check scans the pairs itself (pair_scan.h).  Borrowed.
+ * O(1). */
+struct crisk__pair_rule;
+const struct crisk__pair_rule *crisk__analysis_policy_pairs(const crisk_analysis *a,
+                                                            const crisk_policy *p, size_t *n,
+                                                            const uint32_t **spofs);
 
 /* crisk_concentration_compute, with the joint impact of each entity
  * (joint_*) only when `joint`: otherwise 0 and NaN, and no scenario is run

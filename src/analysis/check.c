@@ -717,20 +717,31 @@ static int scan_pairs(crisk_check *c, crisk_error *err)
     c->pair_rule_of = calloc(p->n_rules + 1, sizeof *c->pair_rule_of);
     if (c->pair_rules == NULL || c->pair_rule_of == NULL)
         return oom(err);
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_rules; i++) {
-        const crisk__rule *r = &p->rules[i];
-        if (r->kind != CRISK__RULE_NO_SPOF && r->kind != CRISK__RULE_NO_BREACH)
-            continue;
-        c->pair_rule_of[i] = n;
-        c->pair_rules[n++] = (crisk__pair_rule){ r->kind == CRISK__RULE_NO_BREACH,
-                                                 r->min_criticality, r->substitutability,
-                                                 NULL, 0, 0, 0 };
-    }
+    size_t n = 0, n_swept = 0;
+    crisk__pair_rules_of(p, c->pair_rules, c->pair_rule_of, &n);
     if (n == 0)
         return CRISK_OK;
-    return crisk__pair_scan(c->a, c->pair_rules, n, CRISK_CHECK_KEEP, c->opts.threads, &c->spofs,
-                            err);
+    const uint32_t *spofs = NULL;
+    const crisk__pair_rule *swept = crisk__analysis_policy_pairs(c->a, p, &n_swept, &spofs);
+    if (swept == NULL)   /* the analysis did not pair for this policy: fail them again */
+        return crisk__pair_scan(c->a, c->pair_rules, n, CRISK_CHECK_KEEP, c->opts.threads,
+                                &c->spofs, err);
+    size_t nodes = crisk_inventory_node_count(c->inv);
+    c->spofs = malloc((nodes + 1) * sizeof *c->spofs);
+    if (c->spofs == NULL)
+        return oom(err);
+    memcpy(c->spofs, spofs, nodes * sizeof *c->spofs);
+    for (size_t i = 0; i < n; i++) {
+        crisk__pair_rule *r = &c->pair_rules[i];
+        r->kept = malloc((swept[i].n_kept + 1) * sizeof *r->kept);
+        if (r->kept == NULL)
+            return oom(err);
+        memcpy(r->kept, swept[i].kept, swept[i].n_kept * sizeof *r->kept);
+        r->n_kept = swept[i].n_kept;
+        r->violations = swept[i].violations;
+        r->unknown = swept[i].unknown;
+    }
+    return CRISK_OK;
 }
 
 /* Whether every scenarios rule has its set, read against a's inventory. */

@@ -6,12 +6,10 @@
  * not 0) are failed alone, CRISK__SCENARIOS at a time in sweep order
  * (crisk__topo_sweep_order), with only the
  * failure masks computed.  Each function in the scope of some rule reads
- * its mask: every set bit is a pair (function, node), counted for every
- * rule it breaks and offered to that rule's heap.  A heap keeps the
- * `keep` smallest keys seen (a max-heap: a key larger than its top is
- * dropped at once), so what is kept does not depend on the order of the
- * sweeps, only on the pairs.  So batches run on several threads, each
- * with its own counts and heaps, merged at the end.  A node linked to the
+ * its mask: every set bit is a pair (function, node), offered to the
+ * thread's tally (pair_tally.h: counts and the smallest keys per rule, so
+ * what is kept does not depend on the order of the sweeps, only on the
+ * pairs), merged at the end.  A node linked to the
  * one node above it (crisk__topo_links) takes down what that node does,
  * and that node: only the top of each chain is failed again, and the
  * nodes below it take its pairs, plus those with the functions on the
@@ -20,6 +18,11 @@
  * Rejected: keeping the analysis' SPOF lists (keep_spofs) and walking them
  * per function, as the check first did: about a billion pairs, 13.8 GB, at
  * a million nodes, to report at most a thousand of them per rule.
+ *
+ * An analysis run for the policy (crisk_analysis_options.policy) offers the
+ * same pairs from its own sweeps, and check.c takes those instead: the scan
+ * is for an analysis run without it (report's baseline, the library's
+ * callers).
  */
 #include "pair_scan.h"
 #include "analysis_internal.h"
@@ -31,53 +34,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- a bounded heap of the smallest keys ------------------------------------------ */
-
-typedef struct heap {
-    uint64_t *key;
-    size_t n, cap;
-} heap;
-
-static void sift_down(heap *h, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, big = i;
-        if (l < h->n && h->key[l] > h->key[big])
-            big = l;
-        if (l + 1 < h->n && h->key[l + 1] > h->key[big])
-            big = l + 1;
-        if (big == i)
-            return;
-        uint64_t t = h->key[i];
-        h->key[i] = h->key[big];
-        h->key[big] = t;
-        i = big;
-    }
-}
-
-static void offer(heap *h, uint64_t key)
-{
-    if (h->n < h->cap) {
-        size_t i = h->n++;
-        h->key[i] = key;
-        while (i > 0 && h->key[(i - 1) / 2] < h->key[i]) {
-            uint64_t t = h->key[i];
-            h->key[i] = h->key[(i - 1) / 2];
-            h->key[(i - 1) / 2] = t;
-            i = (i - 1) / 2;
-        }
-    } else if (h->cap > 0 && key < h->key[0]) {
-        h->key[0] = key;
-        sift_down(h, 0);
-    }
-}
-
-static int compare_u64(const void *pa, const void *pb)
-{
-    uint64_t x = *(const uint64_t *)pa, y = *(const uint64_t *)pb;
-    return (x > y) - (x < y);
-}
 
 /* ---- the scan ------------------------------------------------------------------------ */
 
@@ -112,43 +68,8 @@ typedef struct tally {
     scan *sc;
     crisk__prop p;
     int ready, failed;
-    heap *heaps;                /* per rule */
-    size_t *violations, *unknown;
-    uint32_t *spofs;            /* per node: nodes that take it down alone */
+    crisk__pair_tally t;
 } tally;
-
-static uint64_t key_of(const scan *sc, uint32_t f, uint32_t p)
-{
-    return (uint64_t)crisk__analysis_id_rank(sc->a, f) << 32
-         | (p == PAIR_SCAN_FUNCTION ? PAIR_SCAN_FUNCTION : crisk__analysis_id_rank(sc->a, p));
-}
-
-/* Pair (f, p): what it is to each rule. */
-static void pair(tally *ty, uint32_t f, uint32_t p)
-{
-    const scan *sc = ty->sc;
-    const crisk_inventory *inv = sc->inv;
-    ty->spofs[f]++;
-    for (size_t i = 0; i < sc->n_rules; i++) {
-        const crisk__pair_rule *r = &sc->rules[i];
-        if (!(inv->criticality[f] >= r->min_criticality))
-            continue;
-        if (!r->breach) {
-            if (r->substitutability != 0 && !(r->substitutability & (1u << inv->subst[p])))
-                continue;
-            ty->violations[i]++;
-        } else if (isnan(inv->rto[f])) {
-            continue;   /* one finding for the function, after the scan */
-        } else if (isnan(inv->recovery[p])) {
-            ty->unknown[i]++;
-        } else if (inv->rto[f] < inv->recovery[p]) {
-            ty->violations[i]++;
-        } else {
-            continue;
-        }
-        offer(&ty->heaps[i], key_of(sc, f, p));
-    }
-}
 
 /* The pairs of one swept batch: heads[first..first + width) failed alone,
  * and the nodes derived from each. */
@@ -167,9 +88,9 @@ static void read_batch(tally *ty, size_t first, size_t width)
             for (uint64_t bits = p->st[q].grp.w[k] & ~init.w[k] & valid.w[k]; bits != 0;
                  bits &= bits - 1) {
                 size_t h = first + (size_t)k * 64 + (size_t)__builtin_ctzll(bits);
-                pair(ty, f, sc->heads[h]);
+                crisk__pair_offer(&ty->t, f, sc->heads[h]);
                 for (uint32_t x = sc->der_start[h]; x < sc->der_start[h + 1]; x++)
-                    pair(ty, f, sc->derived[x]);
+                    crisk__pair_offer(&ty->t, f, sc->derived[x]);
             }
     }
 }
@@ -207,7 +128,7 @@ static void chain_pairs(tally *ty, uint32_t x)
     const scan *sc = ty->sc;
     for (uint32_t y = sc->next_fn[x]; y != PAIR_SCAN_FUNCTION; y = sc->next_fn[y])
         if (sc->inv->criticality[y] >= sc->min_criticality)
-            pair(ty, y, x);
+            crisk__pair_offer(&ty->t, y, x);
 }
 
 /* ---- the plan ---------------------------------------------------------------------------- */
@@ -290,24 +211,12 @@ out:
 /* A thread's tally, with an engine over the scan's topology when `engine`. */
 static int tally_init(tally *ty, scan *sc, size_t keep, int engine, crisk_error *err)
 {
-    size_t n = sc->n_rules;
     ty->sc = sc;
-    ty->heaps = calloc(n + 1, sizeof *ty->heaps);
-    ty->violations = calloc(n + 1, sizeof *ty->violations);
-    ty->unknown = calloc(n + 1, sizeof *ty->unknown);
-    ty->spofs = calloc(sc->inv->n + 1, sizeof *ty->spofs);
-    int ok = ty->heaps != NULL && ty->violations != NULL && ty->unknown != NULL
-          && ty->spofs != NULL;
-    for (size_t i = 0; ok && i < n; i++) {
-        ty->heaps[i].key = malloc((keep + 1) * sizeof *ty->heaps[i].key);
-        ty->heaps[i].cap = keep;
-        ok = ty->heaps[i].key != NULL;
-    }
-    if (!ok)
-        return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-    if (!engine)
-        return CRISK_OK;
-    int rc = crisk__prop_init_shared(&ty->p, &sc->t, err);
+    int rc = crisk__pair_tally_init(&ty->t, sc->inv, crisk__analysis_id_ranks(sc->a), sc->rules,
+                                    sc->n_rules, keep, 1, err);
+    if (rc != CRISK_OK || !engine)
+        return rc;
+    rc = crisk__prop_init_shared(&ty->p, &sc->t, err);
     ty->ready = rc == CRISK_OK;
     ty->p.want_all = 0;   /* only what fails: the §4 masks */
     return rc;
@@ -315,28 +224,10 @@ static int tally_init(tally *ty, scan *sc, size_t keep, int engine, crisk_error 
 
 static void tally_release(tally *ty)
 {
-    for (size_t i = 0; ty->heaps != NULL && i < ty->sc->n_rules; i++)
-        free(ty->heaps[i].key);
-    free(ty->heaps);
-    free(ty->violations);
-    free(ty->unknown);
-    free(ty->spofs);
+    crisk__pair_tally_release(&ty->t);
     if (ty->ready)
         crisk__prop_release(&ty->p);
     memset(ty, 0, sizeof *ty);
-}
-
-/* Add what `from` found to `into`. */
-static void tally_merge(tally *into, const tally *from)
-{
-    for (size_t i = 0; i < into->sc->n_rules; i++) {
-        into->violations[i] += from->violations[i];
-        into->unknown[i] += from->unknown[i];
-        for (size_t k = 0; k < from->heaps[i].n; k++)
-            offer(&into->heaps[i], from->heaps[i].key[k]);
-    }
-    for (size_t v = 0; v < into->sc->inv->n; v++)
-        into->spofs[v] += from->spofs[v];
 }
 
 /* Sweep the heads on up to `threads` threads (this one included; a thread
@@ -358,25 +249,8 @@ static int run_threads(scan *sc, tally *ty, size_t k, size_t keep, crisk_error *
     for (size_t i = 0; i < sc->n_chained; i++)
         chain_pairs(&ty[0], sc->chained[i]);
     for (size_t i = 1; i < k; i++)
-        tally_merge(&ty[0], &ty[i]);
+        crisk__pair_tally_merge(&ty[0].t, &ty[i].t);
     return CRISK_OK;
-}
-
-/* After the scan: a breach rule's function without rto_hours that some
- * node takes down is one finding that cannot be judged. */
-static void unknown_functions(const scan *sc, tally *ty)
-{
-    for (size_t i = 0; i < sc->n_rules; i++) {
-        const crisk__pair_rule *r = &sc->rules[i];
-        for (size_t k = 0; r->breach && k < sc->n_functions; k++) {
-            uint32_t f = sc->functions[k];
-            if (isnan(sc->inv->rto[f]) && ty->spofs[f] > 0
-                && sc->inv->criticality[f] >= r->min_criticality) {
-                ty->unknown[i]++;
-                offer(&ty->heaps[i], key_of(sc, f, PAIR_SCAN_FUNCTION));
-            }
-        }
-    }
 }
 
 static void scan_release(scan *sc)
@@ -391,15 +265,6 @@ static void scan_release(scan *sc)
     free(sc->chained);
     if (sc->topo_ready)
         crisk__topo_release(&sc->t);
-}
-
-void crisk__pair_rules_release(crisk__pair_rule *rules, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(rules[i].kept);
-        rules[i].kept = NULL;
-        rules[i].n_kept = 0;
-    }
 }
 
 int crisk__pair_scan(const crisk_analysis *a, crisk__pair_rule *rules, size_t n, size_t keep,
@@ -441,20 +306,10 @@ int crisk__pair_scan(const crisk_analysis *a, crisk__pair_rule *rules, size_t n,
     } else if (rc == CRISK_OK) {
         rc = tally_init(&ty[0], &sc, keep, 0, err);   /* nothing to sweep */
     }
-    if (rc == CRISK_OK)
-        unknown_functions(&sc, &ty[0]);
-    for (size_t i = 0; i < n && rc == CRISK_OK; i++) {
-        heap *h = &ty[0].heaps[i];
-        crisk__sort(h->key, h->n, sizeof *h->key, compare_u64);
-        rules[i].kept = h->key;
-        rules[i].n_kept = h->n;
-        rules[i].violations = ty[0].violations[i];
-        rules[i].unknown = ty[0].unknown[i];
-        h->key = NULL;
-    }
     if (rc == CRISK_OK) {
-        *spofs = ty[0].spofs;
-        ty[0].spofs = NULL;
+        crisk__pair_tally_finish(&ty[0].t, rules, ty[0].t.spofs);
+        *spofs = ty[0].t.spofs;
+        ty[0].t.spofs = NULL;
     }
     for (size_t i = 0; i < k; i++)
         if (ty[i].sc != NULL)

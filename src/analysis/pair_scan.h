@@ -20,23 +20,7 @@
 
 #include "chainrisk/chainrisk.h"
 
-/* A finding's key: (function's id rank << 32) | node's id rank, so keys
- * sort as a rule lists its findings (functions by id, then nodes by id).
- * A breach rule's function without rto_hours has one finding, "cannot be
- * judged", keyed with node rank PAIR_SCAN_FUNCTION. */
-#define PAIR_SCAN_FUNCTION UINT32_MAX
-
-typedef struct crisk__pair_rule {
-    /* what the rule asks */
-    int breach;                 /* 0: no_spof; 1: no_breach */
-    double min_criticality;     /* functions in scope: criticality >= this */
-    unsigned substitutability;  /* no_spof: bit s set = only SPOFs of substitutability s;
-                                 * 0 = every SPOF */
-    /* what the scan found */
-    uint64_t *kept;             /* the smallest keys, ascending (malloc'ed) */
-    size_t n_kept;
-    size_t violations, unknown; /* every finding, kept or not */
-} crisk__pair_rule;
+#include "pair_tally.h"
 
 /* Scan the pairs of `a` against rules[0..n), keeping at most `keep`
  * findings per rule, on up to `threads` threads (0: one per online CPU;
@@ -45,8 +29,5 @@ typedef struct crisk__pair_rule {
  * Returns CRISK_OK or CRISK_ENOMEM (err set); on error nothing is kept. */
 int crisk__pair_scan(const crisk_analysis *a, crisk__pair_rule *rules, size_t n, size_t keep,
                      unsigned threads, uint32_t **spofs, crisk_error *err);
-
-/* Free what a scan kept in each rule. */
-void crisk__pair_rules_release(crisk__pair_rule *rules, size_t n);
 
 #endif

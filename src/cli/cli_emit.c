@@ -7,6 +7,12 @@
 
 int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_analysis **a)
 {
+    return cli_analyse_for(c, keep, NULL, inv, a);
+}
+
+int cli_analyse_for(const cli_common *c, int keep, const crisk_policy *policy,
+                    crisk_inventory **inv, crisk_analysis **a)
+{
     *inv = NULL;
     int rc = cli_load(c, inv);
     if (rc != CRISK_OK)
@@ -24,6 +30,7 @@ int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_anal
     opts.progress_ctx = &progress;
     opts.threads = c->threads;
     opts.pairs_max_work = c->pairs_max_work;
+    opts.policy = policy;
     crisk_error err = CRISK_ERROR_INIT;
     rc = crisk_analysis_run(a, *inv, &opts, &err);
     cli_progress_done(&progress);

@@ -18,6 +18,11 @@ enum { CLI_KEEP_SPOFS = 1, CLI_KEEP_FALSE_REDUNDANCY = 2, CLI_KEEP_FINGERPRINTS 
  * *inv and *a. */
 int cli_analyse(const cli_common *c, int keep, crisk_inventory **inv, crisk_analysis **a);
 
+/* cli_analyse(), its sweeps also pairing for `policy` (may be NULL): the
+ * policy the analysis will be checked against (crisk_analysis_options). */
+int cli_analyse_for(const cli_common *c, int keep, const crisk_policy *policy,
+                    crisk_inventory **inv, crisk_analysis **a);
+
 /* cli_analyse() of other inputs than the command line's: `paths` (a diff's
  * side, a report's baseline), with the command line's importer options. */
 int cli_analyse_paths(const cli_common *c, const char *const *paths, size_t n, int keep,

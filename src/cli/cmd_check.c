@@ -72,7 +72,7 @@ static int run_check(const cli_common *c, check_cli *x, crisk_policy *p)
     crisk_inventory *inv = NULL;
     crisk_analysis *a = NULL;
     crisk_check *check = NULL;
-    int rc = cli_analyse(c, keep, &inv, &a);
+    int rc = cli_analyse_for(c, keep, p, &inv, &a);   /* the rules read the sweeps */
     if (rc == EXIT_OK)
         rc = cli_check_policy(c, p, a, &check);
     if (rc == EXIT_OK) {

@@ -270,6 +270,7 @@ static int analyse(const cli_common *c, const report_args *args, report_state *s
     uint32_t *listed = NULL;
     int rc = crisk_report_spof_functions(s->inv, &listed, &aopts.n_spof_functions, &err);
     aopts.spof_functions = listed;
+    aopts.policy = s->policy;   /* --policy: its rules read the sweeps */
     if (rc == CRISK_OK)
         rc = crisk_analysis_run(&s->a, s->inv, &aopts, &err);
     free(listed);
