@@ -25,6 +25,7 @@
 #include "model/model.h"
 #include "model/policy.h"
 #include "pair_scan.h"
+#include "scenarios.h"
 #include "util/quote.h"
 
 #include <math.h>
@@ -630,7 +631,8 @@ static int check_scenarios(crisk_check *c, size_t i, const crisk__rule *r, crisk
     opts.hours = r->hours;
     opts.threads = c->opts.threads;
     crisk_scenario_run *run = NULL;
-    int rc = crisk_scenarios_run(&run, c->inv, r->set, &opts, err);
+    int rc = crisk__scenarios_run_on(&run, c->inv, crisk__analysis_topology(c->a), r->set, &opts,
+                                     err);
     if (rc != CRISK_OK)
         return rc;
     size_t n_results, n_functions;

@@ -19,6 +19,7 @@
  */
 #include "analysis_internal.h"
 #include "model/model.h"
+#include "scenarios.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -148,7 +149,7 @@ static int joint_impact(const crisk_analysis *a, crisk_concentration_by by, cris
     crisk_scenario_options opts = CRISK_SCENARIO_OPTIONS_INIT;
     opts.keep_functions = 0;   /* the counts are enough */
     if (rc == CRISK_OK && crisk_scenario_set_count(set) > 0)
-        rc = crisk_scenarios_run(&run, inv, set, &opts, err);
+        rc = crisk__scenarios_run_on(&run, inv, crisk__analysis_topology(a), set, &opts, err);
     size_t count = 0;
     const crisk_scenario_result *res = run != NULL ? crisk_scenario_run_results(run, &count) : NULL;
     for (size_t i = 0; rc == CRISK_OK && i < count; i++) {

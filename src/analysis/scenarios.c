@@ -30,6 +30,7 @@
  * redundancy group mixes two durations).
  */
 #include "propagate.h"
+#include "scenarios.h"
 #include "util/quote.h"
 #include "util/thread.h"
 
@@ -174,6 +175,7 @@ typedef struct down_list {
 
 struct crisk_scenario_run {
     const crisk_inventory *inv;
+    const crisk__topo *topo;           /* borrowed (crisk__scenarios_run_on), or NULL */
     const crisk_scenario_set *set;
     crisk_scenario_result *results;    /* sorted at the end */
     crisk_scenario_result *acc;        /* by scenario: what the sweeps count into */
@@ -637,6 +639,7 @@ static int run_pass(crisk_scenario_run *r, const plans *ps, const uint32_t *subs
     size_t n_swept = 0, n_batches = 0;
     crisk__topo topo;
     memset(&topo, 0, sizeof topo);
+    const crisk__topo *t = r->topo != NULL ? r->topo : &topo;
     int rc = make_batches(subset, n, ps, &order, &n_swept, &batches, &n_batches) == 0 ? CRISK_OK
                                                                                       : oom(err);
     size_t k = n_batches == 0 ? 0
@@ -649,7 +652,7 @@ static int run_pass(crisk_scenario_run *r, const plans *ps, const uint32_t *subs
     r->n_lists = k + 1;
     if (rc == CRISK_OK && (w == NULL || r->lists == NULL))
         rc = oom(err);
-    if (rc == CRISK_OK && k > 0)
+    if (rc == CRISK_OK && k > 0 && r->topo == NULL)
         rc = crisk__topo_init(&topo, r->inv, err);
     run_plan rp = { .r = r, .opts = opts, .ps = ps, .order = order, .batches = batches,
                     .n_batches = n_batches, .n_swept = n_swept };
@@ -657,7 +660,7 @@ static int run_pass(crisk_scenario_run *r, const plans *ps, const uint32_t *subs
     atomic_init(&rp.done, 0);
     atomic_init(&rp.stop, 0);
     if (rc == CRISK_OK && k > 0)
-        rc = start_workers(w, k, &rp, &topo, err);
+        rc = start_workers(w, k, &rp, t, err);
     for (size_t i = 0; i < n && rc == CRISK_OK; i++)
         if (ps->p[subset[i]].alone)
             rc = run_alone(r, subset[i], opts, err);
@@ -737,6 +740,13 @@ int crisk_scenarios_run(crisk_scenario_run **out, const crisk_inventory *inv,
                         const crisk_scenario_set *set, const crisk_scenario_options *opts,
                         crisk_error *err)
 {
+    return crisk__scenarios_run_on(out, inv, NULL, set, opts, err);
+}
+
+int crisk__scenarios_run_on(crisk_scenario_run **out, const crisk_inventory *inv,
+                            const crisk__topo *topo, const crisk_scenario_set *set,
+                            const crisk_scenario_options *opts, crisk_error *err)
+{
     static const crisk_scenario_options defaults = CRISK_SCENARIO_OPTIONS_INIT;
     if (opts == NULL)
         opts = &defaults;
@@ -749,6 +759,7 @@ int crisk_scenarios_run(crisk_scenario_run **out, const crisk_inventory *inv,
     if (r == NULL)
         return oom(err);
     r->inv = inv;
+    r->topo = topo != NULL && topo->inv == inv ? topo : NULL;
     r->set = set;
     for (size_t v = 0; v < inv->n; v++)
         if (inv->type[v] == CRISK_NODE_FUNCTION)
