@@ -182,9 +182,16 @@ typedef struct crisk_analysis_options {
                                          * CRISK_CHECK_KEEP findings per rule),
                                          * instead of the check failing every node
                                          * that takes a function down once more */
+    int keep_topology;            /* keep the sweeps' topology (about 30 bytes a node and
+                                   * 8 an edge) for what sweeps again on this analysis:
+                                   * concentration's joint failures, tier-1 lists
+                                   * (crisk_analysis_tier1_each), the members false
+                                   * redundancy fails, minimal pairs, a policy's
+                                   * scenarios - each otherwise builds it once more.
+                                   * keep_fingerprints implies it (a diff sweeps on it) */
 } crisk_analysis_options;
 
-#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL }
+#define CRISK_ANALYSIS_OPTIONS_INIT { 1, 1, NULL, NULL, 0, 0, 0, 0, NULL, 0, NULL, 0 }
 #define CRISK_ANALYSIS_MAX_THREADS 16
 
 /* Compute every metric of every node in one pass.

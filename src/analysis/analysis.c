@@ -1194,11 +1194,23 @@ static void *sweep_batches(void *arg)
     return NULL;
 }
 
-/* Keep the topology for what sweeps again after the analysis: a diff's
- * nodes whose impact sets changed, a check's pairs, the joint failures of
- * concentration's entities and a policy's scenarios.  One build instead of
- * one each; it is freed with the analysis (about 30 bytes a node and 8 an
- * edge, below the peak of the sweeps whose masks are freed by then). */
+/* An engine for sweeps after the analysis (tier-1 lists, the members a
+ * false-redundancy finding fails, minimal pairs): on the kept topology,
+ * else one of its own. */
+static int prop_on_topology(const crisk_analysis *a, crisk__prop *p, crisk_error *err)
+{
+    return a->topo != NULL ? crisk__prop_init_shared(p, a->topo, err)
+                           : crisk__prop_init(p, a->inv, err);
+}
+
+/* Keep the topology (keep_topology, keep_fingerprints) for what sweeps
+ * again after the analysis: a diff's nodes whose impact sets changed, the
+ * joint failures of concentration's entities and a policy's scenarios,
+ * tier-1 lists, false-redundancy findings' failed members and minimal
+ * pairs (prop_on_topology).  One build instead of one each (each rebuilt
+ * the igraph graph too), for about 30 bytes a node and 8 an edge held
+ * until the analysis is freed: below rank's peak (the sweeps' masks are
+ * freed by then), not below a check's, which is why it is asked for. */
 static int keep_topology(crisk_analysis *a, crisk__topo *topo, crisk_error *err)
 {
     a->topo = malloc(sizeof *a->topo);
@@ -1312,7 +1324,7 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
     free(kind);
     chains_release(&ch);
     fn_classes_release(&fc);
-    if (rc == CRISK_OK)
+    if (rc == CRISK_OK && (opts->keep_topology || opts->keep_fingerprints))
         rc = keep_topology(a, &topo, err);
     else
         crisk__topo_release(&topo);
@@ -1905,7 +1917,7 @@ int crisk_analysis_tier1_each(const crisk_analysis *a, const uint32_t *nodes, si
     batch_lists *bl = calloc(1, sizeof *bl);
     crisk__prop p;
     memset(&p, 0, sizeof p);
-    int rc = t1 == NULL || bl == NULL ? oom(err) : crisk__prop_init(&p, inv, err);
+    int rc = t1 == NULL || bl == NULL ? oom(err) : prop_on_topology(a, &p, err);
     p.want_grp = 0;   /* the lists are of dependants: the `all` masks */
     if (rc == CRISK_OK && (bl->skip_of = calloc(inv->n + 1, sizeof *bl->skip_of)) == NULL)
         rc = oom(err);
@@ -1973,7 +1985,7 @@ int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **beg
     crisk__prop p;
     memset(&p, 0, sizeof p);
     int rc = begin == NULL || order == NULL || failed == NULL ? oom(err)
-             : n_fr == 0 ? CRISK_OK : crisk__prop_init(&p, inv, err);
+             : n_fr == 0 ? CRISK_OK : prop_on_topology(a, &p, err);
     if (rc == CRISK_OK) {
         for (size_t i = 0; i < n_fr; i++)
             order[i] = (uint32_t)i;
@@ -2138,7 +2150,7 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
     int rc = CRISK_OK;
     if (cache->pairs == NULL) {
         crisk__prop *fresh = malloc(sizeof *fresh);
-        rc = fresh == NULL ? oom(err) : crisk__prop_init(fresh, a->inv, err);
+        rc = fresh == NULL ? oom(err) : prop_on_topology(a, fresh, err);
         if (rc != CRISK_OK) {
             free(fresh);
             free(cand);

@@ -32,9 +32,10 @@ int crisk__analysis_keeps(const crisk_analysis *a, enum crisk__kept what);
 void crisk__analysis_fingerprint(const crisk_analysis *a, size_t node, uint64_t *impact,
                                  uint64_t *breach);
 
-/* The topology the analysis' sweeps ran on, kept for what sweeps again
- * (a diff, a check, joint failures), so that none builds it once more.
- * Borrowed: valid while the analysis is.  O(1). */
+/* The topology the analysis' sweeps ran on, kept (keep_topology,
+ * keep_fingerprints) for what sweeps again (a diff, joint failures, tier-1
+ * lists), so that none builds it once more; NULL when not kept.  Borrowed:
+ * valid while the analysis is.  O(1). */
 struct crisk__topo;
 const struct crisk__topo *crisk__analysis_topology(const crisk_analysis *a);
 

@@ -26,6 +26,7 @@ int cli_analyse_for(const cli_common *c, int keep, const crisk_policy *policy,
     opts.keep_spofs = (keep & CLI_KEEP_SPOFS) != 0;
     opts.keep_false_redundancy = (keep & CLI_KEEP_FALSE_REDUNDANCY) != 0;
     opts.keep_fingerprints = (keep & CLI_KEEP_FINGERPRINTS) != 0;
+    opts.keep_topology = (keep & CLI_KEEP_TOPOLOGY) != 0;
     opts.progress = cli_progress_update;
     opts.progress_ctx = &progress;
     opts.threads = c->threads;
@@ -105,7 +106,8 @@ int cli_policy_keep(const crisk_policy *p)
 {
     unsigned needs = crisk_policy_needs(p);
     return ((needs & CRISK_POLICY_NEEDS_SPOFS) ? CLI_KEEP_SPOFS : 0)
-         | ((needs & CRISK_POLICY_NEEDS_FALSE_REDUNDANCY) ? CLI_KEEP_FALSE_REDUNDANCY : 0);
+         | ((needs & CRISK_POLICY_NEEDS_FALSE_REDUNDANCY) ? CLI_KEEP_FALSE_REDUNDANCY : 0)
+         | ((needs & CRISK_POLICY_NEEDS_SCENARIOS) ? CLI_KEEP_TOPOLOGY : 0);
 }
 
 int cli_find_node(const crisk_inventory *inv, const char *id, size_t *out)

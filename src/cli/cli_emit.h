@@ -10,7 +10,8 @@
 
 /* What an analysis must record beyond the per-node metrics (each costs time
  * on large inventories, so commands ask only for what they print). */
-enum { CLI_KEEP_SPOFS = 1, CLI_KEEP_FALSE_REDUNDANCY = 2, CLI_KEEP_FINGERPRINTS = 4 };
+enum { CLI_KEEP_SPOFS = 1, CLI_KEEP_FALSE_REDUNDANCY = 2, CLI_KEEP_FINGERPRINTS = 4,
+       CLI_KEEP_TOPOLOGY = 8 };
 
 /* Load the inventory (diagnostics on stderr) and, when `a` is not NULL,
  * analyse it keeping what `keep` (CLI_KEEP_*) asks for, with a progress line

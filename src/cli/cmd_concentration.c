@@ -96,7 +96,7 @@ int cmd_concentration(int argc, char **argv)
     }
     crisk_inventory *inv = NULL;
     crisk_analysis *a = NULL;
-    rc = cli_analyse(&c, 0, &inv, &a);
+    rc = cli_analyse(&c, CLI_KEEP_TOPOLOGY, &inv, &a);   /* joint failures sweep on it */
     if (rc != EXIT_OK)
         return rc;
     k.a = a;

@@ -204,7 +204,8 @@ int cmd_export(int argc, char **argv)
     /* The workbook has sheets for SPOFs, pairs, shared dependencies and
      * false redundancy: the analysis must keep them.  The fault tree needs
      * the model only, not the metrics. */
-    int keep = x.format == CRISK_EXPORT_XLSX ? CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY : 0;
+    int keep = x.format == CRISK_EXPORT_XLSX
+                   ? CLI_KEEP_SPOFS | CLI_KEEP_FALSE_REDUNDANCY | CLI_KEEP_TOPOLOGY : 0;
     rc = cli_analyse(&c, keep, &inv, x.format == CRISK_EXPORT_MEF ? NULL : &x.a);
     if (rc != EXIT_OK)
         return rc;

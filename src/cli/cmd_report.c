@@ -271,6 +271,7 @@ static int analyse(const cli_common *c, const report_args *args, report_state *s
     int rc = crisk_report_spof_functions(s->inv, &listed, &aopts.n_spof_functions, &err);
     aopts.spof_functions = listed;
     aopts.policy = s->policy;   /* --policy: its rules read the sweeps */
+    aopts.keep_topology = 1;    /* joint failures, tier-1 lists, a policy's scenarios */
     if (rc == CRISK_OK)
         rc = crisk_analysis_run(&s->a, s->inv, &aopts, &err);
     free(listed);

@@ -50,7 +50,7 @@ int cmd_shared(int argc, char **argv)
         return EXIT_USAGE;
     crisk_inventory *inv = NULL;
     crisk_analysis *a = NULL;
-    rc = cli_analyse(&c, CLI_KEEP_FALSE_REDUNDANCY, &inv, &a);
+    rc = cli_analyse(&c, CLI_KEEP_FALSE_REDUNDANCY | CLI_KEEP_TOPOLOGY, &inv, &a);
     if (rc != EXIT_OK)
         return rc;
     shared_cli s = { &c, a };

@@ -89,7 +89,7 @@ int cmd_spof(int argc, char **argv)
     c.pairs_max_work = s.pairs_max_work;
     crisk_inventory *inv = NULL;
     crisk_analysis *a = NULL;
-    rc = cli_analyse(&c, CLI_KEEP_SPOFS, &inv, &a);
+    rc = cli_analyse(&c, CLI_KEEP_SPOFS | (s.pairs ? CLI_KEEP_TOPOLOGY : 0), &inv, &a);
     if (rc != EXIT_OK)
         return rc;
     size_t v;
