@@ -21,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/analysis_internal.h"
+#include "analysis/diff.h"   /* the pairs' key sets: a test cuts their file */
 #include "chainrisk/chainrisk.h"
 #include "loading.h"
 #include "util/util.h"
@@ -1587,6 +1589,93 @@ Test(diff, fails_dirty_nodes_on_threads_and_derives_chain_members)
         crisk_diff_free(d);
     }
     free(first);
+    release(&o);
+    release(&n);
+}
+
+/* ---- the pairs' file failing under a cursor ----------------------------------------------------- */
+
+/* `functions` functions f000..., and a chain h000 -> h001 -> ... of
+ * `chain` providers; with `linked`, every function depends on h000, so
+ * every h is a SPOF of every function. */
+static void fan_chain(side *s, int functions, int chain, int linked)
+{
+    tl_builder t;
+    tl_builder_begin(&t);
+    char id[16], to[16];
+    for (int i = 0; i < functions + chain; i++) {
+        crisk_node_record rec;
+        crisk_node_record_init(&rec);
+        snprintf(id, sizeof id, i < functions ? "f%03d" : "h%03d",
+                 i < functions ? i : i - functions);
+        rec.id = id;
+        rec.type = i < functions ? CRISK_NODE_FUNCTION : CRISK_NODE_SUPPLIER;
+        tl_builder_node(&t, &rec);
+    }
+    for (int i = 0; i < chain - 1; i++) {
+        crisk_edge_record rec;
+        crisk_edge_record_init(&rec);
+        snprintf(id, sizeof id, "h%03d", i);
+        snprintf(to, sizeof to, "h%03d", i + 1);
+        rec.from = id;
+        rec.to = to;
+        tl_builder_edge(&t, &rec);
+    }
+    for (int i = 0; linked && i < functions; i++) {
+        crisk_edge_record rec;
+        crisk_edge_record_init(&rec);
+        snprintf(id, sizeof id, "f%03d", i);
+        rec.from = id;
+        rec.to = "h000";
+        tl_builder_edge(&t, &rec);
+    }
+    s->inv = tl_builder_finish(&t);
+    analyse(s);
+}
+
+/* 600 functions come to depend on a chain of 500 providers: 300 000 SPOFs
+ * appear, 290 000 of them spilled as one run (about 300 KB, more than the
+ * 256 KiB its reader buffers).  Once a cursor has handed out one pair, the
+ * file is cut to nothing: the cursor hands out the pairs it had read, in
+ * order, then fails with CRISK_EIO and the system's reason, instead of
+ * ending as if the list were whole (an emitter would write a short
+ * table). */
+Test(diff, pairs_file_failing_under_the_cursor_is_an_error)
+{
+    side o = { NULL, NULL }, n = { NULL, NULL };
+    fan_chain(&o, 600, 500, 0);
+    fan_chain(&n, 600, 500, 1);
+    crisk_diff *d = NULL;
+    crisk_diff_options opts = CRISK_DIFF_OPTIONS_INIT;
+    opts.pairs_in_memory = 290000;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_diff_run(&d, o.a, n.a, &opts, &err), CRISK_OK, "%s", err.message);
+    size_t total;
+    const crisk_pair_diff *want = read_pairs(d, CRISK_DIFF_SPOFS, &total);
+    cr_assert_eq(total, 300000);
+    cr_assert_eq(d->pairs[CRISK_DIFF_SPOFS].n_runs, 1);
+    cr_assert_gt(d->pairs[CRISK_DIFF_SPOFS].runs[0].bytes, (uint64_t)(256u << 10));
+    crisk_diff_cursor *c = NULL;
+    cr_assert_eq(crisk_diff_pairs_open(&c, d, CRISK_DIFF_SPOFS, &err), CRISK_OK, "%s",
+                 err.message);
+    crisk_pair_diff x;
+    cr_assert_eq(crisk_diff_pairs_next(c, &x, &err), 1);
+    cr_assert_eq(ftruncate(d->pairs[CRISK_DIFF_SPOFS].fd, 0), 0);
+    size_t got = 1;
+    int rc;
+    while ((rc = crisk_diff_pairs_next(c, &x, &err)) == 1) {
+        cr_assert_lt(got, total);
+        cr_assert(x.new_function == want[got].new_function && x.new_node == want[got].new_node,
+                  "pair %zu", got);
+        got++;
+    }
+    cr_expect_eq(rc, CRISK_EIO);
+    cr_expect_eq(err.code, CRISK_EIO);
+    cr_expect_str_eq(err.message, "cannot read a temporary file: Input/output error");
+    cr_expect_gt(got, 1000, "the pairs read before the failure came first (%zu)", got);
+    cr_expect_lt(got, total - 1000, "the failure came before the end (%zu)", got);
+    crisk_diff_pairs_close(c);
+    crisk_diff_free(d);
     release(&o);
     release(&n);
 }
