@@ -128,11 +128,12 @@ typedef struct crisk_check_options {
  * (crisk_policy_load_scenarios); CRISK_EUSAGE otherwise.  Results do not
  * depend on the thread count.  Errors: CRISK_EUSAGE, CRISK_ENOMEM, the
  * scenario engine's.  Time O(V log V) per concentration rule, O(V) per
- * metric or completeness rule, one sweep of the nodes that take a function
- * down for all SPOF and breach rules together plus O(S r) for the S SPOF
- * pairs and r such rules (memory O(V + r CRISK_CHECK_KEEP): the pairs are
- * counted, not kept), O(F) for false redundancy (F its findings),
- * crisk_scenarios_run per scenarios rule. */
+ * metric or completeness rule, O(F) for false redundancy (F its findings),
+ * crisk_scenarios_run per scenarios rule; for all SPOF and breach rules
+ * together O(S r) for the S SPOF pairs and r such rules (memory O(V + r
+ * CRISK_CHECK_KEEP): the pairs are counted, not kept) - read from the
+ * analysis' own sweeps when it ran with crisk_analysis_options.policy ==
+ * p, else after one more sweep of the nodes that take a function down. */
 int  crisk_check_run(crisk_check **out, const crisk_policy *p, const crisk_analysis *a,
                      const crisk_check_options *opts, crisk_error *err);
 void crisk_check_free(crisk_check *c);
