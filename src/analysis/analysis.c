@@ -66,11 +66,10 @@ struct crisk_analysis {
     uint64_t *fp_breach;        /* ... over those of them whose rto_hours < its recovery_hours */
     crisk__topo *topo;          /* keep_fingerprints: the sweeps' topology, kept for a diff */
     /* opts->policy: its no_spof and no_breach rules, as the sweeps found them
-     * (pair_scan.h), and per function the SPOFs in their scope */
+     * (pair_tally.h) */
     const crisk_policy *policy;
     crisk__pair_rule *policy_rules;
     size_t n_policy_rules;
-    uint32_t *policy_spofs;
 };
 
 static int oom(crisk_error *err)
@@ -1222,14 +1221,14 @@ static int keep_topology(crisk_analysis *a, crisk__topo *topo, crisk_error *err)
     return CRISK_OK;
 }
 
-/* opts->policy: the findings of every thread into the analysis' rules. */
-static void keep_policy_pairs(crisk_analysis *a, crisk__pair_tally *tally, size_t k)
+/* opts->policy: the findings of every thread into the analysis' rules;
+ * `spofs` per function, the SPOFs the analysis counted. */
+static void keep_policy_pairs(crisk_analysis *a, crisk__pair_tally *tally, size_t k,
+                              const uint32_t *spofs)
 {
     for (size_t i = 1; i < k; i++)
         crisk__pair_tally_merge(&tally[0], &tally[i]);
-    crisk__pair_tally_finish(&tally[0], a->policy_rules, tally[0].spofs);
-    a->policy_spofs = tally[0].spofs;
-    tally[0].spofs = NULL;
+    crisk__pair_tally_finish(&tally[0], a->policy_rules, spofs);
 }
 
 /* Sweep every node that something depends on, CRISK__SCENARIOS at a time.
@@ -1282,7 +1281,7 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
         rc = oom(err);
     for (size_t i = 0; rc == CRISK_OK && tally != NULL && i < k; i++) {
         rc = crisk__pair_tally_init(&tally[i], a->inv, a->id_rank, a->policy_rules,
-                                    a->n_policy_rules, CRISK_CHECK_KEEP, 1, err);
+                                    a->n_policy_rules, CRISK_CHECK_KEEP, 0, err);
         sw[i].g.tally = &tally[i];
     }
     for (size_t i = 0; rc == CRISK_OK && i < k; i++) {
@@ -1315,7 +1314,7 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
         rc = oom(err);
     g->tally = NULL;
     if (rc == CRISK_OK && tally != NULL)
-        keep_policy_pairs(a, tally, k);
+        keep_policy_pairs(a, tally, k, g->spof_count);
     for (size_t i = 0; tally != NULL && i < k; i++)
         crisk__pair_tally_release(&tally[i]);
     free(tally);
@@ -1550,9 +1549,10 @@ static int keep_spof_lists(crisk_analysis *a, const crisk_analysis_options *opts
     return 0;
 }
 
-/* opts->policy: the pair rules its sweeps fill.  The nodes that chains
- * inherit from (see "Chains") must record their pairs for the chains to be
- * paired too: the analysis counts SPOFs when it does not list them. */
+/* opts->policy: the pair rules its sweeps fill.  The analysis counts each
+ * function's SPOFs (the rules' unknown findings and the check read them),
+ * which also records the pairs of the nodes that chains inherit from (see
+ * "Chains"), so that the chains are paired too when SPOFs are not listed. */
 static int start_policy(crisk_analysis *a)
 {
     if (a->policy == NULL)
@@ -1561,7 +1561,7 @@ static int start_policy(crisk_analysis *a)
     if (a->policy_rules == NULL)
         return -1;
     crisk__pair_rules_of(a->policy, a->policy_rules, NULL, &a->n_policy_rules);
-    if (a->n_policy_rules > 0 && !a->has_spofs)
+    if (a->n_policy_rules > 0)
         a->counting = 1;
     return 0;
 }
@@ -1644,23 +1644,19 @@ void crisk_analysis_free(crisk_analysis *a)
     if (a->policy_rules != NULL)
         crisk__pair_rules_release(a->policy_rules, a->n_policy_rules);
     free(a->policy_rules);
-    free(a->policy_spofs);
     free(a);
 }
 
 /* ---- getters ------------------------------------------------------------------- */
 
 const crisk__pair_rule *crisk__analysis_policy_pairs(const crisk_analysis *a,
-                                                     const crisk_policy *p, size_t *n,
-                                                     const uint32_t **spofs)
+                                                     const crisk_policy *p, size_t *n)
 {
     if (p == NULL || a->policy != p || a->policy_rules == NULL) {
         *n = 0;
-        *spofs = NULL;
         return NULL;
     }
     *n = a->n_policy_rules;
-    *spofs = a->policy_spofs;
     return a->policy_rules;
 }
 

@@ -40,15 +40,13 @@ struct crisk__topo;
 const struct crisk__topo *crisk__analysis_topology(const crisk_analysis *a);
 
 /* What the analysis' sweeps found for the no_spof and no_breach rules of
- * `p` (in crisk__pair_rules_of's order; *spofs: per function in their
- * scope, how many nodes take it down alone), when it ran with
- * crisk_analysis_options.policy == p and every sweep finished; otherwise
- * NULL, and the check scans the pairs itself (pair_scan.h).  Borrowed.
- * O(1). */
+ * `p` (in crisk__pair_rules_of's order), when it ran with
+ * crisk_analysis_options.policy == p; otherwise NULL, and the check scans
+ * the pairs itself (pair_scan.h).  Such an analysis counts every
+ * function's SPOFs (crisk_analysis_spof_count).  Borrowed.  O(1). */
 struct crisk__pair_rule;
 const struct crisk__pair_rule *crisk__analysis_policy_pairs(const crisk_analysis *a,
-                                                            const crisk_policy *p, size_t *n,
-                                                            const uint32_t **spofs);
+                                                            const crisk_policy *p, size_t *n);
 
 /* crisk_concentration_compute, with the joint impact of each entity
  * (joint_*) only when `joint`: otherwise 0 and NaN, and no scenario is run

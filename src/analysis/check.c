@@ -723,8 +723,7 @@ static int scan_pairs(crisk_check *c, crisk_error *err)
     crisk__pair_rules_of(p, c->pair_rules, c->pair_rule_of, &n);
     if (n == 0)
         return CRISK_OK;
-    const uint32_t *spofs = NULL;
-    const crisk__pair_rule *swept = crisk__analysis_policy_pairs(c->a, p, &n_swept, &spofs);
+    const crisk__pair_rule *swept = crisk__analysis_policy_pairs(c->a, p, &n_swept);
     if (swept == NULL)   /* the analysis did not pair for this policy: fail them again */
         return crisk__pair_scan(c->a, c->pair_rules, n, CRISK_CHECK_KEEP, c->opts.threads,
                                 &c->spofs, err);
@@ -732,7 +731,8 @@ static int scan_pairs(crisk_check *c, crisk_error *err)
     c->spofs = malloc((nodes + 1) * sizeof *c->spofs);
     if (c->spofs == NULL)
         return oom(err);
-    memcpy(c->spofs, spofs, nodes * sizeof *c->spofs);
+    for (size_t v = 0; v < nodes; v++)   /* counted: never SIZE_MAX, below 2^32 */
+        c->spofs[v] = (uint32_t)crisk_analysis_spof_count(c->a, v);
     for (size_t i = 0; i < n; i++) {
         crisk__pair_rule *r = &c->pair_rules[i];
         r->kept = malloc((swept[i].n_kept + 1) * sizeof *r->kept);
