@@ -102,16 +102,8 @@ void crisk__id_cells_release(crisk__id_cells *c)
 
 char *crisk__id_cells_reserve(crisk__id_cells *c, size_t size)
 {
-    if (size > c->cap) {
-        size_t cap = c->cap ? c->cap : 4096;
-        while (cap < size)
-            cap *= 2;
-        char *buf = realloc(c->buf, cap);
-        if (buf == NULL)
-            return NULL;
-        c->buf = buf;
-        c->cap = cap;
-    }
+    if (size > c->cap && crisk__grow((void **)&c->buf, &c->cap, size > 4096 ? size : 4096, 1))
+        return NULL;
     return c->buf;
 }
 
@@ -259,19 +251,15 @@ void crisk__csv_rows_finish(crisk__csv_rows *w)
     w->cap = 0;
 }
 
-/* Room for `more` bytes after what is gathered; NULL when out of memory. */
+/* Room for `more` bytes after what is gathered; NULL when out of memory.
+ * The first block is two flushes' worth (an empty cell makes it too). */
 static char *csv_rows_room(crisk__csv_rows *w, size_t more)
 {
-    if (w->buf == NULL || w->used + more > w->cap) {   /* an empty cell first, too */
-        size_t cap = w->cap ? w->cap : 2 * CSV_ROWS_FLUSH;
-        while (cap < w->used + more)
-            cap *= 2;
-        char *buf = realloc(w->buf, cap);
-        if (buf == NULL)
-            return NULL;
-        w->buf = buf;
-        w->cap = cap;
-    }
+    size_t need = w->used + more;
+    if ((w->buf == NULL || need > w->cap)
+        && crisk__grow((void **)&w->buf, &w->cap,
+                       need > 2 * CSV_ROWS_FLUSH ? need : 2 * CSV_ROWS_FLUSH, 1))
+        return NULL;
     return w->buf + w->used;
 }
 
