@@ -552,6 +552,107 @@ Test(spof_pairs_budget, cuts_a_single_function_over_the_budget_with_a_note)
     free(out);
 }
 
+/* What crisk_analysis_spof_pairs_each delivers, call by call. */
+typedef struct each_log {
+    char text[4096];
+    size_t calls, stop_at;
+} each_log;
+
+static int log_each(void *ctx, size_t i, const uint32_t *pairs, size_t n_pairs,
+                    const crisk_error *cut)
+{
+    each_log *l = ctx;
+    size_t used = strlen(l->text);
+    if (i != l->calls++)
+        return CRISK_EINTERNAL;   /* out of order */
+    if (cut != NULL)
+        snprintf(l->text + used, sizeof l->text - used, "%zu cut: %s\n", i, cut->message);
+    else
+        snprintf(l->text + used, sizeof l->text - used, "%zu: %zu pair%s%s\n", i, n_pairs,
+                 n_pairs == 1 ? "" : "s", pairs == NULL && n_pairs > 0 ? " (lost)" : "");
+    return l->calls == l->stop_at ? CRISK_EIO : CRISK_OK;
+}
+
+Test(spof_pairs_budget, each_on_any_threads_gives_what_the_calls_in_turn_give)
+{
+    crisk_inventory *inv = build(budget_nodes, COUNT(budget_nodes), budget_edges,
+                                 COUNT(budget_edges));
+    /* f3 (cheap) after the cut f2 fits; f1 again, last, does not */
+    const char *order[] = { "f1", "f2", "f3", "f4", "f1" };
+    uint32_t fn[5];
+    for (size_t i = 0; i < 5; i++)
+        fn[i] = (uint32_t)node_of(inv, order[i]);
+    /* the calls in turn */
+    each_log want = { .text = "" };
+    crisk_analysis *a = analyse_with_budget(inv, 6);
+    for (size_t i = 0; i < 5; i++) {
+        uint32_t *pairs = NULL;
+        size_t count = 0;
+        crisk_error err = CRISK_ERROR_INIT;
+        int rc = crisk_analysis_spof_pairs(a, fn[i], &pairs, &count, &err);
+        cr_assert(rc == CRISK_OK || rc == CRISK_ELIMIT);
+        log_each(&want, i, rc == CRISK_OK ? pairs : NULL, count, rc == CRISK_OK ? NULL : &err);
+        free(pairs);
+    }
+    crisk_analysis_free(a);
+    cr_assert_str_eq(want.text, "0: 1 pair\n"
+                                "1 cut: minimal pairs of 'f2' not computed: 2 candidates over 2 "
+                                "edges need about 4.02 edge visits, more than the 1.98 left of the "
+                                "limit of 6 for all functions together\n"
+                                "2: 0 pairs\n"
+                                "3 cut: minimal pairs of 'f4' not computed: 2 candidates over 3 "
+                                "edges need about 6.02 edge visits, more than the 1.98 left of the "
+                                "limit of 6 for all functions together\n"
+                                "4 cut: minimal pairs of 'f1' not computed: 2 candidates over 2 "
+                                "edges need about 4.02 edge visits, more than the 1.98 left of the "
+                                "limit of 6 for all functions together\n");
+    const unsigned threads[] = { 1, 2, 3, 8 };
+    for (size_t t = 0; t < COUNT(threads); t++) {
+        for (int topology = 0; topology < 2; topology++) {
+            crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+            opts.pairs_max_work = 6;
+            opts.threads = threads[t];
+            opts.keep_topology = topology;
+            crisk_error err = CRISK_ERROR_INIT;
+            cr_assert_eq(crisk_analysis_run(&a, inv, &opts, &err), CRISK_OK);
+            each_log got = { .text = "" };
+            cr_assert_eq(crisk_analysis_spof_pairs_each(a, fn, 5, log_each, &got, &err), CRISK_OK,
+                         "%s", err.message);
+            cr_assert_str_eq(got.text, want.text, "%u threads", threads[t]);
+            crisk_analysis_free(a);
+        }
+        /* a failing callback stops the search and is what it returns */
+        crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+        opts.threads = threads[t];
+        crisk_error err = CRISK_ERROR_INIT;
+        cr_assert_eq(crisk_analysis_run(&a, inv, &opts, &err), CRISK_OK);
+        each_log stopped = { .text = "", .stop_at = 2 };
+        cr_assert_eq(crisk_analysis_spof_pairs_each(a, fn, 5, log_each, &stopped, &err), CRISK_EIO);
+        cr_assert_eq(stopped.calls, 2);
+        cr_assert_str_eq(err.message, "", "the callback's failure is its own to describe");
+        crisk_analysis_free(a);
+    }
+    crisk_inventory_free(inv);
+}
+
+Test(spof_pairs_budget, each_refuses_an_analysis_without_the_spof_lists_before_any_call)
+{
+    crisk_inventory *inv = build(budget_nodes, COUNT(budget_nodes), budget_edges,
+                                 COUNT(budget_edges));
+    crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+    opts.keep_spofs = 0;
+    crisk_analysis *a = NULL;
+    crisk_error err = CRISK_ERROR_INIT;
+    cr_assert_eq(crisk_analysis_run(&a, inv, &opts, &err), CRISK_OK);
+    uint32_t fn[1] = { (uint32_t)node_of(inv, "f1") };
+    each_log got = { .text = "" };
+    cr_assert_eq(crisk_analysis_spof_pairs_each(a, fn, 1, log_each, &got, &err), CRISK_EUSAGE);
+    cr_assert_str_eq(err.message, "minimal pairs need an analysis that kept SPOFs");
+    cr_assert_eq(got.calls, 0);
+    crisk_analysis_free(a);
+    crisk_inventory_free(inv);
+}
+
 /* ---- impact ----------------------------------------------------------------------- */
 
 /* `id` fails for `hours` (NaN: its recovery_hours), as `chainrisk impact`

@@ -842,6 +842,66 @@ static void check_pairs_of(checker *c, const crisk_analysis *an, const ref_model
     free(expect);
 }
 
+/* crisk_analysis_spof_pairs_each over every function of a small graph, in
+ * a shuffled order, on the analysis' threads: each function's pairs as the
+ * reference has them, delivered in the order asked for. */
+typedef struct each_check {
+    checker *c;
+    const ref_model *g;
+    const ref_analysis *ra;
+    const uint32_t *fn;
+    size_t next;
+} each_check;
+
+static int each_matches(void *ctx, size_t i, const uint32_t *pairs, size_t n_pairs,
+                        const crisk_error *cut)
+{
+    each_check *e = ctx;
+    const char *id = e->g->nodes[e->fn[i]].id;
+    if (i != e->next++)
+        mismatch(e->c, "pairs_each", "'%s' delivered as %zu, expected %zu", id, i, e->next - 1);
+    int *expect = NULL;
+    size_t count = ref_spof_pairs(e->ra, e->g, (int)e->fn[i], &expect);
+    if (cut != NULL)
+        mismatch(e->c, "pairs_each", "pairs of '%s' cut: %s", id, cut->message);
+    else if (n_pairs != count)
+        mismatch(e->c, "pairs_each", "pairs of '%s': %zu, reference %zu", id, n_pairs, count);
+    else
+        for (size_t x = 0; x < 2 * count; x++)
+            if (pairs[x] != (uint32_t)expect[x]) {
+                mismatch(e->c, "pairs_each", "pairs of '%s', pair %zu differs", id, x / 2);
+                break;
+            }
+    free(expect);
+    return CRISK_OK;
+}
+
+static void check_pairs_each(checker *c, const crisk_analysis *an, const ref_model *g,
+                             const ref_analysis *ra, uint64_t seed)
+{
+    if (g->n > PAIRS_MAX_NODES)
+        return;
+    uint32_t *fn = malloc(((size_t)g->n + 1) * sizeof *fn);
+    size_t k = 0;
+    for (int f = 0; f < g->n; f++)
+        if (g->nodes[f].type == CRISK_NODE_FUNCTION)
+            fn[k++] = (uint32_t)f;
+    for (size_t i = k; i > 1; i--) {   /* any order: the callback gets it back */
+        size_t j = (size_t)((seed * 6364136223846793005ull + i) >> 33) % i;
+        uint32_t t = fn[i - 1];
+        fn[i - 1] = fn[j];
+        fn[j] = t;
+    }
+    each_check e = { c, g, ra, fn, 0 };
+    crisk_error err = CRISK_ERROR_INIT;
+    int rc = crisk_analysis_spof_pairs_each(an, fn, k, each_matches, &e, &err);
+    if (rc != CRISK_OK)
+        mismatch(c, "pairs_each", "rc %d (%s)", rc, err.message);
+    else if (e.next != k)
+        mismatch(c, "pairs_each", "%zu functions delivered of %zu", e.next, k);
+    free(fn);
+}
+
 /* Every function of a small graph; in a large one the function that depends
  * on most nodes (up to PAIRS_MAX_DEPENDENCIES, so past one 64-bit word). */
 static void check_pairs(checker *c, const crisk_analysis *an, const ref_model *g,
@@ -1258,6 +1318,7 @@ static int check_model(checker *c, const ref_model *g, uint64_t seed, int with_o
     check_tier1_each(c, an, g, &ra);
     check_fr_failed(c, an, inv, g, &ra.groups);
     check_pairs(c, an, g, &ra);
+    check_pairs_each(c, an, g, &ra, seed);
     check_cascades(c, inv, g, &ra.groups, seed);
     check_downtimes(c, inv, g, &ra.groups, seed);
     check_scenarios(c, inv, g, &ra.groups, seed);

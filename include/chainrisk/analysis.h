@@ -288,6 +288,22 @@ int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **beg
 #define CRISK_PAIRS_MAX_WORK 2e10
 int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t **out,
                               size_t *count, crisk_error *err);
+/* Minimal pairs of functions[0..n), as crisk_analysis_spof_pairs() called
+ * on each in turn gives them - the same pairs, the same cuts, one budget
+ * taken in that order - but searched on the analysis' threads (its
+ * options' `threads`), several functions at once.  `each` gets them in
+ * order, i = 0 .. n-1, one call at a time (from any of those threads):
+ * the pairs (2 * n_pairs node indices, valid during the call) or, for a
+ * function over the budget, pairs NULL and `cut` holding the
+ * CRISK_ELIMIT message.  A non-zero return from `each` stops the search
+ * and is returned, `err` left to `each`.  CRISK_EUSAGE, before any call,
+ * when one of the functions has no SPOF list in the analysis.  Memory:
+ * per thread, a propagator and 9 bytes a node; the pairs of at most 64
+ * functions searched ahead of the one delivered. */
+typedef int (*crisk_pairs_fn)(void *ctx, size_t i, const uint32_t *pairs, size_t n_pairs,
+                              const crisk_error *cut);
+int crisk_analysis_spof_pairs_each(const crisk_analysis *a, const uint32_t *functions, size_t n,
+                                   crisk_pairs_fn each, void *ctx, crisk_error *err);
 /* The budget of minimal pairs for the whole analysis, in edge visits. */
 double crisk_analysis_pairs_max_work(const crisk_analysis *a);
 

@@ -2048,22 +2048,44 @@ int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **beg
 
 /* ---- minimal pairs ----------------------------------------------------------------- */
 
-/* Nodes `function` depends on, transitively, minus itself and its SPOFs,
- * in id order; `region` (n bytes) marks the function and everything it
- * depends on - the only nodes a pair's cascade needs to visit to decide
- * whether the function fails.  *region_edges counts their edges. */
-static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **out, size_t *k,
-                           uint8_t **region_out, size_t *region_edges)
+/* One searcher's buffers, kept from function to function (n + 1 each):
+ * `seen` is all zero between functions, so a function costs its region,
+ * not the whole graph (at 1M nodes and 20 000 functions, clearing and
+ * copying per function cost more than most functions' sweeps). */
+typedef struct pair_scratch {
+    uint8_t *seen;       /* node -> 1 in the region, 2 a SPOF of the function */
+    uint32_t *region;    /* the function and everything it depends on */
+    uint32_t *cand;      /* the candidates, id order */
+    size_t n_region, k, region_edges;
+    double work;         /* the search's estimate, in edge visits */
+} pair_scratch;
+
+static int pair_scratch_init(pair_scratch *s, size_t n)
+{
+    memset(s, 0, sizeof *s);
+    s->seen = calloc(n + 1, 1);
+    s->region = malloc((n + 1) * sizeof *s->region);
+    s->cand = malloc((n + 1) * sizeof *s->cand);
+    return s->seen == NULL || s->region == NULL || s->cand == NULL ? -1 : 0;
+}
+
+static void pair_scratch_release(pair_scratch *s)
+{
+    free(s->seen);
+    free(s->region);
+    free(s->cand);
+}
+
+/* The nodes `function` depends on, transitively, minus itself and its
+ * SPOFs, in id order (s->cand); its region: the function and everything it
+ * depends on, the only nodes a pair's cascade needs to visit to decide
+ * whether the function fails, with their edges counted; and the estimate:
+ * k^2/2 scenarios, CRISK__SCENARIOS per sweep of at most region_edges. */
+static int pair_candidates(const crisk_analysis *a, size_t function, pair_scratch *s)
 {
     const crisk_inventory *inv = a->inv;
-    size_t n = inv->n;
-    uint8_t *seen = calloc(n + 1, 1);
-    uint32_t *list = malloc((n + 1) * sizeof *list);
-    if (seen == NULL || list == NULL) {
-        free(seen);
-        free(list);
-        return -1;
-    }
+    uint8_t *seen = s->seen;
+    uint32_t *list = s->region;
     size_t head = 0, tail = 0, edges = 0;
     list[tail++] = (uint32_t)function;
     seen[function] = 1;
@@ -2078,13 +2100,6 @@ static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **
             }
         }
     }
-    uint8_t *region = malloc(n + 1);
-    if (region == NULL) {
-        free(seen);
-        free(list);
-        return -1;
-    }
-    memcpy(region, seen, n + 1);
     size_t spof_count = 0;
     const uint32_t *spofs = crisk_analysis_spofs(a, function, &spof_count);
     for (size_t i = 0; i < spof_count; i++)
@@ -2092,17 +2107,87 @@ static int pair_candidates(const crisk_analysis *a, size_t function, uint32_t **
     size_t m = 0;
     for (size_t i = 1; i < tail; i++)   /* list[0] is the function */
         if (seen[list[i]] == 1)
-            list[m++] = list[i];
-    free(seen);
-    if (crisk__sort_r(list, m, sizeof *list, compare_by_id_rank, (void *)a) != 0) {
-        free(list);
-        free(region);
+            s->cand[m++] = list[i];
+    for (size_t i = 0; i < tail; i++)
+        seen[list[i]] = 0;
+    s->n_region = tail;
+    s->k = m;
+    s->region_edges = edges;
+    s->work = (double)m * ((double)m / CRISK__SCENARIOS + 1) * (double)edges;
+    return crisk__sort_r(s->cand, m, sizeof *s->cand, compare_by_id_rank, (void *)a);
+}
+
+/* Take the search's estimate from what is left of the analysis' budget,
+ * or refuse it (CRISK_ELIMIT, leaving the budget alone): the budget is the
+ * analysis', not a call's, so asking for every function's pairs costs the
+ * limit once, not once per function; and it is taken in the order the
+ * functions are asked for, whatever the threads do. */
+static int pair_budget(crisk_analysis *cache, size_t function, const pair_scratch *s,
+                       crisk_error *err)
+{
+    if (s->work > cache->pairs_work_left) {
+        char q[CRISK__QUOTE_MAX];
+        return crisk_error_set(err, CRISK_ELIMIT, NULL, 0, 0,
+                               "minimal pairs of '%s' not computed: %zu candidate%s over %zu "
+                               "edge%s need about %.3g edge visits, more than the %.3g left of "
+                               "the limit of %.3g for all functions together",
+                               crisk__quote(q, cache->inv->id[function]), s->k,
+                               s->k == 1 ? "" : "s", s->region_edges,
+                               s->region_edges == 1 ? "" : "s", s->work,
+                               cache->pairs_work_left, cache->pairs_max_work);
+    }
+    cache->pairs_work_left -= s->work;
+    return CRISK_OK;
+}
+
+/* The search itself, on `p` (its region empty): for each candidate a_i,
+ * the scenarios {a_i, a_j} for CRISK__SCENARIOS partners j > i at a time.
+ * Pairs into *out (2 * *count node indices, sorted: the candidates are in
+ * id order).  Returns 0 or -1 (out of memory; nothing allocated). */
+static int pair_sweeps(size_t function, crisk__prop *p, const pair_scratch *s, uint32_t **out,
+                       size_t *count)
+{
+    const uint32_t *cand = s->cand;
+    size_t k = s->k, n_pairs = 0, cap = 0;
+    uint32_t *pairs = NULL;
+    int rc = crisk__prop_mark_region(p, s->region, s->n_region, 1);
+    for (size_t i = 0; i < k && rc == 0; i++) {
+        for (size_t j0 = i + 1; j0 < k && rc == 0; j0 += CRISK__SCENARIOS) {
+            size_t width = k - j0 < CRISK__SCENARIOS ? k - j0 : CRISK__SCENARIOS;
+            crisk__mask valid;
+            crisk__mask_first(&valid, width);
+            crisk__prop_clear(p);
+            rc = crisk__prop_seed(p, cand[i], &valid);
+            for (size_t x = 0; x < width; x++)
+                rc |= crisk__prop_seed_one(p, cand[j0 + x], x);
+            if (rc != 0)
+                break;
+            crisk__prop_run(p);
+            for (int w = 0; w < CRISK__W && rc == 0; w++) {
+                uint64_t fails = crisk__prop_grp(p, (uint32_t)function)->w[w] & valid.w[w];
+                while (fails) {
+                    size_t x = SCENARIO(w, __builtin_ctzll(fails));
+                    fails &= fails - 1;
+                    if (crisk__grow((void **)&pairs, &cap, 2 * n_pairs + 2, sizeof *pairs) != 0) {
+                        rc = -1;
+                        break;
+                    }
+                    pairs[2 * n_pairs] = cand[i];
+                    pairs[2 * n_pairs + 1] = cand[j0 + x];
+                    n_pairs++;
+                }
+            }
+        }
+    }
+    crisk__prop_clear(p);
+    if (p->region != NULL)
+        crisk__prop_mark_region(p, s->region, s->n_region, 0);
+    if (rc != 0) {
+        free(pairs);
         return -1;
     }
-    *out = list;
-    *k = m;
-    *region_out = region;
-    *region_edges = edges;
+    *out = pairs;
+    *count = n_pairs;
     return 0;
 }
 
@@ -2115,88 +2200,221 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
     if (crisk_analysis_spofs(a, function, &spofs) == NULL)
         return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
                                "minimal pairs need an analysis that kept SPOFs");
-    uint32_t *cand = NULL, *pairs = NULL;
-    uint8_t *region = NULL;
-    size_t k = 0, n_pairs = 0, cap = 0, region_edges = 0;
-    if (pair_candidates(a, function, &cand, &k, &region, &region_edges) != 0)
-        return oom(err);
-    /* k^2/2 scenarios, CRISK__SCENARIOS per sweep of at most region_edges:
-     * refuse what would run for hours rather than appear to hang.  The
-     * budget is the analysis', not the call's: otherwise asking for every
-     * function's pairs would cost the cap once per function. */
+    /* The budget, the topology and the masks are the same for every
+     * function: kept in the analysis (a cache, like the inventory's igraph
+     * graph; the library is not thread-safe). */
     crisk_analysis *cache = (crisk_analysis *)a;
-    double sweeps = (double)k * ((double)k / CRISK__SCENARIOS + 1);
-    double work = sweeps * (double)region_edges;
-    if (work > a->pairs_work_left) {
-        char q[CRISK__QUOTE_MAX];
-        free(cand);
-        free(region);
-        return crisk_error_set(err, CRISK_ELIMIT, NULL, 0, 0,
-                               "minimal pairs of '%s' not computed: %zu candidate%s over %zu "
-                               "edge%s need about %.3g edge visits, more than the %.3g left of "
-                               "the limit of %.3g for all functions together",
-                               crisk__quote(q, a->inv->id[function]), k, k == 1 ? "" : "s",
-                               region_edges, region_edges == 1 ? "" : "s", work,
-                               a->pairs_work_left, a->pairs_max_work);
-    }
-    cache->pairs_work_left -= work;
-    /* The topology and masks are the same for every function: build them
-     * once per analysis (a cache, like the inventory's igraph graph; the
-     * library is not thread-safe). */
-    int rc = CRISK_OK;
-    if (cache->pairs == NULL) {
+    pair_scratch s;
+    int rc = pair_scratch_init(&s, a->inv->n) != 0 || pair_candidates(a, function, &s) != 0
+           ? oom(err) : pair_budget(cache, function, &s, err);
+    if (rc == CRISK_OK && cache->pairs == NULL) {
         crisk__prop *fresh = malloc(sizeof *fresh);
         rc = fresh == NULL ? oom(err) : prop_on_topology(a, fresh, err);
-        if (rc != CRISK_OK) {
+        if (rc != CRISK_OK)
             free(fresh);
-            free(cand);
-            free(region);
-            return rc;
+        else {
+            fresh->want_all = 0;
+            cache->pairs = fresh;
         }
-        fresh->want_all = 0;
-        cache->pairs = fresh;
     }
-    crisk__prop *p = cache->pairs;
-    if (crisk__prop_set_region(p, region) != 0)
+    if (rc == CRISK_OK && pair_sweeps(function, cache->pairs, &s, out, count) != 0)
         rc = oom(err);
-    /* For each a_i: scenarios {a_i, a_j} for CRISK__SCENARIOS partners j > i at a time. */
-    for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
-        for (size_t j0 = i + 1; j0 < k && rc == CRISK_OK; j0 += CRISK__SCENARIOS) {
-            size_t width = k - j0 < CRISK__SCENARIOS ? k - j0 : CRISK__SCENARIOS;
-            crisk__mask valid;
-            crisk__mask_first(&valid, width);
-            crisk__prop_clear(p);
-            int seeded = crisk__prop_seed(p, cand[i], &valid);
-            for (size_t s = 0; s < width; s++)
-                seeded |= crisk__prop_seed_one(p, cand[j0 + s], s);
-            if (seeded != 0) {
-                rc = oom(err);
-                break;
-            }
-            crisk__prop_run(p);
-            for (int w = 0; w < CRISK__W && rc == CRISK_OK; w++) {
-                uint64_t fails = crisk__prop_grp(p, (uint32_t)function)->w[w] & valid.w[w];
-                while (fails) {
-                    size_t s = SCENARIO(w, __builtin_ctzll(fails));
-                    fails &= fails - 1;
-                    if (crisk__grow((void **)&pairs, &cap, 2 * n_pairs + 2, sizeof *pairs) != 0) {
-                        rc = oom(err);
-                        break;
-                    }
-                    pairs[2 * n_pairs] = cand[i];
-                    pairs[2 * n_pairs + 1] = cand[j0 + s];
-                    n_pairs++;
-                }
-            }
+    pair_scratch_release(&s);
+    return rc;
+}
+
+/* ---- every function's minimal pairs, on the analysis' threads ---------------- */
+
+/* Functions searched ahead of the one delivered next, at most: bounds the
+ * pairs held (those of the functions searched but not yet delivered). */
+#define PAIRS_WINDOW 64
+
+enum { SLOT_TAKEN, SLOT_ESTIMATED, SLOT_GO, SLOT_CUT, SLOT_DONE };
+
+typedef struct pairs_slot {
+    int state;                         /* SLOT_* */
+    pair_scratch est;                  /* the estimate's figures (no buffers) */
+    uint32_t *pairs;
+    size_t n_pairs;
+    crisk_error why;                   /* SLOT_CUT: the budget's message */
+} pairs_slot;
+
+typedef struct pairs_plan {
+    crisk_analysis *a;
+    const crisk__topo *topo;
+    const uint32_t *functions;
+    size_t n;
+    crisk_pairs_fn each;
+    void *ctx;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    size_t next;                       /* the next function to take */
+    size_t decided;                    /* functions whose budget is decided */
+    size_t delivered;                  /* functions handed to `each` */
+    int delivering;                    /* a worker is calling `each` */
+    int rc;                            /* the first failure: everyone stops */
+    crisk_error err;                   /* its message, when it was ours */
+    pairs_slot slot[PAIRS_WINDOW];
+} pairs_plan;
+
+typedef struct pairs_worker {
+    pairs_plan *plan;
+} pairs_worker;
+
+static void pairs_fail(pairs_plan *pl, int rc, const crisk_error *err)
+{
+    if (pl->rc == CRISK_OK) {
+        pl->rc = rc;
+        if (err != NULL)
+            pl->err = *err;
+        else
+            oom(&pl->err);
+    }
+    pthread_cond_broadcast(&pl->changed);
+}
+
+/* Under the lock: decide the budget of every function whose estimate is in
+ * and whose predecessors are decided - in the order asked for. */
+static void pairs_decide(pairs_plan *pl)
+{
+    while (pl->decided < pl->next && pl->slot[pl->decided % PAIRS_WINDOW].state == SLOT_ESTIMATED) {
+        pairs_slot *sl = &pl->slot[pl->decided % PAIRS_WINDOW];
+        int rc = pair_budget(pl->a, pl->functions[pl->decided], &sl->est, &sl->why);
+        sl->state = rc == CRISK_OK ? SLOT_GO : SLOT_CUT;
+        pl->decided++;
+        pthread_cond_broadcast(&pl->changed);
+    }
+}
+
+/* Under the lock: hand the finished functions at the head to `each`, in
+ * order, one worker at a time, the lock released while `each` runs. */
+static void pairs_deliver(pairs_plan *pl)
+{
+    if (pl->delivering)
+        return;
+    pl->delivering = 1;
+    while (pl->rc == CRISK_OK && pl->delivered < pl->n
+           && pl->slot[pl->delivered % PAIRS_WINDOW].state == SLOT_DONE) {
+        pairs_slot *sl = &pl->slot[pl->delivered % PAIRS_WINDOW];
+        int cut = sl->why.code != CRISK_OK;
+        pthread_mutex_unlock(&pl->lock);
+        int rc = pl->each(pl->ctx, pl->delivered, sl->pairs, sl->n_pairs, cut ? &sl->why : NULL);
+        free(sl->pairs);
+        pthread_mutex_lock(&pl->lock);
+        sl->pairs = NULL;
+        if (rc != CRISK_OK) {
+            crisk_error none = CRISK_ERROR_INIT;
+            pairs_fail(pl, rc, &none);
+            break;
         }
+        pl->delivered++;
+        pthread_cond_broadcast(&pl->changed);
     }
-    free(cand);
-    free(region);
-    if (rc != CRISK_OK) {
-        free(pairs);
-        return rc;
+    pl->delivering = 0;
+}
+
+static void *pairs_main(void *arg)
+{
+    pairs_plan *pl = ((pairs_worker *)arg)->plan;
+    pair_scratch s;
+    crisk__prop p;
+    memset(&p, 0, sizeof p);
+    crisk_error err = CRISK_ERROR_INIT;
+    int ready = pair_scratch_init(&s, pl->a->inv->n) == 0
+             && crisk__prop_init_shared(&p, pl->topo, &err) == CRISK_OK;
+    p.want_all = 0;
+    pthread_mutex_lock(&pl->lock);
+    if (!ready)
+        pairs_fail(pl, CRISK_ENOMEM, NULL);
+    while (pl->rc == CRISK_OK && pl->next < pl->n) {
+        if (pl->next >= pl->delivered + PAIRS_WINDOW) {   /* the head is another's */
+            pthread_cond_wait(&pl->changed, &pl->lock);
+            continue;
+        }
+        size_t i = pl->next++;
+        pairs_slot *sl = &pl->slot[i % PAIRS_WINDOW];
+        *sl = (pairs_slot){ .state = SLOT_TAKEN, .why = CRISK_ERROR_INIT };
+        pthread_mutex_unlock(&pl->lock);
+        int ok = pair_candidates(pl->a, pl->functions[i], &s) == 0;
+        pthread_mutex_lock(&pl->lock);
+        if (!ok) {
+            pairs_fail(pl, CRISK_ENOMEM, NULL);
+            break;
+        }
+        sl->est = (pair_scratch){ .k = s.k, .region_edges = s.region_edges, .work = s.work };
+        sl->state = SLOT_ESTIMATED;
+        pairs_decide(pl);
+        while (pl->rc == CRISK_OK && pl->decided <= i)   /* an earlier estimate is another's */
+            pthread_cond_wait(&pl->changed, &pl->lock);
+        if (pl->rc != CRISK_OK)
+            break;
+        int go = sl->state == SLOT_GO;
+        pthread_mutex_unlock(&pl->lock);
+        uint32_t *pairs = NULL;
+        size_t n_pairs = 0;
+        ok = !go || pair_sweeps(pl->functions[i], &p, &s, &pairs, &n_pairs) == 0;
+        pthread_mutex_lock(&pl->lock);
+        if (!ok) {
+            pairs_fail(pl, CRISK_ENOMEM, NULL);
+            break;
+        }
+        sl->pairs = pairs;
+        sl->n_pairs = n_pairs;
+        sl->state = SLOT_DONE;
+        pairs_deliver(pl);
     }
-    *out = pairs;
-    *count = n_pairs;
-    return CRISK_OK;
+    pthread_cond_broadcast(&pl->changed);
+    pthread_mutex_unlock(&pl->lock);
+    if (p.st != NULL)
+        crisk__prop_release(&p);
+    pair_scratch_release(&s);
+    return NULL;
+}
+
+int crisk_analysis_spof_pairs_each(const crisk_analysis *a, const uint32_t *functions, size_t n,
+                                   crisk_pairs_fn each, void *ctx, crisk_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t spofs = 0;
+        if (functions[i] >= a->inv->n || crisk_analysis_spofs(a, functions[i], &spofs) == NULL)
+            return crisk_error_set(err, CRISK_EUSAGE, NULL, 0, 0,
+                                   "minimal pairs need an analysis that kept SPOFs");
+    }
+    if (n == 0)
+        return CRISK_OK;
+    crisk__topo own;
+    memset(&own, 0, sizeof own);
+    if (a->topo == NULL && crisk__topo_init(&own, a->inv, err) != CRISK_OK)
+        return err != NULL && err->code != CRISK_OK ? err->code : CRISK_ENOMEM;
+    pairs_plan *pl = calloc(1, sizeof *pl);
+    size_t k = crisk__worker_count(a->threads, CRISK_ANALYSIS_MAX_THREADS, n);
+    pairs_worker *w = calloc(k, sizeof *w);
+    int rc = CRISK_OK;
+    if (pl == NULL || w == NULL) {
+        rc = oom(err);
+    } else {
+        pl->a = (crisk_analysis *)a;   /* calloc: nothing taken, decided or delivered */
+        pl->topo = a->topo != NULL ? a->topo : &own;
+        pl->functions = functions;
+        pl->n = n;
+        pl->each = each;
+        pl->ctx = ctx;
+        pthread_mutex_init(&pl->lock, NULL);
+        pthread_cond_init(&pl->changed, NULL);
+        for (size_t i = 0; i < k; i++)
+            w[i].plan = pl;
+        crisk__run_workers(pairs_main, w, sizeof *w, k);
+        for (size_t i = 0; i < PAIRS_WINDOW; i++)
+            free(pl->slot[i].pairs);
+        rc = pl->rc;
+        if (rc != CRISK_OK && pl->err.code != CRISK_OK && err != NULL)
+            *err = pl->err;   /* not when `each` failed: its error is its own */
+        pthread_cond_destroy(&pl->changed);
+        pthread_mutex_destroy(&pl->lock);
+    }
+    free(w);
+    free(pl);
+    if (own.pos != NULL)
+        crisk__topo_release(&own);
+    return rc;
 }

@@ -537,6 +537,15 @@ int crisk__prop_set_region(crisk__prop *p, const uint8_t *region)
     return 0;
 }
 
+int crisk__prop_mark_region(crisk__prop *p, const uint32_t *nodes, size_t count, int on)
+{
+    if (p->region == NULL && (p->region = calloc(p->t->n + 1, 1)) == NULL)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        p->region[p->t->pos[nodes[i]]] = (uint8_t)(on != 0);
+    return 0;
+}
+
 static void touch(crisk__prop *p, uint32_t q)
 {
     if (!crisk__prop_live(p, q)) {

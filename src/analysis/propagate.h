@@ -132,6 +132,12 @@ void crisk__prop_release(crisk__prop *p);
  * the region must hold every dependency of its nodes for exact results.
  * The array is copied.  Returns -1 when out of memory. */
 int  crisk__prop_set_region(crisk__prop *p, const uint8_t *region);
+/* The same region given as its nodes: mark them (on = 1) or clear their
+ * marks (on = 0), O(count).  The first call makes an empty region (every
+ * node outside it).  A searcher that marks a region, sweeps, then clears
+ * it pays for the region's nodes, not for the whole graph.  Returns -1
+ * when out of memory. */
+int  crisk__prop_mark_region(crisk__prop *p, const uint32_t *nodes, size_t count, int on);
 
 /* Reset the masks of the previous batch (O(touched)). */
 void crisk__prop_clear(crisk__prop *p);

@@ -62,6 +62,12 @@ char *crisk__id_cells_reserve(crisk__id_cells *c, size_t size);
  * CRISK_OK or CRISK_ENOMEM. */
 int  crisk__csv_id_pairs(FILE *f, crisk__id_cells *c, size_t first, const uint32_t *nodes,
                          size_t n);
+/* The rows "first,a[,b]TAIL" for n rows of `width` (1 or 2) nodes each,
+ * nodes[width * i ..], as crisk__csv_row writes those text fields followed
+ * by the bytes of `tail` (",false", ",,true": cells that need no quoting).
+ * Not for a workbook.  Returns CRISK_OK or CRISK_ENOMEM. */
+int  crisk__csv_id_rows(FILE *f, crisk__id_cells *c, size_t first, const uint32_t *nodes,
+                        size_t n, int width, const char *tail);
 
 /* Inline: a row of fields is built per output row, and a call returning a
  * 64-byte record is a copy of it (rank's 14 fields were a tenth of its rows'

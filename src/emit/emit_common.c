@@ -153,20 +153,34 @@ int crisk__csv_id_pairs(FILE *f, crisk__id_cells *c, size_t first, const uint32_
         }
         return CRISK_OK;
     }
+    return crisk__csv_id_rows(f, c, first, nodes, n, 1, "");
+}
+
+int crisk__csv_id_rows(FILE *f, crisk__id_cells *c, size_t first, const uint32_t *nodes,
+                       size_t n, int width, const char *tail)
+{
     const char *first_id = crisk_inventory_node_id(c->inv, first);
-    size_t first_len = c->len[first], used = 0;
+    size_t first_len = c->len[first], tail_len = strlen(tail), used = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t v = nodes[i];
-        size_t row = first_len + 1 + c->len[v] + 1;
-        if (used > 0 && (used + row > ID_ROWS_FLUSH || c->flags[first] || c->flags[v])) {
+        const uint32_t *cells = nodes + (size_t)width * i;
+        size_t row = first_len + tail_len + 1;
+        int plain = !c->flags[first];
+        for (int x = 0; x < width; x++) {
+            row += 1 + c->len[cells[x]];
+            plain &= !c->flags[cells[x]];
+        }
+        if (used > 0 && (used + row > ID_ROWS_FLUSH || !plain)) {
             fwrite(c->buf, 1, used, f);
             used = 0;
         }
-        if (c->flags[first] || c->flags[v]) {
+        if (!plain) {
             /* quoted or neutralised: crisk_csv_text's own path */
             crisk_csv_text(f, first_id);
-            putc(',', f);
-            crisk_csv_text(f, crisk_inventory_node_id(c->inv, v));
+            for (int x = 0; x < width; x++) {
+                putc(',', f);
+                crisk_csv_text(f, crisk_inventory_node_id(c->inv, cells[x]));
+            }
+            fputs(tail, f);
             putc('\n', f);
             continue;
         }
@@ -176,9 +190,13 @@ int crisk__csv_id_pairs(FILE *f, crisk__id_cells *c, size_t first, const uint32_
         char *p = buf + used;
         memcpy(p, first_id, first_len);
         p += first_len;
-        *p++ = ',';
-        memcpy(p, crisk_inventory_node_id(c->inv, v), c->len[v]);
-        p += c->len[v];
+        for (int x = 0; x < width; x++) {
+            *p++ = ',';
+            memcpy(p, crisk_inventory_node_id(c->inv, cells[x]), c->len[cells[x]]);
+            p += c->len[cells[x]];
+        }
+        memcpy(p, tail, tail_len);
+        p += tail_len;
         *p++ = '\n';
         used += row;
     }

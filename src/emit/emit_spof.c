@@ -60,7 +60,7 @@ static int select_functions(const crisk_analysis *a, long function, uint32_t **o
     return CRISK_OK;
 }
 
-/* One function's SPOFs (borrowed) and pairs (owned, 2 * n_pairs). */
+/* One function's SPOFs and pairs (2 * n_pairs), both borrowed. */
 typedef struct spof_set {
     const uint32_t *spofs;
     size_t n_spofs;
@@ -70,27 +70,13 @@ typedef struct spof_set {
     char why[CRISK_ERROR_MESSAGE_MAX];     /* the analysis' message saying so */
 } spof_set;
 
-static int spof_set_get(spof_set *s, const crisk_analysis *a, size_t function, int pairs,
-                        crisk_error *err)
+/* A function's SPOFs; its pairs come from crisk_analysis_spof_pairs_each. */
+static void spof_set_of(spof_set *s, const crisk_analysis *a, size_t function)
 {
+    memset(s, 0, sizeof *s);
     s->spofs = crisk_analysis_spofs(a, function, &s->n_spofs);
-    s->pairs = NULL;
-    s->n_pairs = 0;
-    s->cut = 0;
     if (s->spofs == NULL)
         s->n_spofs = 0;
-    if (!pairs)
-        return CRISK_OK;
-    crisk_error why = CRISK_ERROR_INIT;
-    int rc = crisk_analysis_spof_pairs(a, function, &s->pairs, &s->n_pairs, &why);
-    if (rc == CRISK_ELIMIT) {   /* a result, not a failure: the output says so */
-        s->cut = 1;
-        snprintf(s->why, sizeof s->why, "%s", why.message);
-        return CRISK_OK;
-    }
-    if (rc != CRISK_OK && err != NULL)
-        *err = why;
-    return rc;
 }
 
 /* ---- CSV and JSON ------------------------------------------------------------- */
@@ -125,10 +111,18 @@ static int emit_csv_function(FILE *f, const crisk_inventory *inv, crisk__id_cell
     crisk__field row[4];
     size_t columns = pairs ? 4 : 2;
     int rc = CRISK_OK;
-    if (singles && !pairs && cells != NULL) {
+    int cut_row = s->cut && (s->n_spofs == 0 || !singles);
+    if (cells != NULL && crisk__workbook_of(f) == NULL) {
         /* the bulk of a large inventory's output: tens of millions of rows */
-        rc = crisk__csv_id_pairs(f, cells, function, s->spofs, s->n_spofs);
-        singles = 0;
+        if (singles && !pairs)
+            rc = crisk__csv_id_pairs(f, cells, function, s->spofs, s->n_spofs);
+        else if (singles)
+            rc = crisk__csv_id_rows(f, cells, function, s->spofs, s->n_spofs, 1,
+                                    s->cut ? ",,true" : ",,false");
+        if (rc == CRISK_OK && pairs)
+            rc = crisk__csv_id_rows(f, cells, function, s->pairs, s->n_pairs, 2,
+                                    s->cut ? ",true" : ",false");
+        singles = pairs = 0;
     }
     for (size_t i = 0; singles && i < s->n_spofs && rc == CRISK_OK; i++) {
         spof_fields(row, inv, function, s->spofs[i], SIZE_MAX, s->cut);
@@ -138,7 +132,7 @@ static int emit_csv_function(FILE *f, const crisk_inventory *inv, crisk__id_cell
         spof_fields(row, inv, function, s->pairs[2 * i], s->pairs[2 * i + 1], s->cut);
         rc = crisk__csv_row(f, row, columns);
     }
-    if (rc == CRISK_OK && s->cut && (s->n_spofs == 0 || !singles)) {
+    if (rc == CRISK_OK && cut_row) {
         spof_fields(row, inv, function, SIZE_MAX, SIZE_MAX, s->cut);
         rc = crisk__csv_row(f, row, columns);
     }
@@ -282,6 +276,72 @@ static int print_footer(FILE *f, const crisk_analysis *a, size_t functions, size
     return rc;
 }
 
+/* The functions of one output, in order: each one's rows (or entry), and
+ * what the table's footer says. */
+typedef struct spof_emit {
+    FILE *f;
+    const crisk_analysis *a;
+    const uint32_t *fn;
+    crisk_format fmt;                  /* CSV: part of a workbook's sheet too */
+    int singles, pairs;                /* CSV: which rows */
+    crisk__id_cells *cells;
+    size_t with_spof;
+    uint32_t *cut;                     /* functions whose pairs were cut */
+    size_t n_cut;
+    crisk_error *err;
+} spof_emit;
+
+static int emit_function(spof_emit *e, size_t i, const spof_set *s)
+{
+    const crisk_inventory *inv = crisk_analysis_inventory(e->a);
+    int rc = CRISK_OK;
+    e->with_spof += s->n_spofs > 0;
+    if (s->cut)
+        e->cut[e->n_cut++] = e->fn[i];
+    if (e->fmt == CRISK_FORMAT_CSV) {
+        if (emit_csv_function(e->f, inv, e->cells, e->fn[i], s, e->singles, e->pairs) != CRISK_OK)
+            rc = crisk_error_set(e->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    } else if (e->fmt == CRISK_FORMAT_JSON) {
+        emit_json_function(e->f, inv, e->fn[i], s, e->pairs, i == 0);
+    } else {
+        if (i > 0)
+            putc('\n', e->f);
+        if (print_function(e->f, inv, e->fn[i], s, e->pairs) != CRISK_OK)
+            rc = crisk_error_set(e->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return rc;
+}
+
+/* crisk_analysis_spof_pairs_each's callback: function i's pairs, in order. */
+static int emit_with_pairs(void *ctx, size_t i, const uint32_t *pairs, size_t n_pairs,
+                           const crisk_error *cut)
+{
+    spof_emit *e = ctx;
+    spof_set s;
+    spof_set_of(&s, e->a, e->fn[i]);
+    s.pairs = (uint32_t *)pairs;
+    s.n_pairs = n_pairs;
+    s.cut = cut != NULL;
+    if (cut != NULL)
+        snprintf(s.why, sizeof s.why, "%s", cut->message);
+    return emit_function(e, i, &s);
+}
+
+/* Every function of e->fn[0..k): with pairs, searched on the analysis'
+ * threads and written in order as they come. */
+static int emit_functions(spof_emit *e, size_t k)
+{
+    if (e->pairs)
+        return crisk_analysis_spof_pairs_each(e->a, e->fn, k, emit_with_pairs, e, e->err);
+    int rc = CRISK_OK;
+    for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
+        spof_set s;
+        spof_set_of(&s, e->a, e->fn[i]);
+        rc = emit_function(e, i, &s);
+    }
+    return rc;
+}
+
 int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
                     crisk_format fmt, const crisk_provenance *prov, crisk_error *err)
 {
@@ -292,8 +352,11 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
     if (rc != CRISK_OK)
         return rc;
     crisk__id_cells cells = { 0 };
-    if (fmt == CRISK_FORMAT_CSV && crisk__id_cells_init(&cells, inv) != CRISK_OK) {
+    spof_emit e = { .f = f, .a = a, .fn = fn, .fmt = fmt, .singles = 1, .pairs = pairs,
+                    .cells = &cells, .cut = malloc((k + 1) * sizeof *e.cut), .err = err };
+    if (e.cut == NULL || (fmt == CRISK_FORMAT_CSV && crisk__id_cells_init(&cells, inv) != CRISK_OK)) {
         free(fn);
+        free(e.cut);
         return crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (fmt == CRISK_FORMAT_CSV)
@@ -302,36 +365,16 @@ int crisk_emit_spof(FILE *f, const crisk_analysis *a, long function, int pairs,
         crisk_json_begin(f, inv, prov);
         fputs("{\"functions\": [", f);
     }
-    size_t with_spof = 0, n_cut = 0;   /* fn[0..n_cut) is reused for the cut ones */
-    for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
-        spof_set s;
-        rc = spof_set_get(&s, a, fn[i], pairs, err);
-        if (rc != CRISK_OK)
-            break;
-        with_spof += s.n_spofs > 0;
-        if (fmt == CRISK_FORMAT_CSV) {
-            if (emit_csv_function(f, inv, &cells, fn[i], &s, 1, pairs) != CRISK_OK)
-                rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-        } else if (fmt == CRISK_FORMAT_JSON)
-            emit_json_function(f, inv, fn[i], &s, pairs, i == 0);
-        else {
-            if (i > 0)
-                putc('\n', f);
-            if (print_function(f, inv, fn[i], &s, pairs) != CRISK_OK)
-                rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-        }
-        free(s.pairs);
-        if (s.cut)
-            fn[n_cut++] = fn[i];
-    }
+    rc = emit_functions(&e, k);
     if (rc == CRISK_OK && fmt == CRISK_FORMAT_JSON) {
         fputs(k ? "\n]}" : "]}", f);
         crisk_json_end(f);
     } else if (rc == CRISK_OK && fmt == CRISK_FORMAT_TABLE && function < 0
-               && print_footer(f, a, k, with_spof, fn, n_cut) != CRISK_OK) {
+               && print_footer(f, a, k, e.with_spof, e.cut, e.n_cut) != CRISK_OK) {
         rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     }
     free(fn);
+    free(e.cut);
     crisk__id_cells_release(&cells);
     return rc != CRISK_OK ? rc : crisk__emit_status(f, err);
 }
@@ -345,23 +388,20 @@ int crisk__spof_sheets(FILE *f, const crisk_analysis *a, crisk_error *err)
     size_t k = 0;
     int rc = select_functions(a, -1, &fn, &k, err);
     crisk__id_cells cells = { 0 };
-    if (rc == CRISK_OK && crisk__id_cells_init(&cells, inv) != CRISK_OK)
+    uint32_t *cut = rc == CRISK_OK ? malloc((k + 1) * sizeof *cut) : NULL;
+    if (rc == CRISK_OK && (cut == NULL || crisk__id_cells_init(&cells, inv) != CRISK_OK))
         rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     for (int part = 0; part < 2 && rc == CRISK_OK; part++) {
         crisk__sheet_name(f, part == 0 ? "spofs" : "minimal pairs");
         crisk__sheet_whole(f, part == 0 ? "chainrisk spof --format csv"
                                         : "chainrisk spof --pairs --format csv");
         csv_header(f, part == 1);
-        for (size_t i = 0; i < k && rc == CRISK_OK; i++) {
-            spof_set s;
-            rc = spof_set_get(&s, a, fn[i], part == 1, err);
-            if (rc == CRISK_OK
-                && emit_csv_function(f, inv, &cells, fn[i], &s, part == 0, part == 1) != CRISK_OK)
-                rc = crisk_error_set(err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
-            free(s.pairs);
-        }
+        spof_emit e = { .f = f, .a = a, .fn = fn, .fmt = CRISK_FORMAT_CSV, .singles = part == 0,
+                        .pairs = part == 1, .cells = &cells, .cut = cut, .err = err };
+        rc = emit_functions(&e, k);
     }
     free(fn);
+    free(cut);
     crisk__id_cells_release(&cells);
     return rc;
 }
