@@ -554,7 +554,7 @@ Test(spof_pairs_budget, cuts_a_single_function_over_the_budget_with_a_note)
 
 /* What crisk_analysis_spof_pairs_each delivers, call by call. */
 typedef struct each_log {
-    char text[4096];
+    char text[65536];
     size_t calls, stop_at;
 } each_log;
 
@@ -630,6 +630,45 @@ Test(spof_pairs_budget, each_on_any_threads_gives_what_the_calls_in_turn_give)
         cr_assert_eq(crisk_analysis_spof_pairs_each(a, fn, 5, log_each, &stopped, &err), CRISK_EIO);
         cr_assert_eq(stopped.calls, 2);
         cr_assert_str_eq(err.message, "", "the callback's failure is its own to describe");
+        crisk_analysis_free(a);
+    }
+    crisk_inventory_free(inv);
+}
+
+/* More functions than are searched ahead of the one delivered (64), so
+ * that every slot is used again; the budget runs out on the way. */
+Test(spof_pairs_budget, each_of_many_functions_reuses_its_slots_in_order)
+{
+    crisk_inventory *inv = build(budget_nodes, COUNT(budget_nodes), budget_edges,
+                                 COUNT(budget_edges));
+    const char *cycle[] = { "f1", "f2", "f3", "f4", "f1" };
+    enum { MANY = 200 };
+    uint32_t fn[MANY];
+    for (size_t i = 0; i < MANY; i++)
+        fn[i] = (uint32_t)node_of(inv, cycle[i % 5]);
+    each_log want = { .text = "" };
+    crisk_analysis *a = analyse_with_budget(inv, 500);   /* cuts from about the 140th */
+    for (size_t i = 0; i < MANY; i++) {
+        uint32_t *pairs = NULL;
+        size_t count = 0;
+        crisk_error err = CRISK_ERROR_INIT;
+        int rc = crisk_analysis_spof_pairs(a, fn[i], &pairs, &count, &err);
+        log_each(&want, i, rc == CRISK_OK ? pairs : NULL, count, rc == CRISK_OK ? NULL : &err);
+        free(pairs);
+    }
+    crisk_analysis_free(a);
+    cr_assert_not_null(strstr(want.text, "\n150 cut: "));
+    cr_assert_not_null(strstr(want.text, "\n152: 0 pairs\n"), "f3 fits after the cuts");
+    const unsigned threads[] = { 1, 2, 3, 8 };
+    for (size_t t = 0; t < COUNT(threads); t++) {
+        crisk_analysis_options opts = CRISK_ANALYSIS_OPTIONS_INIT;
+        opts.pairs_max_work = 500;
+        opts.threads = threads[t];
+        crisk_error err = CRISK_ERROR_INIT;
+        cr_assert_eq(crisk_analysis_run(&a, inv, &opts, &err), CRISK_OK);
+        each_log got = { .text = "" };
+        cr_assert_eq(crisk_analysis_spof_pairs_each(a, fn, MANY, log_each, &got, &err), CRISK_OK);
+        cr_assert_str_eq(got.text, want.text, "%u threads", threads[t]);
         crisk_analysis_free(a);
     }
     crisk_inventory_free(inv);

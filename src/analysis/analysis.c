@@ -2229,7 +2229,7 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
  * pairs held (those of the functions searched but not yet delivered). */
 #define PAIRS_WINDOW 64
 
-enum { SLOT_TAKEN, SLOT_ESTIMATED, SLOT_GO, SLOT_CUT, SLOT_DONE };
+enum { SLOT_FREE, SLOT_TAKEN, SLOT_ESTIMATED, SLOT_GO, SLOT_CUT, SLOT_DONE };
 
 typedef struct pairs_slot {
     int state;                         /* SLOT_* */
@@ -2293,7 +2293,7 @@ static void pairs_deliver(pairs_plan *pl)
     if (pl->delivering)
         return;
     pl->delivering = 1;
-    while (pl->rc == CRISK_OK && pl->delivered < pl->n
+    while (pl->rc == CRISK_OK && pl->delivered < pl->next
            && pl->slot[pl->delivered % PAIRS_WINDOW].state == SLOT_DONE) {
         pairs_slot *sl = &pl->slot[pl->delivered % PAIRS_WINDOW];
         int cut = sl->why.code != CRISK_OK;
@@ -2302,6 +2302,7 @@ static void pairs_deliver(pairs_plan *pl)
         free(sl->pairs);
         pthread_mutex_lock(&pl->lock);
         sl->pairs = NULL;
+        sl->state = SLOT_FREE;   /* for function delivered + PAIRS_WINDOW */
         if (rc != CRISK_OK) {
             crisk_error none = CRISK_ERROR_INIT;
             pairs_fail(pl, rc, &none);
