@@ -14,9 +14,10 @@ static const char usage[] =
     "                              failure takes the function down, neither alone\n"
     "  --pairs-max-work N          the work allowed for the pairs of all functions\n"
     "                              together, in edge visits (default 20000000000,\n"
-    "                              about a minute); a function that would exceed what\n"
-    "                              is left is cut: its pairs are not computed and the\n"
-    "                              output says so\n"
+    "                              about a minute of CPU across the threads); a\n"
+    "                              function that would exceed what is left is cut:\n"
+    "                              its pairs are not computed and the output says\n"
+    "                              so\n"
     "  --format table|csv|json|xlsx  output format (default table); xlsx: an Excel\n"
     "                              workbook of the CSV rows (needs -o FILE.xlsx)\n"
     CLI_HELP_MAX_ROWS
