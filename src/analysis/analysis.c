@@ -2052,12 +2052,17 @@ int crisk_analysis_false_redundancy_failed(const crisk_analysis *a, size_t **beg
  * `seen` is all zero between functions, so a function costs its region,
  * not the whole graph (at 1M nodes and 20 000 functions, clearing and
  * copying per function cost more than most functions' sweeps). */
+typedef struct pair_estimate {
+    size_t k, region_edges;   /* candidates, and the edges of their region */
+    double work;              /* the search's estimate, in edge visits */
+} pair_estimate;
+
 typedef struct pair_scratch {
     uint8_t *seen;       /* node -> 1 in the region, 2 a SPOF of the function */
     uint32_t *region;    /* the function and everything it depends on */
     uint32_t *cand;      /* the candidates, id order */
-    size_t n_region, k, region_edges;
-    double work;         /* the search's estimate, in edge visits */
+    size_t n_region;
+    pair_estimate est;   /* of the function last walked */
 } pair_scratch;
 
 static int pair_scratch_init(pair_scratch *s, size_t n)
@@ -2111,9 +2116,9 @@ static int pair_candidates(const crisk_analysis *a, size_t function, pair_scratc
     for (size_t i = 0; i < tail; i++)
         seen[list[i]] = 0;
     s->n_region = tail;
-    s->k = m;
-    s->region_edges = edges;
-    s->work = (double)m * ((double)m / CRISK__SCENARIOS + 1) * (double)edges;
+    s->est.k = m;
+    s->est.region_edges = edges;
+    s->est.work = (double)m * ((double)m / CRISK__SCENARIOS + 1) * (double)edges;
     return crisk__sort_r(s->cand, m, sizeof *s->cand, compare_by_id_rank, (void *)a);
 }
 
@@ -2122,21 +2127,21 @@ static int pair_candidates(const crisk_analysis *a, size_t function, pair_scratc
  * analysis', not a call's, so asking for every function's pairs costs the
  * limit once, not once per function; and it is taken in the order the
  * functions are asked for, whatever the threads do. */
-static int pair_budget(crisk_analysis *cache, size_t function, const pair_scratch *s,
+static int pair_budget(crisk_analysis *cache, size_t function, const pair_estimate *e,
                        crisk_error *err)
 {
-    if (s->work > cache->pairs_work_left) {
+    if (e->work > cache->pairs_work_left) {
         char q[CRISK__QUOTE_MAX];
         return crisk_error_set(err, CRISK_ELIMIT, NULL, 0, 0,
                                "minimal pairs of '%s' not computed: %zu candidate%s over %zu "
                                "edge%s need about %.3g edge visits, more than the %.3g left of "
                                "the limit of %.3g for all functions together",
-                               crisk__quote(q, cache->inv->id[function]), s->k,
-                               s->k == 1 ? "" : "s", s->region_edges,
-                               s->region_edges == 1 ? "" : "s", s->work,
+                               crisk__quote(q, cache->inv->id[function]), e->k,
+                               e->k == 1 ? "" : "s", e->region_edges,
+                               e->region_edges == 1 ? "" : "s", e->work,
                                cache->pairs_work_left, cache->pairs_max_work);
     }
-    cache->pairs_work_left -= s->work;
+    cache->pairs_work_left -= e->work;
     return CRISK_OK;
 }
 
@@ -2148,7 +2153,7 @@ static int pair_sweeps(size_t function, crisk__prop *p, const pair_scratch *s, u
                        size_t *count)
 {
     const uint32_t *cand = s->cand;
-    size_t k = s->k, n_pairs = 0, cap = 0;
+    size_t k = s->est.k, n_pairs = 0, cap = 0;
     uint32_t *pairs = NULL;
     int rc = crisk__prop_mark_region(p, s->region, s->n_region, 1);
     for (size_t i = 0; i < k && rc == 0; i++) {
@@ -2206,7 +2211,7 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
     crisk_analysis *cache = (crisk_analysis *)a;
     pair_scratch s;
     int rc = pair_scratch_init(&s, a->inv->n) != 0 || pair_candidates(a, function, &s) != 0
-           ? oom(err) : pair_budget(cache, function, &s, err);
+           ? oom(err) : pair_budget(cache, function, &s.est, err);
     if (rc == CRISK_OK && cache->pairs == NULL) {
         crisk__prop *fresh = malloc(sizeof *fresh);
         rc = fresh == NULL ? oom(err) : prop_on_topology(a, fresh, err);
@@ -2233,7 +2238,7 @@ enum { SLOT_FREE, SLOT_TAKEN, SLOT_ESTIMATED, SLOT_GO, SLOT_CUT, SLOT_DONE };
 
 typedef struct pairs_slot {
     int state;                         /* SLOT_* */
-    pair_scratch est;                  /* the estimate's figures (no buffers) */
+    pair_estimate est;
     uint32_t *pairs;
     size_t n_pairs;
     crisk_error why;                   /* SLOT_CUT: the budget's message */
@@ -2342,7 +2347,7 @@ static void *pairs_main(void *arg)
             pairs_fail(pl, CRISK_ENOMEM, NULL);
             break;
         }
-        sl->est = (pair_scratch){ .k = s.k, .region_edges = s.region_edges, .work = s.work };
+        sl->est = s.est;
         sl->state = SLOT_ESTIMATED;
         pairs_decide(pl);
         while (pl->rc == CRISK_OK && pl->decided <= i)   /* an earlier estimate is another's */

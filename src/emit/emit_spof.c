@@ -64,10 +64,10 @@ static int select_functions(const crisk_analysis *a, long function, uint32_t **o
 typedef struct spof_set {
     const uint32_t *spofs;
     size_t n_spofs;
-    uint32_t *pairs;
+    const uint32_t *pairs;
     size_t n_pairs;
     int cut;                               /* pairs not computed: over the work budget */
-    char why[CRISK_ERROR_MESSAGE_MAX];     /* the analysis' message saying so */
+    const char *why;                       /* the analysis' message saying so */
 } spof_set;
 
 /* A function's SPOFs; its pairs come from crisk_analysis_spof_pairs_each. */
@@ -319,11 +319,10 @@ static int emit_with_pairs(void *ctx, size_t i, const uint32_t *pairs, size_t n_
     spof_emit *e = ctx;
     spof_set s;
     spof_set_of(&s, e->a, e->fn[i]);
-    s.pairs = (uint32_t *)pairs;
+    s.pairs = pairs;
     s.n_pairs = n_pairs;
     s.cut = cut != NULL;
-    if (cut != NULL)
-        snprintf(s.why, sizeof s.why, "%s", cut->message);
+    s.why = cut != NULL ? cut->message : NULL;
     return emit_function(e, i, &s);
 }
 
