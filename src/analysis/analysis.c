@@ -2082,7 +2082,8 @@ static void pair_scratch_release(pair_scratch *s)
 }
 
 /* The nodes `function` depends on, transitively, minus itself and its
- * SPOFs, in id order (s->cand); its region: the function and everything it
+ * SPOFs (s->cand, in the order found: pair_sweeps sorts them, for the
+ * functions the budget lets through only); its region: the function and everything it
  * depends on, the only nodes a pair's cascade needs to visit to decide
  * whether the function fails, with their edges counted; and the estimate:
  * k^2/2 scenarios, CRISK__SCENARIOS per sweep of at most region_edges. */
@@ -2119,7 +2120,7 @@ static int pair_candidates(const crisk_analysis *a, size_t function, pair_scratc
     s->est.k = m;
     s->est.region_edges = edges;
     s->est.work = (double)m * ((double)m / CRISK__SCENARIOS + 1) * (double)edges;
-    return crisk__sort_r(s->cand, m, sizeof *s->cand, compare_by_id_rank, (void *)a);
+    return 0;
 }
 
 /* Take the search's estimate from what is left of the analysis' budget,
@@ -2147,14 +2148,16 @@ static int pair_budget(crisk_analysis *cache, size_t function, const pair_estima
 
 /* The search itself, on `p` (its region empty): for each candidate a_i,
  * the scenarios {a_i, a_j} for CRISK__SCENARIOS partners j > i at a time.
- * Pairs into *out (2 * *count node indices, sorted: the candidates are in
- * id order).  Returns 0 or -1 (out of memory; nothing allocated). */
-static int pair_sweeps(size_t function, crisk__prop *p, const pair_scratch *s, uint32_t **out,
-                       size_t *count)
+ * Pairs into *out (2 * *count node indices, sorted: the candidates are put
+ * in id order first).  Returns 0 or -1 (out of memory; nothing allocated). */
+static int pair_sweeps(const crisk_analysis *a, size_t function, crisk__prop *p, pair_scratch *s,
+                       uint32_t **out, size_t *count)
 {
     const uint32_t *cand = s->cand;
     size_t k = s->est.k, n_pairs = 0, cap = 0;
     uint32_t *pairs = NULL;
+    if (crisk__sort_r(s->cand, k, sizeof *s->cand, compare_by_id_rank, (void *)a) != 0)
+        return -1;
     int rc = crisk__prop_mark_region(p, s->region, s->n_region, 1);
     for (size_t i = 0; i < k && rc == 0; i++) {
         for (size_t j0 = i + 1; j0 < k && rc == 0; j0 += CRISK__SCENARIOS) {
@@ -2222,7 +2225,7 @@ int crisk_analysis_spof_pairs(const crisk_analysis *a, size_t function, uint32_t
             cache->pairs = fresh;
         }
     }
-    if (rc == CRISK_OK && pair_sweeps(function, cache->pairs, &s, out, count) != 0)
+    if (rc == CRISK_OK && pair_sweeps(a, function, cache->pairs, &s, out, count) != 0)
         rc = oom(err);
     pair_scratch_release(&s);
     return rc;
@@ -2358,7 +2361,7 @@ static void *pairs_main(void *arg)
         pthread_mutex_unlock(&pl->lock);
         uint32_t *pairs = NULL;
         size_t n_pairs = 0;
-        ok = !go || pair_sweeps(pl->functions[i], &p, &s, &pairs, &n_pairs) == 0;
+        ok = !go || pair_sweeps(pl->a, pl->functions[i], &p, &s, &pairs, &n_pairs) == 0;
         pthread_mutex_lock(&pl->lock);
         if (!ok) {
             pairs_fail(pl, CRISK_ENOMEM, NULL);
