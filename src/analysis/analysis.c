@@ -225,6 +225,7 @@ typedef struct fr_slot {
     uint32_t kept;                         /* entries used below */
     uint32_t max_rank;                     /* when full: the largest id rank kept */
     uint32_t shared[CRISK_FALSE_REDUNDANCY_KEEP];
+    uint32_t rank[CRISK_FALSE_REDUNDANCY_KEEP];   /* their id ranks */
     uint32_t failed[CRISK_FALSE_REDUNDANCY_KEEP];
 } fr_slot;
 
@@ -305,26 +306,28 @@ static int fr_wanted(const fr_slot *s, uint32_t rank)
     return s->kept < CRISK_FALSE_REDUNDANCY_KEEP || rank < s->max_rank;
 }
 
-/* Keep (shared, failed) if shared is among the smallest ids seen. */
-static void fr_keep(const crisk_analysis *a, fr_slot *s, uint32_t shared, uint32_t failed)
+/* Keep (shared, failed) if shared, of id rank `rank`, is among the
+ * smallest ids seen. */
+static void fr_keep(fr_slot *s, uint32_t shared, uint32_t rank, uint32_t failed)
 {
-    if (!fr_wanted(s, a->id_rank[shared]))
+    if (!fr_wanted(s, rank))
         return;
     size_t at = s->kept;
     if (s->kept == CRISK_FALSE_REDUNDANCY_KEEP) {   /* full: replace the largest id */
         at = 0;
-        while (a->id_rank[s->shared[at]] != s->max_rank)
+        while (s->rank[at] != s->max_rank)
             at++;
     } else {
         s->kept++;
     }
     s->shared[at] = shared;
+    s->rank[at] = rank;
     s->failed[at] = failed;
     if (s->kept == CRISK_FALSE_REDUNDANCY_KEEP) {
         s->max_rank = 0;
         for (size_t i = 0; i < s->kept; i++)
-            if (a->id_rank[s->shared[i]] > s->max_rank)
-                s->max_rank = a->id_rank[s->shared[i]];
+            if (s->rank[i] > s->max_rank)
+                s->max_rank = s->rank[i];
     }
 }
 
@@ -335,7 +338,7 @@ static int push_fr(const crisk_analysis *a, growing *g, uint32_t dependant, uint
     if (s == NULL)
         return -1;
     s->total++;
-    fr_keep(a, s, shared, (uint32_t)failed);
+    fr_keep(s, shared, a->id_rank[shared], (uint32_t)failed);
     return 0;
 }
 
@@ -372,7 +375,7 @@ static int merge_growing(const crisk_analysis *a, growing *into, growing *from)
             return -1;
         dst->total += src->total;
         for (size_t k = 0; k < src->kept; k++)
-            fr_keep(a, dst, src->shared[k], src->failed[k]);
+            fr_keep(dst, src->shared[k], src->rank[k], src->failed[k]);
     }
     if (from->n_fr_rec > 0) {
         if (crisk__grow((void **)&into->fr_rec, &into->cap_fr_rec,
@@ -422,6 +425,7 @@ typedef struct batch {
     crisk__mask valid;         /* the scenarios in use */
     crisk__mask rec;           /* scenarios whose findings strong inheritors share */
     uint32_t rank[CRISK__SCENARIOS];   /* keep_false_redundancy: the nodes' id ranks */
+    uint32_t min_rank[CRISK__W];       /* ... and the smallest of each mask word */
 } batch;
 
 #define SCENARIO(w, bit) ((size_t)(w) * 64 + (size_t)(bit))
@@ -443,21 +447,23 @@ static size_t failed_members(const crisk__prop *p, uint32_t g, size_t s)
 
 /* Redundancy groups of position q that one scenario's node defeats from
  * outside. */
-static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, const batch *bt,
-                                 uint32_t q, growing *g)
+static int find_false_redundancy(const crisk__prop *p, const batch *bt, uint32_t q, growing *g)
 {
     const crisk__topo *t = p->t;
     uint64_t failed = 0;   /* a group can only fail where its owner fails */
     for (int w = 0; w < CRISK__W; w++)
         failed |= p->st[q].grp.w[w] & bt->valid.w[w];
-    if (failed == 0)
-        return 0;
+    if (failed == 0 || (p->kept_fails != NULL && p->kept_epoch[q] != p->epoch))
+        return 0;   /* not evaluated in this batch: no group of it failed */
     crisk__mask fails;
     for (uint32_t grp = t->group_start[q]; grp < t->group_start[q + 1]; grp++) {
         if (t->group_id[grp] == CRISK__PLAIN_GROUP
             || t->member_start[grp + 1] - t->member_start[grp] < 2)
             continue;
-        crisk__prop_group_fails(p, grp, &fails);
+        if (p->kept_fails != NULL)
+            fails = *crisk__prop_kept_fails(p, q, grp);
+        else
+            crisk__prop_group_fails(p, grp, &fails);
         for (int w = 0; w < CRISK__W; w++) {
             uint64_t f = fails.w[w] & bt->valid.w[w];
             uint64_t rec = f & bt->rec.w[w];
@@ -468,11 +474,15 @@ static int find_false_redundancy(const crisk_analysis *a, const crisk__prop *p, 
             fr_slot *slot = f == 0 ? NULL : fr_slot_of(g, t->group_id[grp], t->order[q]);
             if (f != 0 && slot == NULL)
                 return -1;
+            if (f != 0) {
+                slot->total += (uint32_t)__builtin_popcountll(f);
+                if (!fr_wanted(slot, bt->min_rank[w]))
+                    f = 0;   /* a full slot that keeps smaller ids than the word's */
+            }
             for (; f != 0; f &= f - 1) {
                 size_t s = SCENARIO(w, __builtin_ctzll(f));
-                slot->total++;
                 if (fr_wanted(slot, bt->rank[s]))
-                    fr_keep(a, slot, bt->node[s], (uint32_t)failed_members(p, grp, s));
+                    fr_keep(slot, bt->node[s], bt->rank[s], (uint32_t)failed_members(p, grp, s));
             }
             /* For inheritors the scenario's node is outside every group:
              * keep all the groups that fail, its own included. */
@@ -509,6 +519,9 @@ typedef struct class_counters {
     counters reach[FN_CLASSES_MAX][CRISK__W];      /* by criticality class */
     counters fail[FN_CLASSES_MAX][CRISK__W];       /* by criticality class */
     counters fail_rto[FN_CLASSES_MAX][CRISK__W];   /* by rto class */
+    /* keep_fingerprints: per rto class (the last: no rto) and scenario, the
+     * sum of the id hashes of the functions of that class that fail */
+    uint64_t fp[FN_CLASSES_MAX + 1][CRISK__SCENARIOS];
 } class_counters;
 
 /* Chains.  A node v with one dependant u, neither of them on a cycle,
@@ -607,11 +620,13 @@ static void fn_classes_release(fn_classes *fc)
     free(fc->rto_of);
 }
 
-static void class_counters_clear(class_counters *cc, const fn_classes *fc)
+static void class_counters_clear(class_counters *cc, const fn_classes *fc, int fingerprints)
 {
     memset(cc->reach, 0, fc->n_crit * sizeof cc->reach[0]);
     memset(cc->fail, 0, fc->n_crit * sizeof cc->fail[0]);
     memset(cc->fail_rto, 0, fc->n_rto * sizeof cc->fail_rto[0]);
+    if (fingerprints)
+        memset(cc->fp, 0, (fc->n_rto + 1) * sizeof cc->fp[0]);
 }
 
 /* The counts of one class, for every scenario of the batch. */
@@ -630,6 +645,32 @@ static void keep_class_counts(const chains *ch, const batch *bt, size_t col, con
     for (size_t s = 0; ch->n_inherit > 0 && s < bt->size; s++)
         if (ch->row[bt->node[s]] != NO_NODE)
             ch->counts[ch->row[bt->node[s]] * ch->width + col] = (uint32_t)n[s];
+}
+
+/* The batch's fingerprints from its per-class sums (keep_fingerprints):
+ * a node's impact sum is that of every class, its breach sum that of the
+ * rto classes below its own recovery, and a node that chain members
+ * inherit from keeps its sum per rto class (sums mod 2^64: the same in
+ * any order). */
+static void fingerprints_finish(crisk_analysis *a, const class_counters *cc,
+                                const fn_classes *fc, const chains *ch, const batch *bt)
+{
+    size_t nr = fc->n_rto;
+    for (size_t s = 0; s < bt->size; s++) {
+        uint32_t v = bt->node[s];
+        double recovery = a->inv->recovery[v];
+        uint64_t impact = cc->fp[nr][s], breach = 0;
+        for (size_t r = 0; r < nr; r++) {
+            impact += cc->fp[r][s];
+            if (fc->rto[r] < recovery)   /* false when NaN */
+                breach += cc->fp[r][s];
+        }
+        a->fp_impact[v] += impact;
+        a->fp_breach[v] += breach;
+        if (ch->fp_rto != NULL && ch->row[v] != NO_NODE)
+            for (size_t r = 0; r < nr; r++)
+                ch->fp_rto[(size_t)ch->row[v] * nr + r] += cc->fp[r][s];
+    }
 }
 
 static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
@@ -659,29 +700,37 @@ static void class_counters_finish(crisk_analysis *a, const class_counters *cc,
             if (fc->rto[r] < a->inv->recovery[bt->node[s]])   /* false when NaN */
                 a->sm[bt->node[s]].breaches += (uint32_t)n[s];
     }
+    if (a->fp_impact != NULL)
+        fingerprints_finish(a, cc, fc, ch, bt);
 }
 
-/* Fingerprint the failures of function f (position q) for the batch's
- * scenario nodes in `fails` (word w): the node's own sums, and for a node
- * that chain members inherit from, its sum per rto class. */
+/* Fingerprint the failures of function f for the batch's scenario nodes
+ * in `fails` (word w).  With per-value classes the hash goes to the
+ * batch's sum of f's rto class (fingerprints_finish), a write within a few
+ * kilobytes; without, to the node's own sums, a write anywhere among the
+ * nodes (and no chains inherit: they need the classes). */
 static void fingerprint_fails(crisk_analysis *a, const batch *bt, uint32_t f, uint32_t q,
-                              int w, uint64_t fails, const fn_classes *fc, const chains *ch)
+                              int w, uint64_t fails, const fn_classes *fc, class_counters *cc)
 {
+    uint64_t hash = a->id_hash[f];
+    if (fc->fast) {
+        uint64_t *sum = cc->fp[fc->rto_of[q]] + 64 * w;
+        for (uint64_t bits = fails; bits != 0; bits &= bits - 1)
+            sum[__builtin_ctzll(bits)] += hash;
+        return;
+    }
     const crisk_inventory *inv = a->inv;
-    int classed = ch->fp_rto != NULL && fc->rto_of[q] < fc->n_rto;
     for (uint64_t bits = fails; bits != 0; bits &= bits - 1) {
         uint32_t v = bt->node[SCENARIO(w, __builtin_ctzll(bits))];
-        a->fp_impact[v] += a->id_hash[f];
+        a->fp_impact[v] += hash;
         if (inv->rto[f] < inv->recovery[v])   /* false when either is NaN */
-            a->fp_breach[v] += a->id_hash[f];
-        if (classed && ch->row[v] != NO_NODE)
-            ch->fp_rto[(size_t)ch->row[v] * fc->n_rto + fc->rto_of[q]] += a->id_hash[f];
+            a->fp_breach[v] += hash;
     }
 }
 
 static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const batch *bt,
                                uint32_t q, const crisk__mask *init, growing *g,
-                               const fn_classes *fc, const chains *ch, class_counters *cc)
+                               const fn_classes *fc, class_counters *cc)
 {
     const crisk_inventory *inv = a->inv;
     uint32_t f = p->t->order[q];
@@ -728,7 +777,7 @@ static int accumulate_function(crisk_analysis *a, const crisk__prop *p, const ba
             crisk__pair_offer(tally, f, bt->node[SCENARIO(w, __builtin_ctzll(bits))]);
         /* Only this batch's scenario nodes are written: threads never share one. */
         if (a->fp_impact != NULL)
-            fingerprint_fails(a, bt, f, q, w, fails, fc, ch);
+            fingerprint_fails(a, bt, f, q, w, fails, fc, cc);
     }
     return 0;
 }
@@ -762,7 +811,7 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt,
                       const fn_classes *fc, const chains *ch, class_counters *cc)
 {
     if (fc->fast)
-        class_counters_clear(cc, fc);
+        class_counters_clear(cc, fc, a->fp_impact != NULL);
     counters dependants[CRISK__W], tier1[CRISK__W];
     memset(dependants, 0, sizeof dependants);
     memset(tier1, 0, sizeof tier1);
@@ -785,10 +834,10 @@ static int accumulate(crisk_analysis *a, const crisk__prop *p, const batch *bt,
                 counters_add(&tier1[w], others);
         }
         if ((kind[q] & KIND_FUNCTION)
-            && accumulate_function(a, p, bt, q, &init, g, fc, ch, cc) != 0)
+            && accumulate_function(a, p, bt, q, &init, g, fc, cc) != 0)
             return -1;
         if ((kind[q] & KIND_REDUNDANT) && opts->keep_false_redundancy
-            && find_false_redundancy(a, p, bt, q, g) != 0)
+            && find_false_redundancy(p, bt, q, g) != 0)
             return -1;
     }
     for (size_t s = 0; s < bt->size; s++) {
@@ -1163,8 +1212,13 @@ static void *sweep_batches(void *arg)
                                                           : CRISK__SCENARIOS;
         memcpy(bt.node, plan->todo + first, bt.size * sizeof *bt.node);
         crisk__mask_first(&bt.valid, bt.size);
-        for (size_t s = 0; plan->opts->keep_false_redundancy && s < bt.size; s++)
+        for (int w = 0; w < CRISK__W; w++)
+            bt.min_rank[w] = UINT32_MAX;
+        for (size_t s = 0; plan->opts->keep_false_redundancy && s < bt.size; s++) {
             bt.rank[s] = plan->a->id_rank[bt.node[s]];
+            if (bt.rank[s] < bt.min_rank[s >> 6])
+                bt.min_rank[s >> 6] = bt.rank[s];
+        }
         memset(&bt.rec, 0, sizeof bt.rec);
         for (size_t s = 0; plan->ch->n_inherit > 0 && s < bt.size; s++)
             if (plan->ch->recorded[bt.node[s]])
@@ -1289,6 +1343,9 @@ static int run_batches(crisk_analysis *a, const crisk_analysis_options *opts, gr
         sw[i].reports = i == 0;
         sw[i].cc = fc.fast ? malloc(sizeof *sw[i].cc) : NULL;
         rc = fc.fast && sw[i].cc == NULL ? oom(err) : crisk__prop_init_shared(&sw[i].p, &topo, err);
+        if (rc == CRISK_OK && opts->keep_false_redundancy
+            && crisk__prop_keep_group_fails(&sw[i].p) != 0)
+            rc = oom(err);
     }
     /* sw[0] runs on this thread; a thread that cannot start leaves its
      * share to the others */

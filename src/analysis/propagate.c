@@ -521,6 +521,9 @@ void crisk__prop_release(crisk__prop *p)
     free(p->live);
     free(p->touched);
     free(p->region);
+    free(p->kept_slot);
+    free(p->kept_fails);
+    free(p->kept_epoch);
     if (p->own.pos != NULL)
         crisk__topo_release(&p->own);
     memset(p, 0, sizeof *p);
@@ -566,6 +569,38 @@ void crisk__prop_clear(crisk__prop *p)
         p->seeded[p->seed_pos[i] >> 6] = 0;
     crisk__u32map_clear(&p->seed_slot);
     p->n_seeds = 0;
+    if (p->kept_epoch != NULL && ++p->epoch == 0) {   /* wrapped: forget every batch */
+        memset(p->kept_epoch, 0, p->t->n * sizeof *p->kept_epoch);
+        p->epoch = 1;
+    }
+}
+
+int crisk__prop_keep_group_fails(crisk__prop *p)
+{
+    const crisk__topo *t = p->t;
+    if (p->kept_slot != NULL)
+        return 0;
+    p->kept_slot = malloc((t->n_groups + 1) * sizeof *p->kept_slot);
+    p->kept_epoch = calloc(t->n + 1, sizeof *p->kept_epoch);
+    if (p->kept_slot == NULL || p->kept_epoch == NULL)
+        goto fail;
+    size_t rows = 0;
+    for (size_t g = 0; g < t->n_groups; g++)
+        p->kept_slot[g] = t->group_id[g] != CRISK__PLAIN_GROUP
+                                  && t->member_start[g + 1] - t->member_start[g] >= 2
+                              ? (uint32_t)rows++
+                              : UINT32_MAX;
+    p->kept_fails = malloc((rows + 1) * sizeof *p->kept_fails);
+    if (p->kept_fails == NULL)
+        goto fail;
+    p->epoch = 1;   /* kept_epoch 0: no position evaluated yet */
+    return 0;
+fail:
+    free(p->kept_slot);
+    free(p->kept_epoch);
+    p->kept_slot = NULL;
+    p->kept_epoch = NULL;
+    return -1;
 }
 
 /* The slot of a new seed at position q. */
@@ -760,8 +795,29 @@ static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
     crisk__state next = { .all = crisk__prop_initial_at(p, q) };
     next.grp = next.all;
     crisk__mask fails;
+    if (p->kept_epoch != NULL)
+        p->kept_epoch[q] = p->epoch;
     for (uint32_t g = t->group_start[q]; g < t->group_start[q + 1]; g++) {
         uint32_t e0 = t->member_start[g], e1 = t->member_start[g + 1];
+        uint32_t kept = p->kept_slot != NULL ? p->kept_slot[g] : UINT32_MAX;
+        if (t->need[g] == e1 - e0 && kept != UINT32_MAX) {
+            /* as below, the group's own failures kept apart */
+            crisk__mask *out = &p->kept_fails[kept];
+            memset(out, 0, sizeof *out);
+            for (uint32_t e = e0; e < e1; e++) {
+                uint32_t m = t->member[e];
+                if (!crisk__prop_live(p, m))
+                    continue;
+                for (int w = 0; w < CRISK__W; w++)
+                    out->w[w] |= st[m].grp.w[w];
+                if (p->want_all)
+                    for (int w = 0; w < CRISK__W; w++)
+                        next.all.w[w] |= st[m].all.w[w];
+            }
+            for (int w = 0; w < CRISK__W; w++)
+                next.grp.w[w] |= out->w[w];
+            continue;
+        }
         if (t->need[g] == e1 - e0) {
             /* every member needed (a node's plain edges are one such
              * group): one pass reads each member's masks for both */
@@ -785,6 +841,8 @@ static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
         crisk__prop_group_fails(p, g, &fails);
         for (int w = 0; w < CRISK__W; w++)
             next.grp.w[w] |= fails.w[w];
+        if (kept != UINT32_MAX)
+            p->kept_fails[kept] = fails;
     }
     if ((mask_diff(&next.all, &p->st[q].all) | mask_diff(&next.grp, &p->st[q].grp)) == 0)
         return;

@@ -119,6 +119,12 @@ typedef struct crisk__prop {
                              * alone (reachability: no group is evaluated, and a
                              * dependency's second cache line is never read) */
     uint8_t *region;        /* per position, or NULL: see crisk__prop_set_region */
+    /* crisk__prop_keep_group_fails: the redundancy groups' failures as the
+     * last run evaluated them */
+    uint32_t *kept_slot;    /* topology group -> its row of kept_fails, or UINT32_MAX */
+    crisk__mask *kept_fails;
+    uint32_t *kept_epoch;   /* position -> the batch it was last evaluated in */
+    uint32_t epoch;         /* this batch's number */
 } crisk__prop;
 
 /* Build the topology (strong components through igraph, on the nodes
@@ -155,6 +161,24 @@ void crisk__prop_run(crisk__prop *p);
 /* Scenarios in which topology group g has fewer than `need` working
  * members, given the current `grp` masks. */
 void crisk__prop_group_fails(const crisk__prop *p, uint32_t g, crisk__mask *out);
+
+/* From now on, keep the failures of the redundancy groups (those of a
+ * named group with two members or more) as the runs evaluate them, for
+ * crisk__prop_kept_fails: finding false redundancy then reads what the
+ * sweep computed, with the members' masks at hand, instead of fetching
+ * them all again.  64 bytes per such group.  Returns -1 when out of
+ * memory. */
+int  crisk__prop_keep_group_fails(crisk__prop *p);
+
+/* The failures of redundancy group g of position q after the last run
+ * (crisk__prop_keep_group_fails), or NULL when q was not evaluated in this
+ * batch: then none of its groups failed (a member that fails schedules
+ * its dependants). */
+static inline const crisk__mask *crisk__prop_kept_fails(const crisk__prop *p, uint32_t q,
+                                                        uint32_t g)
+{
+    return p->kept_epoch[q] == p->epoch ? &p->kept_fails[p->kept_slot[g]] : NULL;
+}
 
 /* A mask with the first `count` scenarios set. */
 void crisk__mask_first(crisk__mask *m, size_t count);
