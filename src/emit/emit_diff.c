@@ -467,14 +467,25 @@ static size_t pairs_shown(const writer *w, enum section s)
  * a time. */
 #define PAIR_ROWS_FLUSH ((size_t)64 << 10)
 
-/* Rows of pairs on their way out, and what is known of each node's cells:
- * a node's id and name recur in thousands of rows (once per function it
- * takes down), so whether they need quoting is found once a node. */
+/* Rows of pairs on their way out, and each node's cells laid out once.  A
+ * node's id, name and type recur in thousands of rows (once per function
+ * it takes down): fetching them from the inventory row by row - the id,
+ * the name and their bytes, each a cache miss at a million nodes - and
+ * testing them for quoting was most of writing 208 million rows.  Instead
+ * the first row of a node lays its cells out in `cells` (a length, then
+ * the bytes), and later rows copy them from there. */
 typedef struct row_buffer {
     char *buf;
     size_t used, cap;
-    uint32_t *id_len[2], *name_len[2];  /* per side and node: CELL_UNKNOWN, CELL_QUOTED,
-                                         * or the bytes of a plain cell */
+    char *cells;
+    size_t cells_used, cells_cap;
+    /* per side and node: where in `cells` its text starts, CELL_UNKNOWN or
+     * CELL_QUOTED (a cell needs quoting: the row is written the general
+     * way) */
+    uint32_t *node_at[2];   /* "id,name,type,," (the empty category included) */
+    uint32_t *id_at[2];     /* "id", as a pair's function */
+    uint32_t *rto_at[2];    /* rto_hours, as a breach's function */
+    uint32_t *rec_at[2];    /* recovery_hours, as a breach's node */
 } row_buffer;
 
 #define CELL_UNKNOWN UINT32_MAX
@@ -489,15 +500,96 @@ static void row_flush(writer *w, row_buffer *b)
     b->used = 0;
 }
 
-/* crisk__csv_plain for the id (name: 0) or name (1) of node v of side s,
- * remembered in b. */
-static int plain_node_cell(row_buffer *b, int s, int name, size_t v, const char *cell, size_t *len)
+/* Room for `more` bytes in a growing buffer; -1 when out of memory. */
+static int room(char **buf, size_t *cap, size_t used, size_t more)
 {
-    uint32_t *known = name ? &b->name_len[s][v] : &b->id_len[s][v];
-    if (*known == CELL_UNKNOWN)
-        *known = crisk__csv_plain(cell, len) && *len < CELL_QUOTED ? (uint32_t)*len : CELL_QUOTED;
-    *len = *known;
-    return *known != CELL_QUOTED;
+    if (used + more <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : PAIR_ROWS_FLUSH;
+    while (c < used + more)
+        c *= 2;
+    char *grown = realloc(*buf, c);
+    if (grown == NULL)
+        return -1;
+    *buf = grown;
+    *cap = c;
+    return 0;
+}
+
+/* Lay out `n` cells joined by `sep` (0: none) in b->cells; where they
+ * start, CELL_QUOTED when one needs quoting (or the cells would pass
+ * 4 GiB), or CELL_UNKNOWN when out of memory. */
+static uint32_t lay_out(row_buffer *b, const char *const *cell, size_t n, const char *tail)
+{
+    size_t len[4], total = strlen(tail);
+    for (size_t i = 0; i < n; i++) {
+        if (!crisk__csv_plain(cell[i], &len[i]))
+            return CELL_QUOTED;
+        total += len[i] + (i + 1 < n);
+    }
+    if (b->cells_used + sizeof(uint32_t) + total >= CELL_QUOTED)
+        return CELL_QUOTED;
+    if (room(&b->cells, &b->cells_cap, b->cells_used, sizeof(uint32_t) + total) != 0)
+        return CELL_UNKNOWN;
+    uint32_t at = (uint32_t)b->cells_used, bytes = (uint32_t)total;
+    char *o = b->cells + at;
+    memcpy(o, &bytes, sizeof bytes);
+    o += sizeof bytes;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(o, cell[i], len[i]);
+        o += len[i];
+        if (i + 1 < n)
+            *o++ = ',';
+    }
+    memcpy(o, tail, strlen(tail));
+    b->cells_used += sizeof bytes + total;
+    return at;
+}
+
+/* The text laid out at `at`: its bytes and their count. */
+static const char *laid_out(const row_buffer *b, uint32_t at, size_t *len)
+{
+    uint32_t bytes;
+    memcpy(&bytes, b->cells + at, sizeof bytes);
+    *len = bytes;
+    return b->cells + at + sizeof bytes;
+}
+
+/* The text of one of a node's kinds of cells (what: 0 as a pair's node, 1
+ * its id, 2 its rto_hours, 3 its recovery_hours), laid out on first use.
+ * Returns 1 with the text, 0 when it needs quoting, -1 when out of
+ * memory. */
+static int node_text(row_buffer *b, const writer *w, int s, size_t v, int what,
+                     const char **text, size_t *len)
+{
+    uint32_t *at = what == 0 ? &b->node_at[s][v] : what == 1 ? &b->id_at[s][v]
+                 : what == 2 ? &b->rto_at[s][v] : &b->rec_at[s][v];
+    if (*at == CELL_UNKNOWN) {
+        const crisk_inventory *inv = w->inv[s];
+        char number[40];
+        if (what == 0) {
+            const char *cell[3] = { crisk_inventory_node_id(inv, v),
+                                    crisk_inventory_node_name(inv, v),
+                                    crisk_node_type_name(crisk_inventory_node_type(inv, v)) };
+            *at = lay_out(b, cell, 3, ",,");
+        } else if (what == 1) {
+            const char *cell = crisk_inventory_node_id(inv, v);
+            *at = lay_out(b, &cell, 1, "");
+        } else {
+            crisk_node_view view;
+            crisk_inventory_node(inv, v, &view);
+            const char *cell = crisk_format_number(number, sizeof number,
+                                                   what == 2 ? view.rto_hours
+                                                             : view.recovery_hours);
+            *at = lay_out(b, &cell, 1, "");
+        }
+        if (*at == CELL_UNKNOWN)
+            return -1;
+    }
+    if (*at == CELL_QUOTED)
+        return 0;
+    *text = laid_out(b, *at, len);
+    return 1;
 }
 
 /* A SPOF or breach as a CSV row, straight into `b`: the bytes csv_record
@@ -506,63 +598,45 @@ static int plain_node_cell(row_buffer *b, int s, int name, size_t v, const char 
  * matching every column and writing a character at a time - a 1 % change
  * of a generated 1M-node inventory has 208 million of these rows.  Returns
  * 1 when a cell needs quoting: the caller then writes the row the general
- * way. */
+ * way; -1 when out of memory. */
 static int pair_row(row_buffer *b, const writer *w, const crisk_pair_diff *x, int breach)
 {
     int s = x->change == CRISK_CHANGE_ADDED;
-    const crisk_inventory *inv = w->inv[s];
     size_t f = s ? x->new_function : x->old_function, p = s ? x->new_node : x->old_node;
-    const char *cell[5] = {
-        breach ? change_word(x->change, "breach-appeared", "breach-resolved", "")
-               : change_word(x->change, "spof-appeared", "spof-resolved", ""),
-        crisk_inventory_node_id(inv, p), crisk_inventory_node_name(inv, p),
-        crisk_node_type_name(crisk_inventory_node_type(inv, p)), crisk_inventory_node_id(inv, f)
-    };
-    size_t len[5], row = 0;
-    int plain = crisk__csv_plain(cell[0], &len[0]) && plain_node_cell(b, s, 0, p, cell[1], &len[1])
-             && plain_node_cell(b, s, 1, p, cell[2], &len[2]) && crisk__csv_plain(cell[3], &len[3])
-             && plain_node_cell(b, s, 0, f, cell[4], &len[4]);
-    if (!plain)
-        return 1;
-    for (int i = 0; i < 5; i++)
-        row += len[i];
-    /* after function: 12 cells, empty but a breach's hours (the 10th and 11th) */
-    char hours[2][40] = { "", "" };
-    if (breach) {
-        crisk_node_view fv, pv;
-        crisk_inventory_node(inv, f, &fv);
-        crisk_inventory_node(inv, p, &pv);
-        crisk_format_number(hours[0], sizeof hours[0], fv.rto_hours);
-        crisk_format_number(hours[1], sizeof hours[1], pv.recovery_hours);
-    }
-    size_t h0 = strlen(hours[0]), h1 = strlen(hours[1]);
-    row += 5 + 13 + h0 + h1;
-    if (b->used + row > b->cap) {
-        size_t cap = b->cap ? b->cap : PAIR_ROWS_FLUSH;
-        while (cap < b->used + row)
-            cap *= 2;
-        char *buf = realloc(b->buf, cap);
-        if (buf == NULL)
-            return -1;
-        b->buf = buf;
-        b->cap = cap;
-    }
+    const char *kind = breach ? change_word(x->change, "breach-appeared", "breach-resolved", "")
+                              : change_word(x->change, "spof-appeared", "spof-resolved", "");
+    const char *text[4] = { "", "", "", "" };
+    size_t len[4] = { 0, 0, 0, 0 };
+    int got = node_text(b, w, s, p, 0, &text[0], &len[0]);
+    if (got == 1)
+        got = node_text(b, w, s, f, 1, &text[1], &len[1]);
+    if (got == 1 && breach)
+        got = node_text(b, w, s, f, 2, &text[2], &len[2]);
+    if (got == 1 && breach)
+        got = node_text(b, w, s, p, 3, &text[3], &len[3]);
+    if (got != 1)
+        return got == 0 ? 1 : -1;
+    size_t k = strlen(kind);
+    /* kind, the node's cells, function, then 12 cells, empty but a
+     * breach's hours (the 10th and 11th) */
+    size_t row = k + 1 + len[0] + len[1] + 10 + len[2] + 1 + len[3] + 2;
+    if (room(&b->buf, &b->cap, b->used, row) != 0)
+        return -1;
     char *o = b->buf + b->used;
-    for (int i = 0; i < 5; i++) {
-        memcpy(o, cell[i], len[i]);
-        o += len[i];
-        *o++ = ',';
-        if (i == 3)
-            *o++ = ',';   /* category */
-    }
-    o--;                  /* no separator after function */
+    memcpy(o, kind, k);
+    o += k;
+    *o++ = ',';
+    memcpy(o, text[0], len[0]);
+    o += len[0];
+    memcpy(o, text[1], len[1]);
+    o += len[1];
     memcpy(o, ",,,,,,,,,,", 10);   /* the 9 cells `to` .. `change`, and rto_hours' comma */
     o += 10;
-    memcpy(o, hours[0], h0);
-    o += h0;
+    memcpy(o, text[2], len[2]);
+    o += len[2];
     *o++ = ',';
-    memcpy(o, hours[1], h1);
-    o += h1;
+    memcpy(o, text[3], len[3]);
+    o += len[3];
     *o++ = ',';
     *o++ = '\n';
     b->used = (size_t)(o - b->buf);
@@ -578,10 +652,12 @@ static int pair_out(writer *w, row_buffer *b, enum section s, size_t i,
     int fast = fn == csv_record && crisk__workbook_of(w->f) == NULL;
     if (fast) {
         int got = pair_row(b, w, x, s == S_BREACHES);
-        if (got <= 0) {
+        if (got < 0)
+            return crisk_error_set(w->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+        if (got == 0) {
             if (b->used >= PAIR_ROWS_FLUSH)
                 row_flush(w, b);
-            return got == 0 ? CRISK_OK : CRISK_ENOMEM;
+            return CRISK_OK;
         }
         row_flush(w, b);   /* rows stay in order */
     }
@@ -590,19 +666,31 @@ static int pair_out(writer *w, row_buffer *b, enum section s, size_t i,
     return fn(w, s, i, &r);
 }
 
-/* Room for what pair_row learns of each node's cells, all unknown. */
+/* Room for what pair_row lays out of each node's cells, all unknown. */
 static int cell_lengths(row_buffer *b, const writer *w)
 {
     for (int s = 0; s < 2; s++) {
         size_t n = crisk_inventory_node_count(w->inv[s]) + 1;
-        b->id_len[s] = malloc(n * sizeof *b->id_len[s]);
-        b->name_len[s] = malloc(n * sizeof *b->name_len[s]);
-        if (b->id_len[s] == NULL || b->name_len[s] == NULL)
-            return -1;
-        memset(b->id_len[s], 0xff, n * sizeof *b->id_len[s]);
-        memset(b->name_len[s], 0xff, n * sizeof *b->name_len[s]);
+        uint32_t **at[4] = { &b->node_at[s], &b->id_at[s], &b->rto_at[s], &b->rec_at[s] };
+        for (int k = 0; k < 4; k++) {
+            *at[k] = malloc(n * sizeof **at[k]);
+            if (*at[k] == NULL)
+                return -1;
+            memset(*at[k], 0xff, n * sizeof **at[k]);
+        }
     }
     return 0;
+}
+
+static void cell_lengths_release(row_buffer *b)
+{
+    free(b->cells);
+    for (int s = 0; s < 2; s++) {
+        free(b->node_at[s]);
+        free(b->id_at[s]);
+        free(b->rto_at[s]);
+        free(b->rec_at[s]);
+    }
 }
 
 /* Read the pairs of section s (S_SPOFS or S_BREACHES) in order from the
@@ -613,7 +701,8 @@ static int walk_pairs(writer *w, enum section s, record_fn fn)
     crisk_diff_pairs_of which = s == S_SPOFS ? CRISK_DIFF_SPOFS : CRISK_DIFF_BREACHES;
     int rc = crisk_diff_pairs_open(&c, w->d, which, w->err);
     size_t limit = pairs_shown(w, s);
-    row_buffer rows = { NULL, 0, 0, { NULL, NULL }, { NULL, NULL } };
+    row_buffer rows;
+    memset(&rows, 0, sizeof rows);
     if (rc == CRISK_OK && fn == csv_record && cell_lengths(&rows, w) != 0)
         rc = crisk_error_set(w->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == CRISK_OK && i < limit; i++) {
@@ -630,10 +719,7 @@ static int walk_pairs(writer *w, enum section s, record_fn fn)
     }
     row_flush(w, &rows);
     free(rows.buf);
-    for (int side = 0; side < 2; side++) {
-        free(rows.id_len[side]);
-        free(rows.name_len[side]);
-    }
+    cell_lengths_release(&rows);
     crisk_diff_pairs_close(c);
     if (rc == CRISK_EIO)
         rc = CRISK_EINTERNAL;   /* not the output's: err names the temporary file */
