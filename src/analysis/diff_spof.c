@@ -231,6 +231,8 @@ typedef struct batch {
     uint32_t seeds[2][CRISK__SCENARIOS];
     size_t first, width;
     int ran[2];                 /* side s was swept for this batch */
+    crisk__mask same_recovery;  /* slots whose head and derived nodes are on both sides,
+                                 * each with the same recovery_hours on both */
 } batch;
 
 /* Function (f0, f1) fails with slot k's head on side `side` only (-1: on
@@ -253,15 +255,30 @@ static int slot_pairs(worker *w, const batch *b, size_t k, int side, uint32_t f0
     return rc;
 }
 
+/* Hours that compare the same against any tolerance: equal, or both
+ * unknown. */
+static int same_hours(double x, double y)
+{
+    return x == y || (isnan(x) && isnan(y));
+}
+
 /* The pairs of function (f0, f1) whose failure masks in the batch are m0
  * and m1. */
 static int function_pairs(worker *w, const batch *b, uint32_t f0, uint32_t f1,
                           const crisk__mask *m0, const crisk__mask *m1)
 {
+    /* a pair on both sides changes only if its breach does: never when
+     * the function's rto_hours and the nodes' recovery_hours are the same
+     * on both sides - most of the pairs of a dirty node */
+    const crisk_diff *d = w->plan->d;
+    int same_rto = f0 != DIFF_NONE && f1 != DIFF_NONE
+                && same_hours(d->inv[0]->rto[f0], d->inv[1]->rto[f1]);
     int rc = CRISK_OK;
     for (int k = 0; k < CRISK__W && rc == CRISK_OK; k++) {
         uint64_t only0 = m0->w[k] & ~m1->w[k], only1 = m1->w[k] & ~m0->w[k];
         uint64_t both = m0->w[k] & m1->w[k];
+        if (same_rto)
+            both &= ~b->same_recovery.w[k];
         for (; only1 != 0 && rc == CRISK_OK; only1 &= only1 - 1)
             rc = slot_pairs(w, b, (size_t)k * 64 + (size_t)__builtin_ctzll(only1), 1, f0, f1);
         for (; only0 != 0 && rc == CRISK_OK; only0 &= only0 - 1)
@@ -348,6 +365,21 @@ static int run_batch(worker *w, batch *b)
         }
         if (b->ran[s] && sweep_batch(&w->p[s], b->seeds[s], b->width) != 0)
             return crisk_error_set(&w->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    const crisk_diff *d = pl->d;
+    memset(&b->same_recovery, 0, sizeof b->same_recovery);
+    for (size_t k = 0; k < b->width; k++) {
+        const dirty *x = &pl->heads[b->first + k];
+        int same = x->node[0] != DIFF_NONE && x->node[1] != DIFF_NONE
+                && same_hours(d->inv[0]->recovery[x->node[0]], d->inv[1]->recovery[x->node[1]]);
+        for (uint32_t i = pl->der_start[b->first + k];
+             same && i < pl->der_start[b->first + k + 1]; i++) {
+            x = &pl->derived[i];
+            same = x->node[0] != DIFF_NONE && x->node[1] != DIFF_NONE
+                && same_hours(d->inv[0]->recovery[x->node[0]], d->inv[1]->recovery[x->node[1]]);
+        }
+        if (same)
+            b->same_recovery.w[k >> 6] |= 1ull << (k & 63);
     }
     int rc = compare_batch(w, b);
     for (uint32_t i = pl->der_start[b->first]; i < pl->der_start[b->first + b->width]

@@ -783,6 +783,28 @@ static void evaluate_all(crisk__prop *p, uint32_t q, size_t *cursor)
     schedule_dependants(p, q, cursor);
 }
 
+/* evaluate's step for topology group g when its failures are kept
+ * (crisk__prop_keep_group_fails): the same masks into `next`, and the
+ * group's own failures into its row.  A function of its own, called only
+ * by analyses that keep false redundancy, so that evaluate stays small
+ * enough to be inlined into the sweep. */
+static void __attribute__((noinline)) evaluate_kept(crisk__prop *p, uint32_t g,
+                                                    crisk__state *next)
+{
+    const crisk__topo *t = p->t;
+    const crisk__state *st = p->st;
+    uint32_t e0 = t->member_start[g], e1 = t->member_start[g + 1];
+    crisk__mask *out = &p->kept_fails[p->kept_slot[g]];
+    if (p->want_all)
+        for (uint32_t e = e0; e < e1; e++)
+            if (crisk__prop_live(p, t->member[e]))
+                for (int w = 0; w < CRISK__W; w++)
+                    next->all.w[w] |= st[t->member[e]].all.w[w];
+    crisk__prop_group_fails(p, g, out);
+    for (int w = 0; w < CRISK__W; w++)
+        next->grp.w[w] |= out->w[w];
+}
+
 /* Recompute the masks of position q from its dependencies. */
 static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
 {
@@ -799,23 +821,8 @@ static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
         p->kept_epoch[q] = p->epoch;
     for (uint32_t g = t->group_start[q]; g < t->group_start[q + 1]; g++) {
         uint32_t e0 = t->member_start[g], e1 = t->member_start[g + 1];
-        uint32_t kept = p->kept_slot != NULL ? p->kept_slot[g] : UINT32_MAX;
-        if (t->need[g] == e1 - e0 && kept != UINT32_MAX) {
-            /* as below, the group's own failures kept apart */
-            crisk__mask *out = &p->kept_fails[kept];
-            memset(out, 0, sizeof *out);
-            for (uint32_t e = e0; e < e1; e++) {
-                uint32_t m = t->member[e];
-                if (!crisk__prop_live(p, m))
-                    continue;
-                for (int w = 0; w < CRISK__W; w++)
-                    out->w[w] |= st[m].grp.w[w];
-                if (p->want_all)
-                    for (int w = 0; w < CRISK__W; w++)
-                        next.all.w[w] |= st[m].all.w[w];
-            }
-            for (int w = 0; w < CRISK__W; w++)
-                next.grp.w[w] |= out->w[w];
+        if (p->kept_slot != NULL && p->kept_slot[g] != UINT32_MAX) {
+            evaluate_kept(p, g, &next);
             continue;
         }
         if (t->need[g] == e1 - e0) {
@@ -841,8 +848,6 @@ static void evaluate(crisk__prop *p, uint32_t q, size_t *cursor)
         crisk__prop_group_fails(p, g, &fails);
         for (int w = 0; w < CRISK__W; w++)
             next.grp.w[w] |= fails.w[w];
-        if (kept != UINT32_MAX)
-            p->kept_fails[kept] = fails;
     }
     if ((mask_diff(&next.all, &p->st[q].all) | mask_diff(&next.grp, &p->st[q].grp)) == 0)
         return;
