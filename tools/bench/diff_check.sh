@@ -8,6 +8,8 @@
 # cached under WORK.  Then, under GNU time (user and system CPU, wall, peak
 # RSS):
 #   rank OLD, rank NEW       one analysis each: what the diff must not exceed
+#   diff OLD OLD             nothing changed: the two analyses a diff runs,
+#                            without a dirty sweep or rows to write
 #   diff OLD NEW             --format csv, every change, counted through wc
 #                            (at 1M nodes the CSV is gigabytes; not kept)
 #   check NEW --policy P     tools/bench/policy.json: every rule but scenarios
@@ -61,6 +63,7 @@ for n in ${sizes//,/ }; do
     [ -f "$new/edges.csv" ] || python3 tools/bench/perturb.py "$old" "$new" 2>/dev/null
     measure "$n: rank OLD" "$bin" rank "$old" -q --format csv -o "$work/rank-old.csv"
     measure "$n: rank NEW" "$bin" rank "$new" -q --format csv -o "$work/rank-new.csv"
+    measure "$n: diff OLD OLD (no change)" "$bin" diff "$old" "$old" -q --format table
     # time reports the largest process of the pipe (the diff) and adds wc's
     # few seconds of CPU to the diff's
     measure "$n: diff OLD NEW" sh -c "'$bin' diff '$old' '$new' -q --format csv | wc -lc > '$work/diff.count'"
