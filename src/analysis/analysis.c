@@ -453,15 +453,14 @@ static int find_false_redundancy(const crisk__prop *p, const batch *bt, uint32_t
     uint64_t failed = 0;   /* a group can only fail where its owner fails */
     for (int w = 0; w < CRISK__W; w++)
         failed |= p->st[q].grp.w[w] & bt->valid.w[w];
-    if (failed == 0 || (p->kept_fails != NULL && p->kept_epoch[q] != p->epoch))
+    if (failed == 0 || (p->kept_fails != NULL && !crisk__prop_evaluated(p, q)))
         return 0;   /* not evaluated in this batch: no group of it failed */
     crisk__mask fails;
     for (uint32_t grp = t->group_start[q]; grp < t->group_start[q + 1]; grp++) {
-        if (t->group_id[grp] == CRISK__PLAIN_GROUP
-            || t->member_start[grp + 1] - t->member_start[grp] < 2)
+        if (!crisk__topo_redundant(t, grp))
             continue;
         if (p->kept_fails != NULL)
-            fails = *crisk__prop_kept_fails(p, q, grp);
+            fails = *crisk__prop_kept_fails(p, grp);
         else
             crisk__prop_group_fails(p, grp, &fails);
         for (int w = 0; w < CRISK__W; w++) {
@@ -482,7 +481,8 @@ static int find_false_redundancy(const crisk__prop *p, const batch *bt, uint32_t
             for (; f != 0; f &= f - 1) {
                 size_t s = SCENARIO(w, __builtin_ctzll(f));
                 if (fr_wanted(slot, bt->rank[s]))
-                    fr_keep(slot, bt->node[s], bt->rank[s], (uint32_t)failed_members(p, grp, s));
+                    fr_keep(slot, bt->node[s], bt->rank[s],
+                            (uint32_t)failed_members(p, grp, s));
             }
             /* For inheritors the scenario's node is outside every group:
              * keep all the groups that fail, its own included. */

@@ -586,10 +586,7 @@ int crisk__prop_keep_group_fails(crisk__prop *p)
         goto fail;
     size_t rows = 0;
     for (size_t g = 0; g < t->n_groups; g++)
-        p->kept_slot[g] = t->group_id[g] != CRISK__PLAIN_GROUP
-                                  && t->member_start[g + 1] - t->member_start[g] >= 2
-                              ? (uint32_t)rows++
-                              : UINT32_MAX;
+        p->kept_slot[g] = crisk__topo_redundant(t, (uint32_t)g) ? (uint32_t)rows++ : UINT32_MAX;
     p->kept_fails = malloc((rows + 1) * sizeof *p->kept_fails);
     if (p->kept_fails == NULL)
         goto fail;
@@ -802,7 +799,6 @@ static void evaluate_kept(crisk__prop *p, uint32_t g, crisk__state *next)
         next->grp.w[w] |= out->w[w];
 }
 
-/* Recompute the masks of position q from its dependencies. */
 /* Recompute the masks of position q from its dependencies; with `keep`
  * (a constant: see evaluate and evaluate_keeping), keep its redundancy
  * groups' failures too. */

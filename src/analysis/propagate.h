@@ -76,6 +76,13 @@ typedef struct crisk__topo {
 } crisk__topo;
 
 int  crisk__topo_init(crisk__topo *t, const crisk_inventory *inv, crisk_error *err);
+
+/* Whether topology group g is a redundancy group: a named group of two
+ * members or more, the only kind false redundancy can defeat. */
+static inline int crisk__topo_redundant(const crisk__topo *t, uint32_t g)
+{
+    return t->group_id[g] != CRISK__PLAIN_GROUP && t->member_start[g + 1] - t->member_start[g] >= 2;
+}
 void crisk__topo_release(crisk__topo *t);
 
 /* Chain links: up[v] = u when u is the only node that depends on v, v's
@@ -170,14 +177,19 @@ void crisk__prop_group_fails(const crisk__prop *p, uint32_t g, crisk__mask *out)
  * memory. */
 int  crisk__prop_keep_group_fails(crisk__prop *p);
 
-/* The failures of redundancy group g of position q after the last run
- * (crisk__prop_keep_group_fails), or NULL when q was not evaluated in this
- * batch: then none of its groups failed (a member that fails schedules
- * its dependants). */
-static inline const crisk__mask *crisk__prop_kept_fails(const crisk__prop *p, uint32_t q,
-                                                        uint32_t g)
+/* Whether the last run evaluated position q (crisk__prop_keep_group_fails
+ * only).  When it did not, none of q's groups failed: a member that fails
+ * schedules its dependants. */
+static inline int crisk__prop_evaluated(const crisk__prop *p, uint32_t q)
 {
-    return p->kept_epoch[q] == p->epoch ? &p->kept_fails[p->kept_slot[g]] : NULL;
+    return p->kept_epoch[q] == p->epoch;
+}
+
+/* The failures of redundancy group g after the last run, valid when its
+ * owner was evaluated (crisk__prop_evaluated). */
+static inline const crisk__mask *crisk__prop_kept_fails(const crisk__prop *p, uint32_t g)
+{
+    return &p->kept_fails[p->kept_slot[g]];
 }
 
 /* A mask with the first `count` scenarios set. */
