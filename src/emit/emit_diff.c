@@ -474,18 +474,23 @@ static size_t pairs_shown(const writer *w, enum section s)
  * testing them for quoting was most of writing 208 million rows.  Instead
  * the first row of a node lays its cells out in `cells` (a length, then
  * the bytes), and later rows copy them from there. */
+enum node_cells {
+    CELLS_NODE,       /* "id,name,type,," as a pair's node (the empty category included) */
+    CELLS_FUNCTION,   /* "id" as a pair's function */
+    CELLS_RTO,        /* rto_hours, as a breach's function */
+    CELLS_RECOVERY,   /* recovery_hours, as a breach's node */
+    CELLS_KINDS
+};
+
 typedef struct row_buffer {
     char *buf;
     size_t used, cap;
     char *cells;
     size_t cells_used, cells_cap;
-    /* per side and node: where in `cells` its text starts, CELL_UNKNOWN or
-     * CELL_QUOTED (a cell needs quoting: the row is written the general
+    /* at[side][kind][node]: where in `cells` that text starts, CELL_UNKNOWN,
+     * or CELL_QUOTED (a cell needs quoting: the row is written the general
      * way) */
-    uint32_t *node_at[2];   /* "id,name,type,," (the empty category included) */
-    uint32_t *id_at[2];     /* "id", as a pair's function */
-    uint32_t *rto_at[2];    /* rto_hours, as a breach's function */
-    uint32_t *rec_at[2];    /* recovery_hours, as a breach's node */
+    uint32_t *at[2][CELLS_KINDS];
 } row_buffer;
 
 #define CELL_UNKNOWN UINT32_MAX
@@ -516,12 +521,12 @@ static int room(char **buf, size_t *cap, size_t used, size_t more)
     return 0;
 }
 
-/* Lay out `n` cells joined by `sep` (0: none) in b->cells; where they
- * start, CELL_QUOTED when one needs quoting (or the cells would pass
- * 4 GiB), or CELL_UNKNOWN when out of memory. */
+/* Lay out `n` (at most 3) cells joined by commas, then `tail`, in
+ * b->cells; where they start, CELL_QUOTED when a cell needs quoting (or the
+ * cells would pass 4 GiB), or CELL_UNKNOWN when out of memory. */
 static uint32_t lay_out(row_buffer *b, const char *const *cell, size_t n, const char *tail)
 {
-    size_t len[4], total = strlen(tail);
+    size_t len[3], tail_len = strlen(tail), total = tail_len;
     for (size_t i = 0; i < n; i++) {
         if (!crisk__csv_plain(cell[i], &len[i]))
             return CELL_QUOTED;
@@ -541,7 +546,7 @@ static uint32_t lay_out(row_buffer *b, const char *const *cell, size_t n, const 
         if (i + 1 < n)
             *o++ = ',';
     }
-    memcpy(o, tail, strlen(tail));
+    memcpy(o, tail, tail_len);
     b->cells_used += sizeof bytes + total;
     return at;
 }
@@ -555,32 +560,30 @@ static const char *laid_out(const row_buffer *b, uint32_t at, size_t *len)
     return b->cells + at + sizeof bytes;
 }
 
-/* The text of one of a node's kinds of cells (what: 0 as a pair's node, 1
- * its id, 2 its rto_hours, 3 its recovery_hours), laid out on first use.
+/* The text of one kind of node v's cells, laid out on first use.
  * Returns 1 with the text, 0 when it needs quoting, -1 when out of
  * memory. */
-static int node_text(row_buffer *b, const writer *w, int s, size_t v, int what,
+static int node_text(row_buffer *b, const writer *w, int s, size_t v, enum node_cells what,
                      const char **text, size_t *len)
 {
-    uint32_t *at = what == 0 ? &b->node_at[s][v] : what == 1 ? &b->id_at[s][v]
-                 : what == 2 ? &b->rto_at[s][v] : &b->rec_at[s][v];
+    uint32_t *at = &b->at[s][what][v];
     if (*at == CELL_UNKNOWN) {
         const crisk_inventory *inv = w->inv[s];
         char number[40];
-        if (what == 0) {
+        if (what == CELLS_NODE) {
             const char *cell[3] = { crisk_inventory_node_id(inv, v),
                                     crisk_inventory_node_name(inv, v),
                                     crisk_node_type_name(crisk_inventory_node_type(inv, v)) };
             *at = lay_out(b, cell, 3, ",,");
-        } else if (what == 1) {
+        } else if (what == CELLS_FUNCTION) {
             const char *cell = crisk_inventory_node_id(inv, v);
             *at = lay_out(b, &cell, 1, "");
         } else {
             crisk_node_view view;
             crisk_inventory_node(inv, v, &view);
             const char *cell = crisk_format_number(number, sizeof number,
-                                                   what == 2 ? view.rto_hours
-                                                             : view.recovery_hours);
+                                                   what == CELLS_RTO ? view.rto_hours
+                                                                     : view.recovery_hours);
             *at = lay_out(b, &cell, 1, "");
         }
         if (*at == CELL_UNKNOWN)
@@ -607,13 +610,13 @@ static int pair_row(row_buffer *b, const writer *w, const crisk_pair_diff *x, in
                               : change_word(x->change, "spof-appeared", "spof-resolved", "");
     const char *text[4] = { "", "", "", "" };
     size_t len[4] = { 0, 0, 0, 0 };
-    int got = node_text(b, w, s, p, 0, &text[0], &len[0]);
+    int got = node_text(b, w, s, p, CELLS_NODE, &text[0], &len[0]);
     if (got == 1)
-        got = node_text(b, w, s, f, 1, &text[1], &len[1]);
+        got = node_text(b, w, s, f, CELLS_FUNCTION, &text[1], &len[1]);
     if (got == 1 && breach)
-        got = node_text(b, w, s, f, 2, &text[2], &len[2]);
+        got = node_text(b, w, s, f, CELLS_RTO, &text[2], &len[2]);
     if (got == 1 && breach)
-        got = node_text(b, w, s, p, 3, &text[3], &len[3]);
+        got = node_text(b, w, s, p, CELLS_RECOVERY, &text[3], &len[3]);
     if (got != 1)
         return got == 0 ? 1 : -1;
     size_t k = strlen(kind);
@@ -666,31 +669,27 @@ static int pair_out(writer *w, row_buffer *b, enum section s, size_t i,
     return fn(w, s, i, &r);
 }
 
-/* Room for what pair_row lays out of each node's cells, all unknown. */
-static int cell_lengths(row_buffer *b, const writer *w)
+/* Room for where pair_row lays out each node's cells, all unknown. */
+static int cells_init(row_buffer *b, const writer *w)
 {
     for (int s = 0; s < 2; s++) {
         size_t n = crisk_inventory_node_count(w->inv[s]) + 1;
-        uint32_t **at[4] = { &b->node_at[s], &b->id_at[s], &b->rto_at[s], &b->rec_at[s] };
-        for (int k = 0; k < 4; k++) {
-            *at[k] = malloc(n * sizeof **at[k]);
-            if (*at[k] == NULL)
+        for (int k = 0; k < CELLS_KINDS; k++) {
+            b->at[s][k] = malloc(n * sizeof *b->at[s][k]);
+            if (b->at[s][k] == NULL)
                 return -1;
-            memset(*at[k], 0xff, n * sizeof **at[k]);
+            memset(b->at[s][k], 0xff, n * sizeof *b->at[s][k]);
         }
     }
     return 0;
 }
 
-static void cell_lengths_release(row_buffer *b)
+static void cells_release(row_buffer *b)
 {
     free(b->cells);
-    for (int s = 0; s < 2; s++) {
-        free(b->node_at[s]);
-        free(b->id_at[s]);
-        free(b->rto_at[s]);
-        free(b->rec_at[s]);
-    }
+    for (int s = 0; s < 2; s++)
+        for (int k = 0; k < CELLS_KINDS; k++)
+            free(b->at[s][k]);
 }
 
 /* Read the pairs of section s (S_SPOFS or S_BREACHES) in order from the
@@ -703,7 +702,7 @@ static int walk_pairs(writer *w, enum section s, record_fn fn)
     size_t limit = pairs_shown(w, s);
     row_buffer rows;
     memset(&rows, 0, sizeof rows);
-    if (rc == CRISK_OK && fn == csv_record && cell_lengths(&rows, w) != 0)
+    if (rc == CRISK_OK && fn == csv_record && cells_init(&rows, w) != 0)
         rc = crisk_error_set(w->err, CRISK_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; rc == CRISK_OK && i < limit; i++) {
         crisk_pair_diff x;
@@ -719,7 +718,7 @@ static int walk_pairs(writer *w, enum section s, record_fn fn)
     }
     row_flush(w, &rows);
     free(rows.buf);
-    cell_lengths_release(&rows);
+    cells_release(&rows);
     crisk_diff_pairs_close(c);
     if (rc == CRISK_EIO)
         rc = CRISK_EINTERNAL;   /* not the output's: err names the temporary file */
